@@ -1,0 +1,3 @@
+from congan.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The ``congan`` command: one module per noun (``congan/cli/<noun>.py``)."""

@@ -1,0 +1,88 @@
+"""Entry point of the ``congan`` command.
+
+Subcommands live in one module each and are registered in ``COMMAND_MODULES``. Errors the
+user can fix (``archive.errors.ArchiveError`` and its children) become one line on stderr
+and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+import click
+
+from archive.errors import ArchiveError
+from archive.paths import DataDir
+
+from .context import CliContext
+
+#: module name under congan.cli -> attribute holding the click command or group
+COMMAND_MODULES: tuple[str, ...] = (
+)
+
+
+class CongAnGroup(click.Group):
+    """A click group that turns project errors into one clear line and exit 1."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except ArchiveError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=CongAnGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data",
+    "data_dir",
+    metavar="DIR",
+    envvar="CONGAN_DATA",
+    help="Data directory (default: $CONGAN_DATA, else ./data).",
+)
+@click.option("-v", "--verbose", count=True, help="More log output (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
+@click.version_option(package_name="congan-archive", prog_name="congan")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: str | None, verbose: int, quiet: bool) -> None:
+    """congan-archive: preserve the network of Vietnamese provincial police portals.
+
+    Crawl the portals into WARC files, extract their articles into a JSON corpus,
+    search it, and replay any capture as it was.
+    """
+    verbosity = -1 if quiet else verbose
+    level = logging.WARNING if verbosity < 0 else logging.INFO if verbosity == 0 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    ctx.obj = CliContext(data=DataDir.resolve(data_dir), verbosity=verbosity)
+
+
+def _register() -> None:
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"congan.cli.{name}")
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_registered = False
+
+
+def main(argv: list[str] | None = None) -> None:
+    global _registered
+    if not _registered:
+        _register()
+        _registered = True
+    cli.main(args=argv, prog_name="congan")
+
+
+def get_cli() -> click.Group:
+    """The fully registered group (for tests using click's CliRunner)."""
+    global _registered
+    if not _registered:
+        _register()
+        _registered = True
+    return cli
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

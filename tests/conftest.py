@@ -1,0 +1,44 @@
+"""Session-wide test setup: the offline guard, an isolated data directory per test."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import offline_guard  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    offline_guard.install()
+    # Child processes (congan crawl, scrapy) must not reach outside either: they get no
+    # proxy but the simulated network's, and these variables make any stray proxy lookup
+    # of an outside host fail fast.
+    os.environ.pop("https_proxy", None)
+    os.environ.pop("HTTPS_PROXY", None)
+    os.environ["no_proxy"] = ""
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if offline_guard.violations:
+        session.exitstatus = 1
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("OFFLINE GUARD VIOLATIONS:", red=True)
+            for line in sorted(set(offline_guard.violations)):
+                reporter.write_line("  " + line, red=True)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh data directory, also exported as $CONGAN_DATA."""
+    root = tmp_path / "data"
+    root.mkdir()
+    monkeypatch.setenv("CONGAN_DATA", str(root))
+    return root

@@ -1,0 +1,90 @@
+"""The offline guard: during tests, no socket may connect anywhere but the loopback.
+
+Installed by ``tests/conftest.py`` for the whole session. A connection attempt to any other
+address raises ``OfflineViolation`` (an ``OSError``, so it also fails the code under test in
+the way a refused connection would) and is recorded so the session fails even when the code
+under test swallows the error.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from typing import Any
+
+ALLOWED_HOSTNAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+class OfflineViolation(OSError):
+    """A test tried to reach a host outside 127.0.0.0/8 / ::1."""
+
+
+violations: list[str] = []
+
+
+def is_loopback(host: object) -> bool:
+    if not isinstance(host, str):
+        return False
+    if host in ALLOWED_HOSTNAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _check(address: Any) -> None:
+    if isinstance(address, tuple) and address:
+        host = address[0]
+    elif isinstance(address, (str, bytes)):
+        return  # AF_UNIX socket path
+    else:
+        host = address
+    if not is_loopback(host):
+        message = f"offline guard: connection to {address!r} refused (tests may only reach 127.0.0.1)"
+        violations.append(message)
+        raise OfflineViolation(message)
+
+
+_installed: dict[str, Any] = {}
+
+
+def install() -> None:
+    if _installed:
+        return
+    original_connect = socket.socket.connect
+    original_connect_ex = socket.socket.connect_ex
+    original_getaddrinfo = socket.getaddrinfo
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            _check(address)
+        return original_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            _check(address)
+        return original_connect_ex(self, address)
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        # Name lookups of outside hosts are traffic too (DNS); only loopback names resolve.
+        if host is not None:
+            name = host.decode() if isinstance(host, bytes) else str(host)
+            if not is_loopback(name):
+                message = f"offline guard: name lookup of {name!r} refused (tests may only reach 127.0.0.1)"
+                violations.append(message)
+                raise OfflineViolation(message)
+        return original_getaddrinfo(host, *args, **kwargs)
+
+    _installed.update(connect=original_connect, connect_ex=original_connect_ex, getaddrinfo=original_getaddrinfo)
+    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
+
+
+def uninstall() -> None:
+    if not _installed:
+        return
+    socket.socket.connect = _installed.pop("connect")  # type: ignore[method-assign]
+    socket.socket.connect_ex = _installed.pop("connect_ex")  # type: ignore[method-assign]
+    socket.getaddrinfo = _installed.pop("getaddrinfo")  # type: ignore[assignment]
