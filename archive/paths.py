@@ -83,6 +83,11 @@ class DataDir:
         return self.state_dir / "schedules.sqlite3"
 
     @property
+    def locks_dir(self) -> Path:
+        """Lock files (one per schedule: never two crawls of one schedule at once)."""
+        return self.state_dir / "locks"
+
+    @property
     def access_rules(self) -> Path:
         return self.root / "access" / "rules.json"
 
