@@ -1,8 +1,104 @@
-"""Scrapy settings of the project. Polite defaults for the real network; tests and the
-demo override delays with ``-s`` (see README "Settings")."""
+"""Scrapy settings of the project.
+
+The defaults are polite for the real network (robots.txt obeyed, two connections per
+portal, AutoThrottle, a delay between requests, an identifying User-Agent with a contact
+URL). Tests and the demo make crawls fast with the standard Scrapy settings::
+
+    congan crawl -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=False
+
+while robots.txt ``Crawl-delay`` and ``Retry-After`` are still honoured (they come from the
+portals, not from us). Every ``CONGAN_*``, ``WARC_*`` and ``EXTRACT_*`` setting is listed in
+``docs/settings.md``; a test keeps the two in step. Components add their entries to the
+``DOWNLOADER_MIDDLEWARES`` / ``EXTENSIONS`` / ``ITEM_PIPELINES`` dicts below, with a comment.
+"""
 
 from __future__ import annotations
 
 BOT_NAME = "congan-archive"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+
+# -- the crawl this process runs (set by `congan crawl`; see docs/settings.md) -------------
+#: Data directory root; None means $CONGAN_DATA, else ./data (archive.paths.DataDir.resolve).
+CONGAN_DATA = None
+#: pywb collection the WARCs go to.
+CONGAN_COLLECTION = "congan"
+#: Crawl id: names the frontier, the report and the crawl history entry. Filled in by
+#: scrapers.crawl_addon when empty, so `scrapy crawl network` works too.
+CONGAN_CRAWL_ID = ""
+#: Seed URLs; with no seeds and no sites the spider crawls the whole registry.
+CONGAN_SEEDS: list[str] = []
+#: Portal domains to crawl (restricts the registry).
+CONGAN_SITES: list[str] = []
+#: Stop handing out requests after this many (0: no limit). Counted by the frontier,
+#: so it survives a resume.
+CONGAN_MAX_PAGES = 0
+
+# -- identity ------------------------------------------------------------------------------
+#: Where portal operators can reach whoever runs the crawler; goes into the User-Agent.
+CONGAN_CONTACT_URL = "https://github.com/congan-archive/congan-archive#contact"
+#: %(contact)s is replaced by CONGAN_CONTACT_URL (scrapers.crawl_addon) unless USER_AGENT
+#: itself is overridden.
+CONGAN_USER_AGENT_TEMPLATE = "congan-archive/0.1 (web archive of public police portals; +%(contact)s)"
+USER_AGENT = CONGAN_USER_AGENT_TEMPLATE % {"contact": CONGAN_CONTACT_URL}
+
+# -- politeness ------------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+#: Seconds between two requests to one portal (Scrapy adds a ±50% jitter).
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+#: robots.txt Crawl-delay is honoured per portal (scrapers.middlewares.crawl_delay);
+#: a larger value than this is capped (and logged) so one portal cannot stall a crawl.
+CONGAN_CRAWL_DELAY_ENABLED = True
+CONGAN_CRAWL_DELAY_MAX = 60.0
+#: Retry-After on 429/503 is honoured per portal (scrapers.middlewares.retry_after);
+#: longer waits are capped at this many seconds.
+CONGAN_RETRY_AFTER_ENABLED = True
+CONGAN_RETRY_AFTER_MAX = 300.0
+#: A portal that keeps failing is paused for BASE * 2**(n-1) seconds after its n-th
+#: consecutive failure (at most MAX_DELAY), and skipped after SKIP_AFTER failures in a row
+#: (scrapers.middlewares.backoff).
+CONGAN_BACKOFF_ENABLED = True
+CONGAN_BACKOFF_BASE = 1.0
+CONGAN_BACKOFF_MAX_DELAY = 120.0
+CONGAN_BACKOFF_SKIP_AFTER = 8
+
+# -- fetching ------------------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+#: Bodies above MAXSIZE are cut (the WARC keeps what arrived, marked WARC-Truncated).
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "vi,en;q=0.5",
+    # No br/zstd: the WARC keeps bodies as sent, and every replay tool must decode them.
+    "Accept-Encoding": "gzip, deflate",
+}
+#: Send If-None-Match / If-Modified-Since for URLs captured before
+#: (scrapers.middlewares.conditional).
+CONGAN_CONDITIONAL_ENABLED = True
+
+# -- progress and reports --------------------------------------------------------------------
+#: Seconds between two progress lines in the log (0: off).
+CONGAN_PROGRESS_INTERVAL = 30.0
+#: Write DataDir.crawl_dir(id)/report.json when the spider closes.
+CONGAN_REPORT_ENABLED = True
+
+# -- Scrapy housekeeping ----------------------------------------------------------------------
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {}
+SPIDER_MIDDLEWARES: dict[str, int | None] = {}
+EXTENSIONS: dict[str, int | None] = {}
+ITEM_PIPELINES: dict[str, int] = {}
+ADDONS: dict[str, int] = {}
