@@ -1,0 +1,142 @@
+"""The article body: images and attachments, noise cut out, paragraphs, sanitised HTML.
+
+Works on a copy of the body element so the page tree stays intact for the other stages.
+Images are taken before the noise is cut (their captions are noise to the text but are the
+images' captions) and kept only when they survive the cut (related-article thumbnails do
+not).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml import etree
+from lxml_html_clean import Cleaner
+
+from archive.corpus.article import Attachment, Image
+
+from .dom import absolute, first_value, paragraphs_of, remove, select, text_of
+from .profiles import ATTACHMENT_EXTENSIONS, COMMON_NOISE, Profile
+from .text import clean_text
+
+#: lazy-loading attributes, tried before ``src`` (which then holds a placeholder)
+IMAGE_SOURCE_ATTRS = ("data-src", "data-original", "data-lazy-src", "src")
+#: how many ancestors up an image's caption may sit
+CAPTION_DEPTH = 3
+#: attributes kept in body_html
+SAFE_ATTRS = frozenset({"href", "src", "alt", "title", "colspan", "rowspan"})
+
+_CLEANER = Cleaner(
+    scripts=True,
+    javascript=True,
+    comments=True,
+    style=True,
+    inline_style=True,
+    links=True,
+    meta=True,
+    page_structure=True,
+    processing_instructions=True,
+    embedded=True,
+    frames=True,
+    forms=True,
+    annoying_tags=True,
+    remove_unknown_tags=True,
+    safe_attrs_only=True,
+    safe_attrs=SAFE_ATTRS,
+)
+
+
+@dataclass(frozen=True)
+class Body:
+    paragraphs: list[str]
+    html: str
+    images: tuple[Image, ...]
+    attachments: tuple[Attachment, ...]
+
+
+def _image_url(img: etree._Element, base: str) -> str | None:
+    for attr in IMAGE_SOURCE_ATTRS:
+        url = absolute(base, img.get(attr))
+        if url:
+            return url
+    return None
+
+
+def _caption(img: etree._Element, profile: Profile) -> str | None:
+    node = img
+    for _ in range(CAPTION_DEPTH):
+        node = node.getparent()
+        if node is None:
+            return None
+        value = first_value(node, profile.image_caption)
+        if value:
+            return value
+    return None
+
+
+def is_attachment(url: str) -> bool:
+    return urlsplit(url).path.lower().endswith(ATTACHMENT_EXTENSIONS)
+
+
+def _attachments(roots: list[etree._Element], base: str) -> tuple[Attachment, ...]:
+    found: dict[str, Attachment] = {}
+    for root in roots:
+        for link in root.iter("a"):
+            url = absolute(base, link.get("href"))
+            if url and is_attachment(url) and url not in found:
+                found[url] = Attachment(url=url, title=clean_text(text_of(link)) or clean_text(link.get("title")))
+    return tuple(found.values())
+
+
+def _in_tree(el: etree._Element, root: etree._Element) -> bool:
+    return el is root or any(anc is root for anc in el.iterancestors())
+
+
+def process_body(
+    element: etree._Element,
+    base: str,
+    profile: Profile,
+    *,
+    attachment_roots: list[etree._Element] | None = None,
+) -> Body:
+    root = copy.deepcopy(element)
+    root.tail = None
+    candidates: list[tuple[etree._Element, Image]] = []
+    for img in root.iter("img"):
+        url = _image_url(img, base)
+        if url:
+            candidates.append((img, Image(url=url, caption=_caption(img, profile))))
+    for selector in (*profile.noise, *COMMON_NOISE):
+        for el in select(root, selector):
+            if el is not root and _in_tree(el, root):
+                remove(el)
+    images: dict[str, Image] = {}
+    for img, image in candidates:
+        if _in_tree(img, root) and image.url not in images:
+            images[image.url] = image
+    attachments = _attachments([root, *(attachment_roots or [])], base)
+    return Body(
+        paragraphs=paragraphs_of(root),
+        html=sanitise(root, base),
+        images=tuple(images.values()),
+        attachments=attachments,
+    )
+
+
+def sanitise(root: etree._Element, base: str) -> str:
+    """The body as safe HTML: no scripts, styles, forms, event handlers; absolute links."""
+    fragment = copy.deepcopy(root)
+    for img in fragment.iter("img"):
+        for attr in IMAGE_SOURCE_ATTRS[:-1]:
+            if img.get(attr):
+                img.set("src", img.get(attr))
+    try:
+        cleaned = _CLEANER.clean_html(fragment)
+    except (ValueError, TypeError):
+        return ""
+    if isinstance(cleaned, lxml.html.HtmlElement):
+        cleaned.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
+    return lxml.html.tostring(cleaned, encoding="unicode", method="html").strip()

@@ -1,0 +1,269 @@
+"""The extraction cascade: one page in, one :class:`ExtractedArticle` out.
+
+Stages, tried per field, first answer wins (modelled on trafilatura's ``core.py``):
+
+1. ``profile``: the CMS family's selectors (``profiles/<name>.py``); for pages served as
+   JSON, the profile's key paths (stage ``json``);
+2. ``structured``: JSON-LD, OpenGraph / ``article:*`` meta, microdata, ``<time>``;
+3. ``generic``: trafilatura for the body, our own rules for the headline, the day-first
+   date, the breadcrumb and the byline.
+
+The generic stage runs only when an earlier one left the title, the date or the body
+empty (it is the slow one). Whatever stage found the body, the byline is separated from
+it and the headline, date line and summary are kept out of it. ``extraction.fields``
+records the stage of every field that was found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+
+import lxml.html
+from lxml import etree
+
+from archive.corpus.article import (
+    STAGE_GENERIC,
+    STAGE_JSON,
+    STAGE_PROFILE,
+    STAGE_STRUCTURED,
+    Attachment,
+    ExtractedArticle,
+    Extraction,
+    Image,
+    site_of,
+)
+
+from .body import Body, process_body
+from .dates import parse_date
+from .dom import absolute, base_url, first_element, first_value, parse_html, select, select_values
+from .generic import Generic, extract_generic
+from .jsonapi import load_json_article, looks_like_json
+from .profiles import Profile, get_profile
+from .structured import Structured, extract_structured
+from .text import clean_text, decode_html, separate_byline, split_paragraphs, strip_byline_label
+
+#: a date line kept out of the body is at most this long
+MAX_DATE_LINE_CHARS = 80
+#: how many paragraphs at each end of the body are checked for date lines
+DATE_LINE_WINDOW = 2
+#: what a date line may hold besides the date itself
+_DATE_WORDS = re.compile(
+    r"(?i)(thứ\s+\w+|chủ\s+nhật|cập\s+nhật|ngày\s+đăng|ngày|tháng|năm|lúc|đăng|giờ|gmt|\bsa\b|\bch\b|am|pm|\d+|[:/\-–,.|()+])"
+)
+
+
+def software_version() -> str:
+    try:
+        ours = version("congan-archive")
+    except PackageNotFoundError:
+        ours = "0+unknown"
+    return f"congan-archive/{ours} trafilatura/{version('trafilatura')}"
+
+
+@dataclass
+class _Fields:
+    """Field values as they are found, with the stage that found each one."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    stages: dict[str, str] = field(default_factory=dict)
+
+    def offer(self, name: str, value: object, stage: str) -> None:
+        if name not in self.values and value not in (None, "", (), []):
+            self.values[name] = value
+            self.stages[name] = stage
+
+    def get(self, name: str, default: object = None) -> object:
+        return self.values.get(name, default)
+
+    def missing(self, *names: str) -> bool:
+        return any(name not in self.values for name in names)
+
+
+def _content_type(headers: Mapping[str, str] | None) -> str | None:
+    for key, value in (headers or {}).items():
+        if key.lower() == "content-type":
+            return value
+    return None
+
+
+def extract_article(
+    body: bytes,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    profile: str | None = None,
+    adapter: str | None = None,
+) -> ExtractedArticle:
+    """The article on one page (HTML or JSON). Never raises on bad input: a page with
+    nothing recognisable gives an article with no title and an empty body."""
+    chosen = get_profile(profile)
+    text, _charset = decode_html(body, headers)
+    found = _Fields()
+    parsed_body: Body | None = None
+    root: etree._Element | None = None
+    if chosen.json is not None and looks_like_json(body, _content_type(headers)):
+        parsed_body = _json_stage(text, url, chosen, found)
+    if parsed_body is None:
+        root = parse_html(text)
+        base = base_url(root, url)
+        parsed_body = _profile_stage(root, base, chosen, found)
+        _structured_stage(extract_structured(root), base, found)
+        if found.missing("title", "published", "body"):
+            parsed_body = _generic_stage(root, url, base, chosen, found, parsed_body)
+    return _assemble(url, found, parsed_body, chosen, adapter, root)
+
+
+def _json_stage(text: str, url: str, profile: Profile, found: _Fields) -> Body | None:
+    assert profile.json is not None
+    article = load_json_article(text, profile.json)
+    if article is None:
+        return None
+    for name in ("title", "summary", "author", "category"):
+        value = article.get(name)
+        found.offer(name, clean_text(str(value)) if value is not None else None, STAGE_JSON)
+    for name in ("published", "modified"):
+        found.offer(name, parse_date(article.get(name)), STAGE_JSON)
+    tags = article.get("tags")
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    if isinstance(tags, list):
+        found.offer("tags", tuple(t for t in (clean_text(str(x)) for x in tags) if t), STAGE_JSON)
+    link = article.get("url")
+    if isinstance(link, str):
+        found.offer("declared_canonical", absolute(url, link), STAGE_JSON)
+    html = article.get("body_html")
+    fragment = lxml.html.fragment_fromstring(str(html or ""), create_parent="div")
+    body = process_body(fragment, url, profile)
+    found.offer("body", body.paragraphs, STAGE_JSON)
+    image = article.get("image")
+    if isinstance(image, str) and image.strip():
+        found.offer("lead_image", absolute(url, image), STAGE_JSON)
+    return body
+
+
+def _profile_stage(root: etree._Element, base: str, profile: Profile, found: _Fields) -> Body | None:
+    found.offer("title", first_value(root, profile.title), STAGE_PROFILE)
+    found.offer("summary", first_value(root, profile.summary), STAGE_PROFILE)
+    for name in ("published", "modified"):
+        for value in _values(root, getattr(profile, name)):
+            parsed = parse_date(value)
+            if parsed:
+                found.offer(name, parsed, STAGE_PROFILE)
+                break
+    author = first_value(root, profile.author)
+    found.offer("author", strip_byline_label(author) if author else None, STAGE_PROFILE)
+    found.offer("category", first_value(root, profile.category, last=True), STAGE_PROFILE)
+    tags: list[str] = []
+    for selector in profile.tags:
+        tags.extend(select_values(root, selector))
+    found.offer("tags", tuple(dict.fromkeys(tags)), STAGE_PROFILE)
+    canonical = root.xpath('//link[@rel="canonical"]/@href')
+    if canonical:
+        found.offer("declared_canonical", absolute(base, str(canonical[0])), STAGE_PROFILE)
+    element = first_element(root, profile.body)
+    if element is None:
+        return None
+    extra_roots = [el for selector in profile.attachments for el in select(root, selector)]
+    body = process_body(element, base, profile, attachment_roots=extra_roots)
+    found.offer("body", body.paragraphs, STAGE_PROFILE)
+    return body
+
+
+def _values(root: etree._Element, selectors: tuple[str, ...]) -> list[str]:
+    values: list[str] = []
+    for selector in selectors:
+        values.extend(select_values(root, selector))
+    return values
+
+
+def _structured_stage(data: Structured, base: str, found: _Fields) -> None:
+    for name in ("title", "published", "modified", "author", "category", "tags"):
+        found.offer(name, getattr(data, name), STAGE_STRUCTURED)
+    if data.body:
+        found.offer("body", split_paragraphs(data.body), STAGE_STRUCTURED)
+    if data.image:
+        found.offer("lead_image", absolute(base, data.image), STAGE_STRUCTURED)
+
+
+def _generic_stage(
+    root: etree._Element, url: str, base: str, profile: Profile, found: _Fields, parsed_body: Body | None
+) -> Body | None:
+    data: Generic = extract_generic(root, url)
+    found.offer("title", data.title, STAGE_GENERIC)
+    found.offer("published", data.published, STAGE_GENERIC)
+    found.offer("category", data.category, STAGE_GENERIC)
+    found.offer("tags", data.tags, STAGE_GENERIC)
+    found.offer("generic_author", data.author, STAGE_GENERIC)
+    if parsed_body is None and data.container is not None:
+        parsed_body = process_body(data.container, base, profile)
+    found.offer("body", data.paragraphs, STAGE_GENERIC)
+    return parsed_body
+
+
+def _clean_body(paragraphs: list[str], found: _Fields) -> tuple[list[str], str | None]:
+    title = found.get("title")
+    summary = found.get("summary")
+    kept = [p for p in paragraphs if p != title and p != summary]
+    for index in [*range(min(DATE_LINE_WINDOW, len(kept))), *range(max(0, len(kept) - DATE_LINE_WINDOW), len(kept))]:
+        if index < len(kept) and len(kept[index]) <= MAX_DATE_LINE_CHARS and parse_date(kept[index]):
+            if not any(ch.isalpha() for ch in _strip_date_words(kept[index])):
+                kept[index] = ""
+    kept = [p for p in kept if p]
+    known_author = found.get("author")
+    if known_author:
+        kept = [p for p in kept if strip_byline_label(p) != known_author]
+    kept, byline = separate_byline(kept)
+    return kept, byline
+
+
+def _strip_date_words(line: str) -> str:
+    return _DATE_WORDS.sub("", line)
+
+
+def _assemble(
+    url: str, found: _Fields, body: Body | None, profile: Profile, adapter: str | None, root: etree._Element | None
+) -> ExtractedArticle:
+    paragraphs, byline = _clean_body(list(found.get("body", [])), found)
+    found.offer("author", byline, found.stages.get("body", STAGE_GENERIC))
+    found.offer("author", found.get("generic_author"), STAGE_GENERIC)
+    images: tuple[Image, ...] = body.images if body else ()
+    lead = found.get("lead_image")
+    if not images and isinstance(lead, str):
+        images = (Image(url=lead, caption=None),)
+    attachments: tuple[Attachment, ...] = body.attachments if body else ()
+    if images:
+        found.stages.setdefault("images", found.stages.get("body", STAGE_GENERIC))
+    if attachments:
+        found.stages.setdefault("attachments", found.stages.get("body", STAGE_GENERIC))
+    method = found.stages.get("body", STAGE_GENERIC)
+    reported = {
+        k: v for k, v in found.stages.items() if k not in ("generic_author", "lead_image", "declared_canonical")
+    }
+    declared = found.get("declared_canonical")
+    return ExtractedArticle(
+        url=url,
+        fetched_url=url,
+        site=site_of(url),
+        title=found.get("title"),  # type: ignore[arg-type]
+        summary=found.get("summary"),  # type: ignore[arg-type]
+        published=found.get("published"),  # type: ignore[arg-type]
+        modified=found.get("modified"),  # type: ignore[arg-type]
+        author=found.get("author"),  # type: ignore[arg-type]
+        category=found.get("category"),  # type: ignore[arg-type]
+        tags=tuple(found.get("tags", ())),  # type: ignore[arg-type]
+        body="\n\n".join(paragraphs),
+        body_html=body.html if body else "",
+        images=images,
+        attachments=attachments,
+        extraction=Extraction(
+            adapter=adapter,
+            method=method,
+            software_version=software_version(),
+            profile=profile.name,
+            fields=tuple(sorted(reported.items())),
+        ),
+        declared_canonical=declared if isinstance(declared, str) else None,
+    )

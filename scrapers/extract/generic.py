@@ -1,0 +1,149 @@
+"""Stage 3: the generic extractor for layouts no profile knows.
+
+The body comes from trafilatura (``bare_extraction`` on the already parsed tree: it never
+fetches anything), the other fields from our own rules where trafilatura falls short on
+Vietnamese portals: the headline is the first ``<h1>``; the date is read, day-first, from
+the first element whose class or id says it holds a date, then from the text near the
+headline (trafilatura's htmldate drops the time and may read dates month-first); the
+section is the breadcrumb's last link; images, attachments and body_html come from the
+page element that holds the extracted paragraphs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import trafilatura
+from lxml import etree
+
+from .dates import parse_date
+from .dom import first_value, paragraphs_of, select_values, text_of
+from .text import clean_text, split_paragraphs
+
+logger = logging.getLogger(__name__)
+
+#: where a date usually is, when no profile says (class/id fragments, in order)
+DATE_SELECTORS = (
+    "[class*='date']",
+    "[class*='Date']",
+    "[id*='date']",
+    "[id*='Date']",
+    "[class*='time']",
+    "[class*='ngay']",
+    "[class*='publish']",
+    "[class*='post-meta']",
+    "[class*='meta']",
+    "time",
+)
+TITLE_SELECTORS = ("h1", "[class*='title'] h2", "h2[class*='title']", "[class*='title']")
+CATEGORY_SELECTORS = ("[class*='breadcrumb'] a", "[class*='breadcrumb'] li", "[class*='Breadcrumb'] a")
+#: how many text blocks after the headline are searched for a date
+DATE_SEARCH_BLOCKS = 12
+#: a paragraph must be at least this long to anchor the body container
+ANCHOR_MIN_CHARS = 40
+#: trafilatura's metadata date search: no extensive search (slow, often wrong here)
+DATE_PARAMS = {"extensive_search": False, "original_date": True}
+
+
+@dataclass(frozen=True)
+class Generic:
+    title: str | None
+    published: str | None
+    author: str | None
+    category: str | None
+    tags: tuple[str, ...]
+    paragraphs: list[str]
+    container: etree._Element | None
+
+
+def run_trafilatura(root: etree._Element, url: str):
+    """trafilatura's own bare extraction of a parsed page (no fetching), or None."""
+    try:
+        return trafilatura.bare_extraction(
+            root,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            deduplicate=False,
+            date_extraction_params=DATE_PARAMS,
+        )
+    except (ValueError, TypeError, AttributeError) as exc:  # malformed trees
+        logger.debug("trafilatura failed on %s: %s", url, exc)
+        return None
+
+
+def find_date(root: etree._Element, title: str | None) -> str | None:
+    for selector in DATE_SELECTORS:
+        for value in select_values(root, selector):
+            if len(value) <= 120:
+                parsed = parse_date(value)
+                if parsed:
+                    return parsed
+    body = root.find("body")
+    blocks = paragraphs_of(body if body is not None else root)
+    start = 0
+    if title:
+        for index, block in enumerate(blocks):
+            if block == title:
+                start = index
+                break
+    for block in blocks[start : start + DATE_SEARCH_BLOCKS]:
+        if len(block) <= 120:
+            parsed = parse_date(block)
+            if parsed:
+                return parsed
+    return None
+
+
+def find_title(root: etree._Element) -> str | None:
+    title = first_value(root, TITLE_SELECTORS)
+    if title:
+        return title
+    page_title = clean_text(text_of(root.find("head/title"))) if root.find("head/title") is not None else None
+    if page_title:
+        for separator in (" | ", " - ", " – "):
+            if separator in page_title:
+                return page_title.split(separator)[0].strip() or None
+    return page_title
+
+
+def find_container(root: etree._Element, paragraphs: list[str]) -> etree._Element | None:
+    """The deepest element holding every long extracted paragraph."""
+    wanted = {p for p in paragraphs if len(p) >= ANCHOR_MIN_CHARS}
+    if not wanted:
+        return None
+    anchors = [el for el in root.iter("p", "div", "td", "li") if clean_text(el.text_content() or "") in wanted]
+    if not anchors:
+        return None
+    common = list(anchors[0].iterancestors())
+    for anchor in anchors[1:]:
+        ancestors = set(anchor.iterancestors())
+        common = [el for el in common if el in ancestors]
+    return common[0] if common else anchors[0].getparent()
+
+
+def extract_generic(root: etree._Element, url: str) -> Generic:
+    document = run_trafilatura(root, url)
+    paragraphs = split_paragraphs(document.text or "") if document is not None and document.text else []
+    title = find_title(root) or (clean_text(document.title) if document is not None and document.title else None)
+    published = find_date(root, title)
+    if published is None and document is not None and document.date:
+        published = parse_date(document.date)
+    categories = select_values(root, CATEGORY_SELECTORS[0]) or select_values(root, CATEGORY_SELECTORS[1])
+    category = categories[-1] if categories else None
+    if category is None and document is not None and document.categories:
+        category = clean_text(document.categories[-1])
+    tags = tuple(t for t in (clean_text(t) for t in (document.tags or [])) if t) if document is not None else ()
+    author = clean_text(document.author) if document is not None and document.author else None
+    return Generic(
+        title=title,
+        published=published,
+        author=author,
+        category=category,
+        tags=tags,
+        paragraphs=paragraphs,
+        container=find_container(root, paragraphs),
+    )

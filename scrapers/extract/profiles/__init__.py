@@ -1,0 +1,111 @@
+"""Extraction profiles: per CMS family, where each field sits on an article page.
+
+A profile is data: CSS selectors per field, tried in order, the first match wins (for
+``category`` the *last* matching element wins, because breadcrumbs end with the section).
+A selector may end with `` @attr`` to read an attribute instead of the text
+(``'meta[property="article:published_time"] @content'``). ``noise`` selectors are cut out of
+the body before its text is taken (captions, share buttons, related lists, view counters);
+:data:`COMMON_NOISE` applies to every profile. Profiles of CMSs that serve articles as JSON
+carry a :class:`JsonFields` map of key paths.
+
+CMS adapters (``scrapers/adapters/``) name their profile; :func:`get_profile` resolves it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+#: the profile names adapters may use, one module each in this package
+PROFILE_NAMES = (
+    "dotnetnuke",
+    "wordpress",
+    "nukeviet",
+    "liferay",
+    "joomla",
+    "webforms",
+    "vnpt",
+    "custom",
+    "generic",
+)
+
+#: cut out of every article body, whatever the CMS
+COMMON_NOISE = (
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "form",
+    "button",
+    "figcaption",
+    ".caption",
+    ".image-caption",
+    ".img-caption",
+    ".chu-thich",
+    ".chuthich",
+    "[class*='share']",
+    "[class*='social']",
+    "[class*='related']",
+    "[class*='lien-quan']",
+    "[class*='lienquan']",
+    "[class*='tin-khac']",
+    "[class*='other-news']",
+    "[class*='view-count']",
+    "[class*='luot-xem']",
+    "[class*='print']",
+    "[class*='comment']",
+    "[class*='tags']",
+    "[class*='breadcrumb']",
+)
+
+#: links to files with these extensions are attachments
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".odt", ".txt")
+
+
+@dataclass(frozen=True)
+class JsonFields:
+    """Key paths (dotted, tried in order) of an article sent as JSON."""
+
+    record: tuple[str, ...] = ("",)  # path to the article object; "" = the top level
+    title: tuple[str, ...] = ()
+    summary: tuple[str, ...] = ()
+    body_html: tuple[str, ...] = ()
+    published: tuple[str, ...] = ()
+    modified: tuple[str, ...] = ()
+    author: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    image: tuple[str, ...] = ()
+    url: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: tuple[str, ...] = ()
+    summary: tuple[str, ...] = ()
+    published: tuple[str, ...] = ()
+    modified: tuple[str, ...] = ()
+    author: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+    #: containers of attached documents, when the CMS lists them outside the body
+    attachments: tuple[str, ...] = ()
+    #: an image's caption, relative to the image's nearest figure-like container
+    image_caption: tuple[str, ...] = ("figcaption", ".caption", ".image-caption", ".img-caption")
+    noise: tuple[str, ...] = ()
+    json: JsonFields | None = None
+
+
+class UnknownProfileError(KeyError):
+    """No extraction profile has this name; use one of ``PROFILE_NAMES``."""
+
+
+def get_profile(name: str | None) -> Profile:
+    """The profile named ``name`` (``None`` means ``generic``)."""
+    name = name or "generic"
+    if name not in PROFILE_NAMES:
+        raise UnknownProfileError(f"unknown extraction profile {name!r}; known: {', '.join(PROFILE_NAMES)}")
+    module = importlib.import_module(f"{__name__}.{name}")
+    return module.PROFILE

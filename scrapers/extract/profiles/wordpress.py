@@ -1,0 +1,7 @@
+"""Extraction profile: wordpress."""
+
+from __future__ import annotations
+
+from . import Profile
+
+PROFILE = Profile(name="wordpress")
