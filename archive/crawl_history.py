@@ -34,6 +34,10 @@ logger = logging.getLogger(__name__)
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
+#: set by the scheduler in the environment of the crawls it starts: the schedule's name,
+#: recorded by :meth:`CrawlHistory.start` when the crawl does not name one itself
+SCHEDULE_ENV = "CONGAN_SCHEDULE"
+
 Clock = Callable[[], datetime]
 
 
@@ -168,7 +172,10 @@ class CrawlHistory:
 
         Starting an id that is interrupted (or failed) resumes it: same record, status back
         to running, ``attempts`` + 1. Starting an id that is still running in a live process,
-        or already finished, is refused."""
+        or already finished, is refused. ``schedule=None`` takes the schedule from
+        ``$CONGAN_SCHEDULE`` (set by the scheduler), if any."""
+        if schedule is None:
+            schedule = os.environ.get(SCHEDULE_ENV) or None
         params_json = json.dumps(dict(params), ensure_ascii=False, sort_keys=True, default=str)
         with self._write() as conn:
             row = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone()

@@ -20,6 +20,9 @@ from .context import CliContext
 
 #: module name under congan.cli -> attribute holding the click command or group
 COMMAND_MODULES: tuple[str, ...] = (
+    "schedule",
+    "scheduler",
+    "crawls",
 )
 
 

@@ -1,0 +1,162 @@
+"""``congan crawls``: the crawl history, one crawl's report, the portals' lifecycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from archive.crawl_history import VN_TZ, CrawlHistory, CrawlRecord, CrawlStatus, now_vn
+from archive.portal_lifecycle import portal_lifecycles
+from archive.registry_state import RegistryState
+
+from .context import CliContext, data_option, emit_json, pass_cli
+
+#: statuses shown loudly in listings
+LOUD = {CrawlStatus.FAILED: "FAILED", CrawlStatus.INTERRUPTED: "INTERRUPTED (resumable)"}
+
+
+@click.group("crawls")
+def crawls_group() -> None:
+    """Crawl history: every crawl, scheduled or manual, and its report."""
+
+
+@crawls_group.command("list")
+@data_option
+@click.option("--status", type=click.Choice([s.value for s in CrawlStatus]), help="Only crawls with this status.")
+@click.option("--schedule", metavar="NAME", help="Only crawls started by this schedule.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per crawl.")
+@pass_cli
+def list_command(cli: CliContext, status: str | None, schedule: str | None, limit: int, as_json: bool) -> None:
+    """Crawls, newest first."""
+    history = CrawlHistory(cli.data)
+    if cli.data.crawls_db.exists():
+        history.mark_interrupted_stale()
+    records = history.list(status=status, schedule=schedule, limit=limit)
+    if as_json:
+        for record in records:
+            emit_json(record.to_json() | {"totals": report_totals(history.report_of(record))})
+        return
+    if not records:
+        click.echo("no crawls yet; run `congan crawl` or `congan scheduler run --once`")
+        return
+    for record in records:
+        click.echo(_line(record, report_totals(history.report_of(record))))
+
+
+def _line(record: CrawlRecord, totals: dict[str, int]) -> str:
+    status = LOUD.get(record.status, str(record.status))
+    started = f"{record.started.astimezone(VN_TZ):%d/%m/%Y %H:%M}"
+    took = _duration(record.duration_s) if record.duration_s is not None else "-"
+    origin = f"schedule {record.schedule}" if record.schedule else "manual"
+    counts = " ".join(f"{k}={v}" for k, v in totals.items())
+    return f"{record.crawl_id:<24} {status:<24} {started}  {took:>8}  {origin:<22} {counts}"
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
+
+
+@crawls_group.command("show")
+@data_option
+@click.argument("crawl_id")
+@click.option("--json", "as_json", is_flag=True, help="The record and the full report as one JSON object.")
+@pass_cli
+def show_command(cli: CliContext, crawl_id: str, as_json: bool) -> None:
+    """One crawl: its record and its report, per portal."""
+    history = CrawlHistory(cli.data)
+    history.mark_interrupted_stale()
+    record = history.get(crawl_id)
+    report = history.report_of(record)
+    if as_json:
+        emit_json(record.to_json() | {"report": report})
+        return
+    click.echo(f"crawl {record.crawl_id}: {LOUD.get(record.status, str(record.status))}")
+    click.echo(f"  started   {record.started.astimezone(VN_TZ):%d/%m/%Y %H:%M:%S %z}")
+    if record.ended:
+        click.echo(f"  ended     {record.ended.astimezone(VN_TZ):%d/%m/%Y %H:%M:%S %z}"
+                   f" ({_duration(record.duration_s or 0)})")
+    click.echo(f"  origin    {'schedule ' + record.schedule if record.schedule else 'manual'}")
+    if record.attempts > 1:
+        click.echo(f"  attempts  {record.attempts} (resumed {record.attempts - 1} time(s))")
+    if record.reason:
+        click.echo(f"  reason    {record.reason}")
+    if record.params:
+        for key, value in sorted(record.params.items()):
+            click.echo(f"  {key:<9} {_scalar(value)}")
+    if report is None:
+        click.echo("  report    none yet" + ("" if record.status is CrawlStatus.RUNNING else " (the crawl wrote none)"))
+        return
+    click.echo(f"  report    {record.report_path or cli.data.crawl_dir(record.crawl_id) / 'report.json'}")
+    for line in render_report(report):
+        click.echo("  " + line)
+
+
+def report_totals(report: dict[str, Any] | None) -> dict[str, int]:
+    """Headline counts of a report (pages, articles, errors), for listings."""
+    if not report:
+        return {}
+    totals = report.get("totals") if isinstance(report.get("totals"), dict) else report
+    found: dict[str, int] = {}
+    for key in ("pages", "articles", "new", "changed", "unchanged", "errors"):
+        value = totals.get(key)
+        if isinstance(value, dict):
+            value = sum(v for v in value.values() if isinstance(v, int))
+        if isinstance(value, int) and not isinstance(value, bool):
+            found[key] = value
+    return found
+
+
+def render_report(report: dict[str, Any], indent: int = 0) -> list[str]:
+    """The report as indented ``key: value`` lines; per-portal sections flag errors with '!'."""
+    lines: list[str] = []
+    pad = "  " * indent
+    for key, value in report.items():
+        if isinstance(value, dict):
+            if not value:
+                lines.append(f"{pad}{key}: none")
+                continue
+            flag = " !" if key in ("errors", "errors_by_kind") and any(value.values()) else ""
+            lines.append(f"{pad}{key}:{flag}")
+            lines.extend(render_report(value, indent + 1))
+        else:
+            lines.append(f"{pad}{key}: {_scalar(value)}")
+    return lines
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_scalar(v) for v in value) if value else "none"
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+@crawls_group.command("portals")
+@data_option
+@click.option("--at-risk", is_flag=True, help="Only the portals at risk of disappearing.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per portal.")
+@pass_cli
+def portals_command(cli: CliContext, at_risk: bool, as_json: bool) -> None:
+    """What the crawls saw of each portal: live, redirecting (to its 2025 unit), down, back."""
+    if not cli.data.registry_db.exists():
+        click.echo("no portal has been crawled yet; run `congan crawl` first")
+        return
+    portals = portal_lifecycles(RegistryState.open(cli.data), now_vn())
+    if at_risk:
+        portals = [p for p in portals if p.at_risk]
+    for portal in portals:
+        if as_json:
+            emit_json(portal.to_json())
+        else:
+            mark = "AT RISK" if portal.at_risk else ""
+            click.echo(f"{portal.domain:<28} {mark:<8} {portal.describe()}"
+                       + (f"  [{'; '.join(portal.risks)}]" if portal.risks else ""))
+
+
+COMMANDS = [crawls_group]
