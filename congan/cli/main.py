@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "schedule",
     "scheduler",
     "crawls",
+    "replay",
+    "access",
 )
 
 
