@@ -1,0 +1,121 @@
+"""Sorted CDXJ indexes, one per closed WARC, in ``collections/<c>/indexes/`` (pywb layout).
+
+Each ``<name>.warc.gz`` gets ``<name>.cdxj`` written by cdxj-indexer, sorted (pywb's binary
+search silently misses captures in an unsorted index) and with POST bodies appended to the
+URL key as pywb expects. Files are written to a temporary name and renamed, so a reader never
+sees half an index.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cdxj_indexer.main import CDXJIndexer
+
+from archive.warc.naming import WARC_SUFFIX, parse_name
+
+logger = logging.getLogger(__name__)
+
+CDXJ_SUFFIX = ".cdxj"
+
+
+@dataclass(frozen=True)
+class CdxjLine:
+    """One capture in a CDXJ index."""
+
+    urlkey: str
+    timestamp: str
+    url: str
+    status: str | None
+    mime: str | None
+    digest: str | None
+    filename: str
+    offset: int
+    length: int
+    method: str | None = None
+
+    @classmethod
+    def parse(cls, line: str) -> "CdxjLine":
+        urlkey, timestamp, blob = line.rstrip("\n").split(" ", 2)
+        fields = json.loads(blob)
+        return cls(
+            urlkey=urlkey,
+            timestamp=timestamp,
+            url=fields["url"],
+            status=fields.get("status"),
+            mime=fields.get("mime"),
+            digest=fields.get("digest"),
+            filename=fields["filename"],
+            offset=int(fields["offset"]),
+            length=int(fields["length"]),
+            method=fields.get("method"),
+        )
+
+
+def index_path(warc_path: Path, index_dir: Path) -> Path:
+    """``indexes/<name>.cdxj`` for ``archive/<name>.warc.gz``."""
+    return index_dir / (warc_path.name[: -len(WARC_SUFFIX)] + CDXJ_SUFFIX)
+
+
+def cdxj_lines(warc_path: Path) -> list[str]:
+    """The sorted CDXJ lines of one WARC file (nothing written to disk)."""
+    out = io.StringIO()
+    indexer = CDXJIndexer(out, [str(warc_path)], sort=True, post_append=True)
+    indexer.process_all()
+    return out.getvalue().splitlines(keepends=True)
+
+
+def write_index(warc_path: Path, index_dir: Path) -> Path:
+    """Write (or rewrite) the sorted CDXJ of one closed WARC file; return its path."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    target = index_path(warc_path, index_dir)
+    tmp = target.with_name(target.name + ".tmp")
+    lines = cdxj_lines(warc_path)
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.writelines(lines)
+    os.replace(tmp, target)
+    logger.debug("indexed %s: %s captures", warc_path.name, len(lines))
+    return target
+
+
+def rebuild(warc_dir: Path, index_dir: Path) -> list[Path]:
+    """Rewrite the CDXJ of every closed WARC in ``warc_dir``; drop our indexes (named by the
+    WARC naming pattern) whose WARC is gone. Returns the indexes written."""
+    written = [write_index(path, index_dir) for path in sorted(warc_dir.glob("*" + WARC_SUFFIX))]
+    expected = set(written)
+    for stale in orphan_indexes(warc_dir, index_dir):
+        if stale not in expected:
+            stale.unlink()
+            logger.info("removed %s: its WARC file is gone", stale.name)
+    return written
+
+
+def orphan_indexes(warc_dir: Path, index_dir: Path) -> list[Path]:
+    """Our CDXJ files (WARC naming pattern) whose WARC file does not exist."""
+    if not index_dir.is_dir():
+        return []
+    orphans = []
+    for path in sorted(index_dir.glob("*" + CDXJ_SUFFIX)):
+        warc_name = path.name[: -len(CDXJ_SUFFIX)] + WARC_SUFFIX
+        if parse_name(warc_name) is not None and not (warc_dir / warc_name).exists():
+            orphans.append(path)
+    return orphans
+
+
+def read_index(index_dir: Path) -> list[CdxjLine]:
+    """Every capture in every ``*.cdxj`` of ``index_dir``."""
+    lines = []
+    for path in sorted(index_dir.glob("*" + CDXJ_SUFFIX)):
+        with path.open(encoding="utf-8") as fh:
+            lines.extend(CdxjLine.parse(line) for line in fh if line.strip() and not line.startswith("!"))
+    return lines
+
+
+def url_key(url: str) -> str:
+    """The SURT key cdxj-indexer gives ``url``."""
+    return CDXJIndexer.get_url_key(None, url)  # type: ignore[arg-type]

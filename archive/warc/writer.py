@@ -1,0 +1,231 @@
+"""Putting exchanges on disk: one writer per crawl process.
+
+``WarcWriter`` writes WARC/1.1, one gzip member per record, into
+``<prefix>-<crawl_id>-<YYYYmmddHHMMSS>-<serial:05d>.warc.gz.open`` (see
+``archive.warc.naming``), holds an exclusive ``flock`` on it, flushes after every exchange,
+rotates to a new file once ``max_size`` bytes are reached, and on close renames the file to
+``.warc.gz`` and writes its sorted CDXJ. At start it repairs and seals any ``.open`` file a
+crashed writer left in the directory (``archive.warc.repair``).
+
+Each exchange becomes: a ``response`` record, or an identical-payload-digest ``revisit`` when
+the collection already holds the payload (``archive.digest_index``), or a
+server-not-modified ``revisit`` for a 304; then the ``request`` (``WARC-Concurrent-To`` the
+first), a TLS ``metadata`` record when there is a certificate chain, and the page
+``metadata`` record.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.timeutils import iso_date_to_timestamp
+from warcio.utils import Digester
+from warcio.warcwriter import WARCWriter
+
+from archive.capture import Exchange, StoredRecord, first_header
+from archive.cdxj import write_index
+from archive.digest_index import CaptureIndex, FirstCapture, LatestCapture
+from archive.warc.naming import WarcName, make_name
+from archive.warc.records import RecordFactory, WarcInfo
+from archive.warc.repair import RepairResult, repair_directory
+
+logger = logging.getLogger(__name__)
+
+#: default rotation size: files close once they reach 1 GB, the size the field uses
+DEFAULT_MAX_SIZE = 1_000_000_000
+
+
+def payload_digest(body: bytes) -> str:
+    """``sha1:<base32>`` of a payload, as WARC-Payload-Digest writes it."""
+    digester = Digester("sha1")
+    digester.update(body)
+    return str(digester)
+
+
+class WarcWriter:
+    """Writes exchanges of one crawl into rotating, crash-safe WARC files."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        prefix: str,
+        crawl_id: str,
+        max_size: int = DEFAULT_MAX_SIZE,
+        warcinfo: WarcInfo,
+        digest_index: CaptureIndex | None,
+        index_dir: Path | None = None,
+        clock: Callable[[], datetime] | None = None,
+        make_id: Callable[[], str] | None = None,
+    ) -> None:
+        self.directory = Path(directory)
+        self.index_dir = Path(index_dir) if index_dir else self.directory.parent / "indexes"
+        self.prefix = prefix
+        self.crawl_id = crawl_id
+        self.max_size = max_size
+        self.warcinfo = warcinfo
+        self.digest_index = digest_index
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self._builder = WARCWriter(None, gzip=True, warc_version="1.1")
+        self.records = RecordFactory(self._builder, make_id)
+        self._serial = 0
+        self._name: WarcName | None = None
+        self._fh: BinaryIO | None = None
+        self._warcinfo_id = ""
+        self.closed_files: list[Path] = []
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.repaired: list[RepairResult] = repair_directory(self.directory)
+        for result in self.repaired:
+            if result.sealed is not None:
+                write_index(result.sealed, self.index_dir)
+
+    # -- files --------------------------------------------------------------------------
+    @property
+    def current_path(self) -> Path | None:
+        """The ``.open`` file being written, if any."""
+        return self.directory / self._name.open_filename if self._name else None
+
+    def _open_file(self) -> None:
+        while True:
+            name = make_name(self.prefix, self.crawl_id, self.clock(), self._serial)
+            self._serial += 1
+            path = self.directory / name.open_filename
+            if (self.directory / name.filename).exists():
+                continue
+            try:
+                fh = path.open("xb")
+            except FileExistsError:
+                continue
+            break
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._fh = fh
+        self._name = name
+        record = self.records.warcinfo(name.filename, self.warcinfo, self.clock())
+        self._warcinfo_id = record.rec_headers.get_header("WARC-Record-ID")
+        self._write(record)
+        self._fh.flush()
+        logger.info("opened %s", path.name)
+
+    def _close_file(self) -> Path | None:
+        if self._fh is None or self._name is None:
+            return None
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        open_path = self.directory / self._name.open_filename
+        final = self.directory / self._name.filename
+        os.replace(open_path, final)
+        self._fh.close()  # releases the lock only after the rename
+        self._fh = None
+        self._name = None
+        write_index(final, self.index_dir)
+        self.closed_files.append(final)
+        logger.info("closed %s", final.name)
+        return final
+
+    def _write(self, record: object) -> None:
+        self._builder.out = self._fh
+        self._builder.write_record(record)
+
+    # -- exchanges ----------------------------------------------------------------------
+    def write_exchange(self, exchange: Exchange) -> StoredRecord:
+        """Write the records of one exchange, flush, and say where the main record is."""
+        if self._fh is None:
+            self._open_file()
+        assert self._fh is not None and self._name is not None
+        response = exchange.response
+        digest = payload_digest(response.body)
+        index = self.digest_index
+        previous = index.latest(exchange.url) if index is not None else None
+
+        if response.status == 304:
+            refers = previous
+            if previous is not None and previous.payload_digest and index is not None:
+                first = index.first(previous.payload_digest)
+                if first is not None:
+                    refers = LatestCapture(first.uri, first.date, previous.status, None, None,
+                                           first.digest, first.record_id)
+            main = self.records.not_modified_revisit(exchange, refers, self._warcinfo_id)
+            first_capture = None
+        else:
+            first_capture = None
+            if index is not None and response.body and not response.truncated:
+                first_capture = index.first(digest)
+            if first_capture is not None:
+                main = self.records.identical_revisit(exchange, first_capture, self._warcinfo_id)
+            else:
+                main = self.records.response(exchange, self._warcinfo_id)
+
+        main_id = main.rec_headers.get_header("WARC-Record-ID")
+        main_date = main.rec_headers.get_header("WARC-Date")
+        offset = self._fh.tell()
+        self._write(main)
+        length = self._fh.tell() - offset
+        self._write(self.records.request(exchange, main_id, self._warcinfo_id))
+        tls = self.records.tls_metadata(exchange, main_id, self._warcinfo_id)
+        if tls is not None:
+            self._write(tls)
+        self._write(self.records.page_metadata(exchange, main_id, self._warcinfo_id))
+        self._fh.flush()
+
+        filename = self._name.filename
+        if index is not None:
+            self._remember(exchange, index, previous, main.rec_type, main_id, main_date, digest, filename)
+
+        stored = StoredRecord(
+            warc_file=filename,
+            offset=offset,
+            length=length,
+            record_id=main_id,
+            timestamp=iso_date_to_timestamp(main_date),
+            url=exchange.url,
+            record_type=main.rec_type,
+            payload_digest=digest if response.status != 304 else None,
+        )
+        if self._fh.tell() >= self.max_size:
+            self._close_file()
+        return stored
+
+    def _remember(
+        self,
+        exchange: Exchange,
+        index: CaptureIndex,
+        previous: LatestCapture | None,
+        rec_type: str,
+        record_id: str,
+        date: str,
+        digest: str,
+        filename: str,
+    ) -> None:
+        response = exchange.response
+        etag = first_header(response.headers, "ETag")
+        modified = first_header(response.headers, "Last-Modified")
+        if response.status == 304:
+            if previous is None:
+                return
+            latest = LatestCapture(
+                previous.url, previous.date, previous.status, etag or previous.etag,
+                modified or previous.last_modified, previous.payload_digest, previous.record_id,
+            )
+            index.record(first=None, latest=latest)
+            return
+        first = None
+        if rec_type == "response" and response.body and not response.truncated:
+            first = FirstCapture(digest, exchange.url, date, record_id, filename)
+        latest = LatestCapture(exchange.url, date, response.status, etag, modified, digest, record_id)
+        index.record(first=first, latest=latest)
+
+    def close(self) -> Path | None:
+        """Close, rename and index the current file. Safe to call twice."""
+        return self._close_file()
+
+    def __enter__(self) -> "WarcWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
