@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 DATA   ?= data
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench clean pywb-env
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed pywb-env
+
+# pywb (congan replay) lives in its own venv (.venv-pywb): its pinned dependencies clash
+# with the crawler's. Does nothing when it is already there.
+pywb-env: $(VENV)/.installed
+	$(PY) -m archive.replay.env
 
 demo: setup
 	$(VENV)/bin/congan --data $(DATA) demo
