@@ -1,0 +1,32 @@
+"""Full-text search of the corpus (SPEC §8): an embedded SQLite FTS5 index.
+
+``SearchIndex(path).upsert(record)`` / ``SearchIndex.rebuild(path, records)`` build it from
+corpus records (SPEC §7 dicts); ``SearchIndex(path).search(Query.build("cong an"))``
+returns ``SearchResults(hits, total, facets)``. :mod:`archive.search.sync` keeps it in
+step with the corpus store.
+"""
+
+from __future__ import annotations
+
+from .index import SearchIndex, SearchIndexError
+from .normalise import fold, normalise, province_key
+from .query import ParsedQuery, Query, parse_date, parse_query
+from .results import FACETS, FacetValue, Hit, SearchResults
+from .snippets import Snippet
+
+__all__ = [
+    "FACETS",
+    "FacetValue",
+    "Hit",
+    "ParsedQuery",
+    "Query",
+    "SearchIndex",
+    "SearchIndexError",
+    "SearchResults",
+    "Snippet",
+    "fold",
+    "normalise",
+    "parse_date",
+    "parse_query",
+    "province_key",
+]

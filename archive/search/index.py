@@ -1,0 +1,394 @@
+"""The search index: one SQLite file with an FTS5 table (SPEC §8, docs/DESIGN.md).
+
+``articles`` keeps the latest version of each article as published (for snippets, article
+pages and export); ``articles_fts`` is a contentless FTS5 table holding, for the same rowid,
+the exact-normalised and the folded words of title, summary and body. Queries reach it only
+through :func:`archive.search.matchexpr.match_expression` as one bound parameter.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from archive.errors import DataDirError
+
+from . import migrations
+from .matchexpr import WEIGHTS, match_expression
+from .normalise import NORMALISER_VERSION, fold, key, normalise, province_key
+from .query import Query
+from .results import FACETS, FacetValue, Hit, SearchResults
+from .snippets import Snippet, highlight, make_snippet
+
+logger = logging.getLogger(__name__)
+
+#: records written per transaction when building
+BATCH = 1000
+#: fields kept in their own columns, not repeated in the stored record JSON
+_OWN_COLUMNS = ("body",)
+#: fields of the corpus record never stored in the index
+_DROPPED = ("body_html",)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_HIT_COLUMNS = (
+    "a.id, a.url, a.title, a.published, a.site, a.province, a.province_2025, a.category,"
+    " a.summary, a.replay_url, a.version, a.body"
+)
+
+
+class SearchIndexError(DataDirError):
+    """The search index is missing, stale or unreadable; rebuilding it fixes it."""
+
+
+def _fts_values(title: str | None, summary: str | None, body: str | None) -> tuple[str, ...]:
+    exact = (normalise(title or ""), normalise(summary or ""), normalise(body or ""))
+    return exact + tuple(fold(v) for v in exact)
+
+
+def _row(record: dict[str, Any]) -> tuple[Any, ...]:
+    published = record.get("published") or None
+    day = published[:10] if published and _DAY.match(published) else None
+    capture = record.get("capture") or {}
+    stored = {k: v for k, v in record.items() if k not in _OWN_COLUMNS + _DROPPED}
+    province, province_2025 = record.get("province"), record.get("province_2025")
+    category = record.get("category")
+    return (
+        record["id"],
+        record.get("url"),
+        record.get("site"),
+        province,
+        province_2025,
+        province_key(province) if province else None,
+        province_key(province_2025) if province_2025 else None,
+        category,
+        key(category) if category else None,
+        published,
+        day,
+        int(day[:4]) if day else None,
+        record.get("title"),
+        record.get("summary"),
+        record.get("body"),
+        capture.get("replay_url") if isinstance(capture, dict) else None,
+        record.get("version"),
+        json.dumps(stored, ensure_ascii=False),
+    )
+
+
+_ROW_COLUMNS = (
+    "id, url, site, province, province_2025, province_key, province_2025_key, category,"
+    " category_key, published, day, year, title, summary, body, replay_url, version, record"
+)
+_FTS_INSERT = "INSERT INTO articles_fts (rowid, t, s, b, tf, sf, bf) VALUES (?, ?, ?, ?, ?, ?, ?)"
+_FTS_DELETE = (
+    "INSERT INTO articles_fts (articles_fts, rowid, t, s, b, tf, sf, bf)"
+    " VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class SearchIndex:
+    """Open (and create or migrate) the index at ``path``; ``readonly`` for serving."""
+
+    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        if readonly:
+            if not self.path.exists():
+                raise SearchIndexError(
+                    f"no search index at {self.path}: run `congan index rebuild` (or a crawl) first"
+                )
+            self.conn = sqlite3.connect(
+                self.path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
+                check_same_thread=False,
+            )
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=DELETE")
+        self.conn.execute("PRAGMA busy_timeout=10000")
+        try:
+            if readonly:
+                done = migrations.applied_readonly(self.conn)
+                if not done or max(done) != migrations.LATEST:
+                    raise SearchIndexError(
+                        f"the search index at {self.path} has an old schema: run `congan index rebuild`"
+                    )
+            else:
+                migrations.migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise SearchIndexError(
+                f"cannot read the search index at {self.path} ({exc}): run `congan index rebuild`"
+            ) from None
+
+    # -- state --------------------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "SearchIndex":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def meta(self, name: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM search_meta WHERE key = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, name: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO search_meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+
+    @property
+    def stale(self) -> bool:
+        """True when rows were indexed by another normaliser version: rebuild needed."""
+        version = self.meta("normaliser_version")
+        return version is not None and version != str(NORMALISER_VERSION)
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    # -- writing ------------------------------------------------------------------------
+    def upsert(self, record: dict[str, Any]) -> bool:
+        """Index one record (latest version of an article); True if anything changed."""
+        return self.upsert_many([record]) > 0
+
+    def upsert_many(self, records: Iterable[dict[str, Any]]) -> int:
+        """Index records, replacing older versions of the same ids; the number changed."""
+        if self.stale:
+            raise SearchIndexError(
+                f"the search index at {self.path} was built by another normaliser: "
+                "run `congan index rebuild`"
+            )
+        changed = 0
+        self.conn.execute("BEGIN")
+        try:
+            for record in records:
+                changed += self._upsert_one(record)
+            self._set_meta("normaliser_version", str(NORMALISER_VERSION))
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+        return changed
+
+    def _upsert_one(self, record: dict[str, Any]) -> int:
+        if not record.get("id"):
+            logger.warning("search index: skipped a record without id (%s)", record.get("url"))
+            return 0
+        row = _row(record)
+        old = self.conn.execute(
+            "SELECT n, title, summary, body, record FROM articles WHERE id = ?", (row[0],)
+        ).fetchone()
+        if old is None:
+            cur = self.conn.execute(f"INSERT INTO articles ({_ROW_COLUMNS}) VALUES ({', '.join('?' * 18)})", row)
+            self.conn.execute(_FTS_INSERT, (cur.lastrowid, *_fts_values(row[12], row[13], row[14])))
+            return 1
+        n, title, summary, body, stored = old
+        same_text = (title, summary, body) == (row[12], row[13], row[14])
+        if same_text and stored == row[17]:
+            return 0
+        assignments = ", ".join(f"{c.strip()} = ?" for c in _ROW_COLUMNS.split(","))
+        self.conn.execute(f"UPDATE articles SET {assignments} WHERE n = ?", (*row, n))
+        if not same_text:
+            self.conn.execute(_FTS_DELETE, (n, *_fts_values(title, summary, body)))
+            self.conn.execute(_FTS_INSERT, (n, *_fts_values(row[12], row[13], row[14])))
+        return 1
+
+    def delete(self, article_id: str) -> bool:
+        old = self.conn.execute(
+            "SELECT n, title, summary, body FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if old is None:
+            return False
+        n, title, summary, body = old
+        self.conn.execute("BEGIN")
+        self.conn.execute(_FTS_DELETE, (n, *_fts_values(title, summary, body)))
+        self.conn.execute("DELETE FROM articles WHERE n = ?", (n,))
+        self.conn.execute("COMMIT")
+        return True
+
+    @classmethod
+    def rebuild(cls, path: str | os.PathLike[str], records: Iterable[dict[str, Any]]) -> int:
+        """Build a fresh index from ``records`` beside ``path`` and swap it in atomically
+        (readers keep the old file until they reopen). Returns the number of articles."""
+        path = Path(path)
+        tmp = path.with_name(path.name + ".rebuild")
+        for leftover in (tmp, Path(str(tmp) + "-journal")):
+            leftover.unlink(missing_ok=True)
+        index = cls(tmp)
+        try:
+            index.conn.execute("PRAGMA journal_mode=OFF")
+            index.conn.execute("PRAGMA synchronous=OFF")
+            total = index._bulk(records)
+            index.conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+            index.conn.execute("PRAGMA journal_mode=DELETE")
+        except BaseException:
+            index.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        index.close()
+        os.replace(tmp, path)
+        logger.info("search index: rebuilt %s with %s articles", path, total)
+        return total
+
+    def _bulk(self, records: Iterable[dict[str, Any]]) -> int:
+        """Fast path for an empty index: rows and FTS rows written in batches."""
+        n = self.conn.execute("SELECT coalesce(max(n), 0) FROM articles").fetchone()[0]
+        total = 0
+        batch: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            nonlocal n
+            rows, fts = [], []
+            for record in batch:
+                row = _row(record)
+                n += 1
+                rows.append((n, *row))
+                fts.append((n, *_fts_values(row[12], row[13], row[14])))
+            self.conn.execute("BEGIN")
+            try:
+                self.conn.executemany(
+                    f"INSERT INTO articles (n, {_ROW_COLUMNS}) VALUES ({', '.join('?' * 19)})", rows
+                )
+                self.conn.executemany(_FTS_INSERT, fts)
+                self.conn.execute("COMMIT")
+            except sqlite3.IntegrityError:  # the same id twice: the later one wins
+                self.conn.execute("ROLLBACK")
+                n -= len(batch)
+                self.upsert_many(batch)
+            batch.clear()
+
+        for record in records:
+            if not record.get("id"):
+                logger.warning("search index: skipped a record without id (%s)", record.get("url"))
+                continue
+            batch.append(record)
+            total += 1
+            if len(batch) >= BATCH:
+                flush()
+        if batch:
+            flush()
+        self.conn.execute("BEGIN")
+        self._set_meta("normaliser_version", str(NORMALISER_VERSION))
+        self.conn.execute("COMMIT")
+        return self.count() if total else 0
+
+    # -- reading ------------------------------------------------------------------------
+    def get(self, article_id: str) -> dict[str, Any] | None:
+        """The record as indexed (without body_html), or None."""
+        row = self.conn.execute(
+            "SELECT record, body FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        record = json.loads(row[0])
+        record["body"] = row[1]
+        return record
+
+    def _from(self, query: Query) -> tuple[str, list[Any], bool]:
+        """FROM/WHERE of a query with its parameters, and whether it uses FTS."""
+        match = match_expression(query.parsed)
+        where: list[str] = []
+        params: list[Any] = []
+        if match:
+            sql = "FROM articles_fts JOIN articles a ON a.n = articles_fts.rowid WHERE articles_fts MATCH ?"
+            params.append(match)
+        else:
+            sql = "FROM articles a WHERE 1"
+        if query.sites:
+            where.append(f"a.site IN ({', '.join('?' * len(query.sites))})")
+            params += query.sites
+        if query.provinces:
+            marks = ", ".join("?" * len(query.provinces))
+            where.append(f"(a.province_key IN ({marks}) OR a.province_2025_key IN ({marks}))")
+            params += list(query.provinces) * 2
+        if query.categories:
+            where.append(f"a.category_key IN ({', '.join('?' * len(query.categories))})")
+            params += query.categories
+        if query.since:
+            where.append("a.day >= ?")
+            params.append(query.since)
+        if query.until:
+            where.append("a.day <= ?")
+            params.append(query.until)
+        for clause in where:
+            sql += " AND " + clause
+        return sql, params, bool(match)
+
+    def _order(self, query: Query, fts: bool) -> tuple[str, str]:
+        """(score expression, ORDER BY) for the query."""
+        if fts and query.sort == "relevance":
+            score = f"bm25(articles_fts, {', '.join(str(w) for w in WEIGHTS)})"
+            return score, "ORDER BY score, a.n DESC"
+        return "NULL", "ORDER BY a.day IS NULL, a.published DESC, a.n DESC"
+
+    def search(self, query: Query) -> SearchResults:
+        """One page of hits with snippets, the total and (unless off) the facets."""
+        sql, params, fts = self._from(query)
+        try:
+            if query.facets:
+                facets, total = self._facets(sql, params)
+            else:
+                facets, total = {}, self.conn.execute(f"SELECT count(*) {sql}", params).fetchone()[0]
+            hits = tuple(self._hits(query, sql, params, fts, query.limit, query.offset, snippets=True))
+        except sqlite3.OperationalError as exc:
+            logger.error("search index: query %r failed: %s", query.text, exc)
+            raise SearchIndexError(f"the search index could not run this query ({exc})") from None
+        return SearchResults(query=query, hits=hits, total=total, facets=facets)
+
+    def iter_hits(self, query: Query, *, limit: int | None = None, snippets: bool = False) -> Iterator[Hit]:
+        """Every hit of a query in order (for export), from one cursor."""
+        sql, params, fts = self._from(query)
+        yield from self._hits(query, sql, params, fts, limit if limit is not None else -1, 0, snippets=snippets)
+
+    def _hits(self, query, sql, params, fts, limit, offset, *, snippets: bool) -> Iterator[Hit]:
+        score, order = self._order(query, fts)
+        cursor = self.conn.execute(
+            f"SELECT {_HIT_COLUMNS}, {score} AS score {sql} {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        for row in cursor:
+            (id_, url, title, published, site, province, p2025, category, summary, replay, version, body, rank) = row
+            yield Hit(
+                id=id_, url=url, title=title, published=published, site=site, province=province,
+                province_2025=p2025, category=category, summary=summary, replay_url=replay,
+                version=version, score=round(-rank, 6) if rank is not None else None,
+                snippet=make_snippet([body, summary], query.parsed) if snippets else Snippet(),
+                title_highlight=highlight(title, query.parsed) if snippets else Snippet(),
+            )
+
+    def _facets(self, sql: str, params: list[Any]) -> tuple[dict[str, tuple[FacetValue, ...]], int]:
+        counters: dict[str, Counter] = {name: Counter() for name in FACETS}
+        total = 0
+        rows = self.conn.execute(
+            f"SELECT a.province, a.province_2025, a.site, a.category, a.year, count(*) {sql}"
+            " GROUP BY 1, 2, 3, 4, 5",
+            params,
+        )
+        for province, p2025, site, category, year, count in rows:
+            total += count
+            for name, value in zip(FACETS, (province, p2025, site, category, year)):
+                counters[name][value] += count
+        facets = {
+            name: tuple(
+                FacetValue(None if v is None else str(v), c)
+                for v, c in sorted(counter.items(), key=_facet_order(name))
+            )
+            for name, counter in counters.items()
+        }
+        return facets, total
+
+
+def _facet_order(name: str):
+    if name == "year":  # newest year first
+        return lambda item: (item[0] is None, -(item[0] or 0))
+    return lambda item: (-item[1], item[0] is None, str(item[0]))

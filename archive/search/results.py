@@ -1,0 +1,87 @@
+"""What a search returns: hits, total, facets."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .query import Query
+from .snippets import Snippet
+
+#: facet name -> label shown by the web interface
+FACETS: dict[str, str] = {
+    "province": "Tỉnh, thành (trước 2025)",
+    "province_2025": "Đơn vị từ 1/7/2025",
+    "site": "Cổng thông tin",
+    "category": "Chuyên mục",
+    "year": "Năm",
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    url: str | None
+    title: str | None
+    published: str | None
+    site: str | None
+    province: str | None
+    province_2025: str | None
+    category: str | None
+    summary: str | None
+    replay_url: str | None
+    version: int | None
+    score: float | None  # higher is better; None when sorted by date
+    snippet: Snippet = field(default_factory=Snippet)
+    title_highlight: Snippet = field(default_factory=Snippet)
+
+    def to_json(self) -> dict:
+        """The documented JSON shape of a hit (docs/api.md)."""
+        return {
+            "id": self.id,
+            "url": self.url,
+            "title": self.title,
+            "published": self.published,
+            "site": self.site,
+            "province": self.province,
+            "province_2025": self.province_2025,
+            "category": self.category,
+            "snippet": self.snippet.plain(),
+            "snippet_html": self.snippet.html(),
+            "score": self.score,
+            "replay_url": self.replay_url,
+            "version": self.version,
+        }
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str | None  # None: articles without that field
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: Query
+    hits: tuple[Hit, ...]
+    total: int
+    facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.query.limit))
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query.text,
+            "total": self.total,
+            "page": self.query.page,
+            "pages": self.pages,
+            "limit": self.query.limit,
+            "sort": self.query.sort,
+            "hits": [h.to_json() for h in self.hits],
+            "facets": {
+                name: [{"value": v.value, "count": v.count} for v in values]
+                for name, values in self.facets.items()
+            },
+        }

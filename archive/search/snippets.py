@@ -1,0 +1,147 @@
+"""Snippets and highlighting, computed on the archived text as published.
+
+The index holds normalised words only; highlighting is done here on the original text so
+the reader sees the diacritics and capitals the portal printed. A word matches a query
+term the same way the index matched it: accent-exactly (tone placement aside) for a term
+typed with marks, through the folded form otherwise.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from .normalise import WORD_RE, fold, normalise
+from .query import ParsedQuery
+
+#: words of context shown around the first match, and before it
+SNIPPET_WORDS = 36
+LEAD_WORDS = 10
+#: the part of a body scanned for matches (long bodies are cut for speed)
+SCAN_CHARS = 20_000
+ELLIPSIS = "…"
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    hit: bool = False
+
+
+@dataclass(frozen=True)
+class Snippet:
+    segments: tuple[Segment, ...] = ()
+
+    def html(self) -> str:
+        """Escaped HTML with ``<mark>`` around the matches."""
+        return "".join(
+            f"<mark>{html.escape(s.text)}</mark>" if s.hit else html.escape(s.text)
+            for s in self.segments
+        )
+
+    def plain(self, start: str = "", end: str = "") -> str:
+        return "".join(f"{start}{s.text}{end}" if s.hit else s.text for s in self.segments)
+
+    def __str__(self) -> str:
+        return self.plain()
+
+
+def _tokens(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, exact form, folded form) of every word of ``text``."""
+    normal = normalise(text)
+    if len(normal) == len(text):  # the usual case: offsets carry over
+        folded = fold(normal)
+        return [(m.start(), m.end(), m.group(), folded[m.start() : m.end()]) for m in WORD_RE.finditer(normal)]
+    out = []
+    for m in WORD_RE.finditer(text):
+        word = normalise(m.group())
+        out.append((m.start(), m.end(), word, fold(word)))
+    return out
+
+
+def _spans(tokens: list[tuple[int, int, str, str]], parsed: ParsedQuery) -> list[tuple[int, int]]:
+    """Token index ranges [i, j) that match a positive term."""
+    wanted = []
+    for term in parsed.terms:
+        if term.exact:
+            wanted.append((2, term.words))
+        else:
+            wanted.append((3, tuple(fold(w) for w in term.words)))
+    spans = []
+    for i in range(len(tokens)):
+        for slot, words in wanted:
+            k = len(words)
+            if tokens[i][slot] == words[0] and all(
+                i + j < len(tokens) and tokens[i + j][slot] == words[j] for j in range(1, k)
+            ):
+                spans.append((i, i + k))
+                break
+    return spans
+
+
+def _segments(text: str, tokens, spans, first: int, last: int) -> list[Segment]:
+    """Segments of ``text`` from token ``first`` to token ``last`` (exclusive)."""
+    if first >= last:
+        return []
+    start, end = tokens[first][0], tokens[last - 1][1]
+    out: list[Segment] = []
+    cursor = start
+    for i, j in spans:
+        if j <= first or i >= last:
+            continue
+        s, e = tokens[max(i, first)][0], tokens[min(j, last) - 1][1]
+        if s > cursor:
+            out.append(Segment(text[cursor:s]))
+        out.append(Segment(text[s:e], True))
+        cursor = e
+    if end > cursor:
+        out.append(Segment(text[cursor:end]))
+    return out
+
+
+def highlight(text: str | None, parsed: ParsedQuery) -> Snippet:
+    """The whole (short) text with its matches marked: for titles."""
+    if not text:
+        return Snippet()
+    tokens = _tokens(text)
+    if not tokens or not parsed.terms:
+        return Snippet((Segment(text),))
+    spans = _spans(tokens, parsed)
+    segs = _segments(text, tokens, spans, 0, len(tokens))
+    head, tail = text[: tokens[0][0]], text[tokens[-1][1] :]
+    return Snippet(tuple(([Segment(head)] if head else []) + segs + ([Segment(tail)] if tail else [])))
+
+
+def make_snippet(texts: list[str | None], parsed: ParsedQuery, words: int = SNIPPET_WORDS) -> Snippet:
+    """A window of ``words`` words around the first match found in ``texts`` (tried in
+    order, e.g. body then summary); the start of the first non-empty text otherwise."""
+    fallback: tuple[str, list] | None = None
+    for text in texts:
+        if not text:
+            continue
+        text = text[:SCAN_CHARS]
+        tokens = _tokens(text)
+        if not tokens:
+            continue
+        if fallback is None:
+            fallback = (text, tokens)
+        spans = _spans(tokens, parsed) if parsed.terms else []
+        if spans:
+            first = max(0, spans[0][0] - LEAD_WORDS)
+            return _window(text, tokens, spans, first, words)
+    if fallback is None:
+        return Snippet()
+    text, tokens = fallback
+    return _window(text, tokens, [], 0, words)
+
+
+def _window(text: str, tokens, spans, first: int, words: int) -> Snippet:
+    last = min(len(tokens), first + words)
+    segs = [Segment(_SPACES.sub(" ", s.text), s.hit) for s in _segments(text, tokens, spans, first, last)]
+    if first > 0:
+        segs.insert(0, Segment(ELLIPSIS + " "))
+    if last < len(tokens):
+        segs.append(Segment(" " + ELLIPSIS))
+    return Snippet(tuple(segs))
