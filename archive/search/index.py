@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from archive.access import AccessRules
 from archive.errors import DataDirError
 
 from . import migrations
@@ -77,13 +78,16 @@ def _row(record: dict[str, Any]) -> tuple[Any, ...]:
         capture.get("replay_url") if isinstance(capture, dict) else None,
         record.get("version"),
         json.dumps(stored, ensure_ascii=False),
+        capture.get("timestamp") if isinstance(capture, dict) else None,
     )
 
 
 _ROW_COLUMNS = (
     "id, url, site, province, province_2025, province_key, province_2025_key, category,"
-    " category_key, published, day, year, title, summary, body, replay_url, version, record"
+    " category_key, published, day, year, title, summary, body, replay_url, version, record,"
+    " capture_ts"
 )
+_ROW_MARKS = ", ".join("?" * len(_ROW_COLUMNS.split(",")))
 _FTS_INSERT = "INSERT INTO articles_fts (rowid, t, s, b, tf, sf, bf) VALUES (?, ?, ?, ?, ?, ?, ?)"
 _FTS_DELETE = (
     "INSERT INTO articles_fts (articles_fts, rowid, t, s, b, tf, sf, bf)"
@@ -94,9 +98,17 @@ _FTS_DELETE = (
 class SearchIndex:
     """Open (and create or migrate) the index at ``path``; ``readonly`` for serving."""
 
-    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        readonly: bool = False,
+        access: AccessRules | None = None,
+    ) -> None:
         self.path = Path(path)
         self.readonly = readonly
+        #: block/exclude rules (archive.access): hidden articles are never found nor shown
+        self.access = access if access is not None and len(access) else None
         if readonly:
             if not self.path.exists():
                 raise SearchIndexError(
@@ -111,6 +123,8 @@ class SearchIndex:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=DELETE")
         self.conn.execute("PRAGMA busy_timeout=10000")
+        if self.access is not None:
+            self.conn.create_function("congan_allowed", 2, self._allowed, deterministic=True)
         try:
             if readonly:
                 done = migrations.applied_readonly(self.conn)
@@ -125,6 +139,9 @@ class SearchIndex:
             raise SearchIndexError(
                 f"cannot read the search index at {self.path} ({exc}): run `congan index rebuild`"
             ) from None
+
+    def _allowed(self, url: str | None, timestamp: str | None) -> bool:
+        return url is None or self.access is None or self.access.allows(url, timestamp)
 
     # -- state --------------------------------------------------------------------------
     def close(self) -> None:
@@ -189,7 +206,7 @@ class SearchIndex:
             "SELECT n, title, summary, body, record FROM articles WHERE id = ?", (row[0],)
         ).fetchone()
         if old is None:
-            cur = self.conn.execute(f"INSERT INTO articles ({_ROW_COLUMNS}) VALUES ({', '.join('?' * 18)})", row)
+            cur = self.conn.execute(f"INSERT INTO articles ({_ROW_COLUMNS}) VALUES ({_ROW_MARKS})", row)
             self.conn.execute(_FTS_INSERT, (cur.lastrowid, *_fts_values(row[12], row[13], row[14])))
             return 1
         n, title, summary, body, stored = old
@@ -257,7 +274,7 @@ class SearchIndex:
             self.conn.execute("BEGIN")
             try:
                 self.conn.executemany(
-                    f"INSERT INTO articles (n, {_ROW_COLUMNS}) VALUES ({', '.join('?' * 19)})", rows
+                    f"INSERT INTO articles (n, {_ROW_COLUMNS}) VALUES (?, {_ROW_MARKS})", rows
                 )
                 self.conn.executemany(_FTS_INSERT, fts)
                 self.conn.execute("COMMIT")
@@ -286,9 +303,9 @@ class SearchIndex:
     def get(self, article_id: str) -> dict[str, Any] | None:
         """The record as indexed (without body_html), or None."""
         row = self.conn.execute(
-            "SELECT record, body FROM articles WHERE id = ?", (article_id,)
+            "SELECT record, body, url, capture_ts FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
-        if row is None:
+        if row is None or not self._allowed(row[2], row[3]):
             return None
         record = json.loads(row[0])
         record["body"] = row[1]
@@ -320,6 +337,8 @@ class SearchIndex:
         if query.until:
             where.append("a.day <= ?")
             params.append(query.until)
+        if self.access is not None:
+            where.append("congan_allowed(a.url, a.capture_ts)")
         for clause in where:
             sql += " AND " + clause
         return sql, params, bool(match)

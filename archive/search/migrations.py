@@ -47,7 +47,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             body TEXT,
             replay_url TEXT,
             version INTEGER,
-            record TEXT NOT NULL
+            record TEXT NOT NULL,
+            capture_ts TEXT
         );
         CREATE INDEX articles_day ON articles(day);
         CREATE INDEX articles_site ON articles(site, day);

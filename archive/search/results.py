@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from archive.replay.urls import default_base
+
 from .query import Query
 from .snippets import Snippet
 
@@ -16,6 +18,18 @@ FACETS: dict[str, str] = {
     "category": "Chuyên mục",
     "year": "Năm",
 }
+
+
+def replay_link(replay_url: str | None, base: str | None = None) -> str | None:
+    """The address of a capture: corpus records keep ``/<collection>/<ts>/<url>``,
+    relative to the replay server (``congan replay``); ``base`` is its origin
+    (``$CONGAN_REPLAY_URL`` or http://127.0.0.1:8090 when None)."""
+    if not replay_url:
+        return None
+    if replay_url.startswith(("http://", "https://")):
+        return replay_url
+    root = (base or default_base()).rstrip("/")
+    return root + (replay_url if replay_url.startswith("/") else "/" + replay_url)
 
 
 @dataclass(frozen=True)
@@ -35,7 +49,7 @@ class Hit:
     snippet: Snippet = field(default_factory=Snippet)
     title_highlight: Snippet = field(default_factory=Snippet)
 
-    def to_json(self) -> dict:
+    def to_json(self, replay_base: str | None = None) -> dict:
         """The documented JSON shape of a hit (docs/api.md)."""
         return {
             "id": self.id,
@@ -49,7 +63,7 @@ class Hit:
             "snippet": self.snippet.plain(),
             "snippet_html": self.snippet.html(),
             "score": self.score,
-            "replay_url": self.replay_url,
+            "replay_url": replay_link(self.replay_url, replay_base),
             "version": self.version,
         }
 
@@ -71,7 +85,7 @@ class SearchResults:
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.query.limit))
 
-    def to_json(self) -> dict:
+    def to_json(self, replay_base: str | None = None) -> dict:
         return {
             "query": self.query.text,
             "total": self.total,
@@ -79,7 +93,7 @@ class SearchResults:
             "pages": self.pages,
             "limit": self.query.limit,
             "sort": self.query.sort,
-            "hits": [h.to_json() for h in self.hits],
+            "hits": [h.to_json(replay_base) for h in self.hits],
             "facets": {
                 name: [{"value": v.value, "count": v.count} for v in values]
                 for name, values in self.facets.items()

@@ -1,0 +1,56 @@
+"""Keep the search index in step with the corpus store (docs/DESIGN.md "Corpus -> search").
+
+``update_from_corpus(data_dir)`` is what a crawl calls when it ends: new and changed
+articles are (re)indexed, unchanged ones cost one lookup each. ``rebuild_from_corpus``
+is what ``congan index rebuild`` calls: a fresh index swapped in atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from archive.access import AccessRules
+from archive.paths import DataDir
+
+from .index import SearchIndex, SearchIndexError
+
+logger = logging.getLogger(__name__)
+
+
+def corpus_records(data_dir: DataDir) -> Iterator[dict[str, Any]]:
+    """The latest version of every article in the corpus store."""
+    try:
+        from archive.corpus import CorpusStore
+    except ImportError as exc:  # the corpus store is built by another part of the project
+        raise SearchIndexError(f"the corpus store is not available ({exc})") from None
+    store = CorpusStore(data_dir)
+    yield from store.latest()
+
+
+def rebuild_from_corpus(data_dir: DataDir) -> int:
+    """Rebuild the search index from the corpus; the number of articles indexed."""
+    total = SearchIndex.rebuild(data_dir.search_db, corpus_records(data_dir))
+    logger.info("search index: %s articles from the corpus", total)
+    return total
+
+
+def update_from_corpus(data_dir: DataDir) -> int:
+    """Index what changed in the corpus since the last update; the number of articles
+    added or changed. Rebuilds instead when the index is missing or stale."""
+    path = data_dir.search_db
+    if not path.exists():
+        return rebuild_from_corpus(data_dir)
+    with SearchIndex(path) as index:
+        if index.stale:
+            index.close()
+            return rebuild_from_corpus(data_dir)
+        changed = index.upsert_many(corpus_records(data_dir))
+    logger.info("search index: %s articles added or changed", changed)
+    return changed
+
+
+def open_index(data_dir: DataDir, *, readonly: bool = True) -> SearchIndex:
+    """The data directory's index with its access rules applied (for search and serve)."""
+    return SearchIndex(data_dir.search_db, readonly=readonly, access=AccessRules.load(data_dir))
