@@ -92,8 +92,14 @@ CONGAN_PROGRESS_INTERVAL = 30.0
 #: Write DataDir.crawl_dir(id)/report.json when the spider closes.
 CONGAN_REPORT_ENABLED = True
 
+# -- the crawl machinery ---------------------------------------------------------------------
+#: Durable frontier with lease/ack (archive.frontier): a crawl survives kill -9 and resumes.
+SCHEDULER = "scrapers.frontier_scheduler.FrontierScheduler"
+
 # -- Scrapy housekeeping ----------------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
+#: no control port (Scrapy's remote control HTTP server) on a crawler
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
@@ -101,4 +107,7 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {}
 SPIDER_MIDDLEWARES: dict[str, int | None] = {}
 EXTENSIONS: dict[str, int | None] = {}
 ITEM_PIPELINES: dict[str, int] = {}
-ADDONS: dict[str, int] = {}
+ADDONS: dict[str, int] = {
+    # crawl id when none is given, User-Agent from CONGAN_CONTACT_URL
+    "scrapers.crawl_addon.CrawlAddon": 0,
+}

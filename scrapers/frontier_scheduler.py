@@ -1,0 +1,246 @@
+"""A Scrapy scheduler over the durable frontier (``archive.frontier``).
+
+Requests are serialised with Scrapy's ``Request.to_dict`` / ``request_from_dict`` (the
+successors of ``request_to_dict``), pickled as Scrapy's own disk queues do, and deduplicated by their fingerprint, persisted with the frontier. A request is
+*leased* when handed to the engine and *acked* when the engine is completely done with it:
+its response went through the spider callback, every item through the pipelines, every
+child request into the frontier; or the final failure went through the errback; or a
+downloader middleware replaced it (retry, redirect) and the replacement was queued. So a
+``kill -9`` at any moment, then a resume, re-issues only the requests whose processing had
+not finished.
+
+Which request next: the frontier is asked for a host first, chosen among hosts with
+pending work and fewer requests in flight than ``CONCURRENT_REQUESTS_PER_DOMAIN``, the
+least loaded and least recently served first. A portal that is slow, paused (Crawl-delay,
+Retry-After, backoff) or down thus holds at most that many requests and never fills the
+global ``CONCURRENT_REQUESTS`` while other portals wait.
+
+``CONGAN_MAX_PAGES`` caps the number of distinct requests handed out, counted in the
+frontier, so the cap holds across resumes.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import time
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from scrapy.core.scheduler import BaseScheduler
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.request import request_from_dict
+
+from archive.frontier import Frontier, SqliteFrontier
+from archive.paths import DataDir
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+#: request.meta key holding the frontier entry id of a leased request (never persisted).
+ENTRY_META_KEY = "_congan_frontier_entry"
+PICKLE_PROTOCOL = 4
+
+
+def frontier_path(data: DataDir, crawl_id: str) -> Path:
+    return data.frontier_dir / f"{crawl_id}.sqlite3"
+
+
+def serialize_request(request: Request, spider: Spider | None) -> bytes:
+    """Request -> bytes; raises ``ValueError`` / ``pickle.PicklingError`` / ``TypeError``
+    when the request cannot be stored (callback that is no spider method, unpicklable meta)."""
+    data = request.to_dict(spider=spider)
+    meta = data.get("meta")
+    if meta and ENTRY_META_KEY in meta:
+        data["meta"] = {key: value for key, value in meta.items() if key != ENTRY_META_KEY}
+    return pickle.dumps(data, protocol=PICKLE_PROTOCOL)
+
+
+def deserialize_request(payload: bytes, spider: Spider | None) -> Request:
+    return request_from_dict(pickle.loads(payload), spider=spider)  # noqa: S301 - our own file
+
+
+class FrontierScheduler(BaseScheduler):
+    def __init__(
+        self,
+        path: Path,
+        *,
+        crawler: Crawler,
+        max_pages: int = 0,
+        per_host_concurrency: int = 2,
+    ) -> None:
+        self.path = path
+        self.crawler = crawler
+        self.stats: StatsCollector | None = crawler.stats
+        self.max_pages = max_pages
+        self.per_host_concurrency = max(1, per_host_concurrency)
+        self.frontier: Frontier | None = None
+        self.spider: Spider | None = None
+        self._leased: dict[int, tuple[Request, str]] = {}
+        self._in_flight: Counter[str] = Counter()
+        self._last_served: dict[str, float] = {}
+        self._memory: list[Request] = []  # requests that cannot be serialised (not durable)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        crawl_id = settings.get("CONGAN_CRAWL_ID")
+        if not crawl_id:
+            raise ValueError("CONGAN_CRAWL_ID is empty: enable scrapers.crawl_addon.CrawlAddon in ADDONS or set it")
+        data = DataDir.resolve(settings.get("CONGAN_DATA"))
+        return cls(
+            frontier_path(data, crawl_id),
+            crawler=crawler,
+            max_pages=settings.getint("CONGAN_MAX_PAGES"),
+            per_host_concurrency=settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") or 2,
+        )
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        self.frontier = SqliteFrontier(self.path)
+        recovered = self.frontier.recover()
+        counts = self.frontier.counts()
+        if recovered or counts.done:
+            logger.info(
+                "Resuming frontier %s: %s requests done, %s pending (%s re-issued after an interruption)",
+                self.path, counts.done, counts.pending, recovered,
+            )
+        self._inc("frontier/recovered", recovered)
+        self._hook_engine()
+
+    def _hook_engine(self) -> None:
+        # The engine has no signal for "done with this request" (response scraped and every
+        # item processed, or replacement request scheduled): its slot's remove_request() is
+        # exactly that point, so we wrap it on the slot instance. Checked by
+        # tests/test_frontier_scheduler.py against the installed Scrapy.
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is None or not callable(getattr(slot, "remove_request", None)):
+            raise RuntimeError("FrontierScheduler needs scrapy's engine slot remove_request(); unsupported Scrapy version")
+        original = slot.remove_request
+
+        def remove_request(request: Request) -> None:
+            original(request)
+            self._done(request)
+
+        slot.remove_request = remove_request
+
+    def close(self, reason: str) -> None:
+        if self.frontier is None:
+            return
+        for entry_id in list(self._leased):
+            # Not done when the spider closed (shutdown): stays leased, re-issued on resume.
+            self._leased.pop(entry_id)
+        counts = self.frontier.counts()
+        self.frontier.close()
+        if self.stats is not None:
+            self.stats.set_value("frontier/pending", counts.pending + len(self._memory))
+            self.stats.set_value("frontier/leased", counts.leased)
+            self.stats.set_value("frontier/done", counts.done)
+            self.stats.set_value("frontier/seen", counts.seen)
+        if self._memory:
+            logger.warning("%s unserialisable requests were not fetched and are lost", len(self._memory))
+        self.frontier = None
+
+    # -- the scheduler interface ---------------------------------------------------------------------
+    def has_pending_requests(self) -> bool:
+        if self.frontier is None:
+            return False
+        if self._limit_reached():
+            return False
+        return self.frontier.counts().pending > 0 or bool(self._memory)
+
+    def enqueue_request(self, request: Request) -> bool:
+        assert self.frontier is not None
+        fingerprint = None if request.dont_filter else self.crawler.request_fingerprinter.fingerprint(request)
+        try:
+            payload = serialize_request(request, self.spider)
+        except (ValueError, TypeError, pickle.PicklingError, AttributeError) as exc:
+            logger.warning("Cannot store %s in the frontier (%s); keeping it in memory only", request, exc)
+            self._inc("frontier/unserializable")
+            self._memory.append(request)
+            return True
+        added = self.frontier.add(
+            payload, url=request.url, host=self._host(request), priority=request.priority, fingerprint=fingerprint
+        )
+        if not added:
+            logger.debug("Filtered duplicate request: %s", request)
+            self._inc("dupefilter/filtered")
+            return False
+        self._inc("frontier/enqueued")
+        return True
+
+    def next_request(self) -> Request | None:
+        assert self.frontier is not None
+        if self._memory:
+            return self._memory.pop()
+        if self._limit_reached():
+            return None
+        host = self._pick_host()
+        if host is None:
+            return None
+        entry = self.frontier.lease(host)
+        if entry is None:
+            return None
+        try:
+            request = deserialize_request(entry.payload, self.spider)
+        except (ValueError, AttributeError, pickle.UnpicklingError) as exc:
+            logger.error("Dropping unreadable frontier entry %s (%s): %s", entry.id, entry.url, exc)
+            self._inc("frontier/unreadable")
+            self.frontier.ack(entry.id)
+            return None
+        request.meta[ENTRY_META_KEY] = entry.id
+        self._leased[entry.id] = (request, entry.host)
+        self._in_flight[entry.host] += 1
+        self._last_served[entry.host] = time.monotonic()
+        self._inc("frontier/leased")
+        if entry.attempts > 1:
+            self._inc("frontier/reissued")
+        return request
+
+    def __len__(self) -> int:
+        return 0 if self.frontier is None else self.frontier.counts().pending + len(self._memory)
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _done(self, request: Request) -> None:
+        entry_id = request.meta.get(ENTRY_META_KEY)
+        leased = self._leased.get(entry_id) if entry_id is not None else None
+        if leased is None or leased[0] is not request or self.frontier is None:
+            return  # robots.txt and other direct downloads, or a copy carrying the key
+        del self._leased[entry_id]
+        host = leased[1]
+        self._in_flight[host] -= 1
+        if self._in_flight[host] <= 0:
+            del self._in_flight[host]
+        self.frontier.ack(entry_id)
+        self._inc("frontier/acked")
+
+    def _pick_host(self) -> str | None:
+        assert self.frontier is not None
+        best: str | None = None
+        best_key: tuple[int, float] | None = None
+        for host in self.frontier.pending_hosts():
+            load = self._in_flight.get(host, 0)
+            if load >= self.per_host_concurrency:
+                continue
+            key = (load, self._last_served.get(host, 0.0))
+            if best_key is None or key < best_key:
+                best, best_key = host, key
+        return best
+
+    def _limit_reached(self) -> bool:
+        return bool(self.max_pages) and self.frontier is not None and self.frontier.counts().issued >= self.max_pages
+
+    def _host(self, request: Request) -> str:
+        return request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.stats is not None and count:
+            self.stats.inc_value(key, count)
