@@ -130,6 +130,27 @@ def _norm_pct(component: str, safe: str) -> str:
     return quote(component, safe=safe + "%")
 
 
+def remove_dot_segments(path: str) -> str:
+    """RFC 3986 5.2.4: ``/a/./b/../c`` -> ``/a/c``."""
+    if "." not in path:
+        return path
+    out: list[str] = []
+    segments = path.split("/")
+    for i, segment in enumerate(segments):
+        last = i == len(segments) - 1
+        if segment == ".":
+            if last:
+                out.append("")
+        elif segment == "..":
+            if len(out) > 1:
+                out.pop()
+            if last:
+                out.append("")
+        else:
+            out.append(segment)
+    return "/".join(out) or "/"
+
+
 def _host(netloc_host: str) -> str:
     host = netloc_host.lower().rstrip(".")
     try:
@@ -170,6 +191,7 @@ def _clean(url: str, rules: UrlRules) -> str:
     port = parts.port if parts.port != DEFAULT_PORTS.get(scheme) else None
     netloc = f"{host}:{port}" if port else host
     path = _ASPNET_COOKIELESS.sub("", _PATH_SESSION.sub("", parts.path)) or "/"
+    path = remove_dot_segments(path)
     path = _norm_pct(path, safe="/;:@!$&'()*+,=-._~")
     if rules.lowercase_path:
         path = path.lower()
