@@ -118,7 +118,8 @@ def url_key(url: str) -> str:
 
     Also the key of a prefix: a bare host becomes ``host)/`` (the whole host), and a prefix
     with a path covers everything that starts with it (``/tin-tuc`` covers ``/tin-tuc-moi``),
-    as pywb's prefix rules do."""
+    as pywb's prefix rules do. SURT drops a trailing slash, so the prefix ``/tin-tuc/`` also
+    covers the page ``/tin-tuc`` itself (and ``/tin-tuc-moi``: wider, never narrower)."""
     value = url.strip()
     if "://" not in value:
         value = "http://" + value
