@@ -92,6 +92,21 @@ CONGAN_PROGRESS_INTERVAL = 30.0
 #: Write DataDir.crawl_dir(id)/report.json when the spider closes.
 CONGAN_REPORT_ENABLED = True
 
+# -- WARC capture (scrapers.warc_capture, archive.warc) ------------------------------------
+#: Write every response to WARC. Off: no WARC, no revisits (benchmarks only).
+WARC_ENABLED = True
+#: File names: <WARC_PREFIX>-<crawl_id>-<YYYYmmddHHMMSS>-<serial:05d>.warc.gz (no '-' in it).
+WARC_PREFIX = "congan"
+#: A WARC file is closed (renamed from .warc.gz.open, indexed) once it reaches this size.
+WARC_MAX_SIZE = 1_000_000_000
+#: Bodies are kept up to this many bytes and marked WARC-Truncated: length; None means
+#: DOWNLOAD_MAXSIZE, 0 no limit. The extension takes over Scrapy's DOWNLOAD_MAXSIZE drop.
+WARC_MAX_BODY_SIZE = None
+#: Who runs the crawl, in every warcinfo record; empty means CONGAN_CONTACT_URL.
+WARC_OPERATOR = ""
+#: Collection the WARCs go to; empty means CONGAN_COLLECTION.
+WARC_COLLECTION = ""
+
 # -- the crawl machinery ---------------------------------------------------------------------
 #: Durable frontier with lease/ack (archive.frontier): a crawl survives kill -9 and resumes.
 SCHEDULER = "scrapers.frontier_scheduler.FrontierScheduler"
@@ -104,8 +119,14 @@ LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {}
-SPIDER_MIDDLEWARES: dict[str, int | None] = {}
-EXTENSIONS: dict[str, int | None] = {}
+SPIDER_MIDDLEWARES: dict[str, int | None] = {
+    # archives each page's outlinks once its callback is done (metadata record)
+    "scrapers.warc_capture.WarcOutlinksMiddleware": 1000,
+}
+EXTENSIONS: dict[str, int | None] = {
+    # every downloaded response to WARC, as sent (response_downloaded); see WARC_* above
+    "scrapers.warc_capture.WarcCaptureExtension": 0,
+}
 ITEM_PIPELINES: dict[str, int] = {}
 ADDONS: dict[str, int] = {
     # crawl id when none is given, User-Agent from CONGAN_CONTACT_URL

@@ -13,6 +13,7 @@ it on first use.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import subprocess
@@ -21,6 +22,7 @@ import time
 import venv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..errors import ArchiveError
 
@@ -76,14 +78,23 @@ class PywbEnv:
         except OSError:
             return False
 
-    def ensure(self, announce=None) -> "PywbEnv":
+    def ensure(self, announce: Callable[[str], object] | None = None) -> "PywbEnv":
         """Create the venv and install pywb unless it is already there.
 
         ``announce`` (a callable taking one line) tells the user what is happening, since
         the first install takes a while."""
         if self.is_ready():
             return self
-        say = announce or logger.info
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "w") as lock:
+            # two first uses at once (tests, a scheduler) must not pip-install side by side
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if self.is_ready():
+                return self
+            return self._install(announce or logger.info)
+
+    def _install(self, say: Callable[[str], object]) -> "PywbEnv":
         say(f"setting up pywb {PYWB_VERSION} in its own environment at {self.path} (once; about a minute)")
         started = time.monotonic()
         if not self.python.exists():

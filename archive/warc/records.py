@@ -36,6 +36,12 @@ PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modif
 #: first field of the page metadata record, the last record of every exchange
 PAGE_KIND_FIELD = "congan-page-kind"
 
+#: first field of a metadata record listing the outlinks the spider found in a page after it
+#: was stored; like the page metadata record it is a complete unit for crash repair
+OUTLINKS_FIELD = "congan-outlinks-of"
+#: metadata records that close a unit of records (crash repair cuts after the last one)
+UNIT_CLOSING_FIELDS = (PAGE_KIND_FIELD, OUTLINKS_FIELD)
+
 #: Transfer-Encoding is renamed to this when an exchange carries it: the stored body is
 #: always de-chunked, so a replay tool must not try to de-chunk it again.
 ORIG_TRANSFER_ENCODING = "X-Archive-Orig-Transfer-Encoding"
@@ -263,6 +269,21 @@ class RecordFactory:
             fields.append(("fetchTimeMs", str(round(exchange.duration * 1000))))
         fields.extend(("outlink", link) for link in exchange.outlinks)
         return self._metadata(exchange, [(k, v) for k, v in fields if v], concurrent_to, warcinfo_id)
+
+    def outlinks_metadata(
+        self, url: str, concurrent_to: str, outlinks: tuple[str, ...], moment: datetime, warcinfo_id: str
+    ) -> ArcWarcRecord:
+        """Outlinks found by the spider after the page was stored (``WARC-Concurrent-To`` its
+        response or revisit record, which may sit in an earlier file)."""
+        fields = [(OUTLINKS_FIELD, concurrent_to)] + [("outlink", link) for link in outlinks]
+        block = warc_fields(fields)
+        headers = self._headers(
+            "metadata", warc_date(moment), WARC_Concurrent_To=concurrent_to, WARC_Warcinfo_ID=warcinfo_id,
+        )
+        return self.builder.create_warc_record(
+            url, "metadata", payload=BytesIO(block), length=len(block),
+            warc_content_type=WARC_FIELDS, warc_headers_dict=headers,
+        )
 
     def _metadata(
         self, exchange: Exchange, fields: list[tuple[str, str]], concurrent_to: str, warcinfo_id: str

@@ -3,7 +3,8 @@
 A writer killed mid-record leaves a file whose last gzip member is torn, or whose last
 exchange is incomplete (a response without its request or page metadata). Repair keeps the
 longest prefix made of complete gzip members, each one complete WARC record, ending after the
-warcinfo record or after the page metadata record that closes an exchange; it cuts the rest,
+warcinfo record, after the page metadata record that closes an exchange, or after an outlinks
+metadata record (a unit by itself); it cuts the rest,
 then renames the file to its closed name. A file with no complete record is removed.
 
 Files another live writer holds (an exclusive ``flock``) are left alone.
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.warc.naming import OPEN_SUFFIX
-from archive.warc.records import PAGE_KIND_FIELD
+from archive.warc.records import UNIT_CLOSING_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,8 @@ def record_type(data: bytes) -> str | None:
 
 def _closes_exchange(data: bytes) -> bool:
     end = data.find(b"\r\n\r\n")
-    return data[end + 4 :].startswith(PAGE_KIND_FIELD.encode("ascii") + b":")
+    block = data[end + 4 :]
+    return any(block.startswith(name.encode("ascii") + b":") for name in UNIT_CLOSING_FIELDS)
 
 
 def sound_length(stream: BinaryIO) -> tuple[int, int]:

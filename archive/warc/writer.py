@@ -220,6 +220,21 @@ class WarcWriter:
         latest = LatestCapture(exchange.url, date, response.status, etag, modified, digest, record_id)
         index.record(first=first, latest=latest)
 
+    def write_outlinks(self, stored: StoredRecord, outlinks: tuple[str, ...]) -> None:
+        """Add the outlinks the spider found in a stored page (one metadata record)."""
+        if not outlinks:
+            return
+        if self._fh is None:
+            self._open_file()
+        record = self.records.outlinks_metadata(
+            stored.url, stored.record_id, outlinks, self.clock(), self._warcinfo_id
+        )
+        self._write(record)
+        assert self._fh is not None
+        self._fh.flush()
+        if self._fh.tell() >= self.max_size:
+            self._close_file()
+
     def close(self) -> Path | None:
         """Close, rename and index the current file. Safe to call twice."""
         return self._close_file()

@@ -1,0 +1,369 @@
+"""Scrapy glue of WARC capture: every downloaded response goes to WARC as the server sent it.
+
+``WarcCaptureExtension`` listens to ``response_downloaded`` (the body is still as the server
+sent it: HttpCompressionMiddleware has not run yet), builds an ``archive.capture.Exchange``
+and hands it to the crawl's single ``archive.warc.writer.WarcWriter``. The returned
+``StoredRecord`` goes to ``request.meta["congan_capture"]`` so the spider and pipelines can
+link an article to its exact record.
+
+Oversized bodies. Scrapy's ``DOWNLOAD_MAXSIZE`` drops a response that grows past it (and
+cancels one whose Content-Length announces it), so nothing would be archived. The extension
+takes the limit over: when a request reaches the downloader it sets the request's
+``download_maxsize`` meta to 0 (Scrapy's check off for that request) and, on the
+``bytes_received`` signal, stops the download with ``StopDownload(fail=False)`` once
+``WARC_MAX_BODY_SIZE`` bytes (default: ``DOWNLOAD_MAXSIZE``) have arrived. The body is cut to
+the limit, archived with ``WARC-Truncated: length``, and the truncated response still reaches
+the spider (flag ``download_stopped``).
+
+Outlinks. A page's links are known only after the spider parsed it, so
+``WarcOutlinksMiddleware`` (a spider middleware) collects the URLs of the requests the callback
+yields plus ``response.meta["congan_outlinks"]`` (links the spider saw but does not follow)
+and writes them as one metadata record once the callback is done.
+
+Settings (docs/settings.md): ``WARC_ENABLED``, ``WARC_PREFIX``, ``WARC_MAX_SIZE``,
+``WARC_MAX_BODY_SIZE``, ``WARC_OPERATOR``, ``WARC_COLLECTION`` (default ``CONGAN_COLLECTION``),
+with ``CONGAN_DATA`` and ``CONGAN_CRAWL_ID``.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
+
+from scrapy import Request, signals
+from scrapy.exceptions import NotConfigured, StopDownload
+
+from archive.capture import (
+    TRUNCATED_LENGTH,
+    CapturedRequest,
+    CapturedResponse,
+    Exchange,
+    Header,
+    StoredRecord,
+    TlsInfo,
+)
+from archive.digest_index import CaptureIndex
+from archive.paths import DataDir
+from archive.warc.records import WarcInfo
+from archive.warc.writer import DEFAULT_MAX_SIZE, WarcWriter
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterable
+
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.settings import BaseSettings
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+#: request.meta key holding the StoredRecord of the response
+META_CAPTURE = "congan_capture"
+#: response.meta key where the spider may list links it saw but does not follow
+META_OUTLINKS = "congan_outlinks"
+
+#: settings written into every warcinfo record (how the crawl was configured)
+RECORDED_SETTINGS = (
+    "ROBOTSTXT_OBEY",
+    "DOWNLOAD_DELAY",
+    "AUTOTHROTTLE_ENABLED",
+    "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_TIMEOUT",
+    "DOWNLOAD_MAXSIZE",
+    "WARC_MAX_BODY_SIZE",
+    "WARC_MAX_SIZE",
+    "CONGAN_SITES",
+    "CONGAN_SEEDS",
+    "CONGAN_MAX_PAGES",
+)
+
+
+def _software() -> str:
+    def ver(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "unknown"
+
+    return (
+        f"congan-archive/{ver('congan-archive')} (Scrapy {ver('scrapy')}; warcio {ver('warcio')};"
+        f" Twisted {ver('twisted')})"
+    )
+
+
+@dataclass(frozen=True)
+class WarcCaptureConfig:
+    """Settings of the extension, read once; ``from_settings`` names any bad one."""
+
+    data: DataDir
+    collection: str
+    crawl_id: str
+    prefix: str
+    max_size: int
+    max_body_size: int
+    operator: str
+    user_agent: str
+    robots: str
+    recorded: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> "WarcCaptureConfig":
+        max_size = settings.getint("WARC_MAX_SIZE", DEFAULT_MAX_SIZE)
+        if max_size <= 0:
+            raise ValueError(f"WARC_MAX_SIZE must be a positive number of bytes, not {max_size}")
+        body = settings.get("WARC_MAX_BODY_SIZE")
+        max_body = int(body) if body not in (None, "") else settings.getint("DOWNLOAD_MAXSIZE", 0)
+        if max_body < 0:
+            raise ValueError(f"WARC_MAX_BODY_SIZE must be 0 (no limit) or positive, not {max_body}")
+        crawl_id = settings.get("CONGAN_CRAWL_ID") or datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        recorded = tuple((name, str(settings.get(name))) for name in RECORDED_SETTINGS if settings.get(name) is not None)
+        return cls(
+            data=DataDir.resolve(settings.get("CONGAN_DATA")),
+            collection=settings.get("WARC_COLLECTION") or settings.get("CONGAN_COLLECTION") or "congan",
+            crawl_id=str(crawl_id),
+            prefix=settings.get("WARC_PREFIX") or "congan",
+            max_size=max_size,
+            max_body_size=max_body,
+            operator=settings.get("WARC_OPERATOR") or settings.get("CONGAN_CONTACT_URL") or "",
+            user_agent=settings.get("USER_AGENT") or "",
+            robots="obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            recorded=recorded,
+        )
+
+    def warcinfo(self) -> WarcInfo:
+        return WarcInfo(
+            software=_software(),
+            operator=self.operator,
+            crawl_id=self.crawl_id,
+            user_agent=self.user_agent,
+            robots=self.robots,
+            hostname=socket.gethostname(),
+            description="congan-archive crawl of the Vietnamese provincial police portals",
+            settings=self.recorded,
+        )
+
+
+def header_pairs(headers: Any) -> tuple[Header, ...]:
+    """Every (name, value) of a Scrapy ``Headers``, repeated values as separate pairs
+    (``headers[name]`` would give only the last ``Set-Cookie``)."""
+    pairs: list[Header] = []
+    for name, values in headers.items():
+        raw_name = name if isinstance(name, bytes) else str(name).encode("latin-1")
+        for value in values:
+            pairs.append((raw_name, value if isinstance(value, bytes) else str(value).encode("latin-1")))
+    return tuple(pairs)
+
+
+def tls_info(certificate: Any, hostname: str | None) -> TlsInfo | None:
+    """The certificate the server presented and whether it validates against the system's
+    trust store. Scrapy only exposes the leaf, so a missing intermediate shows as invalid
+    with OpenSSL's reason in ``detail``."""
+    if certificate is None:
+        return None
+    from OpenSSL import crypto  # Scrapy's own TLS stack
+
+    x509 = certificate.original
+    der = crypto.dump_certificate(crypto.FILETYPE_ASN1, x509)
+    store = crypto.X509Store()
+    try:
+        store.set_default_paths()
+        crypto.X509StoreContext(store, x509).verify_certificate()
+        verified, detail = True, "chain verified against the system trust store (leaf only as sent)"
+    except crypto.X509StoreContextError as exc:
+        verified, detail = False, f"OpenSSL: {exc}"
+    subject = dict((k.decode(), v.decode()) for k, v in x509.get_subject().get_components())
+    if hostname and subject.get("CN") and verified:
+        detail += f"; subject CN {subject['CN']}"
+    return TlsInfo(chain_der=(der,), verified=verified, detail=detail)
+
+
+def build_exchange(request: Request, response: Response, *, max_body_size: int, stopped: bool) -> Exchange:
+    """The Exchange of a downloaded response (body as sent, cut to ``max_body_size``)."""
+    body = response.body
+    truncated = None
+    if max_body_size and (len(body) > max_body_size or (stopped and len(body) >= max_body_size)):
+        body = body[:max_body_size]
+        truncated = TRUNCATED_LENGTH
+    meta = request.meta
+    duration = meta.get("download_latency")
+    hostname = request.url.split("/")[2].split(":")[0] if "://" in request.url else None
+    return Exchange(
+        request=CapturedRequest(
+            method=request.method,
+            url=request.url.split("#", 1)[0],
+            headers=header_pairs(request.headers),
+            body=request.body or b"",
+        ),
+        response=CapturedResponse(
+            status=response.status,
+            reason="",
+            protocol=response.protocol or "HTTP/1.1",
+            headers=header_pairs(response.headers),
+            body=body,
+            truncated=truncated,
+        ),
+        fetched_at=datetime.now(timezone.utc),
+        ip_address=str(response.ip_address) if response.ip_address is not None else None,
+        duration=float(duration) if duration is not None else None,
+        tls=tls_info(response.certificate, hostname),
+        site=meta.get("congan_site"),
+        page_kind=meta.get("congan_page_kind"),
+        adapter=meta.get("congan_adapter"),
+        hops=meta.get("congan_hops"),
+        via=meta.get("congan_via"),
+    )
+
+
+class WarcCaptureExtension:
+    """Writes every downloaded response of the crawl to WARC (one writer per process)."""
+
+    def __init__(self, config: WarcCaptureConfig, stats: StatsCollector) -> None:
+        self.config = config
+        self.stats = stats
+        self.writer: WarcWriter | None = None
+        self.index: CaptureIndex | None = None
+        self._received: WeakKeyDictionary[Request, int] = WeakKeyDictionary()
+        self._stopped: WeakKeyDictionary[Request, bool] = WeakKeyDictionary()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "WarcCaptureExtension":
+        if not crawler.settings.getbool("WARC_ENABLED", True):
+            raise NotConfigured("WARC_ENABLED is off")
+        try:
+            config = WarcCaptureConfig.from_settings(crawler.settings)
+        except ValueError as exc:
+            raise NotConfigured(str(exc)) from exc
+        assert crawler.stats is not None
+        ext = cls(config, crawler.stats)
+        crawler.signals.connect(ext.open, signal=signals.spider_opened)
+        crawler.signals.connect(ext.close, signal=signals.spider_closed)
+        crawler.signals.connect(ext.request_reached_downloader, signal=signals.request_reached_downloader)
+        crawler.signals.connect(ext.bytes_received, signal=signals.bytes_received)
+        crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
+        return ext
+
+    def open(self) -> None:
+        if self.writer is not None:
+            return
+        config = self.config
+        self.index = CaptureIndex.open(config.data, config.collection)
+        self.writer = WarcWriter(
+            config.data.warc_dir(config.collection),
+            prefix=config.prefix,
+            crawl_id=config.crawl_id,
+            max_size=config.max_size,
+            warcinfo=config.warcinfo(),
+            digest_index=self.index,
+            index_dir=config.data.index_dir(config.collection),
+        )
+        for result in self.writer.repaired:
+            self.stats.inc_value("warc/repaired_files")
+            self.stats.inc_value("warc/repaired_bytes_cut", result.bytes_cut)
+        logger.info("WARC capture into %s (crawl %s)", self.writer.directory, config.crawl_id)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.stats.set_value("warc/files", len(self.writer.closed_files))
+            self.writer = None
+        if self.index is not None:
+            self.index.close()
+            self.index = None
+
+    # -- size limit -----------------------------------------------------------------------
+    def request_reached_downloader(self, request: Request, spider: Any = None) -> None:
+        if self.config.max_body_size:
+            request.meta["download_maxsize"] = 0  # the extension keeps the truncated body
+
+    def bytes_received(self, data: bytes, request: Request, spider: Any = None) -> None:
+        limit = self.config.max_body_size
+        if not limit:
+            return
+        total = self._received.get(request, 0) + len(data)
+        self._received[request] = total
+        if total >= limit:
+            self._stopped[request] = True
+            raise StopDownload(fail=False)
+
+    # -- capture --------------------------------------------------------------------------
+    def response_downloaded(self, response: Response, request: Request, spider: Any = None) -> None:
+        if self.writer is None:
+            self.open()
+        assert self.writer is not None
+        stopped = self._stopped.pop(request, False) and "download_stopped" in response.flags
+        self._received.pop(request, None)
+        try:
+            exchange = build_exchange(request, response, max_body_size=self.config.max_body_size, stopped=stopped)
+            stored = self.writer.write_exchange(exchange)
+        except (OSError, ValueError) as exc:
+            logger.error("could not archive %s: %s", request.url, exc)
+            self.stats.inc_value("warc/errors")
+            return
+        request.meta[META_CAPTURE] = stored
+        self.stats.inc_value(f"warc/records/{stored.record_type}")
+        self.stats.inc_value("warc/bytes", stored.length)
+        if exchange.response.truncated:
+            self.stats.inc_value("warc/truncated")
+            logger.warning("archived %s truncated at %s bytes", request.url, self.config.max_body_size)
+
+    def write_outlinks(self, stored: StoredRecord, outlinks: tuple[str, ...]) -> None:
+        if self.writer is None or not outlinks:
+            return
+        try:
+            self.writer.write_outlinks(stored, outlinks)
+        except OSError as exc:
+            logger.error("could not archive outlinks of %s: %s", stored.url, exc)
+            self.stats.inc_value("warc/errors")
+
+
+class WarcOutlinksMiddleware:
+    """Spider middleware: after a callback is done, archive the page's outlinks."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "WarcOutlinksMiddleware":
+        if not crawler.settings.getbool("WARC_ENABLED", True):
+            raise NotConfigured("WARC_ENABLED is off")
+        return cls(crawler)
+
+    @property
+    def capture(self) -> WarcCaptureExtension | None:
+        manager = getattr(self.crawler, "extensions", None)
+        for ext in getattr(manager, "middlewares", ()):
+            if isinstance(ext, WarcCaptureExtension):
+                return ext
+        return None
+
+    def _done(self, response: Response, links: list[str]) -> None:
+        capture = self.capture
+        stored = response.meta.get(META_CAPTURE) if response is not None else None
+        if capture is None or not isinstance(stored, StoredRecord):
+            return
+        seen: dict[str, None] = {}
+        for link in [*links, *response.meta.get(META_OUTLINKS, ())]:
+            seen.setdefault(str(link), None)
+        capture.write_outlinks(stored, tuple(seen))
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        links = []
+        for item in result:
+            if isinstance(item, Request):
+                links.append(item.url)
+            yield item
+        self._done(response, links)
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        links = []
+        async for item in result:
+            if isinstance(item, Request):
+                links.append(item.url)
+            yield item
+        self._done(response, links)
