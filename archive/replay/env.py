@@ -85,9 +85,11 @@ class PywbEnv:
         the first install takes a while."""
         if self.is_ready():
             return self
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        with open(lock_path, "w") as lock:
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ReplayEnvError(f"cannot create {self.path}: {exc}; set ${VENV_ENV} to a writable place") from None
+        with open(self.path / ".congan-install.lock", "w") as lock:
             # two first uses at once (tests, a scheduler) must not pip-install side by side
             fcntl.flock(lock, fcntl.LOCK_EX)
             if self.is_ready():
