@@ -71,6 +71,8 @@ def _caption(img: etree._Element, profile: Profile) -> str | None:
         node = node.getparent()
         if node is None:
             return None
+        if sum(1 for _ in node.iter("img")) > 1:
+            return None  # this container holds other images: their captions are not ours
         value = first_value(node, profile.image_caption)
         if value:
             return value

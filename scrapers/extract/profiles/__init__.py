@@ -39,6 +39,7 @@ COMMON_NOISE = (
     "button",
     "figcaption",
     ".caption",
+    ".image_desc",
     ".image-caption",
     ".img-caption",
     ".chu-thich",
@@ -93,7 +94,7 @@ class Profile:
     #: containers of attached documents, when the CMS lists them outside the body
     attachments: tuple[str, ...] = ()
     #: an image's caption, relative to the image's nearest figure-like container
-    image_caption: tuple[str, ...] = ("figcaption", ".caption", ".image-caption", ".img-caption")
+    image_caption: tuple[str, ...] = ("figcaption", ".caption", ".image_desc", ".image-caption", ".img-caption")
     noise: tuple[str, ...] = ()
     json: JsonFields | None = None
 

@@ -1,0 +1,114 @@
+"""Exporting the corpus: latest version of each article, filtered, as JSON lines or CSV.
+
+Dates given by the user (``--since``/``--until``) are ``YYYY-MM-DD`` or day-first
+``DD/MM/YYYY``; they compare with the article's ``published`` date (Vietnam time), bounds
+included. Articles without a date are left out when a date filter is given. Records the
+access rules block or exclude (``archive.access``) are never exported.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import TextIO
+
+from archive.errors import UserInputError
+
+from .record import CorpusRecord
+
+#: CSV columns, in order; lists and objects are written as JSON text
+CSV_COLUMNS = (
+    "id", "url", "site", "province", "province_2025", "title", "summary", "published", "modified",
+    "author", "category", "tags", "body", "images", "attachments", "aliases", "content_hash",
+    "version", "first_seen", "last_seen", "capture_replay_url", "capture_warc_file",
+    "capture_offset", "capture_record_id", "extraction_method",
+)
+
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_VN_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def parse_user_date(text: str, option: str) -> date:
+    """``2024-03-12`` or ``12/03/2024`` (day first), else a UserInputError naming the option."""
+    value = text.strip()
+    iso, vn = _ISO_DAY.match(value), _VN_DAY.match(value)
+    try:
+        if iso:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        if vn:
+            return date(int(vn.group(3)), int(vn.group(2)), int(vn.group(1)))
+    except ValueError:
+        pass
+    raise UserInputError(f"{option}: {text!r} is not a date; write YYYY-MM-DD or DD/MM/YYYY (day first)")
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    site: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def accepts(self, record: CorpusRecord) -> bool:
+        if self.site and record.get("site") != self.site:
+            return False
+        if self.since or self.until:
+            published = record.get("published")
+            if not published:
+                return False
+            day = date.fromisoformat(published[:10])
+            if self.since and day < self.since:
+                return False
+            if self.until and day > self.until:
+                return False
+        return True
+
+
+def select_records(records: Iterable[CorpusRecord], selection: ExportFilter, access: object | None = None) -> Iterator[CorpusRecord]:
+    """Records the filter accepts and the access rules (``AccessRules.allows``) allow."""
+    for record in records:
+        if not selection.accepts(record):
+            continue
+        if access is not None and not access.allows(record["url"], record["capture"]["timestamp"]):  # type: ignore[attr-defined]
+            continue
+        yield record
+
+
+def write_jsonl(records: Iterable[CorpusRecord], out: TextIO) -> int:
+    count = 0
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def csv_row(record: CorpusRecord) -> list[str]:
+    capture = record.get("capture") or {}
+    flat = {
+        **record,
+        "capture_replay_url": capture.get("replay_url"),
+        "capture_warc_file": capture.get("warc_file"),
+        "capture_offset": capture.get("offset"),
+        "capture_record_id": capture.get("record_id"),
+        "extraction_method": (record.get("extraction") or {}).get("method"),
+    }
+    row = []
+    for column in CSV_COLUMNS:
+        value = flat.get(column)
+        if isinstance(value, (list, dict)):
+            value = json.dumps(value, ensure_ascii=False)
+        row.append("" if value is None else str(value))
+    return row
+
+
+def write_csv(records: Iterable[CorpusRecord], out: TextIO) -> int:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for record in records:
+        writer.writerow(csv_row(record))
+        count += 1
+    return count

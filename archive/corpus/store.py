@@ -1,0 +1,290 @@
+"""The corpus: every article version as one JSON line, and a SQLite lookup index.
+
+Layout under ``DataDir.corpus_dir``::
+
+    articles.jsonl     one record per article version, append-only (SPEC §7)
+    index.sqlite3      id -> latest version, hashes, aliases, first/last seen, line offsets
+
+``add`` decides: ``new`` (first time this article is seen), ``changed`` (normalised title or
+body differ from the latest version: a new version is appended), ``unchanged`` (only
+``last_seen`` and aliases move, in the index). Adding the same capture twice changes
+nothing, so a resumed crawl never duplicates. A line is written and fsynced before the
+index commits; on open, lines past the indexed end (a crash between the two) are indexed
+and a torn last line is cut.
+
+Records read back (``get``, ``latest``) carry the index's current ``last_seen`` and
+``aliases``; ``versions`` gives every version as written (the latest with the same overlay).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from .article import ExtractedArticle
+from .record import CaptureRef, CorpusRecord, article_id, build_record, content_hash, utc_stamp
+
+logger = logging.getLogger(__name__)
+
+JSONL_NAME = "articles.jsonl"
+INDEX_NAME = "index.sqlite3"
+
+AddKind = Literal["new", "changed", "unchanged"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    site TEXT NOT NULL,
+    published TEXT,
+    version INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS versions (
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    offset INTEGER NOT NULL,
+    length INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    PRIMARY KEY (id, version)
+);
+CREATE TABLE IF NOT EXISTS aliases (alias TEXT PRIMARY KEY, id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS captures (record_id TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (record_id, id));
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS articles_site ON articles (site);
+"""
+
+
+@dataclass(frozen=True)
+class AddResult:
+    kind: AddKind
+    record: CorpusRecord
+
+
+class CorpusStore:
+    """Article versions of one data directory. Not thread-safe; one writer at a time."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.jsonl_path = self.directory / JSONL_NAME
+        self.db = sqlite3.connect(self.directory / INDEX_NAME, timeout=30)
+        self.db.executescript(_SCHEMA)
+        self.db.commit()
+        self._recover()
+
+    @classmethod
+    def open(cls, data: object) -> CorpusStore:
+        """The corpus of a :class:`archive.paths.DataDir`."""
+        return cls(data.corpus_dir)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> CorpusStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    # -- writing ------------------------------------------------------------------------
+    def resolve_id(self, article: ExtractedArticle) -> str:
+        """The id an article is filed under: its own URL's, or that of an article it is an
+        alias of (seen under that URL before, or declared by ``<link rel=canonical>``)."""
+        for url in (article.url, article.fetched_url, article.declared_canonical):
+            if not url:
+                continue
+            row = self.db.execute("SELECT id FROM aliases WHERE alias = ?", (url,)).fetchone()
+            if row:
+                return row[0]
+            candidate = article_id(url)
+            if self.db.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone():
+                return candidate
+        return article_id(article.url)
+
+    def add(self, article: ExtractedArticle, capture: CaptureRef, seen_at: datetime) -> AddResult:
+        ident = self.resolve_id(article)
+        seen = utc_stamp(seen_at)
+        row = self.db.execute(
+            "SELECT url, version, content_hash, first_seen, last_seen, aliases FROM articles WHERE id = ?", (ident,)
+        ).fetchone()
+        already = self.db.execute(
+            "SELECT 1 FROM captures WHERE record_id = ? AND id = ?", (capture.record_id, ident)
+        ).fetchone()
+        if row is not None and already:
+            return AddResult("unchanged", self._require(ident))
+        digest = content_hash(article.title, article.body)
+        if row is None:
+            record = build_record(
+                article, capture, record_id=ident, version=1,
+                aliases=self._aliases(article.url, [], article), first_seen=seen, last_seen=seen,
+            )
+            self._append(record, ident, new_article=True)
+            self._remember(ident, article, record["url"], capture)
+            self.db.commit()
+            return AddResult("new", record)
+        url, version, old_hash, first_seen, last_seen, aliases_json = row
+        aliases = self._aliases(url, json.loads(aliases_json), article)
+        first_seen, last_seen = min(first_seen, seen), max(last_seen, seen)
+        if digest == old_hash:
+            self.db.execute(
+                "UPDATE articles SET first_seen = ?, last_seen = ?, aliases = ? WHERE id = ?",
+                (first_seen, last_seen, json.dumps(aliases, ensure_ascii=False), ident),
+            )
+            self._remember(ident, article, url, capture)
+            self.db.commit()
+            return AddResult("unchanged", self._require(ident))
+        record = build_record(
+            article, capture, record_id=ident, version=version + 1,
+            aliases=aliases, first_seen=first_seen, last_seen=last_seen,
+        )
+        record["url"] = url  # the article keeps the URL it was first filed under
+        self._append(record, ident, new_article=False)
+        self._remember(ident, article, url, capture)
+        self.db.commit()
+        return AddResult("changed", record)
+
+    @staticmethod
+    def _aliases(url: str, known: list[str], article: ExtractedArticle) -> list[str]:
+        found = list(known)
+        for candidate in (article.url, article.fetched_url, article.declared_canonical):
+            if candidate and candidate != url and candidate not in found:
+                found.append(candidate)
+        return found
+
+    def _remember(self, ident: str, article: ExtractedArticle, url: str, capture: CaptureRef) -> None:
+        for alias in {article.url, article.fetched_url, article.declared_canonical, url}:
+            if alias:
+                self.db.execute("INSERT OR IGNORE INTO aliases (alias, id) VALUES (?, ?)", (alias, ident))
+        self.db.execute("INSERT OR IGNORE INTO captures (record_id, id) VALUES (?, ?)", (capture.record_id, ident))
+
+    def _append(self, record: CorpusRecord, ident: str, *, new_article: bool) -> None:
+        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        with open(self.jsonl_path, "ab") as handle:
+            offset = handle.tell()
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
+        self._index_line(record, offset, len(line))
+
+    def _index_line(self, record: CorpusRecord, offset: int, length: int) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO versions (id, version, offset, length, content_hash) VALUES (?, ?, ?, ?, ?)",
+            (record["id"], record["version"], offset, length, record["content_hash"]),
+        )
+        self.db.execute(
+            "INSERT INTO articles (id, url, site, published, version, content_hash, first_seen, last_seen, aliases)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET version = excluded.version, content_hash = excluded.content_hash,"
+            " published = excluded.published, first_seen = min(first_seen, excluded.first_seen),"
+            " last_seen = max(last_seen, excluded.last_seen), aliases = excluded.aliases",
+            (
+                record["id"], record["url"], record["site"], record["published"], record["version"],
+                record["content_hash"], record["first_seen"], record["last_seen"],
+                json.dumps(record["aliases"], ensure_ascii=False),
+            ),
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('jsonl_end', ?)", (str(offset + length),)
+        )
+
+    def _recover(self) -> None:
+        """Index lines written after the last commit; cut a torn last line."""
+        if not self.jsonl_path.exists():
+            return
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'jsonl_end'").fetchone()
+        end = int(row[0]) if row else 0
+        size = self.jsonl_path.stat().st_size
+        if size <= end:
+            return
+        with open(self.jsonl_path, "r+b") as handle:
+            handle.seek(end)
+            offset = end
+            for raw in handle:
+                if not raw.endswith(b"\n"):
+                    logger.warning("corpus: cutting a torn last line at byte %s of %s", offset, self.jsonl_path)
+                    handle.truncate(offset)
+                    break
+                try:
+                    record = json.loads(raw)
+                except ValueError:
+                    logger.warning("corpus: cutting an unreadable line at byte %s of %s", offset, self.jsonl_path)
+                    handle.truncate(offset)
+                    break
+                self._index_line(record, offset, len(raw))
+                offset += len(raw)
+        self.db.commit()
+
+    # -- reading ------------------------------------------------------------------------
+    def _read(self, offset: int, length: int) -> CorpusRecord:
+        with open(self.jsonl_path, "rb") as handle:
+            handle.seek(offset)
+            return json.loads(handle.read(length))
+
+    def _overlay(self, record: CorpusRecord, last_seen: str, first_seen: str, aliases_json: str) -> CorpusRecord:
+        record["last_seen"] = last_seen
+        record["first_seen"] = first_seen
+        record["aliases"] = json.loads(aliases_json)
+        return record
+
+    def _require(self, ident: str) -> CorpusRecord:
+        record = self.get(ident)
+        if record is None:  # pragma: no cover - the caller has just written it
+            raise KeyError(ident)
+        return record
+
+    def get(self, ident: str) -> CorpusRecord | None:
+        """The latest version of article ``ident``, or None."""
+        row = self.db.execute(
+            "SELECT v.offset, v.length, a.last_seen, a.first_seen, a.aliases FROM articles a"
+            " JOIN versions v ON v.id = a.id AND v.version = a.version WHERE a.id = ?",
+            (ident,),
+        ).fetchone()
+        if row is None:
+            return None
+        return self._overlay(self._read(row[0], row[1]), row[2], row[3], row[4])
+
+    def versions(self, ident: str) -> list[CorpusRecord]:
+        """Every version of article ``ident``, oldest first (empty if unknown)."""
+        rows = self.db.execute(
+            "SELECT offset, length FROM versions WHERE id = ? ORDER BY version", (ident,)
+        ).fetchall()
+        records = [self._read(offset, length) for offset, length in rows]
+        latest = self.get(ident)
+        if records and latest is not None:
+            records[-1] = latest
+        return records
+
+    def latest(self, *, site: str | None = None) -> Iterator[CorpusRecord]:
+        """The latest version of every article (of one site), in id order."""
+        query = (
+            "SELECT v.offset, v.length, a.last_seen, a.first_seen, a.aliases FROM articles a"
+            " JOIN versions v ON v.id = a.id AND v.version = a.version"
+        )
+        params: tuple[str, ...] = ()
+        if site:
+            query += " WHERE a.site = ?"
+            params = (site,)
+        rows = self.db.execute(query + " ORDER BY a.id", params).fetchall()
+        if not rows:
+            return
+        with open(self.jsonl_path, "rb") as handle:
+            for offset, length, last_seen, first_seen, aliases in rows:
+                handle.seek(offset)
+                yield self._overlay(json.loads(handle.read(length)), last_seen, first_seen, aliases)
+
+    def version_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM versions").fetchone()[0]

@@ -1,0 +1,109 @@
+"""``congan export``, ``congan extract``, ``congan reextract``: the article corpus."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from archive.errors import UserInputError
+
+from .context import CliContext, data_option, emit_json, pass_cli
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--site", metavar="DOMAIN", help="Only this portal (e.g. congan.hanoi.gov.vn).")
+@click.option("--since", metavar="DATE", help="Published on or after (YYYY-MM-DD or DD/MM/YYYY).")
+@click.option("--until", metavar="DATE", help="Published on or before (YYYY-MM-DD or DD/MM/YYYY).")
+@data_option
+@pass_cli
+def export_command(cli: CliContext, fmt: str, site: str | None, since: str | None, until: str | None) -> None:
+    """The corpus, latest version of each article, to stdout."""
+    from archive.access import AccessRules
+    from archive.corpus import CorpusStore
+    from archive.corpus.export import ExportFilter, parse_user_date, select_records, write_csv, write_jsonl
+
+    selection = ExportFilter(
+        site=site.strip().lower() if site else None,
+        since=parse_user_date(since, "--since") if since else None,
+        until=parse_user_date(until, "--until") if until else None,
+    )
+    if selection.since and selection.until and selection.since > selection.until:
+        raise UserInputError("--since is after --until; swap them")
+    if not (cli.data.corpus_dir / "articles.jsonl").exists():
+        raise UserInputError(f"no corpus in {cli.data.root}; run `congan crawl` or `congan reextract` first")
+    access = AccessRules.load(cli.data)
+    with CorpusStore.open(cli.data) as store:
+        records = select_records(store.latest(), selection, access)
+        writer = write_csv if fmt == "csv" else write_jsonl
+        writer(records, sys.stdout)
+
+
+@click.command("extract")
+@click.argument("path", metavar="PATH|-")
+@click.option("--url", help="The page's URL (resolves relative links; default: a file: URL).")
+@click.option("--profile", help="Extraction profile (CMS family); default: generic.")
+@click.option("--content-type", help="The page's Content-Type header (e.g. 'text/html; charset=windows-1258').")
+@data_option
+@pass_cli
+def extract_command(cli: CliContext, path: str, url: str | None, profile: str | None, content_type: str | None) -> None:
+    """The article JSON of one saved HTML (or JSON API) page."""
+    from scrapers.extract import PROFILE_NAMES, extract_article
+
+    if profile and profile not in PROFILE_NAMES:
+        raise UserInputError(f"--profile: unknown {profile!r}; use one of {', '.join(PROFILE_NAMES)}")
+    if path == "-":
+        body = sys.stdin.buffer.read()
+        url = url or "file:///dev/stdin"
+    else:
+        source = Path(path)
+        if not source.is_file():
+            raise UserInputError(f"{path}: no such file; give a saved HTML page or - for stdin")
+        body = source.read_bytes()
+        url = url or source.resolve().as_uri()
+    headers = {"Content-Type": content_type} if content_type else None
+    article = extract_article(body, url, headers=headers, profile=profile)
+    record = asdict(article)
+    record["extraction"] = article.extraction.to_json()
+    record["tags"] = list(article.tags)
+    emit_json(record)
+
+
+@click.command("reextract")
+@click.option("--collection", default="congan", show_default=True, help="The WARC collection to read.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@data_option
+@pass_cli
+def reextract_command(cli: CliContext, collection: str, as_json: bool) -> None:
+    """Rebuild the corpus from the WARC files alone (no network)."""
+    from archive.corpus import CorpusStore
+    from scrapers.reextract import reextract, warc_files
+
+    warc_dir = cli.data.warc_dir(collection)
+    if not warc_files(warc_dir):
+        raise UserInputError(f"no WARC files in {warc_dir}; crawl first or pick --collection")
+    building = cli.data.corpus_dir.with_name(cli.data.corpus_dir.name + ".rebuild")
+    shutil.rmtree(building, ignore_errors=True)
+    with CorpusStore(building) as store:
+        stats = reextract(warc_dir, store, collection=collection)
+    old = cli.data.corpus_dir.with_name(cli.data.corpus_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if cli.data.corpus_dir.exists():
+        cli.data.corpus_dir.rename(old)
+    building.rename(cli.data.corpus_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    if as_json:
+        emit_json(stats.to_json())
+    else:
+        click.echo(
+            f"reextract: {stats.articles} article captures in {stats.files} WARC files -> "
+            f"{stats.new} articles, {stats.changed} later versions, {stats.unchanged} unchanged, "
+            f"{stats.empty} without content"
+        )
+
+
+COMMANDS = [export_command, extract_command, reextract_command]

@@ -1,0 +1,73 @@
+"""Filing one article capture in the corpus: what the crawl pipeline and ``congan
+reextract`` share, so that both give the same records.
+
+``placement`` answers, for a URL and the adapter that fetched it, the canonical URL (the
+adapter's rules), the portal, its provinces (the registry) and the extraction profile;
+``file_capture`` extracts the page and adds it to the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from archive.corpus import AddResult, CaptureRef, CorpusStore, ExtractedArticle
+from archive.corpus.article import site_of
+from scrapers.adapters import UnknownAdapter, get_adapter
+from scrapers.extract import extract_article
+from scrapers.registry import Registry
+
+
+@dataclass(frozen=True)
+class Placement:
+    canonical_url: str
+    site: str
+    province: str | None
+    province_2025: str | None
+    adapter: str | None
+    profile: str
+
+
+def placement(url: str, adapter_name: str | None, registry: Registry | None, site: str | None = None) -> Placement:
+    portal = registry.get(url) if registry is not None else None
+    name = adapter_name or (portal.adapter if portal is not None else None) or "generic"
+    try:
+        adapter = get_adapter(name)
+    except UnknownAdapter:
+        adapter = get_adapter("generic")
+    return Placement(
+        canonical_url=adapter.canonicalize(url),
+        site=portal.domain if portal is not None else (site or site_of(url)),
+        province=portal.province_vi if portal is not None else None,
+        province_2025=portal.province_2025 if portal is not None and portal.province_2025 else None,
+        adapter=adapter_name or name,
+        profile=adapter.profile,
+    )
+
+
+def placed(article: ExtractedArticle, where: Placement, fetched_url: str) -> ExtractedArticle:
+    return replace(
+        article,
+        url=where.canonical_url,
+        fetched_url=fetched_url,
+        site=where.site,
+        province=where.province,
+        province_2025=where.province_2025,
+    )
+
+
+def extract_placed(
+    body: bytes, url: str, headers: Mapping[str, str] | None, where: Placement
+) -> ExtractedArticle:
+    article = extract_article(body, url, headers=headers, profile=where.profile, adapter=where.adapter)
+    return placed(article, where, url)
+
+
+def file_capture(
+    store: CorpusStore, article: ExtractedArticle, capture: CaptureRef, seen_at: datetime
+) -> AddResult | None:
+    """Add an extracted article; None when the page held no article (no title or body)."""
+    if not article.has_content:
+        return None
+    return store.add(article, capture, seen_at)

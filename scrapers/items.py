@@ -1,0 +1,26 @@
+"""Items the spiders yield (typed dataclasses; Scrapy handles them through itemadapter)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ArticlePage:
+    """One article response, as fetched, for ``scrapers.pipelines.ArticlePipeline``.
+
+    ``body`` is the decoded payload (content coding removed by Scrapy), ``headers`` the
+    response headers (first value of each), ``capture`` the ``archive.capture.StoredRecord``
+    the WARC capture put in ``request.meta["congan_capture"]`` (None when capture is off).
+    """
+
+    url: str
+    body: bytes
+    site: str | None = None
+    canonical_url: str | None = None
+    adapter: str | None = None
+    profile: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    capture: Any = None
+    collection: str | None = None

@@ -1,0 +1,94 @@
+"""Item pipelines. ``ArticlePipeline``: extract each ``ArticlePage`` and file it in the corpus.
+
+Settings: ``EXTRACT_ENABLED`` (default True) switches it off; ``CONGAN_DATA`` and
+``CONGAN_COLLECTION`` say where the corpus is and which collection captures belong to.
+Stats: ``extract/articles``, ``extract/new|changed|unchanged``, ``extract/empty`` (no
+title or body found), ``extract/no_capture``, ``extract/errors``, and per portal
+``extract/<site>/articles`` and ``extract/<site>/with_title|date|author|body`` (read by
+``scrapers.extract.health.portal_health`` for the crawl report).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime, timezone
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import StatsCollector
+
+from archive.corpus import CaptureRef, CorpusStore
+from archive.corpus.record import timestamp_to_datetime
+from archive.paths import DEFAULT_COLLECTION, DataDir
+from scrapers.article_filing import extract_placed, file_capture, placement
+from scrapers.extract.health import article_counts
+from scrapers.items import ArticlePage
+from scrapers.registry import Registry, load_registry
+
+logger = logging.getLogger(__name__)
+
+
+class ArticlePipeline:
+    def __init__(self, data: DataDir, collection: str, stats: StatsCollector, registry: Registry | None = None) -> None:
+        self.data = data
+        self.collection = collection
+        self.stats = stats
+        self.registry = registry if registry is not None else load_registry()
+        self.store: CorpusStore | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArticlePipeline:
+        settings = crawler.settings
+        if not settings.getbool("EXTRACT_ENABLED", True):
+            raise NotConfigured("EXTRACT_ENABLED is off")
+        data = DataDir.resolve(settings.get("CONGAN_DATA"))
+        return cls(data, settings.get("CONGAN_COLLECTION") or DEFAULT_COLLECTION, crawler.stats)
+
+    def open_spider(self) -> None:
+        self.store = CorpusStore.open(self.data)
+
+    def close_spider(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def process_item(self, item: object) -> object:
+        if not isinstance(item, ArticlePage):
+            return item
+        if self.store is None:
+            self.open_spider()
+        assert self.store is not None
+        self.stats.inc_value("extract/articles")
+        try:
+            where = placement(item.url, item.adapter, self.registry, item.site)
+            if item.canonical_url:
+                where = replace(where, canonical_url=item.canonical_url)
+            if item.profile:
+                where = replace(where, profile=item.profile)
+            article = extract_placed(item.body, item.url, item.headers, where)
+        except Exception:  # the page boundary: one bad page never stops the crawl
+            logger.exception("extract: failed on %s", item.url)
+            self.stats.inc_value("extract/errors")
+            return item
+        for key, value in article_counts(
+            article.site,
+            title=bool(article.title),
+            date=bool(article.published),
+            author=bool(article.author),
+            body=bool(article.body.strip()),
+        ).items():
+            self.stats.inc_value(key, value)
+        if item.capture is None:
+            self.stats.inc_value("extract/no_capture")
+            logger.warning("extract: %s has no WARC capture; not filed in the corpus", item.url)
+            return item
+        capture = CaptureRef.from_stored(item.capture, item.collection or self.collection)
+        seen_at = timestamp_to_datetime(capture.timestamp) if capture.timestamp else datetime.now(timezone.utc)
+        result = file_capture(self.store, article, capture, seen_at)
+        if result is None:
+            self.stats.inc_value("extract/empty")
+            logger.info("extract: no article found on %s", item.url)
+        else:
+            self.stats.inc_value(f"extract/{result.kind}")
+        return item
