@@ -127,7 +127,14 @@ EXTENSIONS: dict[str, int | None] = {
     # every downloaded response to WARC, as sent (response_downloaded); see WARC_* above
     "scrapers.warc_capture.WarcCaptureExtension": 0,
 }
-ITEM_PIPELINES: dict[str, int] = {}
+ITEM_PIPELINES: dict[str, int] = {
+    # extract each ArticlePage and file it in the corpus (EXTRACT_ENABLED switches it off)
+    "scrapers.pipelines.ArticlePipeline": 300,
+}
+# article extraction: the pipeline, and the fill rate below which the crawl report flags a
+# portal's dates or bodies (scrapers.extract.health)
+EXTRACT_ENABLED = True
+EXTRACT_HEALTH_MIN_FILL = 0.8
 ADDONS: dict[str, int] = {
     # crawl id when none is given, User-Agent from CONGAN_CONTACT_URL
     "scrapers.crawl_addon.CrawlAddon": 0,
