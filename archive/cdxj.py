@@ -57,6 +57,18 @@ class CdxjLine:
         )
 
 
+class CaptureIndexer(CDXJIndexer):
+    """cdxj-indexer with the record choice fixed: responses, revisits, resources, and
+    metadata that is not ``application/warc-fields``. (The ``wacz`` package appends
+    ``warcinfo`` to ``CDXJIndexer.DEFAULT_RECORDS`` when imported, which would otherwise
+    change our indexes depending on what else the process imported.)"""
+
+    def filter_record(self, record) -> bool:  # type: ignore[no-untyped-def]
+        if record.rec_type in ("response", "revisit", "resource"):
+            return True
+        return record.rec_type == "metadata" and record.rec_headers.get_header("Content-Type") != "application/warc-fields"
+
+
 def index_path(warc_path: Path, index_dir: Path) -> Path:
     """``indexes/<name>.cdxj`` for ``archive/<name>.warc.gz``."""
     return index_dir / (warc_path.name[: -len(WARC_SUFFIX)] + CDXJ_SUFFIX)
@@ -65,7 +77,7 @@ def index_path(warc_path: Path, index_dir: Path) -> Path:
 def cdxj_lines(warc_path: Path) -> list[str]:
     """The sorted CDXJ lines of one WARC file (nothing written to disk)."""
     out = io.StringIO()
-    indexer = CDXJIndexer(out, [str(warc_path)], sort=True, post_append=True)
+    indexer = CaptureIndexer(out, [str(warc_path)], sort=True, post_append=True)
     indexer.process_all()
     return out.getvalue().splitlines(keepends=True)
 
@@ -112,7 +124,13 @@ def read_index(index_dir: Path) -> list[CdxjLine]:
     lines = []
     for path in sorted(index_dir.glob("*" + CDXJ_SUFFIX)):
         with path.open(encoding="utf-8") as fh:
-            lines.extend(CdxjLine.parse(line) for line in fh if line.strip() and not line.startswith("!"))
+            for line in fh:
+                if not line.strip() or line.startswith("!"):
+                    continue
+                try:
+                    lines.append(CdxjLine.parse(line))
+                except (ValueError, KeyError) as exc:
+                    logger.warning("skipped a bad line of %s: %s", path.name, exc)
     return lines
 
 

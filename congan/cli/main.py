@@ -27,6 +27,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "access",
     "search",
     "corpus",
+    "warc",
+    "index",
+    "wacz",
 )
 
 

@@ -1,0 +1,76 @@
+"""A tiny Scrapy crawl with WARC capture, run as a subprocess by the WARC tests:
+
+    python tests/warc_crawl.py DATA_DIR CRAWL_ID URL [URL...] [--post URL] [-s NAME=VALUE...]
+
+Each URL is fetched once (no link following); ``--post`` sends a form POST. The spider lists
+every URL it fetched, with the StoredRecord the capture put in request.meta, as JSON lines on
+stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import scrapy
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from archive.capture import StoredRecord
+
+
+class FetchSpider(scrapy.Spider):
+    name = "warc_fetch"
+
+    def __init__(self, urls: list[str], posts: list[str], **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.urls = urls
+        self.posts = posts
+
+    async def start(self):  # type: ignore[override]
+        for url in self.urls:
+            yield scrapy.Request(url, dont_filter=True, meta={"congan_page_kind": "article", "congan_adapter": "test",
+                                                               "congan_hops": "L", "congan_via": "http://seed/"})
+        for url in self.posts:
+            yield scrapy.FormRequest(url, formdata={"q": "công an", "page": "2"}, dont_filter=True)
+
+    def parse(self, response):  # type: ignore[override]
+        stored = response.meta.get("congan_capture")
+        print(json.dumps({"url": response.url, "status": response.status, "flags": response.flags,
+                          "stored": stored.as_dict() if isinstance(stored, StoredRecord) else None}), flush=True)
+        response.meta["congan_outlinks"] = ["https://www.bocongan.gov.vn/"]
+        if response.url.endswith("/gzip"):
+            yield scrapy.Request(response.urljoin("/never-followed"), callback=self.parse,
+                                 meta={"congan_page_kind": "article"}, dont_filter=True, priority=-100)
+
+
+def main(argv: list[str]) -> None:
+    data, crawl_id, *rest = argv
+    urls, posts, overrides = [], [], {}
+    it = iter(rest)
+    for arg in it:
+        if arg == "--post":
+            posts.append(next(it))
+        elif arg == "-s":
+            name, _, value = next(it).partition("=")
+            overrides[name] = value
+        else:
+            urls.append(arg)
+    settings = Settings()
+    settings.setmodule("scrapers.settings", priority="project")
+    settings.update({
+        "CONGAN_DATA": data, "CONGAN_CRAWL_ID": crawl_id, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
+        "ROBOTSTXT_OBEY": False, "LOG_LEVEL": "WARNING", "HTTPERROR_ALLOW_ALL": True, "RETRY_ENABLED": False,
+        "CONCURRENT_REQUESTS": 1, "ADDONS": {}, "CONGAN_MAX_PAGES": 0,
+        "EXTENSIONS": {"scrapers.warc_capture.WarcCaptureExtension": 0},
+        "SPIDER_MIDDLEWARES": {"scrapers.warc_capture.WarcOutlinksMiddleware": 1000},
+        "DOWNLOADER_MIDDLEWARES": {}, "ITEM_PIPELINES": {},
+    }, priority="cmdline")
+    settings.update(overrides, priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=True)
+    process.crawl(FetchSpider, urls=urls, posts=posts)
+    process.start()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
