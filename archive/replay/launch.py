@@ -12,6 +12,13 @@ choose which access rules apply; an outside client must not be able to set it, a
 ``wayback`` offers no way to drop it. The guard deletes it (and any spelling of it that a
 WSGI server maps to the same environ key) before pywb sees the request.
 
+A second guard, ``ResolveNotModified``, fixes one gap of pywb's replay: a
+``server-not-modified`` revisit (what an incremental crawl writes for a 304) is replayed as
+the bare 304 it recorded, because pywb's loader treats every 3xx revisit as a redirect. The
+guard sends the client instead to the capture the 304 confirmed: the latest capture of the
+URL at or before that time that is not itself a 304 (found through pywb's own CDX API, so
+access rules still apply).
+
 Prints ``pywb listening on http://HOST:PORT`` once the socket is bound (``--port 0`` picks
 a free port), then serves until terminated.
 """
@@ -20,8 +27,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
+import json
 import os
+import re
 import sys
+from itertools import chain
+from urllib.parse import urlencode
 
 #: environ keys a client must not control (WSGI maps header X-Pywb-ACL-User to this)
 STRIPPED_ENVIRON_KEYS = ("HTTP_X_PYWB_ACL_USER",)
@@ -37,6 +49,104 @@ class StripTrustedHeaders:
         for key in STRIPPED_ENVIRON_KEYS:
             environ.pop(key, None)
         return self.app(environ, start_response)
+
+
+#: /<collection>/<timestamp><mode>/<url>: a replay request (pywb's URL scheme)
+_REPLAY_TARGET = re.compile(r"^/(?P<coll>[^/?]+)/(?P<ts>\d{1,14})(?P<mod>[a-z]{2}_)?/(?P<url>.+)$")
+
+
+class ResolveNotModified:
+    """WSGI middleware: a replayed 304 revisit becomes a redirect to the capture it confirmed."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        target = _REPLAY_TARGET.match(environ.get("REQUEST_URI") or environ.get("PATH_INFO", ""))
+        if target is None or environ.get("REQUEST_METHOD") != "GET":
+            return self.app(environ, start_response)
+        held = {}
+
+        def hold(status, headers, exc_info=None):
+            held["args"] = (status, headers, exc_info)
+            return _no_write
+
+        result = self.app(environ, hold)
+        chunks = iter(result)
+        first = [] if "args" in held else list(_first(chunks))
+        status, headers, exc_info = held["args"]
+        if status.startswith("304"):
+            earlier = self._confirmed_capture(environ, target)
+            if earlier is not None:
+                _close(result)
+                location = f"/{target['coll']}/{earlier}{target['mod'] or ''}/{target['url']}"
+                start_response("302 Found", [("Location", location), ("Content-Length", "0")])
+                return [b""]
+        start_response(status, headers, exc_info)
+        return _Body(chain(first, chunks), result)
+
+    def _confirmed_capture(self, environ, target) -> str | None:
+        """Timestamp of the latest capture at or before the 304 that is not a 304."""
+        query = urlencode([
+            ("url", target["url"]), ("to", target["ts"]), ("sort", "reverse"),
+            ("filter", "!status:304"), ("limit", "1"), ("output", "json"),
+        ])
+        path = f"/{target['coll']}/cdx"
+        inner = {
+            key: value for key, value in environ.items()
+            if key.startswith(("SERVER_", "wsgi.", "REMOTE_")) or key == "HTTP_HOST"
+        }
+        inner.update({
+            "REQUEST_METHOD": "GET", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": query,
+            "REQUEST_URI": f"{path}?{query}", "wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": "0",
+        })
+        held = {}
+
+        def hold(status, headers, exc_info=None):
+            held["status"] = status
+            return _no_write
+
+        result = self.app(inner, hold)
+        try:
+            body = b"".join(result)
+        finally:
+            _close(result)
+        if not held.get("status", "").startswith("200"):
+            return None
+        for line in body.decode("utf-8", "replace").splitlines():
+            if line.strip():
+                return json.loads(line).get("timestamp")
+        return None
+
+
+def _no_write(_data):
+    raise RuntimeError("write() is not supported behind ResolveNotModified")
+
+
+def _first(chunks):
+    for chunk in chunks:
+        yield chunk
+        return
+
+
+def _close(result):
+    close = getattr(result, "close", None)
+    if close is not None:
+        close()
+
+
+class _Body:
+    """The response body, still closing the application's iterable when done."""
+
+    def __init__(self, chunks, result):
+        self.chunks = chunks
+        self.result = result
+
+    def __iter__(self):
+        return self.chunks
+
+    def close(self):
+        _close(self.result)
 
 
 def load_app(spec: str):
@@ -73,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     config = os.path.abspath(args.config)
     os.environ["PYWB_CONFIG_FILE"] = config
     os.chdir(os.path.dirname(config))
-    app = StripTrustedHeaders(load_app(args.app))
+    app = StripTrustedHeaders(ResolveNotModified(load_app(args.app)))
     server = WSGIServer((args.host, args.port), app, handler_class=RequestURIHandler, log=sys.stderr)
     server.init_socket()
     host, port = server.address[:2]
