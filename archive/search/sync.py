@@ -12,21 +12,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from archive.access import AccessRules
+from archive.corpus import CorpusStore
 from archive.paths import DataDir
 
-from .index import SearchIndex, SearchIndexError
+from .index import SearchIndex
 
 logger = logging.getLogger(__name__)
 
 
 def corpus_records(data_dir: DataDir) -> Iterator[dict[str, Any]]:
     """The latest version of every article in the corpus store."""
-    try:
-        from archive.corpus import CorpusStore
-    except ImportError as exc:  # the corpus store is built by another part of the project
-        raise SearchIndexError(f"the corpus store is not available ({exc})") from None
-    store = CorpusStore(data_dir)
-    yield from store.latest()
+    with CorpusStore.open(data_dir) as store:
+        yield from store.latest()
 
 
 def rebuild_from_corpus(data_dir: DataDir) -> int:
@@ -54,3 +51,18 @@ def update_from_corpus(data_dir: DataDir) -> int:
 def open_index(data_dir: DataDir, *, readonly: bool = True) -> SearchIndex:
     """The data directory's index with its access rules applied (for search and serve)."""
     return SearchIndex(data_dir.search_db, readonly=readonly, access=AccessRules.load(data_dir))
+
+
+def article_versions(data_dir: DataDir, index: SearchIndex, article_id: str) -> list[dict[str, Any]]:
+    """Every version of an article, oldest first, as the corpus keeps them (full records,
+    body_html included); the indexed version alone when the corpus is not there. Empty when
+    the article is unknown or hidden by an access rule."""
+    indexed = index.get(article_id)  # None also when access rules hide it
+    if indexed is None:
+        return []
+    if data_dir.corpus_dir.exists():
+        with CorpusStore.open(data_dir) as store:
+            versions = store.versions(article_id)
+        if versions:
+            return versions
+    return [indexed]
