@@ -26,6 +26,10 @@ from .text import clean_text
 IMAGE_SOURCE_ATTRS = ("data-src", "data-original", "data-lazy-src", "src")
 #: how many ancestors up an image's caption may sit
 CAPTION_DEPTH = 3
+#: blocks that hold an image or its caption paragraph
+CAPTION_BLOCK_TAGS = frozenset({"p", "div", "center", "figure"})
+#: a caption paragraph is at most this long
+MAX_CAPTION_CHARS = 300
 #: attributes kept in body_html
 SAFE_ATTRS = frozenset({"href", "src", "alt", "title", "colspan", "rowspan"})
 
@@ -79,6 +83,24 @@ def _caption(img: etree._Element, profile: Profile) -> str | None:
     return None
 
 
+def _caption_paragraph(img: etree._Element, root: etree._Element) -> etree._Element | None:
+    """The italic paragraph right after an image's own paragraph: how CKEditor-era
+    portals caption images (``<p><img></p><p><em>caption</em></p>``)."""
+    block = img.getparent()
+    while block is not None and block is not root and block.tag not in CAPTION_BLOCK_TAGS:
+        block = block.getparent()
+    if block is None or block is root or text_of(block):
+        return None
+    following = block.getnext()
+    if following is None or following.tag not in CAPTION_BLOCK_TAGS or following.find(".//img") is not None:
+        return None
+    text = text_of(following)
+    if not text or len(text) > MAX_CAPTION_CHARS:
+        return None
+    italic = clean_text(" ".join(text_of(el) for el in following.iter("em", "i")))
+    return following if italic == text else None
+
+
 def is_attachment(url: str) -> bool:
     return urlsplit(url).path.lower().endswith(ATTACHMENT_EXTENSIONS)
 
@@ -107,10 +129,20 @@ def process_body(
     root = copy.deepcopy(element)
     root.tail = None
     candidates: list[tuple[etree._Element, Image]] = []
-    for img in root.iter("img"):
+    caption_paragraphs: list[etree._Element] = []
+    for img in list(root.iter("img")):
         url = _image_url(img, base)
-        if url:
-            candidates.append((img, Image(url=url, caption=_caption(img, profile))))
+        if not url:
+            continue
+        caption = _caption(img, profile)
+        if caption is None:
+            paragraph = _caption_paragraph(img, root)
+            if paragraph is not None:
+                caption = text_of(paragraph)
+                caption_paragraphs.append(paragraph)
+        candidates.append((img, Image(url=url, caption=caption)))
+    for paragraph in caption_paragraphs:
+        remove(paragraph)
     for selector in (*profile.noise, *COMMON_NOISE):
         for el in select(root, selector):
             if el is not root and _in_tree(el, root):

@@ -41,7 +41,7 @@ from .dates import parse_date
 from .dom import absolute, base_url, first_element, first_value, parse_html, select, select_values
 from .generic import Generic, extract_generic
 from .jsonapi import load_json_article, looks_like_json
-from .profiles import Profile, get_profile
+from .profiles import COMMON_NOISE, Profile, get_profile
 from .structured import Structured, extract_structured
 from .text import clean_text, decode_html, separate_byline, split_paragraphs, strip_byline_label
 
@@ -191,7 +191,7 @@ def _structured_stage(data: Structured, base: str, found: _Fields) -> None:
 def _generic_stage(
     root: etree._Element, url: str, base: str, profile: Profile, found: _Fields, parsed_body: Body | None
 ) -> Body | None:
-    data: Generic = extract_generic(root, url)
+    data: Generic = extract_generic(root, url, (*profile.noise, *COMMON_NOISE))
     found.offer("title", data.title, STAGE_GENERIC)
     found.offer("published", data.published, STAGE_GENERIC)
     found.offer("category", data.category, STAGE_GENERIC)

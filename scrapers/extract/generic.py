@@ -11,6 +11,7 @@ page element that holds the extracted paragraphs.
 
 from __future__ import annotations
 
+import copy
 import logging
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ import trafilatura
 from lxml import etree
 
 from .dates import parse_date
-from .dom import first_value, paragraphs_of, select_values, text_of
+from .dom import first_value, paragraphs_of, remove, select, select_values, text_of
 from .text import clean_text, split_paragraphs
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ DATE_SEARCH_BLOCKS = 12
 ANCHOR_MIN_CHARS = 40
 #: trafilatura's metadata date search: no extensive search (slow, often wrong here)
 DATE_PARAMS = {"extensive_search": False, "original_date": True}
+#: a "noise" element holding more than this share of the page's text is not cut
+MAX_NOISE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -125,8 +128,24 @@ def find_container(root: etree._Element, paragraphs: list[str]) -> etree._Elemen
     return common[0] if common else anchors[0].getparent()
 
 
-def extract_generic(root: etree._Element, url: str) -> Generic:
-    document = run_trafilatura(root, url)
+def pruned(root: etree._Element, selectors: tuple[str, ...]) -> etree._Element:
+    """A copy of the page without its noise (captions, share buttons, related lists, view
+    counters), for trafilatura. A match holding a headline or most of the page's text is
+    kept: it is a badly named container, not noise."""
+    tree = copy.deepcopy(root)
+    total = len(tree.text_content() or "")
+    for selector in selectors:
+        for el in select(tree, selector):
+            if el.getparent() is None or el.find(".//h1") is not None:
+                continue
+            if len(el.text_content() or "") > total * MAX_NOISE_SHARE:
+                continue
+            remove(el)
+    return tree
+
+
+def extract_generic(root: etree._Element, url: str, noise: tuple[str, ...] = ()) -> Generic:
+    document = run_trafilatura(pruned(root, noise), url)
     paragraphs = split_paragraphs(document.text or "") if document is not None and document.text else []
     title = find_title(root) or (clean_text(document.title) if document is not None and document.title else None)
     published = find_date(root, title)
