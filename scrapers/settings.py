@@ -33,6 +33,21 @@ CONGAN_SITES: list[str] = []
 #: Stop handing out requests after this many (0: no limit). Counted by the frontier,
 #: so it survives a resume.
 CONGAN_MAX_PAGES = 0
+# -- discovery (the network spider; scrapers/network_config.py) ------------------------------
+#: Requests per portal, requisites included (0: no limit); cuts traps the other rules miss.
+CONGAN_MAX_PAGES_PER_SITE = 5000
+#: Link hops from a portal's start pages (0: no limit).
+CONGAN_MAX_DEPTH = 12
+#: Crawl portals found in "Liên kết công an các tỉnh" blocks (when no CONGAN_SITES is given).
+CONGAN_DISCOVER_PORTALS = True
+#: Fetch page requisites (images, CSS, scripts, attached documents) of in-scope pages.
+CONGAN_FETCH_REQUISITES = True
+#: Listing watermarks: stop paginating once a listing page holds only archived articles.
+CONGAN_INCREMENTAL = False
+#: Scheme of the registry's start URLs (portals redirect to https themselves).
+CONGAN_SEED_SCHEME = "http"
+#: Another registry CSV (default: scrapers/data/registry.csv).
+CONGAN_REGISTRY = ""
 
 # -- identity ------------------------------------------------------------------------------
 #: Where portal operators can reach whoever runs the crawler; goes into the User-Agent.
@@ -118,7 +133,11 @@ REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
-DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {}
+DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
+    # scope of the network instead of allowed_domains: redirects out of it are refused too
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "scrapers.scope_middleware.ScopeMiddleware": 50,
+}
 SPIDER_MIDDLEWARES: dict[str, int | None] = {
     # archives each page's outlinks once its callback is done (metadata record)
     "scrapers.warc_capture.WarcOutlinksMiddleware": 1000,
