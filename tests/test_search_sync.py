@@ -1,0 +1,49 @@
+"""The index follows the corpus store: new and changed articles after a crawl, versions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from archive.corpus import CaptureRef, CorpusStore, ExtractedArticle
+from archive.paths import DataDir
+from archive.search import Query, SearchIndex
+from archive.search.sync import article_versions, open_index, rebuild_from_corpus, update_from_corpus
+
+
+def _add(store: CorpusStore, url: str, title: str, body: str, stamp: str) -> str:
+    article = ExtractedArticle(
+        url=url, fetched_url=url, site="congan.hoabinh.gov.vn", title=title, body=body,
+        body_html=f"<p>{body}</p>", published="2024-05-06T07:00:00+07:00", category="Tin tức",
+        province="Hòa Bình", province_2025="Phú Thọ",
+    )
+    capture = CaptureRef(timestamp=stamp, warc_file="x.warc.gz", offset=0, length=10, record_id=f"<urn:uuid:{stamp}-{url}>", url=url)
+    seen = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+    return store.add(article, capture, seen).record["id"]
+
+
+def test_update_follows_new_and_changed_articles(data_dir: Path) -> None:
+    data = DataDir(data_dir)
+    url = "https://congan.hoabinh.gov.vn/tin/1.html"
+    with CorpusStore.open(data) as store:
+        _add(store, url, "Công an tỉnh Hoà Bình tuần tra", "Đại tá chỉ đạo tuần tra ban đêm.", "20240506010000")
+        _add(store, "https://congan.hoabinh.gov.vn/tin/2.html", "Phòng cháy chữa cháy", "Diễn tập phòng cháy.", "20240506010000")
+    assert update_from_corpus(data) == 2  # no index yet: built from scratch
+    with open_index(data) as index:
+        hits = index.search(Query.build("tuan tra")).hits
+        assert [h.title for h in hits] == ["Công an tỉnh Hoà Bình tuần tra"]
+        assert hits[0].replay_url == f"/congan/20240506010000/{url}"
+        article_id = hits[0].id
+    with CorpusStore.open(data) as store:  # the next crawl finds the article changed
+        _add(store, url, "Công an tỉnh Hòa Bình truy bắt đối tượng", "Đại tá chỉ đạo truy bắt.", "20240601010000")
+    assert update_from_corpus(data) >= 1
+    with open_index(data) as index:
+        assert index.search(Query.build("tuan tra")).total == 0
+        hit = index.search(Query.build("truy bat")).hits[0]
+        assert hit.id == article_id and hit.version == 2
+        assert hit.replay_url == f"/congan/20240601010000/{url}"
+        versions = article_versions(data, index, article_id)
+    assert [v["version"] for v in versions] == [1, 2]
+    assert versions[0]["title"] == "Công an tỉnh Hoà Bình tuần tra"
+    assert rebuild_from_corpus(data) == 2
+    assert SearchIndex(data.search_db, readonly=True).search(Query.build("hòa bình")).total == 1
