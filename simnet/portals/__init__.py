@@ -1,0 +1,14 @@
+"""One module per CMS family; ``load(spec, catalog)`` builds the portal of a site."""
+
+from __future__ import annotations
+
+import importlib
+
+from ..catalog import Catalog
+from ..sites import SiteSpec
+from .base import Portal
+
+
+def load(spec: SiteSpec, catalog: Catalog) -> Portal:
+    module = importlib.import_module(f"{__name__}.{spec.cms}")
+    return module.PORTAL(spec, catalog)  # type: ignore[no-any-return]
