@@ -76,6 +76,11 @@ class UrlRules:
     #: query parameters that do not change the resource (exact names, case-insensitive)
     drop_params: frozenset[str] = frozenset()
     drop_prefixes: tuple[str, ...] = ()
+    #: parameter names ending like this are dropped (Liferay's ``_<portlet>_redirect``)
+    drop_suffixes: tuple[str, ...] = ()
+    #: these parameters come first, in this order (the CMS's own URL builder's order, e.g.
+    #: Joomla's option, view, id, catid, Itemid); the others follow, sorted
+    param_order: tuple[str, ...] = ()
     #: when set, only these parameters are kept (everything else is dropped)
     keep_only: frozenset[str] | None = None
     #: the server treats paths case-insensitively (IIS): the path is lower-cased
@@ -167,7 +172,7 @@ def _drop(name: str, rules: UrlRules) -> bool:
         return True
     if rules.keep_only is not None:
         return low not in rules.keep_only
-    return low in rules.drop_params or low.startswith(rules.drop_prefixes)
+    return low in rules.drop_params or low.startswith(rules.drop_prefixes) or low.endswith(rules.drop_suffixes)
 
 
 def _decode_link_param(query: str, param: str) -> str | None:
@@ -200,7 +205,12 @@ def _clean(url: str, rules: UrlRules) -> str:
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
         if not _drop(name, rules)
     ]
-    pairs.sort()
+    if rules.param_order:
+        rank = {name.lower(): n for n, name in enumerate(rules.param_order)}
+        last = len(rank)
+        pairs.sort(key=lambda pair: (rank.get(pair[0].lower(), last), pair))
+    else:
+        pairs.sort()
     query = urlencode(pairs, quote_via=quote, safe="/:@!$'()*+,;-._~")
     return urlunsplit((scheme, netloc, path, query, ""))
 

@@ -50,7 +50,7 @@ CALENDAR_RE = re.compile(
 #: text of a link to the next page of a listing
 NEXT_TEXT_RE = re.compile(r"^(?:»|›|>|>>|next|sau|trang sau|tiếp|tiếp theo|xem tiếp|\d{1,4})$", re.IGNORECASE)
 #: a pagination parameter or path segment
-PAGE_URL_RE = re.compile(r"(?:[?&](?:page|p|trang|pageindex|paged|pg|start|limitstart|cur)=\d+|/(?:page|trang|p)[/-]\d+/?$)", re.IGNORECASE)
+PAGE_URL_RE = re.compile(r"(?:[?&](?:page|p|trang|pageindex|paged|pg|start|limitstart|cur)=\d+|_cur=\d+|/(?:page|trang|p)[/-]\d+/?$)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,9 @@ class Target:
     hop: str = "L"
     #: the listing sequence this page continues, so pagination can stop past the end
     sequence: str | None = None
+    #: the article's canonical URL when the target is another view of it (a JSON API
+    #: answer whose URL says nothing of the article's address)
+    canonical: str | None = None
 
 
 @dataclass(frozen=True)
@@ -253,13 +256,22 @@ def discover_html(adapter: Adapter, page: Page) -> Discovery:
         canonical = adapter.canonicalize(url)
         if adapter.is_ignored(canonical):
             continue
-        if adapter.is_article(canonical):
+        if adapter.is_article(canonical) or _headline(adapter, canonical, text):
             articles.append(Target(canonical, ARTICLE))
         elif canonical in next_urls or (adapter.is_listing(canonical) and _is_pagination(text, canonical, page.url)):
             next_pages.append(Target(canonical, LISTING, sequence=sequence))
         elif adapter.is_listing(canonical) or adapter.explore:
             listings.append(Target(canonical, LISTING))
     return merge(Discovery(tuple(articles), tuple(listings), tuple(next_pages), tuple(links)), Discovery())
+
+
+_SLUG_TAIL = re.compile(r"/[a-z0-9%]+(?:-[a-z0-9%]+){3,}(?:\.[a-z]{3,5})?/?(?:\?|$)", re.IGNORECASE)
+
+
+def _headline(adapter: Adapter, url: str, text: str) -> bool:
+    """A headline-length link text behind a slug-like URL (adapters that set ``headline_words``)."""
+    words = adapter.extra.get("headline_words")
+    return isinstance(words, int) and len(text.split()) >= words and bool(_SLUG_TAIL.search(url))
 
 
 def _is_pagination(text: str, url: str, page_url: str) -> bool:

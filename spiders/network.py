@@ -1,0 +1,276 @@
+"""The ``network`` spider: the provincial police portals, one CMS adapter per portal.
+
+Seeds are the registry (all in-network portals, or ``CONGAN_SITES``) or ``CONGAN_SEEDS``.
+Every response is a page of one portal (``congan_site``) crawled by that portal's adapter
+(``congan_adapter``). HTML pages reveal more portals through their "Liên kết công an các
+tỉnh" block, their requisites (fetched when in scope) and, through the adapter, articles,
+listings and the next page of each listing. Articles become ``scrapers.items.ArticlePage``.
+
+Traps are cut three ways: a listing page with no articles does not lead to its next page
+(pagination past the end, calendars), ``CONGAN_MAX_DEPTH`` bounds link hops and
+``CONGAN_MAX_PAGES_PER_SITE`` bounds requests per portal. In incremental crawls a listing
+page whose articles are all in the archive stops its pagination (listing watermark).
+What the spider learns about portals (live, redirecting, down) goes to
+``archive.registry_state``. Rejected URLs are counted as ``scope/rejected/<reason>``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any, AsyncIterator, Iterable
+
+import scrapy
+from scrapy.http import FormRequest, Request, Response, TextResponse
+
+from archive.paths import DataDir
+from archive.registry_state import RegistryState
+from scrapers.adapters import get_adapter
+from scrapers.items import ArticlePage
+from scrapers.adapters.base import ARTICLE, LISTING, REQUISITE, SEED, Adapter, Page, Target
+from scrapers.network_config import NetworkConfig
+from scrapers.registry import Registry, load_registry, normalise_host
+from scrapers.requisites import requisite_urls
+from scrapers.scope import Scope, link_block_urls
+from scrapers.urls import url_host
+from scrapers.watermarks import KnownArticles, open_known_articles
+
+logger = logging.getLogger(__name__)
+
+#: hop letters that count towards CONGAN_MAX_DEPTH (embeds and redirects do not)
+DEPTH_HOPS = frozenset("L")
+# reasons of scope/rejected/<reason> decided here (scrapers.scope decides the others)
+PAGE_BUDGET = "page_budget"
+DEPTH = "depth"
+OTHER_PORTAL = "portal_not_in_crawl"
+
+
+class NetworkSpider(scrapy.Spider):
+    name = "network"
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "NetworkSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.setup(NetworkConfig.from_settings(crawler.settings))
+        return spider
+
+    def setup(self, config: NetworkConfig, registry: Registry | None = None) -> None:
+        self.config = config
+        self.registry = registry or load_registry(config.registry_path or None)
+        self.scope = Scope(self.registry, (url_host(s) for s in config.seeds))
+        self.data = DataDir.resolve(config.data)
+        self.portal_state = RegistryState.open(self.data)
+        self.known: KnownArticles = open_known_articles(self.data, config.collection) if config.incremental else KnownArticles()
+        self.pages_per_site: Counter[str] = Counter()
+        self.sites: dict[str, Adapter] = {}  # portals this crawl crawls -> adapter
+        self.closed_sites = bool(config.sites)  # only the chosen portals, none discovered
+        self._scheduled: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
+
+    # -- seeds ---------------------------------------------------------------------------
+    def seed_portals(self) -> list[tuple[str, str]]:
+        """(portal domain, start URL) of the crawl."""
+        scheme = self.config.seed_scheme
+        if self.config.seeds:
+            return [(self._domain_of(url), url) for url in self.config.seeds]
+        portals = self.registry.select(self.config.sites) if self.config.sites else self.registry.network()
+        return [(p.domain, f"{scheme}://{p.domain}/") for p in portals]
+
+    def _domain_of(self, url_or_host: str) -> str:
+        portal = self.registry.get(url_or_host)
+        return portal.domain if portal else normalise_host(url_or_host)
+
+    def adapter_for(self, domain: str) -> Adapter:
+        portal = self.registry.get(domain)
+        return get_adapter(portal.adapter if portal else "generic")
+
+    async def start(self) -> AsyncIterator[Any]:
+        for domain, url in self.seed_portals():
+            for request in self.open_portal(domain, url, via=""):
+                yield request
+
+    def open_portal(self, domain: str, start_url: str | None, via: str) -> Iterable[Request]:
+        """Start crawling a portal: its adapter's start targets (or the given seed URL)."""
+        if domain in self.sites:
+            return
+        adapter = self.adapter_for(domain)
+        self.sites[domain] = adapter
+        self.crawler.stats.inc_value("network/portals")
+        base = f"{self.config.seed_scheme}://{domain}/"
+        targets = list(adapter.start_targets(base))
+        if start_url and adapter.canonicalize(start_url) not in {t.url for t in targets}:
+            targets.insert(0, Target(adapter.canonicalize(start_url), SEED, hop=""))
+        for target in targets:
+            request = self.request_for(target, domain, adapter, hops="", via=via)
+            if request is not None:
+                yield request
+
+    # -- requests ------------------------------------------------------------------------
+    def reject(self, url: str, reason: str, response: Response | None = None) -> None:
+        self.crawler.stats.inc_value(f"scope/rejected/{reason}")
+        if response is not None:
+            response.meta.setdefault("congan_outlinks", []).append(url)
+
+    def request_for(
+        self, target: Target, site: str, adapter: Adapter, *, hops: str, via: str,
+        response: Response | None = None,
+    ) -> Request | None:
+        """The request of a target, or ``None`` when scope, depth or budget refuse it."""
+        requisite = target.kind == REQUISITE
+        decision = self.scope.check(target.url, requisite=requisite)
+        if not decision.allowed:
+            self.reject(target.url, decision.reason, response)
+            return None
+        target_site = site if requisite else self._domain_of(target.url)
+        if not requisite and target_site != site and target_site not in self.sites:
+            self.reject(target.url, OTHER_PORTAL, response)
+            return None
+        path = hops + target.hop
+        if self.config.max_depth and sum(h in DEPTH_HOPS for h in path) > self.config.max_depth:
+            self.reject(target.url, DEPTH, response)
+            return None
+        key = (target.method, target.url, target.formdata)
+        if key in self._scheduled:
+            return None
+        if self.config.max_pages_per_site and self.pages_per_site[site] >= self.config.max_pages_per_site:
+            self.reject(target.url, PAGE_BUDGET, response)
+            return None
+        self._scheduled.add(key)
+        self.pages_per_site[site] += 1
+        meta = {
+            "congan_site": site,
+            "congan_adapter": adapter.name,
+            "congan_page_kind": target.kind,
+            "congan_hops": path,
+            "congan_via": via,
+            "congan_sequence": target.sequence,
+            "congan_canonical": target.canonical,
+            "congan_formdata": list(target.formdata) or None,
+        }
+        callback = self.parse_requisite if requisite else self.parse
+        if target.method == "POST":
+            return FormRequest(
+                target.url, formdata=list(target.formdata), headers=dict(target.headers) or None,
+                meta=meta, callback=callback, errback=self.failed, dont_filter=True,
+            )
+        return Request(
+            target.url, headers=dict(target.headers) or None, meta=meta, callback=callback, errback=self.failed,
+        )
+
+    # -- responses -----------------------------------------------------------------------
+    def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
+        meta = response.meta
+        site, kind = meta["congan_site"], meta["congan_page_kind"]
+        adapter = self.sites.get(site) or self.adapter_for(site)
+        if kind == SEED or meta.get("redirect_urls"):
+            site, adapter = self.note_portal(response, site, adapter)
+            if adapter is None:
+                return
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        if not isinstance(response, TextResponse):
+            return
+        content_type = content_type or ("text/html" if "html" in response.text[:500].lower() else "text/plain")
+        page = Page(
+            url=response.url, text=response.text, status=response.status, content_type=content_type,
+            kind=kind, sequence=meta.get("congan_sequence"),
+            formdata=tuple((k, v) for k, v in (meta.get("congan_formdata") or ())),
+        )
+        hops, via = meta.get("congan_hops", ""), response.url
+        html = "html" in content_type
+        if html:
+            yield from self.follow_network(response, site, adapter, hops)
+            if self.config.fetch_requisites:
+                for url in requisite_urls(response.text, response.url):
+                    request = self.request_for(Target(url, REQUISITE, hop="E"), site, adapter, hops=hops, via=via, response=response)
+                    if request is not None:
+                        yield request
+        canonical = meta.get("congan_canonical") or adapter.canonicalize(response.url)
+        if kind == ARTICLE or adapter.is_article(canonical):
+            item = self.article_item(response, canonical, site, adapter)
+            if item is not None:
+                yield item
+        discovery = adapter.discover(page)
+        self.crawler.stats.inc_value("network/pages_parsed")
+        for link in discovery.links:
+            decision = self.scope.check(link)
+            if not decision.allowed:
+                self.reject(link, decision.reason, response)
+        for target in (*discovery.articles, *discovery.listings):
+            request = self.request_for(target, site, adapter, hops=hops, via=via, response=response)
+            if request is not None:
+                yield request
+        if discovery.next_pages:
+            if discovery.empty:
+                self.crawler.stats.inc_value("network/pagination_stopped/empty")
+            elif self.config.incremental and self.known.all_known(t.url for t in discovery.articles):
+                self.crawler.stats.inc_value("network/pagination_stopped/watermark")
+            else:
+                for target in discovery.next_pages:
+                    request = self.request_for(target, site, adapter, hops=hops, via=via, response=response)
+                    if request is not None:
+                        yield request
+
+    def parse_requisite(self, response: Response, **kwargs: Any) -> None:
+        self.crawler.stats.inc_value("network/requisites")
+
+    def follow_network(self, response: Response, site: str, adapter: Adapter, hops: str) -> Iterable[Request]:
+        """Portals linked from the page's "Liên kết công an các tỉnh" block."""
+        for url in link_block_urls(response.text, response.url):
+            host = url_host(url)
+            known = self.scope.in_network(host)
+            added = self.scope.add_portal(host, response.url)
+            if added:
+                self.crawler.stats.inc_value("network/portals_discovered")
+            if (known or added) and self.config.discover_portals and not self.closed_sites:
+                yield from self.open_portal(self._domain_of(host), url, via=response.url)
+
+    def note_portal(self, response: Response, site: str, adapter: Adapter) -> tuple[str, Adapter | None]:
+        """Record a live or redirecting portal; the site and adapter the page belongs to."""
+        final = self._domain_of(response.url)
+        crawl_id = self.config.crawl_id or None
+        if final == site:
+            if response.meta["congan_page_kind"] == SEED:
+                self.portal_state.record_live(site, crawl_id=crawl_id, evidence=f"{response.status} {response.url}")
+            return site, adapter
+        chain = " -> ".join([*response.meta.get("redirect_urls", []), response.url])
+        codes = ",".join(str(c) for c in response.meta.get("redirect_reasons", []))
+        self.portal_state.record_redirect(site, final, crawl_id=crawl_id, evidence=f"{codes} {chain}".strip())
+        self.crawler.stats.inc_value("network/portals_redirecting")
+        if not self.scope.in_network(final):
+            return site, None
+        if final not in self.sites and not self.closed_sites:
+            self.sites[final] = self.adapter_for(final)
+        return final, self.sites.get(final)
+
+    def failed(self, failure: Any) -> None:
+        request = failure.request
+        site = request.meta.get("congan_site")
+        kind = request.meta.get("congan_page_kind")
+        error = failure.value.__class__.__name__
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            error = f"HTTP {response.status}"
+        self.crawler.stats.inc_value(f"network/failed/{kind}")
+        if site and kind == SEED:
+            self.portal_state.record_down(site, f"{error} on {request.url}", crawl_id=self.config.crawl_id or None)
+            self.crawler.stats.inc_value("network/portals_down")
+        elif site:
+            self.portal_state.record_error(site, f"{error} on {request.url}", crawl_id=self.config.crawl_id or None)
+
+    def article_item(self, response: Response, canonical: str, site: str, adapter: Adapter) -> ArticlePage:
+        self.crawler.stats.inc_value("network/articles")
+        headers = {
+            key.decode("latin-1"): values[0].decode("latin-1")
+            for key, values in response.headers.items()
+            if values
+        }
+        return ArticlePage(
+            url=response.url,
+            body=response.body,
+            site=site,
+            canonical_url=canonical,
+            adapter=adapter.name,
+            profile=adapter.profile,
+            headers=headers,
+            capture=response.meta.get("congan_capture"),
+            collection=self.config.collection,
+        )
