@@ -1,0 +1,100 @@
+"""The web interface in a real headless browser (Debian's chromium driven by Playwright):
+search, filter with a facet and dates, open an article, archived <script> never runs."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from search_corpus import corpus
+
+from archive.paths import DataDir
+from archive.search import SearchIndex
+from congan.web import WebConfig, create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from werkzeug.serving import make_server
+
+    data = DataDir(tmp_path_factory.mktemp("browser") / "data")
+    SearchIndex.rebuild(data.search_db, corpus())
+    app = create_app(WebConfig.build(data, "http://127.0.0.1:9"))  # nothing listens there
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def page(server: str):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        context = browser.new_context(locale="vi-VN")
+        page = context.new_page()
+        outside: list[str] = []
+
+        def guard(route) -> None:  # the page must only ever talk to 127.0.0.1
+            if urlsplit(route.request.url).hostname != "127.0.0.1":
+                outside.append(route.request.url)
+                route.abort()
+            else:
+                route.continue_()
+
+        page.route("**/*", guard)
+        yield page
+        assert not outside, outside
+        browser.close()
+
+
+def test_search_filter_and_open_an_article(server: str, page) -> None:
+    page.goto(server + "/")
+    page.fill("#q", "an ninh")
+    page.click("#search-button")
+    page.wait_for_selector("#total")
+    total = int(page.inner_text("#total").split()[0])
+    assert total > 20
+    assert page.locator("li.hit").count() == 20
+    assert page.locator("li.hit mark").first.inner_text().lower() in ("an", "ninh")
+
+    # filter by a facet value: the pre-2025 province Quảng Nam
+    page.click('section[data-facet="province"] a:text-is("Quảng Nam")')
+    page.wait_for_selector("a.chip")
+    assert "Tỉnh: Quảng Nam" in page.inner_text(".active-filters")
+    assert sorted(page.locator("li.hit").evaluate_all("els => els.map(e => e.dataset.id)")) == ["qn-anninh", "qn-tratu"]
+
+    # narrow by date (day first, as Vietnamese write dates); the province filter stays
+    page.fill("#since", "01/01/2025")
+    page.press("#since", "Enter")
+    page.wait_for_selector("#total")
+    assert page.locator("li.hit").evaluate_all("els => els.map(e => e.dataset.id)") == ["qn-tratu"]
+
+    # open an article whose archived title carries a <script>
+    page.click("a.chip")  # drop the province filter
+    page.wait_for_selector("li.hit")
+    page.fill("#q", "canh bao lua dao qua mang")
+    page.fill("#since", "")
+    page.click("#search-button")
+    page.click('li.hit[data-id="tq-script"] a.hit-title')
+    page.wait_for_selector("#article-title")
+    assert "<script>window.__pwned = 1</script>" in page.inner_text("#article-title")
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.get_attribute("#replay-link", "href").startswith("http://127.0.0.1:9/congan/20250915010203/")
+    assert "Các phiên bản" in page.content()
