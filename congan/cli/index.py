@@ -7,6 +7,7 @@ import click
 from archive.cdxj import rebuild
 from archive.errors import UserInputError
 from archive.paths import DEFAULT_COLLECTION
+from archive.search.sync import rebuild_from_corpus
 
 from .context import CliContext, data_option, emit_json, pass_cli
 
@@ -33,6 +34,11 @@ def rebuild_command(cli: CliContext, collection: str, as_json: bool) -> None:
             emit_json({"index": str(path), "captures": lines})
     if not as_json:
         click.echo(f"CDXJ: {len(written)} indexes rebuilt in {cli.data.index_dir(collection)}")
+    articles = rebuild_from_corpus(cli.data)  # the search index, from the corpus
+    if as_json:
+        emit_json({"index": str(cli.data.search_db), "articles": articles})
+    else:
+        click.echo(f"search: {articles} articles indexed in {cli.data.search_db}")
 
 
 COMMANDS = [index_group]
