@@ -47,3 +47,18 @@ def test_update_follows_new_and_changed_articles(data_dir: Path) -> None:
     assert versions[0]["title"] == "Công an tỉnh Hoà Bình tuần tra"
     assert rebuild_from_corpus(data) == 2
     assert SearchIndex(data.search_db, readonly=True).search(Query.build("hòa bình")).total == 1
+
+
+def test_index_rebuild_command_rebuilds_the_search_index(data_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from congan.cli.main import get_cli
+
+    data = DataDir(data_dir)
+    data.ensure()
+    with CorpusStore.open(data) as store:
+        _add(store, "https://congan.hoabinh.gov.vn/tin/9.html", "Khánh thành trụ sở mới", "Lễ khánh thành.", "20240506010000")
+    result = CliRunner().invoke(get_cli(), ["--data", str(data_dir), "index", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "search: 1 articles indexed" in result.output
+    assert SearchIndex(data.search_db, readonly=True).search(Query.build("khanh thanh")).total == 1
