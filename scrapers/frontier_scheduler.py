@@ -200,7 +200,7 @@ class FrontierScheduler(BaseScheduler):
         self._leased[entry.id] = (request, entry.host)
         self._in_flight[entry.host] += 1
         self._last_served[entry.host] = time.monotonic()
-        self._inc("frontier/leased")
+        self._inc("frontier/issued")
         if entry.attempts > 1:
             self._inc("frontier/reissued")
         return request

@@ -98,14 +98,18 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Encoding": "gzip, deflate",
 }
 #: Send If-None-Match / If-Modified-Since for URLs captured before
-#: (scrapers.middlewares.conditional).
+#: (scrapers.middlewares.conditional), for these page kinds (congan_page_kind) only:
+#: listings, seeds, feeds and APIs are always fetched whole, that is where new articles appear.
 CONGAN_CONDITIONAL_ENABLED = True
+CONGAN_CONDITIONAL_PAGE_KINDS = ["article", "requisite"]
 
 # -- progress and reports --------------------------------------------------------------------
 #: Seconds between two progress lines in the log (0: off).
 CONGAN_PROGRESS_INTERVAL = 30.0
-#: Write DataDir.crawl_dir(id)/report.json when the spider closes.
+#: Write DataDir.crawl_dir(id)/report.json when the spider closes (scrapers.report),
+#: and every CONGAN_REPORT_INTERVAL seconds while it runs (0: only at the end).
 CONGAN_REPORT_ENABLED = True
+CONGAN_REPORT_INTERVAL = 30.0
 
 # -- WARC capture (scrapers.warc_capture, archive.warc) ------------------------------------
 #: Write every response to WARC. Off: no WARC, no revisits (benchmarks only).
@@ -137,6 +141,16 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     # scope of the network instead of allowed_domains: redirects out of it are refused too
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scrapers.scope_middleware.ScopeMiddleware": 50,
+    # robots.txt Crawl-delay per portal (after RobotsTxtMiddleware, 100)
+    "scrapers.middlewares.crawl_delay.CrawlDelayMiddleware": 110,
+    # Retry-After on 429/503, then backoff of failing portals: above RetryMiddleware (550),
+    # so they see every attempt before it is retried
+    "scrapers.middlewares.retry_after.RetryAfterMiddleware": 552,
+    "scrapers.middlewares.backoff.BackoffMiddleware": 555,
+    # If-None-Match / If-Modified-Since from the latest capture
+    "scrapers.middlewares.conditional.ConditionalRequestMiddleware": 585,
+    # per-portal pages, bytes, statuses, errors by kind, robots denials (sees raw answers)
+    "scrapers.portal_stats.PortalStatsMiddleware": 950,
 }
 SPIDER_MIDDLEWARES: dict[str, int | None] = {
     # archives each page's outlinks once its callback is done (metadata record)
@@ -145,6 +159,11 @@ SPIDER_MIDDLEWARES: dict[str, int | None] = {
 EXTENSIONS: dict[str, int | None] = {
     # every downloaded response to WARC, as sent (response_downloaded); see WARC_* above
     "scrapers.warc_capture.WarcCaptureExtension": 0,
+    # the progress line replaces Scrapy's LogStats; the report is written at spider_closed,
+    # after CoreStats (0) has set elapsed_time_seconds
+    "scrapy.extensions.logstats.LogStats": None,
+    "scrapers.progress.ProgressExtension": 10,
+    "scrapers.report.CrawlReportExtension": 20,
 }
 ITEM_PIPELINES: dict[str, int] = {
     # extract each ArticlePage and file it in the corpus (EXTRACT_ENABLED switches it off)

@@ -1,0 +1,101 @@
+"""Conditional requests for URLs captured before: ``If-None-Match`` / ``If-Modified-Since``
+from the validators of their latest capture (``archive.digest_index.CaptureIndex.latest``).
+
+Only pages that lead nowhere new are asked conditionally (``CONGAN_CONDITIONAL_PAGE_KINDS``,
+by ``congan_page_kind``: articles and requisites by default): listings, seeds, feeds and
+APIs are always fetched whole, since that is where new articles show up. A ``304`` becomes a
+server-not-modified revisit in the WARC (``scrapers.warc_capture``) and never reaches the
+spider callback (HttpErrorMiddleware), and it is counted in ``conditional/not_modified``.
+A request opts out with ``meta["congan_conditional"] = False``. Validators this middleware
+added are removed again if the request is redirected to another URL.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from archive.digest_index import CaptureIndex, LatestCapture
+from archive.paths import DataDir
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.statscollectors import StatsCollector
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+#: request.meta key: the URL whose validators this middleware put on the request
+META_KEY = "congan_conditional_for"
+VALIDATORS = (b"If-None-Match", b"If-Modified-Since")
+
+
+def validators(latest: LatestCapture | None) -> dict[bytes, str]:
+    """The conditional headers for a URL's latest capture (none if it was not a success)."""
+    if latest is None or not (200 <= latest.status < 300 or latest.status == 304):
+        return {}
+    headers: dict[bytes, str] = {}
+    if latest.etag:
+        headers[b"If-None-Match"] = latest.etag
+    if latest.last_modified:
+        headers[b"If-Modified-Since"] = latest.last_modified
+    return headers
+
+
+class ConditionalRequestMiddleware:
+    def __init__(self, index: CaptureIndex, stats: StatsCollector | None, page_kinds: frozenset[str]) -> None:
+        self.index = index
+        self.stats = stats
+        self.page_kinds = page_kinds
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("CONGAN_CONDITIONAL_ENABLED"):
+            raise NotConfigured
+        data = DataDir.resolve(settings.get("CONGAN_DATA"))
+        collection = settings.get("WARC_COLLECTION") or settings.get("CONGAN_COLLECTION")
+        middleware = cls(
+            CaptureIndex.open(data, collection),
+            crawler.stats,
+            frozenset(settings.getlist("CONGAN_CONDITIONAL_PAGE_KINDS")),
+        )
+        crawler.signals.connect(middleware.close, signal=signals.spider_closed)
+        return middleware
+
+    def close(self) -> None:
+        self.index.close()
+
+    def process_request(self, request: Request) -> None:
+        added_for = request.meta.get(META_KEY)
+        if added_for is not None and added_for != request.url:
+            for name in VALIDATORS:  # redirected: the validators were for the old URL
+                request.headers.pop(name, None)
+            del request.meta[META_KEY]
+        if request.method != "GET" or request.meta.get("congan_conditional") is False:
+            return
+        if request.meta.get("congan_page_kind") not in self.page_kinds:
+            return
+        if any(name in request.headers for name in VALIDATORS):
+            return
+        headers = validators(self.index.latest(request.url))
+        if not headers:
+            return
+        for name, value in headers.items():
+            request.headers[name] = value
+        request.meta[META_KEY] = request.url
+        self._inc("conditional/sent")
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status == 304 and request.meta.get(META_KEY) == request.url:
+            self._inc("conditional/not_modified")
+        return response
+
+    def _inc(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key)

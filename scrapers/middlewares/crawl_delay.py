@@ -1,0 +1,103 @@
+"""Honour the ``Crawl-delay`` of each portal's robots.txt (Scrapy reads robots.txt but
+ignores Crawl-delay).
+
+When robots.txt is parsed (``robots_parsed`` signal) the delay for our User-Agent becomes
+the minimum delay of that portal's downloader slot, without jitter. AutoThrottle lowers slot
+delays after each response; the ``response_downloaded`` handler, connected after
+AutoThrottle's, raises it back before the slot sends its next request. Delays above
+``CONGAN_CRAWL_DELAY_MAX`` are capped (and logged) so that one portal cannot stall a crawl.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.python import to_unicode
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.robotstxt import RobotParser
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+#: added to every Crawl-delay: our clock starts when the request leaves, the portal's when it
+#: arrives; a few milliseconds of jitter must not make us early
+CRAWL_DELAY_MARGIN = 0.05
+
+
+def effective_delay(declared: float | None, cap: float) -> float | None:
+    """The delay we apply for a declared Crawl-delay (None: none declared or invalid)."""
+    if declared is None or declared <= 0:
+        return None
+    return min(float(declared), cap) + CRAWL_DELAY_MARGIN
+
+
+class CrawlDelayMiddleware:
+    def __init__(self, crawler: Crawler, *, user_agent: str, cap: float) -> None:
+        self.crawler = crawler
+        self.user_agent = user_agent
+        self.cap = cap
+        self.delays: dict[str, float] = {}  # slot key (host) -> seconds
+        crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(self._response_downloaded, signal=signals.response_downloaded)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("CONGAN_CRAWL_DELAY_ENABLED") or not settings.getbool("ROBOTSTXT_OBEY"):
+            raise NotConfigured
+        agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT")
+        return cls(crawler, user_agent=agent, cap=settings.getfloat("CONGAN_CRAWL_DELAY_MAX"))
+
+    def _robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
+        agent = request.headers.get(b"User-Agent") or self.user_agent
+        try:
+            declared = robotparser.crawl_delay(to_unicode(agent))
+        except (TypeError, ValueError) as exc:
+            logger.warning("Unreadable Crawl-delay in robots.txt of %s: %s", request.url, exc)
+            return
+        delay = effective_delay(declared, self.cap)
+        if delay is None:
+            return
+        host = urlparse_cached(request).hostname or ""
+        if declared is not None and declared > self.cap:
+            logger.warning("%s asks for Crawl-delay %s s; capped at %s s (CONGAN_CRAWL_DELAY_MAX)", host, declared, self.cap)
+            self._inc("crawl_delay/capped")
+        self.delays[host] = delay
+        self._inc("crawl_delay/portals")
+        logger.info("Crawl-delay of %s: %.2f s between requests", host, delay)
+        downloader = self.crawler.engine.downloader
+        slot_settings = downloader.per_slot_settings.setdefault(host, {})
+        slot_settings["delay"] = max(float(slot_settings.get("delay", 0.0)), delay)
+        slot_settings["jitter"] = 0.0
+        self._enforce(host)
+
+    def _response_downloaded(self, response: Response, request: Request, spider: Any = None) -> None:
+        key = request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
+        if key in self.delays:
+            self._enforce(key)
+
+    def process_request(self, request: Request) -> None:
+        host = urlparse_cached(request).hostname or ""
+        if host in self.delays:
+            self._enforce(host)
+
+    def _enforce(self, key: str) -> None:
+        slot = self.crawler.engine.downloader.slots.get(key)
+        if slot is None:
+            return  # created later from per_slot_settings
+        delay = self.delays[key]
+        if slot.delay < delay:
+            slot.delay = delay
+        slot.jitter = 0.0
+
+    def _inc(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)
