@@ -78,6 +78,10 @@ SENTENCES = (
     "Đây là kết quả của quá trình đấu tranh bền bỉ, sự phối hợp hòa quyện giữa các lực lượng nghiệp vụ.",
     "Qua kiểm tra sức khỏe, các chiến sĩ đều đủ điều kiện tham gia đợt huấn luyện tập trung.",
     "Tổng giá trị tài sản bị chiếm đoạt ước tính khoảng {n} tỷ đồng.",
+    "Trước đó, người dân đã phản ánh về tình trạng mất an ninh, trật tự kéo dài tại {place}.",
+    "Lực lượng Công an xã được bố trí về địa bàn đã kịp thời nắm bắt tâm tư, nguyện vọng của quần chúng.",
+    "Hội nghị cũng đã quán triệt các chỉ thị, nghị quyết mới của Đảng ủy Công an Trung ương.",
+    "Nhân dịp này, Giám đốc Công an tỉnh đã trao Giấy khen cho {m} tập thể và {n} cá nhân có thành tích xuất sắc.",
 )
 TAGS = ("an ninh", "tội phạm", "ma túy", "lừa đảo", "định danh điện tử", "giao thông", "phòng cháy", "Tết")
 IMAGE_CAPTIONS = (
@@ -145,14 +149,22 @@ def generate_article(index: int, seed: str = "congan", *, categories: int = len(
         "day": rng.randint(1, 28),
         "month": rng.randint(1, 12),
     }
-    title = rng.choice(TITLE_TEMPLATES).format(**slots)
-    # Titles repeat across a stream: a number keeps slugs unique within a portal.
-    title = f"{title} (số {index + 1})" if index >= len(TITLE_TEMPLATES) else title
+    # The first articles of a stream use each title template once; later ones carry a number,
+    # so titles (and the slugs made from them) never repeat within a stream.
+    template = rng.choice(TITLE_TEMPLATES)
+    if index < len(TITLE_TEMPLATES):
+        title = TITLE_TEMPLATES[index].format(**slots)
+    else:
+        title = f"{template.format(**slots)} (số {index + 1})"
     summary = rng.choice(SUMMARY_TEMPLATES).format(**slots)
+    pool = rng.sample(SENTENCES, len(SENTENCES))  # each sentence at most once per article
     paragraphs = []
     for _ in range(rng.randint(4, 8)):
-        picks = rng.sample(SENTENCES, rng.randint(2, 4))
-        paragraphs.append(" ".join(s.format(**slots) for s in picks))
+        take = min(rng.randint(2, 3), len(pool))
+        if take < 1:
+            break
+        paragraphs.append(" ".join(s.format(**slots) for s in pool[:take]))
+        del pool[:take]
     author = None if rng.random() < 0.2 else f"{rng.choice(MIDDLES)} {rng.choice(GIVEN)}"
     captions = tuple(rng.choice(IMAGE_CAPTIONS).format(**slots) for _ in range(rng.randint(1, 2)))
     attachments = (rng.choice(ATTACHMENT_TITLES).format(n=rng.randint(10, 999)),) if index % 4 == 1 else ()

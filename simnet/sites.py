@@ -65,7 +65,7 @@ SITES: tuple[SiteSpec, ...] = (
         categories=(0, 2), id_base=2210, id_stride=3, gzip=True, new_in_state2=2,
         deleted_in_state2=15,
         robots=(
-            "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
+            "User-agent: *\nAllow: /wp-admin/admin-ajax.php\nDisallow: /wp-admin/\n"
             "Disallow: /tim-kiem/\nDisallow: /wp-content/uploads/private/\n\n"
             "User-agent: GPTBot\nDisallow: /\n\n"
             "Sitemap: http://congan.sonla.gov.vn/wp-sitemap.xml\n"
