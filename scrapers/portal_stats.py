@@ -9,7 +9,8 @@ host); ``scrapers.report`` turns them into the crawl report.
 Error kinds: ``http_<status>`` for 4xx/5xx answers, the exception class name for download
 errors (``TimeoutError``, ``ResponseFailed``, ``ConnectionRefusedError``...), and three
 that other middlewares would raise later where no middleware can see them:
-``redirect_loop`` (one redirect more than ``REDIRECT_MAX_TIMES``), ``broken_encoding``
+``redirect_loop`` (a redirect back into its own chain, which the frontier's dedup then
+cuts, or one more than ``REDIRECT_MAX_TIMES``), ``broken_encoding``
 (a gzip/deflate body that does not decode), ``dataloss`` / ``truncated`` (response flags).
 """
 
@@ -17,10 +18,12 @@ from __future__ import annotations
 
 import logging
 import zlib
+from urllib.parse import urljoin
 from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.httpobj import urlparse_cached
 
 from scrapers.middlewares.backoff import PortalSkipped
 
@@ -45,8 +48,6 @@ def portal_of(request: Request) -> str:
     site = request.meta.get("congan_site")
     if site:
         return str(site)
-    from scrapy.utils.httpobj import urlparse_cached
-
     return urlparse_cached(request).hostname or "unknown"
 
 
@@ -84,6 +85,11 @@ def body_decodes(body: bytes, encodings: list[bytes]) -> bool:
     return True
 
 
+def _no_robots_file(request: Request, status: int) -> bool:
+    """A missing robots.txt is an answer (everything allowed), not an error."""
+    return status in (404, 410) and urlparse_cached(request).path == "/robots.txt"
+
+
 class PortalStatsMiddleware:
     def __init__(self, stats: StatsCollector, *, max_redirects: int) -> None:
         self.stats = stats
@@ -105,9 +111,9 @@ class PortalStatsMiddleware:
         self.stats.inc_value(key(site, "status", str(response.status)))
         if response.status == 304:
             self.stats.inc_value(key(site, "not_modified"))
-        elif response.status >= 400:
+        elif response.status >= 400 and not _no_robots_file(request, response.status):
             self.error(site, f"http_{response.status}")
-        if response.status in REDIRECTS and request.meta.get("redirect_times", 0) >= self.max_redirects:
+        if response.status in REDIRECTS and self._loops(request, response):
             self.error(site, "redirect_loop")
         cut = False
         for flag, kind in (("dataloss", "dataloss"), ("download_stopped", "truncated")):
@@ -118,6 +124,16 @@ class PortalStatsMiddleware:
         if encodings and response.body and not cut and not body_decodes(response.body, encodings):
             self.error(site, "broken_encoding")
         return response
+
+    def _loops(self, request: Request, response: Response) -> bool:
+        """A redirect back to a URL of its own chain, or one more than REDIRECT_MAX_TIMES."""
+        if request.meta.get("redirect_times", 0) >= self.max_redirects:
+            return True
+        location = response.headers.get(b"Location")
+        if not location:
+            return False
+        target = urljoin(request.url, location.decode("latin-1"))
+        return target == request.url or target in request.meta.get("redirect_urls", ())
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         site = portal_of(request)

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 LISTINGS = 6
 ARTICLES = 12
+MALFORMED = ("gzip", "loop", "reset", "big", "charset")
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,11 @@ class Hit:
 class SiteConfig:
     robots: dict[str, str] = field(default_factory=dict)  # host -> robots.txt body
     delay: float = 0.0  # seconds before answering each page
-    retry_after: dict[str, int] = field(default_factory=dict)  # path -> seconds, served once as 429
-    unavailable: dict[str, int] = field(default_factory=dict)  # path -> 503 count, with Retry-After 1
+    retry_after: dict[str, int] = field(default_factory=dict)  # host+path -> seconds, served once as 429
+    unavailable: dict[str, int] = field(default_factory=dict)  # host+path -> 503 count, with Retry-After 1
     down_hosts: set[str] = field(default_factory=set)  # hosts that answer 500 to everything
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # host -> (listings, articles each)
+    malformed: set[str] = field(default_factory=set)  # hosts whose home links /bad/* (broken gzip, loop, reset, big)
     etag: bool = True
 
 
@@ -86,9 +89,15 @@ class LocalSite:
         host = parts.hostname or handler.headers.get("Host", "").split(":")[0]
         path = parts.path or "/"
         now = time.time()
-        status, body, headers = self._answer(host, path, handler)
+        if path.startswith("/bad/"):
+            status, body, headers = 200, "", {}
+        else:
+            status, body, headers = self._answer(host, path, handler)
         with self._lock:
             self.hits.append(Hit(host, path, now, status, {k.lower(): v for k, v in handler.headers.items()}))
+        if path.startswith("/bad/"):
+            self._malformed(path, handler)
+            return
         if path != "/robots.txt" and self.config.delay:
             time.sleep(self.config.delay)
         data = body.encode("utf-8")
@@ -98,6 +107,45 @@ class LocalSite:
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
         handler.wfile.write(data)
+
+    @staticmethod
+    def _malformed(path: str, handler: BaseHTTPRequestHandler) -> None:
+        if path == "/bad/loop":
+            handler.send_response(302)
+            handler.send_header("Location", "/bad/loop")
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+        elif path == "/bad/gzip":
+            data = b"\x1f\x8b\x08\x00garbage that is not deflate data"
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/html; charset=utf-8")
+            handler.send_header("Content-Encoding", "gzip")
+            handler.send_header("Content-Length", str(len(data)))
+            handler.end_headers()
+            handler.wfile.write(data)
+        elif path == "/bad/reset":
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/html; charset=utf-8")
+            handler.send_header("Content-Length", "5000")
+            handler.end_headers()
+            handler.wfile.write(b"<html><body>cut here")
+            handler.wfile.flush()
+            handler.close_connection = True
+            handler.connection.shutdown(2)
+        elif path == "/bad/big":
+            data = b"<html><body>" + b"x" * 300_000 + b"</body></html>"
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/html; charset=utf-8")
+            handler.send_header("Content-Length", str(len(data)))
+            handler.end_headers()
+            handler.wfile.write(data)
+        elif path == "/bad/charset":
+            data = "<html><body><h1>Công an tỉnh Đắk Lắk</h1></body></html>".encode("cp1258", "replace")
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/html; charset=utf-8")  # a lie
+            handler.send_header("Content-Length", str(len(data)))
+            handler.end_headers()
+            handler.wfile.write(data)
 
     def _once(self, key: str, limit: int) -> bool:
         with self._lock:
@@ -114,21 +162,24 @@ class LocalSite:
         if host in self.config.down_hosts:
             return 500, "down", html
         key = f"{host}{path}"
-        if path in self.config.retry_after and self._once(key, 1):
-            return 429, "slow down", {**html, "Retry-After": str(self.config.retry_after[path])}
-        if path in self.config.unavailable and self._once(key, self.config.unavailable[path]):
+        if key in self.config.retry_after and self._once(key, 1):
+            return 429, "slow down", {**html, "Retry-After": str(self.config.retry_after[key])}
+        if key in self.config.unavailable and self._once(key, self.config.unavailable[key]):
             return 503, "busy", {**html, "Retry-After": "1"}
         etag = f'"{abs(hash(key)) % 10**8}"'
         if self.config.etag and handler.headers.get("If-None-Match") == etag:
             return 304, "", {"ETag": etag}
         if self.config.etag:
             html = {**html, "ETag": etag, "Last-Modified": "Mon, 01 Dec 2025 08:00:00 GMT"}
+        listings, articles = self.config.sizes.get(host, (LISTINGS, ARTICLES))
         if path == "/":
-            links = "".join(f'<a href="/list/{n}">Tin {n}</a>' for n in range(1, LISTINGS + 1))
+            links = "".join(f'<a href="/list/{n}">Tin {n}</a>' for n in range(1, listings + 1))
+            if host in self.config.malformed:
+                links += "".join(f'<a href="/bad/{k}">{k}</a>' for k in MALFORMED)
             return 200, f"<html><body><h1>Trang chủ</h1>{links}<a href='/private/x'>p</a></body></html>", html
         if path.startswith("/list/"):
             n = int(path.rsplit("/", 1)[1])
-            links = "".join(f'<a href="/a/{n}-{k}">Bài {n}-{k}</a>' for k in range(1, ARTICLES + 1))
+            links = "".join(f'<a href="/a/{n}-{k}">Bài {n}-{k}</a>' for k in range(1, articles + 1))
             return 200, f"<html><body>{links}<a href='/'>home</a></body></html>", html
         if path.startswith("/a/"):
             ident = path.rsplit("/", 1)[1]
@@ -138,8 +189,8 @@ class LocalSite:
         return 404, "not found", html
 
 
-def all_article_paths() -> set[str]:
-    return {f"/a/{n}-{k}" for n in range(1, LISTINGS + 1) for k in range(1, ARTICLES + 1)}
+def all_article_paths(listings: int = LISTINGS, articles: int = ARTICLES) -> set[str]:
+    return {f"/a/{n}-{k}" for n in range(1, listings + 1) for k in range(1, articles + 1)}
 
 
 # -- the crawl side (run in a subprocess: one Twisted reactor per process) --------------------------
@@ -162,8 +213,11 @@ def run_crawl(start_urls: list[str], data_dir: str, crawl_id: str, overrides: di
             if path.startswith("/a/"):
                 yield {"url": response.url, "title": response.css("h1::text").get()}
                 return
+            if not hasattr(response, "css"):
+                return
             for href in response.css("a::attr(href)").getall():
-                yield response.follow(href, callback=self.parse)
+                kind = "article" if href.startswith("/a/") else "listing"
+                yield response.follow(href, callback=self.parse, meta={"congan_page_kind": kind})
 
     Path(data_dir).mkdir(parents=True, exist_ok=True)
     settings = Settings()
