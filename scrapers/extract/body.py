@@ -30,6 +30,8 @@ CAPTION_DEPTH = 3
 CAPTION_BLOCK_TAGS = frozenset({"p", "div", "center", "figure"})
 #: a caption paragraph is at most this long
 MAX_CAPTION_CHARS = 300
+#: the label of an attachment paragraph ("Tài liệu đính kèm:") is at most this long
+MAX_ATTACHMENT_LABEL_CHARS = 30
 #: attributes kept in body_html
 SAFE_ATTRS = frozenset({"href", "src", "alt", "title", "colspan", "rowspan"})
 
@@ -83,36 +85,71 @@ def _caption(img: etree._Element, profile: Profile) -> str | None:
     return None
 
 
-def _caption_paragraph(img: etree._Element, root: etree._Element) -> etree._Element | None:
-    """The italic paragraph right after an image's own paragraph: how CKEditor-era
-    portals caption images (``<p><img></p><p><em>caption</em></p>``)."""
+def _italic_text(block: etree._Element) -> str | None:
+    return clean_text(" ".join(text_of(el) for el in block.iter("em", "i")))
+
+
+def caption_nearby(img: etree._Element, root: etree._Element) -> tuple[str, list[etree._Element]] | None:
+    """A caption written in italics next to the image, the way CKEditor-era portals do:
+    in the image's own block (``<p><img><br><em>caption</em></p>``) or as the next block
+    (``<p><img></p><p><em>caption</em></p>``). Returns the caption and what to cut."""
     block = img.getparent()
     while block is not None and block is not root and block.tag not in CAPTION_BLOCK_TAGS:
         block = block.getparent()
-    if block is None or block is root or text_of(block):
+    if block is None or block is root or sum(1 for _ in block.iter("img")) != 1:
+        return None
+    own = text_of(block)
+    if own:
+        if len(own) <= MAX_CAPTION_CHARS and _italic_text(block) == own:
+            return own, [el for el in block.iter("em", "i") if el.getparent() is not None]
         return None
     following = block.getnext()
     if following is None or following.tag not in CAPTION_BLOCK_TAGS or following.find(".//img") is not None:
         return None
     text = text_of(following)
-    if not text or len(text) > MAX_CAPTION_CHARS:
-        return None
-    italic = clean_text(" ".join(text_of(el) for el in following.iter("em", "i")))
-    return following if italic == text else None
+    if text and len(text) <= MAX_CAPTION_CHARS and _italic_text(following) == text:
+        return text, [following]
+    return None
+
+
+def _attachment_paragraphs(root: etree._Element, base: str) -> list[etree._Element]:
+    """Blocks that only offer attached files ("Văn bản: <a>...pdf</a>"): kept out of the
+    text, their links kept as attachments."""
+    found = []
+    for block in root.iter("p", "div", "li"):
+        links = [a for a in block.iter("a") if a.get("href")]
+        if not links or block is root:
+            continue
+        if not all(is_attachment(absolute(base, a.get("href")) or "") for a in links):
+            continue
+        label = text_of(block)
+        for link in links:
+            label = label.replace(text_of(link), "", 1)
+        if len(label.strip(" :.-–")) <= MAX_ATTACHMENT_LABEL_CHARS:
+            found.append(block)
+    return found
 
 
 def is_attachment(url: str) -> bool:
-    return urlsplit(url).path.lower().endswith(ATTACHMENT_EXTENSIONS)
+    path = urlsplit(url).path.lower()
+    return path.endswith(ATTACHMENT_EXTENSIONS) or any(f"{ext}/" in path for ext in ATTACHMENT_EXTENSIONS)
 
 
-def _attachments(roots: list[etree._Element], base: str) -> tuple[Attachment, ...]:
+def _attachments(roots: list[etree._Element], base: str, *, any_link: bool = False) -> tuple[Attachment, ...]:
+    """Attached files linked from ``roots`` (every link when ``any_link``: a container the
+    profile declares as the list of attachments)."""
     found: dict[str, Attachment] = {}
     for root in roots:
         for link in root.iter("a"):
             url = absolute(base, link.get("href"))
-            if url and is_attachment(url) and url not in found:
+            if url and (any_link or is_attachment(url)) and url not in found:
                 found[url] = Attachment(url=url, title=clean_text(text_of(link)) or clean_text(link.get("title")))
     return tuple(found.values())
+
+
+def _merge(first: tuple[Attachment, ...], second: tuple[Attachment, ...]) -> tuple[Attachment, ...]:
+    seen = {a.url for a in first}
+    return first + tuple(a for a in second if a.url not in seen)
 
 
 def _in_tree(el: etree._Element, root: etree._Element) -> bool:
@@ -129,20 +166,23 @@ def process_body(
     root = copy.deepcopy(element)
     root.tail = None
     candidates: list[tuple[etree._Element, Image]] = []
-    caption_paragraphs: list[etree._Element] = []
+    cut: list[etree._Element] = []
     for img in list(root.iter("img")):
         url = _image_url(img, base)
         if not url:
             continue
         caption = _caption(img, profile)
         if caption is None:
-            paragraph = _caption_paragraph(img, root)
-            if paragraph is not None:
-                caption = text_of(paragraph)
-                caption_paragraphs.append(paragraph)
+            nearby = caption_nearby(img, root)
+            if nearby is not None:
+                caption, elements = nearby
+                cut.extend(elements)
         candidates.append((img, Image(url=url, caption=caption)))
-    for paragraph in caption_paragraphs:
-        remove(paragraph)
+    offered = _attachment_paragraphs(root, base)
+    early = _attachments(offered, base)
+    for el in [*cut, *offered]:
+        if _in_tree(el, root) and el is not root:
+            remove(el)
     for selector in (*profile.noise, *COMMON_NOISE):
         for el in select(root, selector):
             if el is not root and _in_tree(el, root):
@@ -151,7 +191,9 @@ def process_body(
     for img, image in candidates:
         if _in_tree(img, root) and image.url not in images:
             images[image.url] = image
-    attachments = _attachments([root, *(attachment_roots or [])], base)
+    attachments = _merge(
+        _merge(early, _attachments([root], base)), _attachments(list(attachment_roots or []), base, any_link=True)
+    )
     return Body(
         paragraphs=paragraphs_of(root),
         html=sanitise(root, base),

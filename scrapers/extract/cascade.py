@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
+from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -40,7 +41,7 @@ from .body import Body, process_body
 from .dates import parse_date
 from .dom import absolute, base_url, first_element, first_value, parse_html, select, select_values
 from .generic import Generic, extract_generic
-from .jsonapi import load_json_article, looks_like_json
+from .jsonapi import first, load_json_article, looks_like_json
 from .profiles import COMMON_NOISE, Profile, get_profile
 from .structured import Structured, extract_structured
 from .text import clean_text, decode_html, separate_byline, split_paragraphs, strip_byline_label
@@ -137,6 +138,16 @@ def _json_stage(text: str, url: str, profile: Profile, found: _Fields) -> Body |
     html = article.get("body_html")
     fragment = lxml.html.fragment_fromstring(str(html or ""), create_parent="div")
     body = process_body(fragment, url, profile)
+    files = article.get("attachments")
+    if isinstance(files, list):
+        listed = []
+        for entry in files:
+            link = absolute(url, str(first(entry, profile.json.attachment_url) or "")) if isinstance(entry, dict) else None
+            if link:
+                title = first(entry, profile.json.attachment_title)
+                listed.append(Attachment(url=link, title=clean_text(str(title)) if title else None))
+        known = {a.url for a in body.attachments}
+        body = replace(body, attachments=body.attachments + tuple(a for a in listed if a.url not in known))
     found.offer("body", body.paragraphs, STAGE_JSON)
     image = article.get("image")
     if isinstance(image, str) and image.strip():
@@ -156,6 +167,7 @@ def _profile_stage(root: etree._Element, base: str, profile: Profile, found: _Fi
     author = first_value(root, profile.author)
     found.offer("author", strip_byline_label(author) if author else None, STAGE_PROFILE)
     found.offer("category", first_value(root, profile.category, last=True), STAGE_PROFILE)
+    found.offer("category", _category_by_url(root, base, profile), STAGE_PROFILE)
     tags: list[str] = []
     for selector in profile.tags:
         tags.extend(select_values(root, selector))
@@ -172,6 +184,17 @@ def _profile_stage(root: etree._Element, base: str, profile: Profile, found: _Fi
     return body
 
 
+def _category_by_url(root: etree._Element, url: str, profile: Profile) -> str | None:
+    query = parse_qs(urlsplit(url).query)
+    for parameter, template in profile.category_by_url:
+        values = query.get(parameter)
+        if values and values[0].isalnum():
+            found = first_value(root, (template.format(value=values[0]),))
+            if found:
+                return found
+    return None
+
+
 def _values(root: etree._Element, selectors: tuple[str, ...]) -> list[str]:
     values: list[str] = []
     for selector in selectors:
@@ -186,6 +209,7 @@ def _structured_stage(data: Structured, base: str, found: _Fields) -> None:
         found.offer("body", split_paragraphs(data.body), STAGE_STRUCTURED)
     if data.image:
         found.offer("lead_image", absolute(base, data.image), STAGE_STRUCTURED)
+    found.offer("description", data.summary, STAGE_STRUCTURED)
 
 
 def _generic_stage(
@@ -193,6 +217,7 @@ def _generic_stage(
 ) -> Body | None:
     data: Generic = extract_generic(root, url, (*profile.noise, *COMMON_NOISE))
     found.offer("title", data.title, STAGE_GENERIC)
+    found.offer("summary", data.summary, STAGE_GENERIC)
     found.offer("published", data.published, STAGE_GENERIC)
     found.offer("category", data.category, STAGE_GENERIC)
     found.offer("tags", data.tags, STAGE_GENERIC)
@@ -204,6 +229,10 @@ def _generic_stage(
 
 
 def _clean_body(paragraphs: list[str], found: _Fields) -> tuple[list[str], str | None]:
+    description = found.get("description")
+    if paragraphs and description and paragraphs[0] == description:
+        # the page's description repeats its first paragraph: that paragraph is the lead
+        found.offer("summary", description, STAGE_STRUCTURED)
     title = found.get("title")
     summary = found.get("summary")
     kept = [p for p in paragraphs if p != title and p != summary]
@@ -226,6 +255,9 @@ def _strip_date_words(line: str) -> str:
 def _assemble(
     url: str, found: _Fields, body: Body | None, profile: Profile, adapter: str | None, root: etree._Element | None
 ) -> ExtractedArticle:
+    if found.get("modified") is not None and found.get("modified") == found.get("published"):
+        found.values.pop("modified")  # a modification date equal to publication is none
+        found.stages.pop("modified", None)
     paragraphs, byline = _clean_body(list(found.get("body", [])), found)
     found.offer("author", byline, found.stages.get("body", STAGE_GENERIC))
     found.offer("author", found.get("generic_author"), STAGE_GENERIC)
@@ -240,7 +272,7 @@ def _assemble(
         found.stages.setdefault("attachments", found.stages.get("body", STAGE_GENERIC))
     method = found.stages.get("body", STAGE_GENERIC)
     reported = {
-        k: v for k, v in found.stages.items() if k not in ("generic_author", "lead_image", "declared_canonical")
+        k: v for k, v in found.stages.items() if k not in ("generic_author", "lead_image", "declared_canonical", "description")
     }
     declared = found.get("declared_canonical")
     return ExtractedArticle(

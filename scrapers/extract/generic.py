@@ -19,8 +19,9 @@ import trafilatura
 from lxml import etree
 
 from .dates import parse_date
+from .body import caption_nearby
 from .dom import first_value, paragraphs_of, remove, select, select_values, text_of
-from .text import clean_text, split_paragraphs
+from .text import clean_text, split_paragraphs, strip_byline_label
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,14 @@ DATE_SELECTORS = (
     "[class*='meta']",
     "time",
 )
-TITLE_SELECTORS = ("h1", "[class*='title'] h2", "h2[class*='title']", "[class*='title']")
+TITLE_SELECTORS = ("h1", "[class*='title'] h2", "h2[class*='title']", "[class*='tieude']", "[class*='title']")
+#: the lead ("sapo") of the article, by class
+SUMMARY_SELECTORS = (
+    "[class*='sapo']", "[class~='lead']", "[class*='summary']", "[class*='tomtat']", "[class*='hometext']",
+    "[class*='description']", "[class*='chapeau']",
+)
+#: where a byline usually is, by class (the label is stripped)
+AUTHOR_SELECTORS = ("[class*='createdby']", "[class~='author']", "[class*='byline']", "[class*='tacgia']", "[class*='tac-gia']")
 CATEGORY_SELECTORS = ("[class*='breadcrumb'] a", "[class*='breadcrumb'] li", "[class*='Breadcrumb'] a")
 #: how many text blocks after the headline are searched for a date
 DATE_SEARCH_BLOCKS = 12
@@ -52,6 +60,7 @@ MAX_NOISE_SHARE = 0.5
 @dataclass(frozen=True)
 class Generic:
     title: str | None
+    summary: str | None
     published: str | None
     author: str | None
     category: str | None
@@ -134,6 +143,12 @@ def pruned(root: etree._Element, selectors: tuple[str, ...]) -> etree._Element:
     kept: it is a badly named container, not noise."""
     tree = copy.deepcopy(root)
     total = len(tree.text_content() or "")
+    body = tree.find("body")
+    for img in list(tree.iter("img")):
+        nearby = caption_nearby(img, body if body is not None else tree)
+        for el in nearby[1] if nearby else ():
+            if el.getparent() is not None:
+                remove(el)
     for selector in selectors:
         for el in select(tree, selector):
             if el.getparent() is None or el.find(".//h1") is not None:
@@ -142,6 +157,18 @@ def pruned(root: etree._Element, selectors: tuple[str, ...]) -> etree._Element:
                 continue
             remove(el)
     return tree
+
+
+def bold_lead(root: etree._Element, paragraphs: list[str]) -> str | None:
+    """The first paragraph when it is all in bold: the lead ("sapo") of most portals."""
+    if not paragraphs:
+        return None
+    first = paragraphs[0]
+    for el in root.iter("p"):
+        if clean_text(el.text_content() or "") == first:
+            bold = clean_text(" ".join(text_of(b) for b in el.iter("strong", "b")))
+            return first if bold == first else None
+    return None
 
 
 def extract_generic(root: etree._Element, url: str, noise: tuple[str, ...] = ()) -> Generic:
@@ -156,9 +183,13 @@ def extract_generic(root: etree._Element, url: str, noise: tuple[str, ...] = ())
     if category is None and document is not None and document.categories:
         category = clean_text(document.categories[-1])
     tags = tuple(t for t in (clean_text(t) for t in (document.tags or [])) if t) if document is not None else ()
-    author = clean_text(document.author) if document is not None and document.author else None
+    byline = first_value(root, AUTHOR_SELECTORS)
+    author = strip_byline_label(byline) if byline else None
+    if author is None and document is not None and document.author:
+        author = clean_text(document.author)
     return Generic(
         title=title,
+        summary=first_value(root, SUMMARY_SELECTORS) or bold_lead(root, paragraphs),
         published=published,
         author=author,
         category=category,

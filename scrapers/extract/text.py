@@ -157,9 +157,17 @@ _NAME_WORD = re.compile(r"^[A-ZĐÀ-ỸА-Я][\w.]*$", re.U)
 _SIGNATURE_UNIT = re.compile(r"\s+[-–—]\s+|\s*\(")
 
 
+#: labels that name a source, not an author: such a line is no byline
+SOURCE_LABELS = ("Nguồn tin", "Nguồn", "Theo", "Source")
+_SOURCE = re.compile(r"^\s*(?:" + "|".join(re.escape(label) for label in SOURCE_LABELS) + r")\s*[:：]", re.I)
+
+
 def strip_byline_label(text: str) -> str | None:
-    """``"Tác giả: Lan Hương"`` -> ``"Lan Hương"``; a line without a label is returned clean."""
+    """``"Tác giả: Lan Hương"`` -> ``"Lan Hương"``; a line without a label is returned clean;
+    a source line (``"Nguồn tin: Công an tỉnh"``) gives None."""
     line = clean_line(text)
+    if _SOURCE.match(line):
+        return None
     match = _LABEL.match(line)
     name = match.group("name") if match else line
     name = name.strip(" .:-–")

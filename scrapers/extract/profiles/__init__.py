@@ -44,6 +44,7 @@ COMMON_NOISE = (
     ".img-caption",
     ".chu-thich",
     ".chuthich",
+    ".ghichu",
     "[class*='share']",
     "[class*='social']",
     "[class*='related']",
@@ -52,6 +53,10 @@ COMMON_NOISE = (
     "[class*='tin-khac']",
     "[class*='other-news']",
     "[class*='view-count']",
+    "[class~='views']",
+    "[class~='hits']",
+    "[class*='luotxem']",
+    "[class*='article-info']",
     "[class*='luot-xem']",
     "[class*='print']",
     "[class*='comment']",
@@ -59,7 +64,8 @@ COMMON_NOISE = (
     "[class*='breadcrumb']",
 )
 
-#: links to files with these extensions are attachments
+#: links to files with these extensions are attachments (also as a path segment, as in
+#: Liferay's ``/documents/1/2/name.pdf/<uuid>``)
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".odt", ".txt")
 
 
@@ -78,6 +84,10 @@ class JsonFields:
     tags: tuple[str, ...] = ()
     image: tuple[str, ...] = ()
     url: tuple[str, ...] = ()
+    #: a list of attached files, and the keys of each file's URL and title
+    attachments: tuple[str, ...] = ()
+    attachment_url: tuple[str, ...] = ("FileUrl", "Url", "Link", "Path")
+    attachment_title: tuple[str, ...] = ("Title", "Name", "FileName")
 
 
 @dataclass(frozen=True)
@@ -94,9 +104,14 @@ class Profile:
     #: containers of attached documents, when the CMS lists them outside the body
     attachments: tuple[str, ...] = ()
     #: an image's caption, relative to the image's nearest figure-like container
-    image_caption: tuple[str, ...] = ("figcaption", ".caption", ".image_desc", ".image-caption", ".img-caption")
+    image_caption: tuple[str, ...] = (
+        "figcaption", ".caption", ".image_desc", ".image-caption", ".img-caption", ".chuthich", ".ghichu",
+    )
     noise: tuple[str, ...] = ()
     json: JsonFields | None = None
+    #: (query parameter, selector template): the section named by a parameter of the
+    #: article's URL, e.g. Joomla's ``Itemid`` -> ``li.item-{value} a`` (the active menu item)
+    category_by_url: tuple[tuple[str, str], ...] = ()
 
 
 class UnknownProfileError(KeyError):

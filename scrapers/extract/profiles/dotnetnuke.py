@@ -32,5 +32,6 @@ PROFILE = Profile(
         tags=("Tags", "Keywords", "TuKhoa"),
         image=("Image", "ImageUrl", "AnhDaiDien", "Thumbnail"),
         url=("Url", "Link", "FriendlyUrl"),
+        attachments=("Attachments", "Files", "TepDinhKem"),
     ),
 )
