@@ -160,6 +160,8 @@ def test_upsert_replaces_the_old_version(tmp_path: Path) -> None:
     assert ids(index, "triệt phá") == []
     assert ids(index, "phong chay") == ["hb-matuy"]
     assert index.get("hb-matuy")["version"] == 2
+    assert index.upsert(dict(records[1], published="2020-01-01"))  # only the date changed
+    assert ids(index, "", since="2020-01-01", until="2020-01-01") == ["th-thuy"]
     assert index.count() == len(records)
     assert index.delete("hb-matuy") and ids(index, "phong chay") == []
     # FTS5 raises "database disk image is malformed" if deletes left stray tokens

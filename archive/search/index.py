@@ -32,8 +32,21 @@ logger = logging.getLogger(__name__)
 
 #: records written per transaction when building
 BATCH = 1000
+#: page cache per connection, and how much of the file is memory-mapped (large indexes
+#: are read through the OS page cache instead of copied into SQLite's)
+CACHE_KIB = 65536
+MMAP_BYTES = 1 << 30
 #: fields kept in their own columns, not repeated in the stored record JSON
-_OWN_COLUMNS = ("body",)
+_OWN_COLUMNS = (
+    "id", "url", "site", "province", "province_2025", "title", "summary", "published", "category",
+    "body", "version",
+)
+#: SPEC §7 field order, for records read back
+_FIELD_ORDER = (
+    "id", "schema_version", "url", "aliases", "site", "province", "province_2025", "title", "summary",
+    "published", "modified", "author", "category", "tags", "body", "images", "attachments",
+    "content_hash", "version", "first_seen", "last_seen", "capture", "extraction",
+)
 #: fields of the corpus record never stored in the index
 _DROPPED = ("body_html",)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -123,6 +136,8 @@ class SearchIndex:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=DELETE")
         self.conn.execute("PRAGMA busy_timeout=10000")
+        self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        self.conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         if self.access is not None:
             self.conn.create_function("congan_allowed", 2, self._allowed, deterministic=True)
         try:
@@ -202,17 +217,16 @@ class SearchIndex:
             logger.warning("search index: skipped a record without id (%s)", record.get("url"))
             return 0
         row = _row(record)
-        old = self.conn.execute(
-            "SELECT n, title, summary, body, record FROM articles WHERE id = ?", (row[0],)
-        ).fetchone()
+        old = self.conn.execute(f"SELECT n, {_ROW_COLUMNS} FROM articles WHERE id = ?", (row[0],)).fetchone()
         if old is None:
             cur = self.conn.execute(f"INSERT INTO articles ({_ROW_COLUMNS}) VALUES ({_ROW_MARKS})", row)
             self.conn.execute(_FTS_INSERT, (cur.lastrowid, *_fts_values(row[12], row[13], row[14])))
             return 1
-        n, title, summary, body, stored = old
-        same_text = (title, summary, body) == (row[12], row[13], row[14])
-        if same_text and stored == row[17]:
+        n, old_row = old[0], tuple(old[1:])
+        if old_row == row:
             return 0
+        title, summary, body = old_row[12:15]
+        same_text = (title, summary, body) == (row[12], row[13], row[14])
         assignments = ", ".join(f"{c.strip()} = ?" for c in _ROW_COLUMNS.split(","))
         self.conn.execute(f"UPDATE articles SET {assignments} WHERE n = ?", (*row, n))
         if not same_text:
@@ -303,13 +317,17 @@ class SearchIndex:
     def get(self, article_id: str) -> dict[str, Any] | None:
         """The record as indexed (without body_html), or None."""
         row = self.conn.execute(
-            "SELECT record, body, url, capture_ts FROM articles WHERE id = ?", (article_id,)
+            f"SELECT record, capture_ts, {', '.join(_OWN_COLUMNS)} FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
-        if row is None or not self._allowed(row[2], row[3]):
+        if row is None:
             return None
-        record = json.loads(row[0])
-        record["body"] = row[1]
-        return record
+        found = dict(zip(_OWN_COLUMNS, row[2:]))
+        if not self._allowed(found["url"], row[1]):
+            return None
+        found.update(json.loads(row[0]))
+        ordered = {k: found[k] for k in _FIELD_ORDER if k in found}
+        ordered.update((k, v) for k, v in found.items() if k not in ordered)
+        return ordered
 
     def _from(self, query: Query) -> tuple[str, list[Any], bool]:
         """FROM/WHERE of a query with its parameters, and whether it uses FTS."""

@@ -1,0 +1,177 @@
+"""Benchmark of the search index: indexing rate, index size, query latency (issue 6).
+
+Generates N realistic Vietnamese articles with simnet's text generator, spread over the
+real network's portals (shared/data/portals.csv or the registry's copy) and ten years,
+builds the index with ``SearchIndex.rebuild``, then runs a fixed query mix several times.
+Prints figures, asserts nothing.
+
+    .venv/bin/python bench/bench_search.py --count 1000000 --dir /tmp/bench-search
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from archive.search import Query, SearchIndex  # noqa: E402
+from simnet.content import CATEGORIES, generate_article  # noqa: E402
+
+PORTALS_CSV = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "portals.csv"
+
+
+def portals() -> list[tuple[str, str, str]]:
+    """(domain, province, 2025 unit) of every provincial portal."""
+    rows = []
+    if PORTALS_CSV.exists():
+        with PORTALS_CSV.open(encoding="utf-8") as handle:
+            table = list(csv.DictReader(handle))
+        names = {r["province_ascii"]: r["province_vi"] for r in table}
+        for r in table:
+            if not r["domain"].startswith("congan"):
+                continue
+            status = r["status"]
+            unit = names.get(status.split(":", 1)[1], r["province_vi"]) if status.startswith("merged_into:") else r["province_vi"]
+            rows.append((r["domain"], r["province_vi"], unit))
+    return rows or [("congan.hoabinh.gov.vn", "Hòa Bình", "Phú Thọ"), ("congan.hanoi.gov.vn", "Hà Nội", "Hà Nội")]
+
+
+class Timed:
+    """An iterator that counts the time spent producing its items (generation cost)."""
+
+    def __init__(self, items: Iterator[dict[str, Any]]) -> None:
+        self.items = items
+        self.seconds = 0.0
+
+    def __iter__(self) -> "Timed":
+        return self
+
+    def __next__(self) -> dict[str, Any]:
+        start = time.perf_counter()
+        try:
+            return next(self.items)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+
+def records(count: int, sites: list[tuple[str, str, str]]) -> Iterator[dict[str, Any]]:
+    for i in range(count):
+        art = generate_article(i, seed="bench")
+        site, province, unit = sites[i % len(sites)]
+        day = 1 + (i * 7) % 28
+        month = 1 + (i * 5) % 12
+        year = 2015 + (i * 3) % 11
+        published = f"{year}-{month:02d}-{day:02d}T{8 + i % 10:02d}:00:00+07:00"
+        url = f"https://{site}/tin-tuc/{art.slug}-{i}.html"
+        yield {
+            "id": f"{i:020x}",
+            "url": url,
+            "site": site,
+            "province": province,
+            "province_2025": unit,
+            "title": art.title,
+            "summary": art.summary,
+            "published": published,
+            "author": art.author,
+            "category": CATEGORIES[art.category][1],
+            "tags": list(art.tags),
+            "body": art.body,
+            "images": [],
+            "version": 1,
+            "capture": {"timestamp": f"{year}{month:02d}{day:02d}010000", "replay_url": f"/congan/{year}{month:02d}{day:02d}010000/{url}"},
+        }
+
+
+def query_mix(count: int) -> list[tuple[str, dict[str, Any]]]:
+    """(label, Query.build arguments): the fixed mix, rare to very common."""
+    rare = [f'"số {n}"' for n in (count // 7 + 1, count // 3 + 2, count - 5)]
+    return [
+        ("rare phrase", {"text": rare[0]}),
+        ("rare phrase", {"text": rare[1]}),
+        ("rare phrase+facets off", {"text": rare[2], "facets": False}),
+        ("rare words", {"text": "Mường Tè khoáng sản"}),
+        ("rare folded", {"text": "muong te khoang san"}),
+        ("common exact", {"text": "công an"}),
+        ("common folded", {"text": "cong an"}),
+        ("common facets off", {"text": "cong an", "facets": False}),
+        ("common by date", {"text": "công an", "sort": "date"}),
+        ("phrase exact", {"text": '"lừa đảo chiếm đoạt tài sản"'}),
+        ("phrase folded", {"text": '"dinh danh dien tu"'}),
+        ("tone old/new", {"text": "hoà bình"}),
+        ("folded ambiguous", {"text": "hoa binh"}),
+        ("exact", {"text": "thủy"}),
+        ("OR", {"text": "ma túy OR đánh bạc"}),
+        ("exclusion", {"text": "cong an -giao"}),
+        ("filter province", {"text": "ma tuy", "provinces": ["Hòa Bình"]}),
+        ("filter 2025 unit", {"text": "lua dao", "provinces": ["phu_tho"]}),
+        ("filter dates", {"text": "cong an", "since": "2020-01-01", "until": "31/12/2020"}),
+        ("filter category", {"text": "tuần tra", "categories": ["Cải cách hành chính"]}),
+        ("filter site+date", {"text": "", "sites": ["congan.hanoi.gov.vn"], "since": "2024"}),
+        ("browse by date", {"text": "", "sort": "date"}),
+        ("page 5", {"text": "đường dây", "page": 5}),
+    ]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000, help="articles to generate")
+    parser.add_argument("--dir", help="where to build the index (default: a temporary directory)")
+    parser.add_argument("--rounds", type=int, default=5, help="times each query of the mix is run")
+    parser.add_argument("--reuse", action="store_true", help="query an index already in --dir")
+    args = parser.parse_args()
+
+    root = Path(args.dir or tempfile.mkdtemp(prefix="bench-search-"))
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / "index.sqlite3"
+    sites = portals()
+    print(f"articles: {args.count:,} over {len(sites)} portals; index: {path}")
+    if not (args.reuse and path.exists()):
+        stream = Timed(records(args.count, sites))
+        start = time.perf_counter()
+        built = SearchIndex.rebuild(path, stream)
+        total = time.perf_counter() - start
+        indexing = total - stream.seconds
+        print(f"indexed {built:,} articles in {total:.1f} s ({built / total:,.0f} articles/s end to end; "
+              f"generation {stream.seconds:.1f} s; indexing alone {indexing:.1f} s = {built / indexing:,.0f} articles/s)")
+    size = os.path.getsize(path)
+    print(f"index size: {size / 1e6:,.1f} MB ({size / max(1, args.count):,.0f} bytes/article)")
+
+    index = SearchIndex(path, readonly=True)
+    mix = query_mix(args.count)
+    latencies: dict[str, list[float]] = {}
+    totals: dict[str, int] = {}
+    index.search(Query.build("công an"))  # warm the page cache once
+    for _round in range(args.rounds):
+        for label, kwargs in mix:
+            text = kwargs.pop("text")
+            query = Query.build(text, **kwargs)
+            kwargs["text"] = text
+            start = time.perf_counter()
+            results = index.search(query)
+            latencies.setdefault(f"{label}: {text}", []).append((time.perf_counter() - start) * 1000)
+            totals[f"{label}: {text}"] = results.total
+    every = [ms for values in latencies.values() for ms in values]
+    print(f"\n{'query':60} {'hits':>9} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, values in latencies.items():
+        print(f"{name[:60]:60} {totals[name]:>9,} {statistics.median(values):>8.1f} {percentile(values, 95):>8.1f}")
+    print(f"\nall {len(every)} queries: p50 {statistics.median(every):.1f} ms, p95 {percentile(every, 95):.1f} ms, "
+          f"max {max(every):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
