@@ -134,13 +134,12 @@ class SearchIndex:
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self.conn.execute("PRAGMA journal_mode=DELETE")
-        self.conn.execute("PRAGMA busy_timeout=10000")
-        self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-        self.conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         if self.access is not None:
             self.conn.create_function("congan_allowed", 2, self._allowed, deterministic=True)
         try:
+            self.conn.execute("PRAGMA busy_timeout=10000")
+            self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            self.conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             if readonly:
                 done = migrations.applied_readonly(self.conn)
                 if not done or max(done) != migrations.LATEST:
@@ -148,6 +147,7 @@ class SearchIndex:
                         f"the search index at {self.path} has an old schema: run `congan index rebuild`"
                     )
             else:
+                self.conn.execute("PRAGMA journal_mode=DELETE")
                 migrations.migrate(self.conn)
         except sqlite3.DatabaseError as exc:
             self.conn.close()
