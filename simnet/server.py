@@ -35,10 +35,26 @@ class AccessLog:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._idle = threading.Condition()
+        self._in_flight = 0
         self._memory: list[dict[str, Any]] = []
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.touch()
+
+    def begin(self) -> None:
+        with self._idle:
+            self._in_flight += 1
+
+    def end(self) -> None:
+        with self._idle:
+            self._in_flight -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 5.0) -> None:
+        """Let requests being answered finish (a client can read a response before it is logged)."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout)
 
     def add(self, entry: dict[str, Any]) -> None:
         with self._lock:
@@ -49,6 +65,7 @@ class AccessLog:
                 fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
     def entries(self) -> list[dict[str, Any]]:
+        self.wait_idle()
         with self._lock:
             if self.path is None:
                 return list(self._memory)
@@ -79,6 +96,13 @@ class _Handler(BaseHTTPRequestHandler):
     do_POST = do_HEAD = do_GET
 
     def _serve(self) -> None:
+        self.server.access.begin()
+        try:
+            self._answer()
+        finally:
+            self.server.access.end()
+
+    def _answer(self) -> None:
         started = time.monotonic()
         host, path, query = parse_target(self.path, self.headers.get("Host", ""))
         length = int(self.headers.get("Content-Length") or 0)

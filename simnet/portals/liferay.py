@@ -96,6 +96,8 @@ class Liferay(Portal):
         return None
 
     def asset(self, req: Request) -> Response | None:
+        if req.path == self.huge_path():
+            return None  # served by route(), streamed
         return super().asset(Request(req.method, req.host, _JSESSION.sub("", req.path), req.query, req.headers, req.body))
 
     def _finish(self, text: str, a: Article | None = None) -> Response:
