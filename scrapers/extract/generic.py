@@ -159,11 +159,13 @@ def pruned(root: etree._Element, selectors: tuple[str, ...]) -> etree._Element:
     return tree
 
 
-def bold_lead(root: etree._Element, paragraphs: list[str]) -> str | None:
-    """The first paragraph when it is all in bold: the lead ("sapo") of most portals."""
-    if not paragraphs:
+def bold_lead(root: etree._Element, paragraphs: list[str], title: str | None) -> str | None:
+    """The first paragraph (after the headline) when it is all in bold: the lead ("sapo")
+    of most portals."""
+    rest = [p for p in paragraphs if p != title]
+    if not rest:
         return None
-    first = paragraphs[0]
+    first = rest[0]
     for el in root.iter("p"):
         if clean_text(el.text_content() or "") == first:
             bold = clean_text(" ".join(text_of(b) for b in el.iter("strong", "b")))
@@ -189,7 +191,7 @@ def extract_generic(root: etree._Element, url: str, noise: tuple[str, ...] = ())
         author = clean_text(document.author)
     return Generic(
         title=title,
-        summary=first_value(root, SUMMARY_SELECTORS) or bold_lead(root, paragraphs),
+        summary=first_value(root, SUMMARY_SELECTORS) or bold_lead(root, paragraphs, title),
         published=published,
         author=author,
         category=category,
