@@ -20,6 +20,7 @@ from .context import CliContext
 
 #: module name under congan.cli -> attribute holding the click command or group
 COMMAND_MODULES: tuple[str, ...] = (
+    "crawl",
     "schedule",
     "scheduler",
     "crawls",

@@ -1,0 +1,169 @@
+"""``congan crawl``: crawl the portal network (or some portals, or from seeds) into the archive.
+
+The crawl runs in this process (``scrapers.crawl_runner``) with the project settings plus
+``-s NAME=VALUE`` overrides. It gets a crawl id (``--crawl-id``, else a new one) recorded in
+the crawl history. Running an interrupted crawl again resumes it from its durable frontier:
+``--crawl-id ID``, or simply the same command again, since without ``--crawl-id`` the latest
+interrupted crawl with the same seeds, sites, collection, page cap and settings is resumed.
+Afterwards the search index is brought up to date with the corpus, and a summary printed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from dataclasses import replace
+from typing import Any
+
+import click
+
+from archive.crawl_history import CrawlHistory, CrawlStatus, new_crawl_id
+from archive.errors import ArchiveError, UserInputError
+from archive.paths import DEFAULT_COLLECTION
+from scrapers.crawl_runner import CrawlSpec, CrawlSpecError, parse_override, run
+from scrapers.report import REPORT_FILE, read_json
+
+from .context import CliContext, data_option, emit_json, pass_cli
+
+logger = logging.getLogger(__name__)
+
+CRAWL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+#: Scrapy finish reasons that end a crawl normally (a page cap reached is a normal end)
+FINISHED_REASONS = ("finished", "closespider_")
+
+
+def resolve_crawl_id(history: CrawlHistory, params: dict[str, Any], requested: str | None) -> tuple[str, bool]:
+    """The crawl id to run and whether it resumes an earlier run."""
+    if requested:
+        if not CRAWL_ID.match(requested):
+            raise UserInputError(f"--crawl-id {requested!r}: use letters, digits, '.', '_' or '-' (at most 80)")
+        record = history.find(requested)
+        return requested, record is not None
+    for record in history.list(status=CrawlStatus.INTERRUPTED):
+        if dict(record.params) == params:
+            return record.crawl_id, True
+    return new_crawl_id(), False
+
+
+def end_status(reason: str | None, error: BaseException | None) -> CrawlStatus:
+    if error is not None or reason is None:
+        return CrawlStatus.FAILED
+    if reason.startswith(FINISHED_REASONS):
+        return CrawlStatus.FINISHED
+    if reason == "shutdown":
+        return CrawlStatus.INTERRUPTED
+    return CrawlStatus.FAILED
+
+
+def summary_line(crawl_id: str, status: CrawlStatus, report: dict[str, Any] | None) -> str:
+    if not report:
+        return f"crawl {crawl_id} {status} (no report)"
+    t = report.get("totals", {})
+    corpus = ", ".join(f"{t[k]} {k}" for k in ("new", "changed", "unchanged") if t.get(k))
+    corpus = f" ({corpus})" if corpus else ""
+    return (
+        f"crawl {crawl_id} {status} in {report.get('elapsed_s', 0):.1f} s: {t.get('pages', 0)} pages, "
+        f"{t.get('articles', 0)} articles{corpus}, {t.get('not_modified', 0)} not modified, "
+        f"{t.get('errors', 0)} errors, {t.get('robots_denied', 0)} robots-denied, "
+        f"{t.get('rejected', 0)} URLs out of scope, {t.get('portals', 0)} portals"
+    )
+
+
+def update_search(cli: CliContext) -> None:
+    try:
+        from archive.search.sync import update_from_corpus
+    except ImportError:
+        return
+    try:
+        update_from_corpus(cli.data)
+    except (ArchiveError, OSError) as exc:
+        logger.warning("search index not updated: %s; run `congan index rebuild`", exc)
+
+
+@click.command("crawl")
+@click.argument("seeds", nargs=-1, metavar="[SEED_URL]...")
+@click.option("--site", "sites", multiple=True, metavar="DOMAIN", help="Crawl this portal of the registry (repeatable).")
+@click.option("--collection", default=DEFAULT_COLLECTION, show_default=True, help="Collection the WARCs go to.")
+@click.option("--max-pages", type=click.IntRange(min=0), default=0, help="Stop after this many requests (0: no limit).")
+@click.option("--crawl-id", metavar="ID", help="Crawl id; an interrupted crawl with this id is resumed.")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy or project setting.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@data_option
+@pass_cli
+def crawl_command(
+    cli: CliContext,
+    seeds: tuple[str, ...],
+    sites: tuple[str, ...],
+    collection: str,
+    max_pages: int,
+    crawl_id: str | None,
+    overrides: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Crawl the network into WARCs and the corpus.
+
+    With no SEED_URL and no --site: every portal of the registry, and the portals their
+    "Liên kết công an các tỉnh" blocks reveal. Run the same command again after an
+    interruption (Ctrl-C, kill, power loss) to resume it.
+    """
+    for seed in seeds:
+        if not seed.lower().startswith(("http://", "https://")):
+            raise UserInputError(f"seed {seed!r} is not an http(s) URL")
+    try:
+        settings = tuple(parse_override(text) for text in overrides)
+    except CrawlSpecError as exc:
+        raise UserInputError(str(exc)) from None
+    if not re.match(r"^[A-Za-z0-9_.-]+$", collection):
+        raise UserInputError(f"--collection {collection!r}: use letters, digits, '.', '_' or '-'")
+    level = "WARNING" if cli.verbosity < 0 else "DEBUG" if cli.verbosity > 0 else None
+    spec = CrawlSpec(
+        data=cli.data, crawl_id="", seeds=seeds, sites=tuple(s.strip().lower() for s in sites),
+        collection=collection, max_pages=max_pages, overrides=settings, log_level=level,
+    )
+    cli.data.ensure(collection)
+    history = CrawlHistory(cli.data)
+    history.mark_interrupted_stale()
+    chosen, resumed = resolve_crawl_id(history, spec.params(), crawl_id)
+    spec = replace(spec, crawl_id=chosen)
+    record = history.start(chosen, params=spec.params(), schedule=None, pid=os.getpid())
+    if resumed:
+        click.echo(f"resuming crawl {chosen} (attempt {record.attempts})", err=True)
+    else:
+        click.echo(f"crawl {chosen}", err=True)
+
+    try:
+        outcome = run(spec)
+    except CrawlSpecError as exc:
+        history.finish(chosen, CrawlStatus.FAILED, reason=str(exc))
+        raise UserInputError(str(exc)) from None
+    except BaseException as exc:
+        history.finish(chosen, CrawlStatus.FAILED, reason=f"{type(exc).__name__}: {exc}")
+        raise
+    status = end_status(outcome.finish_reason, outcome.error)
+    report_path = spec.directory / REPORT_FILE
+    reason = outcome.finish_reason if outcome.error is None else f"{type(outcome.error).__name__}: {outcome.error}"
+    history.finish(chosen, status, report_path if report_path.exists() else None, reason=reason)
+    if status is not CrawlStatus.FAILED:
+        update_search(cli)
+
+    report = read_json(report_path)
+    if as_json:
+        emit_json({
+            "crawl_id": chosen, "status": str(status), "resumed": resumed, "finish_reason": outcome.finish_reason,
+            "report": str(report_path) if report else None, "totals": (report or {}).get("totals", {}),
+        })
+    else:
+        click.echo(summary_line(chosen, status, report))
+        if report:
+            click.echo(f"report: {report_path}")
+    if status is CrawlStatus.INTERRUPTED:
+        click.echo(f"interrupted: run `congan crawl --crawl-id {chosen}` (or the same command) to resume", err=True)
+        sys.exit(1)
+    if status is CrawlStatus.FAILED:
+        message = str(outcome.error) if outcome.error else f"crawl ended with {outcome.finish_reason}"
+        raise click.ClickException(f"crawl {chosen} failed: {message}; see {spec.directory / 'crawl.log'}")
+
+
+COMMANDS = [crawl_command]
