@@ -161,7 +161,7 @@ class RegistryState:
             last_seen = at if seen else (row["last_seen"] if row else None)
             last_error = error if error is not None else (row["last_error"] if row else None)
             last_error_at = at if error is not None else (row["last_error_at"] if row else None)
-            evidence = detail if changed or error is not None else row["evidence"]
+            evidence = detail if changed else row["evidence"]
             db.execute(
                 """INSERT INTO portal_state (domain, status, since, redirect_to, first_seen, last_seen,
                        last_error, last_error_at, evidence, crawl_id, updated)

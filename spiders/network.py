@@ -21,6 +21,8 @@ from collections import Counter
 from typing import Any, AsyncIterator, Iterable
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import FormRequest, Request, Response, TextResponse
 
 from archive.paths import DataDir
@@ -43,6 +45,9 @@ DEPTH_HOPS = frozenset("L")
 PAGE_BUDGET = "page_budget"
 DEPTH = "depth"
 OTHER_PORTAL = "portal_not_in_crawl"
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+#: redirects followed from a portal's start URL before it is recorded as a redirect loop
+MAX_SEED_REDIRECTS = 5
 
 
 class NetworkSpider(scrapy.Spider):
@@ -146,6 +151,10 @@ class NetworkSpider(scrapy.Spider):
             "congan_canonical": target.canonical,
             "congan_formdata": list(target.formdata) or None,
         }
+        if target.kind == SEED:
+            # a portal's own redirects are what tells us it moved: see them, record them
+            meta["dont_redirect"] = True
+            meta["handle_httpstatus_list"] = list(REDIRECT_STATUSES)
         callback = self.parse_requisite if requisite else self.parse
         if target.method == "POST":
             return FormRequest(
@@ -161,6 +170,9 @@ class NetworkSpider(scrapy.Spider):
         meta = response.meta
         site, kind = meta["congan_site"], meta["congan_page_kind"]
         adapter = self.sites.get(site) or self.adapter_for(site)
+        if kind == SEED and response.status in REDIRECT_STATUSES:
+            yield from self.seed_redirect(response, site, adapter)
+            return
         if kind == SEED or meta.get("redirect_urls"):
             site, adapter = self.note_portal(response, site, adapter)
             if adapter is None:
@@ -223,6 +235,39 @@ class NetworkSpider(scrapy.Spider):
             if (known or added) and self.config.discover_portals and not self.closed_sites:
                 yield from self.open_portal(self._domain_of(host), url, via=response.url)
 
+    def seed_redirect(self, response: Response, site: str, adapter: Adapter) -> Iterable[Request]:
+        """A portal's start URL redirects: within the portal, follow it as the new start;
+        to another portal, record the move (absorbed provinces) and open that portal."""
+        location = response.headers.get(b"Location", b"").decode("latin-1").strip()
+        hops = response.meta.get("congan_hops", "")
+        crawl_id = self.config.crawl_id or None
+        if not location or hops.count("R") >= MAX_SEED_REDIRECTS:
+            self.portal_state.record_error(site, f"redirect without end from {response.url}", crawl_id=crawl_id)
+            self.crawler.stats.inc_value("network/seed_redirect_failed")
+            return
+        target_url = response.urljoin(location)
+        target_site = self._domain_of(target_url)
+        if target_site != site:
+            evidence = f"{response.status} {response.url} -> {target_url}"
+            self.portal_state.record_redirect(site, target_site, crawl_id=crawl_id, evidence=evidence)
+            self.crawler.stats.inc_value("network/portals_redirecting")
+            if not self.scope.in_network(target_site):
+                self.reject(target_url, self.scope.check(target_url).reason or OTHER_PORTAL, response)
+                return
+            if self.closed_sites and target_site not in self.sites:
+                self.reject(target_url, OTHER_PORTAL, response)
+                return
+            if target_site not in self.sites:
+                yield from self.open_portal(target_site, target_url, via=response.url)
+                return
+            adapter = self.sites[target_site]
+        request = self.request_for(
+            Target(adapter.canonicalize(target_url), SEED, hop="R"), target_site, adapter,
+            hops=hops, via=response.url, response=response,
+        )
+        if request is not None:
+            yield request
+
     def note_portal(self, response: Response, site: str, adapter: Adapter) -> tuple[str, Adapter | None]:
         """Record a live or redirecting portal; the site and adapter the page belongs to."""
         final = self._domain_of(response.url)
@@ -245,6 +290,9 @@ class NetworkSpider(scrapy.Spider):
         request = failure.request
         site = request.meta.get("congan_site")
         kind = request.meta.get("congan_page_kind")
+        if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
+            self.crawler.stats.inc_value(f"network/ignored/{kind}")
+            return  # robots.txt denial or scope refusal: counted by their components
         error = failure.value.__class__.__name__
         response = getattr(failure.value, "response", None)
         if response is not None:
