@@ -176,7 +176,7 @@ class SimNet:
     def start(self) -> "SimNet":
         if self._server is None:
             self._server = _Server(self._address, self.network, self.access)
-            self._thread = threading.Thread(target=self._server.serve_forever, name="simnet", daemon=True)
+            self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="simnet", daemon=True)
             self._thread.start()
         return self
 
