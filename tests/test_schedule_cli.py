@@ -71,11 +71,19 @@ def test_crawls_list_and_show_make_failures_stand_out(data_dir: Path) -> None:
     history.start("c-ok", params={"sites": ["congan.hanoi.gov.vn"]}, schedule="đêm", pid=os.getpid())
     report = data.crawl_dir("c-ok") / "report.json"
     report.parent.mkdir(parents=True)
+    # the layout of scrapers.report (report_version 1), trimmed
     report.write_text(json.dumps({
-        "totals": {"pages": 12, "articles": 5, "errors": {"timeout": 1}},
-        "portals": {"congan.hanoi.gov.vn": {"pages": 12, "articles": 5, "new": 4, "changed": 1,
-                                            "unchanged": 0, "errors": {"timeout": 1},
-                                            "rejected": {"outside_network": 3}}},
+        "report_version": 1, "crawl_id": "c-ok", "status": "finished", "finish_reason": "finished",
+        "totals": {"pages": 12, "articles": 5, "new": 4, "changed": 1, "unchanged": 0, "errors": 3},
+        "errors": {"TimeoutError": 1, "http_502": 2},
+        "rejected": {"outside_network": 3, "trap_calendar": 0},
+        "portals": {
+            "congan.hanoi.gov.vn": {"pages": 12, "articles": 5, "new": 4, "changed": 1, "unchanged": 0,
+                                    "not_modified": 0, "errors": {"TimeoutError": 1}},
+            "congan.backan.gov.vn": {"pages": 0, "articles": 0, "new": None, "changed": None,
+                                     "unchanged": None, "not_modified": 0, "errors": {"http_502": 2}},
+        },
+        "stats": {"downloader/request_count": 15},
     }, ensure_ascii=False), encoding="utf-8")
     history.finish("c-ok", "finished", report)
     history.start("c-bad", params={}, schedule=None, pid=os.getpid())
@@ -85,12 +93,17 @@ def test_crawls_list_and_show_make_failures_stand_out(data_dir: Path) -> None:
     assert code == 0 and len(lines) == 2
     assert "c-bad" in lines[0] and "FAILED" in lines[0] and "manual" in lines[0]
     assert "c-ok" in lines[1] and "finished" in lines[1] and "schedule đêm" in lines[1]
-    assert "pages=12 articles=5 errors=1" in lines[1]
+    assert "pages=12 articles=5 new=4 changed=1 errors=3" in lines[1]
     code, out = invoke("crawls", "show", "c-ok")
     assert code == 0
-    for expected in ("crawl c-ok: finished", "origin    schedule đêm", "congan.hanoi.gov.vn:",
-                     "new: 4", "changed: 1", "errors: !", "timeout: 1", "outside_network: 3"):
+    rows = {line.split()[0]: line for line in out.splitlines() if line.strip().startswith("congan.")}
+    assert rows["congan.hanoi.gov.vn"].split()[1:8] == ["12", "5", "4", "1", "0", "0", "1!"]
+    assert rows["congan.backan.gov.vn"].endswith("2! NO ANSWER")  # a portal that answered nothing stands out
+    for expected in ("crawl c-ok: finished", "origin    schedule đêm", "totals    pages=12  articles=5",
+                     "errors by kind:", "TimeoutError: 1", "http_502: 2",
+                     "rejected URLs by reason:", "outside_network: 3"):
         assert expected in out
+    assert "trap_calendar" not in out and "downloader/request_count" not in out  # zeros and raw stats
     code, out = invoke("crawls", "show", "c-bad", "--json")
     shown = json.loads(out)
     assert shown["status"] == "failed" and shown["reason"] == "no portal answered" and shown["report"] is None

@@ -91,17 +91,24 @@ def show_command(cli: CliContext, crawl_id: str, as_json: bool) -> None:
         click.echo("  report    none yet" + ("" if record.status is CrawlStatus.RUNNING else " (the crawl wrote none)"))
         return
     click.echo(f"  report    {record.report_path or cli.data.crawl_dir(record.crawl_id) / 'report.json'}")
-    for line in render_report(report):
-        click.echo("  " + line)
+    for line in render_report(report, _portal_states(cli)):
+        click.echo(("  " + line).rstrip())
+
+
+def _portal_states(cli: CliContext) -> dict[str, str]:
+    """What the crawls know of each portal now ("redirecting to X since D", "down since D")."""
+    if not cli.data.registry_db.exists():
+        return {}
+    return {p.domain: p.describe() for p in portal_lifecycles(RegistryState.open(cli.data), now_vn())}
 
 
 def report_totals(report: dict[str, Any] | None) -> dict[str, int]:
-    """Headline counts of a report (pages, articles, errors), for listings."""
+    """Headline counts of a report (pages, articles, new/changed, errors), for listings."""
     if not report:
         return {}
     totals = report.get("totals") if isinstance(report.get("totals"), dict) else report
     found: dict[str, int] = {}
-    for key in ("pages", "articles", "new", "changed", "unchanged", "errors"):
+    for key in ("pages", "articles", "new", "changed", "errors"):
         value = totals.get(key)
         if isinstance(value, dict):
             value = sum(v for v in value.values() if isinstance(v, int))
@@ -110,20 +117,73 @@ def report_totals(report: dict[str, Any] | None) -> dict[str, int]:
     return found
 
 
-def render_report(report: dict[str, Any], indent: int = 0) -> list[str]:
-    """The report as indented ``key: value`` lines; per-portal sections flag errors with '!'."""
+#: per-portal columns of `crawls show` (report key -> heading)
+PORTAL_COLUMNS = (("pages", "pages"), ("articles", "articles"), ("new", "new"), ("changed", "changed"),
+                  ("unchanged", "unchanged"), ("not_modified", "304"))
+#: report sections shown by `crawls show` as "name: count" lists, in this order
+COUNT_SECTIONS = (("errors", "errors by kind"), ("rejected", "rejected URLs by reason"),
+                  ("politeness", "politeness"))
+#: report keys not shown as text (raw numbers; `--json` has them)
+HIDDEN = frozenset({"stats", "report_version", "crawl_id", "portals", "totals", "extraction",
+                    *(key for key, _ in COUNT_SECTIONS)})
+
+
+def render_report(report: dict[str, Any], portal_states: dict[str, str] | None = None) -> list[str]:
+    """A crawl report as lines: totals, a table of portals (a portal that answered nothing,
+    or that the crawl found down or redirecting, is flagged), errors by kind, rejected URLs
+    by reason, politeness, then any other section."""
     lines: list[str] = []
-    pad = "  " * indent
+    totals = report.get("totals")
+    if isinstance(totals, dict):
+        lines.append("totals    " + "  ".join(f"{k}={_scalar(v)}" for k, v in totals.items() if v is not None))
     for key, value in report.items():
-        if isinstance(value, dict):
-            if not value:
-                lines.append(f"{pad}{key}: none")
+        if key not in HIDDEN and not isinstance(value, (dict, list)):
+            lines.append(f"{key:<9} {_scalar(value)}")
+    portals = report.get("portals")
+    if isinstance(portals, dict) and portals:
+        lines.append("")
+        lines.append(f"{'portal':<28}" + "".join(f"{h:>10}" for _, h in PORTAL_COLUMNS) + f"{'errors':>8}  state")
+        for site, row in portals.items():
+            if not isinstance(row, dict):
                 continue
-            flag = " !" if key in ("errors", "errors_by_kind") and any(value.values()) else ""
-            lines.append(f"{pad}{key}:{flag}")
-            lines.extend(render_report(value, indent + 1))
+            errors = row.get("errors") if isinstance(row.get("errors"), dict) else {}
+            n_errors = sum(v for v in errors.values() if isinstance(v, (int, float)))
+            state = (portal_states or {}).get(site, "")
+            if not row.get("pages") and n_errors:
+                state = state or "NO ANSWER"
+            flag = "!" if n_errors or state.startswith(("down", "redirecting", "NO")) else " "
+            cells = "".join(f"{_scalar(row.get(k)):>10}" for k, _ in PORTAL_COLUMNS)
+            lines.append(f"{site:<28}{cells}{_scalar(n_errors):>8}{flag} {state}".rstrip())
+            for kind, n in errors.items():
+                lines.append(f"    ! {kind}: {n}")
+    for key, heading in COUNT_SECTIONS:
+        section = report.get(key)
+        if isinstance(section, dict):
+            shown = {k: v for k, v in section.items() if v}
+            lines.append("")
+            lines.append(f"{heading}:" + ("" if shown else " none"))
+            lines.extend(f"    {k}: {_scalar(v)}" for k, v in shown.items())
+    extraction = report.get("extraction")
+    if isinstance(extraction, dict) and extraction.get("health"):
+        lines.append("")
+        lines.append("extraction health:")
+        lines.extend("    " + line for line in _nested(extraction["health"]))
+    for key, value in report.items():
+        if key not in HIDDEN and isinstance(value, dict):
+            lines.append("")
+            lines.append(f"{key}:" + ("" if value else " none"))
+            lines.extend("    " + line for line in _nested(value))
+    return lines
+
+
+def _nested(value: dict[str, Any], depth: int = 0) -> list[str]:
+    lines: list[str] = []
+    for key, item in value.items():
+        if isinstance(item, dict):
+            lines.append("  " * depth + f"{key}:")
+            lines.extend(_nested(item, depth + 1))
         else:
-            lines.append(f"{pad}{key}: {_scalar(value)}")
+            lines.append("  " * depth + f"{key}: {_scalar(item)}")
     return lines
 
 
