@@ -135,17 +135,34 @@ def _label_elements(sel: Selector) -> list[Selector]:
     return found
 
 
-def _targets(node: Selector, base: str) -> list[str]:
-    urls = []
-    for href in node.xpath(".//a/@href | .//option/@value | self::option/@value").getall():
-        url = resolve_href(href, base)
+@dataclass(frozen=True)
+class BlockLink:
+    """One portal link of a link block: where it points and how it is written."""
+
+    url: str
+    form: str  # "a" (<a href>) or "option" (<select><option value>)
+    label: str
+
+
+def _targets(node: Selector, base: str) -> list[BlockLink]:
+    links = []
+    for element in node.xpath(".//a[@href] | .//option[@value] | self::option[@value]"):
+        tag = element.root.tag
+        raw = element.attrib.get("href" if tag == "a" else "value")
+        url = resolve_href(raw, base)
         if url:
-            urls.append(url)
-    return urls
+            label = " ".join(" ".join(element.xpath(".//text()").getall()).split())
+            links.append(BlockLink(url, "a" if tag == "a" else "option", unicodedata.normalize("NFC", label)))
+    return links
 
 
 def link_block_urls(html_text: str, url: str) -> list[str]:
-    """The URLs of the "Liên kết công an các tỉnh" block(s) of a page, in page order.
+    """The URLs of the "Liên kết công an các tỉnh" block(s) of a page, in page order."""
+    return [link.url for link in link_block_links(html_text, url)]
+
+
+def link_block_links(html_text: str, url: str) -> list[BlockLink]:
+    """The links of the "Liên kết công an các tỉnh" block(s) of a page, in page order.
 
     The block is the smallest element around the label that holds links (``<a href>``) or
     choices (``<option value>``): the label may be a heading before a list, the caption of a
@@ -153,7 +170,7 @@ def link_block_urls(html_text: str, url: str) -> list[str]:
     """
     sel = Selector(text=html_text or "<html></html>")
     base = document_base(html_text, url)
-    urls: list[str] = []
+    links: list[BlockLink] = []
     for label in _label_elements(sel):
         node = label
         if label.root.tag == "option":
@@ -161,10 +178,13 @@ def link_block_urls(html_text: str, url: str) -> list[str]:
         for _ in range(LINK_BLOCK_MAX_CLIMB + 1):
             found = _targets(node, base)
             if found:
-                urls.extend(found)
+                links.extend(found)
                 break
             parents = node.xpath("..")
             if not parents or parents[0].root.tag in ("body", "html"):
                 break
             node = parents[0]
-    return list(dict.fromkeys(urls))
+    unique: dict[str, BlockLink] = {}
+    for link in links:
+        unique.setdefault(link.url, link)
+    return list(unique.values())
