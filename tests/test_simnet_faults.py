@@ -174,7 +174,9 @@ def test_out_of_network_and_not_simulated_hosts_get_502_and_are_logged(net):
 
 def test_access_log_is_json_lines_with_every_field(net):
     fetch(net.url, "http://congan.vinhphuc.gov.vn/", headers={"User-Agent": UA})
+    entries = net.access_entries()  # waits for requests still being answered
     lines = net.access.path.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == entries
     entry = json.loads(lines[-1])
     assert set(entry) == {"ts", "method", "url", "host", "path", "status", "bytes", "duration", "user_agent",
                           "if_none_match", "if_modified_since", "out_of_network", "robots_disallowed", "fault"}
