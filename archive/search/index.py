@@ -32,14 +32,17 @@ logger = logging.getLogger(__name__)
 
 #: records written per transaction when building
 BATCH = 1000
+#: hits whose text is read in one query
+HIT_BATCH = 200
 #: page cache per connection, and how much of the file is memory-mapped (large indexes
 #: are read through the OS page cache instead of copied into SQLite's)
 CACHE_KIB = 65536
 MMAP_BYTES = 1 << 30
 #: fields kept in their own columns, not repeated in the stored record JSON
+#: SPEC §7 fields kept in their own columns, not repeated in the stored record JSON
 _OWN_COLUMNS = (
-    "id", "url", "site", "province", "province_2025", "title", "summary", "published", "category",
-    "body", "version",
+    "id", "url", "site", "province", "province_2025", "published", "category",
+    "title", "summary", "body", "version",
 )
 #: SPEC §7 field order, for records read back
 _FIELD_ORDER = (
@@ -50,9 +53,33 @@ _FIELD_ORDER = (
 #: fields of the corpus record never stored in the index
 _DROPPED = ("body_html",)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_HIT_COLUMNS = (
-    "a.id, a.url, a.title, a.published, a.site, a.province, a.province_2025, a.category,"
-    " a.summary, a.replay_url, a.version, a.body"
+
+#: the narrow table: what filters, facets and ordering read for every match
+_FACT_COLUMNS = (
+    "id", "url", "site", "province", "province_2025", "province_key", "province_2025_key",
+    "category", "category_key", "published", "day", "year", "capture_ts",
+)
+#: the wide table: text, read only for the hits shown
+_DOC_COLUMNS = ("title", "summary", "body", "replay_url", "version", "record")
+_TITLE, _SUMMARY, _BODY = 0, 1, 2  # positions in a documents row
+
+
+def _marks(columns: tuple[str, ...]) -> str:
+    return ", ".join("?" * len(columns))
+
+
+_FACTS_INSERT = f"INSERT INTO articles (n, {', '.join(_FACT_COLUMNS)}) VALUES (?, {_marks(_FACT_COLUMNS)})"
+_DOCS_INSERT = f"INSERT OR REPLACE INTO documents (n, {', '.join(_DOC_COLUMNS)}) VALUES (?, {_marks(_DOC_COLUMNS)})"
+_FACTS_UPDATE = f"UPDATE articles SET {', '.join(c + ' = ?' for c in _FACT_COLUMNS)} WHERE n = ?"
+_FTS_INSERT = "INSERT INTO articles_fts (rowid, t, s, b, tf, sf, bf) VALUES (?, ?, ?, ?, ?, ?, ?)"
+_FTS_DELETE = (
+    "INSERT INTO articles_fts (articles_fts, rowid, t, s, b, tf, sf, bf)"
+    " VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)"
+)
+_HIT_SQL = (
+    "SELECT a.n, a.id, a.url, a.published, a.site, a.province, a.province_2025, a.category,"
+    " d.title, d.summary, d.replay_url, d.version, d.body"
+    " FROM articles a JOIN documents d ON d.n = a.n WHERE a.n IN ({})"
 )
 
 
@@ -65,14 +92,16 @@ def _fts_values(title: str | None, summary: str | None, body: str | None) -> tup
     return exact + tuple(fold(v) for v in exact)
 
 
-def _row(record: dict[str, Any]) -> tuple[Any, ...]:
+def _row(record: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The (articles, documents) rows of a record, in _FACT_COLUMNS/_DOC_COLUMNS order."""
     published = record.get("published") or None
     day = published[:10] if published and _DAY.match(published) else None
-    capture = record.get("capture") or {}
+    capture = record.get("capture")
+    capture = capture if isinstance(capture, dict) else {}
     stored = {k: v for k, v in record.items() if k not in _OWN_COLUMNS + _DROPPED}
     province, province_2025 = record.get("province"), record.get("province_2025")
     category = record.get("category")
-    return (
+    facts = (
         record["id"],
         record.get("url"),
         record.get("site"),
@@ -85,27 +114,17 @@ def _row(record: dict[str, Any]) -> tuple[Any, ...]:
         published,
         day,
         int(day[:4]) if day else None,
+        capture.get("timestamp"),
+    )
+    doc = (
         record.get("title"),
         record.get("summary"),
         record.get("body"),
-        capture.get("replay_url") if isinstance(capture, dict) else None,
+        capture.get("replay_url"),
         record.get("version"),
         json.dumps(stored, ensure_ascii=False),
-        capture.get("timestamp") if isinstance(capture, dict) else None,
     )
-
-
-_ROW_COLUMNS = (
-    "id, url, site, province, province_2025, province_key, province_2025_key, category,"
-    " category_key, published, day, year, title, summary, body, replay_url, version, record,"
-    " capture_ts"
-)
-_ROW_MARKS = ", ".join("?" * len(_ROW_COLUMNS.split(",")))
-_FTS_INSERT = "INSERT INTO articles_fts (rowid, t, s, b, tf, sf, bf) VALUES (?, ?, ?, ?, ?, ?, ?)"
-_FTS_DELETE = (
-    "INSERT INTO articles_fts (articles_fts, rowid, t, s, b, tf, sf, bf)"
-    " VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)"
-)
+    return facts, doc
 
 
 class SearchIndex:
@@ -216,33 +235,43 @@ class SearchIndex:
         if not record.get("id"):
             logger.warning("search index: skipped a record without id (%s)", record.get("url"))
             return 0
-        row = _row(record)
-        old = self.conn.execute(f"SELECT n, {_ROW_COLUMNS} FROM articles WHERE id = ?", (row[0],)).fetchone()
+        facts, doc = _row(record)
+        old = self.conn.execute(
+            f"SELECT a.n, {', '.join('a.' + c for c in _FACT_COLUMNS)}, {', '.join('d.' + c for c in _DOC_COLUMNS)}"
+            " FROM articles a LEFT JOIN documents d ON d.n = a.n WHERE a.id = ?",
+            (facts[0],),
+        ).fetchone()
         if old is None:
-            cur = self.conn.execute(f"INSERT INTO articles ({_ROW_COLUMNS}) VALUES ({_ROW_MARKS})", row)
-            self.conn.execute(_FTS_INSERT, (cur.lastrowid, *_fts_values(row[12], row[13], row[14])))
+            cur = self.conn.execute(
+                f"INSERT INTO articles ({', '.join(_FACT_COLUMNS)}) VALUES ({_marks(_FACT_COLUMNS)})", facts
+            )
+            n = cur.lastrowid
+            self.conn.execute(_DOCS_INSERT, (n, *doc))
+            self.conn.execute(_FTS_INSERT, (n, *_fts_values(*doc[:3])))
             return 1
-        n, old_row = old[0], tuple(old[1:])
-        if old_row == row:
+        n = old[0]
+        old_facts, old_doc = tuple(old[1 : 1 + len(_FACT_COLUMNS)]), tuple(old[1 + len(_FACT_COLUMNS) :])
+        if (old_facts, old_doc) == (facts, doc):
             return 0
-        title, summary, body = old_row[12:15]
-        same_text = (title, summary, body) == (row[12], row[13], row[14])
-        assignments = ", ".join(f"{c.strip()} = ?" for c in _ROW_COLUMNS.split(","))
-        self.conn.execute(f"UPDATE articles SET {assignments} WHERE n = ?", (*row, n))
-        if not same_text:
-            self.conn.execute(_FTS_DELETE, (n, *_fts_values(title, summary, body)))
-            self.conn.execute(_FTS_INSERT, (n, *_fts_values(row[12], row[13], row[14])))
+        self.conn.execute(_FACTS_UPDATE, (*facts, n))
+        self.conn.execute(_DOCS_INSERT, (n, *doc))
+        if old_doc[:3] != doc[:3]:
+            self.conn.execute(_FTS_DELETE, (n, *_fts_values(*old_doc[:3])))
+            self.conn.execute(_FTS_INSERT, (n, *_fts_values(*doc[:3])))
         return 1
 
     def delete(self, article_id: str) -> bool:
         old = self.conn.execute(
-            "SELECT n, title, summary, body FROM articles WHERE id = ?", (article_id,)
+            "SELECT a.n, d.title, d.summary, d.body FROM articles a JOIN documents d ON d.n = a.n"
+            " WHERE a.id = ?",
+            (article_id,),
         ).fetchone()
         if old is None:
             return False
         n, title, summary, body = old
         self.conn.execute("BEGIN")
         self.conn.execute(_FTS_DELETE, (n, *_fts_values(title, summary, body)))
+        self.conn.execute("DELETE FROM documents WHERE n = ?", (n,))
         self.conn.execute("DELETE FROM articles WHERE n = ?", (n,))
         self.conn.execute("COMMIT")
         return True
@@ -279,17 +308,17 @@ class SearchIndex:
 
         def flush() -> None:
             nonlocal n
-            rows, fts = [], []
+            facts, docs, fts = [], [], []
             for record in batch:
-                row = _row(record)
+                fact, doc = _row(record)
                 n += 1
-                rows.append((n, *row))
-                fts.append((n, *_fts_values(row[12], row[13], row[14])))
+                facts.append((n, *fact))
+                docs.append((n, *doc))
+                fts.append((n, *_fts_values(*doc[:3])))
             self.conn.execute("BEGIN")
             try:
-                self.conn.executemany(
-                    f"INSERT INTO articles (n, {_ROW_COLUMNS}) VALUES (?, {_ROW_MARKS})", rows
-                )
+                self.conn.executemany(_FACTS_INSERT, facts)
+                self.conn.executemany(_DOCS_INSERT, docs)
                 self.conn.executemany(_FTS_INSERT, fts)
                 self.conn.execute("COMMIT")
             except sqlite3.IntegrityError:  # the same id twice: the later one wins
@@ -317,7 +346,9 @@ class SearchIndex:
     def get(self, article_id: str) -> dict[str, Any] | None:
         """The record as indexed (without body_html), or None."""
         row = self.conn.execute(
-            f"SELECT record, capture_ts, {', '.join(_OWN_COLUMNS)} FROM articles WHERE id = ?", (article_id,)
+            f"SELECT d.record, a.capture_ts, {', '.join(_OWN_COLUMNS)}"
+            " FROM articles a JOIN documents d ON d.n = a.n WHERE a.id = ?",
+            (article_id,),
         ).fetchone()
         if row is None:
             return None
@@ -362,11 +393,12 @@ class SearchIndex:
         return sql, params, bool(match)
 
     def _order(self, query: Query, fts: bool) -> tuple[str, str]:
-        """(score expression, ORDER BY) for the query."""
+        """(score expression, ORDER BY) for the query. In SQLite NULL sorts lowest, so
+        undated articles come last when sorting by date."""
         if fts and query.sort == "relevance":
             score = f"bm25(articles_fts, {', '.join(str(w) for w in WEIGHTS)})"
             return score, "ORDER BY score, a.n DESC"
-        return "NULL", "ORDER BY a.day IS NULL, a.published DESC, a.n DESC"
+        return "NULL", "ORDER BY a.published DESC, a.n DESC"
 
     def search(self, query: Query) -> SearchResults:
         """One page of hits with snippets, the total and (unless off) the facets."""
@@ -388,20 +420,28 @@ class SearchIndex:
         yield from self._hits(query, sql, params, fts, limit if limit is not None else -1, 0, snippets=snippets)
 
     def _hits(self, query, sql, params, fts, limit, offset, *, snippets: bool) -> Iterator[Hit]:
+        """Rank on the narrow tables, then read the text of the hits only."""
         score, order = self._order(query, fts)
         cursor = self.conn.execute(
-            f"SELECT {_HIT_COLUMNS}, {score} AS score {sql} {order} LIMIT ? OFFSET ?",
-            [*params, limit, offset],
+            f"SELECT a.n, {score} AS score {sql} {order} LIMIT ? OFFSET ?", [*params, limit, offset]
         )
-        for row in cursor:
-            (id_, url, title, published, site, province, p2025, category, summary, replay, version, body, rank) = row
-            yield Hit(
-                id=id_, url=url, title=title, published=published, site=site, province=province,
-                province_2025=p2025, category=category, summary=summary, replay_url=replay,
-                version=version, score=round(-rank, 6) if rank is not None else None,
-                snippet=make_snippet([body, summary], query.parsed) if snippets else Snippet(),
-                title_highlight=highlight(title, query.parsed) if snippets else Snippet(),
-            )
+        while True:
+            page = cursor.fetchmany(HIT_BATCH)
+            if not page:
+                return
+            rows = {
+                row[0]: row[1:]
+                for row in self.conn.execute(_HIT_SQL.format(_marks(tuple(page))), [n for n, _ in page])
+            }
+            for n, rank in page:
+                (id_, url, published, site, province, p2025, category, title, summary, replay, version, body) = rows[n]
+                yield Hit(
+                    id=id_, url=url, title=title, published=published, site=site, province=province,
+                    province_2025=p2025, category=category, summary=summary, replay_url=replay,
+                    version=version, score=round(-rank, 6) if rank is not None else None,
+                    snippet=make_snippet([body, summary], query.parsed) if snippets else Snippet(),
+                    title_highlight=highlight(title, query.parsed) if snippets else Snippet(),
+                )
 
     def _facets(self, sql: str, params: list[Any]) -> tuple[dict[str, tuple[FacetValue, ...]], int]:
         counters: dict[str, Counter] = {name: Counter() for name in FACETS}

@@ -26,7 +26,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
-        "articles and full-text index",
+        "articles (narrow: filters, facets, order), documents (text), full-text index",
         """
         CREATE TABLE articles (
             n INTEGER PRIMARY KEY,
@@ -42,19 +42,23 @@ MIGRATIONS: tuple[Migration, ...] = (
             published TEXT,
             day TEXT,
             year INTEGER,
-            title TEXT,
-            summary TEXT,
-            body TEXT,
-            replay_url TEXT,
-            version INTEGER,
-            record TEXT NOT NULL,
             capture_ts TEXT
         );
+        CREATE INDEX articles_published ON articles(published);
         CREATE INDEX articles_day ON articles(day);
         CREATE INDEX articles_site ON articles(site, day);
         CREATE INDEX articles_province ON articles(province_key, day);
         CREATE INDEX articles_province_2025 ON articles(province_2025_key, day);
         CREATE INDEX articles_category ON articles(category_key, day);
+        CREATE TABLE documents (
+            n INTEGER PRIMARY KEY REFERENCES articles(n),
+            title TEXT,
+            summary TEXT,
+            body TEXT,
+            replay_url TEXT,
+            version INTEGER,
+            record TEXT NOT NULL
+        );
         CREATE VIRTUAL TABLE articles_fts USING fts5(
             t, s, b, tf, sf, bf,
             content='',
