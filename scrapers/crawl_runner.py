@@ -102,6 +102,9 @@ def run(spec: CrawlSpec, *, spider: str = SPIDER) -> CrawlOutcome:
     """Run the crawl to its end (or to Ctrl-C: reason ``shutdown``). Logs go to stderr and
     to the crawl's ``crawl.log``."""
     settings = build_settings(spec)
+    root = logging.getLogger()
+    for handler in list(root.handlers):  # Scrapy installs its own (LOG_LEVEL, LOG_FORMAT)
+        root.removeHandler(handler)
     process = CrawlerProcess(settings, install_root_handler=True)
     log_file = _attach_log_file(spec.directory / "crawl.log", settings.get("LOG_LEVEL"))
     errors: list[BaseException] = []

@@ -77,11 +77,12 @@ CONGAN_RETRY_AFTER_ENABLED = True
 CONGAN_RETRY_AFTER_MAX = 300.0
 #: A portal that keeps failing is paused for BASE * 2**(n-1) seconds after its n-th
 #: consecutive failure (at most MAX_DELAY), and skipped after SKIP_AFTER failures in a row
-#: (scrapers.middlewares.backoff).
+#: (scrapers.middlewares.backoff). BASE None: 2 x DOWNLOAD_DELAY, so that
+#: -s DOWNLOAD_DELAY=0 makes test crawls skip dead portals without pausing.
 CONGAN_BACKOFF_ENABLED = True
-CONGAN_BACKOFF_BASE = 1.0
+CONGAN_BACKOFF_BASE = None
 CONGAN_BACKOFF_MAX_DELAY = 120.0
-CONGAN_BACKOFF_SKIP_AFTER = 8
+CONGAN_BACKOFF_SKIP_AFTER = 6
 
 # -- fetching ------------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 30

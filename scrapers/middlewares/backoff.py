@@ -3,7 +3,8 @@
 Each failed attempt (a download error other than an ignored request, or a 5xx / 429 answer)
 adds one to the portal's run of consecutive failures; any other answer ends the run. After
 the n-th failure in a row the portal is paused for ``CONGAN_BACKOFF_BASE * 2**(n-1)`` seconds
-(at most ``CONGAN_BACKOFF_MAX_DELAY``); after ``CONGAN_BACKOFF_SKIP_AFTER`` in a row its
+(at most ``CONGAN_BACKOFF_MAX_DELAY``; the base defaults to twice ``DOWNLOAD_DELAY``, so a
+test crawl with ``-s DOWNLOAD_DELAY=0`` skips dead portals without pausing); after ``CONGAN_BACKOFF_SKIP_AFTER`` in a row its
 remaining requests are dropped (``IgnoreRequest``), counted in ``backoff/skipped_requests``
 and the portal in ``backoff/skipped_portals``, so a dead portal costs a handful of requests,
 not thousands. It sits above RetryMiddleware (550) and sees every attempt.
@@ -39,7 +40,7 @@ class PortalSkipped(IgnoreRequest):
 class BackoffPolicy:
     base: float = 1.0
     max_delay: float = 120.0
-    skip_after: int = 8
+    skip_after: int = 6
 
     def __post_init__(self) -> None:
         if self.base < 0 or self.max_delay < 0:
@@ -74,8 +75,9 @@ class BackoffMiddleware:
         settings = crawler.settings
         if not settings.getbool("CONGAN_BACKOFF_ENABLED"):
             raise NotConfigured
+        base = settings.get("CONGAN_BACKOFF_BASE")
         policy = BackoffPolicy(
-            base=settings.getfloat("CONGAN_BACKOFF_BASE"),
+            base=2 * settings.getfloat("DOWNLOAD_DELAY") if base in (None, "") else float(base),
             max_delay=settings.getfloat("CONGAN_BACKOFF_MAX_DELAY"),
             skip_after=settings.getint("CONGAN_BACKOFF_SKIP_AFTER"),
         )
