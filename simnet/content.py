@@ -153,7 +153,8 @@ def generate_article(index: int, seed: str = "congan", *, categories: int = len(
     # so titles (and the slugs made from them) never repeat within a stream.
     template = rng.choice(TITLE_TEMPLATES)
     if index < len(TITLE_TEMPLATES):
-        title = TITLE_TEMPLATES[index].format(**slots)
+        rotation = sum(seed.encode()) % len(TITLE_TEMPLATES)  # streams start on different titles
+        title = TITLE_TEMPLATES[(index + rotation) % len(TITLE_TEMPLATES)].format(**slots)
     else:
         title = f"{template.format(**slots)} (số {index + 1})"
     summary = rng.choice(SUMMARY_TEMPLATES).format(**slots)
