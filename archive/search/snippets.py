@@ -20,6 +20,9 @@ SNIPPET_WORDS = 36
 LEAD_WORDS = 10
 #: the part of a body scanned for matches (long bodies are cut for speed)
 SCAN_CHARS = 20_000
+#: characters tokenized before and after the first match (enough for SNIPPET_WORDS words)
+LEAD_CHARS = 120
+WINDOW_CHARS = 600
 ELLIPSIS = "…"
 _SPACES = re.compile(r"\s+")
 
@@ -114,34 +117,73 @@ def highlight(text: str | None, parsed: ParsedQuery) -> Snippet:
     return Snippet(tuple(([Segment(head)] if head else []) + segs + ([Segment(tail)] if tail else [])))
 
 
+def _term_patterns(parsed: ParsedQuery) -> list[tuple[bool, re.Pattern[str]]]:
+    """(exact, regex) per positive term, matching whole words on the normalised (exact)
+    or folded form of a text."""
+    out = []
+    for term in parsed.terms:
+        words = term.words if term.exact else tuple(fold(w) for w in term.words)
+        body = r"[\W_]+".join(re.escape(w) for w in words)
+        out.append((term.exact, re.compile(rf"(?<![^\W_]){body}(?![^\W_])")))
+    return out
+
+
+def _first_match(text: str, parsed: ParsedQuery) -> int | None:
+    """Offset in ``text`` of the first match of any positive term, or None. Searched with
+    regexes on the normalised and folded forms, which keep the text's offsets."""
+    normal = normalise(text)
+    if len(normal) != len(text):  # rare (a letter whose lower case is longer): slow path
+        tokens = _tokens(text)
+        spans = _spans(tokens, parsed)
+        return tokens[spans[0][0]][0] if spans else None
+    folded = fold(normal)
+    found = [m.start() for exact, rx in _term_patterns(parsed) if (m := rx.search(normal if exact else folded))]
+    return min(found) if found else None
+
+
 def make_snippet(texts: list[str | None], parsed: ParsedQuery, words: int = SNIPPET_WORDS) -> Snippet:
     """A window of ``words`` words around the first match found in ``texts`` (tried in
-    order, e.g. body then summary); the start of the first non-empty text otherwise."""
-    fallback: tuple[str, list] | None = None
+    order, e.g. body then summary); the start of the first non-empty text otherwise.
+    Only the region around the match is tokenized, so long bodies cost little."""
+    fallback: str | None = None
     for text in texts:
-        if not text:
+        if not text or not text.strip():
             continue
         text = text[:SCAN_CHARS]
-        tokens = _tokens(text)
-        if not tokens:
-            continue
         if fallback is None:
-            fallback = (text, tokens)
-        spans = _spans(tokens, parsed) if parsed.terms else []
-        if spans:
-            first = max(0, spans[0][0] - LEAD_WORDS)
-            return _window(text, tokens, spans, first, words)
+            fallback = text
+        if not parsed.terms:
+            break
+        pos = _first_match(text, parsed)
+        if pos is None:
+            continue
+        lo, hi = max(0, pos - LEAD_CHARS), pos + WINDOW_CHARS
+        while lo > 0 and text[lo - 1].isalnum():  # start on a word boundary
+            lo -= 1
+        region = text[lo:hi]
+        tokens = _tokens(region)
+        spans = _spans(tokens, parsed)
+        first = max(0, spans[0][0] - LEAD_WORDS) if spans else 0
+        return _window(region, tokens, spans, first, words, cut_before=lo > 0, cut_after=hi < len(text))
     if fallback is None:
         return Snippet()
-    text, tokens = fallback
-    return _window(text, tokens, [], 0, words)
+    region = fallback[:WINDOW_CHARS]
+    return _window(region, _tokens(region), [], 0, words, cut_before=False, cut_after=len(fallback) > WINDOW_CHARS)
 
 
-def _window(text: str, tokens, spans, first: int, words: int) -> Snippet:
+def _window(text: str, tokens, spans, first: int, words: int, *, cut_before: bool, cut_after: bool) -> Snippet:
+    if not tokens:
+        return Snippet()
     last = min(len(tokens), first + words)
     segs = [Segment(_SPACES.sub(" ", s.text), s.hit) for s in _segments(text, tokens, spans, first, last)]
-    if first > 0:
+    head = text[: tokens[0][0]].lstrip()
+    if first == 0 and not cut_before and head:
+        segs.insert(0, Segment(head))
+    if first > 0 or cut_before:
         segs.insert(0, Segment(ELLIPSIS + " "))
-    if last < len(tokens):
+    tail = text[tokens[-1][1] :].rstrip()
+    if last == len(tokens) and not cut_after and tail:
+        segs.append(Segment(tail))
+    if last < len(tokens) or cut_after:
         segs.append(Segment(" " + ELLIPSIS))
     return Snippet(tuple(segs))
