@@ -43,7 +43,9 @@ CONGAN_DISCOVER_PORTALS = True
 #: Fetch page requisites (images, CSS, scripts, attached documents) of in-scope pages.
 CONGAN_FETCH_REQUISITES = True
 #: Listing watermarks: stop paginating once a listing page holds only archived articles.
-CONGAN_INCREMENTAL = False
+#: On by default (a first crawl knows no article, so it changes nothing there); a full
+#: re-crawl sets it False, with CONGAN_CONDITIONAL_ENABLED=False.
+CONGAN_INCREMENTAL = True
 #: Scheme of the registry's start URLs (portals redirect to https themselves).
 CONGAN_SEED_SCHEME = "http"
 #: Another registry CSV (default: scrapers/data/registry.csv).
