@@ -23,7 +23,7 @@ from typing import Any, AsyncIterator, Iterable
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.http import FormRequest, Request, Response, TextResponse
+from scrapy.http import FormRequest, HtmlResponse, Request, Response, TextResponse, XmlResponse
 
 from archive.paths import DataDir
 from archive.registry_state import RegistryState
@@ -48,6 +48,18 @@ OTHER_PORTAL = "portal_not_in_crawl"
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 #: redirects followed from a portal's start URL before it is recorded as a redirect loop
 MAX_SEED_REDIRECTS = 5
+
+
+def page_content_type(response: TextResponse) -> str:
+    """The media type the page is handled as: the header, else what Scrapy chose for it."""
+    declared = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    if declared:
+        return declared
+    if isinstance(response, HtmlResponse):
+        return "text/html"
+    if isinstance(response, XmlResponse):
+        return "application/xml"
+    return "text/html" if "<html" in response.text[:1000].lower() else "text/plain"
 
 
 class NetworkSpider(scrapy.Spider):
@@ -177,10 +189,9 @@ class NetworkSpider(scrapy.Spider):
             site, adapter = self.note_portal(response, site, adapter)
             if adapter is None:
                 return
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         if not isinstance(response, TextResponse):
             return
-        content_type = content_type or ("text/html" if "html" in response.text[:500].lower() else "text/plain")
+        content_type = page_content_type(response)
         page = Page(
             url=response.url, text=response.text, status=response.status, content_type=content_type,
             kind=kind, sequence=meta.get("congan_sequence"),

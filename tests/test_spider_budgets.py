@@ -1,0 +1,156 @@
+"""The network spider's decisions, one response at a time (no crawl): budgets, depth, scope,
+pagination past the end, listing watermarks, portals that move or fail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
+
+from archive.digest_index import CaptureIndex, LatestCapture
+from archive.paths import DataDir
+from archive.registry_state import DOWN, REDIRECTING, RegistryState
+from scrapers.adapters import get_adapter
+from scrapers.adapters.base import ARTICLE, LISTING, REQUISITE, SEED, Target
+from spiders.network import NetworkSpider
+
+DANANG = "http://congan.danang.gov.vn"
+
+
+def make_spider(data: Path, **settings) -> NetworkSpider:
+    crawler = get_crawler(NetworkSpider, {"CONGAN_DATA": str(data), **settings})
+    return NetworkSpider.from_crawler(crawler)
+
+
+def stats(spider: NetworkSpider) -> dict:
+    return spider.crawler.stats.get_stats()
+
+
+def response_for(url: str, body: str, *, kind: str = LISTING, site: str = "congan.danang.gov.vn",
+                 adapter: str = "generic", hops: str = "L", status: int = 200, headers=None) -> HtmlResponse:
+    meta = {"congan_site": site, "congan_adapter": adapter, "congan_page_kind": kind, "congan_hops": hops}
+    request = Request(url, meta=meta)
+    return HtmlResponse(url, status=status, body=body.encode("utf-8"), encoding="utf-8", request=request, headers=headers)
+
+
+def test_page_budget_per_portal(data_dir):
+    spider = make_spider(data_dir, CONGAN_MAX_PAGES_PER_SITE=2)
+    generic = get_adapter("generic")
+    made = [spider.request_for(Target(f"{DANANG}/tin-tuc/bai-{n}-881{n}0.html", ARTICLE), "congan.danang.gov.vn",
+                               generic, hops="", via="") for n in range(4)]
+    assert [r is not None for r in made] == [True, True, False, False]
+    assert stats(spider)["scope/rejected/page_budget"] == 2
+    # the same URL twice is one request, and does not use the budget
+    other = make_spider(data_dir, CONGAN_MAX_PAGES_PER_SITE=2)
+    target = Target(f"{DANANG}/tin-tuc/bai-1-88110.html", ARTICLE)
+    assert other.request_for(target, "congan.danang.gov.vn", generic, hops="", via="") is not None
+    assert other.request_for(target, "congan.danang.gov.vn", generic, hops="", via="") is None
+    assert other.pages_per_site["congan.danang.gov.vn"] == 1
+
+
+def test_depth_counts_link_hops_only(data_dir):
+    spider = make_spider(data_dir, CONGAN_MAX_DEPTH=2)
+    generic = get_adapter("generic")
+    deep = spider.request_for(Target(f"{DANANG}/chuyen-muc/x?page=3", LISTING), "congan.danang.gov.vn", generic, hops="LL", via="")
+    assert deep is None and stats(spider)["scope/rejected/depth"] == 1
+    image = spider.request_for(Target(f"{DANANG}/media/a.jpg", REQUISITE, hop="E"), "congan.danang.gov.vn", generic, hops="LL", via="")
+    assert image is not None and image.meta["congan_hops"] == "LLE" and image.meta["congan_page_kind"] == REQUISITE
+
+
+def test_out_of_network_links_are_recorded_as_outlinks_and_counted(data_dir):
+    spider = make_spider(data_dir)
+    body = ('<a href="/tin-tuc/khoi-to-bi-can-88185.html">Khởi tố</a>'
+            '<a href="http://www.facebook.com/sharer/sharer.php?u=x">Facebook</a>'
+            '<a href="http://bocongan.gov.vn/">Bộ Công an</a><img src="https://www.google-analytics.com/p.gif">')
+    response = response_for(DANANG + "/", body, kind=SEED, hops="")
+    urls = [r.url for r in spider.parse(response) if isinstance(r, Request)]
+    assert DANANG + "/tin-tuc/khoi-to-bi-can-88185.html" in urls
+    assert not [u for u in urls if "facebook" in u or "bocongan" in u or "google" in u]
+    assert set(response.meta["congan_outlinks"]) >= {
+        "http://www.facebook.com/sharer/sharer.php?u=x", "http://bocongan.gov.vn/", "https://www.google-analytics.com/p.gif",
+    }
+    counted = stats(spider)
+    assert counted["scope/rejected/out_of_network"] == 1
+    assert counted["scope/rejected/outside_network_registry"] == 1
+    assert counted["scope/rejected/requisite_offsite"] == 1
+
+
+def test_only_the_chosen_portals_with_sites(data_dir):
+    spider = make_spider(data_dir, CONGAN_SITES="congan.danang.gov.vn")
+    assert [d for d, _ in spider.seed_portals()] == ["congan.danang.gov.vn"]
+    body = '<div><h3>Liên kết công an các tỉnh</h3><ul><li><a href="http://congan.hanoi.gov.vn">Hà Nội</a></li></ul></div>'
+    requests = [r for r in spider.parse(response_for(DANANG + "/", body, kind=SEED, hops="")) if isinstance(r, Request)]
+    assert not [r for r in requests if "hanoi" in r.url]
+    open_spider = make_spider(data_dir)
+    requests = [r for r in open_spider.parse(response_for(DANANG + "/", body, kind=SEED, hops="")) if isinstance(r, Request)]
+    assert [r.url for r in requests if "hanoi" in r.url] == ["http://congan.hanoi.gov.vn/"]
+
+
+def test_empty_listing_page_does_not_lead_further(data_dir):
+    spider = make_spider(data_dir)
+    body = '<p>Không có bài viết nào.</p><a rel="next" href="/chuyen-muc/an-ninh?page=10">Trang sau</a>'
+    requests = list(spider.parse(response_for(DANANG + "/chuyen-muc/an-ninh?page=9", body)))
+    assert not [r for r in requests if "page=10" in r.url]
+    assert stats(spider)["network/pagination_stopped/empty"] == 1
+
+
+def test_listing_watermark_in_incremental_crawls(data_dir):
+    known = f"{DANANG}/tin-tuc/khoi-to-bi-can-88185.html"
+    with CaptureIndex.open(DataDir(data_dir)) as index:
+        index.record(first=None, latest=LatestCapture(known, "2026-07-01T00:00:00Z", 200, None, None, "sha1:X", "<urn:uuid:1>"))
+    body = (f'<h2><a href="{known}">Khởi tố bị can</a></h2>'
+            '<a rel="next" href="/chuyen-muc/an-ninh?page=3">Trang sau</a>')
+    full = make_spider(data_dir)
+    assert [r for r in full.parse(response_for(DANANG + "/chuyen-muc/an-ninh?page=2", body)) if "page=3" in r.url]
+    incremental = make_spider(data_dir, CONGAN_INCREMENTAL=True)
+    requests = list(incremental.parse(response_for(DANANG + "/chuyen-muc/an-ninh?page=2", body)))
+    assert not [r for r in requests if "page=3" in r.url]
+    assert [r for r in requests if r.url == known]  # the article itself is still re-checked
+    assert stats(incremental)["network/pagination_stopped/watermark"] == 1
+    fresh = body.replace("</h2>", '</h2><h2><a href="/tin-tuc/bai-moi-toanh-88202.html">Bài mới</a></h2>')
+    requests = list(make_spider(data_dir, CONGAN_INCREMENTAL=True).parse(response_for(DANANG + "/chuyen-muc/an-ninh?page=2", fresh)))
+    assert [r for r in requests if "page=3" in r.url]
+
+
+def test_a_portal_that_redirects_to_its_2025_unit_is_recorded(data_dir):
+    spider = make_spider(data_dir)
+    spider.sites["congan.quangnam.gov.vn"] = get_adapter("dotnetnuke")
+    response = response_for("http://congan.quangnam.gov.vn/", "", kind=SEED, site="congan.quangnam.gov.vn",
+                            adapter="dotnetnuke", hops="", status=301, headers={"Location": "http://congan.danang.gov.vn/"})
+    requests = list(spider.parse(response))
+    assert [r.url for r in requests] == ["http://congan.danang.gov.vn/"]
+    assert requests[0].meta["congan_site"] == "congan.danang.gov.vn"
+    assert requests[0].meta["congan_adapter"] == "generic"
+    state = RegistryState.open(DataDir(data_dir)).get("congan.quangnam.gov.vn")
+    assert state.status == REDIRECTING and state.redirect_to == "congan.danang.gov.vn"
+    assert state.evidence == "301 http://congan.quangnam.gov.vn/ -> http://congan.danang.gov.vn/"
+
+
+def test_a_redirect_loop_on_a_start_page_ends(data_dir):
+    spider = make_spider(data_dir)
+    response = response_for(DANANG + "/a", "", kind=SEED, hops="RRRRR", status=302, headers={"Location": DANANG + "/b"})
+    assert list(spider.parse(response)) == []
+    assert stats(spider)["network/seed_redirect_failed"] == 1
+
+
+def test_a_portal_that_does_not_answer_is_down(data_dir):
+    from twisted.internet.error import ConnectionRefusedError
+
+    spider = make_spider(data_dir)
+    request = Request("http://congan.backan.gov.vn/", meta={"congan_site": "congan.backan.gov.vn", "congan_page_kind": SEED})
+    failure = Failure(ConnectionRefusedError())
+    failure.request = request
+    spider.failed(failure)
+    state = RegistryState.open(DataDir(data_dir)).get("congan.backan.gov.vn")
+    assert state.status == DOWN and "ConnectionRefusedError" in state.last_error
+
+
+def test_bad_settings_are_named():
+    from scrapers.network_config import NetworkConfigError
+
+    for settings in ({"CONGAN_MAX_DEPTH": -1}, {"CONGAN_SEED_SCHEME": "ftp"}, {"CONGAN_SEEDS": "congan.hanoi.gov.vn"}):
+        with pytest.raises(NetworkConfigError, match=next(iter(settings))):
+            make_spider(Path("/nonexistent-never-created"), **settings)
