@@ -43,7 +43,8 @@ def search(cli: CliContext, query: str, site: tuple[str, ...], province: tuple[s
 
     Without diacritics a word matches every accented form ("cong an" finds "Công an");
     with diacritics it matches exactly that word, whatever the tone-mark placement
-    ("hoà" = "hòa"). Pass "" to list by filters only.
+    ("hoà" = "hòa"). Pass "" to list by filters only; put a query that starts with
+    "-" after "--" (congan search -- "-xe cong an").
     """
     source = click.get_current_context().get_parameter_source("limit")
     export_limit = limit if source is click.core.ParameterSource.COMMANDLINE else None
