@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from archive.corpus import AddResult, CaptureRef, CorpusStore, ExtractedArticle
 from archive.corpus.article import site_of
@@ -46,10 +47,27 @@ def placement(url: str, adapter_name: str | None, registry: Registry | None, sit
     )
 
 
+def declared_canonical(article: ExtractedArticle, where: Placement) -> str | None:
+    """The page's own canonical URL (``<link rel=canonical>``, the JSON API's ``Url``) in the
+    adapter's canonical form, when it is a page of the same portal (not its home page)."""
+    declared = article.declared_canonical
+    if not declared or site_of(declared) not in (where.site, site_of(article.fetched_url)):
+        return None
+    if urlsplit(declared).path in ("", "/") and not urlsplit(declared).query:
+        return None
+    try:
+        adapter = get_adapter(where.adapter or "generic")
+    except UnknownAdapter:
+        adapter = get_adapter("generic")
+    return adapter.canonicalize(declared)
+
+
 def placed(article: ExtractedArticle, where: Placement, fetched_url: str) -> ExtractedArticle:
+    """The article filed where it belongs: under the page's declared canonical URL when it
+    has one (so aliases, print views and API answers merge), else the crawl's."""
     return replace(
         article,
-        url=where.canonical_url,
+        url=declared_canonical(article, where) or where.canonical_url,
         fetched_url=fetched_url,
         site=where.site,
         province=where.province,

@@ -84,6 +84,12 @@ def iter_article_exchanges(path: Path, collection: str) -> Iterator[tuple[_Pendi
             kind = record.rec_type
             headers = record.rec_headers
             if kind in ("response", "revisit"):
+                status = record.http_headers.get_statuscode() if record.http_headers is not None else ""
+                if not (status.startswith("2") or (kind == "revisit" and status == "304")):
+                    # error pages (a 503 before the retry that succeeded, a 410) never reach
+                    # the crawl's pipeline either, nor do revisits of them
+                    records.read_to_end(record)
+                    continue
                 body = record.content_stream().read() if kind == "response" else b""
                 records.read_to_end(record)
                 http = {}
