@@ -130,3 +130,26 @@ def test_api_article_shape_is_the_documented_one(client) -> None:
                         if line.startswith("| `versions`"))
     assert set(body["versions"][0]) == set(re.findall(r'"([a-z_0-9]+)"', versions_row))
     assert {"id", "url", "body", "images", "capture", "province_2025"} <= set(body)  # SPEC §7 fields
+
+
+def test_congan_serve_binds_localhost_and_answers(data: DataDir) -> None:
+    import json
+    import subprocess
+    import sys
+    import urllib.request
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "congan", "--data", str(data.root), "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+    )
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("congan serve listening on http://127.0.0.1:"), line + proc.stderr.read()
+        url = line.rsplit(" ", 1)[1].strip()
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
+        with direct.open(url + "/api/search?q=dai+ta&limit=1", timeout=10) as response:
+            body = json.loads(response.read().decode("utf-8"))
+        assert body["total"] >= 1 and body["hits"][0]["replay_url"].startswith("http://127.0.0.1:8090/congan/")
+    finally:
+        proc.terminate()
+        proc.wait(10)
