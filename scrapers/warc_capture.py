@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
 from scrapy import Request, signals
@@ -183,6 +184,11 @@ def tls_info(certificate: Any, hostname: str | None) -> TlsInfo | None:
     return TlsInfo(chain_der=(der,), verified=verified, detail=detail)
 
 
+def _kind_from_url(url: str) -> str | None:
+    """Page kind of requests the spider did not make (Scrapy's robots.txt fetches)."""
+    return "robots" if urlsplit(url).path == "/robots.txt" else None
+
+
 def build_exchange(request: Request, response: Response, *, max_body_size: int, stopped: bool) -> Exchange:
     """The Exchange of a downloaded response (body as sent, cut to ``max_body_size``)."""
     body = response.body
@@ -192,7 +198,7 @@ def build_exchange(request: Request, response: Response, *, max_body_size: int, 
         truncated = TRUNCATED_LENGTH
     meta = request.meta
     duration = meta.get("download_latency")
-    hostname = request.url.split("/")[2].split(":")[0] if "://" in request.url else None
+    hostname = urlsplit(request.url).hostname
     return Exchange(
         request=CapturedRequest(
             method=request.method,
@@ -213,7 +219,7 @@ def build_exchange(request: Request, response: Response, *, max_body_size: int, 
         duration=float(duration) if duration is not None else None,
         tls=tls_info(response.certificate, hostname),
         site=meta.get("congan_site"),
-        page_kind=meta.get("congan_page_kind"),
+        page_kind=meta.get("congan_page_kind") or _kind_from_url(request.url),
         adapter=meta.get("congan_adapter"),
         hops=meta.get("congan_hops"),
         via=meta.get("congan_via"),
