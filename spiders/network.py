@@ -27,7 +27,8 @@ from scrapy.http import FormRequest, HtmlResponse, Request, Response, TextRespon
 
 from archive.paths import DataDir
 from archive.registry_state import RegistryState
-from scrapers.adapters import get_adapter
+from scrapers.adapters import UnknownAdapter, get_adapter
+from scrapers.adapters.fingerprint import fingerprint
 from scrapers.items import ArticlePage
 from scrapers.adapters.base import ARTICLE, LISTING, REQUISITE, SEED, Adapter, Page, Target
 from scrapers.network_config import NetworkConfig
@@ -81,6 +82,8 @@ class NetworkSpider(scrapy.Spider):
         self.pages_per_site: Counter[str] = Counter()
         self.sites: dict[str, Adapter] = {}  # portals this crawl crawls -> adapter
         self.closed_sites = bool(config.sites)  # only the chosen portals, none discovered
+        #: canonical article URL -> other URLs pages linked it with (``congan_aliases``)
+        self.aliases: dict[str, set[str]] = {}
         self._scheduled: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
 
     # -- seeds ---------------------------------------------------------------------------
@@ -100,6 +103,13 @@ class NetworkSpider(scrapy.Spider):
         portal = self.registry.get(domain)
         return get_adapter(portal.adapter if portal else "generic")
 
+    @staticmethod
+    def adapter_named(name: str | None) -> Adapter | None:
+        try:
+            return get_adapter(name) if name else None
+        except UnknownAdapter:
+            return None
+
     async def start(self) -> AsyncIterator[Any]:
         for domain, url in self.seed_portals():
             for request in self.open_portal(domain, url, via=""):
@@ -112,7 +122,8 @@ class NetworkSpider(scrapy.Spider):
         adapter = self.adapter_for(domain)
         self.sites[domain] = adapter
         self.crawler.stats.inc_value("network/portals")
-        base = f"{self.config.seed_scheme}://{domain}/"
+        scheme = start_url.split("://", 1)[0].lower() if start_url else self.config.seed_scheme
+        base = f"{scheme}://{domain}/"
         targets = list(adapter.start_targets(base))
         if start_url and adapter.canonicalize(start_url) not in {t.url for t in targets}:
             targets.insert(0, Target(adapter.canonicalize(start_url), SEED, hop=""))
@@ -145,6 +156,8 @@ class NetworkSpider(scrapy.Spider):
         if self.config.max_depth and sum(h in DEPTH_HOPS for h in path) > self.config.max_depth:
             self.reject(target.url, DEPTH, response)
             return None
+        if target.aliases:
+            self.aliases.setdefault(target.url, set()).update(target.aliases)
         key = (target.method, target.url, target.formdata)
         if key in self._scheduled:
             return None
@@ -181,7 +194,7 @@ class NetworkSpider(scrapy.Spider):
     def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
         meta = response.meta
         site, kind = meta["congan_site"], meta["congan_page_kind"]
-        adapter = self.sites.get(site) or self.adapter_for(site)
+        adapter = self.adapter_named(meta.get("congan_adapter")) or self.sites.get(site) or self.adapter_for(site)
         if kind == SEED and response.status in REDIRECT_STATUSES:
             yield from self.seed_redirect(response, site, adapter)
             return
@@ -199,6 +212,14 @@ class NetworkSpider(scrapy.Spider):
         )
         hops, via = meta.get("congan_hops", ""), response.url
         html = "html" in content_type
+        if html and kind == SEED and adapter.name == "generic":
+            better = self.recognise(response, site)
+            if better is not None:
+                adapter = better
+                for target in adapter.start_targets(f"{response.url.split('://', 1)[0]}://{site}/"):
+                    request = self.request_for(target, site, adapter, hops=hops, via=via, response=response)
+                    if request is not None:
+                        yield request
         if html:
             yield from self.follow_network(response, site, adapter, hops)
             if self.config.fetch_requisites:
@@ -231,6 +252,18 @@ class NetworkSpider(scrapy.Spider):
                     request = self.request_for(target, site, adapter, hops=hops, via=via, response=response)
                     if request is not None:
                         yield request
+
+    def recognise(self, response: TextResponse, site: str) -> Adapter | None:
+        """The adapter of the CMS the page shows, for a portal crawled as unknown."""
+        headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
+        family = fingerprint(response.text, headers)
+        if family is None:
+            return None
+        logger.info("network: %s looks like %s; crawling it with that adapter", site, family)
+        self.crawler.stats.inc_value(f"network/fingerprinted/{family}")
+        adapter = get_adapter(family)
+        self.sites[site] = adapter
+        return adapter
 
     def parse_requisite(self, response: Response, **kwargs: Any) -> None:
         self.crawler.stats.inc_value("network/requisites")
@@ -317,6 +350,8 @@ class NetworkSpider(scrapy.Spider):
 
     def article_item(self, response: Response, canonical: str, site: str, adapter: Adapter) -> ArticlePage:
         self.crawler.stats.inc_value("network/articles")
+        seen = self.aliases.get(canonical, set()) | set(response.meta.get("redirect_urls", [])) | {response.url}
+        response.meta["congan_aliases"] = sorted(u for u in seen if u != canonical)
         headers = {
             key.decode("latin-1"): values[0].decode("latin-1")
             for key, values in response.headers.items()

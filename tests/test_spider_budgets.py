@@ -154,3 +154,32 @@ def test_bad_settings_are_named():
     for settings in ({"CONGAN_MAX_DEPTH": -1}, {"CONGAN_SEED_SCHEME": "ftp"}, {"CONGAN_SEEDS": "congan.hanoi.gov.vn"}):
         with pytest.raises(NetworkConfigError, match=next(iter(settings))):
             make_spider(Path("/nonexistent-never-created"), **settings)
+
+
+def test_an_unknown_portal_recognised_as_wordpress_gets_the_wordpress_adapter(data_dir):
+    spider = make_spider(data_dir)
+    body = ('<html><head><meta name="generator" content="WordPress 6.4.3"></head><body>'
+            '<a href="/category/an-ninh/">An ninh</a></body></html>')
+    response = response_for("http://congan.caobang.gov.vn/", body, kind=SEED, site="congan.caobang.gov.vn", hops="")
+    requests = [r for r in spider.parse(response) if isinstance(r, Request)]
+    by_url = {r.url: r.meta["congan_adapter"] for r in requests}
+    assert by_url["http://congan.caobang.gov.vn/wp-sitemap.xml"] == "wordpress"
+    assert by_url["http://congan.caobang.gov.vn/category/an-ninh/"] == "wordpress"
+    assert stats(spider)["network/fingerprinted/wordpress"] == 1
+
+
+def test_article_aliases_seen_on_listings_travel_with_the_article(data_dir):
+    spider = make_spider(data_dir)
+    nv = "http://congan.laichau.gov.vn"
+    listing = ('<h3><a href="/savefile/an-ninh/bat-giu-3421.html">Lưu</a></h3>'
+               '<h3><a href="/news/an-ninh/bat-giu-3421.html?utm_source=zalo">Bắt giữ</a></h3>')
+    requests = [r for r in spider.parse(response_for(nv + "/news/an-ninh/", listing, site="congan.laichau.gov.vn", adapter="nukeviet"))
+                if isinstance(r, Request) and r.meta["congan_page_kind"] == ARTICLE]
+    assert [r.url for r in requests] == [nv + "/news/an-ninh/bat-giu-3421.html"]
+    article = response_for(nv + "/news/an-ninh/bat-giu-3421.html", "<html><h1>Bắt giữ</h1></html>", kind=ARTICLE,
+                           site="congan.laichau.gov.vn", adapter="nukeviet")
+    items = [i for i in spider.parse(article) if not isinstance(i, Request)]
+    assert items[0].canonical_url == nv + "/news/an-ninh/bat-giu-3421.html" and items[0].profile == "nukeviet"
+    assert article.meta["congan_aliases"] == [
+        nv + "/news/an-ninh/bat-giu-3421.html?utm_source=zalo", nv + "/savefile/an-ninh/bat-giu-3421.html",
+    ]

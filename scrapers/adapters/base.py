@@ -70,6 +70,8 @@ class Target:
     #: the article's canonical URL when the target is another view of it (a JSON API
     #: answer whose URL says nothing of the article's address)
     canonical: str | None = None
+    #: other URLs the page linked the same article with (before canonicalisation)
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -200,15 +202,16 @@ def merge(first: Discovery, second: Discovery) -> Discovery:
     """Both discoveries, first one's targets first, duplicates (by URL and body) dropped."""
 
     def uniq(*groups: tuple[Target, ...]) -> tuple[Target, ...]:
-        seen: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
-        out = []
+        out: dict[tuple[str, str, tuple[tuple[str, str], ...]], Target] = {}
         for group in groups:
             for target in group:
                 key = (target.url, target.method, target.formdata)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(target)
-        return tuple(out)
+                if key not in out:
+                    out[key] = target
+                elif target.aliases:
+                    kept = out[key]
+                    out[key] = replace(kept, aliases=tuple(dict.fromkeys((*kept.aliases, *target.aliases))))
+        return tuple(out.values())
 
     articles = uniq(first.articles, second.articles)
     article_urls = {t.url for t in articles}
@@ -257,7 +260,7 @@ def discover_html(adapter: Adapter, page: Page) -> Discovery:
         if adapter.is_ignored(canonical):
             continue
         if adapter.is_article(canonical) or _headline(adapter, canonical, text):
-            articles.append(Target(canonical, ARTICLE))
+            articles.append(Target(canonical, ARTICLE, aliases=(url,) if url != canonical else ()))
         elif canonical in next_urls or (adapter.is_listing(canonical) and _is_pagination(text, canonical, page.url)):
             next_pages.append(Target(canonical, LISTING, sequence=sequence))
         elif adapter.is_listing(canonical) or adapter.explore:
