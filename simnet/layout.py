@@ -20,13 +20,13 @@ _NOT_SIMULATED_NAMES = {"congan.caobang.gov.vn": "Cao Bằng", "congan.hagiang.g
 
 def network_links() -> list[tuple[str, str]]:
     """(url, label) of every portal in the block, in a fixed order."""
-    links = [(f"http://{s.domain}", f"Công an tỉnh {s.province}") for s in SITES]
+    links = [(s.base, s.title) for s in SITES]
     links += [(f"http://{d}", f"Công an tỉnh {_NOT_SIMULATED_NAMES[d]}") for d in NOT_SIMULATED]
     return links
 
 
 def links_block(current: str, *, as_select: bool = False) -> str:
-    links = [(u, t) for u, t in network_links() if u != f"http://{current}"]
+    links = [(u, t) for u, t in network_links() if u.split("://", 1)[1] != current]
     if as_select:
         options = "".join(f'<option value="{u}">{escape(t)}</option>' for u, t in links)
         return (
@@ -43,7 +43,7 @@ def footer(spec: SiteSpec) -> str:
     outside = " | ".join(f'<a href="{u}" target="_blank">{escape(t)}</a>' for u, t in OUTSIDE_LINKS)
     return (
         f'<footer><p class="quick">{extra}</p><p class="outside">{outside}</p>'
-        f"<p>© Bản quyền thuộc Công an tỉnh {escape(spec.province)}. Ghi rõ nguồn khi phát hành lại thông tin từ website này.</p></footer>"
+        f"<p>© Bản quyền thuộc {escape(spec.title)}. Ghi rõ nguồn khi phát hành lại thông tin từ website này.</p></footer>"
     )
 
 

@@ -92,6 +92,8 @@ class Network:
         verdict = Verdict(robots_disallowed=self.robots_disallowed(req))
         if spec.status == "down":
             return Response(drop=True, fault="down"), verdict
+        if spec.scheme != req.scheme:  # http:// on an HTTPS portal (or the reverse): go to its scheme
+            return redirect(spec.base + req.target, 301), verdict
         if spec.status.startswith("redirects_to:"):
             return redirect(f"http://{spec.status.split(':', 1)[1]}/", 301), verdict
         if req.path == "/robots.txt" and spec.robots is not None:

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
+import ssl
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .messages import Request, Response
-from .network import Network
+from .network import Network, is_network_host
 from .sites import site
+from .tls import TlsContexts
 from .wire import prepare, write
 
 logger = logging.getLogger(__name__)
@@ -73,19 +77,46 @@ class AccessLog:
                 return [json.loads(line) for line in fh if line.strip()]
 
 
-def parse_target(raw: str, host_header: str) -> tuple[str, str, str]:
-    """(host, path, query) of an absolute-form or origin-form request target."""
+@dataclass(frozen=True)
+class Target:
+    scheme: str
+    host: str
+    path: str
+    query: str
+
+
+def parse_target(raw: str, host_header: str, scheme: str = "http") -> Target:
+    """Where an absolute-form (proxy) or origin-form request goes."""
     if "://" in raw[:10]:
         parts = urlsplit(raw)
-        return (parts.hostname or "").lower(), parts.path or "/", parts.query
+        return Target(parts.scheme.lower(), (parts.hostname or "").lower(), parts.path or "/", parts.query)
     path, _, query = raw.partition("?")
     host = host_header.rsplit(":", 1)[0] if host_header and not host_header.endswith("]") else host_header
-    return host.lower(), path or "/", query
+    return Target(scheme, host.lower(), path or "/", query)
+
+
+class _SocketWriter:
+    """Unbuffered writes that always send everything (TLS sockets may send partially)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self.closed = False
+
+    def write(self, data: bytes) -> int:
+        self._sock.sendall(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: "_Server"
+    tunnel_host: str | None = None  # set inside a CONNECT tunnel (HTTPS portals)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         logger.debug("%s " + format, self.address_string(), *args)
@@ -94,6 +125,48 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve()
 
     do_POST = do_HEAD = do_GET
+
+    def do_CONNECT(self) -> None:  # noqa: N802 - stdlib naming
+        """Tunnel to an HTTPS portal: answer 200, then speak TLS with its (broken) certificate."""
+        self.server.access.begin()
+        try:
+            self._connect()
+        finally:
+            self.server.access.end()
+
+    def _connect(self) -> None:
+        started = time.monotonic()
+        host, _, port = self.path.rpartition(":")
+        host = host.strip("[]").lower()
+        spec = site(host)
+        entry = {"method": "CONNECT", "url": self.path, "host": host, "path": "", "fault": None,
+                 "user_agent": self.headers.get("User-Agent"), "if_none_match": None, "if_modified_since": None,
+                 "robots_disallowed": False}
+        if spec is None or spec.scheme != "https" or spec.status != "live" or port != "443":
+            outside = spec is None and not is_network_host(host)
+            body = f"simnet: no HTTPS portal at {self.path}\n".encode()
+            self.wfile.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\n"
+                             + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+            self.close_connection = True
+            self._log({**entry, "status": 502, "bytes": len(body), "out_of_network": outside}, started)
+            return
+        self.wfile.write(b"HTTP/1.1 200 Connection Established\r\n\r\n")
+        self._log({**entry, "status": 200, "bytes": 0, "out_of_network": False}, started)
+        context = self.server.tls.context(host, spec.certificate or "self_signed")
+        try:
+            tls = context.wrap_socket(self.connection, server_side=True)
+        except (ssl.SSLError, OSError) as exc:  # the client refused our certificate
+            logger.debug("TLS handshake with %s failed: %s", host, exc)
+            self.close_connection = True
+            return
+        self.connection = tls
+        self.rfile = tls.makefile("rb")
+        self.wfile = _SocketWriter(tls)  # type: ignore[assignment]
+        self.tunnel_host = host
+        self.close_connection = False
+
+    def _log(self, entry: dict[str, Any], started: float) -> None:
+        self.server.access.add({"ts": time.time(), **entry, "duration": round(time.monotonic() - started, 4)})
 
     def _serve(self) -> None:
         self.server.access.begin()
@@ -104,11 +177,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         started = time.monotonic()
-        host, path, query = parse_target(self.path, self.headers.get("Host", ""))
+        target = parse_target(self.path, self.headers.get("Host", "") or (self.tunnel_host or ""),
+                              "https" if self.tunnel_host else "http")
+        host = target.host
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
-        req = Request(self.command, host, path, query, headers, body)
+        req = Request(self.command, host, target.path, target.query, headers, body, scheme=target.scheme)
         network = self.server.network
         resp, verdict = network.handle(req)
         sent = 0
@@ -128,22 +203,20 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
             if resp.reset:
                 self.close_connection = True
-        self.server.access.add({
-            "ts": time.time(),
+        self._log({
             "method": req.method,
             "url": req.url,
             "host": host,
             "path": req.target,
             "status": 0 if resp.drop else resp.status,
             "bytes": sent,
-            "duration": round(time.monotonic() - started, 4),
             "user_agent": headers.get("user-agent"),
             "if_none_match": headers.get("if-none-match"),
             "if_modified_since": headers.get("if-modified-since"),
             "out_of_network": verdict.out_of_network,
             "robots_disallowed": verdict.robots_disallowed,
             "fault": resp.fault,
-        })
+        }, started)
 
 
 class _Server(ThreadingHTTPServer):
@@ -153,6 +226,7 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], network: Network, access: AccessLog) -> None:
         self.network = network
         self.access = access
+        self.tls = TlsContexts()
         super().__init__(address, _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -184,6 +258,7 @@ class SimNet:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            self._server.tls.close()
             self._server = None
             self._thread = None
 
@@ -209,8 +284,9 @@ class SimNet:
         return self.network.state
 
     def proxy_env(self) -> dict[str, str]:
-        """Environment variables that route a client (Scrapy, urllib, curl) through the network."""
-        return {"http_proxy": self.url, "HTTP_PROXY": self.url}
+        """Environment variables that route a client (Scrapy, urllib, curl) through the network,
+        HTTPS included (CONNECT tunnels to the HTTPS portals)."""
+        return {"http_proxy": self.url, "HTTP_PROXY": self.url, "https_proxy": self.url, "HTTPS_PROXY": self.url}
 
     def set_state(self, state: int) -> None:
         self.network.set_state(state)

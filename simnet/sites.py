@@ -48,15 +48,22 @@ class SiteSpec:
     edited_in_state2: int | None = None  # article index whose title/body change in state 2
     deleted_in_state2: int | None = None  # article index answered 410 in state 2
     fixed_dates: tuple[tuple[int, str], ...] = field(default=())  # (index, "YYYY-MM-DD HH:MM")
+    scheme: str = "http"
+    certificate: str | None = None  # tls.SELF_SIGNED | tls.MISSING_INTERMEDIATE for https portals
+    unit: str = "Công an tỉnh"  # how the portal names its force ("Công an thành phố" for cities)
 
     @property
     def base(self) -> str:
-        return f"http://{self.domain}"
+        return f"{self.scheme}://{self.domain}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.unit} {self.province}"
 
 
 SITES: tuple[SiteSpec, ...] = (
     SiteSpec(
-        domain="congan.hanoi.gov.vn", province="Hà Nội", cms="dnn", articles=16,
+        domain="congan.hanoi.gov.vn", province="Hà Nội", cms="dnn", articles=16, unit="Công an thành phố",
         categories=(0, 1, 3), id_base=51230, id_stride=13, chunked=True, new_in_state2=1,
         faults=(Fault("first_503", path="/DesktopModules/cmsview/api/NewsContent/listnew?CategoryId=2&PageIndex=2&PageSize=5"),),
     ),
@@ -113,7 +120,7 @@ SITES: tuple[SiteSpec, ...] = (
         extra_links=(("/quan-tri/dang-nhap.htm", "Quản trị"),),
     ),
     SiteSpec(
-        domain="congan.danang.gov.vn", province="Đà Nẵng", cms="generic", articles=12,
+        domain="congan.danang.gov.vn", province="Đà Nẵng", cms="generic", articles=12, unit="Công an thành phố",
         categories=(0, 4), id_base=88100, id_stride=17, gzip=True,
         robots="User-agent: *\nDisallow: /bao-cao-noi-bo/\n",
         faults=(
@@ -127,6 +134,14 @@ SITES: tuple[SiteSpec, ...] = (
             ("/tin-cu/88117.html", "Tin cũ"), ("/vong-lap/a", "Liên hệ"), ("/gioi-thieu.html", "Giới thiệu"),
             ("/lich-cong-tac?thang=2024-03", "Lịch công tác"), ("/bao-cao-noi-bo/2024.html", "Báo cáo nội bộ"),
         ),
+    ),
+    SiteSpec(
+        domain="congan.daklak.gov.vn", province="Đắk Lắk", cms="generic", articles=4, categories=(0,),
+        id_base=31500, id_stride=3, scheme="https", certificate="self_signed",
+    ),
+    SiteSpec(
+        domain="congan.camau.gov.vn", province="Cà Mau", cms="generic", articles=4, categories=(1,),
+        id_base=7679, id_stride=2, scheme="https", certificate="missing_intermediate", gzip=True,
     ),
     SiteSpec(
         domain="congan.quangnam.gov.vn", province="Quảng Nam", cms="redirect",

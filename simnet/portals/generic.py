@@ -55,7 +55,7 @@ class GenericPortal(Portal):
         if path == "/lich-cong-tac":
             return self._calendar(req.arg("thang"))
         if path == "/gioi-thieu.html":
-            text = "<p>Công an thành phố Đà Nẵng là cơ quan thuộc hệ thống tổ chức của Bộ Công an.</p>" * 20
+            text = f"<p>{escape(self.spec.title)} là cơ quan thuộc hệ thống tổ chức của Bộ Công an.</p>" * 20
             return html(self._page("Giới thiệu", f"<article><h1>Giới thiệu</h1>{text}</article>"))
         if path.startswith("/bao-cao-noi-bo/"):
             return html(self._page("Báo cáo nội bộ", "<p>Tài liệu nội bộ, không dành cho máy thu thập.</p>"))
@@ -65,8 +65,8 @@ class GenericPortal(Portal):
         nav = "".join(f'<a href="/chuyen-muc/{CATEGORIES[c][0]}">{escape(CATEGORIES[c][1])}</a>' for c in self.spec.categories)
         return (
             '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{escape(title)} - Công an thành phố Đà Nẵng</title>\n</head>\n<body>\n"
-            f'<header><a href="/">Công an thành phố Đà Nẵng</a><nav>{nav}</nav></header>\n'
+            f"<title>{escape(title)} - {escape(self.spec.title)}</title>\n</head>\n<body>\n"
+            f'<header><a href="/">{escape(self.spec.title)}</a><nav>{nav}</nav></header>\n'
             f"<main>{main}</main>\n<aside>{links_block(self.spec.domain)}</aside>\n{footer(self.spec)}\n</body>\n</html>\n"
         )
 
