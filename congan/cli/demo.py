@@ -66,14 +66,9 @@ def _latest_report(data: DataDir, crawl_id: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _sum_report(report: dict, key: str) -> int:
-    portals = report.get("portals") or {}
-    total = 0
-    for entry in portals.values():
-        value = entry.get(key, 0)
-        if isinstance(value, int):
-            total += value
-    return total
+def _total(report: dict, key: str) -> int:
+    value = (report.get("totals") or {}).get(key)
+    return value if isinstance(value, int) else 0
 
 
 @click.command("demo")
@@ -102,7 +97,7 @@ def demo(cli: CliContext, no_recrawl: bool) -> None:
         report = _latest_report(data, first_id)
         echo(
             f"2. crawled state 1 in {step.seconds:.1f} s: crawl {first_id}, "
-            f"{_sum_report(report, 'pages')} pages, {_sum_report(report, 'articles')} articles"
+            f"{_total(report, 'pages')} pages, {_total(report, 'articles')} articles"
         )
 
         if not no_recrawl:
@@ -111,8 +106,8 @@ def demo(cli: CliContext, no_recrawl: bool) -> None:
             report = _latest_report(data, second_id)
             echo(
                 f"3. re-crawled state 2 in {step.seconds:.1f} s: crawl {second_id}, "
-                f"{_sum_report(report, 'pages')} pages, new {_sum_report(report, 'new')}, "
-                f"changed {_sum_report(report, 'changed')}, unchanged {_sum_report(report, 'unchanged')}"
+                f"{_total(report, 'pages')} pages, new {_total(report, 'new')}, "
+                f"changed {_total(report, 'changed')}, unchanged {_total(report, 'unchanged')}"
             )
         outside = [e for e in net.access_entries() if e.get("out_of_network")]
         echo(f"   requests to hosts outside the network: {len(outside)}")
