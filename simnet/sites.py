@@ -51,6 +51,8 @@ class SiteSpec:
     scheme: str = "http"
     certificate: str | None = None  # tls.SELF_SIGNED | tls.MISSING_INTERMEDIATE for https portals
     unit: str = "Công an tỉnh"  # how the portal names its force ("Công an thành phố" for cities)
+    group_id: int = 10181  # Liferay site group id (in /documents/<group>/... URLs)
+    oversized_article: int | None = None  # article index that links the 50 MB PDF
 
     @property
     def base(self) -> str:
@@ -89,7 +91,7 @@ SITES: tuple[SiteSpec, ...] = (
     ),
     SiteSpec(
         domain="congan.quangngai.gov.vn", province="Quảng Ngãi", cms="liferay", articles=12,
-        categories=(0, 2), id_base=9231653, id_stride=11,
+        categories=(0, 2), id_base=9231653, id_stride=11, group_id=8878324, oversized_article=3,
     ),
     SiteSpec(
         domain="congan.thuathienhue.gov.vn", province="Thừa Thiên Huế", cms="joomla", articles=12,
@@ -136,7 +138,7 @@ SITES: tuple[SiteSpec, ...] = (
         ),
     ),
     SiteSpec(
-        domain="congan.daklak.gov.vn", province="Đắk Lắk", cms="generic", articles=4, categories=(0,),
+        domain="congan.daklak.gov.vn", province="Đắk Lắk", cms="liferay", articles=4, categories=(0,),
         id_base=31500, id_stride=3, scheme="https", certificate="self_signed",
     ),
     SiteSpec(

@@ -1,4 +1,4 @@
-"""Liferay 6.2 (Quảng Ngãi): ``;jsessionid=<random per response>`` in every link, asset-publisher
+"""Liferay 6.2 (Quảng Ngãi, Đắk Lắk): ``;jsessionid=<random per response>`` in every link, asset-publisher
 article URLs with p_p_id/p_p_lifecycle/_redirect parameters, /documents/<gid>/<fid>/<file>/<uuid>
 documents (one of them 50 MB), /image/journal/article?img_id=N images, three Set-Cookie headers."""
 
@@ -18,9 +18,7 @@ from ..layout import footer, links_block, related, share_buttons
 from ..messages import Request, Response, html, not_found, redirect
 from .base import Portal
 
-GROUP_ID = 8878324
 SID = "@@JSESSIONID@@"  # replaced by a fresh random session id in every response
-HUGE_INDEX = 3
 HUGE_TITLE = "Báo cáo tổng hợp tình hình an ninh trật tự năm 2024"
 HUGE_FILE_ID = 9999999
 _JSESSION = re.compile(r";jsessionid=[^/?]*", re.IGNORECASE)
@@ -41,7 +39,7 @@ class Liferay(Portal):
     cms = "liferay"
     shows_modified = True
     IMAGE_RE = re.compile(r"/image/journal/article\?img_id=(?P<id>\d+)(?P<n>\d)&t=\d+")
-    DOC_RE = re.compile(rf"/documents/{GROUP_ID}/(?P<id>\d+)(?P<n>\d)/[a-z0-9-]+\.pdf/[0-9a-f-]{{36}}")
+    DOC_RE = re.compile(r"/documents/\d+/(?P<id>\d+)(?P<n>\d)/[a-z0-9-]+\.pdf/[0-9a-f-]{36}")
 
     def article_path(self, a: Article) -> str:
         return f"/web/guest/tin-tuc/-/asset_publisher/{instance(a.cat_slug)}/content/{a.slug}"
@@ -51,23 +49,23 @@ class Liferay(Portal):
 
     def doc_path(self, a: Article, n: int) -> str:
         name = slugify(a.attachment_titles[n])
-        return f"/documents/{GROUP_ID}/{a.id}{n}/{name}.pdf/{uuid.uuid5(uuid.NAMESPACE_URL, f'{a.id}/{n}')}"
+        return f"/documents/{self.spec.group_id}/{a.id}{n}/{name}.pdf/{uuid.uuid5(uuid.NAMESPACE_URL, f'{a.id}/{n}')}"
 
     def attachments(self, a: Article) -> list[dict[str, str]]:
         docs = super().attachments(a)
-        if a.index == HUGE_INDEX:
+        if a.index == self.spec.oversized_article:
             docs.append({"url": self.base + self.huge_path(), "title": HUGE_TITLE})
         return docs
 
     def huge_path(self) -> str:
-        return f"/documents/{GROUP_ID}/{HUGE_FILE_ID}/{slugify(HUGE_TITLE)}.pdf/{uuid.uuid5(uuid.NAMESPACE_URL, 'huge')}"
+        return f"/documents/{self.spec.group_id}/{HUGE_FILE_ID}/{slugify(HUGE_TITLE)}.pdf/{uuid.uuid5(uuid.NAMESPACE_URL, 'huge')}"
 
     # -- routing -------------------------------------------------------------------------
     def route(self, req: Request) -> Response | None:
         path = _JSESSION.sub("", req.path)
         if path == "/":
             return redirect(f"{self.base}/web/guest/trang-chu", 302)
-        if path == self.huge_path():
+        if self.spec.oversized_article is not None and path == self.huge_path():
             size, blocks = assets.huge_pdf(HUGE_TITLE)
             resp = Response(200, [("Content-Type", "application/pdf")], stream=lambda: blocks, length=size)
             resp.fault = "oversized"
@@ -129,7 +127,7 @@ class Liferay(Portal):
             f"<title>{escape(title)} - Công an tỉnh {escape(self.spec.province)}</title>\n"
             '<meta content="text/html; charset=UTF-8" http-equiv="content-type">\n'
             '</head>\n<body class="yui3-skin-sam controls-visible guest-site signed-out public-page site">\n'
-            f'<header id="banner"><a class="logo" href="{self._link("/web/guest/trang-chu")}">Công an tỉnh Quảng Ngãi</a>'
+            f'<header id="banner"><a class="logo" href="{self._link("/web/guest/trang-chu")}">{escape(self.spec.title)}</a>'
             f'<nav class="sort-pages modify-pages" id="navigation"><ul>{nav}</ul></nav></header>\n'
             f'<div id="content"><div class="portlet-body">{main}</div>'
             f'<div class="portlet-boundary">{links_block(self.spec.domain)}</div></div>\n{footer(self.spec)}\n</body>\n</html>\n'
