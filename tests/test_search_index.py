@@ -197,3 +197,21 @@ def test_access_rules_hide_blocked_articles(index_path: Path, tmp_path: Path) ->
     assert hidden.get("qn-anninh") is None
     results = hidden.search(Query.build("", limit=100))
     assert results.total == 53 and sum(v.count for v in results.facets["site"]) == 53
+
+
+def test_parallel_rebuild_gives_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from archive.search import build
+
+    monkeypatch.setattr(build, "BATCH", 7)  # small batches so 55 records use the workers
+    monkeypatch.setattr(build, "PARALLEL_MIN", 14)
+    records = corpus()
+    records.append(dict(records[0], title="Bản mới nhất", version=9))  # the same id twice
+    one = SearchIndex.rebuild(tmp_path / "one.sqlite3", records, workers=1)
+    two = SearchIndex.rebuild(tmp_path / "two.sqlite3", records, workers=2)
+    assert one == two == 55
+    a, b = SearchIndex(tmp_path / "one.sqlite3"), SearchIndex(tmp_path / "two.sqlite3")
+    for text in ("cong an", "hòa", '"an ninh trật tự"', "ban moi nhat", "triệt phá"):
+        assert [h.id for h in a.search(Query.build(text, limit=100)).hits] == [
+            h.id for h in b.search(Query.build(text, limit=100)).hits
+        ]
+    assert b.get("hb-matuy")["version"] == 9

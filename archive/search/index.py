@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -23,15 +22,17 @@ from archive.errors import DataDirError
 
 from . import migrations
 from .matchexpr import WEIGHTS, match_expression
-from .normalise import NORMALISER_VERSION, fold, key, normalise, province_key
+from .normalise import NORMALISER_VERSION
+from .rows import (
+    DOCS_INSERT, FACT_COLUMNS, FACTS_UPDATE, FIELD_ORDER, FTS_DELETE, FTS_INSERT, HIT_SQL, OWN_COLUMNS,
+    DOC_COLUMNS, article_rows, fts_values, marks,
+)
 from .query import Query
 from .results import FACETS, FacetValue, Hit, SearchResults
 from .snippets import Snippet, highlight, make_snippet
 
 logger = logging.getLogger(__name__)
 
-#: records written per transaction when building
-BATCH = 1000
 #: hits whose text is read in one query
 HIT_BATCH = 200
 #: page cache per connection, and how much of the file is memory-mapped (large indexes
@@ -39,92 +40,9 @@ HIT_BATCH = 200
 CACHE_KIB = 65536
 MMAP_BYTES = 1 << 30
 #: fields kept in their own columns, not repeated in the stored record JSON
-#: SPEC §7 fields kept in their own columns, not repeated in the stored record JSON
-_OWN_COLUMNS = (
-    "id", "url", "site", "province", "province_2025", "published", "category",
-    "title", "summary", "body", "version",
-)
-#: SPEC §7 field order, for records read back
-_FIELD_ORDER = (
-    "id", "schema_version", "url", "aliases", "site", "province", "province_2025", "title", "summary",
-    "published", "modified", "author", "category", "tags", "body", "images", "attachments",
-    "content_hash", "version", "first_seen", "last_seen", "capture", "extraction",
-)
-#: fields of the corpus record never stored in the index
-_DROPPED = ("body_html",)
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-#: the narrow table: what filters, facets and ordering read for every match
-_FACT_COLUMNS = (
-    "id", "url", "site", "province", "province_2025", "province_key", "province_2025_key",
-    "category", "category_key", "published", "day", "year", "capture_ts",
-)
-#: the wide table: text, read only for the hits shown
-_DOC_COLUMNS = ("title", "summary", "body", "replay_url", "version", "record")
-_TITLE, _SUMMARY, _BODY = 0, 1, 2  # positions in a documents row
-
-
-def _marks(columns: tuple[str, ...]) -> str:
-    return ", ".join("?" * len(columns))
-
-
-_FACTS_INSERT = f"INSERT INTO articles (n, {', '.join(_FACT_COLUMNS)}) VALUES (?, {_marks(_FACT_COLUMNS)})"
-_DOCS_INSERT = f"INSERT OR REPLACE INTO documents (n, {', '.join(_DOC_COLUMNS)}) VALUES (?, {_marks(_DOC_COLUMNS)})"
-_FACTS_UPDATE = f"UPDATE articles SET {', '.join(c + ' = ?' for c in _FACT_COLUMNS)} WHERE n = ?"
-_FTS_INSERT = "INSERT INTO articles_fts (rowid, t, s, b, tf, sf, bf) VALUES (?, ?, ?, ?, ?, ?, ?)"
-_FTS_DELETE = (
-    "INSERT INTO articles_fts (articles_fts, rowid, t, s, b, tf, sf, bf)"
-    " VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)"
-)
-_HIT_SQL = (
-    "SELECT a.n, a.id, a.url, a.published, a.site, a.province, a.province_2025, a.category,"
-    " d.title, d.summary, d.replay_url, d.version, d.body"
-    " FROM articles a JOIN documents d ON d.n = a.n WHERE a.n IN ({})"
-)
-
-
 class SearchIndexError(DataDirError):
     """The search index is missing, stale or unreadable; rebuilding it fixes it."""
 
-
-def _fts_values(title: str | None, summary: str | None, body: str | None) -> tuple[str, ...]:
-    exact = (normalise(title or ""), normalise(summary or ""), normalise(body or ""))
-    return exact + tuple(fold(v) for v in exact)
-
-
-def _row(record: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """The (articles, documents) rows of a record, in _FACT_COLUMNS/_DOC_COLUMNS order."""
-    published = record.get("published") or None
-    day = published[:10] if published and _DAY.match(published) else None
-    capture = record.get("capture")
-    capture = capture if isinstance(capture, dict) else {}
-    stored = {k: v for k, v in record.items() if k not in _OWN_COLUMNS + _DROPPED}
-    province, province_2025 = record.get("province"), record.get("province_2025")
-    category = record.get("category")
-    facts = (
-        record["id"],
-        record.get("url"),
-        record.get("site"),
-        province,
-        province_2025,
-        province_key(province) if province else None,
-        province_key(province_2025) if province_2025 else None,
-        category,
-        key(category) if category else None,
-        published,
-        day,
-        int(day[:4]) if day else None,
-        capture.get("timestamp"),
-    )
-    doc = (
-        record.get("title"),
-        record.get("summary"),
-        record.get("body"),
-        capture.get("replay_url"),
-        record.get("version"),
-        json.dumps(stored, ensure_ascii=False),
-    )
-    return facts, doc
 
 
 class SearchIndex:
@@ -191,7 +109,7 @@ class SearchIndex:
         row = self.conn.execute("SELECT value FROM search_meta WHERE key = ?", (name,)).fetchone()
         return row[0] if row else None
 
-    def _set_meta(self, name: str, value: str) -> None:
+    def set_meta(self, name: str, value: str) -> None:
         self.conn.execute(
             "INSERT INTO search_meta (key, value) VALUES (?, ?)"
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -224,7 +142,7 @@ class SearchIndex:
         try:
             for record in records:
                 changed += self._upsert_one(record)
-            self._set_meta("normaliser_version", str(NORMALISER_VERSION))
+            self.set_meta("normaliser_version", str(NORMALISER_VERSION))
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
@@ -235,29 +153,29 @@ class SearchIndex:
         if not record.get("id"):
             logger.warning("search index: skipped a record without id (%s)", record.get("url"))
             return 0
-        facts, doc = _row(record)
+        facts, doc = article_rows(record)
         old = self.conn.execute(
-            f"SELECT a.n, {', '.join('a.' + c for c in _FACT_COLUMNS)}, {', '.join('d.' + c for c in _DOC_COLUMNS)}"
+            f"SELECT a.n, {', '.join('a.' + c for c in FACT_COLUMNS)}, {', '.join('d.' + c for c in DOC_COLUMNS)}"
             " FROM articles a LEFT JOIN documents d ON d.n = a.n WHERE a.id = ?",
             (facts[0],),
         ).fetchone()
         if old is None:
             cur = self.conn.execute(
-                f"INSERT INTO articles ({', '.join(_FACT_COLUMNS)}) VALUES ({_marks(_FACT_COLUMNS)})", facts
+                f"INSERT INTO articles ({', '.join(FACT_COLUMNS)}) VALUES ({marks(FACT_COLUMNS)})", facts
             )
             n = cur.lastrowid
-            self.conn.execute(_DOCS_INSERT, (n, *doc))
-            self.conn.execute(_FTS_INSERT, (n, *_fts_values(*doc[:3])))
+            self.conn.execute(DOCS_INSERT, (n, *doc))
+            self.conn.execute(FTS_INSERT, (n, *fts_values(*doc[:3])))
             return 1
         n = old[0]
-        old_facts, old_doc = tuple(old[1 : 1 + len(_FACT_COLUMNS)]), tuple(old[1 + len(_FACT_COLUMNS) :])
+        old_facts, old_doc = tuple(old[1 : 1 + len(FACT_COLUMNS)]), tuple(old[1 + len(FACT_COLUMNS) :])
         if (old_facts, old_doc) == (facts, doc):
             return 0
-        self.conn.execute(_FACTS_UPDATE, (*facts, n))
-        self.conn.execute(_DOCS_INSERT, (n, *doc))
+        self.conn.execute(FACTS_UPDATE, (*facts, n))
+        self.conn.execute(DOCS_INSERT, (n, *doc))
         if old_doc[:3] != doc[:3]:
-            self.conn.execute(_FTS_DELETE, (n, *_fts_values(*old_doc[:3])))
-            self.conn.execute(_FTS_INSERT, (n, *_fts_values(*doc[:3])))
+            self.conn.execute(FTS_DELETE, (n, *fts_values(*old_doc[:3])))
+            self.conn.execute(FTS_INSERT, (n, *fts_values(*doc[:3])))
         return 1
 
     def delete(self, article_id: str) -> bool:
@@ -270,93 +188,37 @@ class SearchIndex:
             return False
         n, title, summary, body = old
         self.conn.execute("BEGIN")
-        self.conn.execute(_FTS_DELETE, (n, *_fts_values(title, summary, body)))
+        self.conn.execute(FTS_DELETE, (n, *fts_values(title, summary, body)))
         self.conn.execute("DELETE FROM documents WHERE n = ?", (n,))
         self.conn.execute("DELETE FROM articles WHERE n = ?", (n,))
         self.conn.execute("COMMIT")
         return True
 
     @classmethod
-    def rebuild(cls, path: str | os.PathLike[str], records: Iterable[dict[str, Any]]) -> int:
+    def rebuild(cls, path: str | os.PathLike[str], records: Iterable[dict[str, Any]], *,
+                workers: int | None = None) -> int:
         """Build a fresh index from ``records`` beside ``path`` and swap it in atomically
-        (readers keep the old file until they reopen). Returns the number of articles."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".rebuild")
-        for leftover in (tmp, Path(str(tmp) + "-journal")):
-            leftover.unlink(missing_ok=True)
-        index = cls(tmp)
-        try:
-            index.conn.execute("PRAGMA journal_mode=OFF")
-            index.conn.execute("PRAGMA synchronous=OFF")
-            total = index._bulk(records)
-            index.conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
-            index.conn.execute("PRAGMA journal_mode=DELETE")
-        except BaseException:
-            index.close()
-            tmp.unlink(missing_ok=True)
-            raise
-        index.close()
-        os.replace(tmp, path)
-        logger.info("search index: rebuilt %s with %s articles", path, total)
-        return total
+        (readers keep the old file until they reopen). Returns the number of articles.
+        See :func:`archive.search.build.rebuild`."""
+        from .build import rebuild
 
-    def _bulk(self, records: Iterable[dict[str, Any]]) -> int:
-        """Fast path for an empty index: rows and FTS rows written in batches."""
-        n = self.conn.execute("SELECT coalesce(max(n), 0) FROM articles").fetchone()[0]
-        total = 0
-        batch: list[dict[str, Any]] = []
-
-        def flush() -> None:
-            nonlocal n
-            facts, docs, fts = [], [], []
-            for record in batch:
-                fact, doc = _row(record)
-                n += 1
-                facts.append((n, *fact))
-                docs.append((n, *doc))
-                fts.append((n, *_fts_values(*doc[:3])))
-            self.conn.execute("BEGIN")
-            try:
-                self.conn.executemany(_FACTS_INSERT, facts)
-                self.conn.executemany(_DOCS_INSERT, docs)
-                self.conn.executemany(_FTS_INSERT, fts)
-                self.conn.execute("COMMIT")
-            except sqlite3.IntegrityError:  # the same id twice: the later one wins
-                self.conn.execute("ROLLBACK")
-                n -= len(batch)
-                self.upsert_many(batch)
-            batch.clear()
-
-        for record in records:
-            if not record.get("id"):
-                logger.warning("search index: skipped a record without id (%s)", record.get("url"))
-                continue
-            batch.append(record)
-            total += 1
-            if len(batch) >= BATCH:
-                flush()
-        if batch:
-            flush()
-        self.conn.execute("BEGIN")
-        self._set_meta("normaliser_version", str(NORMALISER_VERSION))
-        self.conn.execute("COMMIT")
-        return self.count() if total else 0
+        return rebuild(cls, Path(path), records, workers=workers)
 
     # -- reading ------------------------------------------------------------------------
     def get(self, article_id: str) -> dict[str, Any] | None:
         """The record as indexed (without body_html), or None."""
         row = self.conn.execute(
-            f"SELECT d.record, a.capture_ts, {', '.join(_OWN_COLUMNS)}"
+            f"SELECT d.record, a.capture_ts, {', '.join(OWN_COLUMNS)}"
             " FROM articles a JOIN documents d ON d.n = a.n WHERE a.id = ?",
             (article_id,),
         ).fetchone()
         if row is None:
             return None
-        found = dict(zip(_OWN_COLUMNS, row[2:]))
+        found = dict(zip(OWN_COLUMNS, row[2:]))
         if not self._allowed(found["url"], row[1]):
             return None
         found.update(json.loads(row[0]))
-        ordered = {k: found[k] for k in _FIELD_ORDER if k in found}
+        ordered = {k: found[k] for k in FIELD_ORDER if k in found}
         ordered.update((k, v) for k, v in found.items() if k not in ordered)
         return ordered
 
@@ -374,8 +236,8 @@ class SearchIndex:
             where.append(f"a.site IN ({', '.join('?' * len(query.sites))})")
             params += query.sites
         if query.provinces:
-            marks = ", ".join("?" * len(query.provinces))
-            where.append(f"(a.province_key IN ({marks}) OR a.province_2025_key IN ({marks}))")
+            slots = ", ".join("?" * len(query.provinces))
+            where.append(f"(a.province_key IN ({slots}) OR a.province_2025_key IN ({slots}))")
             params += list(query.provinces) * 2
         if query.categories:
             where.append(f"a.category_key IN ({', '.join('?' * len(query.categories))})")
@@ -431,7 +293,7 @@ class SearchIndex:
                 return
             rows = {
                 row[0]: row[1:]
-                for row in self.conn.execute(_HIT_SQL.format(_marks(tuple(page))), [n for n, _ in page])
+                for row in self.conn.execute(HIT_SQL.format(marks(tuple(page))), [n for n, _ in page])
             }
             for n, rank in page:
                 (id_, url, published, site, province, p2025, category, title, summary, replay, version, body) = rows[n]

@@ -20,7 +20,6 @@ NORMALISER_VERSION = 1
 #: letters that legacy encodings and converters put where Vietnamese has đ
 LOOKALIKES: dict[str, str] = {
     "\u00f0": "đ",  # ð (Icelandic eth, from Ð U+00D0 in VNI/TCVN conversions)
-    "\u0111": "đ",
 }
 
 #: a run of letters and digits: the same words SQLite's unicode61 tokenizer sees
@@ -47,9 +46,18 @@ def _tone_rules() -> tuple[re.Pattern[str], dict[str, str]]:
         for wrong, right in zip(open_wrong, closed_wrong):
             replacements[wrong] = right
             replacements[right] = wrong
-        alternatives.append(f"{guard}(?:{'|'.join(open_wrong)})(?!{_LETTER})")
-        alternatives.append(f"{guard}(?:{'|'.join(closed_wrong)})(?={_LETTER})")
+        # one character class per alternative (much faster than an alternation of pairs)
+        alternatives.append(f"{guard}{_pair_class(open_wrong)}(?!{_LETTER})")
+        alternatives.append(f"{guard}{_pair_class(closed_wrong)}(?={_LETTER})")
     return re.compile("|".join(alternatives)), replacements
+
+
+def _pair_class(pairs: list[str]) -> str:
+    """``["oà", "oá"]`` -> ``o[àá]``; ``["òa", "óa"]`` -> ``[òó]a``."""
+    firsts, seconds = {p[0] for p in pairs}, {p[1] for p in pairs}
+    if len(firsts) == 1:
+        return re.escape(pairs[0][0]) + "[" + "".join(sorted(seconds)) + "]"
+    return "[" + "".join(sorted(firsts)) + "]" + re.escape(pairs[0][1])
 
 
 _TONE_RE, _TONE_FIX = _tone_rules()
@@ -63,18 +71,23 @@ def _fold_table() -> dict[int, str]:
         if base != char and len(base) == 1:
             table[cp] = base
     table.update({ord("đ"): "d", ord("Đ"): "D", ord("ð"): "d", ord("Ð"): "D"})
+    # identity entries for the rest of Latin: str.translate is much slower on misses
+    for cp in list(range(0x0000, 0x0250)) + list(range(0x1E00, 0x1F00)):
+        table.setdefault(cp, chr(cp))
     return table
 
 
 _FOLD = _fold_table()
-_LOOKALIKE = {ord(k): v for k, v in LOOKALIKES.items()}
 
 
 def normalise(text: str) -> str:
     """NFC, lower case, canonical tone placement: the exact form of documents and queries."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).lower().translate(_LOOKALIKE)
+    text = unicodedata.normalize("NFC", text).lower()
+    for lookalike, letter in LOOKALIKES.items():
+        if lookalike in text:
+            text = text.replace(lookalike, letter)
     return _TONE_RE.sub(lambda m: _TONE_FIX[m.group(0)], text)
 
 
