@@ -70,6 +70,7 @@ def test_article_page_escapes_archived_html_and_links_to_replay(client) -> None:
     # images come from the archive, never from the live portal
     assert f'src="{REPLAY}/congan/20250915010203im_/https://congan.tuyenquang.gov.vn/img/tq-script.jpg"' in page
     assert "Các phiên bản" in page and "Xem trang lưu trữ" in page
+    assert "15/09/2025 07:00" in page  # dates day first, as Vietnamese read them
 
 
 def test_unknown_article_is_404(client) -> None:

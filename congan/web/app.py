@@ -93,6 +93,14 @@ def create_app(config: WebConfig) -> Flask:
     def without(name: str, value: str) -> str:
         return link(**{name: [v for v in request.args.getlist(name) if v != value]})
 
+    @app.template_filter("vn_date")
+    def _vn_date(value: str | None) -> str:
+        """``2024-03-05T08:00:00+07:00`` -> ``05/03/2024 08:00`` (day first, Vietnam time)."""
+        if not value or len(value) < 10 or value[4] != "-":
+            return value or ""
+        day = f"{value[8:10]}/{value[5:7]}/{value[0:4]}"
+        return f"{day} {value[11:16]}" if len(value) >= 16 and value[10] == "T" else day
+
     @app.context_processor
     def _helpers() -> dict[str, Any]:
         return {
