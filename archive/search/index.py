@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 #: hits whose text is read in one query
 HIT_BATCH = 200
+#: records per transaction in upsert_many (each one is a complete article: a crash
+#: between transactions leaves a consistent index that the next update completes)
+UPSERT_BATCH = 1000
 #: page cache per connection, and how much of the file is memory-mapped (large indexes
 #: are read through the OS page cache instead of copied into SQLite's)
 CACHE_KIB = 65536
@@ -140,8 +143,11 @@ class SearchIndex:
         changed = 0
         self.conn.execute("BEGIN")
         try:
-            for record in records:
+            for done, record in enumerate(records, 1):
                 changed += self._upsert_one(record)
+                if done % UPSERT_BATCH == 0:  # let readers in between batches
+                    self.conn.execute("COMMIT")
+                    self.conn.execute("BEGIN")
             self.set_meta("normaliser_version", str(NORMALISER_VERSION))
         except BaseException:
             self.conn.execute("ROLLBACK")
