@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from archive.errors import UserInputError
 
-from .normalise import has_marks, normalise, words
+from .normalise import has_marks, key, normalise, province_key, words
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
@@ -160,8 +160,6 @@ class Query:
         facets: bool = True,
     ) -> "Query":
         """Validate everything the user gave; UserInputError names what is wrong."""
-        from .normalise import key, province_key
-
         if sort not in SORTS:
             raise UserInputError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
         if not 1 <= limit <= MAX_LIMIT:
