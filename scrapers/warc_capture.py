@@ -27,15 +27,21 @@ with ``CONGAN_DATA`` and ``CONGAN_CRAWL_ID``.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import socket
+import ssl
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured, StopDownload
 
@@ -161,27 +167,37 @@ def header_pairs(headers: Any) -> tuple[Header, ...]:
     return tuple(pairs)
 
 
-def tls_info(certificate: Any, hostname: str | None) -> TlsInfo | None:
-    """The certificate the server presented and whether it validates against the system's
-    trust store. Scrapy only exposes the leaf, so a missing intermediate shows as invalid
-    with OpenSSL's reason in ``detail``."""
+def system_trust_store() -> Store | None:
+    """The system's CA certificates as a verification store, or None when there are none."""
+    cafile = ssl.get_default_verify_paths().cafile
+    if not cafile or not Path(cafile).exists():
+        return None
+    try:
+        return Store(x509.load_pem_x509_certificates(Path(cafile).read_bytes()))
+    except ValueError:
+        return None
+
+
+def tls_info(certificate: Any, hostname: str | None, roots: Store | None) -> TlsInfo | None:
+    """The certificate the server presented and whether it validates for ``hostname``
+    against the system's trust store (cryptography's verifier). Scrapy exposes only the leaf,
+    so a server that relies on an intermediate shows as invalid, with the reason."""
     if certificate is None:
         return None
-    from OpenSSL import crypto  # Scrapy's own TLS stack
-
-    x509 = certificate.original
-    der = crypto.dump_certificate(crypto.FILETYPE_ASN1, x509)
-    store = crypto.X509Store()
+    cert = certificate.original.to_cryptography()
+    der = cert.public_bytes(Encoding.DER)
+    if roots is None:
+        return TlsInfo((der,), None, "no system trust store to validate against")
     try:
-        store.set_default_paths()
-        crypto.X509StoreContext(store, x509).verify_certificate()
-        verified, detail = True, "chain verified against the system trust store (leaf only as sent)"
-    except crypto.X509StoreContextError as exc:
-        verified, detail = False, f"OpenSSL: {exc}"
-    subject = dict((k.decode(), v.decode()) for k, v in x509.get_subject().get_components())
-    if hostname and subject.get("CN") and verified:
-        detail += f"; subject CN {subject['CN']}"
-    return TlsInfo(chain_der=(der,), verified=verified, detail=detail)
+        subject: x509.GeneralName = x509.IPAddress(ipaddress.ip_address(hostname or ""))
+    except ValueError:
+        subject = x509.DNSName(hostname or "")
+    try:
+        verifier = PolicyBuilder().store(roots).build_server_verifier(subject)
+        chain = verifier.verify(cert, [])
+        return TlsInfo((der,), True, f"valid for {hostname}: chain of {len(chain)} up to a system root")
+    except (VerificationError, ValueError) as exc:
+        return TlsInfo((der,), False, f"not valid for {hostname}: {exc}")
 
 
 def _kind_from_url(url: str) -> str | None:
@@ -189,7 +205,8 @@ def _kind_from_url(url: str) -> str | None:
     return "robots" if urlsplit(url).path == "/robots.txt" else None
 
 
-def build_exchange(request: Request, response: Response, *, max_body_size: int, stopped: bool) -> Exchange:
+def build_exchange(request: Request, response: Response, *, max_body_size: int, stopped: bool,
+                   roots: Store | None = None) -> Exchange:
     """The Exchange of a downloaded response (body as sent, cut to ``max_body_size``)."""
     body = response.body
     truncated = None
@@ -217,7 +234,7 @@ def build_exchange(request: Request, response: Response, *, max_body_size: int, 
         fetched_at=datetime.now(timezone.utc),
         ip_address=str(response.ip_address) if response.ip_address is not None else None,
         duration=float(duration) if duration is not None else None,
-        tls=tls_info(response.certificate, hostname),
+        tls=tls_info(response.certificate, hostname, roots),
         site=meta.get("congan_site"),
         page_kind=meta.get("congan_page_kind") or _kind_from_url(request.url),
         adapter=meta.get("congan_adapter"),
@@ -234,6 +251,7 @@ class WarcCaptureExtension:
         self.stats = stats
         self.writer: WarcWriter | None = None
         self.index: CaptureIndex | None = None
+        self.roots: Store | None = None
         self._received: WeakKeyDictionary[Request, int] = WeakKeyDictionary()
         self._stopped: WeakKeyDictionary[Request, bool] = WeakKeyDictionary()
 
@@ -258,6 +276,7 @@ class WarcCaptureExtension:
         if self.writer is not None:
             return
         config = self.config
+        self.roots = system_trust_store()
         self.index = CaptureIndex.open(config.data, config.collection)
         self.writer = WarcWriter(
             config.data.warc_dir(config.collection),
@@ -305,7 +324,8 @@ class WarcCaptureExtension:
         stopped = self._stopped.pop(request, False) and "download_stopped" in response.flags
         self._received.pop(request, None)
         try:
-            exchange = build_exchange(request, response, max_body_size=self.config.max_body_size, stopped=stopped)
+            exchange = build_exchange(request, response, max_body_size=self.config.max_body_size, stopped=stopped,
+                                      roots=self.roots)
             stored = self.writer.write_exchange(exchange)
         except (OSError, ValueError) as exc:
             logger.error("could not archive %s: %s", request.url, exc)

@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.warc.records import ORIG_TRANSFER_ENCODING, PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED
 from archive.wacz_package import validate_wacz
 from congan.cli.main import get_cli
-from warc_testserver import BIG, BINARY, CHUNKS, GZIPPED, WarcTestServer
+from warc_testserver import BIG, BINARY, CHUNKS, GZIPPED, WarcTestServer, self_signed_cert
 
 REPO = Path(__file__).resolve().parent.parent
 LIMIT = 50_000
@@ -204,3 +204,27 @@ def test_verify_reports_broken_archives(crawled: Crawled, tmp_path: Path) -> Non
     assert result.exit_code == 1 and "no WARC collection" in result.output
     result = runner.invoke(get_cli(), ["--data", str(data), "wacz", "create", "no-such-crawl"])
     assert result.exit_code == 1 and "no closed WARC file of crawl" in result.output
+
+
+def test_https_capture_keeps_the_certificate_and_its_validation(tmp_path: Path) -> None:
+    import base64
+
+    from cryptography import x509
+
+    cert, key = self_signed_cert(tmp_path)
+    with WarcTestServer(tls=(cert, key)) as server:
+        rows = run_crawl(tmp_path / "data", "tls", [server.url("/binary")])
+    assert rows and rows[0]["status"] == 200
+    path = next((tmp_path / "data" / "collections" / "congan" / "archive").glob("congan-tls-*.warc.gz"))
+    with path.open("rb") as fh:
+        records = [(r.rec_type, r.rec_headers, r.content_stream().read()) for r in ArchiveIterator(fh)]
+    response = next(h for kind, h, _ in records if kind == "response")
+    blocks = [raw.decode() for kind, h, raw in records
+              if kind == "metadata" and h["WARC-Concurrent-To"] == response["WARC-Record-ID"]]
+    tls = next(b for b in blocks if b.startswith("tls-validation"))
+    assert "tls-validation: invalid" in tls  # self-signed: not in the system trust store
+    assert "tls-validation-detail: not valid for 127.0.0.1: validation failed" in tls
+    der = next(line.split(": ", 1)[1] for line in tls.splitlines() if line.startswith("tls-certificate-der-base64"))
+    stored = x509.load_der_x509_certificate(base64.b64decode(der))
+    assert stored == x509.load_pem_x509_certificate(cert.read_bytes())
+    assert next(raw for kind, _, raw in records if kind == "response") == BINARY

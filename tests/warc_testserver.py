@@ -8,10 +8,14 @@ and body bytes the server wrote so tests compare the WARC with what really went 
 
 from __future__ import annotations
 
+import datetime
 import gzip
+import ipaddress
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 PAGE = "<html><head><title>Công an tỉnh Thừa Thiên Huế</title></head><body><a href='/chunked'>x</a></body></html>"
 GZIPPED = gzip.compress(PAGE.encode("utf-8"), mtime=0)
@@ -87,11 +91,41 @@ class _Server(ThreadingHTTPServer):
     sent: dict[str, Sent]
 
 
+def self_signed_cert(directory: Path) -> tuple[Path, Path]:
+    """A throwaway self-signed certificate for 127.0.0.1: (cert.pem, key.pem)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "congan.test.gov.vn")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=7))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
 class WarcTestServer:
-    """``with WarcTestServer() as server: server.url("/gzip")``"""
+    """``with WarcTestServer() as server: server.url("/gzip")``; with ``tls=(cert, key)`` it
+    speaks HTTPS."""
+
+    def __init__(self, tls: tuple[Path, Path] | None = None) -> None:
+        self.tls = tls
 
     def __enter__(self) -> "WarcTestServer":
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
+        if self.tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*map(str, self.tls))
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
         self.httpd.sent = {}
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -106,7 +140,8 @@ class WarcTestServer:
         return self.httpd.sent
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
 
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
