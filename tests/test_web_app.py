@@ -108,7 +108,7 @@ def _documented(section: str) -> set[str]:
 def test_api_search_shape_is_the_documented_one(client) -> None:
     body = client.get("/api/search?q=cong+an&limit=5&sort=date").get_json()
     documented = _documented("## `GET /api/search`")
-    params = {"q", "site", "province", "category", "since", "until", "sort", "limit", "page"}
+    params = {"q", "site", "province", "category", "since", "until", "sort", "limit", "page", "facets"}
     assert params <= documented
     assert set(body) <= documented and set(body) >= {"total", "hits", "facets", "page", "pages"}
     assert set(body["hits"][0]) <= documented
@@ -119,6 +119,8 @@ def test_api_search_shape_is_the_documented_one(client) -> None:
         assert sum(v["count"] for v in values) == body["total"]
     assert body["hits"][0]["score"] is None  # sorted by date
     assert client.get("/api/search?q=cong+an").get_json()["hits"][0]["score"] > 0
+    lean = client.get("/api/search?q=cong+an&facets=0").get_json()
+    assert lean["facets"] == {} and lean["total"] == body["total"]
 
 
 def test_api_article_shape_is_the_documented_one(client) -> None:

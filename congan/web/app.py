@@ -41,7 +41,7 @@ class WebConfig:
 
 def query_from_args(args: Any, *, limit: int = PAGE_SIZE) -> Query:
     """The Query of a request's parameters (q, site, province, category, since, until,
-    sort, page, limit); UserInputError names a bad one."""
+    sort, page, limit, facets); UserInputError names a bad one."""
     try:
         page = int(args.get("page") or 1)
         limit = int(args.get("limit") or limit)
@@ -57,6 +57,7 @@ def query_from_args(args: Any, *, limit: int = PAGE_SIZE) -> Query:
         sort=args.get("sort") or "relevance",
         limit=limit,
         page=page,
+        facets=(args.get("facets") or "1").lower() not in ("0", "false", "no"),
     )
 
 
