@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import parse_qs, urlsplit
 
@@ -56,7 +57,9 @@ _DATE_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=1)
 def software_version() -> str:
+    """``congan-archive/<v> trafilatura/<v>`` (read once: package metadata is slow to parse)."""
     try:
         ours = version("congan-archive")
     except PackageNotFoundError:
