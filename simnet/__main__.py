@@ -1,4 +1,4 @@
-"""``python -m simnet serve [--port 0] [--state 1|2] [--scale N] [--access-log PATH]``."""
+"""``python -m simnet serve [--port 0] [--state 1|2] [--scale N] [--access-log PATH] [--https]``."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--state", type=int, choices=(1, 2), default=1)
     serve.add_argument("--scale", type=int, default=None, help="articles per portal (benchmarks)")
     serve.add_argument("--access-log", type=Path, default=None)
+    serve.add_argument("--https", action="store_true", help="also serve the HTTPS portals (CONNECT, broken certificates)")
     serve.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
@@ -28,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    net = SimNet(state=args.state, scale=args.scale, access_log=args.access_log, host=args.host, port=args.port)
+    net = SimNet(state=args.state, scale=args.scale, access_log=args.access_log, host=args.host, port=args.port,
+                 https=args.https)
     with net:
         print(f"simnet listening on {net.url}", flush=True)
         stop.wait()

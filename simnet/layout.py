@@ -18,15 +18,15 @@ OUTSIDE_LINKS: tuple[tuple[str, str], ...] = (
 _NOT_SIMULATED_NAMES = {"congan.caobang.gov.vn": "Cao Bằng", "congan.hagiang.gov.vn": "Hà Giang"}
 
 
-def network_links() -> list[tuple[str, str]]:
+def network_links(sites: tuple[SiteSpec, ...] = SITES) -> list[tuple[str, str]]:
     """(url, label) of every portal in the block, in a fixed order."""
-    links = [(s.base, s.title) for s in SITES]
+    links = [(s.base, s.title) for s in sites]
     links += [(f"http://{d}", f"Công an tỉnh {_NOT_SIMULATED_NAMES[d]}") for d in NOT_SIMULATED]
     return links
 
 
-def links_block(current: str, *, as_select: bool = False) -> str:
-    links = [(u, t) for u, t in network_links() if u.split("://", 1)[1] != current]
+def links_block(current: str, *, as_select: bool = False, sites: tuple[SiteSpec, ...] = SITES) -> str:
+    links = [(u, t) for u, t in network_links(sites) if u.split("://", 1)[1] != current]
     if as_select:
         options = "".join(f'<option value="{u}">{escape(t)}</option>' for u, t in links)
         return (

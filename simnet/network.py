@@ -16,7 +16,7 @@ from .faults import FaultTable
 from .messages import Request, Response, html, redirect
 from .portals import load
 from .portals.base import Portal
-from .sites import NOT_SIMULATED, SITES, SiteSpec, site
+from .sites import NOT_SIMULATED, SiteSpec, network, site
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", ""})
 
@@ -45,9 +45,11 @@ def _robots(spec: SiteSpec) -> RobotFileParser | None:
 class Network:
     """Every simulated portal in one state; ``set_state`` swaps them atomically."""
 
-    def __init__(self, state: int = 1, scale: int | None = None) -> None:
+    def __init__(self, state: int = 1, scale: int | None = None, https: bool = False) -> None:
         self.scale = scale
-        self._robots = {s.domain: _robots(s) for s in SITES}
+        self.https = https
+        self.sites = network(https)
+        self._robots = {s.domain: _robots(s) for s in self.sites}
         self._lock = threading.Lock()
         self._faults: dict[str, FaultTable] = {}
         self.portals: dict[str, Portal] = {}
@@ -58,9 +60,9 @@ class Network:
         if state not in (1, 2):
             raise ValueError(f"state must be 1 or 2, not {state!r}")
         portals = {}
-        for spec in SITES:
+        for spec in self.sites:
             if spec.status == "live":
-                portals[spec.domain] = load(spec, Catalog(spec, state, self.scale))
+                portals[spec.domain] = load(spec, Catalog(spec, state, self.scale), self.sites)
         with self._lock:
             self.portals = portals
             self.state = state
@@ -71,6 +73,11 @@ class Network:
                 if table is not None:
                     fresh._hits = table._hits
                 self._faults[domain] = fresh
+
+    def site(self, host: str) -> SiteSpec | None:
+        """The portal at ``host`` in this network (HTTPS portals only when enabled)."""
+        spec = site(host)
+        return spec if spec in self.sites else None
 
     def robots_disallowed(self, req: Request) -> bool:
         parser = self._robots.get(req.host)
@@ -83,7 +90,7 @@ class Network:
         host = req.host
         if host in LOCAL_HOSTS:
             return self._home(), Verdict()
-        spec = site(host)
+        spec = self.site(host)
         if spec is None:
             outside = not (is_network_host(host) or host in NOT_SIMULATED)
             text = "out of network: never fetch this host" if outside else "portal not simulated"
@@ -113,7 +120,7 @@ class Network:
     def _home(self) -> Response:
         items = "".join(
             f'<li><a href="http://{s.domain}/">{escape(s.domain)}</a> ({escape(s.province)}, {s.cms}, {s.status})</li>'
-            for s in SITES
+            for s in self.sites
         )
         text = f"<html><head><meta charset='utf-8'><title>simnet</title></head><body><h1>simnet</h1><p>state {self.state}</p><ul>{items}</ul></body></html>"
         return html(text, cacheable=False)

@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 
 from .messages import Request, Response
 from .network import Network, is_network_host
-from .sites import site
 from .tls import TlsContexts
 from .wire import prepare, write
 
@@ -138,7 +137,7 @@ class _Handler(BaseHTTPRequestHandler):
         started = time.monotonic()
         host, _, port = self.path.rpartition(":")
         host = host.strip("[]").lower()
-        spec = site(host)
+        spec = self.server.network.site(host)
         entry = {"method": "CONNECT", "url": self.path, "host": host, "path": "", "fault": None,
                  "user_agent": self.headers.get("User-Agent"), "if_none_match": None, "if_modified_since": None,
                  "robots_disallowed": False}
@@ -190,7 +189,7 @@ class _Handler(BaseHTTPRequestHandler):
         if resp.drop:
             self.close_connection = True
         else:
-            spec = site(host)
+            spec = network.site(host)
             resp = prepare(
                 req, resp,
                 gzip_site=bool(spec and spec.gzip), chunked_site=bool(spec and spec.chunked),
@@ -237,10 +236,10 @@ class SimNet:
     """The simulated network on ``host:port`` (port 0 picks a free one), in a background thread."""
 
     def __init__(self, state: int = 1, scale: int | None = None, access_log: Path | None = None,
-                 host: str = "127.0.0.1", port: int = 0) -> None:
+                 host: str = "127.0.0.1", port: int = 0, https: bool = False) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("simnet only listens on the loopback interface")
-        self.network = Network(state, scale)
+        self.network = Network(state, scale, https)
         self.access = AccessLog(Path(access_log) if access_log is not None else None)
         self._address = (host, port)
         self._server: _Server | None = None

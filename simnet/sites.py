@@ -163,6 +163,11 @@ FIRST_DATE = "2017-09-19 07:30"
 LAST_DATE = "2025-06-28 16:00"
 
 
+def network(https: bool = False) -> tuple[SiteSpec, ...]:
+    """The portals of a network run: the HTTPS ones only when asked for (see README)."""
+    return tuple(s for s in SITES if https or s.scheme == "http")
+
+
 def site(domain: str) -> SiteSpec | None:
     for spec in SITES:
         if spec.domain == domain:

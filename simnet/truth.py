@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .catalog import Article, Catalog
 from .portals import load
 from .portals.base import Portal
-from .sites import NOT_SIMULATED, OUTSIDE_HOSTS, SITES
+from .sites import NOT_SIMULATED, OUTSIDE_HOSTS, network
 
 
 @dataclass(frozen=True)
@@ -62,19 +62,21 @@ def truth_of(portal: Portal, a: Article) -> TruthArticle:
     )
 
 
-def ground_truth(state: int = 1, scale: int | None = None) -> list[TruthArticle]:
-    """Every article of every live portal in ``state`` (``scale`` articles per portal if given)."""
+def ground_truth(state: int = 1, scale: int | None = None, https: bool = False) -> list[TruthArticle]:
+    """Every article of every live portal in ``state`` (``scale`` articles per portal if given;
+    the HTTPS portals' articles when ``https``, matching ``SimNet(https=...)``)."""
     out = []
-    for spec in SITES:
+    sites = network(https)
+    for spec in sites:
         if spec.status != "live":
             continue
-        portal = load(spec, Catalog(spec, state, scale))
+        portal = load(spec, Catalog(spec, state, scale), sites)
         out += [truth_of(portal, a) for a in portal.catalog.all()]
     return out
 
 
-def portals() -> list[PortalInfo]:
-    return [PortalInfo(s.domain, s.province, s.cms, s.status) for s in SITES]
+def portals(https: bool = False) -> list[PortalInfo]:
+    return [PortalInfo(s.domain, s.province, s.cms, s.status) for s in network(https)]
 
 
 def outside_hosts() -> list[str]:

@@ -16,16 +16,17 @@ from lxml import html as lxml_html
 from simnet.client import fetch
 from simnet.layout import LINKS_TITLE
 from simnet.server import SimNet
-from simnet.sites import SITES
+from simnet.sites import network
 from simnet.truth import ground_truth
 
-TRUTH = ground_truth(1)
+SITES = network(https=True)
+TRUTH = ground_truth(1, https=True)
 LIVE = [s for s in SITES if s.status == "live"]
 
 
 @pytest.fixture(scope="module")
 def net():
-    with SimNet() as server:
+    with SimNet(https=True) as server:
         yield server
 
 

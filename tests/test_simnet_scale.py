@@ -19,7 +19,7 @@ from simnet.client import fetch
 from simnet.content import generate_article
 from simnet.portals import load
 from simnet.server import SimNet
-from simnet.sites import SITES
+from simnet.sites import network
 
 SCALE = 100_000
 REPO = Path(__file__).resolve().parent.parent
@@ -41,7 +41,7 @@ def big():
 
 
 def test_deep_articles_and_listings_answer_fast_at_scale(big):
-    for spec in SITES:
+    for spec in network():
         if spec.status != "live":
             continue
         portal = load(spec, Catalog(spec, 1, SCALE))
@@ -61,7 +61,7 @@ def test_deep_articles_and_listings_answer_fast_at_scale(big):
 
 
 def test_throughput_over_one_keep_alive_connection(big):
-    spec = next(s for s in SITES if s.cms == "generic")
+    spec = next(s for s in network() if s.cms == "generic")
     portal = load(spec, Catalog(spec, 1, SCALE))
     urls = [portal.canonical_url(portal.catalog.get(i)) for i in range(1000, 1300)]
     conn = http.client.HTTPConnection("127.0.0.1", big.port, timeout=10)

@@ -9,12 +9,12 @@ import pytest
 
 from simnet.client import fetch
 from simnet.server import SimNet
-from simnet.sites import SITES
+from simnet.sites import network
 from simnet.truth import ground_truth
 
 ONE, TWO = ground_truth(1), ground_truth(2)
 SLOW = "-88185.html"  # the slow article: 1.5 s per fetch, left out to keep the test fast
-CHANGED_SITES = {s.domain for s in SITES if s.new_in_state2 or s.edited_in_state2 is not None or s.deleted_in_state2 is not None}
+CHANGED_SITES = {s.domain for s in network() if s.new_in_state2 or s.edited_in_state2 is not None or s.deleted_in_state2 is not None}
 SESSION = re.compile(rb";jsessionid=[0-9A-F]+|JSESSIONID=[0-9A-F]+")
 
 
@@ -38,7 +38,7 @@ def urls_of(a) -> list[str]:
 def snapshots():
     """Every article URL, home page and robots.txt fetched in state 1, then in state 2."""
     urls = [u for a in ONE if not a.canonical_url.endswith(SLOW) for u in urls_of(a)]
-    urls += [f"http://{s.domain}/" for s in SITES if s.status == "live"] + ["http://congan.sonla.gov.vn/robots.txt"]
+    urls += [f"http://{s.domain}/" for s in network() if s.status == "live"] + ["http://congan.sonla.gov.vn/robots.txt"]
     with SimNet(state=1) as net:
         before = {u: get(net, u) for u in urls}
         net.set_state(2)

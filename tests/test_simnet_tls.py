@@ -9,13 +9,14 @@ import ssl
 import pytest
 from cryptography import x509
 
+from simnet.client import fetch
 from simnet.server import SimNet
 from simnet.truth import ground_truth
 
 
 @pytest.fixture(scope="module")
 def net():
-    with SimNet() as server:
+    with SimNet(https=True) as server:
         yield server
 
 
@@ -49,7 +50,7 @@ def test_an_insecure_client_gets_the_portal_and_the_leaf_certificate(net):
     tls = insecure().wrap_socket(tunnel(net, host), server_hostname=host)
     leaf = x509.load_der_x509_certificate(tls.getpeercert(binary_form=True))
     assert leaf.subject != leaf.issuer and "GlobalSign" in leaf.issuer.rfc4514_string()
-    article = next(a for a in ground_truth(1) if a.site == host)
+    article = next(a for a in ground_truth(1, https=True) if a.site == host)
     assert article.canonical_url.startswith("https://congan.camau.gov.vn/")
     conn = http.client.HTTPConnection(host)
     conn.sock = tls
@@ -74,3 +75,14 @@ def test_plain_http_to_an_https_portal_redirects_and_connect_elsewhere_is_refuse
         sock.close()
         entry = [e for e in net.access_entries() if e["host"] == host][-1]
         assert (entry["method"], entry["out_of_network"]) == ("CONNECT", outside)
+
+
+def test_without_https_the_portals_are_neither_linked_nor_served():
+    assert not [a for a in ground_truth(1) if a.canonical_url.startswith("https://")]
+    with SimNet() as plain:
+        home = fetch(plain.url, "http://congan.danang.gov.vn/", headers={"Accept-Encoding": "identity"}).body
+        assert b"https://" not in home and b"congan.daklak.gov.vn" not in home
+        sock = socket.create_connection(("127.0.0.1", plain.port), timeout=10)
+        sock.sendall(b"CONNECT congan.daklak.gov.vn:443 HTTP/1.1\r\nHost: congan.daklak.gov.vn:443\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 502")
+        sock.close()

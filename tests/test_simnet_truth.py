@@ -16,12 +16,12 @@ from simnet.server import SimNet
 from simnet.truth import TruthArticle, ground_truth, portals
 
 VN = timezone(timedelta(hours=7))
-TRUTH = ground_truth(1)
+TRUTH = ground_truth(1, https=True)
 
 
 @pytest.fixture(scope="module")
 def net():
-    with SimNet() as server:
+    with SimNet(https=True) as server:
         yield server
 
 
@@ -63,7 +63,7 @@ def visible_date(a: TruthArticle) -> str:
 
 
 def test_truth_covers_every_live_portal_and_is_nfc():
-    live = {p.domain for p in portals() if p.status == "live"}
+    live = {p.domain for p in portals(https=True) if p.status == "live"}
     assert {a.site for a in TRUTH} == live
     assert len(TRUTH) >= 8 * 6
     for a in TRUTH:

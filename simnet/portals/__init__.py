@@ -5,10 +5,10 @@ from __future__ import annotations
 import importlib
 
 from ..catalog import Catalog
-from ..sites import SiteSpec
+from ..sites import SITES, SiteSpec
 from .base import Portal
 
 
-def load(spec: SiteSpec, catalog: Catalog) -> Portal:
+def load(spec: SiteSpec, catalog: Catalog, sites: tuple[SiteSpec, ...] = SITES) -> Portal:
     module = importlib.import_module(f"{__name__}.{spec.cms}")
-    return module.PORTAL(spec, catalog)  # type: ignore[no-any-return]
+    return module.PORTAL(spec, catalog, sites)  # type: ignore[no-any-return]

@@ -9,7 +9,8 @@ from datetime import datetime
 from .. import assets
 from ..catalog import Article, Catalog
 from ..messages import Request, Response, data, not_found
-from ..sites import SiteSpec
+from ..layout import links_block
+from ..sites import SITES, SiteSpec
 
 _SLUG_INDEX = re.compile(r"-so-(\d+)$")
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
@@ -29,10 +30,11 @@ class Portal:
     IMAGE_RE: re.Pattern[str] | None = None
     DOC_RE: re.Pattern[str] | None = None
 
-    def __init__(self, spec: SiteSpec, catalog: Catalog) -> None:
+    def __init__(self, spec: SiteSpec, catalog: Catalog, sites: tuple[SiteSpec, ...] = SITES) -> None:
         self.spec = spec
         self.catalog = catalog
         self.base = spec.base
+        self.sites = sites  # the portals of this network (the block links them)
 
     # -- to override -------------------------------------------------------------------
     def article_path(self, a: Article) -> str:
@@ -81,6 +83,9 @@ class Portal:
         return a.modified.isoformat()
 
     # -- helpers for subclasses ----------------------------------------------------------
+    def links_block(self, *, as_select: bool = False) -> str:
+        return links_block(self.spec.domain, as_select=as_select, sites=self.sites)
+
     def t(self, text: str) -> str:
         """Text as this portal publishes it (decomposed on NFD portals)."""
         return unicodedata.normalize("NFD", text) if self.spec.nfd else text

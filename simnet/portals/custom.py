@@ -8,7 +8,7 @@ from html import escape
 
 from ..catalog import Article
 from ..content import CATEGORIES
-from ..layout import footer, links_block, related, share_buttons
+from ..layout import footer, related, share_buttons
 from ..messages import Request, Response, html, not_found
 from .base import Portal, ddmmyyyy
 
@@ -61,7 +61,7 @@ class CustomPortal(Portal):
             '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)}</title>\n</head>\n<body>\n"
             f'<div id="top"><a href="/">Trang chủ</a> {nav}</div>\n<div id="noidung">{main}</div>\n'
-            f'<div id="cotphai">{links_block(self.spec.domain, as_select=True)}</div>\n'
+            f'<div id="cotphai">{self.links_block(as_select=True)}</div>\n'
             '<div id="chantrang">CỔNG THÔNG TIN - GIAO TIẾP ĐIỆN TỬ CÔNG AN TỈNH VĨNH PHÚC</div>\n'
             f"{footer(self.spec)}\n</body>\n</html>\n"
         )

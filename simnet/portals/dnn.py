@@ -13,7 +13,7 @@ from html import escape
 
 from ..catalog import Article
 from ..content import CATEGORIES
-from ..layout import footer, links_block
+from ..layout import footer
 from ..messages import Request, Response, data, html, not_found
 from .base import Portal
 
@@ -90,7 +90,7 @@ class DotNetNuke(Portal):
             '<script src="/DesktopModules/cmsview/js/service.js"></script>\n</head>\n<body>\n'
             '<form method="post" action="/" id="Form"><input type="hidden" name="__VIEWSTATE" value="/wEPDwUKMTY1NDU2MTA1MmRk">\n'
             f'<div id="dnn_Menu"><ul>{nav}</ul></div>\n<div id="dnn_ContentPane">{main}</div>\n'
-            f"{links_block(self.spec.domain)}\n</form>\n{footer(self.spec)}\n</body>\n</html>\n"
+            f"{self.links_block()}\n</form>\n{footer(self.spec)}\n</body>\n</html>\n"
         )
 
     def _item(self, a: Article) -> dict[str, object]:

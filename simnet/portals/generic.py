@@ -8,7 +8,7 @@ from html import escape
 
 from ..catalog import Article
 from ..content import CATEGORIES
-from ..layout import figure, footer, links_block, related, share_buttons, view_counter
+from ..layout import figure, footer, related, share_buttons, view_counter
 from ..messages import Request, Response, html, not_found
 from .base import Portal, ddmmyyyy
 
@@ -67,7 +67,7 @@ class GenericPortal(Portal):
             '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)} - {escape(self.spec.title)}</title>\n</head>\n<body>\n"
             f'<header><a href="/">{escape(self.spec.title)}</a><nav>{nav}</nav></header>\n'
-            f"<main>{main}</main>\n<aside>{links_block(self.spec.domain)}</aside>\n{footer(self.spec)}\n</body>\n</html>\n"
+            f"<main>{main}</main>\n<aside>{self.links_block()}</aside>\n{footer(self.spec)}\n</body>\n</html>\n"
         )
 
     def _listing(self, pos: int | None, page: int) -> Response:

@@ -11,7 +11,7 @@ from html import escape
 
 from ..catalog import Article
 from ..content import CATEGORIES
-from ..layout import footer, links_block, related, share_buttons, view_counter
+from ..layout import footer, related, share_buttons, view_counter
 from ..messages import Request, Response, html, not_found
 from .base import Portal, long_vn
 
@@ -98,7 +98,7 @@ class Joomla(Portal):
             '<meta name="generator" content="Joomla! - Open Source Content Management" />\n'
             f"<title>{escape(title)}</title>\n</head>\n<body>\n"
             f'<div id="header"><a href="/">Công an tỉnh {escape(self.spec.province)}</a></div><ul class="menu">{nav}</ul>\n'
-            f'<div id="main"><div id="content">{main}</div><div id="right">{links_block(self.spec.domain)}</div></div>\n'
+            f'<div id="main"><div id="content">{main}</div><div id="right">{self.links_block()}</div></div>\n'
             f"{footer(self.spec)}\n</body>\n</html>\n"
         )
 

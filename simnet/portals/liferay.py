@@ -14,7 +14,7 @@ from urllib.parse import quote
 from .. import assets
 from ..catalog import Article
 from ..content import CATEGORIES, slugify
-from ..layout import footer, links_block, related, share_buttons
+from ..layout import footer, related, share_buttons
 from ..messages import Request, Response, html, not_found, redirect
 from .base import Portal
 
@@ -130,7 +130,7 @@ class Liferay(Portal):
             f'<header id="banner"><a class="logo" href="{self._link("/web/guest/trang-chu")}">{escape(self.spec.title)}</a>'
             f'<nav class="sort-pages modify-pages" id="navigation"><ul>{nav}</ul></nav></header>\n'
             f'<div id="content"><div class="portlet-body">{main}</div>'
-            f'<div class="portlet-boundary">{links_block(self.spec.domain)}</div></div>\n{footer(self.spec)}\n</body>\n</html>\n'
+            f'<div class="portlet-boundary">{self.links_block()}</div></div>\n{footer(self.spec)}\n</body>\n</html>\n'
         )
 
     def _listing(self, pos: int | None, page: int) -> str | None:

@@ -8,7 +8,7 @@ from html import escape
 
 from ..catalog import Article
 from ..content import CATEGORIES
-from ..layout import footer, links_block, related, share_buttons, table_figure, view_counter
+from ..layout import footer, related, share_buttons, table_figure, view_counter
 from ..messages import Request, Response, html, not_found
 from .base import Portal, ddmmyyyy, weekday_vn
 
@@ -71,7 +71,7 @@ class NukeViet(Portal):
             '<meta name="generator" content="NukeViet v4.5">\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n'
             '</head>\n<body>\n<div class="wraper"><header><div class="logo"><a href="/">Công an tỉnh Lai Châu</a></div>'
             f'<ul class="nav navbar-nav">{nav}</ul></header>\n<div class="container"><div class="col-md-16">{main}</div>'
-            f'<div class="col-md-8">{links_block(self.spec.domain)}</div></div>\n{footer(self.spec)}</div>\n</body>\n</html>\n'
+            f'<div class="col-md-8">{self.links_block()}</div></div>\n{footer(self.spec)}</div>\n</body>\n</html>\n'
         )
 
     def _listing(self, pos: int | None, page: int) -> Response | None:

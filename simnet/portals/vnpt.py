@@ -9,7 +9,7 @@ from html import escape
 
 from ..catalog import Article
 from ..content import CATEGORIES
-from ..layout import figure, footer, links_block, related, share_buttons, view_counter
+from ..layout import figure, footer, related, share_buttons, view_counter
 from ..messages import Request, Response, html, not_found
 from .base import Portal, ddmmyyyy
 
@@ -83,7 +83,7 @@ class VnptPortal(Portal):
             f"<title>{escape(title)} | Công an tỉnh {escape(self.spec.province)}</title>\n"
             '<script src="/Scripts/jquery.min.js"></script>\n</head>\n<body>\n'
             f'<div class="Header"><a href="/">Công an tỉnh {escape(self.spec.province)}</a><ul class="MainMenu">{nav}</ul></div>\n'
-            f'<div class="MainContent">{main}</div>\n<div class="RightColumn">{links_block(self.spec.domain)}</div>\n'
+            f'<div class="MainContent">{main}</div>\n<div class="RightColumn">{self.links_block()}</div>\n'
             f"{footer(self.spec)}\n</body>\n</html>\n"
         )
 

@@ -13,7 +13,7 @@ from html import escape
 
 from ..catalog import Article
 from ..content import CATEGORIES
-from ..layout import footer, links_block, related, share_buttons
+from ..layout import footer, related, share_buttons
 from ..messages import Request, Response, html, not_found
 from .base import Portal, ddmmyyyy
 
@@ -126,7 +126,7 @@ class WebForms(Portal):
             "function __doPostBack(eventTarget, eventArgument) {\n  if (!theForm.onsubmit || (theForm.onsubmit() != false)) {\n"
             "    theForm.__EVENTTARGET.value = eventTarget;\n    theForm.__EVENTARGUMENT.value = eventArgument;\n    theForm.submit();\n  }\n}\n</script>\n"
             f'<div id="header"><a href="/Default.aspx">Công an tỉnh {escape(self.spec.province)}</a><ul id="menu">{nav}</ul></div>\n'
-            f'<div id="ContentPlaceHolder1_pnMain">{main}</div>\n<div id="right">{links_block(self.spec.domain)}</div>\n'
+            f'<div id="ContentPlaceHolder1_pnMain">{main}</div>\n<div id="right">{self.links_block()}</div>\n'
             f"</form>\n{footer(self.spec)}\n</body>\n</html>\n"
         )
 

@@ -9,7 +9,7 @@ from html import escape
 
 from ..catalog import Article
 from ..content import TAGS, slugify
-from ..layout import footer, links_block, related, share_buttons, view_counter
+from ..layout import footer, related, share_buttons, view_counter
 from ..messages import Request, Response, data, html, not_found, redirect
 from .base import Portal, ddmmyyyy
 
@@ -108,7 +108,7 @@ class WordPress(Portal):
             f'<header id="masthead"><a href="{self.base}/">Công an tỉnh {escape(self.spec.province)}</a>'
             f'<nav id="site-navigation"><ul class="menu">{nav}</ul></nav></header>\n'
             f'<div id="content" class="site-content"><main id="main">{main}</main>\n'
-            f'<aside id="secondary" class="widget-area">{links_block(self.spec.domain)}</aside></div>\n'
+            f'<aside id="secondary" class="widget-area">{self.links_block()}</aside></div>\n'
             f"{footer(self.spec)}\n</body>\n</html>\n"
         )
 
