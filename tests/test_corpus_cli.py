@@ -102,3 +102,10 @@ def test_extract_errors(data_dir: Path) -> None:
 def test_reextract_without_warcs_says_what_to_do(data_dir: Path) -> None:
     result = CliRunner().invoke(get_cli(), ["reextract"])
     assert result.exit_code == 1 and "no WARC files" in result.output
+
+
+def test_export_leaves_out_what_access_rules_exclude(corpus: Path) -> None:
+    added = CliRunner().invoke(get_cli(), ["access", "add", "congan.hanoi.gov.vn", "--prefix", "--reason", "takedown"])
+    assert added.exit_code == 0, added.output
+    urls = [json.loads(line)["url"] for line in run("export").output.splitlines()]
+    assert urls and not any("hanoi" in url for url in urls)
