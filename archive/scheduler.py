@@ -33,7 +33,7 @@ from pathlib import Path
 
 from .crawl_history import SCHEDULE_ENV, CrawlHistory, CrawlStatus, new_crawl_id, now_vn
 from .errors import UserInputError
-from .paths import DataDir
+from .paths import DEFAULT_COLLECTION, DataDir
 from .schedules import CrawlMode, Schedule, ScheduleStore, due_slot
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ WAIT_STEP_S = 0.2
 #: Scrapy/project settings that make a crawl "full" rather than incremental
 MODE_SETTINGS: Mapping[CrawlMode, tuple[tuple[str, str], ...]] = {
     CrawlMode.INCREMENTAL: (),
-    CrawlMode.FULL: (("CONGAN_CONDITIONAL_ENABLED", "False"),),
+    CrawlMode.FULL: (("CONGAN_CONDITIONAL_ENABLED", "False"), ("CONGAN_INCREMENTAL", "False")),
 }
 
 
@@ -131,6 +131,10 @@ class ScheduleLock:
 def crawl_arguments(schedule: Schedule, crawl_id: str, data_dir: DataDir) -> list[str]:
     """The arguments appended to the crawl command for one run of ``schedule``."""
     args = ["--data", str(data_dir.root), "--crawl-id", crawl_id]
+    if schedule.collection != DEFAULT_COLLECTION:
+        args += ["--collection", schedule.collection]
+    if schedule.max_pages:
+        args += ["--max-pages", str(schedule.max_pages)]
     for site in schedule.sites:
         args += ["--site", site]
     for name, value in (*MODE_SETTINGS[schedule.mode], *schedule.settings):

@@ -27,14 +27,25 @@ from croniter.croniter import CroniterError
 
 from .errors import UserInputError
 from .migrations import Migration, connect
-from .paths import DataDir
+from .paths import DEFAULT_COLLECTION, DataDir
 
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 
 #: schedule names: letters (Vietnamese included), digits, ``.``, ``_``, ``-``
 NAME_RE = re.compile(r"^[\w.-]{1,64}$")
-#: ``-s NAME=VALUE`` setting names (Scrapy's UPPER_SNAKE, but any identifier is accepted)
-SETTING_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: ``-s NAME=VALUE`` setting names: Scrapy's UPPER_SNAKE, as ``congan crawl -s`` wants them
+SETTING_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+#: settings ``congan crawl`` takes from its own options, not from ``-s``
+#: (kept equal to ``scrapers.crawl_runner.RESERVED`` by tests/test_schedule_store.py)
+RESERVED_SETTINGS = {
+    "CONGAN_DATA": "--data",
+    "CONGAN_CRAWL_ID": "the crawl id the scheduler gives",
+    "CONGAN_SEEDS": "--seed",
+    "CONGAN_SITES": "--site",
+    "CONGAN_COLLECTION": "--collection",
+    "CONGAN_MAX_PAGES": "--max-pages",
+}
+COLLECTION_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 Clock = Callable[[], datetime]
@@ -66,6 +77,14 @@ MIGRATIONS = (
         )
         """,
     ),
+    Migration(
+        2,
+        "collection and page cap",
+        """
+        ALTER TABLE schedules ADD COLUMN collection TEXT NOT NULL DEFAULT 'congan';
+        ALTER TABLE schedules ADD COLUMN max_pages INTEGER NOT NULL DEFAULT 0
+        """,
+    ),
 )
 
 
@@ -84,6 +103,8 @@ class Schedule:
     anchor: datetime
     last_slot: datetime | None  # the cron slot of the last run started
     last_crawl: str | None  # crawl id of the last run started
+    collection: str = DEFAULT_COLLECTION
+    max_pages: int = 0  # 0: no cap
 
     @property
     def zone(self) -> ZoneInfo:
@@ -102,6 +123,8 @@ class Schedule:
             "seeds": list(self.seeds),
             "mode": str(self.mode),
             "settings": {name: value for name, value in self.settings},
+            "collection": self.collection,
+            "max_pages": self.max_pages,
             "paused": self.paused,
             "created": self.created.isoformat(),
             "last_slot": self.last_slot.isoformat() if self.last_slot else None,
@@ -160,7 +183,11 @@ def parse_setting(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     name = name.strip()
     if not sep or not SETTING_RE.match(name):
-        raise UserInputError(f"bad setting {text!r}: write -s NAME=VALUE, e.g. -s DOWNLOAD_DELAY=2")
+        raise UserInputError(
+            f"bad setting {text!r}: write -s NAME=VALUE with an upper-case name, e.g. -s DOWNLOAD_DELAY=2"
+        )
+    if name in RESERVED_SETTINGS:
+        raise UserInputError(f"-s {name}: use {RESERVED_SETTINGS[name]} instead")
     return name, value
 
 
@@ -212,6 +239,8 @@ class ScheduleStore:
         mode: CrawlMode | str = CrawlMode.INCREMENTAL,
         settings: Sequence[str] = (),
         tz: str = DEFAULT_TZ,
+        collection: str = DEFAULT_COLLECTION,
+        max_pages: int = 0,
     ) -> Schedule:
         """Create a schedule; everything is validated before anything is stored."""
         name = validate_name(name)
@@ -224,12 +253,16 @@ class ScheduleStore:
         site_list = [validate_site(s) for s in sites]
         seed_list = [validate_seed(s) for s in seeds]
         setting_list = [parse_setting(s) for s in settings]
+        if not COLLECTION_RE.match(collection):
+            raise UserInputError(f"bad collection {collection!r}: use letters, digits, '.', '_' or '-'")
+        if max_pages < 0:
+            raise UserInputError(f"bad page cap {max_pages}: give 0 (no cap) or more")
         now = self._clock().astimezone(ZoneInfo(tz)).isoformat()
         with self._db() as conn:
             try:
                 conn.execute(
-                    "INSERT INTO schedules (name, cron, tz, sites, seeds, mode, settings, created, anchor)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO schedules (name, cron, tz, sites, seeds, mode, settings, created, anchor,"
+                    " collection, max_pages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         name,
                         cron,
@@ -240,6 +273,8 @@ class ScheduleStore:
                         json.dumps(setting_list, ensure_ascii=False),
                         now,
                         now,
+                        collection,
+                        int(max_pages),
                     ),
                 )
             except sqlite3.IntegrityError:
@@ -326,4 +361,6 @@ def _schedule(row: sqlite3.Row) -> Schedule:
         anchor=datetime.fromisoformat(row["anchor"]),
         last_slot=datetime.fromisoformat(row["last_slot"]) if row["last_slot"] else None,
         last_crawl=row["last_crawl"],
+        collection=row["collection"],
+        max_pages=int(row["max_pages"]),
     )

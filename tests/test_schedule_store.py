@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -9,8 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from archive.errors import UserInputError
+from archive.migrations import connect
 from archive.paths import DataDir
-from archive.schedules import CrawlMode, ScheduleStore, due_slot
+from archive.schedules import MIGRATIONS, RESERVED_SETTINGS, CrawlMode, ScheduleStore, due_slot
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -40,11 +42,13 @@ def at(hour: int, minute: int = 0, day: int = 1) -> datetime:
 def test_a_schedule_is_stored_with_what_and_when(store: ScheduleStore) -> None:
     added = store.add(
         "hàng-đêm", "0 2 * * *", sites=["Congan.HaNoi.gov.vn"], seeds=["https://congan.danang.gov.vn/"],
-        mode="full", settings=["DOWNLOAD_DELAY=0", "CONGAN_MAX_PAGES=5"],
+        mode="full", settings=["DOWNLOAD_DELAY=0", "CONGAN_CONTACT_URL=https://lưu-trữ.example/?a=b"],
+        max_pages=5,
     )
     assert added.tz == "Asia/Ho_Chi_Minh" and added.mode is CrawlMode.FULL
     assert added.sites == ("congan.hanoi.gov.vn",)
-    assert added.settings == (("DOWNLOAD_DELAY", "0"), ("CONGAN_MAX_PAGES", "5"))
+    assert added.settings == (("DOWNLOAD_DELAY", "0"), ("CONGAN_CONTACT_URL", "https://lưu-trữ.example/?a=b"))
+    assert added.max_pages == 5 and added.collection == "congan"
     assert [s.name for s in store.list()] == ["hàng-đêm"]
     assert store.get("hàng-đêm").to_json(at(12))["next_slot"] == "2026-07-02T02:00:00+07:00"
     store.remove("hàng-đêm")
@@ -77,6 +81,12 @@ def test_other_bad_input_is_refused_before_anything_is_stored(store: ScheduleSto
         store.add("x", "@daily", seeds=["congan.hanoi.gov.vn"])
     with pytest.raises(UserInputError, match="-s NAME=VALUE"):
         store.add("x", "@daily", settings=["DOWNLOAD_DELAY"])
+    with pytest.raises(UserInputError, match="upper-case name"):
+        store.add("x", "@daily", settings=["download_delay=0"])
+    with pytest.raises(UserInputError, match="-s CONGAN_MAX_PAGES: use --max-pages instead"):
+        store.add("x", "@daily", settings=["CONGAN_MAX_PAGES=3"])
+    with pytest.raises(UserInputError, match="bad collection"):
+        store.add("x", "@daily", collection="a/b")
     with pytest.raises(UserInputError, match="unknown time zone"):
         store.add("x", "@daily", tz="Asia/Saigon_City")
     with pytest.raises(UserInputError, match="bad schedule name"):
@@ -138,3 +148,23 @@ def test_cron_is_read_in_the_schedule_time_zone(store: ScheduleStore) -> None:
     assert due_slot(schedule, utc_now - timedelta(minutes=1)) is None
     paris = store.add("paris", "0 2 * * *", tz="Europe/Paris")
     assert due_slot(paris, datetime(2026, 7, 2, 0, 0, 30, tzinfo=timezone.utc)) is not None
+
+
+def test_reserved_settings_are_those_congan_crawl_sets_from_its_options() -> None:
+    from scrapers.crawl_runner import RESERVED
+
+    assert set(RESERVED_SETTINGS) == set(RESERVED)
+
+
+def test_a_database_of_the_first_version_is_migrated(data_dir: Path, clock: FixedClock) -> None:
+    data = DataDir(data_dir)
+    conn = connect(data.schedules_db, MIGRATIONS[:1])  # as the first version left it
+    conn.execute(
+        "INSERT INTO schedules (name, cron, tz, mode, created, anchor) VALUES (?, ?, ?, ?, ?, ?)",
+        ("old", "@daily", "Asia/Ho_Chi_Minh", "incremental", at(9).isoformat(), at(9).isoformat()),
+    )
+    conn.close()
+    old = ScheduleStore(data, clock=clock).get("old")
+    assert old.collection == "congan" and old.max_pages == 0
+    conn = sqlite3.connect(data.schedules_db)
+    assert [n for (n,) in conn.execute("SELECT number FROM _migrations ORDER BY number")] == [1, 2]

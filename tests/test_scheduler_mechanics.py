@@ -101,7 +101,7 @@ def test_a_due_schedule_runs_once_and_is_recorded(data: DataDir, standin: tuple[
     assert CrawlHistory(data).report_of(record) == {"totals": {"pages": 3, "articles": 2, "errors": {}}}
     (line,) = markers(data)
     assert "--site congan.hanoi.gov.vn" in line and "-s DOWNLOAD_DELAY=0" in line
-    assert "-s CONGAN_CONDITIONAL_ENABLED=False" in line  # --mode full
+    assert "-s CONGAN_CONDITIONAL_ENABLED=False -s CONGAN_INCREMENTAL=False" in line  # --mode full
     # the slot has run: nothing is due any more
     assert scheduler.run_once(threading.Event()) == []
     assert len(markers(data)) == 1
@@ -203,10 +203,10 @@ def test_sigterm_stops_the_scheduler_and_leaves_the_crawl_resumable(
 
 def test_crawl_arguments_carry_the_schedule(data: DataDir) -> None:
     add_due(data, "s", sites=["congan.hanoi.gov.vn", "congan.danang.gov.vn"],
-            seeds=["https://congan.hanoi.gov.vn/"], settings=["CONGAN_MAX_PAGES=10"])
+            seeds=["https://congan.hanoi.gov.vn/"], settings=["DOWNLOAD_DELAY=0"], max_pages=10)
     args = crawl_arguments(ScheduleStore(data).get("s"), "c-1", data)
     assert args == [
-        "--data", str(data.root), "--crawl-id", "c-1",
+        "--data", str(data.root), "--crawl-id", "c-1", "--max-pages", "10",
         "--site", "congan.hanoi.gov.vn", "--site", "congan.danang.gov.vn",
-        "-s", "CONGAN_MAX_PAGES=10", "https://congan.hanoi.gov.vn/",
+        "-s", "DOWNLOAD_DELAY=0", "https://congan.hanoi.gov.vn/",
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from archive.crawl_history import now_vn
+from archive.paths import DEFAULT_COLLECTION
 from archive.schedules import DEFAULT_TZ, CrawlMode, Schedule, ScheduleStore
 
 from .context import CliContext, data_option, emit_json, pass_cli
@@ -27,13 +28,17 @@ def schedule_group() -> None:
 @click.option("--mode", type=click.Choice([m.value for m in CrawlMode]), default=CrawlMode.INCREMENTAL.value,
               show_default=True, help="incremental: only what may have changed; full: everything again.")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy/project setting for the crawl (repeatable).")
+@click.option("--collection", default=DEFAULT_COLLECTION, show_default=True, help="Collection the WARCs go to.")
+@click.option("--max-pages", type=click.IntRange(min=0), default=0, help="Stop each crawl after this many requests (0: no limit).")
 @click.option("--tz", default=DEFAULT_TZ, show_default=True, help="Time zone the cron expression is read in.")
 @click.option("--json", "as_json", is_flag=True, help="Print the schedule as JSON.")
 @pass_cli
 def add_command(cli: CliContext, name: str, cron: str, sites: tuple[str, ...], seeds: tuple[str, ...],
-                mode: str, settings: tuple[str, ...], tz: str, as_json: bool) -> None:
+                mode: str, settings: tuple[str, ...], collection: str, max_pages: int, tz: str,
+                as_json: bool) -> None:
     """Add the schedule NAME."""
-    schedule = ScheduleStore(cli.data).add(name, cron, sites=sites, seeds=seeds, mode=mode, settings=settings, tz=tz)
+    schedule = ScheduleStore(cli.data).add(name, cron, sites=sites, seeds=seeds, mode=mode, settings=settings,
+                                           tz=tz, collection=collection, max_pages=max_pages)
     if as_json:
         emit_json(schedule.to_json(now_vn()))
     else:
