@@ -49,69 +49,68 @@ def jpeg(key: str) -> bytes:
 
 def pdf(title: str) -> bytes:
     """A one-page PDF whose page shows ``title`` (ASCII-folded) and whose Info holds it."""
+    head, tail = _pdf_around_stream(_page_stream(title), title, 0)
+    return head + tail
+
+
+def _page_stream(title: str) -> bytes:
     text = title.encode("ascii", "replace").decode().replace("(", "[").replace(")", "]")
-    stream = f"BT /F1 12 Tf 40 780 Td ({text}) Tj ET".encode()
-    return _assemble(stream, title)
+    return f"BT /F1 12 Tf 40 780 Td ({text}) Tj ET".encode()
 
 
-def _assemble(stream: bytes, title: str, filler: int = 0) -> bytes:
-    parts, body = _pdf_parts(stream, title, filler)
-    return b"".join(parts[:1]) + body + parts[1]
+def _pdf_around_stream(stream: bytes, title: str, filler: int) -> tuple[bytes, bytes]:
+    """The bytes before and after ``filler`` padding bytes that end the page's content stream.
 
-
-def _pdf_parts(stream: bytes, title: str, filler: int) -> tuple[list[bytes], bytes]:
+    The content stream (object 4) is ``stream`` followed by ``filler`` spaces; every xref offset
+    accounts for them, so ``head + b" " * filler + tail`` is a valid PDF.
+    """
     head = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
-    info_title = title.encode("utf-16-be").hex().upper()
+    info_title = title.encode("utf-16-be").hex().upper().encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length " + str(len(stream) + filler).encode() + b" >>\nstream\n" + stream,
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Title <FEFF" + info_title.encode() + b"> /Producer (simnet) >>",
+        b"<< /Title <FEFF" + info_title + b"> /Producer (simnet) >>",
     ]
-    out = [head]
-    offsets = []
-    pos = len(head)
+    before, after = [head], []
+    offsets, pos = [], len(head)
     for number, obj in enumerate(objects, start=1):
         chunk = f"{number} 0 obj\n".encode() + obj
-        tail = (b"\nendstream" if number == 4 else b"") + b"\nendobj\n"
+        end = (b"\nendstream" if number == 4 else b"") + b"\nendobj\n"
         offsets.append(pos)
-        if number == 4 and filler:
-            out.append(chunk)
-            out.append(None)  # type: ignore[arg-type]  # placeholder for the filler
-            out.append(tail)
-            pos += len(chunk) + filler + len(tail)
+        pos += len(chunk) + len(end) + (filler if number == 4 else 0)
+        if number < 4:
+            before.append(chunk + end)
+        elif number == 4:
+            before.append(chunk)
+            after.append(end)
         else:
-            out.append(chunk + tail)
-            pos += len(chunk) + len(tail)
-    xref = [f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()]
-    xref += [f"{o:010d} 00000 n \n".encode() for o in offsets]
+            after.append(chunk + end)
+    xref = f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    xref += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
     trailer = f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 6 0 R >>\nstartxref\n{pos}\n%%EOF\n".encode()
-    if filler:
-        split = out.index(None)  # type: ignore[arg-type]
-        return [b"".join(out[:split]), b"".join(out[split + 1:]) + b"".join(xref) + trailer], b""
-    return [b"".join(out), b"".join(xref) + trailer], b""
+    return b"".join(before), b"".join(after) + xref + trailer
 
 
 def huge_pdf(title: str, size: int = HUGE_PDF_SIZE) -> tuple[int, Iterator[bytes]]:
     """A valid PDF of exactly ``size`` bytes, produced block by block (never held in memory)."""
-    stream = f"BT /F1 12 Tf 40 780 Td ({title.encode('ascii', 'replace').decode()}) Tj ET\n%".encode()
-    probe, _ = _pdf_parts(stream, title, 1)
-    overhead = len(probe[0]) + len(probe[1]) + 1
-    # The xref offsets grow with the filler size; their digits are fixed-width, so one pass fits.
-    filler = size - overhead
-    parts, _ = _pdf_parts(stream, title, filler)
-    filler = size - len(parts[0]) - len(parts[1])
-    parts, _ = _pdf_parts(stream, title, filler)
+    stream = _page_stream(title) + b"\n%"  # the padding becomes a PDF comment
+    head, tail = _pdf_around_stream(stream, title, 0)
+    # Offsets have fixed-width digits, but the /Length and startxref numbers grow: settle in two passes.
+    filler = size - len(head) - len(tail)
+    head, tail = _pdf_around_stream(stream, title, filler)
+    filler = size - len(head) - len(tail)
+    head, tail = _pdf_around_stream(stream, title, filler)
 
     def blocks() -> Iterator[bytes]:
-        yield parts[0]
+        yield head
         block = b" " * _BLOCK
         left = filler
         while left > 0:
             yield block[: min(left, _BLOCK)]
             left -= _BLOCK
-        yield parts[1]
+        yield tail
 
-    return len(parts[0]) + filler + len(parts[1]), blocks()
+    return len(head) + filler + len(tail), blocks()

@@ -182,8 +182,12 @@ class Liferay(Portal):
             [(self._link(self.article_path(r), f"p_p_id=101_INSTANCE_{inst}&p_p_lifecycle=0"), r.title) for r in self.catalog.related(a)],
             "Tin khác",
         )
+        crumbs = (
+            f'<ul class="breadcrumbs breadcrumbs-horizontal lfr-component"><li class="first"><a href="{self._link("/web/guest/trang-chu")}">Trang chủ</a></li>'
+            f'<li class="last"><a href="{self._link("/web/guest/" + a.cat_slug)}">{escape(a.cat_name)}</a></li></ul>'
+        )
         main = (
-            f'<div class="journal-content-article"><div class="taglib-header"><h1 class="header-title"><span>{escape(a.title)}</span></h1></div>'
+            f'{crumbs}<div class="journal-content-article"><div class="taglib-header"><h1 class="header-title"><span>{escape(a.title)}</span></h1></div>'
             f'<div class="news-date">{date_dmy(a.published)}{updated}</div>'
             f'<div class="news-summary"><strong>{escape(a.summary)}</strong></div>'
             f'<div class="news-content">{"".join(body)}</div>{author}{files}'
