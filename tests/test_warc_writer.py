@@ -190,3 +190,52 @@ def test_kill_9_while_writing_then_restart_every_file_validates(tmp_path: Path) 
 def test_file_names_follow_the_pattern(name: str, expected) -> None:
     parsed = parse_name(name)
     assert (parsed and (parsed.prefix, parsed.crawl_id, parsed.serial)) == (expected or None)
+
+
+def _members(path: Path) -> list[bytes]:
+    import zlib
+
+    data, out = path.read_bytes(), []
+    while data:
+        d = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        out.append(d.decompress(data))
+        data = d.unused_data
+    return out
+
+
+def test_verify_finds_bad_digests_lone_requests_and_torn_files(tmp_path: Path) -> None:
+    import gzip
+    import io
+
+    from warcio.warcwriter import WARCWriter
+
+    w = writer(tmp_path, "bad", None)
+    for n in range(3):
+        w.write_exchange(exchange(f"http://c.gov.vn/{n}", b"<p>body %d</p>" % n))
+    good = w.close()
+    members = _members(good)
+    members[1] = members[1].replace(b"<p>body 0</p>", b"<p>bodY 0</p>")  # one flipped byte in a payload
+    good.write_bytes(b"".join(gzip.compress(m) for m in members))
+
+    lone = tmp_path / "archive" / "congan-lone-20260101000000-00000.warc.gz"
+    buf = io.BytesIO()
+    builder = WARCWriter(buf, gzip=True, warc_version="1.1")
+    builder.write_record(builder.create_warcinfo_record(lone.name, {"software": "test"}))
+    request = builder.create_warc_record("http://c.gov.vn/x", "request", payload=io.BytesIO(b"GET /x HTTP/1.1\r\nHost: c.gov.vn\r\n\r\n"),
+                                         warc_headers_dict={"WARC-Concurrent-To": "<urn:uuid:nowhere>"})
+    builder.write_record(request)
+    lone.write_bytes(buf.getvalue())
+
+    torn = tmp_path / "archive" / "congan-torn-20260101000000-00000.warc.gz"
+    w2 = writer(tmp_path, "torn", None)
+    w2.write_exchange(exchange("http://c.gov.vn/t", os.urandom(3000)))
+    full = w2.close()
+    full.rename(torn)
+    torn.write_bytes(torn.read_bytes()[:-200])
+
+    report = verify_collection(tmp_path / "archive", tmp_path / "indexes")
+    text = [str(p) for p in report.problems]
+    assert any(good.name in t and "digest" in t.lower() for t in text), text
+    assert any(lone.name in t and "request without its response" in t for t in text), text
+    assert any(torn.name in t and "torn or corrupt tail" in t for t in text), text
+    assert any("no CDXJ index" in t for t in text), text

@@ -1,7 +1,8 @@
 """Checking that a collection's WARC files can be trusted (``congan warc verify``).
 
 For every closed file: every record parses (warcio), block and payload digests match, the
-file opens with a warcinfo record; across the collection: every request has its response (or
+file opens with a warcinfo record, each gzip member holds exactly one whole record and nothing
+torn follows the last; across the collection: every request has its response (or
 revisit), every revisit points to a response that exists, every closed file has a CDXJ equal to
 a fresh index of it, no index is left without its file, and no ``.open`` file is left unsealed
 by a crashed writer.
@@ -20,7 +21,7 @@ from archive.cdxj import cdxj_lines, index_path, orphan_indexes
 from archive.warc.naming import OPEN_SUFFIX, WARC_SUFFIX
 from archive.warc.reader import iter_records
 from archive.warc.records import PROFILE_IDENTICAL
-from archive.warc.repair import is_locked
+from archive.warc.repair import is_locked, iter_members, record_type
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,21 @@ def _check_file(path: Path, seen: _Seen, report: VerifyReport) -> None:
         report.problems.append(Problem(name, None, "no record at all"))
 
 
+def _check_members(path: Path, report: VerifyReport) -> None:
+    """One gzip member per record, each a whole record, nothing after the last one (warcio
+    reads a torn last member without complaint)."""
+    size = path.stat().st_size
+    end = 0
+    with path.open("rb") as fh:
+        for member in iter_members(fh):
+            if record_type(member.data) is None:
+                report.problems.append(Problem(path.name, member.offset, "gzip member is not exactly one whole WARC record"))
+                return
+            end = member.offset + member.length
+    if end < size:
+        report.problems.append(Problem(path.name, end, f"torn or corrupt tail: the last {size - end} bytes are not a whole gzip member; restore the file from a copy, or rename it to .warc.gz.open and run `congan warc repair` to cut them"))
+
+
 def verify_collection(warc_dir: Path, index_dir: Path) -> VerifyReport:
     """Check every WARC of a collection and its indexes; the report lists every problem."""
     report = VerifyReport()
@@ -102,6 +118,7 @@ def verify_collection(warc_dir: Path, index_dir: Path) -> VerifyReport:
     for path in warcs:
         report.files += 1
         _check_file(path, seen, report)
+        _check_members(path, report)
         index = index_path(path, index_dir)
         if not index.exists():
             report.problems.append(Problem(path.name, None, f"no CDXJ index {index.name}; run `congan index rebuild`"))
