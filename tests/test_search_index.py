@@ -215,3 +215,31 @@ def test_parallel_rebuild_gives_the_same_index(tmp_path: Path, monkeypatch: pyte
             h.id for h in b.search(Query.build(text, limit=100)).hits
         ]
     assert b.get("hb-matuy")["version"] == 9
+
+
+def test_an_index_from_the_first_schema_is_migrated_in_place(tmp_path: Path) -> None:
+    from archive.search import migrations
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.applied(conn)
+    for statement in migrations._statements(migrations.MIGRATIONS[0].sql):
+        conn.execute(statement)
+    conn.execute("INSERT INTO search_migrations VALUES (1, 'first', '2025-01-01')")
+    conn.execute(
+        "INSERT INTO articles (n, id, url, site, province, province_2025, province_key, province_2025_key,"
+        " category, category_key, published, day, year) VALUES (1, 'old', 'https://congan.hagiang.gov.vn/a',"
+        " 'congan.hagiang.gov.vn', 'Hà Giang', 'Tuyên Quang', 'ha_giang', 'tuyen_quang', 'Tin tức', 'tin tuc',"
+        " '2024-01-02', '2024-01-02', 2024)"
+    )
+    conn.execute("INSERT INTO documents (n, title, summary, body, version, record) VALUES (1, 'Tin cũ', '', 'Nội dung', 1, '{}')")
+    conn.execute("INSERT INTO articles_fts (rowid, t, s, b, tf, sf, bf) VALUES (1, 'tin cũ', '', 'nội dung', 'tin cu', '', 'noi dung')")
+    conn.close()
+    with pytest.raises(SearchIndexError, match="old schema"):
+        SearchIndex(path, readonly=True)  # a reader never migrates
+    index = SearchIndex(path)  # a writer does
+    assert [r[0] for r in index.conn.execute("SELECT number FROM search_migrations")] == [1, 2]
+    results = index.search(Query.build("tin cu"))
+    assert results.total == 1 and results.facets["province_2025"][0].value == "Tuyên Quang"
+    assert index.upsert(dict(handmade()[2]))  # new rows get their combination too
+    assert sum(v.count for v in index.search(Query.build("")).facets["site"]) == 2

@@ -124,13 +124,16 @@ def _write(index: SearchIndex, prepared: Iterator[tuple[list[dict[str, Any]], Pr
     for batch, rows in prepared:
         conn.execute("BEGIN")
         try:
-            conn.executemany(FACTS_INSERT, [(n + i, *facts) for i, (facts, _d, _f) in enumerate(rows, 1)])
+            conn.executemany(
+                FACTS_INSERT, [(n + i, *facts, index.combo_id(facts)) for i, (facts, _d, _f) in enumerate(rows, 1)]
+            )
             conn.executemany(DOCS_INSERT, [(n + i, *doc) for i, (_f, doc, _v) in enumerate(rows, 1)])
             conn.executemany(FTS_INSERT, [(n + i, *values) for i, (_f, _d, values) in enumerate(rows, 1)])
             conn.execute("COMMIT")
             n += len(rows)
         except sqlite3.IntegrityError:  # the same id twice: the later one wins
             conn.execute("ROLLBACK")
+            index.forget_combos()  # rolled back with the batch
             index.upsert_many(batch)
             n = conn.execute("SELECT coalesce(max(n), 0) FROM articles").fetchone()[0]
     conn.execute("BEGIN")

@@ -24,8 +24,9 @@ from . import migrations
 from .matchexpr import WEIGHTS, match_expression
 from .normalise import NORMALISER_VERSION
 from .rows import (
-    DOCS_INSERT, FACT_COLUMNS, FACTS_UPDATE, FIELD_ORDER, FTS_DELETE, FTS_INSERT, HIT_SQL, OWN_COLUMNS,
-    DOC_COLUMNS, article_rows, fts_values, marks,
+    COMBO_INSERT, COMBO_SELECT, DOC_COLUMNS, DOCS_INSERT, FACT_COLUMNS, FACTS_INSERT, FACTS_UPDATE, FIELD_ORDER,
+    FTS_DELETE, FTS_INSERT, HIT_SQL, OWN_COLUMNS, article_rows, facet_values, fts_values,
+    marks,
 )
 from .query import Query
 from .results import FACETS, FacetValue, Hit, SearchResults
@@ -62,6 +63,7 @@ class SearchIndex:
         self.readonly = readonly
         #: block/exclude rules (archive.access): hidden articles are never found nor shown
         self.access = access if access is not None and len(access) else None
+        self._combos: dict[tuple[Any, ...], int] = {}  # facet values -> combos.id
         if readonly:
             if not self.path.exists():
                 raise SearchIndexError(
@@ -151,6 +153,7 @@ class SearchIndex:
             self.set_meta("normaliser_version", str(NORMALISER_VERSION))
         except BaseException:
             self.conn.execute("ROLLBACK")
+            self.forget_combos()
             raise
         self.conn.execute("COMMIT")
         return changed
@@ -166,10 +169,7 @@ class SearchIndex:
             (facts[0],),
         ).fetchone()
         if old is None:
-            cur = self.conn.execute(
-                f"INSERT INTO articles ({', '.join(FACT_COLUMNS)}) VALUES ({marks(FACT_COLUMNS)})", facts
-            )
-            n = cur.lastrowid
+            n = self.conn.execute(FACTS_INSERT, (None, *facts, self.combo_id(facts))).lastrowid
             self.conn.execute(DOCS_INSERT, (n, *doc))
             self.conn.execute(FTS_INSERT, (n, *fts_values(*doc[:3])))
             return 1
@@ -177,12 +177,26 @@ class SearchIndex:
         old_facts, old_doc = tuple(old[1 : 1 + len(FACT_COLUMNS)]), tuple(old[1 + len(FACT_COLUMNS) :])
         if (old_facts, old_doc) == (facts, doc):
             return 0
-        self.conn.execute(FACTS_UPDATE, (*facts, n))
+        self.conn.execute(FACTS_UPDATE, (*facts, self.combo_id(facts), n))
         self.conn.execute(DOCS_INSERT, (n, *doc))
         if old_doc[:3] != doc[:3]:
             self.conn.execute(FTS_DELETE, (n, *fts_values(*old_doc[:3])))
             self.conn.execute(FTS_INSERT, (n, *fts_values(*doc[:3])))
         return 1
+
+    def combo_id(self, facts: tuple[Any, ...]) -> int:
+        """The id of the facet combination of an articles row (created when new)."""
+        values = facet_values(facts)
+        found = self._combos.get(values)
+        if found is None:
+            self.conn.execute(COMBO_INSERT, (*values, *values))
+            found = self.conn.execute(COMBO_SELECT, values).fetchone()[0]
+            self._combos[values] = found
+        return found
+
+    def forget_combos(self) -> None:
+        """Drop the combination cache (after a rollback that may have undone new ones)."""
+        self._combos.clear()
 
     def delete(self, article_id: str) -> bool:
         old = self.conn.execute(
@@ -312,11 +326,13 @@ class SearchIndex:
                 )
 
     def _facets(self, sql: str, params: list[Any]) -> tuple[dict[str, tuple[FacetValue, ...]], int]:
+        """Counts per facet value over all matches, and the total (their sum)."""
         counters: dict[str, Counter] = {name: Counter() for name in FACETS}
         total = 0
         rows = self.conn.execute(
-            f"SELECT a.province, a.province_2025, a.site, a.category, a.year, count(*) {sql}"
-            " GROUP BY 1, 2, 3, 4, 5",
+            "SELECT c.province, c.province_2025, c.site, c.category, c.year, x.count"
+            f" FROM (SELECT a.combo AS combo, count(*) AS count {sql} GROUP BY a.combo) x"
+            " LEFT JOIN combos c ON c.id = x.combo",
             params,
         )
         for province, p2025, site, category, year, count in rows:

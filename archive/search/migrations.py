@@ -67,6 +67,33 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE TABLE search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """,
     ),
+    Migration(
+        2,
+        "facet combinations: one small integer per (province, unit, site, category, year)",
+        # Facet counts group every match; grouping on one integer instead of five text
+        # columns roughly halves their cost on large result sets.
+        """
+        CREATE TABLE combos (
+            id INTEGER PRIMARY KEY,
+            k TEXT NOT NULL UNIQUE,
+            province TEXT,
+            province_2025 TEXT,
+            site TEXT,
+            category TEXT,
+            year INTEGER
+        );
+        ALTER TABLE articles ADD COLUMN combo INTEGER;
+        INSERT INTO combos (k, province, province_2025, site, category, year)
+            SELECT DISTINCT json_array(province, province_2025, site, category, year),
+                   province, province_2025, site, category, year
+            FROM articles;
+        UPDATE articles SET combo = (
+            SELECT id FROM combos
+            WHERE k = json_array(articles.province, articles.province_2025, articles.site,
+                                 articles.category, articles.year)
+        );
+        """,
+    ),
 )
 
 LATEST = MIGRATIONS[-1].number

@@ -40,9 +40,20 @@ def marks(columns: tuple[str, ...]) -> str:
     return ", ".join("?" * len(columns))
 
 
-FACTS_INSERT = f"INSERT INTO articles (n, {', '.join(FACT_COLUMNS)}) VALUES (?, {marks(FACT_COLUMNS)})"
+FACTS_INSERT = f"INSERT INTO articles (n, {', '.join(FACT_COLUMNS)}, combo) VALUES (?, {marks(FACT_COLUMNS)}, ?)"
 DOCS_INSERT = f"INSERT OR REPLACE INTO documents (n, {', '.join(DOC_COLUMNS)}) VALUES (?, {marks(DOC_COLUMNS)})"
-FACTS_UPDATE = f"UPDATE articles SET {', '.join(c + ' = ?' for c in FACT_COLUMNS)} WHERE n = ?"
+FACTS_UPDATE = f"UPDATE articles SET {', '.join(c + ' = ?' for c in FACT_COLUMNS)}, combo = ? WHERE n = ?"
+#: the facet values of an articles row, as the combos table keys them
+COMBO_KEY = "json_array(?, ?, ?, ?, ?)"
+COMBO_INSERT = (
+    f"INSERT OR IGNORE INTO combos (k, province, province_2025, site, category, year) VALUES ({COMBO_KEY}, ?, ?, ?, ?, ?)"
+)
+COMBO_SELECT = f"SELECT id FROM combos WHERE k = {COMBO_KEY}"
+
+
+def facet_values(facts: tuple[Any, ...]) -> tuple[Any, ...]:
+    """(province, province_2025, site, category, year) of an articles row."""
+    return (facts[3], facts[4], facts[2], facts[7], facts[11])
 FTS_INSERT = "INSERT INTO articles_fts (rowid, t, s, b, tf, sf, bf) VALUES (?, ?, ?, ?, ?, ?, ?)"
 FTS_DELETE = (
     "INSERT INTO articles_fts (articles_fts, rowid, t, s, b, tf, sf, bf)"
