@@ -25,7 +25,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 
-from archive.capture import Exchange, Header, first_header
+from archive.capture import Exchange, Header
 from archive.digest_index import FirstCapture, LatestCapture
 
 WARC_VERSION = "WARC/1.1"
