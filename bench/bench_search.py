@@ -178,6 +178,7 @@ def main() -> None:
     size = os.path.getsize(path)
     print(f"index size: {size / 1e6:,.1f} MB ({size / max(1, args.count):,.0f} bytes/article)")
 
+    SearchIndex(path).close()  # brings an index built by an older schema up to date
     index = SearchIndex(path, readonly=True)
     index.search(Query.build("công an"))  # warm the page cache once
     measure(lambda q: index.search(q).total, mix, args.rounds, "fts5")
