@@ -48,8 +48,9 @@ def test_body_html_is_sanitised_with_absolute_links() -> None:
     html = extract("article_utf8.html").body_html
     assert "<script" not in html and "onclick" not in html and "class=" not in html
     assert 'src="https://congan.laocai.gov.vn/uploads/2024/03/anh-1.jpg"' in html
-    assert 'href="https://congan.laocai.gov.vn/files/ke-hoach-12.pdf"' in html
+    assert 'src="https://congan.laocai.gov.vn/tin-tuc/anh-2.png"' in html  # lazy-loaded source
     assert "Tin liên quan" not in html and "Lượt xem" not in html
+    assert "Lan Hương" not in html and "12/03/2024" not in html  # byline and date line out too
 
 
 def test_structured_data_fills_what_the_markup_lacks() -> None:

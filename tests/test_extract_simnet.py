@@ -107,6 +107,9 @@ def test_golden_articles_per_cms_family(pages: list[Fetched], cms: str) -> None:
         for name, value in expected.items():
             if got[name] != value:
                 problems.append(f"{page.url} {name}: {got[name]!r} != {value!r}")
+        html_text = re.sub(r"<[^>]+>", " ", article.body_html)
+        if truth.summary in html_text or (truth.author and f">{truth.author}<" in article.body_html):
+            problems.append(f"{page.url} body_html holds the lead or the byline")
         score = token_f1(article.body, truth.body)
         if score < MIN_BODY_F1:
             problems.append(f"{page.url} body F1 {score:.3f}")

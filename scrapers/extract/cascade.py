@@ -16,7 +16,6 @@ records the stage of every field that was found.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -39,22 +38,15 @@ from archive.corpus.article import (
 )
 
 from .body import Body, process_body
+from .cleanup import clean_body, prune_html
 from .dates import parse_date
 from .dom import absolute, base_url, first_element, first_value, parse_html, select, select_values
 from .generic import Generic, extract_generic
 from .jsonapi import first, load_json_article, looks_like_json
 from .profiles import COMMON_NOISE, Profile, get_profile
 from .structured import Structured, extract_structured
-from .text import clean_text, decode_html, separate_byline, split_paragraphs, strip_byline_label
+from .text import clean_text, decode_html, split_paragraphs, strip_byline_label
 
-#: a date line kept out of the body is at most this long
-MAX_DATE_LINE_CHARS = 80
-#: how many paragraphs at each end of the body are checked for date lines
-DATE_LINE_WINDOW = 2
-#: what a date line may hold besides the date itself
-_DATE_WORDS = re.compile(
-    r"(?i)(thứ\s+\w+|chủ\s+nhật|cập\s+nhật|ngày\s+đăng|ngày|tháng|năm|lúc|đăng|giờ|gmt|\bsa\b|\bch\b|am|pm|\d+|[:/\-–,.|()+])"
-)
 
 
 @lru_cache(maxsize=1)
@@ -231,28 +223,11 @@ def _generic_stage(
     return parsed_body
 
 
-def _clean_body(paragraphs: list[str], found: _Fields) -> tuple[list[str], str | None]:
+def _lead_from_description(paragraphs: list[str], found: _Fields) -> None:
     description = found.get("description")
     if paragraphs and description and paragraphs[0] == description:
         # the page's description repeats its first paragraph: that paragraph is the lead
         found.offer("summary", description, STAGE_STRUCTURED)
-    title = found.get("title")
-    summary = found.get("summary")
-    kept = [p for p in paragraphs if p != title and p != summary]
-    for index in [*range(min(DATE_LINE_WINDOW, len(kept))), *range(max(0, len(kept) - DATE_LINE_WINDOW), len(kept))]:
-        if index < len(kept) and len(kept[index]) <= MAX_DATE_LINE_CHARS and parse_date(kept[index]):
-            if not any(ch.isalpha() for ch in _strip_date_words(kept[index])):
-                kept[index] = ""
-    kept = [p for p in kept if p]
-    known_author = found.get("author")
-    if known_author:
-        kept = [p for p in kept if strip_byline_label(p) != known_author]
-    kept, byline = separate_byline(kept)
-    return kept, byline
-
-
-def _strip_date_words(line: str) -> str:
-    return _DATE_WORDS.sub("", line)
 
 
 def _assemble(
@@ -261,8 +236,11 @@ def _assemble(
     if found.get("modified") is not None and found.get("modified") == found.get("published"):
         found.values.pop("modified")  # a modification date equal to publication is none
         found.stages.pop("modified", None)
-    paragraphs, byline = _clean_body(list(found.get("body", [])), found)
-    found.offer("author", byline, found.stages.get("body", STAGE_GENERIC))
+    raw = list(found.get("body", []))
+    _lead_from_description(raw, found)
+    cleaned = clean_body(raw, title=found.get("title"), summary=found.get("summary"), author=found.get("author"))
+    paragraphs = cleaned.paragraphs
+    found.offer("author", cleaned.author, found.stages.get("body", STAGE_GENERIC))
     found.offer("author", found.get("generic_author"), STAGE_GENERIC)
     images: tuple[Image, ...] = body.images if body else ()
     lead = found.get("lead_image")
@@ -290,7 +268,9 @@ def _assemble(
         category=found.get("category"),  # type: ignore[arg-type]
         tags=tuple(found.get("tags", ())),  # type: ignore[arg-type]
         body="\n\n".join(paragraphs),
-        body_html=body.html if body else "",
+        body_html=prune_html(body.html, cleaned.dropped, title=found.get("title"), author=found.get("author"))
+        if body
+        else "",
         images=images,
         attachments=attachments,
         extraction=Extraction(

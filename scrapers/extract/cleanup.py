@@ -1,0 +1,74 @@
+"""The last pass over a body, whatever stage found it: the headline, the lead, date lines
+and the byline are kept out of the text, and out of ``body_html`` too."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+
+from .dates import parse_date
+from .dom import BLOCK_TAGS, remove, text_of
+from .text import separate_byline, strip_byline_label
+
+#: a date line kept out of the body is at most this long
+MAX_DATE_LINE_CHARS = 80
+#: how many paragraphs at each end of the body are checked for date lines
+DATE_LINE_WINDOW = 2
+#: what a date line may hold besides the date itself
+_DATE_WORDS = re.compile(
+    r"(?i)(thứ\s+\w+|chủ\s+nhật|cập\s+nhật|ngày\s+đăng|ngày|tháng|năm|lúc|đăng|giờ|gmt|\bsa\b|\bch\b|am|pm|\d+|[:/\-–,.|()+])"
+)
+
+
+@dataclass(frozen=True)
+class CleanBody:
+    paragraphs: list[str]
+    author: str | None  # the byline found in the body, if any
+    dropped: frozenset[str]  # paragraphs taken out (to take out of body_html too)
+
+
+def is_date_line(line: str) -> bool:
+    """``"Thứ Hai, 12/03/2024 - 09:15"``, ``"Cập nhật: 02-05-2024"``: a date and nothing else."""
+    if len(line) > MAX_DATE_LINE_CHARS or not parse_date(line):
+        return False
+    return not any(ch.isalpha() for ch in _DATE_WORDS.sub("", line))
+
+
+def clean_body(paragraphs: list[str], *, title: str | None, summary: str | None, author: str | None) -> CleanBody:
+    dropped = {p for p in paragraphs if p in (title, summary)}
+    kept = [p for p in paragraphs if p not in dropped]
+    ends = {*range(min(DATE_LINE_WINDOW, len(kept))), *range(max(0, len(kept) - DATE_LINE_WINDOW), len(kept))}
+    dates = {kept[i] for i in ends if is_date_line(kept[i])}
+    dropped |= dates
+    kept = [p for p in kept if p not in dates]
+    if author:
+        bylines = {p for p in kept if strip_byline_label(p) == author}
+        dropped |= bylines
+        kept = [p for p in kept if p not in bylines]
+    before = set(kept)
+    kept, byline = separate_byline(kept)
+    dropped |= before - set(kept)
+    return CleanBody(kept, byline, frozenset(dropped))
+
+
+def prune_html(html: str, dropped: frozenset[str], *, title: str | None = None, author: str | None = None) -> str:
+    """``body_html`` without the blocks whose whole text was taken out of the body: the
+    dropped paragraphs, the headline, date lines and the byline."""
+    if not html:
+        return html
+    dropped = dropped | {t for t in (title, author) if t}
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return html
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.tag not in BLOCK_TAGS or el.getparent() is None:
+            continue
+        text = text_of(el)
+        if text and (text in dropped or is_date_line(text) or (author and strip_byline_label(text) == author)):
+            remove(el)
+    inner = root[0] if len(root) == 1 and not (root.text or "").strip() else root
+    return lxml.html.tostring(inner, encoding="unicode", method="html").strip()
