@@ -111,6 +111,8 @@ class PortalStatsMiddleware:
         self.stats.inc_value(key(site, "status", str(response.status)))
         if response.status == 304:
             self.stats.inc_value(key(site, "not_modified"))
+        if response.status in (404, 410) and request.meta.get("congan_revisit"):
+            self.stats.inc_value(key(site, "deleted"))  # scrapers.revisit: gone since captured
         elif response.status >= 400 and not _no_robots_file(request, response.status):
             self.error(site, f"http_{response.status}")
         if response.status in REDIRECTS and self._loops(request, response):

@@ -2,6 +2,7 @@
 
 Built from the crawl stats by :func:`build_report` (a plain function): totals, per portal
 (pages, articles, new/changed/unchanged when the pipeline counts them per portal, 304s,
+deleted articles found by ``scrapers.revisit``,
 bytes, HTTP statuses, errors by kind, robots.txt denials, skipped requests), URLs rejected by
 reason (``scope/rejected/<reason>``), politeness (Crawl-delay portals, Retry-After waits,
 backoff), frontier, WARC and extraction figures with ``scrapers.extract.health.portal_health``
@@ -82,7 +83,7 @@ def portal_table(stats: Mapping[str, float]) -> dict[str, dict[str, Any]]:
     def entry(site: str) -> dict[str, Any]:
         return portals.setdefault(site, {
             "pages": 0, "articles": 0, "new": None, "changed": None, "unchanged": None, "not_modified": 0,
-            "bytes": 0, "errors": {}, "robots_denied": 0, "skipped": 0, "status": {},
+            "deleted": 0, "bytes": 0, "errors": {}, "robots_denied": 0, "skipped": 0, "status": {},
         })
 
     for name, value in stats.items():
@@ -149,6 +150,7 @@ def build_report(
             "articles": _int(stats.get("item_scraped_count", 0)),
             **corpus,
             "not_modified": sum(row["not_modified"] for row in portals.values()),
+            "deleted": sum(row["deleted"] for row in portals.values()),
             "bytes": sum(row["bytes"] for row in portals.values()),
             "errors": _int(stats.get(ERRORS_KEY, 0)),
             "robots_denied": sum(row["robots_denied"] for row in portals.values()),

@@ -46,6 +46,10 @@ CONGAN_FETCH_REQUISITES = True
 #: On by default (a first crawl knows no article, so it changes nothing there); a full
 #: re-crawl sets it False, with CONGAN_CONDITIONAL_ENABLED=False.
 CONGAN_INCREMENTAL = True
+#: In incremental crawls, once everything else is done, re-request (conditionally) every
+#: corpus article of the portals reached, so deletions (404/410) are noticed
+#: (scrapers.revisit).
+CONGAN_REVISIT_KNOWN = True
 #: Scheme of the registry's start URLs (portals redirect to https themselves).
 CONGAN_SEED_SCHEME = "http"
 #: Another registry CSV (default: scrapers/data/registry.csv).
@@ -167,6 +171,8 @@ EXTENSIONS: dict[str, int | None] = {
     "scrapy.extensions.logstats.LogStats": None,
     "scrapers.progress.ProgressExtension": 10,
     "scrapers.report.CrawlReportExtension": 20,
+    # incremental crawls: revisit known articles at the end, to notice deletions
+    "scrapers.revisit.RevisitKnownExtension": 30,
 }
 ITEM_PIPELINES: dict[str, int] = {
     # extract each ArticlePage and file it in the corpus (EXTRACT_ENABLED switches it off)

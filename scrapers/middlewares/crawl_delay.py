@@ -6,11 +6,18 @@ the minimum delay of that portal's downloader slot, without jitter. AutoThrottle
 delays after each response; the ``response_downloaded`` handler, connected after
 AutoThrottle's, raises it back before the slot sends its next request. Delays above
 ``CONGAN_CRAWL_DELAY_MAX`` are capped (and logged) so that one portal cannot stall a crawl.
+
+Scrapy spaces requests by the time it *decided* to send the previous one; under load the
+actual send can lag that by tens of milliseconds, and the next one then reaches the portal
+early. So the same handler also moves the slot's "last sent" time to the moment the
+previous answer arrived: the portal has certainly seen that request by then, and the next
+one leaves at least the delay later.
 """
 
 from __future__ import annotations
 
 import logging
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -27,9 +34,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: added to every Crawl-delay: our clock starts when the request leaves, the portal's when it
-#: arrives; a few milliseconds of jitter must not make us early
-CRAWL_DELAY_MARGIN = 0.05
+#: added to every Crawl-delay (seconds): clock granularity between our clock and the portal's
+CRAWL_DELAY_MARGIN = 0.01
 
 
 def effective_delay(declared: float | None, cap: float) -> float | None:
@@ -78,11 +84,17 @@ class CrawlDelayMiddleware:
         slot_settings["delay"] = max(float(slot_settings.get("delay", 0.0)), delay)
         slot_settings["jitter"] = 0.0
         self._enforce(host)
+        slot = downloader.slots.get(host)
+        if slot is not None:  # robots.txt itself counts: its answer has arrived
+            slot.lastseen = max(slot.lastseen, monotonic())
 
     def _response_downloaded(self, response: Response, request: Request, spider: Any = None) -> None:
         key = request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
         if key in self.delays:
             self._enforce(key)
+            slot = self.crawler.engine.downloader.slots.get(key)
+            if slot is not None:
+                slot.lastseen = max(slot.lastseen, monotonic())
 
     def process_request(self, request: Request) -> None:
         host = urlparse_cached(request).hostname or ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
@@ -40,6 +41,34 @@ class HostPauses:
             del self._until[host]
             return 0.0
         return left
+
+
+class SlotHolds:
+    """Hold a downloader slot until its host's pause is over.
+
+    A request that has already left the middlewares sits in its slot's queue, out of reach
+    of :func:`wait_for`. Called on ``response_downloaded`` (after AutoThrottle, before the
+    slot picks its next request), :meth:`apply` raises the slot's delay to the time left,
+    turns its jitter off and counts from now, so nothing leaves the slot before the pause
+    ends; the first answer after that gives the slot its delay and jitter back.
+    """
+
+    def __init__(self, pauses: HostPauses) -> None:
+        self.pauses = pauses
+        self._saved: dict[str, tuple[float, float]] = {}
+
+    def apply(self, slots: dict[str, Any], key: str) -> None:
+        slot = slots.get(key)
+        if slot is None:
+            return
+        left = self.pauses.remaining(key)
+        if left > 0:
+            saved = self._saved.setdefault(key, (slot.delay, slot.jitter))
+            slot.delay = max(saved[0], left)
+            slot.jitter = 0.0
+            slot.lastseen = max(slot.lastseen, time.monotonic())
+        elif key in self._saved:
+            slot.delay, slot.jitter = self._saved.pop(key)
 
 
 async def sleep(seconds: float) -> None:

@@ -1,9 +1,10 @@
 """Honour ``Retry-After`` on 429 and 503 answers.
 
-The portal is paused (``host_pause``) for the time it asks, capped at
-``CONGAN_RETRY_AFTER_MAX``; Scrapy's RetryMiddleware (order 550, below this one, so it sees
-the response after us) queues the retry, and every request to that portal, the retry
-included, waits here until the pause is over. Retry-After is either seconds or an HTTP date.
+As soon as such an answer is downloaded (``response_downloaded``), the portal is paused
+(``host_pause``) for the time it asks, capped at ``CONGAN_RETRY_AFTER_MAX``: requests to it
+wait in ``process_request`` and its downloader slot is held, so nothing reaches the portal
+before the time is up. Scrapy's RetryMiddleware queues the retry as usual; it waits like the
+others. Retry-After is either seconds or an HTTP date.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import time
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
-from .host_pause import HostPauses, wait_for
+from .host_pause import HostPauses, SlotHolds, wait_for
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -55,12 +57,23 @@ class RetryAfterMiddleware:
         self.stats = stats
         self.cap = cap
         self.pauses = pauses or HostPauses()
+        self.holds = SlotHolds(self.pauses)
+        self.crawler: Crawler | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("CONGAN_RETRY_AFTER_ENABLED"):
             raise NotConfigured
-        return cls(crawler.stats, cap=crawler.settings.getfloat("CONGAN_RETRY_AFTER_MAX"))
+        middleware = cls(crawler.stats, cap=crawler.settings.getfloat("CONGAN_RETRY_AFTER_MAX"))
+        middleware.crawler = crawler
+        crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
+        return middleware
+
+    def response_downloaded(self, response: Response, request: Request, spider: object = None) -> None:
+        self.note(request, response)
+        if self.crawler is not None and self.crawler.engine is not None:
+            key = request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
+            self.holds.apply(self.crawler.engine.downloader.slots, key)
 
     async def process_request(self, request: Request) -> None:
         host = urlparse_cached(request).hostname or ""
@@ -68,12 +81,13 @@ class RetryAfterMiddleware:
         if waited:
             self._inc("retry_after/waited_requests")
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    def note(self, request: Request, response: Response) -> None:
+        """Pause the portal if the answer asks for it."""
         if response.status not in STATUSES:
-            return response
+            return
         seconds = parse_retry_after(response.headers.get(b"Retry-After"))
         if seconds is None:
-            return response
+            return
         host = urlparse_cached(request).hostname or ""
         if seconds > self.cap:
             logger.warning("%s asks to retry after %s s; capped at %s s (CONGAN_RETRY_AFTER_MAX)", host, seconds, self.cap)
@@ -82,7 +96,6 @@ class RetryAfterMiddleware:
         self.pauses.pause(host, seconds)
         self._inc("retry_after/honoured")
         logger.info("%s answered %s with Retry-After %s s: pausing it", host, response.status, seconds)
-        return response
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:
