@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import unicodedata
@@ -30,7 +31,7 @@ def get(net: SimNet, url: str):
     for _ in range(3):
         try:
             got = fetch(net.url, url)
-        except (ConnectionError, OSError):
+        except (OSError, http.client.HTTPException):  # the mid-body reset fault
             continue
         if got.status not in (429, 500, 503):
             return got

@@ -1,5 +1,6 @@
 """A custom portal like Vĩnh Phúc's: its "Liên kết công an các tỉnh" links exist only as
-<select><option value=...> entries; robots.txt asks for Crawl-delay: 1."""
+<select><option value=...> entries; robots.txt asks for Crawl-delay: 1; hand-written, sloppy
+HTML (upper-case tags, unclosed <P> and <FONT>)."""
 
 from __future__ import annotations
 
@@ -83,7 +84,7 @@ class CustomPortal(Portal):
     def _article(self, a: Article) -> str:
         body = []
         for n, para in enumerate(a.paragraphs):
-            body.append(f"<p>{escape(para)}</p>")
+            body.append(f"<P>{escape(para)}\n")  # hand-written HTML: upper case, never closed
             if n == 2:
                 body += [
                     f'<center><img src="{i["url"].removeprefix(self.base)}"><br><span class="ghichu">{escape(i["caption"])}</span></center>'
@@ -96,7 +97,7 @@ class CustomPortal(Portal):
         rel = related([(self.article_path(r), r.title) for r in self.catalog.related(a)], "Tin khác")
         main = (
             f'<div class="chitiet"><div class="chuyenmuc">{escape(a.cat_name)}</div><h2 class="tieude">{escape(a.title)}</h2>'
-            f'<div class="ngay">{self._date(a)}</div>{author}<div class="tomtat"><b>{escape(a.summary)}</b></div>'
+            f'<div class="ngay"><FONT color="#666666">{self._date(a)}</div>{author}<div class="tomtat"><b>{escape(a.summary)}</b></div>'
             f'<div class="noidung">{"".join(body)}</div>{docs}{share_buttons(self.canonical_url(a))}</div>{rel}'
         )
         return self._page(a.title, main)
