@@ -160,13 +160,12 @@ class CaptureIndex:
             self._db.execute("ROLLBACK")
             raise
 
-    def forget_file(self, warc_file: str) -> int:
-        """Drop first captures stored in ``warc_file`` (a file that was cut or removed), so
-        no later revisit points to a record that no longer exists. Returns rows dropped."""
-        cursor = self._db.execute(
-            "DELETE FROM first_capture WHERE collection=? AND warc_file=?", (self.collection, warc_file)
-        )
-        return cursor.rowcount
+    def clear(self) -> None:
+        """Forget everything about this collection (before rebuilding it from the WARCs)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        self._db.execute("DELETE FROM first_capture WHERE collection=?", (self.collection,))
+        self._db.execute("DELETE FROM latest_capture WHERE collection=?", (self.collection,))
+        self._db.execute("COMMIT")
 
     def close(self) -> None:
         self._db.close()

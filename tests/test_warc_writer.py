@@ -239,3 +239,31 @@ def test_verify_finds_bad_digests_lone_requests_and_torn_files(tmp_path: Path) -
     assert any(lone.name in t and "request without its response" in t for t in text), text
     assert any(torn.name in t and "torn or corrupt tail" in t for t in text), text
     assert any("no CDXJ index" in t for t in text), text
+
+
+def test_capture_index_is_rebuilt_from_the_warcs_alone(tmp_path: Path) -> None:
+    from archive.warc.reindex import rebuild_capture_index
+
+    db = tmp_path / "digests.sqlite3"
+    index = CaptureIndex(db)
+    first = writer(tmp_path, "one", index)
+    original = first.write_exchange(exchange("http://c.gov.vn/a", b"body", headers=((b"ETag", b'"1"'),)))
+    first.write_exchange(exchange("http://c.gov.vn/empty", b""))
+    first.close()
+    second = writer(tmp_path, "two", index)
+    later = T0 + timedelta(days=1)
+    second.write_exchange(exchange("http://c.gov.vn/b", b"body", at=later, headers=((b"ETag", b'"2"'),)))
+    second.write_exchange(exchange("http://c.gov.vn/a", b"", status=304, at=later, headers=((b"ETag", b'"1b"'),)))
+    second.close()
+    before = {url: index.latest(url) for url in ("http://c.gov.vn/a", "http://c.gov.vn/b", "http://c.gov.vn/empty")}
+    first_before = index.first(original.payload_digest)
+
+    index.clear()
+    assert index.latest("http://c.gov.vn/a") is None
+    assert rebuild_capture_index(tmp_path / "archive", index) == 4
+    assert {url: index.latest(url) for url in before} == before
+    assert index.first(original.payload_digest) == first_before and first_before.uri == "http://c.gov.vn/a"
+    assert index.latest("http://c.gov.vn/a").etag == '"1b"'
+    from archive.warc.reindex import EMPTY_PAYLOAD
+
+    assert index.first(EMPTY_PAYLOAD) is None

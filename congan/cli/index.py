@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from archive.cdxj import rebuild
+from archive.digest_index import CaptureIndex
 from archive.errors import UserInputError
 from archive.paths import DEFAULT_COLLECTION
+from archive.warc.reindex import rebuild_capture_index
 from archive.search.sync import rebuild_from_corpus
 
 from .context import CliContext, data_option, emit_json, pass_cli
@@ -23,7 +25,8 @@ def index_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per index written.")
 @pass_cli
 def rebuild_command(cli: CliContext, collection: str, as_json: bool) -> None:
-    """Rewrite the sorted CDXJ of every closed WARC file of the collection."""
+    """Rebuild the collection's indexes from its closed WARC files: the sorted CDXJ of each
+    file (replay) and the capture index (revisits, conditional requests)."""
     warc_dir = cli.data.warc_dir(collection)
     if not warc_dir.is_dir():
         raise UserInputError(f"no WARC collection at {warc_dir}; check --data and --collection")
@@ -32,8 +35,13 @@ def rebuild_command(cli: CliContext, collection: str, as_json: bool) -> None:
         lines = sum(1 for _ in path.open(encoding="utf-8"))
         if as_json:
             emit_json({"index": str(path), "captures": lines})
-    if not as_json:
+    with CaptureIndex.open(cli.data, collection) as index:
+        captures = rebuild_capture_index(warc_dir, index)
+    if as_json:
+        emit_json({"index": str(cli.data.digest_db), "captures": captures})
+    else:
         click.echo(f"CDXJ: {len(written)} indexes rebuilt in {cli.data.index_dir(collection)}")
+        click.echo(f"capture index: {captures} captures read into {cli.data.digest_db}")
     articles = rebuild_from_corpus(cli.data)  # the search index, from the corpus
     if as_json:
         emit_json({"index": str(cli.data.search_db), "articles": articles})
