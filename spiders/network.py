@@ -78,7 +78,7 @@ class NetworkSpider(scrapy.Spider):
         self.scope = Scope(self.registry, (url_host(s) for s in config.seeds))
         self.data = DataDir.resolve(config.data)
         self.portal_state = RegistryState.open(self.data)
-        self.known: KnownArticles = open_known_articles(self.data, config.collection) if config.incremental else KnownArticles()
+        self.known: KnownArticles = open_known_articles(self.data, config.collection, config.crawl_id) if config.incremental else KnownArticles()
         self.pages_per_site: Counter[str] = Counter()
         self.sites: dict[str, Adapter] = {}  # portals this crawl crawls -> adapter
         self.closed_sites = bool(config.sites)  # only the chosen portals, none discovered
@@ -156,6 +156,13 @@ class NetworkSpider(scrapy.Spider):
         if self.config.max_depth and sum(h in DEPTH_HOPS for h in path) > self.config.max_depth:
             self.reject(target.url, DEPTH, response)
             return None
+        if self.config.incremental and self.known.unchanged_since_capture(target.url, target.modified):
+            self.crawler.stats.inc_value("network/skipped/unchanged_since_capture")
+            return None
+        if requisite and self.config.incremental and target.url in self.known:
+            # images, styles and documents do not change under the same URL on these portals
+            self.crawler.stats.inc_value("network/skipped/requisite_archived")
+            return None
         if target.aliases:
             self.aliases.setdefault(target.url, set()).update(target.aliases)
         key = (target.method, target.url, target.formdata)
@@ -228,7 +235,7 @@ class NetworkSpider(scrapy.Spider):
                     if request is not None:
                         yield request
         canonical = meta.get("congan_canonical") or adapter.canonicalize(response.url)
-        if kind == ARTICLE or adapter.is_article(canonical):
+        if (kind == ARTICLE or adapter.is_article(canonical)) and not adapter.is_shell(response.url):
             item = self.article_item(response, canonical, site, adapter)
             if item is not None:
                 yield item
@@ -238,7 +245,12 @@ class NetworkSpider(scrapy.Spider):
             decision = self.scope.check(link)
             if not decision.allowed:
                 self.reject(link, decision.reason, response)
-        for target in (*discovery.articles, *discovery.listings):
+        articles = discovery.articles
+        if self.config.incremental and kind == ARTICLE:
+            # related-article lists lead back through the whole archive: in an incremental
+            # crawl only listings decide which archived articles are checked again
+            articles = tuple(t for t in articles if t.url not in self.known)
+        for target in (*articles, *discovery.listings):
             request = self.request_for(target, site, adapter, hops=hops, via=via, response=response)
             if request is not None:
                 yield request
@@ -313,22 +325,20 @@ class NetworkSpider(scrapy.Spider):
             yield request
 
     def note_portal(self, response: Response, site: str, adapter: Adapter) -> tuple[str, Adapter | None]:
-        """Record a live or redirecting portal; the site and adapter the page belongs to."""
+        """Record a live portal (its start page answered); the site and adapter a page belongs
+        to when a redirect took it to another portal (``None``: not one this crawl crawls).
+        Start pages never get here redirected: ``seed_redirect`` sees their redirects."""
         final = self._domain_of(response.url)
-        crawl_id = self.config.crawl_id or None
         if final == site:
             if response.meta["congan_page_kind"] == SEED:
-                self.portal_state.record_live(site, crawl_id=crawl_id, evidence=f"{response.status} {response.url}")
+                self.portal_state.record_live(
+                    site, crawl_id=self.config.crawl_id or None, evidence=f"{response.status} {response.url}"
+                )
             return site, adapter
-        chain = " -> ".join([*response.meta.get("redirect_urls", []), response.url])
-        codes = ",".join(str(c) for c in response.meta.get("redirect_reasons", []))
-        self.portal_state.record_redirect(site, final, crawl_id=crawl_id, evidence=f"{codes} {chain}".strip())
-        self.crawler.stats.inc_value("network/portals_redirecting")
-        if not self.scope.in_network(final):
+        self.crawler.stats.inc_value("network/redirected_off_portal")
+        if final not in self.sites:
             return site, None
-        if final not in self.sites and not self.closed_sites:
-            self.sites[final] = self.adapter_for(final)
-        return final, self.sites.get(final)
+        return final, self.sites[final]
 
     def failed(self, failure: Any) -> None:
         request = failure.request

@@ -236,3 +236,14 @@ def test_generic_finds_listings_pagination_and_headlines_and_skips_calendars():
         "http://congan.danang.gov.vn/chuyen-muc/an-ninh-trat-tu?page=9",
         '<p>Không có bài viết nào.</p><a rel="next" href="/chuyen-muc/an-ninh-trat-tu?page=10">Trang sau</a>'))
     assert empty.empty and empty.next_pages  # the spider does not follow next pages of empty listings
+
+
+def test_dotnetnuke_article_shell_leads_to_its_getbyid_answer():
+    dnn = get_adapter("dotnetnuke")
+    shell_url = HANOI + "/tin-tuc/tin-moi-51230"
+    shell = '<div ng-controller="NewsDetailCtrl" data-id="51230"><h1>{{news.Title}}</h1></div>'
+    assert dnn.is_shell(shell_url) and not dnn.is_article(shell_url)
+    found = dnn.discover(page(shell_url, shell, kind=ARTICLE))
+    assert [(t.url, t.canonical) for t in found.articles] == [
+        (HANOI + "/DesktopModules/cmsview/api/NewsContent/getbyid?id=51230", shell_url)
+    ]

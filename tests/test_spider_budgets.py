@@ -183,3 +183,15 @@ def test_article_aliases_seen_on_listings_travel_with_the_article(data_dir):
     assert article.meta["congan_aliases"] == [
         nv + "/news/an-ninh/bat-giu-3421.html?utm_source=zalo", nv + "/savefile/an-ninh/bat-giu-3421.html",
     ]
+
+
+def test_a_script_shell_at_an_article_address_is_not_an_article(data_dir):
+    # e.g. a revisit of a DotNetNuke article's address: the text is in the getbyid answer
+    spider = make_spider(data_dir)
+    shell = response_for("http://congan.hanoi.gov.vn/tin-tuc/tin-moi-51230",
+                         '<html><div ng-controller="NewsDetailCtrl" data-id="51230"></div></html>',
+                         kind=ARTICLE, site="congan.hanoi.gov.vn", adapter="dotnetnuke")
+    out = list(spider.parse(shell))
+    assert not [o for o in out if not isinstance(o, Request)]
+    api = [r for r in out if isinstance(r, Request) and "getbyid" in r.url]
+    assert api[0].meta["congan_canonical"] == "http://congan.hanoi.gov.vn/tin-tuc/tin-moi-51230"

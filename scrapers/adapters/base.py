@@ -72,6 +72,8 @@ class Target:
     canonical: str | None = None
     #: other URLs the page linked the same article with (before canonicalisation)
     aliases: tuple[str, ...] = ()
+    #: when the listing says the page last changed (sitemap ``<lastmod>``), ISO 8601
+    modified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,9 @@ class Adapter:
     #: regexes searched in the canonical URL (path and query)
     article_patterns: tuple[re.Pattern[str], ...] = ()
     listing_patterns: tuple[re.Pattern[str], ...] = ()
+    #: pages at an article's address that hold none of its text (script shells): never
+    #: handed to extraction, their adapter hook finds the page that holds the text
+    shell_patterns: tuple[re.Pattern[str], ...] = ()
     #: never followed (in addition to NEVER_FOLLOW_RE and CALENDAR_RE)
     ignore_patterns: tuple[re.Pattern[str], ...] = ()
     #: CSS selector of "next page" links, when the family marks them
@@ -160,6 +165,10 @@ class Adapter:
     def is_article(self, url: str) -> bool:
         tail = self._path_query(url)
         return any(p.search(tail) for p in self.article_patterns)
+
+    def is_shell(self, url: str) -> bool:
+        tail = self._path_query(url)
+        return any(p.search(tail) for p in self.shell_patterns)
 
     def is_listing(self, url: str) -> bool:
         tail = self._path_query(url)

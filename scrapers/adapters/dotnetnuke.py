@@ -23,6 +23,8 @@ LISTNEW = API_BASE + "/listnew"
 GETBYID = API_BASE + "/getbyid"
 #: a category shell: <div ng-controller="NewsListCtrl" data-category-id="2" data-page-size="5">
 CATEGORY_SHELL_XPATH = "//*[@data-category-id]"
+#: an article shell: <div ng-controller="NewsDetailCtrl" data-id="51230">
+ARTICLE_SHELL_XPATH = "//*[contains(@ng-controller, 'Detail')][@data-id]"
 DEFAULT_PAGE_SIZE = 20
 #: listnew answers: list under one of these keys; each item's id / url / title keys
 LIST_KEYS = ("Data", "data", "Items", "items")
@@ -54,7 +56,13 @@ def _categories(adapter: Adapter, page: Page) -> Discovery:
         if category.isdigit():
             url = listnew_url(page.url, category, 1, int(size) if size.isdigit() else DEFAULT_PAGE_SIZE)
             pages.append(Target(adapter.canonicalize(url), API, sequence=f"cmsview:{category}"))
-    return Discovery(listings=tuple(pages))
+    articles = []
+    for node in sel.xpath(ARTICLE_SHELL_XPATH):
+        ident = node.attrib.get("data-id", "").strip()
+        if ident.isdigit():
+            api = adapter.canonicalize(urljoin(page.url, f"{GETBYID}?id={ident}"))
+            articles.append(Target(api, ARTICLE, canonical=adapter.canonicalize(page.url)))
+    return Discovery(articles=tuple(articles), listings=tuple(pages))
 
 
 def _api_page(adapter: Adapter, page: Page) -> Discovery:
@@ -89,8 +97,9 @@ ADAPTER = Adapter(
     profile="dotnetnuke",
     rules=UrlRules(drop_params=frozenset({"tabid", "mid", "ctl", "returnurl", "popup"})),
     start_paths=("/",),
-    # the shell page of an article holds no text: it is fetched as a listing-like page only
     article_patterns=patterns(r"/DesktopModules/cmsview/api/NewsContent/getbyid\?id=\d+$"),
+    # the page at an article's address is an AngularJS shell: its data-id leads to getbyid
+    shell_patterns=patterns(r"^/tin-tuc/[a-z0-9-]+-\d+/?$"),
     listing_patterns=patterns(r"^/tin-tuc/[a-z-]+/?$", r"^/[a-z0-9-]+/?$"),
     ignore_patterns=patterns(r"/DesktopModules/.*\.(?:js|css)$", r"^/tin-tuc/[a-z0-9-]+-\d+/?$"),
     discover_hook=_categories,

@@ -7,7 +7,7 @@ from .base import ARTICLE, FEED, LISTING, SITEMAP, Adapter, Discovery, Page, Tar
 from scrapers.urls import resolve_href, url_host
 
 SITEMAP_LOCS = "//*[local-name()='sitemap']/*[local-name()='loc']/text()"
-URLSET_LOCS = "//*[local-name()='url']/*[local-name()='loc']/text()"
+URLSET_ENTRIES = "//*[local-name()='url']"
 RSS_LINKS = "//*[local-name()='item']/*[local-name()='link']/text()"
 ATOM_LINKS = "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
 
@@ -33,7 +33,13 @@ def xml_discovery(adapter: Adapter, page: Page) -> Discovery:
         url = resolve_href(loc, page.url)
         if url and url_host(url) == host:
             sitemaps.append(Target(adapter.canonicalize(url), SITEMAP))
-    for loc in sel.xpath(f"{URLSET_LOCS} | {RSS_LINKS} | {ATOM_LINKS}").getall():
+    entries: list[tuple[str, str | None]] = []
+    for entry in sel.xpath(URLSET_ENTRIES):
+        loc = entry.xpath("normalize-space(*[local-name()='loc'])").get()
+        lastmod = entry.xpath("normalize-space(*[local-name()='lastmod'])").get()
+        entries.append((loc or "", lastmod or None))
+    entries += [(loc, None) for loc in sel.xpath(f"{RSS_LINKS} | {ATOM_LINKS}").getall()]
+    for loc, lastmod in entries:
         url = resolve_href(loc, page.url)
         if not url or url_host(url) != host:
             continue
@@ -41,7 +47,7 @@ def xml_discovery(adapter: Adapter, page: Page) -> Discovery:
         if adapter.is_ignored(canonical):
             continue
         if adapter.is_article(canonical):
-            articles.append(Target(canonical, ARTICLE))
+            articles.append(Target(canonical, ARTICLE, modified=lastmod))
         elif adapter.is_listing(canonical) or page.kind == SITEMAP:
             listings.append(Target(canonical, LISTING))
     return Discovery(articles=tuple(articles), listings=(*sitemaps, *listings))
