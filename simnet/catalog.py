@@ -6,7 +6,6 @@ edits, and answers listing queries in O(page size) however many articles the por
 
 from __future__ import annotations
 
-import itertools
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -114,13 +113,28 @@ class Catalog:
             indices = iter(range(start, -1, -self.ncat))
         return (i for i in indices if i != self.deleted)
 
+    def nth_newest(self, category: int | None, k: int) -> int | None:
+        """Index of the ``k``-th newest existing article (0-based) of a listing, in O(1)."""
+        step = 1 if category is None else self.ncat
+        top = self.count - 1 if category is None else self.count - 1 - ((self.count - 1 - category) % self.ncat)
+        if k < 0 or top < 0:
+            return None
+        d = self.deleted
+        if d is not None and d <= top and (top - d) % step == 0 and k >= (top - d) // step:
+            k += 1  # the deleted article's slot is skipped
+        index = top - k * step
+        return index if index >= 0 else None
+
     def page(self, category: int | None, page: int, size: int | None = None) -> list[Article]:
-        """Page ``page`` (1-based) of a listing, newest first; empty past the end."""
+        """Page ``page`` (1-based) of a listing, newest first; empty past the end. O(size)."""
         size = size or self.spec.page_size
-        if page < 1:
-            return []
-        picked = itertools.islice(self.newest(category), (page - 1) * size, page * size)
-        return [self.get(i) for i in picked]
+        out = []
+        for k in range((page - 1) * size, page * size) if page >= 1 else ():
+            index = self.nth_newest(category, k)
+            if index is None:
+                break
+            out.append(self.get(index))
+        return out
 
     def total(self, category: int | None = None) -> int:
         if category is None:

@@ -92,3 +92,20 @@ def test_command_line_server_prints_its_address_and_stops_on_sigterm(tmp_path):
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
     assert json.loads(log.read_text().splitlines()[-1])["host"] == "congan.vinhphuc.gov.vn"
+
+
+def test_listing_pages_walk_every_article_once_newest_first_in_both_states():
+    for spec in network():
+        if spec.status != "live":
+            continue
+        for state in (1, 2):
+            catalog = Catalog(spec, state, 23)
+            for category in (None, *range(catalog.ncat)):
+                walked, page = [], 1
+                while batch := catalog.page(category, page, 4):
+                    walked += [a.index for a in batch]
+                    page += 1
+                assert walked == list(catalog.newest(category)) and len(walked) == catalog.total(category)
+                assert catalog.deleted not in walked
+                assert [a.published for a in map(catalog.get, walked)] == sorted(
+                    (catalog.get(i).published for i in walked), reverse=True)
