@@ -16,6 +16,7 @@ records the stage of every field that was found.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -49,6 +50,10 @@ from .text import clean_text, decode_html, split_paragraphs, strip_byline_label
 
 
 
+#: ``{{news.Title}}``: a client-side template placeholder, never content
+UNRENDERED_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
+
+
 @lru_cache(maxsize=1)
 def software_version() -> str:
     """``congan-archive/<v> trafilatura/<v>`` (read once: package metadata is slow to parse)."""
@@ -67,6 +72,8 @@ class _Fields:
     stages: dict[str, str] = field(default_factory=dict)
 
     def offer(self, name: str, value: object, stage: str) -> None:
+        if isinstance(value, str) and UNRENDERED_TEMPLATE.search(value):
+            return  # an AngularJS/Handlebars placeholder of a page rendered by script
         if name not in self.values and value not in (None, "", (), []):
             self.values[name] = value
             self.stages[name] = stage
