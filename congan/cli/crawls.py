@@ -86,7 +86,7 @@ def show_command(cli: CliContext, crawl_id: str, as_json: bool) -> None:
         click.echo(f"  reason    {record.reason}")
     if record.params:
         for key, value in sorted(record.params.items()):
-            click.echo(f"  {key:<9} {_scalar(value)}")
+            click.echo(f"  {key:<9} {_scalar(value)}".rstrip())
     if report is None:
         click.echo("  report    none yet" + ("" if record.status is CrawlStatus.RUNNING else " (the crawl wrote none)"))
         return
@@ -125,6 +125,7 @@ COUNT_SECTIONS = (("errors", "errors by kind"), ("rejected", "rejected URLs by r
                   ("politeness", "politeness"))
 #: report keys not shown as text (raw numbers; `--json` has them)
 HIDDEN = frozenset({"stats", "report_version", "crawl_id", "portals", "totals", "extraction",
+                    "status", "started", "updated",  # the crawl record above shows them
                     *(key for key, _ in COUNT_SECTIONS)})
 
 
@@ -188,6 +189,8 @@ def _nested(value: dict[str, Any], depth: int = 0) -> list[str]:
 
 
 def _scalar(value: Any) -> str:
+    if isinstance(value, dict):
+        return " ".join(f"{k}={_scalar(v)}" for k, v in value.items()) if value else "none"
     if isinstance(value, list):
         return ", ".join(_scalar(v) for v in value) if value else "none"
     if value is None:
