@@ -11,7 +11,8 @@ cancels one whose Content-Length announces it), so nothing would be archived. Th
 takes the limit over: when a request reaches the downloader it sets the request's
 ``download_maxsize`` meta to 0 (Scrapy's check off for that request) and, on the
 ``bytes_received`` signal, stops the download with ``StopDownload(fail=False)`` once
-``WARC_MAX_BODY_SIZE`` bytes (default: ``DOWNLOAD_MAXSIZE``) have arrived. The body is cut to
+``WARC_MAX_BODY_SIZE`` bytes (default: ``DOWNLOAD_MAXSIZE``; a ``download_maxsize`` the spider
+put in one request's meta is that request's limit) have arrived. The body is cut to
 the limit, archived with ``WARC-Truncated: length``, and the truncated response still reaches
 the spider (flag ``download_stopped``).
 
@@ -253,6 +254,7 @@ class WarcCaptureExtension:
         self.index: CaptureIndex | None = None
         self.roots: Store | None = None
         self._received: WeakKeyDictionary[Request, int] = WeakKeyDictionary()
+        self._limits: WeakKeyDictionary[Request, int] = WeakKeyDictionary()
         self._stopped: WeakKeyDictionary[Request, bool] = WeakKeyDictionary()
 
     @classmethod
@@ -303,11 +305,14 @@ class WarcCaptureExtension:
 
     # -- size limit -----------------------------------------------------------------------
     def request_reached_downloader(self, request: Request, spider: Any = None) -> None:
-        if self.config.max_body_size:
-            request.meta["download_maxsize"] = 0  # the extension keeps the truncated body
+        # a download_maxsize the spider gave one request is that request's limit
+        limit = int(request.meta.get("download_maxsize", self.config.max_body_size) or 0)
+        if limit:
+            self._limits[request] = limit
+            request.meta["download_maxsize"] = 0  # Scrapy's drop off: the extension cuts and keeps
 
     def bytes_received(self, data: bytes, request: Request, spider: Any = None) -> None:
-        limit = self.config.max_body_size
+        limit = self._limits.get(request, 0)
         if not limit:
             return
         total = self._received.get(request, 0) + len(data)
@@ -323,9 +328,9 @@ class WarcCaptureExtension:
         assert self.writer is not None
         stopped = self._stopped.pop(request, False) and "download_stopped" in response.flags
         self._received.pop(request, None)
+        limit = self._limits.pop(request, 0)
         try:
-            exchange = build_exchange(request, response, max_body_size=self.config.max_body_size, stopped=stopped,
-                                      roots=self.roots)
+            exchange = build_exchange(request, response, max_body_size=limit, stopped=stopped, roots=self.roots)
             stored = self.writer.write_exchange(exchange)
         except (OSError, ValueError) as exc:
             logger.error("could not archive %s: %s", request.url, exc)
@@ -336,7 +341,7 @@ class WarcCaptureExtension:
         self.stats.inc_value("warc/bytes", stored.length)
         if exchange.response.truncated:
             self.stats.inc_value("warc/truncated")
-            logger.warning("archived %s truncated at %s bytes", request.url, self.config.max_body_size)
+            logger.warning("archived %s truncated at %s bytes", request.url, limit)
 
     def write_outlinks(self, stored: StoredRecord, outlinks: tuple[str, ...]) -> None:
         if self.writer is None or not outlinks:
