@@ -68,7 +68,7 @@ class Catalog:
         # Portals did not all start the same day: a stable per-portal offset of up to ten days.
         self._first = first + timedelta(hours=zlib.crc32(spec.domain.encode()) % 240)
         self._step = (last - first) / max(self.base_count - 1, 1)
-        self._fixed = {i: _parse(d) for i, d in spec.fixed_dates}
+        self._fixed = {i: _parse(d) for i, d in spec.fixed_dates} if scale is None else {}
         self._cache: dict[int, Article] = {}
 
     # -- single articles ---------------------------------------------------------------

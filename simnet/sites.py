@@ -108,7 +108,7 @@ SITES: tuple[SiteSpec, ...] = (
     SiteSpec(
         domain="congan.laocai.gov.vn", province="Lào Cai", cms="vnpt", articles=16,
         categories=(0, 1, 5), id_base=7700, id_stride=9, gzip=True,
-        fixed_dates=((4, "2024-05-02 08:50"),),
+        fixed_dates=((12, "2024-05-02 08:50"),),
         faults=(
             Fault("first_429", path="/Ajax/ArticleList?cat=1&page=2"),
             Fault("reset_first", article=6),

@@ -98,8 +98,8 @@ def test_listing_pages_walk_every_article_once_newest_first_in_both_states():
     for spec in network():
         if spec.status != "live":
             continue
-        for state in (1, 2):
-            catalog = Catalog(spec, state, 23)
+        for state, scale in ((1, None), (2, None), (1, 23), (2, 23)):
+            catalog = Catalog(spec, state, scale)
             for category in (None, *range(catalog.ncat)):
                 walked, page = [], 1
                 while batch := catalog.page(category, page, 4):
