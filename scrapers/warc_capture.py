@@ -32,6 +32,7 @@ import ipaddress
 import logging
 import socket
 import ssl
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
@@ -41,6 +42,7 @@ from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
 from cryptography import x509
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 from scrapy import Request, signals
@@ -174,7 +176,9 @@ def system_trust_store() -> Store | None:
     if not cafile or not Path(cafile).exists():
         return None
     try:
-        return Store(x509.load_pem_x509_certificates(Path(cafile).read_bytes()))
+        with warnings.catch_warnings():  # a few system CAs have non-positive serials; still roots
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            return Store(x509.load_pem_x509_certificates(Path(cafile).read_bytes()))
     except ValueError:
         return None
 

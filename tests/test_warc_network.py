@@ -128,3 +128,31 @@ def test_kill_9_during_a_crawl_then_restart_leaves_every_file_valid(tmp_path: Pa
     warcio_check(sorted(warc_dir.glob("*.warc.gz")))
     result = CliRunner().invoke(get_cli(), ["--data", str(data), "warc", "verify"])
     assert result.exit_code == 0, result.output[-3000:]
+
+
+def test_the_50_mb_document_is_archived_truncated_through_the_proxy(tmp_path: Path) -> None:
+    """simnet's oversized fault: a streamed 50 MB PDF announced by Content-Length. Scrapy alone
+    would cancel it; the capture keeps the first WARC_MAX_BODY_SIZE bytes, marked truncated."""
+    import uuid
+
+    from simnet.portals.liferay import HUGE_TITLE
+    from simnet.truth import ground_truth
+
+    url = next(a["url"] for article in ground_truth(1) for a in article.attachments if a["title"] == HUGE_TITLE)
+    assert uuid.UUID(url.rsplit("/", 1)[1])
+    with SimNet(state=1) as net:
+        env = dict(os.environ, **net.proxy_env())
+        result = subprocess.run([sys.executable, str(REPO / "tests" / "warc_crawl.py"), str(tmp_path / "data"), "huge", url,
+                                 "-s", "WARC_MAX_BODY_SIZE=1000000"], env=env, capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert result.returncode == 0, result.stderr[-2000:]
+    row = json.loads(result.stdout.splitlines()[0])
+    assert row["status"] == 200 and "download_stopped" in row["flags"]
+    path = tmp_path / "data" / "collections" / "congan" / "archive" / row["stored"]["warc_file"]
+    with path.open("rb") as fh:
+        fh.seek(row["stored"]["offset"])
+        record = next(iter(ArchiveIterator(fh)))
+        payload = record.content_stream().read()
+    assert record.rec_headers["WARC-Truncated"] == "length"
+    assert record.http_headers["Content-Length"] == "52428800"
+    assert len(payload) == 1_000_000 and payload.startswith(b"%PDF-")
+    warcio_check([path])
