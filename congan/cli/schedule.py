@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
 from archive.crawl_history import now_vn
@@ -65,7 +67,7 @@ def list_command(cli: CliContext, as_json: bool) -> None:
         click.echo(_line(schedule, now))
 
 
-def _line(schedule: Schedule, now) -> str:  # type: ignore[no-untyped-def]
+def _line(schedule: Schedule, now: datetime) -> str:
     state = "paused" if schedule.paused else f"next {schedule.next_slot(now):%d/%m/%Y %H:%M}"
     last = f"last {schedule.last_slot:%d/%m/%Y %H:%M} ({schedule.last_crawl})" if schedule.last_slot else "never run"
     what = ", ".join(schedule.sites) or "whole network"
