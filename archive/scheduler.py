@@ -22,6 +22,7 @@ import logging
 import os
 import shlex
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -32,7 +33,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .crawl_history import SCHEDULE_ENV, CrawlHistory, CrawlStatus, new_crawl_id, now_vn
-from .errors import UserInputError
+from .errors import DataDirError, UserInputError
 from .paths import DEFAULT_COLLECTION, DataDir
 from .schedules import CrawlMode, Schedule, ScheduleStore, due_slot
 
@@ -305,8 +306,14 @@ class Scheduler:
         logger.info("scheduler started (pid %s), data %s", os.getpid(), self.data_dir.root)
         outcomes: list[Outcome] = []
         while not stop.is_set():
-            outcomes += self.reap()
-            self.launch_due()
+            try:
+                outcomes += self.reap()
+                self.launch_due()
+            except (sqlite3.OperationalError, DataDirError) as exc:
+                # a busy or briefly unreadable state database: try again at the next tick
+                logger.error("scheduler tick failed: %s; retrying in %ss", exc, self.config.poll_interval_s)
+                stop.wait(self.config.poll_interval_s)
+                continue
             stop.wait(self._sleep_s())
         outcomes += self.stop_all()
         logger.info("scheduler stopped")
