@@ -1,4 +1,4 @@
-"""``python -m simnet serve [--port 0] [--state 1|2] [--scale N] [--access-log PATH] [--https]``."""
+"""``python -m simnet serve [--port 0] [--state 1|2] [--scale N] [--access-log PATH] [--no-https]``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--state", type=int, choices=(1, 2), default=1)
     serve.add_argument("--scale", type=int, default=None, help="articles per portal (benchmarks)")
     serve.add_argument("--access-log", type=Path, default=None)
-    serve.add_argument("--https", action="store_true", help="also serve the HTTPS portals (CONNECT, broken certificates)")
+    serve.add_argument("--no-https", dest="https", action="store_false",
+                       help="leave out the HTTPS portals (for clients that only set http_proxy)")
     serve.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)

@@ -45,7 +45,7 @@ def _robots(spec: SiteSpec) -> RobotFileParser | None:
 class Network:
     """Every simulated portal in one state; ``set_state`` swaps them atomically."""
 
-    def __init__(self, state: int = 1, scale: int | None = None, https: bool = False) -> None:
+    def __init__(self, state: int = 1, scale: int | None = None, https: bool = True) -> None:
         self.scale = scale
         self.https = https
         self.sites = network(https)
@@ -75,7 +75,7 @@ class Network:
                 self._faults[domain] = fresh
 
     def site(self, host: str) -> SiteSpec | None:
-        """The portal at ``host`` in this network (HTTPS portals only when enabled)."""
+        """The portal at ``host`` in this network (None for HTTPS portals when they are left out)."""
         spec = site(host)
         return spec if spec in self.sites else None
 

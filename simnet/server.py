@@ -236,7 +236,7 @@ class SimNet:
     """The simulated network on ``host:port`` (port 0 picks a free one), in a background thread."""
 
     def __init__(self, state: int = 1, scale: int | None = None, access_log: Path | None = None,
-                 host: str = "127.0.0.1", port: int = 0, https: bool = False) -> None:
+                 host: str = "127.0.0.1", port: int = 0, https: bool = True) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("simnet only listens on the loopback interface")
         self.network = Network(state, scale, https)

@@ -163,8 +163,8 @@ FIRST_DATE = "2017-09-19 07:30"
 LAST_DATE = "2025-06-28 16:00"
 
 
-def network(https: bool = False) -> tuple[SiteSpec, ...]:
-    """The portals of a network run: the HTTPS ones only when asked for (see README)."""
+def network(https: bool = True) -> tuple[SiteSpec, ...]:
+    """The portals of a network run; ``https=False`` leaves out the HTTPS ones (see README)."""
     return tuple(s for s in SITES if https or s.scheme == "http")
 
 

@@ -62,9 +62,9 @@ def truth_of(portal: Portal, a: Article) -> TruthArticle:
     )
 
 
-def ground_truth(state: int = 1, scale: int | None = None, https: bool = False) -> list[TruthArticle]:
+def ground_truth(state: int = 1, scale: int | None = None, https: bool = True) -> list[TruthArticle]:
     """Every article of every live portal in ``state`` (``scale`` articles per portal if given;
-    the HTTPS portals' articles when ``https``, matching ``SimNet(https=...)``)."""
+    ``https=False`` leaves out the HTTPS portals, matching ``SimNet(https=False)``)."""
     out = []
     sites = network(https)
     for spec in sites:
@@ -75,7 +75,7 @@ def ground_truth(state: int = 1, scale: int | None = None, https: bool = False) 
     return out
 
 
-def portals(https: bool = False) -> list[PortalInfo]:
+def portals(https: bool = True) -> list[PortalInfo]:
     return [PortalInfo(s.domain, s.province, s.cms, s.status) for s in network(https)]
 
 

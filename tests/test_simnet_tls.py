@@ -78,8 +78,9 @@ def test_plain_http_to_an_https_portal_redirects_and_connect_elsewhere_is_refuse
 
 
 def test_without_https_the_portals_are_neither_linked_nor_served():
-    assert not [a for a in ground_truth(1) if a.canonical_url.startswith("https://")]
-    with SimNet() as plain:
+    assert [a for a in ground_truth(1) if a.canonical_url.startswith("https://")]  # on by default
+    assert not [a for a in ground_truth(1, https=False) if a.canonical_url.startswith("https://")]
+    with SimNet(https=False) as plain:
         home = fetch(plain.url, "http://congan.danang.gov.vn/", headers={"Accept-Encoding": "identity"}).body
         assert b"https://" not in home and b"congan.daklak.gov.vn" not in home
         sock = socket.create_connection(("127.0.0.1", plain.port), timeout=10)
