@@ -12,6 +12,7 @@ network is reached.
 from __future__ import annotations
 
 import logging
+import ssl
 import urllib.error
 import urllib.request
 import urllib.robotparser
@@ -112,18 +113,28 @@ def _domain(registry: Registry, url: str) -> str:
     return portal.domain if portal else normalise_host(url)
 
 
+def unverified_tls() -> ssl.SSLContext:
+    """TLS that does not check certificates: several portals serve broken chains (Cà Mau
+    omits its intermediate, Đắk Lắk's is self-signed) and the crawler reads them anyway."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 class UrllibFetcher:
-    """Plain HTTP through the environment's proxies; robots.txt checked once per host."""
+    """Plain HTTP(S) through the environment's proxies; robots.txt checked once per host."""
 
     def __init__(self, user_agent: str, timeout: float = 15.0) -> None:
         self.user_agent = user_agent
         self.timeout = timeout
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=unverified_tls()))
 
     def fetch(self, url: str) -> Fetched:
         request = urllib.request.Request(url, headers={"User-Agent": self.user_agent, "Accept-Encoding": "identity"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
+            with self._opener.open(request, timeout=self.timeout) as answer:
                 body = answer.read(MAX_PAGE_BYTES)
                 charset = answer.headers.get_content_charset() or "utf-8"
                 return Fetched(answer.geturl(), answer.status, body.decode(charset, errors="replace"))

@@ -1,5 +1,6 @@
 """The ``network`` spider against the simulated network, seeded with one portal only.
 
+The network includes its HTTPS portals (broken certificate chains, reached through CONNECT).
 Vĩnh Phúc's portal lists the others only as ``<select><option value>`` entries, so reaching
 every portal from it proves the discovery; the ground truth says which articles must be
 found and under which canonical URL; the access log proves that nothing outside the network
@@ -52,7 +53,7 @@ def stats_of(log: str, prefix: str) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory):
     root = tmp_path_factory.mktemp("spider")
-    with SimNet(access_log=root / "access.jsonl") as net:
+    with SimNet(access_log=root / "access.jsonl", https=True) as net:
         log = run_crawl(net, root / "data", root / "items.jsonl", "spider-test-1", CONGAN_SEEDS=SEED)
         access = net.access_entries()
         # the network's second state, crawled incrementally into the same archive
@@ -71,7 +72,7 @@ def crawl(tmp_path_factory):
 
 
 def test_every_ground_truth_article_under_its_canonical_url(crawl):
-    truth = ground_truth(1)
+    truth = ground_truth(1, https=True)
     found = {item["canonical_url"] for item in crawl["items"]}
     missing = [t.canonical_url for t in truth if t.canonical_url not in found]
     assert not missing, missing[:5]
@@ -84,11 +85,11 @@ def test_every_ground_truth_article_under_its_canonical_url(crawl):
 def test_each_portal_is_crawled_by_its_family_adapter(crawl):
     cms_to_adapter = {"dnn": "dotnetnuke", "webforms": "webforms", "wordpress": "wordpress", "nukeviet": "nukeviet",
                       "liferay": "liferay", "joomla": "joomla", "vnpt": "vnpt", "custom": "custom", "generic": "generic"}
-    sites = {t.site: cms_to_adapter[t.cms] for t in ground_truth(1)}
+    sites = {t.site: cms_to_adapter[t.cms] for t in ground_truth(1, https=True)}
     for item in crawl["items"]:
         assert item["adapter"] == sites[item["site"]] == item["profile"], item
     # the unknown CMS (Đà Nẵng) still gives all its articles through the generic adapter
-    danang = [t for t in ground_truth(1) if t.site == "congan.danang.gov.vn"]
+    danang = [t for t in ground_truth(1, https=True) if t.site == "congan.danang.gov.vn"]
     assert len([i for i in crawl["items"] if i["site"] == "congan.danang.gov.vn"]) == len(danang) > 0
 
 
@@ -103,7 +104,7 @@ def test_nothing_outside_the_network_nor_forbidden_by_robots(crawl):
 
 def test_discovery_through_select_options_reaches_every_portal(crawl):
     hosts = {entry["host"] for entry in crawl["access"]}
-    for portal in portals():
+    for portal in portals(https=True):
         assert portal.domain in hosts, portal.domain
 
 
@@ -137,6 +138,6 @@ def test_incremental_recrawl_stops_at_the_listing_watermark(crawl):
     second = crawl["second"]
     stopped = stats_of(second["log"], "network/pagination_stopped/")
     assert stopped.get("watermark", 0) > 0
-    new_urls = {t.canonical_url for t in ground_truth(2)} - {t.canonical_url for t in ground_truth(1)}
+    new_urls = {t.canonical_url for t in ground_truth(2, https=True)} - {t.canonical_url for t in ground_truth(1, https=True)}
     assert new_urls and new_urls <= {i["canonical_url"] for i in crawl["items2"]}
     assert len(second["access"]) < len(crawl["access"])
