@@ -142,3 +142,20 @@ def test_crawls_portals_shows_redirects_and_downs_at_risk(data_dir: Path) -> Non
     assert [line.split()[0] for line in out.splitlines()] == [
         "congan.backan.gov.vn", "congan.hue.gov.vn", "congan.quangnam.gov.vn"]
     assert "AT RISK" in out and "redirecting to congan.danang.gov.vn" in out
+
+
+def test_crawls_portal_shows_one_portals_changes_with_dates_and_evidence(data_dir: Path) -> None:
+    state = RegistryState.open(DataDir(data_dir))
+    day = timedelta(days=1)
+    now = datetime.now(timezone.utc)
+    state.record_live("congan.hanoi.gov.vn", now - 12 * day, crawl_id="c1")
+    state.record_down("congan.hanoi.gov.vn", "TimeoutError on http://congan.hanoi.gov.vn/", now - 11 * day, crawl_id="c2")
+    state.record_live("congan.hanoi.gov.vn", now - 10 * day, crawl_id="c3")
+    code, out = invoke("crawls", "portal", "congan.hanoi.gov.vn")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("congan.hanoi.gov.vn: live, back since")
+    events = [line.split()[2] for line in lines if line.startswith("  20")]
+    assert events == ["live", "down", "live"]
+    assert "TimeoutError on http://congan.hanoi.gov.vn/  (crawl c2)" in out
+    code, out = invoke("crawls", "portal", "congan.hue.gov.vn")
+    assert code == 1 and "no crawl has seen congan.hue.gov.vn" in out

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import click
 
 from archive.crawl_history import VN_TZ, CrawlHistory, CrawlRecord, CrawlStatus, now_vn
-from archive.portal_lifecycle import portal_lifecycles
+from archive.errors import UserInputError
+from archive.portal_lifecycle import lifecycle_of, portal_lifecycles
 from archive.registry_state import RegistryState
 
 from .context import CliContext, data_option, emit_json, pass_cli
@@ -220,6 +222,40 @@ def portals_command(cli: CliContext, at_risk: bool, as_json: bool) -> None:
             mark = "AT RISK" if portal.at_risk else ""
             click.echo(f"{portal.domain:<28} {mark:<8} {portal.describe()}"
                        + (f"  [{'; '.join(portal.risks)}]" if portal.risks else ""))
+
+
+@crawls_group.command("portal")
+@data_option
+@click.argument("domain")
+@click.option("--json", "as_json", is_flag=True, help="The state, then one JSON object per event.")
+@pass_cli
+def portal_command(cli: CliContext, domain: str, as_json: bool) -> None:
+    """One portal's lifecycle: its state now and every change the crawls saw, with evidence."""
+    state = RegistryState.open(cli.data) if cli.data.registry_db.exists() else None
+    current = state.get(domain) if state else None
+    if state is None or current is None:
+        raise UserInputError(f"no crawl has seen {domain}; see `congan crawls portals`")
+    portal = lifecycle_of(state, current, now_vn())
+    events = state.history(domain)
+    if as_json:
+        emit_json(portal.to_json())
+        for event in events:
+            emit_json({"domain": event.domain, "at": _vn(event.at), "status": event.status,
+                       "detail": event.detail, "crawl_id": event.crawl_id})
+        return
+    click.echo(f"{portal.domain}: {portal.describe()}" + ("  AT RISK" if portal.at_risk else ""))
+    for risk in portal.risks:
+        click.echo(f"  ! {risk}")
+    if portal.evidence:
+        click.echo(f"  evidence: {portal.evidence}")
+    for event in events:
+        click.echo(f"  {_vn(event.at)[:16].replace('T', ' ')}  {event.status:<12} {event.detail}"
+                   + (f"  (crawl {event.crawl_id})" if event.crawl_id else ""))
+
+
+def _vn(text: str) -> str:
+    moment = datetime.fromisoformat(text)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)).astimezone(VN_TZ).isoformat()
 
 
 COMMANDS = [crawls_group]
