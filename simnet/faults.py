@@ -30,6 +30,11 @@ class FaultTable:
         self._hits: Counter[str] = Counter()
         self._lock = threading.Lock()
 
+    def keep_hits_of(self, older: FaultTable) -> None:
+        """Carry the first-hit counters over (a URL already hit stays fine after set_state)."""
+        with older._lock:
+            self._hits = Counter(older._hits)
+
     def hit(self, target: str) -> int:
         with self._lock:
             self._hits[target] += 1

@@ -71,7 +71,7 @@ class Network:
                 table = self._faults.get(domain)
                 fresh = FaultTable(portal, site(domain).faults)  # type: ignore[union-attr]
                 if table is not None:
-                    fresh._hits = table._hits
+                    fresh.keep_hits_of(table)
                 self._faults[domain] = fresh
 
     def site(self, host: str) -> SiteSpec | None:

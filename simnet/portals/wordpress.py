@@ -8,7 +8,7 @@ import re
 from html import escape
 
 from ..catalog import Article
-from ..content import TAGS, slugify
+from ..content import CATEGORIES, TAGS, slugify
 from ..layout import footer, related, share_buttons, view_counter
 from ..messages import Request, Response, data, html, not_found, redirect
 from .base import Portal, ddmmyyyy
@@ -76,8 +76,6 @@ class WordPress(Portal):
         return None
 
     def _cats(self) -> list[tuple[str, str]]:
-        from ..content import CATEGORIES
-
         return [CATEGORIES[c] for c in self.spec.categories]
 
     def _category(self, slug: str) -> int | None:
