@@ -69,7 +69,7 @@ def write(sock: socket.socket, out: BinaryIO, req: Request, resp: Response) -> i
     lines += [f"{k}: {v}" for k, v in resp.headers]
     if resp.chunked:
         lines.append("Transfer-Encoding: chunked")
-    else:
+    elif resp.status != 304:  # a 304 has no body and describes the stored one: no length
         size = resp.length if resp.stream is not None else len(resp.body)
         lines.append(f"Content-Length: {size}")
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
