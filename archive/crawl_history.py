@@ -274,6 +274,8 @@ class CrawlHistory:
 
     # -- reading -------------------------------------------------------------------------
     def find(self, crawl_id: str) -> CrawlRecord | None:
+        if not self.data_dir.crawls_db.exists():
+            return None
         with self._db() as conn:
             row = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone()
         return None if row is None else _record(row)

@@ -21,11 +21,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from archive.crawl_history import VN_TZ, CrawlHistory, CrawlStatus
 from archive.paths import DataDir
 from archive.scheduler import Scheduler, SchedulerConfig, crawl_arguments
 from archive.schedules import ScheduleStore
+from congan.cli.main import get_cli
 
 STANDIN = r'''
 import json, os, sys, time
@@ -105,6 +107,10 @@ def test_a_due_schedule_runs_once_and_is_recorded(data: DataDir, standin: tuple[
     # the slot has run: nothing is due any more
     assert scheduler.run_once(threading.Event()) == []
     assert len(markers(data)) == 1
+    listed = CliRunner().invoke(get_cli(), ["--data", str(data.root), "schedule", "list", "--json"]).output
+    shown = {entry["name"]: entry for entry in map(json.loads, listed.splitlines())}
+    assert shown["mỗi-phút"]["last_crawl"] == record.crawl_id and shown["mỗi-phút"]["last_status"] == "finished"
+    assert shown["paused"]["paused"] and shown["paused"]["last_status"] is None
 
 
 def test_two_schedulers_at_once_start_one_crawl(data: DataDir, standin: tuple[str, ...]) -> None:

@@ -6,11 +6,12 @@ from datetime import datetime
 
 import click
 
-from archive.crawl_history import now_vn
+from archive.crawl_history import CrawlHistory, CrawlStatus, now_vn
 from archive.paths import DEFAULT_COLLECTION
 from archive.schedules import DEFAULT_TZ, CrawlMode, Schedule, ScheduleStore
 
 from .context import CliContext, data_option, emit_json, pass_cli
+from .crawls import LOUD
 
 
 @click.group("schedule")
@@ -53,27 +54,35 @@ def add_command(cli: CliContext, name: str, cron: str, sites: tuple[str, ...], s
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per schedule.")
 @pass_cli
 def list_command(cli: CliContext, as_json: bool) -> None:
-    """The schedules, with their next and last runs."""
+    """The schedules, with their next and last runs (and how the last one ended)."""
     now = now_vn()
     schedules = ScheduleStore(cli.data).list()
+    history = CrawlHistory(cli.data)
+    last_status = {}
+    for schedule in schedules:
+        record = history.find(schedule.last_crawl) if schedule.last_crawl else None
+        last_status[schedule.name] = str(record.status) if record else None
     if as_json:
         for schedule in schedules:
-            emit_json(schedule.to_json(now))
+            emit_json(schedule.to_json(now) | {"last_status": last_status[schedule.name]})
         return
     if not schedules:
         click.echo("no schedules; add one with `congan schedule add NAME --cron EXPR`")
         return
     for schedule in schedules:
-        click.echo(_line(schedule, now))
+        click.echo(_line(schedule, now, last_status[schedule.name]))
 
 
-def _line(schedule: Schedule, now: datetime) -> str:
+def _line(schedule: Schedule, now: datetime, status: str | None) -> str:
     state = "paused" if schedule.paused else f"next {schedule.next_slot(now):%d/%m/%Y %H:%M}"
-    last = f"last {schedule.last_slot:%d/%m/%Y %H:%M} ({schedule.last_crawl})" if schedule.last_slot else "never run"
+    last = "never run"
+    if schedule.last_slot:
+        shown = LOUD.get(CrawlStatus(status), status) if status else "unknown"
+        last = f"last {schedule.last_slot:%d/%m/%Y %H:%M} {schedule.last_crawl} {shown}"
     what = ", ".join(schedule.sites) or "whole network"
     if schedule.seeds:
         what += f" + {len(schedule.seeds)} seed(s)"
-    return f"{schedule.name:<20} {schedule.cron:<15} {schedule.mode:<11} {state:<22} {last:<40} {what}"
+    return f"{schedule.name:<20} {schedule.cron:<15} {schedule.mode:<11} {state:<22} {last:<56} {what}"
 
 
 @schedule_group.command("remove")
