@@ -16,6 +16,10 @@ put in one request's meta is that request's limit) have arrived. The body is cut
 the limit, archived with ``WARC-Truncated: length``, and the truncated response still reaches
 the spider (flag ``download_stopped``).
 
+Accept-Encoding. Requests reaching the downloader that ask for codings replay tools may not
+decode (br, zstd: Scrapy adds them when brotli/zstandard are installed) are pinned to
+``gzip, deflate`` (the project's DEFAULT_REQUEST_HEADERS already say so).
+
 Outlinks. A page's links are known only after the spider parsed it, so
 ``WarcOutlinksMiddleware`` (a spider middleware) collects the URLs of the requests the callback
 yields plus ``response.meta["congan_outlinks"]`` (links the spider saw but does not follow)
@@ -205,6 +209,24 @@ def tls_info(certificate: Any, hostname: str | None, roots: Store | None) -> Tls
         return TlsInfo((der,), False, f"not valid for {hostname}: {exc}")
 
 
+#: content codings every replay tool decodes; a request asking for others (br, zstd) is pinned
+REPLAYABLE_CODINGS = frozenset({"gzip", "x-gzip", "deflate", "identity"})
+PINNED_ACCEPT_ENCODING = b"gzip, deflate"
+
+
+def pin_accept_encoding(request: Request) -> bool:
+    """Make the request ask only for codings replay tools decode (``gzip, deflate``): Scrapy's
+    own default adds br and zstd when their libraries are installed. True if it changed."""
+    value = request.headers.get("Accept-Encoding")
+    if value is None:
+        return False
+    codings = {part.split(b";")[0].strip().lower().decode("latin-1") for part in value.split(b",") if part.strip()}
+    if codings <= REPLAYABLE_CODINGS:
+        return False
+    request.headers["Accept-Encoding"] = PINNED_ACCEPT_ENCODING
+    return True
+
+
 def _kind_from_url(url: str) -> str | None:
     """Page kind of requests the spider did not make (Scrapy's robots.txt fetches)."""
     return "robots" if urlsplit(url).path == "/robots.txt" else None
@@ -309,6 +331,7 @@ class WarcCaptureExtension:
 
     # -- size limit -----------------------------------------------------------------------
     def request_reached_downloader(self, request: Request, spider: Any = None) -> None:
+        pin_accept_encoding(request)
         # a download_maxsize the spider gave one request is that request's limit
         limit = int(request.meta.get("download_maxsize", self.config.max_body_size) or 0)
         if limit:

@@ -228,3 +228,11 @@ def test_https_capture_keeps_the_certificate_and_its_validation(tmp_path: Path) 
     stored = x509.load_der_x509_certificate(base64.b64decode(der))
     assert stored == x509.load_pem_x509_certificate(cert.read_bytes())
     assert next(raw for kind, _, raw in records if kind == "response") == BINARY
+
+
+def test_accept_encoding_is_pinned_even_when_scrapy_would_ask_for_br(tmp_path: Path) -> None:
+    with WarcTestServer() as server:
+        # no DEFAULT_REQUEST_HEADERS: Scrapy's HttpCompressionMiddleware would ask for br (brotli is installed)
+        run_crawl(tmp_path / "data", "pin", [server.url("/binary")], "-s", "DEFAULT_REQUEST_HEADERS={}")
+        sent = server.sent["/binary"].request_headers
+    assert dict((k.lower(), v) for k, v in sent)["accept-encoding"] == "gzip, deflate"
