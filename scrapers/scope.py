@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 # rejection reasons (stats ``scope/rejected/<reason>``)
 NOT_HTTP = "not_http"
+INVALID_HOST = "invalid_host"
 OUT_OF_NETWORK = "out_of_network"
 OUTSIDE_REGISTRY = "outside_network_registry"  # the Ministry, the press: known, never crawled
 REQUISITE_OFFSITE = "requisite_offsite"
@@ -34,6 +35,19 @@ REQUISITE_OFFSITE = "requisite_offsite"
 LINK_BLOCK_LABEL = re.compile(r"lien\s*ket\s+(?:website\s+)?cong\s*an", re.IGNORECASE)
 #: how far up from the label the block may sit (label in <h3>, inside <div class=title>, ...)
 LINK_BLOCK_MAX_CLIMB = 4
+
+
+#: a DNS host name: dot-separated labels of letters, digits and inner hyphens, a letter TLD
+_HOST_RE = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def is_valid_host(host: str) -> bool:
+    """A plausible public host name (no spaces, no garbage from a truncated page)."""
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return False
+    return bool(_HOST_RE.match(ascii_host.lower()))
 
 
 @dataclass(frozen=True)
@@ -73,7 +87,7 @@ class Scope:
     def add_portal(self, host_or_url: str, via: str) -> bool:
         """Add a portal found in a link block; ``True`` when it was not in scope before."""
         host = normalise_host(host_or_url)
-        if not host or host in self._network or host in self._outside:
+        if not is_valid_host(host) or host in self._network or host in self._outside:
             return False
         self._network[host] = via
         logger.info("scope: %s joins the network (linked from %s)", host, via)
@@ -116,6 +130,8 @@ class Scope:
         host = normalise_host(url_host(url))
         if host in self._network:
             return ALLOWED
+        if not is_valid_host(host):
+            return ScopeDecision(False, INVALID_HOST)
         if host in self._outside or (self.registry.get(host) is not None):
             return ScopeDecision(False, OUTSIDE_REGISTRY)
         if requisite:

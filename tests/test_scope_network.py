@@ -91,3 +91,13 @@ def test_requisites_of_a_page():
         "https://www.youtube.com/embed/x",
         "http://congan.hanoi.gov.vn/Portals/0/van-ban/ke-hoach.PDF",
     ]
+
+
+def test_garbage_hosts_from_truncated_pages_never_join():
+    # a broken gzip body cut inside the block: lxml recovers '<a href="http://cong. ghi rõ ng ta'
+    truncated = '<div class="lien-ket"><h3>Liên kết công an các tỉnh</h3><ul><li><a href="http://cong. ghi rõ ng ta\ufffdnk">x</a>'
+    scope = Scope(load_registry())
+    for url in link_block_urls(truncated, PAGE):
+        assert scope.add_portal(url, PAGE) is False
+    assert scope.check("http://cong. ghi rõ ng ta\ufffdnk/").reason == "invalid_host"
+    assert scope.add_portal("http://công-an.việtnam.vn/", PAGE) is True  # IDN hosts are hosts
