@@ -102,8 +102,15 @@ class WarcWriter:
                 fh = path.open("xb")
             except FileExistsError:
                 continue
-            break
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                # another process's repair may have taken and removed the empty file between
+                # its creation and our lock: only a file still at its path is ours to write
+                if os.fstat(fh.fileno()).st_ino == os.stat(path).st_ino:
+                    break
+            except (BlockingIOError, FileNotFoundError):
+                pass
+            fh.close()
         self._fh = fh
         self._name = name
         record = self.records.warcinfo(name.filename, self.warcinfo, self.clock())
