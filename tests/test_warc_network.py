@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -96,6 +97,25 @@ def test_recrawl_writes_revisits_for_what_did_not_change(network_crawl, network_
     assert referring_to_first > kinds.get("revisit", 0) // 2  # most revisits point into the first crawl
     result = CliRunner().invoke(get_cli(), ["--data", str(data), "warc", "verify"])
     assert result.exit_code == 0, result.output[-3000:]
+
+
+def test_recrawl_of_the_unchanged_network_is_almost_all_revisits(network_crawl, tmp_path: Path) -> None:
+    """A copy of the shared crawl's data, crawled again against the same (unchanged) state."""
+    from crawl_fixtures import run_congan_crawl
+
+    data = tmp_path / "data"
+    shutil.copytree(network_crawl.data_dir, data)
+    result = run_congan_crawl(data, network_crawl.simnet.proxy_env(), "unchanged")
+    assert result.returncode == 0, result.stderr[-3000:]
+    kinds: dict[str, int] = {}
+    for path in warc_files(data, "unchanged"):
+        with path.open("rb") as fh:
+            for record in ArchiveIterator(fh):
+                kinds[record.rec_type] = kinds.get(record.rec_type, 0) + 1
+    assert kinds.get("revisit", 0) >= 0.9 * (kinds.get("revisit", 0) + kinds.get("response", 0)), kinds
+    warcio_check(warc_files(data, "unchanged"))
+    verify = CliRunner().invoke(get_cli(), ["--data", str(data), "warc", "verify"])
+    assert verify.exit_code == 0, verify.output[-3000:]
 
 
 def test_wacz_of_a_network_crawl_validates(network_crawl, tmp_path: Path) -> None:
