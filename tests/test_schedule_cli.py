@@ -33,8 +33,7 @@ def test_an_invalid_cron_is_refused_with_exit_1_and_one_line(data_dir: Path) -> 
         "Error: invalid cron expression '0 25 * * *': [0 25 * * *] is not acceptable, out of range"
     ]
     assert "Traceback" not in result.stderr
-    listed = run("--data", str(data_dir), "schedule", "list", "--json")
-    assert listed.returncode == 0 and listed.stdout == ""
+    assert invoke("--data", str(data_dir), "schedule", "list", "--json") == (0, "")
 
 
 def test_add_list_pause_resume_remove(data_dir: Path) -> None:

@@ -112,8 +112,8 @@ def test_a_killed_crawl_is_interrupted_and_the_next_run_resumes_it(
     data_dir: Path, crawl_env: dict[str, str], simnet: object
 ) -> None:
     data = DataDir(data_dir)
-    # slow enough to be killed part-way: one connection, 0.1 s between requests
-    add_due(data, "chậm", "DOWNLOAD_DELAY=0.1", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+    # slow enough to be killed part-way: one connection, 0.05 s between requests
+    add_due(data, "chậm", "DOWNLOAD_DELAY=0.05", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
     history = CrawlHistory(data)
     before = len(simnet.access_entries())  # type: ignore[attr-defined]
     run = scheduler_once(data, crawl_env)
