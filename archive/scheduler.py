@@ -158,6 +158,8 @@ class Scheduler:
         self.store = ScheduleStore(data_dir, clock=clock)
         self.history = CrawlHistory(data_dir, clock=clock)
         self.running: dict[str, RunningCrawl] = {}  # schedule name -> its crawl
+        #: due schedules the last tick left waiting because a crawl of theirs still runs
+        self.waiting: list[str] = []
 
     # -- deciding ------------------------------------------------------------------------
     def due(self, now: datetime | None = None) -> list[tuple[Schedule, datetime]]:
@@ -174,6 +176,7 @@ class Scheduler:
         """One tick: start a crawl for every due schedule that is not already crawling."""
         self.history.mark_interrupted_stale()
         launched = []
+        self.waiting = []
         for schedule, slot in self.due():
             crawl = self._launch(schedule, slot)
             if crawl is not None:
@@ -183,16 +186,19 @@ class Scheduler:
     def _launch(self, schedule: Schedule, slot: datetime) -> RunningCrawl | None:
         if schedule.name in self.running:
             logger.info("schedule %s: its crawl is still running; slot %s waits", schedule.name, slot)
+            self.waiting.append(schedule.name)
             return None
         lock = ScheduleLock(self.data_dir, schedule.name)
         if not lock.acquire():
             logger.info("schedule %s: a crawl of it is running elsewhere; slot %s waits", schedule.name, slot)
+            self.waiting.append(schedule.name)
             return None
         try:
             alive = self.history.list(status=CrawlStatus.RUNNING, schedule=schedule.name)
             if alive:
                 logger.info("schedule %s: crawl %s still running; slot %s waits",
                             schedule.name, alive[0].crawl_id, slot)
+                self.waiting.append(schedule.name)
                 lock.release()
                 return None
             last = self.history.list(schedule=schedule.name, limit=1)

@@ -136,7 +136,7 @@ def test_the_next_slot_waits_while_the_crawl_of_the_previous_one_runs(
         # due, but the schedule's crawl is still running -> no second crawl
         later = next_day()
         second = Scheduler(data, SchedulerConfig(crawl_command=standin), clock=lambda: later)
-        assert second.due(later) and second.launch_due() == []
+        assert second.due(later) and second.launch_due() == [] and second.waiting == ["s"]
         deadline = time.monotonic() + 10
         while not markers(data) and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -70,8 +70,11 @@ def run_command(cli: CliContext, once: bool, crawl_command: str | None, poll: fl
         else:
             click.echo(f"{outcome.schedule}: crawl {outcome.crawl_id} {outcome.status}"
                        f"{' (resumed)' if outcome.resumed else ''}")
-    if once and not outcomes and not as_json:
-        click.echo("nothing due")
+    if once and not as_json:
+        for name in scheduler.waiting:
+            click.echo(f"{name}: due, but a crawl of it is still running; it runs when that one ends")
+        if not outcomes and not scheduler.waiting:
+            click.echo("nothing due")
     if not stop.is_set() and any(o.status is not CrawlStatus.FINISHED for o in outcomes):
         sys.exit(1)
 
