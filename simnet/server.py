@@ -164,6 +164,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.tunnel_host = host
         self.close_connection = False
 
+    def finish(self) -> None:
+        super().finish()
+        if self.tunnel_host is not None:  # the TLS socket replaced the one socketserver closes
+            try:
+                self.connection.close()
+            except OSError:
+                pass
+
     def _log(self, entry: dict[str, Any], started: float) -> None:
         self.server.access.add({"ts": time.time(), **entry, "duration": round(time.monotonic() - started, 4)})
 
