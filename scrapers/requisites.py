@@ -28,9 +28,9 @@ def _srcset(value: str) -> list[str]:
     return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
-def requisite_urls(html_text: str, url: str) -> list[str]:
+def requisite_urls(html_text: str, url: str, sel: Selector | None = None) -> list[str]:
     """Absolute URLs of the page's requisites and attached documents, in page order."""
-    sel = Selector(text=html_text or "<html></html>")
+    sel = sel if sel is not None else Selector(text=html_text or "<html></html>")
     base = document_base(html_text, url)
     found: list[str] = []
     for xpath, is_srcset in REQUISITE_XPATHS:

@@ -62,7 +62,7 @@ ALLOWED = ScopeDecision(True)
 def fold(text: str) -> str:
     """Lower-case ASCII folding of Vietnamese text (for matching labels, not for storage)."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return text.encode("ascii", "ignore").decode("ascii").lower()
 
 
 class Scope:
@@ -144,9 +144,9 @@ class Scope:
 def _label_elements(sel: Selector) -> list[Selector]:
     """Elements whose own text (or an option's) is the link block's label."""
     found = []
-    for node in sel.xpath("//body//*[normalize-space(text())]"):
-        own = " ".join(node.xpath("text()").getall())
-        if LINK_BLOCK_LABEL.search(fold(own)):
+    # only elements with a "k" in their own text can say "Liên kết": a cheap XPath filter
+    for node in sel.xpath("//body//*[text()[contains(translate(., 'K', 'k'), 'k')]]"):
+        if LINK_BLOCK_LABEL.search(fold(" ".join(node.xpath("text()").getall()))):
             found.append(node)
     return found
 
@@ -172,19 +172,22 @@ def _targets(node: Selector, base: str) -> list[BlockLink]:
     return links
 
 
-def link_block_urls(html_text: str, url: str) -> list[str]:
+def link_block_urls(html_text: str, url: str, sel: Selector | None = None) -> list[str]:
     """The URLs of the "Liên kết công an các tỉnh" block(s) of a page, in page order."""
-    return [link.url for link in link_block_links(html_text, url)]
+    return [link.url for link in link_block_links(html_text, url, sel)]
 
 
-def link_block_links(html_text: str, url: str) -> list[BlockLink]:
+def link_block_links(html_text: str, url: str, sel: Selector | None = None) -> list[BlockLink]:
     """The links of the "Liên kết công an các tỉnh" block(s) of a page, in page order.
 
     The block is the smallest element around the label that holds links (``<a href>``) or
     choices (``<option value>``): the label may be a heading before a list, the caption of a
     ``<select>``, or the first ``<option>`` of the select itself.
     """
-    sel = Selector(text=html_text or "<html></html>")
+    if sel is None:
+        if "lien" not in fold(html_text):
+            return []
+        sel = Selector(text=html_text or "<html></html>")
     base = document_base(html_text, url)
     links: list[BlockLink] = []
     for label in _label_elements(sel):

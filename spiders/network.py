@@ -228,9 +228,9 @@ class NetworkSpider(scrapy.Spider):
                     if request is not None:
                         yield request
         if html:
-            yield from self.follow_network(response, site, adapter, hops)
+            yield from self.follow_network(response, page, site, hops)
             if self.config.fetch_requisites:
-                for url in requisite_urls(response.text, response.url):
+                for url in requisite_urls(response.text, response.url, page.selector()):
                     request = self.request_for(Target(url, REQUISITE, hop="E"), site, adapter, hops=hops, via=via, response=response)
                     if request is not None:
                         yield request
@@ -280,9 +280,9 @@ class NetworkSpider(scrapy.Spider):
     def parse_requisite(self, response: Response, **kwargs: Any) -> None:
         self.crawler.stats.inc_value("network/requisites")
 
-    def follow_network(self, response: Response, site: str, adapter: Adapter, hops: str) -> Iterable[Request]:
+    def follow_network(self, response: Response, page: Page, site: str, hops: str) -> Iterable[Request]:
         """Portals linked from the page's "Liên kết công an các tỉnh" block."""
-        for url in link_block_urls(response.text, response.url):
+        for url in link_block_urls(response.text, response.url, page.selector()):
             host = url_host(url)
             known = self.scope.in_network(host)
             added = self.scope.add_portal(host, response.url)

@@ -106,6 +106,14 @@ class Page:
     formdata: tuple[tuple[str, str], ...] = ()
 
     def selector(self) -> Selector:
+        """The parsed page (parsed once, shared by every reader of the page)."""
+        cached = self.__dict__.get("_selector")
+        if cached is None:
+            cached = self._parse()
+            self.__dict__["_selector"] = cached  # frozen dataclass: a cache, not a field
+        return cached
+
+    def _parse(self) -> Selector:
         kind = "json" if "json" in self.content_type else "xml" if "xml" in self.content_type and "html" not in self.content_type else "html"
         if kind == "json":
             return Selector(text=self.text or "{}", type="json")
