@@ -238,9 +238,11 @@ class Scheduler:
                     start_new_session=True,  # a Ctrl-C on the scheduler's terminal is ours to forward
                 )
             except OSError as exc:
-                raise UserInputError(
-                    f"cannot start the crawl command {argv[0]!r}: {exc}; check {CRAWL_COMMAND_ENV}"
-                ) from None
+                message = f"cannot start the crawl command {argv[0]!r}: {exc}; check {CRAWL_COMMAND_ENV}"
+                # the slot is claimed: record the failed run so the history explains it
+                self.history.start(crawl_id, params={"argv": argv}, schedule=schedule.name, pid=0)
+                self.history.finish(crawl_id, CrawlStatus.FAILED, reason=message)
+                raise UserInputError(message) from None
 
     # -- following -----------------------------------------------------------------------
     def reap(self) -> list[Outcome]:
