@@ -21,8 +21,6 @@ from collections import Counter
 from typing import Any, AsyncIterator, Iterable
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import FormRequest, HtmlResponse, Request, Response, TextResponse, XmlResponse
 
 from archive.paths import DataDir
@@ -32,6 +30,7 @@ from scrapers.adapters.fingerprint import fingerprint
 from scrapers.items import ArticlePage
 from scrapers.adapters.base import ARTICLE, LISTING, REQUISITE, SEED, Adapter, Page, Target
 from scrapers.network_config import NetworkConfig
+from scrapers.portal_watch import PortalWatch
 from scrapers.registry import Registry, load_registry, normalise_host
 from scrapers.requisites import requisite_urls
 from scrapers.scope import Scope, link_block_urls
@@ -77,7 +76,7 @@ class NetworkSpider(scrapy.Spider):
         self.registry = registry or load_registry(config.registry_path or None)
         self.scope = Scope(self.registry, (url_host(s) for s in config.seeds))
         self.data = DataDir.resolve(config.data)
-        self.portal_state = RegistryState.open(self.data)
+        self.watch = PortalWatch(RegistryState.open(self.data), self.crawler.stats, config.crawl_id)
         self.known: KnownArticles = open_known_articles(self.data, config.collection, config.crawl_id) if config.incremental else KnownArticles()
         self.pages_per_site: Counter[str] = Counter()
         self.sites: dict[str, Adapter] = {}  # portals this crawl crawls -> adapter
@@ -296,17 +295,13 @@ class NetworkSpider(scrapy.Spider):
         to another portal, record the move (absorbed provinces) and open that portal."""
         location = response.headers.get(b"Location", b"").decode("latin-1").strip()
         hops = response.meta.get("congan_hops", "")
-        crawl_id = self.config.crawl_id or None
         if not location or hops.count("R") >= MAX_SEED_REDIRECTS:
-            self.portal_state.record_error(site, f"redirect without end from {response.url}", crawl_id=crawl_id)
-            self.crawler.stats.inc_value("network/seed_redirect_failed")
+            self.watch.redirect_loop(site, response.url)
             return
         target_url = response.urljoin(location)
         target_site = self._domain_of(target_url)
         if target_site != site:
-            evidence = f"{response.status} {response.url} -> {target_url}"
-            self.portal_state.record_redirect(site, target_site, crawl_id=crawl_id, evidence=evidence)
-            self.crawler.stats.inc_value("network/portals_redirecting")
+            self.watch.moved(site, target_site, response.status, response.url, target_url)
             if not self.scope.in_network(target_site):
                 self.reject(target_url, self.scope.check(target_url).reason or OTHER_PORTAL, response)
                 return
@@ -331,9 +326,7 @@ class NetworkSpider(scrapy.Spider):
         final = self._domain_of(response.url)
         if final == site:
             if response.meta["congan_page_kind"] == SEED:
-                self.portal_state.record_live(
-                    site, crawl_id=self.config.crawl_id or None, evidence=f"{response.status} {response.url}"
-                )
+                self.watch.answered(site, response.status, response.url)
             return site, adapter
         self.crawler.stats.inc_value("network/redirected_off_portal")
         if final not in self.sites:
@@ -341,22 +334,9 @@ class NetworkSpider(scrapy.Spider):
         return final, self.sites[final]
 
     def failed(self, failure: Any) -> None:
-        request = failure.request
-        site = request.meta.get("congan_site")
-        kind = request.meta.get("congan_page_kind")
-        if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
-            self.crawler.stats.inc_value(f"network/ignored/{kind}")
-            return  # robots.txt denial or scope refusal: counted by their components
-        error = failure.value.__class__.__name__
-        response = getattr(failure.value, "response", None)
-        if response is not None:
-            error = f"HTTP {response.status}"
-        self.crawler.stats.inc_value(f"network/failed/{kind}")
-        if site and kind == SEED:
-            self.portal_state.record_down(site, f"{error} on {request.url}", crawl_id=self.config.crawl_id or None)
-            self.crawler.stats.inc_value("network/portals_down")
-        elif site:
-            self.portal_state.record_error(site, f"{error} on {request.url}", crawl_id=self.config.crawl_id or None)
+        meta = failure.request.meta
+        kind = meta.get("congan_page_kind")
+        self.watch.failed(meta.get("congan_site"), kind, failure.request.url, failure.value, start_page=kind == SEED)
 
     def article_item(self, response: Response, canonical: str, site: str, adapter: Adapter) -> ArticlePage:
         self.crawler.stats.inc_value("network/articles")

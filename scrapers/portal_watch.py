@@ -1,0 +1,62 @@
+"""What a crawl tells ``archive.registry_state`` about the portals it visits.
+
+A portal's start page decides its status: an answer of its own makes it *live*, a redirect
+to another portal's domain makes it *redirecting* (the provinces absorbed in 2025 send
+their visitors to the new unit's portal), a failure makes it *down*. Failures of other pages
+are kept as the portal's last error without changing its status. Each change goes to the
+stats too (``network/portals_*``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from archive.registry_state import RegistryState
+
+
+def failure_text(value: BaseException) -> str:
+    """A short name for what went wrong: ``HTTP 502``, ``DNSLookupError``..."""
+    response = getattr(value, "response", None)
+    if response is not None:
+        return f"HTTP {response.status}"
+    return value.__class__.__name__
+
+
+def is_refusal(value: BaseException) -> bool:
+    """A request this crawler chose not to send (robots.txt, scope): not the portal's fault."""
+    return isinstance(value, IgnoreRequest) and not isinstance(value, HttpError)
+
+
+class PortalWatch:
+    def __init__(self, state: RegistryState, stats: Any, crawl_id: str | None) -> None:
+        self.state = state
+        self.stats = stats
+        self.crawl_id = crawl_id or None
+
+    def answered(self, site: str, status: int, url: str) -> None:
+        self.state.record_live(site, crawl_id=self.crawl_id, evidence=f"{status} {url}")
+
+    def moved(self, site: str, target_site: str, status: int, url: str, target_url: str) -> None:
+        self.state.record_redirect(site, target_site, crawl_id=self.crawl_id, evidence=f"{status} {url} -> {target_url}")
+        self.stats.inc_value("network/portals_redirecting")
+
+    def redirect_loop(self, site: str, url: str) -> None:
+        self.state.record_error(site, f"redirect without end from {url}", crawl_id=self.crawl_id)
+        self.stats.inc_value("network/seed_redirect_failed")
+
+    def failed(self, site: str | None, kind: str | None, url: str, value: BaseException, *, start_page: bool) -> None:
+        if is_refusal(value):
+            self.stats.inc_value(f"network/ignored/{kind}")
+            return  # robots.txt denial or scope refusal: counted by their components
+        self.stats.inc_value(f"network/failed/{kind}")
+        if not site:
+            return
+        error = f"{failure_text(value)} on {url}"
+        if start_page:
+            self.state.record_down(site, error, crawl_id=self.crawl_id)
+            self.stats.inc_value("network/portals_down")
+        else:
+            self.state.record_error(site, error, crawl_id=self.crawl_id)
