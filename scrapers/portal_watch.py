@@ -31,10 +31,14 @@ def is_refusal(value: BaseException) -> bool:
 
 
 class PortalWatch:
-    def __init__(self, state: RegistryState, stats: Any, crawl_id: str | None) -> None:
+    def __init__(self, state: RegistryState, crawler: Any, crawl_id: str | None) -> None:
         self.state = state
-        self.stats = stats
+        self.crawler = crawler  # its stats exist only once the crawl has started
         self.crawl_id = crawl_id or None
+
+    @property
+    def stats(self) -> Any:
+        return self.crawler.stats
 
     def answered(self, site: str, status: int, url: str) -> None:
         self.state.record_live(site, crawl_id=self.crawl_id, evidence=f"{status} {url}")

@@ -76,7 +76,7 @@ class NetworkSpider(scrapy.Spider):
         self.registry = registry or load_registry(config.registry_path or None)
         self.scope = Scope(self.registry, (url_host(s) for s in config.seeds))
         self.data = DataDir.resolve(config.data)
-        self.watch = PortalWatch(RegistryState.open(self.data), self.crawler.stats, config.crawl_id)
+        self.watch = PortalWatch(RegistryState.open(self.data), self.crawler, config.crawl_id)
         self.known: KnownArticles = open_known_articles(self.data, config.collection, config.crawl_id) if config.incremental else KnownArticles()
         self.pages_per_site: Counter[str] = Counter()
         self.sites: dict[str, Adapter] = {}  # portals this crawl crawls -> adapter
