@@ -93,7 +93,7 @@ def collect_pages(warcs: list[Path]) -> list[Page]:
     candidates: dict[str, Page] = {}
     kinds: dict[str, str] = {}
     for path in warcs:
-        for ref, record in iter_records(path):
+        for ref, record in iter_records(path, payload_of=frozenset({"metadata"})):
             if ref.rec_type in ("response", "revisit") and record.http_headers and ref.url:
                 content_type = (record.http_headers.get_header("Content-Type") or "").lower()
                 if "html" not in content_type:
@@ -107,7 +107,7 @@ def collect_pages(warcs: list[Path]) -> list[Page]:
             elif ref.rec_type == "metadata":
                 concurrent = record.rec_headers.get_header("WARC-Concurrent-To")
                 if concurrent in candidates:
-                    fields = dict(parse_warc_fields(record.content_stream().read()))
+                    fields = dict(parse_warc_fields(ref.payload or b""))
                     if PAGE_KIND_FIELD in fields:
                         kinds[concurrent] = fields[PAGE_KIND_FIELD]
     return [page for rid, page in candidates.items() if kinds.get(rid, "unknown") in PAGE_KINDS]

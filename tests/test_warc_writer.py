@@ -267,3 +267,33 @@ def test_capture_index_is_rebuilt_from_the_warcs_alone(tmp_path: Path) -> None:
     from archive.warc.reindex import EMPTY_PAYLOAD
 
     assert index.first(EMPTY_PAYLOAD) is None
+
+
+def test_wacz_pages_are_the_html_pages_with_their_titles(tmp_path: Path) -> None:
+    import json
+    import zipfile
+
+    from archive.paths import DataDir
+    from archive.wacz_package import create_wacz
+
+    data = DataDir(tmp_path / "data")
+    w = WarcWriter(data.warc_dir(), prefix="congan", crawl_id="pages", warcinfo=INFO, digest_index=None)
+
+    def page(url: str, kind: str, html: str, content_type: bytes = b"text/html; charset=utf-8") -> Exchange:
+        return Exchange(CapturedRequest("GET", url), CapturedResponse(200, "", "HTTP/1.1", ((b"Content-Type", content_type),),
+                        html.encode("utf-8")), T0, page_kind=kind)
+
+    w.write_exchange(page("http://c.gov.vn/tin/1", "article", "<title>Đại tá  Nguyễn&nbsp;Văn A</title>"))
+    w.write_exchange(page("http://c.gov.vn/", "seed", "<html><title>Công an tỉnh</title>"))
+    w.write_exchange(page("http://c.gov.vn/embed.html", "requisite", "<title>iframe</title>"))
+    w.write_exchange(page("http://c.gov.vn/app.css", "requisite", "body{}", b"text/css"))
+    w.close()
+    result = create_wacz(data, "pages")
+    with zipfile.ZipFile(result.path) as zf:
+        lines = [json.loads(line) for line in zf.read("pages/pages.jsonl").decode().splitlines()]
+    assert lines[0]["format"] == "json-pages-1.0"
+    assert {p["url"]: p["title"] for p in lines[1:]} == {
+        "http://c.gov.vn/tin/1": "Đại tá Nguyễn Văn A",  # entities decoded, spaces collapsed
+        "http://c.gov.vn/": "Công an tỉnh",
+    }
+    assert all(p["status"] == 200 and p["ts"].startswith("2026-07-01T00:00:00") for p in lines[1:])

@@ -20,6 +20,8 @@ from warcio.timeutils import timestamp_to_datetime
 from archive.cdxj import CdxjLine, read_index, url_key
 from archive.errors import UserInputError
 
+_CHUNK = 1 << 16
+
 
 @dataclass(frozen=True)
 class RecordRef:
@@ -31,25 +33,33 @@ class RecordRef:
     record_id: str
     url: str | None
     date: str | None
+    payload: bytes | None = None  # kept only for the record types asked for
 
 
-def iter_records(path: Path, *, check_digests: bool = False) -> Iterator[tuple[RecordRef, ArcWarcRecord]]:
-    """Every record of a WARC file with its offset and length; the record's content stream is
-    read to its end before the next one (so digests, when checked, are known)."""
+def iter_records(
+    path: Path, *, check_digests: bool = False, payload_of: frozenset[str] = frozenset()
+) -> Iterator[tuple[RecordRef, ArcWarcRecord]]:
+    """Every record of a WARC file with its offset and length. The record's payload is read to
+    its end (as stored, no decompression) before it is yielded, so digests, when checked, are
+    known; it is kept in ``RecordRef.payload`` for the record types in ``payload_of``."""
     with path.open("rb") as fh:
         it = ArchiveIterator(fh, check_digests=check_digests)
         for record in it:
-            record.content_stream().read()
-            ref = RecordRef(
-                offset=it.get_record_offset(),
-                length=0,
+            parts = []
+            while chunk := record.raw_stream.read(_CHUNK):
+                if record.rec_type in payload_of:
+                    parts.append(chunk)
+            offset = it.get_record_offset()
+            it.read_to_end(record)
+            yield RecordRef(
+                offset=offset,
+                length=it.get_record_length(),
                 rec_type=record.rec_type,
                 record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
                 url=record.rec_headers.get_header("WARC-Target-URI"),
                 date=record.rec_headers.get_header("WARC-Date"),
-            )
-            it.read_to_end(record)
-            yield RecordRef(ref.offset, it.get_record_length(), ref.rec_type, ref.record_id, ref.url, ref.date), record
+                payload=b"".join(parts) if record.rec_type in payload_of else None,
+            ), record
 
 
 def record_bytes(path: Path, offset: int, length: int) -> bytes:
