@@ -1,0 +1,95 @@
+"""In a real headless browser (Debian's chromium via Playwright): an article page of the web
+interface links to its archived capture, and following the link shows the archived page from
+pywb, with its image loaded from the archive and nothing fetched from outside 127.0.0.1.
+
+Runs on the shared ``network_crawl`` (read-only: an overlay data directory links to its
+collection, corpus and search index).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from archive.paths import DataDir
+from archive.replay.server import ReplayServer
+from congan.web import WebConfig, create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def sites(network_crawl, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, ReplayServer]]:
+    """(web interface URL, replay server) over the crawl."""
+    from werkzeug.serving import make_server
+
+    root = tmp_path_factory.mktemp("replay_browser") / "data"
+    root.mkdir()
+    for part in ("collections", "corpus", "search"):
+        (root / part).symlink_to(network_crawl.data_dir / part, target_is_directory=True)
+    data = DataDir(root)
+    with ReplayServer(data, port=0) as replay:
+        httpd = make_server("127.0.0.1", 0, create_app(WebConfig.build(data, replay.base_url)), threaded=True)
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{httpd.server_port}", replay
+        finally:
+            httpd.shutdown()
+            thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def page(sites):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        page = browser.new_context(locale="vi-VN").new_page()
+        outside: list[str] = []
+
+        def guard(route) -> None:  # replayed pages must only ever load from the archive
+            if urlsplit(route.request.url).hostname != "127.0.0.1":
+                outside.append(route.request.url)
+                route.abort()
+            else:
+                route.continue_()
+
+        page.route("**/*", guard)
+        yield page
+        assert not outside, outside
+        browser.close()
+
+
+def test_view_archived_page_link_opens_the_capture(sites, page, network_crawl) -> None:
+    web, replay = sites
+    records = [json.loads(line) for line in (network_crawl.data_dir / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()]
+    record = next(r for r in records if r["images"] and "/api/" not in r["url"])
+    page.goto(f"{web}/articles/{record['id']}")
+    page.wait_for_selector("#replay-link")
+    images: list[tuple[str, int]] = []
+    page.on("response", lambda r: images.append((r.url, r.status)) if r.request.resource_type == "image" else None)
+    with page.expect_navigation():
+        page.click("#replay-link")
+    assert page.url.startswith(f"{replay.base_url}/congan/{record['capture']['timestamp']}/")
+    page.wait_for_load_state("load")
+    shown = unicodedata.normalize("NFC", page.inner_text("body"))
+    assert record["title"] in shown
+    # pywb's wombat shows scripts the original src; the browser really loaded it from replay
+    assert page.evaluate("() => Array.from(document.images).some(i => i.complete && i.naturalWidth > 0)")
+    archived = f"{replay.base_url}/congan/"
+    assert any(url.startswith(archived) and url.endswith(record["images"][0]["url"]) and status == 200
+               for url, status in images), images
