@@ -79,7 +79,7 @@ def main(argv: list[str]) -> None:
         "SPIDER_MIDDLEWARES": {"scrapers.warc_capture.WarcOutlinksMiddleware": 1000},
     }, priority="cmdline")
     settings.update(overrides, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     process.crawl(FetchSpider, urls=urls, posts=posts, headers=headers)
     process.start()
 
