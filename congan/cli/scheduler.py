@@ -54,6 +54,7 @@ def run_command(cli: CliContext, once: bool, crawl_command: str | None, poll: fl
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    _keep_console_verbosity()
     handler = attach_log_file(cli.data)
     try:
         outcomes = scheduler.run_once(stop) if once else scheduler.run_forever(stop)
@@ -73,10 +74,18 @@ def run_command(cli: CliContext, once: bool, crawl_command: str | None, poll: fl
     if once and not as_json:
         for name in scheduler.waiting:
             click.echo(f"{name}: due, but a crawl of it is still running; it runs when that one ends")
-        if not outcomes and not scheduler.waiting:
-            click.echo("nothing due")
+        if not outcomes and not scheduler.waiting and cli.verbosity >= 0:
+            click.echo("nothing due")  # not under -q: cron mails any output
     if not stop.is_set() and any(o.status is not CrawlStatus.FINISHED for o in outcomes):
         sys.exit(1)
+
+
+def _keep_console_verbosity() -> None:
+    """The log file gets INFO whatever -q/-v say; the console keeps the level they chose."""
+    root = logging.getLogger()
+    for console in root.handlers:
+        if console.level == logging.NOTSET:
+            console.setLevel(root.level)
 
 
 COMMANDS = [scheduler_group]
