@@ -158,3 +158,10 @@ def test_crawls_portal_shows_one_portals_changes_with_dates_and_evidence(data_di
     assert "TimeoutError on http://congan.hanoi.gov.vn/  (crawl c2)" in out
     code, out = invoke("crawls", "portal", "congan.hue.gov.vn")
     assert code == 1 and "no crawl has seen congan.hue.gov.vn" in out
+
+
+def test_scheduler_once_with_nothing_due_is_silent_under_q_for_cron(data_dir: Path) -> None:
+    assert invoke("scheduler", "run", "--once") == (0, "nothing due\n")
+    assert invoke("-q", "scheduler", "run", "--once") == (0, "")
+    log = (data_dir / "logs" / "scheduler.log").read_text(encoding="utf-8")
+    assert log.count("looking for due schedules") == 2
