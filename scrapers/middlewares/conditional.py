@@ -8,16 +8,23 @@ server-not-modified revisit in the WARC (``scrapers.warc_capture``) and never re
 spider callback (HttpErrorMiddleware), and it is counted in ``conditional/not_modified``.
 A request opts out with ``meta["congan_conditional"] = False``. Validators this middleware
 added are removed again if the request is redirected to another URL.
+
+Only captures made *before this crawl began* count: a resumed crawl must process again the
+pages its interrupted run fetched but did not finish with, so it may not be told "not
+modified" about its own captures. The start is the crawl's first start in the crawl history
+(``archive.crawl_history``), else the time this process started.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from archive.crawl_history import CrawlHistory
 from archive.digest_index import CaptureIndex, LatestCapture
 from archive.paths import DataDir
 
@@ -35,9 +42,22 @@ META_KEY = "congan_conditional_for"
 VALIDATORS = (b"If-None-Match", b"If-Modified-Since")
 
 
-def validators(latest: LatestCapture | None) -> dict[bytes, str]:
-    """The conditional headers for a URL's latest capture (none if it was not a success)."""
+def captured_before(latest: LatestCapture, moment: datetime) -> bool:
+    try:
+        date = datetime.fromisoformat(latest.date.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=timezone.utc)
+    return date < moment
+
+
+def validators(latest: LatestCapture | None, before: datetime | None = None) -> dict[bytes, str]:
+    """The conditional headers for a URL's latest capture (none if it was not a success, or
+    was made at or after ``before``)."""
     if latest is None or not (200 <= latest.status < 300 or latest.status == 304):
+        return {}
+    if before is not None and not captured_before(latest, before):
         return {}
     headers: dict[bytes, str] = {}
     if latest.etag:
@@ -47,11 +67,23 @@ def validators(latest: LatestCapture | None) -> dict[bytes, str]:
     return headers
 
 
+def crawl_started(data: DataDir, crawl_id: str | None) -> datetime:
+    """When the crawl first started (the history knows it across resumes), else now."""
+    if crawl_id and data.crawls_db.exists():
+        record = CrawlHistory(data).find(crawl_id)
+        if record is not None:
+            return record.started
+    return datetime.now(timezone.utc)
+
+
 class ConditionalRequestMiddleware:
-    def __init__(self, index: CaptureIndex, stats: StatsCollector | None, page_kinds: frozenset[str]) -> None:
+    def __init__(
+        self, index: CaptureIndex, stats: StatsCollector | None, page_kinds: frozenset[str], *, since: datetime
+    ) -> None:
         self.index = index
         self.stats = stats
         self.page_kinds = page_kinds
+        self.since = since
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -64,6 +96,7 @@ class ConditionalRequestMiddleware:
             CaptureIndex.open(data, collection),
             crawler.stats,
             frozenset(settings.getlist("CONGAN_CONDITIONAL_PAGE_KINDS")),
+            since=crawl_started(data, settings.get("CONGAN_CRAWL_ID")),
         )
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)
         return middleware
@@ -83,7 +116,7 @@ class ConditionalRequestMiddleware:
             return
         if any(name in request.headers for name in VALIDATORS):
             return
-        headers = validators(self.index.latest(request.url))
+        headers = validators(self.index.latest(request.url), self.since)
         if not headers:
             return
         for name, value in headers.items():
