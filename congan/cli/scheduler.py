@@ -54,13 +54,15 @@ def run_command(cli: CliContext, once: bool, crawl_command: str | None, poll: fl
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-    _keep_console_verbosity()
+    consoles = _keep_console_verbosity()
     handler = attach_log_file(cli.data)
     try:
         outcomes = scheduler.run_once(stop) if once else scheduler.run_forever(stop)
     finally:
         logging.getLogger("archive").removeHandler(handler)
         handler.close()
+        for console in consoles:
+            console.setLevel(logging.NOTSET)
         for sig, old in previous.items():
             signal.signal(sig, old)
     for outcome in outcomes:
@@ -80,12 +82,14 @@ def run_command(cli: CliContext, once: bool, crawl_command: str | None, poll: fl
         sys.exit(1)
 
 
-def _keep_console_verbosity() -> None:
-    """The log file gets INFO whatever -q/-v say; the console keeps the level they chose."""
+def _keep_console_verbosity() -> list[logging.Handler]:
+    """The log file gets INFO whatever -q/-v say; the console keeps the level they chose.
+    Returns the handlers changed (set back afterwards)."""
     root = logging.getLogger()
-    for console in root.handlers:
-        if console.level == logging.NOTSET:
-            console.setLevel(root.level)
+    changed = [console for console in root.handlers if console.level == logging.NOTSET]
+    for console in changed:
+        console.setLevel(root.level)
+    return changed
 
 
 COMMANDS = [scheduler_group]
