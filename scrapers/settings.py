@@ -34,9 +34,11 @@ CONGAN_SITES: list[str] = []
 #: so it survives a resume.
 CONGAN_MAX_PAGES = 0
 # -- discovery (the network spider; scrapers/network_config.py) ------------------------------
-#: Requests per portal, requisites included (0: no limit); cuts traps the other rules miss.
-CONGAN_MAX_PAGES_PER_SITE = 5000
-#: Link hops from a portal's start pages (0: no limit).
+#: Requests per portal, requisites included (0: no limit); a safety net for traps the other
+#: rules miss, high enough for the largest portals (tens of thousands of articles and images).
+CONGAN_MAX_PAGES_PER_SITE = 200000
+#: Link hops from a portal's start pages (0: no limit); the next page of a listing does not
+#: count as a hop.
 CONGAN_MAX_DEPTH = 12
 #: Crawl portals found in "Liên kết công an các tỉnh" blocks (when no CONGAN_SITES is given).
 CONGAN_DISCOVER_PORTALS = True

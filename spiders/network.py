@@ -39,8 +39,6 @@ from scrapers.watermarks import KnownArticles, open_known_articles
 
 logger = logging.getLogger(__name__)
 
-#: hop letters that count towards CONGAN_MAX_DEPTH (embeds and redirects do not)
-DEPTH_HOPS = frozenset("L")
 # reasons of scope/rejected/<reason> decided here (scrapers.scope decides the others)
 PAGE_BUDGET = "page_budget"
 DEPTH = "depth"
@@ -139,9 +137,13 @@ class NetworkSpider(scrapy.Spider):
 
     def request_for(
         self, target: Target, site: str, adapter: Adapter, *, hops: str, via: str,
-        response: Response | None = None,
+        response: Response | None = None, depth: int = 0,
     ) -> Request | None:
-        """The request of a target, or ``None`` when scope, depth or budget refuse it."""
+        """The request of a target, or ``None`` when scope, depth or budget refuse it.
+
+        ``depth`` counts link hops from the portal's start pages; the next page of a
+        listing keeps its listing's depth (a portal with 2,000 listing pages is not deep),
+        requisites have none."""
         requisite = target.kind == REQUISITE
         decision = self.scope.check(target.url, requisite=requisite)
         if not decision.allowed:
@@ -152,7 +154,7 @@ class NetworkSpider(scrapy.Spider):
             self.reject(target.url, OTHER_PORTAL, response)
             return None
         path = hops + target.hop
-        if self.config.max_depth and sum(h in DEPTH_HOPS for h in path) > self.config.max_depth:
+        if self.config.max_depth and not requisite and depth > self.config.max_depth:
             self.reject(target.url, DEPTH, response)
             return None
         if self.config.incremental and self.known.unchanged_since_capture(target.url, target.modified):
@@ -177,6 +179,7 @@ class NetworkSpider(scrapy.Spider):
             "congan_adapter": adapter.name,
             "congan_page_kind": target.kind,
             "congan_hops": path,
+            "congan_depth": depth,
             "congan_via": via,
             "congan_sequence": target.sequence,
             "congan_canonical": target.canonical,
@@ -217,13 +220,14 @@ class NetworkSpider(scrapy.Spider):
             formdata=tuple((k, v) for k, v in (meta.get("congan_formdata") or ())),
         )
         hops, via = meta.get("congan_hops", ""), response.url
+        depth = int(meta.get("congan_depth") or 0)
         html = "html" in content_type
         if html and kind == SEED and adapter.name == "generic":
             better = self.recognise(response, site)
             if better is not None:
                 adapter = better
                 for target in adapter.start_targets(f"{response.url.split('://', 1)[0]}://{site}/"):
-                    request = self.request_for(target, site, adapter, hops=hops, via=via, response=response)
+                    request = self.request_for(target, site, adapter, hops=hops, via=via, response=response, depth=depth)
                     if request is not None:
                         yield request
         if html:
@@ -250,7 +254,7 @@ class NetworkSpider(scrapy.Spider):
             # crawl only listings decide which archived articles are checked again
             articles = tuple(t for t in articles if t.url not in self.known)
         for target in (*articles, *discovery.listings):
-            request = self.request_for(target, site, adapter, hops=hops, via=via, response=response)
+            request = self.request_for(target, site, adapter, hops=hops, via=via, response=response, depth=depth + 1)
             if request is not None:
                 yield request
         if discovery.next_pages:
@@ -260,7 +264,7 @@ class NetworkSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("network/pagination_stopped/watermark")
             else:
                 for target in discovery.next_pages:
-                    request = self.request_for(target, site, adapter, hops=hops, via=via, response=response)
+                    request = self.request_for(target, site, adapter, hops=hops, via=via, response=response, depth=depth)
                     if request is not None:
                         yield request
 
@@ -314,7 +318,7 @@ class NetworkSpider(scrapy.Spider):
             adapter = self.sites[target_site]
         request = self.request_for(
             Target(adapter.canonicalize(target_url), SEED, hop="R"), target_site, adapter,
-            hops=hops, via=response.url, response=response,
+            hops=hops, via=response.url, response=response, depth=int(response.meta.get("congan_depth") or 0),
         )
         if request is not None:
             yield request

@@ -51,13 +51,21 @@ def test_page_budget_per_portal(data_dir):
     assert other.pages_per_site["congan.danang.gov.vn"] == 1
 
 
-def test_depth_counts_link_hops_only(data_dir):
+def test_depth_counts_link_hops_but_not_pagination(data_dir):
     spider = make_spider(data_dir, CONGAN_MAX_DEPTH=2)
     generic = get_adapter("generic")
-    deep = spider.request_for(Target(f"{DANANG}/chuyen-muc/x?page=3", LISTING), "congan.danang.gov.vn", generic, hops="LL", via="")
+    deep = spider.request_for(Target(f"{DANANG}/chuyen-muc/x", LISTING), "congan.danang.gov.vn", generic, hops="LLL", via="", depth=3)
     assert deep is None and stats(spider)["scope/rejected/depth"] == 1
-    image = spider.request_for(Target(f"{DANANG}/media/a.jpg", REQUISITE, hop="E"), "congan.danang.gov.vn", generic, hops="LL", via="")
-    assert image is not None and image.meta["congan_hops"] == "LLE" and image.meta["congan_page_kind"] == REQUISITE
+    image = spider.request_for(Target(f"{DANANG}/media/a.jpg", REQUISITE, hop="E"), "congan.danang.gov.vn", generic,
+                               hops="LLL", via="", depth=3)
+    assert image is not None and image.meta["congan_hops"] == "LLLE" and image.meta["congan_page_kind"] == REQUISITE
+    # page 40 of a listing found at depth 1 is still at depth 1
+    body = '<h2><a href="/tin-tuc/khoi-to-bi-can-88185.html">Khởi tố</a></h2><a rel="next" href="/chuyen-muc/x?page=41">Trang sau</a>'
+    listing = response_for(f"{DANANG}/chuyen-muc/x?page=40", body, hops="L" + "L" * 39)
+    listing.meta["congan_depth"] = 1
+    out = {r.url: r.meta["congan_depth"] for r in spider.parse(listing) if isinstance(r, Request)}
+    assert out[f"{DANANG}/chuyen-muc/x?page=41"] == 1
+    assert out[f"{DANANG}/tin-tuc/khoi-to-bi-can-88185.html"] == 2
 
 
 def test_out_of_network_links_are_recorded_as_outlinks_and_counted(data_dir):
