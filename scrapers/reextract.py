@@ -6,29 +6,32 @@ which response was an article (``congan-page-kind: article``), its portal and ad
 ``WARC-Concurrent-To`` names the response (or revisit) record. Responses are extracted
 exactly as the crawl's pipeline does (``scrapers.article_filing``); a revisit (same payload,
 or HTTP 304) re-files the article of the record it refers to, which moves ``last_seen``.
-Files are read in name order, which is capture order; times come from the records, so a
+Files are read in the order they were written; times come from the records, so a
 rebuild gives the crawl's records.
 """
 
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 
 from archive.corpus import CaptureRef, CorpusStore, ExtractedArticle
 from archive.corpus.record import timestamp_to_datetime
 from archive.warc.records import PAGE_KIND_FIELD
+from archive.warc.reindex import written_order
+from archive.warc.repair import sound_length
 from scrapers.article_filing import extract_placed, file_capture, placed, placement
 from scrapers.registry import Registry, load_registry
 
 logger = logging.getLogger(__name__)
 
 ARTICLE_KIND = "article"
-WARC_SUFFIXES = (".warc.gz", ".warc")
 
 
 @dataclass
@@ -40,11 +43,13 @@ class ReextractStats:
     unchanged: int = 0
     empty: int = 0
     unresolved_revisits: int = 0
+    broken_files: int = 0
 
     def to_json(self) -> dict[str, object]:
         return {
             "files": self.files, "articles": self.articles, "new": self.new, "changed": self.changed,
             "unchanged": self.unchanged, "empty": self.empty, "unresolved_revisits": self.unresolved_revisits,
+            "broken_files": self.broken_files,
         }
 
 
@@ -60,10 +65,11 @@ class _Pending:
 
 
 def warc_files(directory: Path) -> list[Path]:
-    """Closed WARC files of a collection, in name (capture) order; ``.open`` ones skipped."""
+    """Closed WARC files of a collection in the order they were written (opening time, then
+    serial: ``archive.warc.reindex.written_order``); ``.open`` ones skipped."""
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.name.endswith(WARC_SUFFIXES))
+    return written_order(directory)
 
 
 def _fields(payload: bytes) -> dict[str, str]:
@@ -75,82 +81,120 @@ def _fields(payload: bytes) -> dict[str, str]:
     return found
 
 
+class DamagedWarcError(Exception):
+    """A WARC file ends before its last record does (cut or corrupted)."""
+
+
+def _pending(record, records: ArchiveIterator, path: Path, collection: str) -> _Pending:
+    """A response or revisit record, read to its end (its offset and length known)."""
+    headers = record.rec_headers
+    body = record.content_stream().read() if record.rec_type == "response" else b""
+    records.read_to_end(record)
+    http: dict[str, str] = {}
+    if record.http_headers is not None:
+        for name, value in record.http_headers.headers:
+            http.setdefault(name, value)
+    ident = headers.get_header("WARC-Record-ID")
+    url = headers.get_header("WARC-Target-URI")
+    stamp = "".join(ch for ch in headers.get_header("WARC-Date") or "" if ch.isdigit())[:14]
+    return _Pending(
+        url=url,
+        record_type=record.rec_type,
+        body=body,
+        headers=http,
+        capture=CaptureRef(
+            timestamp=stamp, warc_file=path.name, offset=records.get_record_offset(),
+            length=records.get_record_length(), record_id=ident, url=url, collection=collection,
+        ),
+        refers_to=headers.get_header("WARC-Refers-To"),
+        refers_to_uri=headers.get_header("WARC-Refers-To-Target-URI"),
+    )
+
+
+def _wanted(record) -> bool:
+    """2xx responses, and revisits of them or of a 304: error pages (a 503 before the retry
+    that succeeded, a 410) never reach the crawl's pipeline either."""
+    status = record.http_headers.get_statuscode() if record.http_headers is not None else ""
+    return status.startswith("2") or (record.rec_type == "revisit" and status == "304")
+
+
 def iter_article_exchanges(path: Path, collection: str) -> Iterator[tuple[_Pending, dict[str, str]]]:
-    """(response or revisit, page metadata fields) of every article in one WARC file."""
+    """(response or revisit, page metadata fields) of every article in one WARC file.
+
+    Raises :class:`DamagedWarcError` (after yielding what precedes the damage) when the file
+    goes on past its sound prefix (``archive.warc.repair.sound_length``)."""
     pending: dict[str, _Pending] = {}
     with open(path, "rb") as handle:
+        sound, _count = sound_length(handle)
+        size = handle.seek(0, 2)
+        handle.seek(0)
         records = ArchiveIterator(handle)
         for record in records:
-            kind = record.rec_type
-            headers = record.rec_headers
-            if kind in ("response", "revisit"):
-                status = record.http_headers.get_statuscode() if record.http_headers is not None else ""
-                if not (status.startswith("2") or (kind == "revisit" and status == "304")):
-                    # error pages (a 503 before the retry that succeeded, a 410) never reach
-                    # the crawl's pipeline either, nor do revisits of them
-                    records.read_to_end(record)
-                    continue
-                body = record.content_stream().read() if kind == "response" else b""
-                records.read_to_end(record)
-                http = {}
-                if record.http_headers is not None:
-                    for name, value in record.http_headers.headers:
-                        http.setdefault(name, value)
-                ident = headers.get_header("WARC-Record-ID")
-                date = headers.get_header("WARC-Date") or ""
-                stamp = "".join(ch for ch in date if ch.isdigit())[:14]
-                pending[ident] = _Pending(
-                    url=headers.get_header("WARC-Target-URI"),
-                    record_type=kind,
-                    body=body,
-                    headers=http,
-                    capture=CaptureRef(
-                        timestamp=stamp, warc_file=path.name, offset=records.get_record_offset(),
-                        length=records.get_record_length(), record_id=ident,
-                        url=headers.get_header("WARC-Target-URI"), collection=collection,
-                    ),
-                    refers_to=headers.get_header("WARC-Refers-To"),
-                    refers_to_uri=headers.get_header("WARC-Refers-To-Target-URI"),
-                )
-            elif kind == "metadata":
-                payload = record.content_stream().read()
-                meta = _fields(payload)
-                concurrent = headers.get_header("WARC-Concurrent-To")
-                if PAGE_KIND_FIELD in meta and concurrent in pending:
-                    exchange = pending.pop(concurrent)
-                    if meta[PAGE_KIND_FIELD] == ARTICLE_KIND:
-                        yield exchange, meta
-                elif PAGE_KIND_FIELD in meta:
-                    pending.pop(concurrent, None)
+            found: tuple[_Pending, dict[str, str]] | None = None
+            if record.rec_type in ("response", "revisit") and _wanted(record):
+                exchange = _pending(record, records, path, collection)
+                pending[exchange.capture.record_id] = exchange
+            elif record.rec_type == "metadata":
+                meta = _fields(record.content_stream().read())
+                if PAGE_KIND_FIELD in meta:
+                    exchange = pending.pop(record.rec_headers.get_header("WARC-Concurrent-To"), None)
+                    if exchange is not None and meta[PAGE_KIND_FIELD] == ARTICLE_KIND:
+                        found = (exchange, meta)
+            records.read_to_end(record)
+            if records.get_record_offset() >= sound:
+                break  # past the sound prefix (known only once the record is read)
+            if found is not None:
+                yield found
+    if sound < size:
+        raise DamagedWarcError(f"only the first {sound} of {size} bytes hold whole exchanges")
 
 
 def reextract(
     warc_dir: Path, store: CorpusStore, *, collection: str = "congan", registry: Registry | None = None
 ) -> ReextractStats:
     """File every article of the collection's WARCs in ``store`` (normally a fresh one)."""
-    registry = registry if registry is not None else load_registry()
-    stats = ReextractStats()
-    by_record: dict[str, ExtractedArticle] = {}
-    by_url: dict[str, ExtractedArticle] = {}
+    rebuild = _Rebuild(store, registry if registry is not None else load_registry(), collection)
     for path in warc_files(warc_dir):
-        stats.files += 1
-        for exchange, meta in iter_article_exchanges(path, collection):
-            where = placement(exchange.url, meta.get("congan-adapter") or None, registry, meta.get("congan-site"))
+        rebuild.stats.files += 1
+        try:
+            rebuild.file_warc(path)
+        except (DamagedWarcError, ArchiveLoadFailed, EOFError, OSError, zlib.error) as exc:
+            # a damaged file: what was read before the damage is filed, the rest is lost
+            rebuild.stats.broken_files += 1
+            logger.warning("reextract: %s is damaged after some records (%s); run `congan warc verify`", path.name, exc)
+    return rebuild.stats
+
+
+@dataclass
+class _Rebuild:
+    store: CorpusStore
+    registry: Registry
+    collection: str
+    stats: ReextractStats = field(default_factory=ReextractStats)
+    #: articles already extracted, for the revisits that refer to them
+    by_record: dict[str, ExtractedArticle] = field(default_factory=dict)
+    by_url: dict[str, ExtractedArticle] = field(default_factory=dict)
+
+    def file_warc(self, path: Path) -> None:
+        for exchange, meta in iter_article_exchanges(path, self.collection):
+            where = placement(exchange.url, meta.get("congan-adapter") or None, self.registry, meta.get("congan-site"))
             if exchange.record_type == "response":
                 article = extract_placed(exchange.body, exchange.url, exchange.headers, where)
             else:
-                earlier = by_record.get(exchange.refers_to or "") or by_url.get(exchange.refers_to_uri or exchange.url)
+                earlier = self.by_record.get(exchange.refers_to or "") or self.by_url.get(
+                    exchange.refers_to_uri or exchange.url
+                )
                 if earlier is None:
-                    stats.unresolved_revisits += 1
+                    self.stats.unresolved_revisits += 1
                     logger.warning("reextract: revisit of %s refers to a record not in this collection", exchange.url)
                     continue
                 article = placed(earlier, where, exchange.url)
-            by_record[exchange.capture.record_id] = article
-            by_url[exchange.url] = article
-            stats.articles += 1
-            result = file_capture(store, article, exchange.capture, timestamp_to_datetime(exchange.capture.timestamp))
+            self.by_record[exchange.capture.record_id] = article
+            self.by_url[exchange.url] = article
+            self.stats.articles += 1
+            seen_at = timestamp_to_datetime(exchange.capture.timestamp)
+            result = file_capture(self.store, article, exchange.capture, seen_at)
             if result is None:
-                stats.empty += 1
+                self.stats.empty += 1
             else:
-                setattr(stats, result.kind, getattr(stats, result.kind) + 1)
-    return stats
+                setattr(self.stats, result.kind, getattr(self.stats, result.kind) + 1)

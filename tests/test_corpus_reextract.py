@@ -104,3 +104,18 @@ def test_reextract_reproduces_the_crawl_corpus(crawled: Path) -> None:
     # and again: rebuilding is idempotent
     CliRunner().invoke(get_cli(), ["reextract", "--data", str(crawled)])
     assert _records(crawled) == before
+
+
+def test_a_damaged_warc_loses_only_what_follows_the_damage(crawled: Path, tmp_path: Path) -> None:
+    warcs = sorted((crawled / "collections" / "congan" / "archive").glob("*.warc.gz"))
+    copy = tmp_path / "data"
+    archive = copy / "collections" / "congan" / "archive"
+    archive.mkdir(parents=True)
+    first = warcs[0].read_bytes()
+    (archive / warcs[0].name).write_bytes(first[: len(first) // 2] + b"\x00garbage")
+    for other in warcs[1:]:
+        (archive / other.name).write_bytes(other.read_bytes())
+    result = CliRunner().invoke(get_cli(), ["reextract", "--data", str(copy), "--json"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.output.splitlines()[-1])
+    assert counts["broken_files"] == 1 and counts["new"] > 0
