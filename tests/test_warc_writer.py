@@ -297,3 +297,29 @@ def test_wacz_pages_are_the_html_pages_with_their_titles(tmp_path: Path) -> None
         "http://c.gov.vn/": "Công an tỉnh",
     }
     assert all(p["status"] == 200 and p["ts"].startswith("2026-07-01T00:00:00") for p in lines[1:])
+
+
+def test_a_failed_write_leaves_no_half_exchange(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = writer(tmp_path, "full", None)
+    w.write_exchange(exchange("http://c.gov.vn/ok", b"fine"))
+    calls = {"n": 0}
+    original = w._write  # noqa: SLF001
+
+    # A full disk cannot be made here (no spare filesystem to fill): the second record of the
+    # exchange fails the way a write does on ENOSPC.
+    def failing(record):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        original(record)
+
+    monkeypatch.setattr(w, "_write", failing)
+    with pytest.raises(OSError):
+        w.write_exchange(exchange("http://c.gov.vn/fails", os.urandom(4000)))
+    monkeypatch.setattr(w, "_write", original)
+    w.write_exchange(exchange("http://c.gov.vn/after", b"after"))
+    path = w.close()
+    with path.open("rb") as fh:
+        uris = [r.rec_headers["WARC-Target-URI"] for r in ArchiveIterator(fh) if r.rec_type == "response"]
+    assert uris == ["http://c.gov.vn/ok", "http://c.gov.vn/after"]
+    assert verify_collection(tmp_path / "archive", tmp_path / "indexes").ok

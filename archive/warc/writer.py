@@ -171,14 +171,18 @@ class WarcWriter:
         main_id = main.rec_headers.get_header("WARC-Record-ID")
         main_date = main.rec_headers.get_header("WARC-Date")
         offset = self._fh.tell()
-        self._write(main)
-        length = self._fh.tell() - offset
-        self._write(self.records.request(exchange, main_id, self._warcinfo_id))
-        tls = self.records.tls_metadata(exchange, main_id, self._warcinfo_id)
-        if tls is not None:
-            self._write(tls)
-        self._write(self.records.page_metadata(exchange, main_id, self._warcinfo_id))
-        self._fh.flush()
+        try:
+            self._write(main)
+            length = self._fh.tell() - offset
+            self._write(self.records.request(exchange, main_id, self._warcinfo_id))
+            tls = self.records.tls_metadata(exchange, main_id, self._warcinfo_id)
+            if tls is not None:
+                self._write(tls)
+            self._write(self.records.page_metadata(exchange, main_id, self._warcinfo_id))
+            self._fh.flush()
+        except BaseException:
+            self._cut_back(offset)  # never leave half an exchange before the next one
+            raise
 
         filename = self._name.filename
         if index is not None:
@@ -197,6 +201,21 @@ class WarcWriter:
         if self._fh.tell() >= self.max_size:
             self._close_file()
         return stored
+
+    def _cut_back(self, offset: int) -> None:
+        """Drop whatever a failed exchange left after ``offset`` (disk full, I/O error)."""
+        try:
+            assert self._fh is not None
+            self._fh.flush()
+        except OSError:
+            pass
+        try:
+            assert self._fh is not None
+            self._fh.seek(offset)
+            self._fh.truncate(offset)
+            logger.error("cut a failed exchange from %s back to offset %s", self._name.filename if self._name else "?", offset)
+        except OSError as exc:
+            logger.error("could not cut a failed exchange out of the current WARC (%s); it will be repaired at next start", exc)
 
     def _remember(
         self,
