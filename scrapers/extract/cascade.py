@@ -48,8 +48,6 @@ from .profiles import COMMON_NOISE, Profile, get_profile
 from .structured import Structured, extract_structured
 from .text import clean_text, decode_html, split_paragraphs, strip_byline_label
 
-
-
 #: ``{{news.Title}}``: a client-side template placeholder, never content
 UNRENDERED_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 
@@ -106,7 +104,6 @@ def extract_article(
     text, _charset = decode_html(body, headers)
     found = _Fields()
     parsed_body: Body | None = None
-    root: etree._Element | None = None
     if chosen.json is not None and looks_like_json(body, _content_type(headers)):
         parsed_body = _json_stage(text, url, chosen, found)
     if parsed_body is None:
@@ -116,7 +113,7 @@ def extract_article(
         _structured_stage(extract_structured(root), base, found)
         if found.missing("title", "published", "body"):
             parsed_body = _generic_stage(root, url, base, chosen, found, parsed_body)
-    return _assemble(url, found, parsed_body, chosen, adapter, root)
+    return _assemble(url, found, parsed_body, chosen, adapter)
 
 
 def _json_stage(text: str, url: str, profile: Profile, found: _Fields) -> Body | None:
@@ -237,9 +234,7 @@ def _lead_from_description(paragraphs: list[str], found: _Fields) -> None:
         found.offer("summary", description, STAGE_STRUCTURED)
 
 
-def _assemble(
-    url: str, found: _Fields, body: Body | None, profile: Profile, adapter: str | None, root: etree._Element | None
-) -> ExtractedArticle:
+def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, adapter: str | None) -> ExtractedArticle:
     if found.get("modified") is not None and found.get("modified") == found.get("published"):
         found.values.pop("modified")  # a modification date equal to publication is none
         found.stages.pop("modified", None)
