@@ -19,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -186,7 +187,10 @@ class WarcWriter:
 
         filename = self._name.filename
         if index is not None:
-            self._remember(exchange, index, previous, main.rec_type, main_id, main_date, digest, filename)
+            try:
+                self._remember(exchange, index, previous, main.rec_type, main_id, main_date, digest, filename)
+            except sqlite3.Error as exc:  # the records are safe; only later deduplication misses this one
+                logger.warning("capture index not updated for %s: %s", exchange.url, exc)
 
         stored = StoredRecord(
             warc_file=filename,
