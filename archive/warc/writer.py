@@ -149,25 +149,22 @@ class WarcWriter:
         response = exchange.response
         digest = payload_digest(response.body)
         index = self.digest_index
-        previous = index.latest(exchange.url) if index is not None else None
-
-        if response.status == 304:
-            refers = previous
-            if previous is not None and previous.payload_digest and index is not None:
-                first = index.first(previous.payload_digest)
-                if first is not None:
-                    refers = LatestCapture(first.uri, first.date, previous.status, None, None,
-                                           first.digest, first.record_id)
-            main = self.records.not_modified_revisit(exchange, refers, self._warcinfo_id)
-            first_capture = None
-        else:
-            first_capture = None
-            if index is not None and response.body and not response.truncated:
-                first_capture = index.first(digest)
-            if first_capture is not None:
-                main = self.records.identical_revisit(exchange, first_capture, self._warcinfo_id)
+        try:
+            previous = index.latest(exchange.url) if index is not None else None
+            if response.status == 304:
+                main = self.records.not_modified_revisit(exchange, self._confirmed(previous), self._warcinfo_id)
             else:
-                main = self.records.response(exchange, self._warcinfo_id)
+                first_capture = None
+                if index is not None and response.body and not response.truncated:
+                    first_capture = index.first(digest)
+                if first_capture is not None:
+                    main = self.records.identical_revisit(exchange, first_capture, self._warcinfo_id)
+                else:
+                    main = self.records.response(exchange, self._warcinfo_id)
+        except sqlite3.Error as exc:  # no deduplication for this one rather than no record
+            logger.warning("capture index unreadable for %s (%s): storing a full record", exchange.url, exc)
+            index, previous = None, None
+            main = self.records.response(exchange, self._warcinfo_id)
 
         main_id = main.rec_headers.get_header("WARC-Record-ID")
         main_date = main.rec_headers.get_header("WARC-Date")
@@ -205,6 +202,16 @@ class WarcWriter:
         if self._fh.tell() >= self.max_size:
             self._close_file()
         return stored
+
+    def _confirmed(self, previous: LatestCapture | None) -> LatestCapture | None:
+        """What a 304 confirms: the first capture of the payload the URL last had (a response
+        record, never a revisit), else the latest capture itself."""
+        if previous is None or not previous.payload_digest or self.digest_index is None:
+            return previous
+        first = self.digest_index.first(previous.payload_digest)
+        if first is None:
+            return previous
+        return LatestCapture(first.uri, first.date, previous.status, None, None, first.digest, first.record_id)
 
     def _cut_back(self, offset: int) -> None:
         """Drop whatever a failed exchange left after ``offset`` (disk full, I/O error)."""
