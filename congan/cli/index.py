@@ -1,4 +1,6 @@
-"""``congan index rebuild``: regenerate the indexes from the WARC files alone."""
+"""``congan index rebuild``: regenerate every index from the WARC files (and the corpus built
+from them): CDXJ for replay, the capture index for revisits and conditional requests, the
+search index."""
 
 from __future__ import annotations
 
@@ -8,15 +10,15 @@ from archive.cdxj import rebuild
 from archive.digest_index import CaptureIndex
 from archive.errors import UserInputError
 from archive.paths import DEFAULT_COLLECTION
-from archive.warc.reindex import rebuild_capture_index
 from archive.search.sync import rebuild_from_corpus
+from archive.warc.reindex import rebuild_capture_index
 
 from .context import CliContext, data_option, emit_json, pass_cli
 
 
 @click.group("index")
 def index_group() -> None:
-    """Indexes built from the WARC files (CDXJ for replay)."""
+    """Indexes rebuilt from the WARC files: CDXJ, capture index, search."""
 
 
 @index_group.command("rebuild")
@@ -26,7 +28,9 @@ def index_group() -> None:
 @pass_cli
 def rebuild_command(cli: CliContext, collection: str, as_json: bool) -> None:
     """Rebuild the collection's indexes from its closed WARC files: the sorted CDXJ of each
-    file (replay) and the capture index (revisits, conditional requests)."""
+    file (replay), the capture index (revisits, conditional requests), then the search index
+    from the corpus (`congan reextract` rebuilds the corpus itself). Run it when no crawl is
+    writing to the collection."""
     warc_dir = cli.data.warc_dir(collection)
     if not warc_dir.is_dir():
         raise UserInputError(f"no WARC collection at {warc_dir}; check --data and --collection")
