@@ -46,7 +46,7 @@ from .generic import Generic, extract_generic
 from .jsonapi import first, load_json_article, looks_like_json
 from .profiles import COMMON_NOISE, Profile, get_profile
 from .structured import Structured, extract_structured
-from .text import clean_text, decode_html, split_paragraphs, strip_byline_label
+from .text import clean_text, decode_html, split_keywords, split_paragraphs, strip_byline_label
 
 #: ``{{news.Title}}``: a client-side template placeholder, never content
 UNRENDERED_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
@@ -169,7 +169,8 @@ def _profile_stage(root: etree._Element, base: str, profile: Profile, found: _Fi
     found.offer("category", _category_by_url(root, base, profile), STAGE_PROFILE)
     tags: list[str] = []
     for selector in profile.tags:
-        tags.extend(select_values(root, selector))
+        for value in select_values(root, selector):
+            tags.extend(split_keywords(value))
     found.offer("tags", tuple(dict.fromkeys(tags)), STAGE_PROFILE)
     canonical = root.xpath('//link[@rel="canonical"]/@href')
     if canonical:

@@ -219,3 +219,18 @@ def separate_byline(paragraphs: list[str]) -> tuple[list[str], str | None]:
         if author:
             return paragraphs[:-1], author
     return paragraphs, None
+
+
+# -- keywords --------------------------------------------------------------------------
+
+#: labels before a list of keywords ("Từ khóa: an ninh, giao thông")
+KEYWORD_LABELS = ("Từ khóa", "Từ khoá", "Thẻ", "Tags", "Tag", "Keywords")
+_KEYWORD_LABEL = re.compile(
+    r"^\s*(?:" + "|".join(re.escape(nfc(label)) for label in KEYWORD_LABELS) + r")\s*[:：]\s*", re.I
+)
+
+
+def split_keywords(text: str) -> tuple[str, ...]:
+    """``"Từ khóa: an ninh, giao thông"`` -> ``("an ninh", "giao thông")``."""
+    line = _KEYWORD_LABEL.sub("", clean_line(text))
+    return tuple(k for k in (clean_line(part) for part in re.split(r"[,;]", line)) if k)
