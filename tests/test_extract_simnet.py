@@ -23,9 +23,6 @@ PROFILES = {
     "dnn": "dotnetnuke", "wordpress": "wordpress", "nukeviet": "nukeviet", "liferay": "liferay",
     "joomla": "joomla", "webforms": "webforms", "vnpt": "vnpt", "custom": "custom", "generic": "generic",
 }
-#: Liferay's simulated article page shows its section nowhere (no breadcrumb, and the menu
-#: does not mark the active item): the category cannot be extracted from it.
-NO_CATEGORY_ON_PAGE = {"liferay"}
 #: the families whose pages show the article's keywords
 SHOWS_TAGS = {"dnn", "wordpress", "nukeviet"}
 MIN_BODY_F1 = 0.95
@@ -98,8 +95,7 @@ def test_golden_articles_per_cms_family(pages: list[Fetched], cms: str) -> None:
             "author": truth.author, "summary": truth.summary,
             "images": [dict(i) for i in truth.images], "attachments": [dict(a) for a in truth.attachments],
         }
-        if cms not in NO_CATEGORY_ON_PAGE:
-            expected["category"] = truth.category
+        expected["category"] = truth.category
         if cms in SHOWS_TAGS:
             expected["tags"] = tuple(truth.tags)
         got = {

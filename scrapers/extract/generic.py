@@ -41,12 +41,15 @@ DATE_SELECTORS = (
 TITLE_SELECTORS = ("h1", "[class*='title'] h2", "h2[class*='title']", "[class*='tieude']", "[class*='title']")
 #: the lead ("sapo") of the article, by class
 SUMMARY_SELECTORS = (
-    "[class*='sapo']", "[class~='lead']", "[class*='summary']", "[class*='tomtat']", "[class*='hometext']",
+    "[class*='sapo']", "[class~='lead']", "[class~='Lead']", "[class*='summary']", "[class*='tomtat']", "[class*='hometext']",
     "[class*='description']", "[class*='chapeau']",
 )
 #: where a byline usually is, by class (the label is stripped)
 AUTHOR_SELECTORS = ("[class*='createdby']", "[class~='author']", "[class*='byline']", "[class*='tacgia']", "[class*='tac-gia']")
-CATEGORY_SELECTORS = ("[class*='breadcrumb'] a", "[class*='breadcrumb'] li", "[class*='Breadcrumb'] a")
+CATEGORY_SELECTORS = (
+    "[class*='breadcrumb'] a", "[class*='Breadcrumb'] a", "[class*='BreadCrumb'] a", "[class*='breadcrumb'] li",
+    "[class*='chuyenmuc']", "[class*='chuyen-muc']",
+)
 #: how many text blocks after the headline are searched for a date
 DATE_SEARCH_BLOCKS = 12
 #: a paragraph must be at least this long to anchor the body container
@@ -180,8 +183,7 @@ def extract_generic(root: etree._Element, url: str, noise: tuple[str, ...] = ())
     published = find_date(root, title)
     if published is None and document is not None and document.date:
         published = parse_date(document.date)
-    categories = select_values(root, CATEGORY_SELECTORS[0]) or select_values(root, CATEGORY_SELECTORS[1])
-    category = categories[-1] if categories else None
+    category = first_value(root, CATEGORY_SELECTORS, last=True)
     if category is None and document is not None and document.categories:
         category = clean_text(document.categories[-1])
     tags = tuple(t for t in (clean_text(t) for t in (document.tags or [])) if t) if document is not None else ()
