@@ -75,6 +75,9 @@ def tls_info(certificate: Any, hostname: str | None, roots: Store | None) -> Tls
         return TlsInfo((der,), False, f"not valid for {hostname}: {exc}")
 
 
+#: request headers meant for a proxy, not the origin: never in the request record (credentials)
+HOP_TO_PROXY = frozenset({b"proxy-authorization", b"proxy-connection"})
+
 #: content codings every replay tool decodes; a request asking for others (br, zstd) is pinned
 REPLAYABLE_CODINGS = frozenset({"gzip", "x-gzip", "deflate", "identity"})
 PINNED_ACCEPT_ENCODING = b"gzip, deflate"
@@ -113,7 +116,7 @@ def build_exchange(request: Request, response: Response, *, max_body_size: int, 
         request=CapturedRequest(
             method=request.method,
             url=request.url.split("#", 1)[0],
-            headers=header_pairs(request.headers),
+            headers=tuple(h for h in header_pairs(request.headers) if h[0].lower() not in HOP_TO_PROXY),
             body=request.body or b"",
         ),
         response=CapturedResponse(

@@ -129,3 +129,17 @@ def test_post_body_tls_and_metadata_read_back(tmp_path: Path) -> None:
 def test_naive_datetime_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         Exchange(CapturedRequest("GET", "http://x/"), CapturedResponse(200, "", "HTTP/1.1", (), b""), datetime(2026, 1, 1))
+
+
+def test_proxy_credentials_never_reach_the_request_record() -> None:
+    from scrapy import Request
+    from scrapy.http import Response
+
+    from scrapers.warc_exchange import build_exchange
+
+    request = Request("http://congan.hanoi.gov.vn/", headers={"Proxy-Authorization": "Basic c2VjcmV0", "User-Agent": "ua"})
+    response = Response("http://congan.hanoi.gov.vn/", status=200, body=b"x", headers={"Set-Cookie": ["a=1", "b=2"]},
+                        protocol="HTTP/1.1")
+    exchange = build_exchange(request, response, max_body_size=0, stopped=False)
+    assert [name.lower() for name, _ in exchange.request.headers] == [b"user-agent"]
+    assert [v for n, v in exchange.response.headers if n.lower() == b"set-cookie"] == [b"a=1", b"b=2"]
