@@ -132,6 +132,7 @@ class NetworkSpider(scrapy.Spider):
     # -- requests ------------------------------------------------------------------------
     def reject(self, url: str, reason: str, response: Response | None = None) -> None:
         self.crawler.stats.inc_value(f"scope/rejected/{reason}")
+        logger.debug("network: not requesting %s (%s)", url, reason)
         if response is not None:
             response.meta.setdefault("congan_outlinks", []).append(url)
 
@@ -154,20 +155,22 @@ class NetworkSpider(scrapy.Spider):
             self.reject(target.url, OTHER_PORTAL, response)
             return None
         path = hops + target.hop
-        if self.config.max_depth and not requisite and depth > self.config.max_depth:
-            self.reject(target.url, DEPTH, response)
-            return None
-        if self.config.incremental and self.known.unchanged_since_capture(target.url, target.modified):
-            self.crawler.stats.inc_value("network/skipped/unchanged_since_capture")
-            return None
-        if requisite and self.config.incremental and target.url in self.known:
-            # images, styles and documents do not change under the same URL on these portals
-            self.crawler.stats.inc_value("network/skipped/requisite_archived")
-            return None
         if target.aliases:
             self.aliases.setdefault(target.url, set()).update(target.aliases)
         key = (target.method, target.url, target.formdata)
         if key in self._scheduled:
+            return None
+        if self.config.incremental and self.known.unchanged_since_capture(target.url, target.modified):
+            self._scheduled.add(key)
+            self.crawler.stats.inc_value("network/skipped/unchanged_since_capture")
+            return None
+        if requisite and self.config.incremental and target.url in self.known:
+            # images, styles and documents do not change under the same URL on these portals
+            self._scheduled.add(key)
+            self.crawler.stats.inc_value("network/skipped/requisite_archived")
+            return None
+        if self.config.max_depth and not requisite and depth > self.config.max_depth:
+            self.reject(target.url, DEPTH, response)
             return None
         if self.config.max_pages_per_site and self.pages_per_site[site] >= self.config.max_pages_per_site:
             self.reject(target.url, PAGE_BUDGET, response)
