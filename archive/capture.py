@@ -19,6 +19,9 @@ Header = tuple[bytes, bytes]
 
 #: ``WARC-Truncated`` reason for a body cut at the size limit
 TRUNCATED_LENGTH = "length"
+#: ``WARC-Truncated`` reason for a body the server's connection broke off (Scrapy's
+#: ``dataloss`` flag, kept when DOWNLOAD_FAIL_ON_DATALOSS is off)
+TRUNCATED_DISCONNECT = "disconnect"
 
 
 def header_values(headers: tuple[Header, ...], name: str) -> list[bytes]:
@@ -57,8 +60,8 @@ class CapturedResponse:
     """The response as the server sent it: status, protocol, headers, body.
 
     ``body`` is the entity body with the transfer coding removed and the content coding
-    kept (gzip bytes stay gzip). ``truncated`` is ``"length"`` when the body was cut at the
-    size limit, else None.
+    kept (gzip bytes stay gzip). ``truncated`` is the WARC-Truncated reason: ``"length"`` when
+    the body was cut at the size limit, ``"disconnect"`` when the connection broke, else None.
     """
 
     status: int

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
-from archive.capture import TRUNCATED_LENGTH, CapturedRequest, CapturedResponse, Exchange, Header, TlsInfo
+from archive.capture import TRUNCATED_DISCONNECT, TRUNCATED_LENGTH, CapturedRequest, CapturedResponse, Exchange, Header, TlsInfo
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -109,6 +109,8 @@ def build_exchange(request: Request, response: Response, *, max_body_size: int, 
     if max_body_size and (len(body) > max_body_size or (stopped and len(body) >= max_body_size)):
         body = body[:max_body_size]
         truncated = TRUNCATED_LENGTH
+    elif "dataloss" in response.flags:  # the connection broke before the announced end
+        truncated = TRUNCATED_DISCONNECT
     meta = request.meta
     duration = meta.get("download_latency")
     hostname = urlsplit(request.url).hostname

@@ -59,8 +59,8 @@ def run_crawl(data: Path, crawl_id: str, urls: list[str], *extra: str) -> list[d
 def crawled(tmp_path_factory: pytest.TempPathFactory):
     data = tmp_path_factory.mktemp("warc-capture") / "data"
     with WarcTestServer() as server:
-        urls = [server.url(p) for p in ("/gzip", "/chunked", "/binary", "/big", "/cond", "/missing")]
-        first = run_crawl(data, "one", urls, "--post", server.url("/form"))
+        urls = [server.url(p) for p in ("/gzip", "/chunked", "/binary", "/big", "/cond", "/missing", "/reset")]
+        first = run_crawl(data, "one", urls, "--post", server.url("/form"), "-s", "DOWNLOAD_FAIL_ON_DATALOSS=False")
         sent_first = dict(server.sent)
         second = run_crawl(data, "two", [server.url("/gzip"), server.url("/same"), server.url("/cond")],
                            "--header", 'If-None-Match="c1"')
@@ -113,6 +113,12 @@ def test_oversized_body_is_kept_truncated_and_still_reaches_the_spider(crawled: 
     assert http.get_header("Content-Length") == str(len(BIG))  # what the server announced
     seen = {row["url"]: row for row in crawled.first}
     assert "download_stopped" in seen[crawled.server.url("/big")]["flags"]
+
+
+def test_body_broken_off_is_kept_and_marked_disconnect(crawled: Crawled) -> None:
+    headers, http, raw = by_uri(crawled.records("one"), "response")[crawled.server.url("/reset")]
+    assert headers["WARC-Truncated"] == "disconnect"
+    assert raw == BINARY[:1000] and http.get_header("Content-Length") == "4000"
 
 
 def test_page_metadata_and_outlinks(crawled: Crawled) -> None:

@@ -2,7 +2,7 @@
 
 It answers with what the capture must keep exactly: a gzip-encoded page, a chunked page, a
 binary body, repeated headers (Set-Cookie), a POST echo, a 304 for conditional requests and a
-body larger than the test size limit. ``SENT`` remembers, per path, the status line, headers
+body larger than the test size limit, and a body broken off before its announced length. ``SENT`` remembers, per path, the status line, headers
 and body bytes the server wrote so tests compare the WARC with what really went out.
 """
 
@@ -70,6 +70,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, [("Content-Type", "application/octet-stream")], BINARY)
         elif path == "/big":
             self._send(200, [("Content-Type", "application/octet-stream")], BIG)
+        elif path == "/reset":  # announces 4000 bytes, sends 1000, hangs up
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", "4000")
+            self.end_headers()
+            self.wfile.write(BINARY[:1000])
+            self.wfile.flush()
+            self.close_connection = True
+            self.server.sent[path] = Sent(200, [("Content-Type", "application/octet-stream")], BINARY[:1000])
         elif path == "/same":
             self._send(200, [("Content-Type", "application/octet-stream")], BINARY)
         elif path == "/cond":
