@@ -229,6 +229,9 @@ class WarcCaptureExtension:
 
     # -- capture --------------------------------------------------------------------------
     def response_downloaded(self, response: Response, request: Request, spider: Any = None) -> None:
+        if not request.url.startswith(("http://", "https://")):
+            self.stats.inc_value("warc/skipped_not_http")  # data:, file:, s3:... have no HTTP exchange
+            return
         if self.writer is None:
             self.open()
         assert self.writer is not None
