@@ -88,7 +88,7 @@ def reextract_command(cli: CliContext, collection: str, as_json: bool) -> None:
         raise UserInputError(f"no WARC files in {warc_dir}; crawl first or pick --collection")
     building = cli.data.corpus_dir.with_name(cli.data.corpus_dir.name + ".rebuild")
     shutil.rmtree(building, ignore_errors=True)
-    with CorpusStore(building) as store:
+    with CorpusStore(building, durable=False) as store:
         stats = reextract(warc_dir, store, collection=collection)
     old = cli.data.corpus_dir.with_name(cli.data.corpus_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
