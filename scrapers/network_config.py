@@ -4,7 +4,8 @@
 ``CONGAN_SEEDS``                seed URLs (crawl the network reachable from them)
 ``CONGAN_SITES``                portal domains of the registry to crawl (only these)
 ``CONGAN_MAX_PAGES_PER_SITE``   requests per portal, requisites included (0: no limit)
-``CONGAN_MAX_DEPTH``            link hops from a portal's start pages (0: no limit)
+``CONGAN_MAX_DEPTH``            link hops from a portal's start pages; the next page of a
+                                listing is not a hop (0: no limit)
 ``CONGAN_DISCOVER_PORTALS``     crawl portals found in "Liên kết công an các tỉnh" blocks
 ``CONGAN_FETCH_REQUISITES``     fetch images, CSS, scripts and attached documents
 ``CONGAN_INCREMENTAL``          listing watermarks: stop paginating once a listing page
