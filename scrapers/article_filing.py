@@ -65,9 +65,12 @@ def declared_canonical(article: ExtractedArticle, where: Placement) -> str | Non
 def placed(article: ExtractedArticle, where: Placement, fetched_url: str) -> ExtractedArticle:
     """The article filed where it belongs: under the page's declared canonical URL when it
     has one (so aliases, print views and API answers merge), else the crawl's."""
+    canonical = declared_canonical(article, where) or where.canonical_url
+    same_site = tuple(a for a in article.declared_aliases if site_of(a) == site_of(canonical) and a != canonical)
     return replace(
         article,
-        url=declared_canonical(article, where) or where.canonical_url,
+        url=canonical,
+        declared_aliases=same_site,
         fetched_url=fetched_url,
         site=where.site,
         province=where.province,

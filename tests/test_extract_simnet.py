@@ -25,6 +25,8 @@ PROFILES = {
 }
 #: the families whose pages show the article's keywords
 SHOWS_TAGS = {"dnn", "wordpress", "nukeviet"}
+#: the families whose pages link their other addresses (short link, print view, saved copy)
+SHOWS_ALIASES = {"wordpress", "joomla", "nukeviet"}
 MIN_BODY_F1 = 0.95
 
 
@@ -107,6 +109,8 @@ def test_golden_articles_per_cms_family(pages: list[Fetched], cms: str) -> None:
         for name, value in expected.items():
             if got[name] != value:
                 problems.append(f"{page.url} {name}: {got[name]!r} != {value!r}")
+        if not set(article.declared_aliases) <= set(truth.aliases) or (cms in SHOWS_ALIASES) != bool(article.declared_aliases):
+            problems.append(f"{page.url} aliases {article.declared_aliases} not within {truth.aliases}")
         html_text = re.sub(r"<[^>]+>", " ", article.body_html)
         if truth.summary in html_text or (truth.author and f">{truth.author}<" in article.body_html):
             problems.append(f"{page.url} body_html holds the lead or the byline")

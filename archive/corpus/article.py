@@ -85,6 +85,8 @@ class ExtractedArticle:
     province: str | None = None
     province_2025: str | None = None
     declared_canonical: str | None = None
+    #: other addresses the page gives for itself (short link, print view, saved copy)
+    declared_aliases: tuple[str, ...] = ()
 
     @property
     def has_content(self) -> bool:

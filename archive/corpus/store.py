@@ -168,7 +168,7 @@ class CorpusStore:
     @staticmethod
     def _aliases(url: str, known: list[str], article: ExtractedArticle) -> list[str]:
         found = list(known)
-        for candidate in (article.url, article.fetched_url, article.declared_canonical):
+        for candidate in (article.url, article.fetched_url, article.declared_canonical, *article.declared_aliases):
             if candidate and candidate != url and candidate not in found:
                 found.append(candidate)
         return found

@@ -172,6 +172,8 @@ def _profile_stage(root: etree._Element, base: str, profile: Profile, found: _Fi
         for value in select_values(root, selector):
             tags.extend(split_keywords(value))
     found.offer("tags", tuple(dict.fromkeys(tags)), STAGE_PROFILE)
+    aliases = [absolute(base, value) for value in _values(root, profile.alias_links)]
+    found.offer("declared_aliases", tuple(dict.fromkeys(a for a in aliases if a)), STAGE_PROFILE)
     canonical = root.xpath('//link[@rel="canonical"]/@href')
     if canonical:
         found.offer("declared_canonical", absolute(base, str(canonical[0])), STAGE_PROFILE)
@@ -256,7 +258,7 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
         found.stages.setdefault("attachments", found.stages.get("body", STAGE_GENERIC))
     method = found.stages.get("body", STAGE_GENERIC)
     reported = {
-        k: v for k, v in found.stages.items() if k not in ("generic_author", "lead_image", "declared_canonical", "description")
+        k: v for k, v in found.stages.items() if k not in ("generic_author", "lead_image", "declared_canonical", "declared_aliases", "description")
     }
     declared = found.get("declared_canonical")
     return ExtractedArticle(
@@ -284,4 +286,5 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
             fields=tuple(sorted(reported.items())),
         ),
         declared_canonical=declared if isinstance(declared, str) else None,
+        declared_aliases=tuple(found.get("declared_aliases", ())),  # type: ignore[arg-type]
     )

@@ -108,6 +108,8 @@ class Profile:
         "figcaption", ".caption", ".image_desc", ".image-caption", ".img-caption", ".chuthich", ".ghichu",
     )
     noise: tuple[str, ...] = ()
+    #: links to other addresses of the same article (short link, print view, saved copy)
+    alias_links: tuple[str, ...] = ()
     json: JsonFields | None = None
     #: (query parameter, selector template): the section named by a parameter of the
     #: article's URL, e.g. Joomla's ``Itemid`` -> ``li.item-{value} a`` (the active menu item)

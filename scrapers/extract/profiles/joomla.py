@@ -19,5 +19,6 @@ PROFILE = Profile(
     tags=(".tags a",),
     body=('.item-page [itemprop="articleBody"]', ".item-page"),
     category_by_url=(("Itemid", "li.item-{value} > a"),),
+    alias_links=(".actions .print-icon a @href",),
     noise=("h1", "h2", ".article-info", ".actions", ".icons", ".pager", ".content_rating"),
 )

@@ -18,5 +18,6 @@ PROFILE = Profile(
     tags=(".keywords a", ".keywords"),
     body=("#news-bodyhtml", ".bodytext"),
     attachments=(".news_download",),
+    alias_links=("a[href*='/savefile/'] @href",),
     noise=(".news_download",),
 )

@@ -19,5 +19,6 @@ PROFILE = Profile(
     tags=(".tags-links a",),
     body=(".entry-content", "article .post-content"),
     attachments=(".entry-content .attachment",),
+    alias_links=('link[rel="shortlink"] @href',),
     noise=(".attachment", ".entry-meta", ".sharedaddy", ".jp-relatedposts"),
 )
