@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parent.parent
 #: two portals, small files: the kill lands while a file is open, and the resume stays short
-KILLED_CRAWL = ("-s", "CONGAN_SITES=congan.hanoi.gov.vn,congan.danang.gov.vn", "-s", "WARC_MAX_SIZE=100000")
+KILLED_CRAWL = ("-s", "CONGAN_SITES=congan.hanoi.gov.vn,congan.danang.gov.vn", "-s", "WARC_MAX_SIZE=60000")
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
 
 
