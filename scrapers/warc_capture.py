@@ -54,10 +54,10 @@ from scrapers.warc_exchange import build_exchange, pin_accept_encoding, system_t
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable
 
+    from cryptography.x509.verification import Store
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
-    from cryptography.x509.verification import Store
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
@@ -97,6 +97,21 @@ def _software() -> str:
     )
 
 
+class WarcSettingError(ValueError):
+    """A WARC_* setting has a value the capture cannot work with (the crawl does not start:
+    archiving silently off would lose the crawl)."""
+
+
+def _int_setting(settings: BaseSettings, name: str, default: int) -> int:
+    value = settings.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise WarcSettingError(f"{name} must be a whole number of bytes, not {value!r}") from None
+
+
 @dataclass(frozen=True)
 class WarcCaptureConfig:
     """Settings of the extension, read once; ``from_settings`` names any bad one."""
@@ -114,20 +129,22 @@ class WarcCaptureConfig:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> "WarcCaptureConfig":
-        max_size = settings.getint("WARC_MAX_SIZE", DEFAULT_MAX_SIZE)
+        max_size = _int_setting(settings, "WARC_MAX_SIZE", DEFAULT_MAX_SIZE)
         if max_size <= 0:
-            raise ValueError(f"WARC_MAX_SIZE must be a positive number of bytes, not {max_size}")
-        body = settings.get("WARC_MAX_BODY_SIZE")
-        max_body = int(body) if body not in (None, "") else settings.getint("DOWNLOAD_MAXSIZE", 0)
+            raise WarcSettingError(f"WARC_MAX_SIZE must be a positive number of bytes, not {max_size}")
+        max_body = _int_setting(settings, "WARC_MAX_BODY_SIZE", _int_setting(settings, "DOWNLOAD_MAXSIZE", 0))
         if max_body < 0:
-            raise ValueError(f"WARC_MAX_BODY_SIZE must be 0 (no limit) or positive, not {max_body}")
+            raise WarcSettingError(f"WARC_MAX_BODY_SIZE must be 0 (no limit) or positive, not {max_body}")
+        prefix = settings.get("WARC_PREFIX") or "congan"
+        if "-" in prefix or "/" in prefix:
+            raise WarcSettingError(f"WARC_PREFIX may not contain '-' or '/' (file names split on '-'): {prefix!r}")
         crawl_id = settings.get("CONGAN_CRAWL_ID") or datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         recorded = tuple((name, str(settings.get(name))) for name in RECORDED_SETTINGS if settings.get(name) is not None)
         return cls(
             data=DataDir.resolve(settings.get("CONGAN_DATA")),
             collection=settings.get("WARC_COLLECTION") or settings.get("CONGAN_COLLECTION") or "congan",
             crawl_id=str(crawl_id),
-            prefix=settings.get("WARC_PREFIX") or "congan",
+            prefix=prefix,
             max_size=max_size,
             max_body_size=max_body,
             operator=settings.get("WARC_OPERATOR") or settings.get("CONGAN_CONTACT_URL") or "",
@@ -166,10 +183,7 @@ class WarcCaptureExtension:
     def from_crawler(cls, crawler: Crawler) -> "WarcCaptureExtension":
         if not crawler.settings.getbool("WARC_ENABLED", True):
             raise NotConfigured("WARC_ENABLED is off")
-        try:
-            config = WarcCaptureConfig.from_settings(crawler.settings)
-        except ValueError as exc:
-            raise NotConfigured(str(exc)) from exc
+        config = WarcCaptureConfig.from_settings(crawler.settings)  # a bad value stops the crawl
         assert crawler.stats is not None
         ext = cls(config, crawler.stats)
         crawler.signals.connect(ext.open, signal=signals.spider_opened)

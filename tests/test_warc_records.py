@@ -143,3 +143,28 @@ def test_proxy_credentials_never_reach_the_request_record() -> None:
     exchange = build_exchange(request, response, max_body_size=0, stopped=False)
     assert [name.lower() for name, _ in exchange.request.headers] == [b"user-agent"]
     assert [v for n, v in exchange.response.headers if n.lower() == b"set-cookie"] == [b"a=1", b"b=2"]
+
+
+@pytest.mark.parametrize("name,value,message", [
+    ("WARC_MAX_SIZE", "big", "WARC_MAX_SIZE must be a whole number"),
+    ("WARC_MAX_SIZE", "0", "WARC_MAX_SIZE must be a positive"),
+    ("WARC_MAX_BODY_SIZE", "-1", "WARC_MAX_BODY_SIZE must be 0"),
+    ("WARC_PREFIX", "my-prefix", "WARC_PREFIX may not contain"),
+])
+def test_bad_warc_settings_are_named(name: str, value: str, message: str) -> None:
+    from scrapy.settings import Settings
+
+    from scrapers.warc_capture import WarcCaptureConfig, WarcSettingError
+
+    with pytest.raises(WarcSettingError, match=message):
+        WarcCaptureConfig.from_settings(Settings({name: value}))
+
+
+def test_body_limit_defaults_to_download_maxsize() -> None:
+    from scrapy.settings import Settings
+
+    from scrapers.warc_capture import WarcCaptureConfig
+
+    config = WarcCaptureConfig.from_settings(Settings({"DOWNLOAD_MAXSIZE": 1234, "CONGAN_CRAWL_ID": "c"}))
+    assert config.max_body_size == 1234 and config.crawl_id == "c" and config.prefix == "congan"
+    assert WarcCaptureConfig.from_settings(Settings({"WARC_MAX_BODY_SIZE": "0", "DOWNLOAD_MAXSIZE": 9})).max_body_size == 0
