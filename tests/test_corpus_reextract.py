@@ -70,6 +70,8 @@ def test_crawl_files_every_article_with_its_truth(crawled: Path) -> None:
             expected.title, expected.published, expected.author, expected.body
         ), url
         assert record["province"] == expected.province
+        assert set(record["aliases"]) <= set(expected.aliases), url
+        assert bool(record["aliases"]) == bool(expected.aliases), url  # API answer, print view, saved copy
         assert record["capture"]["replay_url"].startswith("/congan/")
         assert record["extraction"]["adapter"] in ("dotnetnuke", "webforms", "joomla", "nukeviet")
     dnn = next(r for r in records.values() if r["site"] == "congan.hanoi.gov.vn")
