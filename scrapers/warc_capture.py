@@ -64,6 +64,8 @@ logger = logging.getLogger(__name__)
 
 #: request.meta key holding the StoredRecord of the response
 META_CAPTURE = "congan_capture"
+#: request.meta key with the body size limit of the request (bytes, 0: none)
+META_BODY_LIMIT = "congan_body_limit"
 #: response.meta key where the spider may list links it saw but does not follow
 META_OUTLINKS = "congan_outlinks"
 
@@ -225,8 +227,11 @@ class WarcCaptureExtension:
     # -- size limit -----------------------------------------------------------------------
     def request_reached_downloader(self, request: Request, spider: Any = None) -> None:
         pin_accept_encoding(request)
-        # a download_maxsize the spider gave one request is that request's limit
-        limit = int(request.meta.get("download_maxsize", self.config.max_body_size) or 0)
+        limit = request.meta.get(META_BODY_LIMIT)
+        if limit is None:  # first pass (retries and redirects copy meta, and with it the limit)
+            # a download_maxsize the spider gave one request is that request's limit
+            limit = int(request.meta.get("download_maxsize", self.config.max_body_size) or 0)
+            request.meta[META_BODY_LIMIT] = limit
         if limit:
             self._limits[request] = limit
             request.meta["download_maxsize"] = 0  # Scrapy's drop off: the extension cuts and keeps

@@ -59,7 +59,7 @@ def run_crawl(data: Path, crawl_id: str, urls: list[str], *extra: str) -> list[d
 def crawled(tmp_path_factory: pytest.TempPathFactory):
     data = tmp_path_factory.mktemp("warc-capture") / "data"
     with WarcTestServer() as server:
-        urls = [server.url(p) for p in ("/gzip", "/chunked", "/binary", "/big", "/cond", "/missing", "/reset")]
+        urls = [server.url(p) for p in ("/gzip", "/chunked", "/binary", "/big", "/cond", "/missing", "/reset", "/to-big")]
         first = run_crawl(data, "one", urls, "--post", server.url("/form"), "-s", "DOWNLOAD_FAIL_ON_DATALOSS=False")
         sent_first = dict(server.sent)
         second = run_crawl(data, "two", [server.url("/gzip"), server.url("/same"), server.url("/cond")],
@@ -113,6 +113,10 @@ def test_oversized_body_is_kept_truncated_and_still_reaches_the_spider(crawled: 
     assert http.get_header("Content-Length") == str(len(BIG))  # what the server announced
     seen = {row["url"]: row for row in crawled.first}
     assert "download_stopped" in seen[crawled.server.url("/big")]["flags"]
+    big = [h for kind, h, _, raw in crawled.records("one")
+           if kind in ("response", "revisit") and h["WARC-Target-URI"] == crawled.server.url("/big")]
+    assert len(big) == 2  # fetched directly and after the redirect from /to-big: both cut
+    assert all(h["WARC-Truncated"] == "length" for h in big)
 
 
 def test_body_broken_off_is_kept_and_marked_disconnect(crawled: Crawled) -> None:

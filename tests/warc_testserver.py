@@ -79,6 +79,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             self.server.sent[path] = Sent(200, [("Content-Type", "application/octet-stream")], BINARY[:1000])
+        elif path == "/to-big":
+            self._send(302, [("Location", "/big")], b"")
         elif path == "/same":
             self._send(200, [("Content-Type", "application/octet-stream")], BINARY)
         elif path == "/cond":
