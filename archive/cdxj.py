@@ -134,6 +134,23 @@ def read_index(index_dir: Path) -> list[CdxjLine]:
     return lines
 
 
+def lookup(index_dir: Path, url: str) -> list[CdxjLine]:
+    """The captures of ``url`` (POST captures too, whose key carries the body), reading only
+    the lines whose key matches: no JSON parsed for the others."""
+    key = url_key(url)
+    prefixes = (key + " ", key + "?__wb_method=", key + "&__wb_method=")
+    found = []
+    for path in sorted(index_dir.glob("*" + CDXJ_SUFFIX)):
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith(prefixes):
+                    try:
+                        found.append(CdxjLine.parse(line))
+                    except (ValueError, KeyError) as exc:
+                        logger.warning("skipped a bad line of %s: %s", path.name, exc)
+    return found
+
+
 def url_key(url: str) -> str:
     """The SURT key cdxj-indexer gives ``url``."""
     return CDXJIndexer.get_url_key(None, url)  # type: ignore[arg-type]

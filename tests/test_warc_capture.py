@@ -172,6 +172,8 @@ def test_verify_get_rebuild_and_wacz_on_the_crawl(crawled: Crawled, tmp_path: Pa
     assert result.exit_code == 0 and "Công an tỉnh Thừa Thiên Huế" in result.stdout_bytes.decode()
     result = runner.invoke(get_cli(), [*data, "warc", "get", crawled.server.url("/same"), "--payload"])
     assert result.exit_code == 0 and result.stdout_bytes == BINARY  # a revisit resolves to the original
+    result = runner.invoke(get_cli(), [*data, "warc", "get", crawled.server.url("/form"), "--payload"])
+    assert result.exit_code == 0 and result.stdout_bytes == crawled.server.sent["/form"].body  # a POST capture
     result = runner.invoke(get_cli(), [*data, "warc", "get", crawled.server.url("/binary")])
     assert result.stdout_bytes.startswith(b"WARC/1.1\r\nWARC-Type: response\r\n") and result.stdout_bytes.endswith(BINARY + b"\r\n\r\n")
 

@@ -17,7 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 from warcio.timeutils import timestamp_to_datetime
 
-from archive.cdxj import CdxjLine, read_index, url_key
+from archive.cdxj import CdxjLine, lookup
 from archive.errors import UserInputError
 
 _CHUNK = 1 << 16
@@ -85,8 +85,7 @@ def load_record(path: Path, offset: int) -> tuple[ArcWarcRecord, bytes]:
 def find_capture(index_dir: Path, url: str, timestamp: str | None = None) -> CdxjLine:
     """The capture of ``url`` closest to ``timestamp`` (14 digits, or a prefix of them), else
     the latest. Raises UserInputError naming what was looked for when nothing matches."""
-    key = url_key(url)
-    matches = [line for line in read_index(index_dir) if line.urlkey == key or line.url == url]
+    matches = lookup(index_dir, url)
     if not matches:
         raise UserInputError(f"no capture of {url} in {index_dir}; check the URL or run `congan index rebuild`")
     if not timestamp:
@@ -104,7 +103,7 @@ def original_of(index_dir: Path, record: ArcWarcRecord) -> CdxjLine | None:
     if not uri or not date:
         return None
     stamp = "".join(ch for ch in date if ch.isdigit())[:14]
-    for line in read_index(index_dir):
-        if (line.url == uri or line.urlkey == url_key(uri)) and line.timestamp == stamp and line.mime != "warc/revisit":
+    for line in lookup(index_dir, uri):
+        if line.timestamp == stamp and line.mime != "warc/revisit":
             return line
     return None
