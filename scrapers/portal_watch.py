@@ -51,10 +51,17 @@ class PortalWatch:
         self.state.record_error(site, f"redirect without end from {url}", crawl_id=self.crawl_id)
         self.stats.inc_value("network/seed_redirect_failed")
 
-    def failed(self, site: str | None, kind: str | None, url: str, value: BaseException, *, start_page: bool) -> None:
-        if is_refusal(value):
+    def failed(
+        self, site: str | None, kind: str | None, url: str, value: BaseException, *, start_page: bool,
+        speculative: bool = False,
+    ) -> None:
+        if is_refusal(value) and not isinstance(value, HttpError):
             self.stats.inc_value(f"network/ignored/{kind}")
             return  # robots.txt denial or scope refusal: counted by their components
+        status = getattr(getattr(value, "response", None), "status", None)
+        if speculative and status in (404, 410):
+            self.stats.inc_value("network/speculative_missing")
+            return  # a guessed address (/sitemap.xml) that the portal does not have
         self.stats.inc_value(f"network/failed/{kind}")
         if not site:
             return

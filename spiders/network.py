@@ -343,7 +343,10 @@ class NetworkSpider(scrapy.Spider):
     def failed(self, failure: Any) -> None:
         meta = failure.request.meta
         kind = meta.get("congan_page_kind")
-        self.watch.failed(meta.get("congan_site"), kind, failure.request.url, failure.value, start_page=kind == SEED)
+        self.watch.failed(
+            meta.get("congan_site"), kind, failure.request.url, failure.value,
+            start_page=kind == SEED, speculative=str(meta.get("congan_hops", "")).endswith("X"),
+        )
 
     def article_item(self, response: Response, canonical: str, site: str, adapter: Adapter) -> ArticlePage:
         self.crawler.stats.inc_value("network/articles")

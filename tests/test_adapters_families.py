@@ -247,3 +247,19 @@ def test_dotnetnuke_article_shell_leads_to_its_getbyid_answer():
     assert [(t.url, t.canonical) for t in found.articles] == [
         (HANOI + "/DesktopModules/cmsview/api/NewsContent/getbyid?id=51230", shell_url)
     ]
+
+
+def test_generic_tries_the_sitemap_and_reads_it():
+    generic = get_adapter("generic")
+    starts = {t.url: (t.kind, t.hop) for t in generic.start_targets("https://congan.cantho.gov.vn/")}
+    assert starts == {
+        "https://congan.cantho.gov.vn/": ("seed", ""),
+        "https://congan.cantho.gov.vn/sitemap.xml": (SITEMAP, "X"),  # speculative: may not exist
+    }
+    urlset = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              "<url><loc>https://congan.cantho.gov.vn/an-ninh/bat-giu-doi-tuong-1234.html</loc><lastmod>2025-06-01</lastmod></url>"
+              "</urlset>")
+    found = generic.discover(page("https://congan.cantho.gov.vn/sitemap.xml", urlset, "text/xml", kind=SITEMAP))
+    assert [(t.url, t.modified) for t in found.articles] == [
+        ("https://congan.cantho.gov.vn/an-ninh/bat-giu-doi-tuong-1234.html", "2025-06-01")
+    ]

@@ -129,7 +129,7 @@ def test_a_portal_that_redirects_to_its_2025_unit_is_recorded(data_dir):
     response = response_for("http://congan.quangnam.gov.vn/", "", kind=SEED, site="congan.quangnam.gov.vn",
                             adapter="dotnetnuke", hops="", status=301, headers={"Location": "http://congan.danang.gov.vn/"})
     requests = list(spider.parse(response))
-    assert [r.url for r in requests] == ["http://congan.danang.gov.vn/"]
+    assert [r.url for r in requests] == ["http://congan.danang.gov.vn/", "http://congan.danang.gov.vn/sitemap.xml"]
     assert requests[0].meta["congan_site"] == "congan.danang.gov.vn"
     assert requests[0].meta["congan_adapter"] == "generic"
     state = RegistryState.open(DataDir(data_dir)).get("congan.quangnam.gov.vn")
@@ -203,3 +203,19 @@ def test_a_script_shell_at_an_article_address_is_not_an_article(data_dir):
     assert not [o for o in out if not isinstance(o, Request)]
     api = [r for r in out if isinstance(r, Request) and "getbyid" in r.url]
     assert api[0].meta["congan_canonical"] == "http://congan.hanoi.gov.vn/tin-tuc/tin-moi-51230"
+
+
+def test_a_missing_guessed_sitemap_is_no_portal_error(data_dir):
+    from scrapy.http import Response as PlainResponse
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    spider = make_spider(data_dir)
+    RegistryState.open(DataDir(data_dir)).record_live("congan.cantho.gov.vn", "2026-07-01T00:00:00+00:00")
+    for hops, url in (("X", "https://congan.cantho.gov.vn/sitemap.xml"), ("L", "https://congan.cantho.gov.vn/tin-tuc/x-1.html")):
+        request = Request(url, meta={"congan_site": "congan.cantho.gov.vn", "congan_page_kind": "listing", "congan_hops": hops})
+        failure = Failure(HttpError(PlainResponse(url, status=404, request=request)))
+        failure.request = request
+        spider.failed(failure)
+    state = RegistryState.open(DataDir(data_dir)).get("congan.cantho.gov.vn")
+    assert state.last_error == "HTTP 404 on https://congan.cantho.gov.vn/tin-tuc/x-1.html"
+    assert stats(spider)["network/speculative_missing"] == 1

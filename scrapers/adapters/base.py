@@ -63,7 +63,7 @@ class Target:
     #: form fields of a POST (ASP.NET postbacks), in page order
     formdata: tuple[tuple[str, str], ...] = ()
     headers: tuple[tuple[str, str], ...] = ()
-    #: hop letter (Heritrix style): L link, E embed/requisite, R redirect, P prerequisite
+    #: hop letter (Heritrix style): L link, E embed/requisite, R redirect, X speculative
     hop: str = "L"
     #: the listing sequence this page continues, so pagination can stop past the end
     sequence: str | None = None
@@ -153,6 +153,8 @@ class Adapter:
     next_selector: str | None = None
     #: kinds of start path by suffix (sitemaps, feeds)
     start_kinds: tuple[tuple[str, str], ...] = ()
+    #: start paths that may well not exist (hop ``X``: a 404 there is no portal error)
+    speculative: tuple[str, ...] = ()
     #: family-specific discovery (JSON APIs, postbacks, sitemaps) before the generic one
     discover_hook: Discoverer | None = None
     start_hook: Starter | None = None
@@ -199,7 +201,10 @@ class Adapter:
         base = base_url.rstrip("/")
         kinds = dict(self.start_kinds)
         targets = [
-            Target(self.canonicalize(base + path), kinds.get(path, SEED if path == "/" else LISTING), hop="")
+            Target(
+                self.canonicalize(base + path), kinds.get(path, SEED if path == "/" else LISTING),
+                hop="X" if path in self.speculative else "",
+            )
             for path in self.start_paths
         ]
         if self.start_hook is not None:

@@ -4,6 +4,7 @@ pagination and articles by itself.
 * Articles: URL shapes that Vietnamese news CMSs share (a slug ending in a numeric id,
   an id followed by a slug, ``?id=N`` detail pages, dated folders), or a long slug behind a
   headline-length link text.
+* Sitemaps: ``/sitemap.xml`` is tried once; what it lists is classified like links.
 * Listings: every other in-site HTML link is explored (``explore``), bounded by the depth and
   page budgets; pagination is a numbered or "Trang sau"/"»" link with a page parameter, or
   ``rel=next``. An empty listing page stops its pagination (SPEC 5: pagination that never
@@ -14,7 +15,8 @@ from __future__ import annotations
 
 from scrapers.urls import UrlRules
 
-from .base import Adapter, patterns
+from .base import SITEMAP, Adapter, patterns
+from .feeds import xml_discovery
 
 #: link texts at least this long (words) behind a slug-like URL are article headlines
 HEADLINE_WORDS = 6
@@ -33,11 +35,15 @@ ADAPTER = Adapter(
     name="generic",
     profile="generic",
     rules=UrlRules(drop_params=frozenset({"print", "in", "view=print", "sendmail", "lang"})),
-    start_paths=("/",),
+    # many CMSs publish /sitemap.xml even when nobody knows which CMS it is: one request to try
+    start_paths=("/", "/sitemap.xml"),
+    start_kinds=(("/sitemap.xml", SITEMAP),),
+    speculative=("/sitemap.xml",),
     article_patterns=patterns(*ARTICLE_SHAPES),
     listing_patterns=patterns(r"^/(?:chuyen-muc|danh-muc|category|tin-tuc|news)(?:/|$)"),
     ignore_patterns=patterns(r"^/(?:admin|quan-tri|wp-admin|administrator)/", r"\.(?:jpe?g|png|gif|webp|svg|css|js|ico|xml|json|rss)(?:\?|$)"),
     next_selector="a[rel=next], link[rel=next]",
+    discover_hook=xml_discovery,
     explore=True,
     extra={"headline_words": HEADLINE_WORDS},
     description="unknown CMS: URL shapes, headline links, rel=next, empty page stops",
