@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 import unicodedata
 import urllib.error
 import urllib.request
@@ -21,17 +19,16 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.access import AccessRules
 from archive.paths import DataDir
 from archive.replay.config import write_acl
 from archive.replay.server import ReplayServer
+from congan.cli.main import get_cli
 
 pytestmark = pytest.mark.slow  # needs the crawls of the whole simulated network
-
-REPO = Path(__file__).resolve().parent.parent
-
 
 def _overlay(crawl_data: Path, root: Path) -> DataDir:
     root.mkdir(parents=True)
@@ -201,9 +198,9 @@ def test_closest_capture_across_the_two_crawls(replay: ReplayServer, records: li
 
 
 def _congan(data: DataDir, *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "congan", "--data", str(data.root), *args],
-                            capture_output=True, text=True, timeout=120, cwd=REPO)
-    assert result.returncode == 0, result.stderr[-2000:]
+    """stdout of ``congan --data DIR ARGS`` (in-process: each subprocess would cost seconds)."""
+    result = CliRunner().invoke(get_cli(), ["--data", str(data.root), *args])
+    assert result.exit_code == 0, (result.output[-2000:], result.exception)
     return result.stdout
 
 
@@ -253,7 +250,9 @@ def test_corpus_and_search_index_rebuild_from_warcs_alone(network_recrawl, tmp_p
     assert sorted(after_export) == sorted(before_export)
     without_last_seen = lambda r: {k: v for k, v in r.items() if k != "last_seen"}  # noqa: E731
     differing = {f for i, r in before_export.items() for f in r if r[f] != after_export[i].get(f)}
-    assert differing <= {"last_seen"}, differing
+    examples = {f: [(before_export[i][f], after_export[i][f]) for i in before_export
+                    if before_export[i][f] != after_export[i][f]][:2] for f in differing}
+    assert differing <= {"last_seen"}, examples
     assert all(without_last_seen(after_export[i]) == without_last_seen(r) for i, r in before_export.items())
     stale = [i for i, r in before_export.items() if r["last_seen"] != after_export[i]["last_seen"]]
     if stale:
