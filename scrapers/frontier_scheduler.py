@@ -17,6 +17,10 @@ global ``CONCURRENT_REQUESTS`` while other portals wait.
 
 ``CONGAN_MAX_PAGES`` caps the number of distinct requests handed out, counted in the
 frontier, so the cap holds across resumes.
+
+``CONGAN_FRONTIER_URL`` chooses the store: empty for SQLite in the data directory
+(``archive.frontier.SqliteFrontier``), ``redis://host:port/db`` for a frontier several crawl
+processes share (``archive.frontier_redis.RedisFrontier``).
 """
 
 from __future__ import annotations
@@ -47,10 +51,24 @@ logger = logging.getLogger(__name__)
 #: request.meta key holding the frontier entry id of a leased request (never persisted).
 ENTRY_META_KEY = "_congan_frontier_entry"
 PICKLE_PROTOCOL = 4
+#: seconds between two housekeeping rounds of the scheduler: commit (SQLite) or heartbeat
+#: (Redis), and re-queueing the leases of workers that are gone
+MAINTENANCE_SECONDS = 5.0
 
 
 def frontier_path(data: DataDir, crawl_id: str) -> Path:
     return data.frontier_dir / f"{crawl_id}.sqlite3"
+
+
+def open_frontier(url: str, path: Path, crawl_id: str) -> Frontier:
+    """The frontier store a ``CONGAN_FRONTIER_URL`` names."""
+    if not url:
+        return SqliteFrontier(path)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from archive.frontier_redis import RedisFrontier
+
+        return RedisFrontier(url, crawl_id)
+    raise ValueError(f"CONGAN_FRONTIER_URL {url!r}: use empty (SQLite) or redis://host:port/db")
 
 
 def serialize_request(request: Request, spider: Spider | None) -> bytes:
@@ -75,8 +93,12 @@ class FrontierScheduler(BaseScheduler):
         crawler: Crawler,
         max_pages: int = 0,
         per_host_concurrency: int = 2,
+        frontier_url: str = "",
+        crawl_id: str = "",
     ) -> None:
         self.path = path
+        self.frontier_url = frontier_url
+        self.crawl_id = crawl_id or path.stem
         self.crawler = crawler
         self.stats: StatsCollector | None = crawler.stats
         self.max_pages = max_pages
@@ -87,6 +109,7 @@ class FrontierScheduler(BaseScheduler):
         self._in_flight: Counter[str] = Counter()
         self._last_served: dict[str, float] = {}
         self._memory: list[Request] = []  # requests that cannot be serialised (not durable)
+        self._maintained = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -100,18 +123,20 @@ class FrontierScheduler(BaseScheduler):
             crawler=crawler,
             max_pages=settings.getint("CONGAN_MAX_PAGES"),
             per_host_concurrency=settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") or 2,
+            frontier_url=settings.get("CONGAN_FRONTIER_URL") or "",
+            crawl_id=crawl_id,
         )
 
     # -- lifecycle --------------------------------------------------------------------------
     def open(self, spider: Spider) -> None:
         self.spider = spider
-        self.frontier = SqliteFrontier(self.path)
+        self.frontier = open_frontier(self.frontier_url, self.path, self.crawl_id)
         recovered = self.frontier.recover()
         counts = self.frontier.counts()
         if recovered or counts.done:
             logger.info(
                 "Resuming frontier %s: %s requests done, %s pending (%s re-issued after an interruption)",
-                self.path, counts.done, counts.pending, recovered,
+                self.frontier_url or self.path, counts.done, counts.pending, recovered,
             )
         self._inc("frontier/recovered", recovered)
         self._hook_engine()
@@ -155,7 +180,10 @@ class FrontierScheduler(BaseScheduler):
             return False
         if self._limit_reached():
             return False
-        return self.frontier.counts().pending > 0 or bool(self._memory)
+        counts = self.frontier.counts()
+        # leases of other workers (a shared frontier, or a killed run whose leases have not
+        # expired yet) may come back to the queue: wait for them
+        return counts.pending > 0 or counts.leased > len(self._leased) or bool(self._memory)
 
     def enqueue_request(self, request: Request) -> bool:
         assert self.frontier is not None
@@ -181,6 +209,7 @@ class FrontierScheduler(BaseScheduler):
         assert self.frontier is not None
         if self._memory:
             return self._memory.pop()
+        self._maintain()
         if self._limit_reached():
             return None
         host = self._pick_host()
@@ -221,6 +250,19 @@ class FrontierScheduler(BaseScheduler):
             del self._in_flight[host]
         self.frontier.ack(entry_id)
         self._inc("frontier/acked")
+
+    def _maintain(self) -> None:
+        assert self.frontier is not None
+        now = time.monotonic()
+        if now - self._maintained < MAINTENANCE_SECONDS:
+            return
+        self._maintained = now
+        self.frontier.commit()
+        if self.frontier.counts().leased > len(self._leased):
+            recovered = self.frontier.recover()
+            if recovered:
+                logger.info("%s requests of workers that are gone are back in the frontier", recovered)
+                self._inc("frontier/recovered", recovered)
 
     def _pick_host(self) -> str | None:
         assert self.frontier is not None
