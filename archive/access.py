@@ -27,6 +27,7 @@ import tempfile
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from typing import Iterator
 from zoneinfo import ZoneInfo
 
 import surt
@@ -281,7 +282,7 @@ class AccessRules:
         rule = self.rule_for(url)
         return rule is None or not rule.covers_time(timestamp)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[AccessRule]:
         return iter(self.rules)
 
     def __len__(self) -> int:

@@ -11,7 +11,6 @@ import gzip
 import urllib.error
 import urllib.request
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
