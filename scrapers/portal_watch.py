@@ -55,7 +55,7 @@ class PortalWatch:
         self, site: str | None, kind: str | None, url: str, value: BaseException, *, start_page: bool,
         speculative: bool = False,
     ) -> None:
-        if is_refusal(value) and not isinstance(value, HttpError):
+        if is_refusal(value):
             self.stats.inc_value(f"network/ignored/{kind}")
             return  # robots.txt denial or scope refusal: counted by their components
         status = getattr(getattr(value, "response", None), "status", None)

@@ -11,7 +11,6 @@ to Scrapy's own ``allowed_domains`` rule.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware

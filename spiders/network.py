@@ -28,7 +28,7 @@ from archive.registry_state import RegistryState
 from scrapers.adapters import UnknownAdapter, get_adapter
 from scrapers.adapters.fingerprint import fingerprint
 from scrapers.items import ArticlePage
-from scrapers.adapters.base import ARTICLE, LISTING, REQUISITE, SEED, Adapter, Page, Target
+from scrapers.adapters.base import ARTICLE, REQUISITE, SEED, Adapter, Page, Target
 from scrapers.network_config import NetworkConfig
 from scrapers.portal_watch import PortalWatch
 from scrapers.registry import Registry, load_registry, normalise_host

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable
+from typing import Callable
 
 from parsel import Selector
 
@@ -126,10 +126,6 @@ class Page:
 
 Discoverer = Callable[["Adapter", Page], Discovery]
 Starter = Callable[["Adapter", str], tuple[Target, ...]]
-
-
-def _compile(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
 
 @dataclass(frozen=True)
@@ -283,10 +279,11 @@ def discover_html(adapter: Adapter, page: Page) -> Discovery:
             continue
         if adapter.is_article(canonical) or _headline(adapter, canonical, text):
             articles.append(Target(canonical, ARTICLE, aliases=(url,) if url != canonical else ()))
-        elif canonical in next_urls or (adapter.is_listing(canonical) and _is_pagination(text, canonical, page.url)):
+        elif canonical in next_urls or (adapter.is_listing(canonical) and _is_pagination(text, canonical)):
             next_pages.append(Target(canonical, LISTING, sequence=sequence))
         elif adapter.is_listing(canonical) or adapter.explore:
             listings.append(Target(canonical, LISTING))
+    # merging with nothing drops duplicates (a headline and its "Đọc tiếp" link) and keeps aliases
     return merge(Discovery(tuple(articles), tuple(listings), tuple(next_pages), tuple(links)), Discovery())
 
 
@@ -299,15 +296,11 @@ def _headline(adapter: Adapter, url: str, text: str) -> bool:
     return isinstance(words, int) and len(text.split()) >= words and bool(_SLUG_TAIL.search(url))
 
 
-def _is_pagination(text: str, url: str, page_url: str) -> bool:
+def _is_pagination(text: str, url: str) -> bool:
     """A link to another page of the listing the page belongs to."""
     return bool(NEXT_TEXT_RE.match(text.strip())) and bool(PAGE_URL_RE.search(url))
 
 
-def with_kind(targets: Iterable[Target], kind: str) -> tuple[Target, ...]:
-    return tuple(replace(t, kind=kind) for t in targets)
-
-
 def patterns(*regexes: str) -> tuple[re.Pattern[str], ...]:
     """Compile a family's URL regexes (case-insensitive)."""
-    return _compile(regexes)
+    return tuple(re.compile(p, re.IGNORECASE) for p in regexes)

@@ -3,8 +3,11 @@ family may publish. Each URL is classified by the adapter (article or listing)."
 
 from __future__ import annotations
 
-from .base import ARTICLE, FEED, LISTING, SITEMAP, Adapter, Discovery, Page, Target
+from parsel import Selector
+
 from scrapers.urls import resolve_href, url_host
+
+from .base import ARTICLE, LISTING, SITEMAP, Adapter, Discovery, Page, Target
 
 SITEMAP_LOCS = "//*[local-name()='sitemap']/*[local-name()='loc']/text()"
 URLSET_ENTRIES = "//*[local-name()='url']"
@@ -21,8 +24,6 @@ def xml_discovery(adapter: Adapter, page: Page) -> Discovery:
     """Sitemap index -> sitemaps; urlset -> articles and listings; feed -> articles."""
     if not is_xml(page) or "html" in page.content_type:
         return Discovery()
-    from parsel import Selector
-
     try:
         sel = Selector(text=page.text, type="xml")
     except ValueError:
@@ -52,5 +53,3 @@ def xml_discovery(adapter: Adapter, page: Page) -> Discovery:
             listings.append(Target(canonical, LISTING))
     return Discovery(articles=tuple(articles), listings=(*sitemaps, *listings))
 
-
-__all__ = ["xml_discovery", "FEED", "SITEMAP"]
