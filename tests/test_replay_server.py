@@ -12,6 +12,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -310,3 +311,21 @@ def test_congan_replay_command_serves_until_stopped(replay: ReplayServer) -> Non
         assert process.wait(timeout=15) == 0
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(f"{base}/congan/{T1}/{ARTICLE}", timeout=5)
+
+
+def test_pywb_does_not_outlive_a_killed_congan_replay(replay: ReplayServer) -> None:
+    command = [sys.executable, "-m", "congan.cli.main", "--data", str(replay.data.root), "replay", "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = process.stdout.readline()
+    base = line.split(" at ", 1)[1].split("/congan/", 1)[0]
+    assert fetch(f"{base}/congan/{T1}id_/{ARTICLE}")[0] == 200
+    process.kill()  # SIGKILL: no chance to stop pywb itself
+    process.wait(timeout=15)
+    process.stdout.close()
+    for _ in range(50):
+        try:
+            urllib.request.urlopen(f"{base}/congan/", timeout=2)
+        except urllib.error.URLError:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"pywb still serves {base} after congan replay was killed")

@@ -8,11 +8,14 @@ manager in tests; ``congan replay`` runs it in the foreground.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import re
 import selectors
+import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import IO, Callable
@@ -31,6 +34,16 @@ LAUNCHER = Path(__file__).with_name("launch.py")
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 _LISTENING = re.compile(r"pywb listening on (http://\S+)")
+
+
+#: prctl option: signal the child when its parent dies (Linux)
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """pywb must not outlive ``congan replay``, even when that is killed with SIGKILL."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class ReplayStartError(ArchiveError):
@@ -86,6 +99,7 @@ class ReplayServer:
             text=True,
             env=child_env,
             cwd=str(self.config.config_path.parent),
+            preexec_fn=_die_with_parent,
         )
         self.base_url = self._wait_listening()
         logger.info("pywb serving %s at %s", ", ".join(self.config.collections), self.base_url)
