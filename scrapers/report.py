@@ -106,6 +106,31 @@ def portal_table(stats: Mapping[str, float]) -> dict[str, dict[str, Any]]:
     return dict(sorted(portals.items()))
 
 
+def corpus_kinds(data: DataDir, crawl_id: str, warc_prefix: str, since: datetime, sites: list[str]) -> dict[str, dict[str, int]]:
+    """Per portal, the corpus articles this crawl added (``new``), gave a new version
+    (``changed``) or saw again unchanged (``unchanged``), read from the corpus: the capture
+    of the latest version is in one of this crawl's WARC files, or its last sighting is
+    since the crawl began. Used when the pipeline does not count per portal."""
+    from archive.corpus import CorpusStore
+
+    if not data.corpus_dir.exists():
+        return {}
+    ours = f"{warc_prefix}-{crawl_id}-"
+    since_utc = since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    kinds: dict[str, dict[str, int]] = {}
+    with CorpusStore.open(data) as store:
+        for site in sites:
+            counts = {"new": 0, "changed": 0, "unchanged": 0}
+            for record in store.latest(site=site):
+                capture = record.get("capture") or {}
+                if str(capture.get("warc_file", "")).startswith(ours):
+                    counts["new" if record.get("version", 1) == 1 else "changed"] += 1
+                elif str(record.get("last_seen") or "") >= since_utc:
+                    counts["unchanged"] += 1
+            kinds[site] = counts
+    return kinds
+
+
 def extraction_health(stats: Mapping[str, float], min_fill: float) -> dict[str, Any] | None:
     try:
         from scrapers.extract.health import portal_health
@@ -199,8 +224,13 @@ def read_json(path: Path) -> dict[str, Any] | None:
 
 
 class CrawlReportExtension:
-    def __init__(self, stats: StatsCollector, directory: Path, *, crawl_id: str, interval: float, min_fill: float) -> None:
+    def __init__(
+        self, stats: StatsCollector, directory: Path, *, crawl_id: str, interval: float, min_fill: float,
+        data: DataDir | None = None, warc_prefix: str = "congan",
+    ) -> None:
         self.stats = stats
+        self.data = data
+        self.warc_prefix = warc_prefix
         self.directory = directory
         self.crawl_id = crawl_id
         self.interval = interval
@@ -219,12 +249,15 @@ class CrawlReportExtension:
         if not crawl_id:
             raise NotConfigured("CONGAN_CRAWL_ID is empty")
         assert crawler.stats is not None
+        data = DataDir.resolve(settings.get("CONGAN_DATA"))
         extension = cls(
             crawler.stats,
-            DataDir.resolve(settings.get("CONGAN_DATA")).crawl_dir(crawl_id),
+            data.crawl_dir(crawl_id),
             crawl_id=crawl_id,
             interval=settings.getfloat("CONGAN_REPORT_INTERVAL"),
             min_fill=settings.getfloat("EXTRACT_HEALTH_MIN_FILL", 0.8),
+            data=data,
+            warc_prefix=settings.get("WARC_PREFIX") or "congan",
         )
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -248,10 +281,10 @@ class CrawlReportExtension:
         if self.task is not None and self.task.running:
             self.task.stop()
         status = "finished" if reason == "finished" else "interrupted" if reason == "shutdown" else reason
-        path = self.write(status, reason)
+        path = self.write(status, reason, final=True)
         logger.info("Crawl report: %s", path)
 
-    def write(self, status: str, reason: str | None) -> Path:
+    def write(self, status: str, reason: str | None, final: bool = False) -> Path:
         current = numeric_stats(self.stats.get_stats())
         if "elapsed_time_seconds" not in current and isinstance(self.stats.get_value("start_time"), datetime):
             current["elapsed_time_seconds"] = (datetime.now(timezone.utc) - self.stats.get_value("start_time")).total_seconds()
@@ -261,5 +294,21 @@ class CrawlReportExtension:
             combined, crawl_id=self.crawl_id, status=status, finish_reason=reason, started=self.started,
             updated=datetime.now(timezone.utc), runs=self.runs, min_fill=self.min_fill,
         )
+        if final and self.data is not None:
+            self._add_corpus_kinds(report)
         write_json_atomic(self.report_path, report)
         return self.report_path
+
+    def _add_corpus_kinds(self, report: dict[str, Any]) -> None:
+        missing = [site for site, row in report["portals"].items() if row["new"] is None]
+        if not missing or self.data is None:
+            return
+        from scrapers.middlewares.conditional import crawl_started
+
+        try:
+            kinds = corpus_kinds(self.data, self.crawl_id, self.warc_prefix, crawl_started(self.data, self.crawl_id), missing)
+        except (OSError, ValueError) as exc:  # an unreadable corpus must not cost the report
+            logger.warning("per-portal corpus counts unavailable: %s", exc)
+            return
+        for site, counts in kinds.items():
+            report["portals"][site].update(counts)
