@@ -101,3 +101,19 @@ def test_garbage_hosts_from_truncated_pages_never_join():
         assert scope.add_portal(url, PAGE) is False
     assert scope.check("http://cong. ghi rõ ng ta\ufffdnk/").reason == "invalid_host"
     assert scope.add_portal("http://công-an.việtnam.vn/", PAGE) is True  # IDN hosts are hosts
+
+
+def test_every_rejection_reason_is_documented():
+    from pathlib import Path
+
+    import scrapers.scope as scope_module
+    import spiders.network as spider_module
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "discovery.md").read_text(encoding="utf-8")
+    reasons = {
+        scope_module.NOT_HTTP, scope_module.INVALID_HOST, scope_module.OUT_OF_NETWORK,
+        scope_module.OUTSIDE_REGISTRY, scope_module.REQUISITE_OFFSITE,
+        spider_module.OTHER_PORTAL, spider_module.DEPTH, spider_module.PAGE_BUDGET,
+    }
+    for reason in reasons:
+        assert f"`{reason}`" in doc, reason
