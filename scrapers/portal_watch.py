@@ -58,10 +58,9 @@ class PortalWatch:
         if is_refusal(value):
             self.stats.inc_value(f"network/ignored/{kind}")
             return  # robots.txt denial or scope refusal: counted by their components
-        status = getattr(getattr(value, "response", None), "status", None)
-        if speculative and status in (404, 410):
+        if speculative:
             self.stats.inc_value("network/speculative_missing")
-            return  # a guessed address (/sitemap.xml) that the portal does not have
+            return  # a guessed address (/sitemap.xml): its failure says nothing of the portal
         self.stats.inc_value(f"network/failed/{kind}")
         if not site:
             return

@@ -23,6 +23,7 @@ def test_list_shows_registry_and_learned_status(data_dir):
     state = RegistryState.open(DataDir(data_dir))
     state.record_redirect("congan.quangnam.gov.vn", "congan.danang.gov.vn", "2026-07-01T00:00:00+00:00", evidence="301")
     state.record_down("congan.backan.gov.vn", "DNSLookupError", "2026-07-02T00:00:00+00:00")
+    state.record_live("congan.moi-tinh.gov.vn", "2026-07-03T00:00:00+00:00")  # found through a link block
     result = run("sites", "list", "--data", str(data_dir), "--json")
     assert result.exit_code == 0
     rows = {r["domain"]: r for r in map(json.loads, result.output.splitlines())}
@@ -32,7 +33,10 @@ def test_list_shows_registry_and_learned_status(data_dir):
     assert rows["congan.backan.gov.vn"]["status"] == "down"
     assert rows["congan.hanoi.gov.vn"]["status"] == "unseen"
     assert "bocongan.gov.vn" not in rows
+    assert rows["congan.moi-tinh.gov.vn"]["known"] is False and rows["congan.moi-tinh.gov.vn"]["status"] == "live"
+    assert rows["congan.hanoi.gov.vn"]["known"] is True
     text = run("sites", "list", "--data", str(data_dir)).output
+    assert "NEW (not in registry)" in text
     assert "congan.quangnam.gov.vn" in text and "-> congan.danang.gov.vn" in text and "Quảng Nam" in text
     assert "bocongan.gov.vn" in run("sites", "list", "--all").output
 

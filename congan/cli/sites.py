@@ -67,6 +67,19 @@ def list_sites(cli: CliContext, as_json: bool, show_all: bool, registry_path: st
             "last_seen": state.last_seen if state else None,
             "last_error": state.last_error if state else None,
         })
+    listed = {portal.domain for portal in registry}
+    for domain, state in sorted(learned.items()):
+        if domain in listed or registry.get(domain) is not None:
+            continue
+        # found by a crawl through a link block: not in the registry yet
+        rows.append({
+            "domain": domain, "province": None, "province_2025": None, "registry_status": None,
+            "merged_into": None, "in_network": True, "cms": None, "adapter": "generic",
+            "status": state.status, "since": state.since, "redirect_to": state.redirect_to,
+            "first_seen": state.first_seen, "last_seen": state.last_seen, "last_error": state.last_error,
+        })
+    for row in rows:
+        row["known"] = row["registry_status"] is not None
     if as_json:
         for row in rows:
             emit_json(row)
@@ -80,7 +93,7 @@ def list_sites(cli: CliContext, as_json: bool, show_all: bool, registry_path: st
         if r["status"] == "down" and r["last_error"]:
             detail += f" ({r['last_error']})"
         click.echo(
-            f"{r['domain']:<{width}}  {r['province']:<18} {(r['province_2025'] or '-'):<14} "
+            f"{r['domain']:<{width}}  {(r['province'] or 'NEW (not in registry)'):<18} {(r['province_2025'] or '-'):<14} "
             f"{r['adapter']:<10} {r['status']:<12} {detail}".rstrip()
         )
     counts: dict[str, int] = {}
