@@ -219,3 +219,22 @@ def test_a_missing_guessed_sitemap_is_no_portal_error(data_dir):
     state = RegistryState.open(DataDir(data_dir)).get("congan.cantho.gov.vn")
     assert state.last_error == "HTTP 404 on https://congan.cantho.gov.vn/tin-tuc/x-1.html"
     assert stats(spider)["network/speculative_missing"] == 1
+
+
+def test_broken_pages_never_stop_the_spider(data_dir):
+    from scrapy.http import Response as BinaryResponse, TextResponse
+
+    spider = make_spider(data_dir)
+    meta = {"congan_site": "congan.hanoi.gov.vn", "congan_adapter": "dotnetnuke", "congan_page_kind": "api", "congan_hops": "L"}
+    api = "http://congan.hanoi.gov.vn/DesktopModules/cmsview/api/NewsContent/listnew?CategoryId=1&PageIndex=1&PageSize=5"
+    for response in (
+        TextResponse(api, body=b"<html>Runtime Error</html>", headers={"Content-Type": "application/json"},
+                     request=Request(api, meta=meta), encoding="utf-8"),
+        TextResponse(api, body=b"", headers={"Content-Type": "application/json"}, request=Request(api, meta=meta)),
+        BinaryResponse("http://congan.hanoi.gov.vn/a.pdf", body=b"%PDF-1.4\x00\xff", request=Request(api, meta=meta)),
+        response_for(DANANG + "/", "<html><body><div><a href='/tin-tuc/x-1.html'>unclosed <p><table><tr>", kind=SEED, hops=""),
+        response_for(DANANG + "/", "", kind=SEED, hops=""),
+        response_for(DANANG + "/", "\x00\x01 binary \xff garbage", kind=SEED, hops=""),
+    ):
+        list(spider.parse(response))  # no exception
+    assert stats(spider)["network/pages_parsed"] >= 4
