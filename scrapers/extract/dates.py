@@ -16,7 +16,7 @@ Never month-first: ``02/05/2024`` is 2 May; ``05/13/2024`` is no date at all.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -127,14 +127,13 @@ def _parse_shown(text: str) -> str | None:
     clock = _nearest_time(rest, match.start(), match.end())
     if clock is None:
         return day_iso
-    hour, minute, second = clock
-    when = date.fromisoformat(day_iso)
-    moment = datetime(when.year, when.month, when.day, hour, minute, second, tzinfo=VIETNAM)
+    moment = datetime.combine(date.fromisoformat(day_iso), clock, tzinfo=VIETNAM)
     return format_local(moment)
 
 
-def _nearest_time(text: str, start: int, end: int) -> tuple[int, int, int] | None:
-    best: tuple[int, tuple[int, int, int]] | None = None
+def _nearest_time(text: str, start: int, end: int) -> time | None:
+    """The time of day written nearest to the date at ``start:end``."""
+    best: tuple[int, time] | None = None
     for match in _TIME.finditer(text):
         hour, minute = int(match.group(1)), int(match.group(2))
         second = int(match.group(3) or 0)
@@ -147,5 +146,5 @@ def _nearest_time(text: str, start: int, end: int) -> tuple[int, int, int] | Non
             continue
         distance = match.start() - end if match.start() >= end else start - match.end()
         if best is None or distance < best[0]:
-            best = (distance, (hour, minute, second))
+            best = (distance, time(hour, minute, second))
     return best[1] if best else None
