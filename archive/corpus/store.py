@@ -28,6 +28,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from archive.paths import DataDir
+
 from .article import ExtractedArticle
 from .record import CaptureRef, CorpusRecord, article_id, build_record, content_hash, utc_stamp
 
@@ -89,9 +91,9 @@ class CorpusStore:
         self._recover()
 
     @classmethod
-    def open(cls, data: object) -> CorpusStore:
-        """The corpus of a :class:`archive.paths.DataDir`."""
-        return cls(data.corpus_dir)  # type: ignore[attr-defined]
+    def open(cls, data: DataDir) -> CorpusStore:
+        """The corpus of a data directory."""
+        return cls(data.corpus_dir)
 
     def close(self) -> None:
         if not self.durable and self.jsonl_path.exists():
