@@ -130,8 +130,13 @@ class NetworkSpider(scrapy.Spider):
                 yield request
 
     # -- requests ------------------------------------------------------------------------
-    def reject(self, url: str, reason: str, response: Response | None = None) -> None:
+    def reject(self, url: str, reason: str, response: Response | None = None, site: str | None = None) -> None:
+        """Count a URL not requested (``scope/rejected/<reason>``, and per portal under
+        ``portal/<site>/rejected/<reason>``) and keep it as an outlink of the page."""
         self.crawler.stats.inc_value(f"scope/rejected/{reason}")
+        site = site or (response.meta.get("congan_site") if response is not None else None)
+        if site:
+            self.crawler.stats.inc_value(f"portal/{site}/rejected/{reason}")
         logger.debug("network: not requesting %s (%s)", url, reason)
         if response is not None:
             response.meta.setdefault("congan_outlinks", []).append(url)
@@ -148,11 +153,11 @@ class NetworkSpider(scrapy.Spider):
         requisite = target.kind == REQUISITE
         decision = self.scope.check(target.url, requisite=requisite)
         if not decision.allowed:
-            self.reject(target.url, decision.reason, response)
+            self.reject(target.url, decision.reason, response, site)
             return None
         target_site = site if requisite else self._domain_of(target.url)
         if not requisite and target_site != site and target_site not in self.sites:
-            self.reject(target.url, OTHER_PORTAL, response)
+            self.reject(target.url, OTHER_PORTAL, response, site)
             return None
         path = hops + target.hop
         if target.aliases:
@@ -170,10 +175,10 @@ class NetworkSpider(scrapy.Spider):
             self.crawler.stats.inc_value("network/skipped/requisite_archived")
             return None
         if self.config.max_depth and not requisite and depth > self.config.max_depth:
-            self.reject(target.url, DEPTH, response)
+            self.reject(target.url, DEPTH, response, site)
             return None
         if self.config.max_pages_per_site and self.pages_per_site[site] >= self.config.max_pages_per_site:
-            self.reject(target.url, PAGE_BUDGET, response)
+            self.reject(target.url, PAGE_BUDGET, response, site)
             return None
         self._scheduled.add(key)
         self.pages_per_site[site] += 1

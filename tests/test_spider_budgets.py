@@ -238,3 +238,10 @@ def test_broken_pages_never_stop_the_spider(data_dir):
     ):
         list(spider.parse(response))  # no exception
     assert stats(spider)["network/pages_parsed"] >= 4
+
+
+def test_rejections_are_counted_per_portal_too(data_dir):
+    spider = make_spider(data_dir)
+    body = '<a href="http://www.facebook.com/sharer/sharer.php?u=x">Facebook</a>'
+    list(spider.parse(response_for(DANANG + "/", body, kind=SEED, hops="")))
+    assert stats(spider)["portal/congan.danang.gov.vn/rejected/out_of_network"] == 1
