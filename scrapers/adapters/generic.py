@@ -34,7 +34,7 @@ ARTICLE_SHAPES = (
 ADAPTER = Adapter(
     name="generic",
     profile="generic",
-    rules=UrlRules(drop_params=frozenset({"print", "in", "printable", "sendmail", "lang"})),
+    rules=UrlRules(drop_params=frozenset({"print", "in", "printable", "sendmail"})),
     # many CMSs publish /sitemap.xml even when nobody knows which CMS it is: one request to try
     start_paths=("/", "/sitemap.xml"),
     start_kinds=(("/sitemap.xml", SITEMAP),),
