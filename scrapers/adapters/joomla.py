@@ -14,7 +14,7 @@ ADAPTER = Adapter(
     name="joomla",
     profile="joomla",
     rules=UrlRules(
-        drop_params=frozenset({"tmpl", "print", "layout", "format", "lang", "hitcount", "showall", "return"}),
+        drop_params=frozenset({"tmpl", "print", "layout", "format", "hitcount", "showall", "return"}),
         param_order=("option", "view", "id", "catid", "Itemid"),
         base64_link_param="link",
     ),
