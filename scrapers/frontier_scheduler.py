@@ -110,6 +110,7 @@ class FrontierScheduler(BaseScheduler):
         self._last_served: dict[str, float] = {}
         self._memory: list[Request] = []  # requests that cannot be serialised (not durable)
         self._maintained = time.monotonic()
+        self._bound: dict[str, Any] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -225,6 +226,7 @@ class FrontierScheduler(BaseScheduler):
             self._inc("frontier/unreadable")
             self.frontier.ack(entry.id)
             return None
+        self._share_bound_methods(request)
         request.meta[ENTRY_META_KEY] = entry.id
         self._leased[entry.id] = (request, entry.host)
         self._in_flight[entry.host] += 1
@@ -250,6 +252,17 @@ class FrontierScheduler(BaseScheduler):
             del self._in_flight[host]
         self.frontier.ack(entry_id)
         self._inc("frontier/acked")
+
+    def _share_bound_methods(self, request: Request) -> None:
+        # request_from_dict makes a new bound method per request; Scrapy caches what it learns
+        # about a callback (is it a generator with a return value? found by parsing its
+        # source) weakly by that object, so fresh objects mean parsing the spider's source
+        # again for every response. One bound method per name keeps that cache warm.
+        for attribute in ("callback", "errback"):
+            method = getattr(request, attribute)
+            name = getattr(method, "__name__", None)
+            if name and getattr(method, "__self__", None) is self.spider:
+                setattr(request, attribute, self._bound.setdefault(f"{attribute}:{name}", method))
 
     def _maintain(self) -> None:
         assert self.frontier is not None
