@@ -82,8 +82,12 @@ def test_unknown_article_is_404(client) -> None:
 def test_crawls_page_lists_the_history(data: DataDir, client) -> None:
     history = CrawlHistory(data)
     history.start("20250101-000000-test", params={"sites": ["congan.hanoi.gov.vn"]}, schedule="hằng-ngày", pid=1)
-    history.finish("20250101-000000-test", "finished")
+    report = data.crawl_dir("20250101-000000-test") / "report.json"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text('{"totals": {"pages": 321, "articles": 45, "new": 40, "changed": 5, "errors": 2}}')
+    history.finish("20250101-000000-test", "finished", report)
     page = client.get("/crawls").get_data(as_text=True)
+    assert "<td>321</td><td>45 (40 / 5)</td>" in page
     assert "Các đợt thu thập" in page and "20250101-000000-test" in page and "hằng-ngày" in page
 
 

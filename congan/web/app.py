@@ -145,8 +145,10 @@ def create_app(config: WebConfig) -> Flask:
 
     @app.get("/crawls")
     def crawls_page():
-        crawls = CrawlHistory(config.data).list(limit=200)
-        return render_template("crawls.html", crawls=crawls)
+        history = CrawlHistory(config.data)
+        crawls = history.list(limit=200)
+        totals = {c.crawl_id: (history.report_of(c) or {}).get("totals") or {} for c in crawls}
+        return render_template("crawls.html", crawls=crawls, totals=totals)
 
     @app.get("/api/search")
     def api_search():
