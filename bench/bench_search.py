@@ -208,26 +208,28 @@ def tantivy_schema(tantivy):
 
 
 def tantivy_build(path: Path, stream, tantivy) -> int:
-    from archive.search.normalise import fold, key, normalise, province_key
+    """Index ``stream`` into tantivy; text normalised by the product's own code, in the
+    same worker processes as SearchIndex.rebuild (archive.search.build)."""
+    from archive.search.build import _batches, _prepared, default_workers
+    from archive.search.normalise import key, province_key
 
     schema = tantivy_schema(tantivy)
     index = tantivy.Index(schema, path=str(path), reuse=False)
     writer = index.writer(heap_size=512_000_000, num_threads=2)
     count = 0
-    for record in stream:
-        exact = [normalise(record.get(f) or "") for f in ("title", "summary", "body")]
-        doc = {
-            "id": record["id"], "title": record["title"] or "", "summary": record["summary"] or "",
-            "body": record["body"] or "",
-            "t": exact[0], "s": exact[1], "b": exact[2],
-            "tf": fold(exact[0]), "sf": fold(exact[1]), "bf": fold(exact[2]),
-            "province": record["province"], "province_2025": record["province_2025"], "site": record["site"],
-            "category": record["category"], "province_key": province_key(record["province"]),
-            "province_2025_key": province_key(record["province_2025"]), "category_key": key(record["category"]),
-            "year": int(record["published"][:4]), "day": int(record["published"][:10].replace("-", "")),
-        }
-        writer.add_document(tantivy.Document.from_dict(doc, schema))
-        count += 1
+    for batch, rows in _prepared(_batches(stream), default_workers()):
+        for record, (_facts, _doc, values) in zip(batch, rows):
+            doc = {
+                "id": record["id"], "title": record["title"] or "", "summary": record["summary"] or "",
+                "body": record["body"] or "",
+                "t": values[0], "s": values[1], "b": values[2], "tf": values[3], "sf": values[4], "bf": values[5],
+                "province": record["province"], "province_2025": record["province_2025"], "site": record["site"],
+                "category": record["category"], "province_key": province_key(record["province"]),
+                "province_2025_key": province_key(record["province_2025"]), "category_key": key(record["category"]),
+                "year": int(record["published"][:4]), "day": int(record["published"][:10].replace("-", "")),
+            }
+            writer.add_document(tantivy.Document.from_dict(doc, schema))
+            count += 1
     writer.commit()
     writer.wait_merging_threads()
     return count
