@@ -108,9 +108,12 @@ class NetworkSpider(scrapy.Spider):
             return None
 
     async def start(self) -> AsyncIterator[Any]:
-        for domain, url in self.seed_portals():
-            for request in self.open_portal(domain, url, via=""):
-                yield request
+        # every seed portal is opened before the first request goes out: Scrapy reads start
+        # requests lazily, and a link block parsed meanwhile must not open a seed portal
+        # under another address (https:// from a block instead of the registry's http://)
+        requests = [r for domain, url in self.seed_portals() for r in self.open_portal(domain, url, via="")]
+        for request in requests:
+            yield request
 
     def open_portal(self, domain: str, start_url: str | None, via: str) -> Iterable[Request]:
         """Start crawling a portal: its adapter's start targets (or the given seed URL)."""
