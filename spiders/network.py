@@ -6,10 +6,11 @@ Every response is a page of one portal (``congan_site``) crawled by that portal'
 tỉnh" block, their requisites (fetched when in scope) and, through the adapter, articles,
 listings and the next page of each listing. Articles become ``scrapers.items.ArticlePage``.
 
-Traps are cut three ways: a listing page with no articles does not lead to its next page
-(pagination past the end, calendars), ``CONGAN_MAX_DEPTH`` bounds link hops and
-``CONGAN_MAX_PAGES_PER_SITE`` bounds requests per portal. In incremental crawls a listing
-page whose articles are all in the archive stops its pagination (listing watermark).
+Traps are cut four ways: a listing page with no articles does not lead to its next page
+(pagination past the end), calendar URLs are never followed, ``CONGAN_MAX_DEPTH`` bounds
+link hops (the next page of a listing is not a hop) and ``CONGAN_MAX_PAGES_PER_SITE`` bounds
+requests per portal. In incremental crawls a listing page whose articles were all archived
+before the crawl began stops its pagination (listing watermark, ``scrapers.watermarks``).
 What the spider learns about portals (live, redirecting, down) goes to
 ``archive.registry_state``. Rejected URLs are counted as ``scope/rejected/<reason>``.
 """
@@ -26,9 +27,9 @@ from scrapy.http import FormRequest, HtmlResponse, Request, Response, TextRespon
 from archive.paths import DataDir
 from archive.registry_state import RegistryState
 from scrapers.adapters import UnknownAdapter, get_adapter
+from scrapers.adapters.base import ARTICLE, REQUISITE, SEED, Adapter, Page, Target
 from scrapers.adapters.fingerprint import fingerprint
 from scrapers.items import ArticlePage
-from scrapers.adapters.base import ARTICLE, REQUISITE, SEED, Adapter, Page, Target
 from scrapers.network_config import NetworkConfig
 from scrapers.portal_watch import PortalWatch
 from scrapers.registry import Registry, load_registry, normalise_host
