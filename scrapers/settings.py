@@ -67,6 +67,9 @@ USER_AGENT = CONGAN_USER_AGENT_TEMPLATE % {"contact": CONGAN_CONTACT_URL}
 
 # -- politeness ------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
+#: A robots.txt unreachable (5xx, network error) disallows the whole portal, as RFC 9309 says
+#: (scrapers.middlewares.robots_unreachable); Scrapy alone would allow everything.
+CONGAN_ROBOTS_UNREACHABLE_DISALLOW = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 #: Seconds between two requests to one portal (Scrapy adds a ±50% jitter).
@@ -153,6 +156,8 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     # scope of the network instead of allowed_domains: redirects out of it are refused too
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scrapers.scope_middleware.ScopeMiddleware": 50,
+    # robots.txt unreachable -> portal disallowed (RFC 9309), right after RobotsTxtMiddleware (100)
+    "scrapers.middlewares.robots_unreachable.RobotsUnreachableMiddleware": 105,
     # robots.txt Crawl-delay per portal (after RobotsTxtMiddleware, 100)
     "scrapers.middlewares.crawl_delay.CrawlDelayMiddleware": 110,
     # Retry-After on 429/503, then backoff of failing portals: above RetryMiddleware (550),

@@ -43,6 +43,7 @@ class SiteConfig:
     retry_after: dict[str, int] = field(default_factory=dict)  # host+path -> seconds, served once as 429
     unavailable: dict[str, int] = field(default_factory=dict)  # host+path -> 503 count, with Retry-After 1
     down_hosts: set[str] = field(default_factory=set)  # hosts that answer 500 to everything
+    robots_down: set[str] = field(default_factory=set)  # hosts whose robots.txt answers 503
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # host -> (listings, articles each)
     malformed: set[str] = field(default_factory=set)  # hosts whose home links /bad/* (broken gzip, loop, reset, big)
     etag: bool = True
@@ -156,6 +157,8 @@ class LocalSite:
     def _answer(self, host: str, path: str, handler: BaseHTTPRequestHandler) -> tuple[int, str, dict[str, str]]:
         html = {"Content-Type": "text/html; charset=utf-8"}
         if path == "/robots.txt":
+            if host in self.config.robots_down:
+                return 503, "unavailable", {"Content-Type": "text/plain"}
             if host in self.config.robots:
                 return 200, self.config.robots[host], {"Content-Type": "text/plain"}
             return 404, "no robots", {"Content-Type": "text/plain"}

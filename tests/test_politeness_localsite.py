@@ -17,6 +17,7 @@ from crawl_localsite import LocalSite, SiteConfig, all_article_paths
 TESTS = Path(__file__).resolve().parent
 
 FAST, DELAYED, BUSY, DOWN = "congan.fast.gov.vn", "congan.delay.gov.vn", "congan.busy.gov.vn", "congan.down.gov.vn"
+NO_ROBOTS = "congan.norobots.gov.vn"  # its robots.txt answers 503: RFC 9309 says disallow all
 ROBOTS = "User-agent: *\nDisallow: /private/\n"
 CRAWL_DELAY = 0.5
 SKIP_AFTER = 3
@@ -43,11 +44,12 @@ def polite_crawl(tmp_path_factory: pytest.TempPathFactory):
         retry_after={f"{BUSY}/list/1": 1},
         unavailable={f"{BUSY}/a/1-1": 1},
         down_hosts={DOWN},
+        robots_down={NO_ROBOTS},
         malformed={FAST},
     )
     starts = [f"http://{FAST}/", f"http://{DELAYED}/", f"http://{BUSY}/"] + [
         f"http://{DOWN}/{path}" for path in ("", "list/1", "list/2", "list/3", "list/4", "list/5", "list/6")
-    ]
+    ] + [f"http://{NO_ROBOTS}/", f"http://{NO_ROBOTS}/list/1"]
     with LocalSite(config) as site:
         result = crawl(
             site, data, "polite", starts,
@@ -69,6 +71,14 @@ def test_robots_disallowed_paths_are_never_requested(polite_crawl) -> None:
     assert not [hit for hit in hits if hit.path.startswith("/private/")]
     assert report["portals"][FAST]["robots_denied"] == 1
     assert report["totals"]["robots_denied"] >= 3
+
+
+def test_an_unreachable_robots_txt_disallows_the_portal(polite_crawl) -> None:
+    hits, report, _, _ = polite_crawl
+    paths = [hit.path for hit in hits if hit.host == NO_ROBOTS]
+    assert paths and set(paths) == {"/robots.txt"}  # retried, then nothing else asked
+    assert report["portals"][NO_ROBOTS]["robots_denied"] == 2
+    assert report["stats"]["robotstxt/unreachable"] == 1
 
 
 def test_crawl_delay_is_honoured_per_portal(polite_crawl) -> None:
@@ -101,7 +111,7 @@ def test_a_dead_portal_is_backed_off_then_skipped(polite_crawl) -> None:
     # SKIP_AFTER failures, plus at most one more already in flight (2 per portal)
     assert SKIP_AFTER <= len(down) <= SKIP_AFTER + 1
     assert down[-1].time - down[0].time >= 0.2  # the retries waited for the pause
-    assert report["politeness"]["backoff_skipped_portals"] == 1
+    assert report["politeness"]["backoff_skipped_portals"] == 2  # and NO_ROBOTS, after its robots.txt 503s
     # 7 seeds: at most 2 reached the portal, the others were skipped without a request
     assert report["portals"][DOWN]["skipped"] >= 5
     assert report["portals"][DOWN]["errors"] == {"http_500": len(down)}

@@ -1,0 +1,80 @@
+"""An unreachable robots.txt means "disallow everything" (RFC 9309, section 2.3.1.4).
+
+Scrapy's RobotsTxtMiddleware allows everything when robots.txt cannot be fetched (network
+error) and parses a 5xx error page as if it were robots.txt (so allows everything too). The
+standard says the opposite: when robots.txt is unreachable because of server or network
+errors, a crawler MUST assume complete disallow. This middleware watches the final answer to
+each portal's robots.txt request (after retries) and, when it is a 5xx or a download error,
+refuses every other request to that portal for this crawl: ``IgnoreRequest`` whose message
+starts like Scrapy's robots.txt refusals, so it is counted with them (``robots_denied``) and
+in ``robotstxt/unreachable``. A portal that is down thus costs its robots.txt attempts only.
+A later successful robots.txt answer (4xx included: "no robots.txt, all allowed") lifts it.
+
+``CONGAN_ROBOTS_UNREACHABLE_DISALLOW`` switches it off. It sits just after RobotsTxtMiddleware
+(order 100), whose ``process_request`` waits for robots.txt before a page goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.httpobj import urlparse_cached
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.statscollectors import StatsCollector
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+#: begins like scrapy's own refusal, so per-portal stats count both as robots denials
+MESSAGE = "Forbidden by robots.txt: unreachable ({reason}), so everything is disallowed (RFC 9309)"
+
+
+def is_robots_request(request: Request) -> bool:
+    return bool(request.meta.get("dont_obey_robotstxt")) and urlparse_cached(request).path == "/robots.txt"
+
+
+class RobotsUnreachableMiddleware:
+    def __init__(self, stats: StatsCollector | None) -> None:
+        self.stats = stats
+        self.unreachable: dict[str, str] = {}  # netloc -> why
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("ROBOTSTXT_OBEY") or not settings.getbool("CONGAN_ROBOTS_UNREACHABLE_DISALLOW"):
+            raise NotConfigured
+        return cls(crawler.stats)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("dont_obey_robotstxt"):
+            return
+        reason = self.unreachable.get(urlparse_cached(request).netloc)
+        if reason is not None:
+            raise IgnoreRequest(MESSAGE.format(reason=reason))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if is_robots_request(request):
+            netloc = urlparse_cached(request).netloc
+            if response.status >= 500:
+                self._mark(netloc, f"HTTP {response.status}")
+            else:
+                self.unreachable.pop(netloc, None)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if is_robots_request(request) and not isinstance(exception, IgnoreRequest):
+            self._mark(urlparse_cached(request).netloc, type(exception).__name__)
+        return None
+
+    def _mark(self, netloc: str, reason: str) -> None:
+        if netloc not in self.unreachable:
+            logger.info("robots.txt of %s unreachable (%s): nothing of it will be fetched", netloc, reason)
+            if self.stats is not None:
+                self.stats.inc_value("robotstxt/unreachable")
+        self.unreachable[netloc] = reason
