@@ -18,8 +18,19 @@ pytest_plugins = ["crawl_fixtures"]
 REPO = Path(__file__).resolve().parent.parent
 
 
+CHILD_GUARD_DIR = Path(__file__).resolve().parent / "child_guard"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     offline_guard.install()
+    # Every Python child process (congan crawl, scheduler crawls, scrapy, pywb) loads
+    # tests/child_guard/sitecustomize.py, installs the same guard and logs violations here.
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"congan-offline-guard-{os.getpid()}.log"
+    log.unlink(missing_ok=True)
+    os.environ["CONGAN_OFFLINE_GUARD_LOG"] = str(log)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(CHILD_GUARD_DIR), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    )
     # Child processes (congan crawl, scrapy) must not reach outside either: they get no
     # proxy but the simulated network's, and these variables make any stray proxy lookup
     # of an outside host fail fast.
@@ -28,7 +39,15 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["no_proxy"] = ""
 
 
+def _child_violations() -> list[str]:
+    log = Path(os.environ.get("CONGAN_OFFLINE_GUARD_LOG", ""))
+    if not log.is_file():
+        return []
+    return [line for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    offline_guard.violations.extend(_child_violations())
     if offline_guard.violations:
         session.exitstatus = 1
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")

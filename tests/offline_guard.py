@@ -9,6 +9,7 @@ under test swallows the error.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from typing import Any
 
@@ -20,6 +21,16 @@ class OfflineViolation(OSError):
 
 
 violations: list[str] = []
+
+#: when set (child processes), each violation is also appended to this file
+_log_path: str | None = None
+
+
+def _record(message: str) -> None:
+    violations.append(message)
+    if _log_path:
+        with open(_log_path, "a", encoding="utf-8") as log:
+            log.write(f"pid {os.getpid()}: {message}\n")
 
 
 def is_loopback(host: object) -> bool:
@@ -42,14 +53,17 @@ def _check(address: Any) -> None:
         host = address
     if not is_loopback(host):
         message = f"offline guard: connection to {address!r} refused (tests may only reach 127.0.0.1)"
-        violations.append(message)
+        _record(message)
         raise OfflineViolation(message)
 
 
 _installed: dict[str, Any] = {}
 
 
-def install() -> None:
+def install(log_path: str | None = None) -> None:
+    global _log_path
+    if log_path:
+        _log_path = log_path
     if _installed:
         return
     original_connect = socket.socket.connect
@@ -72,7 +86,7 @@ def install() -> None:
             name = host.decode() if isinstance(host, bytes) else str(host)
             if not is_loopback(name):
                 message = f"offline guard: name lookup of {name!r} refused (tests may only reach 127.0.0.1)"
-                violations.append(message)
+                _record(message)
                 raise OfflineViolation(message)
         return original_getaddrinfo(host, *args, **kwargs)
 
