@@ -15,6 +15,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from archive.registry_state import RegistryState
+from scrapers.middlewares.robots_unreachable import MESSAGE as ROBOTS_UNREACHABLE_MESSAGE
 
 
 def failure_text(value: BaseException) -> str:
@@ -23,6 +24,19 @@ def failure_text(value: BaseException) -> str:
     if response is not None:
         return f"HTTP {response.status}"
     return value.__class__.__name__
+
+
+#: how ``scrapers.middlewares.robots_unreachable`` words its refusals: the portal's
+#: robots.txt could not be fetched at all, which for a start page means the portal is down
+UNREACHABLE_PREFIX = ROBOTS_UNREACHABLE_MESSAGE.split("{reason}", 1)[0]
+
+
+def unreachable_reason(value: BaseException) -> str | None:
+    """Why the portal is unreachable, when the request was refused for that reason."""
+    text = str(value)
+    if isinstance(value, IgnoreRequest) and text.startswith(UNREACHABLE_PREFIX):
+        return text[len(UNREACHABLE_PREFIX):].split(")", 1)[0]
+    return None
 
 
 def is_refusal(value: BaseException) -> bool:
@@ -55,6 +69,11 @@ class PortalWatch:
         self, site: str | None, kind: str | None, url: str, value: BaseException, *, start_page: bool,
         speculative: bool = False,
     ) -> None:
+        unreachable = unreachable_reason(value)
+        if unreachable is not None and start_page and site:
+            self.state.record_down(site, f"robots.txt unreachable ({unreachable}) for {url}", crawl_id=self.crawl_id)
+            self.stats.inc_value("network/portals_down")
+            return
         if is_refusal(value):
             self.stats.inc_value(f"network/ignored/{kind}")
             return  # robots.txt denial or scope refusal: counted by their components

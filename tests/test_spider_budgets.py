@@ -245,3 +245,22 @@ def test_rejections_are_counted_per_portal_too(data_dir):
     body = '<a href="http://www.facebook.com/sharer/sharer.php?u=x">Facebook</a>'
     list(spider.parse(response_for(DANANG + "/", body, kind=SEED, hops="")))
     assert stats(spider)["portal/congan.danang.gov.vn/rejected/out_of_network"] == 1
+
+
+def test_a_start_page_refused_because_robots_txt_is_unreachable_means_down(data_dir):
+    from scrapy.exceptions import IgnoreRequest
+
+    from scrapers.middlewares.robots_unreachable import MESSAGE
+
+    spider = make_spider(data_dir)
+    request = Request("http://congan.backan.gov.vn/", meta={"congan_site": "congan.backan.gov.vn", "congan_page_kind": SEED})
+    failure = Failure(IgnoreRequest(MESSAGE.format(reason="ConnectionDone")))
+    failure.request = request
+    spider.failed(failure)
+    state = RegistryState.open(DataDir(data_dir)).get("congan.backan.gov.vn")
+    assert state.status == DOWN and "robots.txt unreachable (ConnectionDone)" in state.last_error
+    robots_denied = Request("http://congan.sonla.gov.vn/wp-admin/", meta={"congan_site": "congan.sonla.gov.vn", "congan_page_kind": SEED})
+    failure = Failure(IgnoreRequest("Forbidden by robots.txt"))
+    failure.request = robots_denied
+    spider.failed(failure)
+    assert RegistryState.open(DataDir(data_dir)).get("congan.sonla.gov.vn") is None  # a refusal, not a failure
