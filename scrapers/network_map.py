@@ -4,7 +4,7 @@
 Breadth first over portal home pages: fetch a page, read its link block (``<a href>`` and
 ``<select><option value>`` alike), and visit every portal it names once. Only the seed and
 the home pages of linked portals are fetched, each after its robots.txt allows it. The
-fetching is injected (``Fetcher``) so the walk runs on saved pages in tests; ``UrllibFetcher``
+fetching is injected (``Fetcher``) so the walk can run on any source of pages; ``UrllibFetcher``
 goes through the standard proxy variables (``http_proxy``), which is how the simulated
 network is reached.
 """
@@ -42,7 +42,8 @@ class Fetched:
 class Fetcher(Protocol):
     def fetch(self, url: str) -> Fetched: ...
 
-    def allowed(self, url: str) -> bool: ...
+    def refusal(self, url: str) -> str | None:
+        """Why robots.txt forbids fetching ``url`` (``None``: allowed)."""
 
 
 @dataclass
@@ -93,8 +94,9 @@ def discover_network(seed: str, registry: Registry, fetcher: Fetcher, *, max_por
     add(seed, None, None, None)
     while queue:
         portal = found[queue.popleft()]
-        if not fetcher.allowed(portal.url):
-            portal.error = "robots.txt disallows the page"
+        refused = fetcher.refusal(portal.url)
+        if refused is not None:
+            portal.error = refused
             continue
         page = fetcher.fetch(portal.url)
         portal.status, portal.error, portal.final_url = page.status, page.error, page.url
@@ -128,7 +130,8 @@ class UrllibFetcher:
     def __init__(self, user_agent: str, timeout: float = 15.0) -> None:
         self.user_agent = user_agent
         self.timeout = timeout
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        #: origin -> its rules, None (no robots.txt) or why it could not be read
+        self._robots: dict[str, urllib.robotparser.RobotFileParser | str | None] = {}
         self._opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=unverified_tls()))
 
     def fetch(self, url: str) -> Fetched:
@@ -144,7 +147,9 @@ class UrllibFetcher:
             reason = getattr(exc, "reason", exc)
             return Fetched(url, None, "", f"{type(reason).__name__}: {reason}")
 
-    def allowed(self, url: str) -> bool:
+    def refusal(self, url: str) -> str | None:
+        """robots.txt as RFC 9309 reads it: a 4xx means no rules, a 5xx or no answer means
+        everything is disallowed (as for the crawler, ``scrapers.middlewares.robots_unreachable``)."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
@@ -153,7 +158,13 @@ class UrllibFetcher:
                 parser = urllib.robotparser.RobotFileParser()
                 parser.parse(fetched.text.splitlines())
                 self._robots[origin] = parser
+            elif fetched.status is not None and fetched.status < 500:
+                self._robots[origin] = None  # no robots.txt: everything allowed
             else:
-                self._robots[origin] = None  # no robots.txt (404) or unreachable: allowed
-        parser = self._robots[origin]
-        return parser is None or parser.can_fetch(self.user_agent, url)
+                self._robots[origin] = f"robots.txt unreachable ({fetched.error})"
+        rules = self._robots[origin]
+        if isinstance(rules, str):
+            return rules
+        if rules is not None and not rules.can_fetch(self.user_agent, url):
+            return "robots.txt disallows the page"
+        return None

@@ -71,8 +71,8 @@ def test_discover_from_a_select_only_portal(net, tmp_path):
     # broken certificate chains (self-signed, missing intermediate) are read anyway
     assert found["congan.daklak.gov.vn"]["status"] == found["congan.camau.gov.vn"]["status"] == 200
     assert found["congan.daklak.gov.vn"]["url"] == "https://congan.daklak.gov.vn"
-    for host in not_simulated_hosts():
-        assert found[host]["status"] == 502
+    for host in not_simulated_hosts():  # robots.txt answered 502: everything is disallowed
+        assert found[host]["status"] is None and found[host]["error"] == "robots.txt unreachable (HTTP 502)"
     seed = found["congan.vinhphuc.gov.vn"]
     assert seed["linked_from"] is None and seed["status"] == 200
     assert found["congan.hanoi.gov.vn"]["linked_from"] == "congan.vinhphuc.gov.vn"
