@@ -51,11 +51,18 @@ class NetworkCrawl:
         return len(self.access_log)
 
 
+def pythonpath(*paths: Path) -> str:
+    """PYTHONPATH for a child process: ``paths`` first, then what the session set (the offline
+    guard of child processes lives there)."""
+    existing = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return os.pathsep.join([*(str(p) for p in paths), *existing])
+
+
 def run_congan_crawl(data_dir: Path, env: dict[str, str], crawl_id: str, *extra: str) -> subprocess.CompletedProcess[str]:
     """``python -m congan --data DIR crawl --crawl-id ID <fast settings> EXTRA...``"""
     child_env = {k: v for k, v in os.environ.items() if k not in ("CONGAN_DATA",)}
     child_env.update(env)
-    child_env["PYTHONPATH"] = str(REPO) + (os.pathsep + child_env["PYTHONPATH"] if child_env.get("PYTHONPATH") else "")
+    child_env["PYTHONPATH"] = pythonpath(REPO)
     return subprocess.run(
         [sys.executable, "-m", "congan", "--data", str(data_dir), "crawl", "--crawl-id", crawl_id, *FAST, *extra],
         env=child_env, capture_output=True, text=True, timeout=CRAWL_TIMEOUT, cwd=REPO,

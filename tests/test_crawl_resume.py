@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from crawl_fixtures import FAST, REPO
+from crawl_fixtures import FAST, REPO, pythonpath
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.corpus import CorpusStore
@@ -41,7 +41,7 @@ def corpus_ids(data_dir: Path) -> set[str]:
 
 
 def _start(data_dir: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    child_env = {k: v for k, v in os.environ.items() if k != "CONGAN_DATA"} | env | {"PYTHONPATH": str(REPO)}
+    child_env = {k: v for k, v in os.environ.items() if k != "CONGAN_DATA"} | env | {"PYTHONPATH": pythonpath(REPO)}
     return subprocess.Popen(
         [sys.executable, "-m", "congan", "--data", str(data_dir), "crawl", *FAST],
         env=child_env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from crawl_fixtures import pythonpath
 from crawl_localsite import LocalSite, SiteConfig, all_article_paths
 
 redis = pytest.importorskip("redis")
@@ -73,7 +74,7 @@ def test_a_dead_workers_leases_come_back_a_live_ones_do_not(crawl_id: str) -> No
 def test_a_crawl_with_the_redis_frontier(crawl_id: str, tmp_path: Path) -> None:
     host = "congan.redis.gov.vn"
     with LocalSite(SiteConfig(robots={host: "User-agent: *\nDisallow: /private/\n"})) as site:
-        env = dict(os.environ, http_proxy=site.proxy, PYTHONPATH=f"{TESTS.parent}{os.pathsep}{TESTS}")
+        env = dict(os.environ, http_proxy=site.proxy, PYTHONPATH=pythonpath(TESTS.parent, TESTS))
         result = subprocess.run(
             [sys.executable, str(TESTS / "crawl_localsite.py"), f"http://{host}/", str(tmp_path), crawl_id,
              f"CONGAN_FRONTIER_URL={URL}", "CONGAN_REPORT_INTERVAL=0"],

@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from crawl_fixtures import pythonpath
 from crawl_localsite import LISTINGS, LocalSite, SiteConfig, all_article_paths
 
 from archive.frontier import SqliteFrontier
@@ -24,7 +25,7 @@ ROBOTS = "User-agent: *\nDisallow: /private/\n"
 
 
 def _crawl(site: LocalSite, data: Path, crawl_id: str) -> subprocess.Popen[str]:
-    env = dict(os.environ, http_proxy=site.proxy, PYTHONPATH=f"{TESTS.parent}{os.pathsep}{TESTS}")
+    env = dict(os.environ, http_proxy=site.proxy, PYTHONPATH=pythonpath(TESTS.parent, TESTS))
     return subprocess.Popen(
         [sys.executable, str(TESTS / "crawl_localsite.py"), f"http://{HOST}/", str(data), crawl_id],
         env=env,

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from crawl_fixtures import pythonpath
 from crawl_localsite import LocalSite, SiteConfig, all_article_paths
 
 TESTS = Path(__file__).resolve().parent
@@ -24,7 +25,7 @@ SKIP_AFTER = 3
 
 
 def crawl(site: LocalSite, data: Path, crawl_id: str, starts: list[str], *settings: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, http_proxy=site.proxy, PYTHONPATH=f"{TESTS.parent}{os.pathsep}{TESTS}")
+    env = dict(os.environ, http_proxy=site.proxy, PYTHONPATH=pythonpath(TESTS.parent, TESTS))
     return subprocess.run(
         [sys.executable, str(TESTS / "crawl_localsite.py"), ",".join(starts), str(data), crawl_id, *settings],
         env=env, capture_output=True, text=True, timeout=120,
