@@ -145,8 +145,9 @@ class FrontierScheduler(BaseScheduler):
     def _hook_engine(self) -> None:
         # The engine has no signal for "done with this request" (response scraped and every
         # item processed, or replacement request scheduled): its slot's remove_request() is
-        # exactly that point, so we wrap it on the slot instance. Checked by
-        # tests/test_frontier_scheduler.py against the installed Scrapy.
+        # exactly that point, so we wrap it on the slot instance. The kill -9 tests
+        # (tests/test_frontier_resume.py, tests/test_crawl_resume.py) check it against the
+        # installed Scrapy.
         slot = getattr(self.crawler.engine, "_slot", None)
         if slot is None or not callable(getattr(slot, "remove_request", None)):
             raise RuntimeError("FrontierScheduler needs scrapy's engine slot remove_request(); unsupported Scrapy version")
