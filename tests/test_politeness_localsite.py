@@ -145,3 +145,17 @@ def test_a_second_crawl_asks_conditionally_and_counts_304s(polite_crawl, tmp_pat
     assert not any("if-none-match" in hit.headers for hit in listings)  # listings always whole
     report = json.loads((data / "crawls" / "second" / "report.json").read_text(encoding="utf-8"))
     assert report["portals"][FAST]["not_modified"] == len(articles) == 72
+
+
+def test_crawl_delay_holds_against_autothrottle(tmp_path: Path) -> None:
+    """AutoThrottle lowers slot delays after each answer; the Crawl-delay stays the floor."""
+    config = SiteConfig(robots={DELAYED: f"User-agent: *\nCrawl-delay: {CRAWL_DELAY}\n"}, sizes={DELAYED: (1, 3)})
+    with LocalSite(config) as site:
+        result = crawl(site, tmp_path / "data", "throttled", [f"http://{DELAYED}/"],
+                       "AUTOTHROTTLE_ENABLED=True", "AUTOTHROTTLE_START_DELAY=0.05", "AUTOTHROTTLE_MAX_DELAY=0.1",
+                       "CONGAN_REPORT_INTERVAL=0")
+        times = _times(list(site.hits), DELAYED)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(times) == 7  # robots.txt, /, /private/x (allowed here), /list/1, 3 articles
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert min(gaps) >= CRAWL_DELAY, gaps
