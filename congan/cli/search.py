@@ -85,7 +85,7 @@ def _print(results: SearchResults, show_facets: bool) -> None:
         click.echo(f"{number}. {click.style(title, bold=True)}")
         facts = [hit.published or "no date", hit.province or "", hit.site or "", hit.category or ""]
         if hit.score is not None:
-            facts.append(f"score {hit.score:.3f}")
+            facts.append(f"score {hit.score:.4g}")
         click.echo("   " + " · ".join(f for f in facts if f))
         snippet = hit.snippet.plain("[", "]")
         if snippet:
