@@ -23,7 +23,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from archive.corpus import CaptureRef, CorpusStore, ExtractedArticle
 from archive.corpus.record import timestamp_to_datetime
-from archive.warc.records import PAGE_KIND_FIELD
+from archive.warc.records import OUTLINKS_FIELD, PAGE_KIND_FIELD, PARSED_AS_FIELD
 from archive.warc.reindex import written_order
 from archive.warc.repair import sound_length
 from scrapers.article_filing import extract_placed, file_capture, placed, placement
@@ -32,6 +32,11 @@ from scrapers.registry import Registry, load_registry
 logger = logging.getLogger(__name__)
 
 ARTICLE_KIND = "article"
+#: page kinds the spider may find an article in only once it parses them (generic adapter)
+PARSED_LATER_KINDS = frozenset({"listing", "seed"})
+#: listing pages kept waiting for their outlinks record, per file (it follows within a few
+#: records; a file rotated in between loses the marker, and the page stays a listing)
+MAX_DEFERRED = 256
 
 
 @dataclass
@@ -124,6 +129,9 @@ def iter_article_exchanges(path: Path, collection: str) -> Iterator[tuple[_Pendi
     Raises :class:`DamagedWarcError` (after yielding what precedes the damage) when the file
     goes on past its sound prefix (``archive.warc.repair.sound_length``)."""
     pending: dict[str, _Pending] = {}
+    #: pages requested as listings or seeds, until their outlinks record says whether the
+    #: spider found an article in them (``congan-parsed-as``, written after parsing)
+    deferred: dict[str, tuple[_Pending, dict[str, str]]] = {}
     with open(path, "rb") as handle:
         sound, _count = sound_length(handle)
         size = handle.seek(0, 2)
@@ -140,6 +148,14 @@ def iter_article_exchanges(path: Path, collection: str) -> Iterator[tuple[_Pendi
                     exchange = pending.pop(record.rec_headers.get_header("WARC-Concurrent-To"), None)
                     if exchange is not None and meta[PAGE_KIND_FIELD] == ARTICLE_KIND:
                         found = (exchange, meta)
+                    elif exchange is not None and meta[PAGE_KIND_FIELD] in PARSED_LATER_KINDS:
+                        deferred[exchange.capture.record_id] = (exchange, meta)
+                        while len(deferred) > MAX_DEFERRED:
+                            deferred.pop(next(iter(deferred)))
+                elif meta.get(PARSED_AS_FIELD) == ARTICLE_KIND:
+                    entry = deferred.pop(meta.get(OUTLINKS_FIELD, ""), None)
+                    if entry is not None:
+                        found = (entry[0], {**entry[1], PAGE_KIND_FIELD: ARTICLE_KIND})
             records.read_to_end(record)
             if records.get_record_offset() >= sound:
                 break  # past the sound prefix (known only once the record is read)

@@ -183,6 +183,8 @@ EXTENSIONS: dict[str, int | None] = {
     "scrapers.report.CrawlReportExtension": 20,
     # incremental crawls: revisit known articles at the end, to notice deletions
     "scrapers.revisit.RevisitKnownExtension": 30,
+    # a 304 for an article moves its last_seen in the corpus (as congan reextract does)
+    "scrapers.not_modified.NotModifiedExtension": 40,
 }
 ITEM_PIPELINES: dict[str, int] = {
     # extract each ArticlePage and file it in the corpus (EXTRACT_ENABLED switches it off)

@@ -50,6 +50,7 @@ from archive.paths import DataDir
 from archive.warc.records import WarcInfo
 from archive.warc.writer import DEFAULT_MAX_SIZE, WarcWriter
 from scrapers.warc_exchange import build_exchange, pin_accept_encoding, system_trust_store
+from scrapers.items import ArticlePage
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable
@@ -68,6 +69,7 @@ META_CAPTURE = "congan_capture"
 META_BODY_LIMIT = "congan_body_limit"
 #: response.meta key where the spider may list links it saw but does not follow
 META_OUTLINKS = "congan_outlinks"
+ARTICLE_KIND = "article"
 
 #: settings written into every warcinfo record (how the crawl was configured)
 RECORDED_SETTINGS = (
@@ -271,11 +273,11 @@ class WarcCaptureExtension:
             self.stats.inc_value("warc/truncated")
             logger.warning("archived %s truncated at %s bytes", request.url, limit)
 
-    def write_outlinks(self, stored: StoredRecord, outlinks: tuple[str, ...]) -> None:
-        if self.writer is None or not outlinks:
+    def write_outlinks(self, stored: StoredRecord, outlinks: tuple[str, ...], parsed_as: str | None = None) -> None:
+        if self.writer is None or not (outlinks or parsed_as):
             return
         try:
-            self.writer.write_outlinks(stored, outlinks)
+            self.writer.write_outlinks(stored, outlinks, parsed_as)
         except OSError as exc:
             logger.error("could not archive outlinks of %s: %s", stored.url, exc)
             self.stats.inc_value("warc/errors")
@@ -301,7 +303,7 @@ class WarcOutlinksMiddleware:
                 return ext
         return None
 
-    def _done(self, response: Response, links: list[str]) -> None:
+    def _done(self, response: Response, links: list[str], article: bool) -> None:
         capture = self.capture
         stored = response.meta.get(META_CAPTURE) if response is not None else None
         if capture is None or not isinstance(stored, StoredRecord):
@@ -309,20 +311,27 @@ class WarcOutlinksMiddleware:
         seen: dict[str, None] = {}
         for link in [*links, *response.meta.get(META_OUTLINKS, ())]:
             seen.setdefault(str(link), None)
-        capture.write_outlinks(stored, tuple(seen))
+        # a page requested as something else (a generic adapter's "listing") that the spider
+        # found to be an article: say so, so congan reextract files it as the crawl did
+        parsed_as = ARTICLE_KIND if article and response.meta.get("congan_page_kind") != ARTICLE_KIND else None
+        capture.write_outlinks(stored, tuple(seen), parsed_as)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
-        links = []
+        links, article = [], False
         for item in result:
             if isinstance(item, Request):
                 links.append(item.url)
+            elif isinstance(item, ArticlePage):
+                article = True
             yield item
-        self._done(response, links)
+        self._done(response, links, article)
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        links = []
+        links, article = [], False
         async for item in result:
             if isinstance(item, Request):
                 links.append(item.url)
+            elif isinstance(item, ArticlePage):
+                article = True
             yield item
-        self._done(response, links)
+        self._done(response, links, article)

@@ -62,6 +62,8 @@ CREATE TABLE IF NOT EXISTS versions (
 );
 CREATE TABLE IF NOT EXISTS aliases (alias TEXT PRIMARY KEY, id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS captures (record_id TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (record_id, id));
+-- URLs whose captured payload an article was extracted from (for 304s: seen_again)
+CREATE TABLE IF NOT EXISTS fetched (url TEXT PRIMARY KEY, id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_site ON articles (site);
 """
@@ -167,6 +169,26 @@ class CorpusStore:
         self.db.commit()
         return AddResult("changed", record)
 
+    def seen_again(self, url: str, capture: CaptureRef, seen_at: datetime) -> str | None:
+        """Record that the article at ``url`` was captured again unchanged without being
+        extracted (an HTTP 304 to a conditional request): ``last_seen`` moves, nothing else.
+        Only a URL an article was extracted from counts (a page that held no article, such as
+        a script-rendered shell, does not), as in ``congan reextract``. Returns the article id,
+        or None when no article was extracted from that URL."""
+        row = self.db.execute("SELECT id FROM fetched WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return None
+        ident = row[0]
+        found = self.db.execute("SELECT last_seen FROM articles WHERE id = ?", (ident,)).fetchone()
+        if found is None:
+            return None
+        self.db.execute(
+            "UPDATE articles SET last_seen = ? WHERE id = ?", (max(found[0], utc_stamp(seen_at)), ident)
+        )
+        self.db.execute("INSERT OR IGNORE INTO captures (record_id, id) VALUES (?, ?)", (capture.record_id, ident))
+        self.db.commit()
+        return ident
+
     @staticmethod
     def _aliases(url: str, known: list[str], article: ExtractedArticle) -> list[str]:
         found = list(known)
@@ -180,6 +202,8 @@ class CorpusStore:
             if alias:
                 self.db.execute("INSERT OR IGNORE INTO aliases (alias, id) VALUES (?, ?)", (alias, ident))
         self.db.execute("INSERT OR IGNORE INTO captures (record_id, id) VALUES (?, ?)", (capture.record_id, ident))
+        if article.fetched_url:
+            self.db.execute("INSERT OR REPLACE INTO fetched (url, id) VALUES (?, ?)", (article.fetched_url, ident))
 
     def _append(self, record: CorpusRecord, ident: str, *, new_article: bool) -> None:
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")

@@ -39,6 +39,9 @@ PAGE_KIND_FIELD = "congan-page-kind"
 #: first field of a metadata record listing the outlinks the spider found in a page after it
 #: was stored; like the page metadata record it is a complete unit for crash repair
 OUTLINKS_FIELD = "congan-outlinks-of"
+#: in the outlinks record: what the spider found the page to be once parsed, when that
+#: differs from the page kind it was requested as (a "listing" that held an article)
+PARSED_AS_FIELD = "congan-parsed-as"
 #: metadata records that close a unit of records (crash repair cuts after the last one)
 UNIT_CLOSING_FIELDS = (PAGE_KIND_FIELD, OUTLINKS_FIELD)
 
@@ -271,11 +274,16 @@ class RecordFactory:
         return self._metadata(exchange, [(k, v) for k, v in fields if v], concurrent_to, warcinfo_id)
 
     def outlinks_metadata(
-        self, url: str, concurrent_to: str, outlinks: tuple[str, ...], moment: datetime, warcinfo_id: str
+        self, url: str, concurrent_to: str, outlinks: tuple[str, ...], moment: datetime, warcinfo_id: str,
+        parsed_as: str | None = None,
     ) -> ArcWarcRecord:
         """Outlinks found by the spider after the page was stored (``WARC-Concurrent-To`` its
-        response or revisit record, which may sit in an earlier file)."""
-        fields = [(OUTLINKS_FIELD, concurrent_to)] + [("outlink", link) for link in outlinks]
+        response or revisit record, which may sit in an earlier file), and what the page was
+        found to be (``parsed_as``) when the spider decided that only on parsing it."""
+        fields = [(OUTLINKS_FIELD, concurrent_to)]
+        if parsed_as:
+            fields.append((PARSED_AS_FIELD, parsed_as))
+        fields += [("outlink", link) for link in outlinks]
         block = warc_fields(fields)
         headers = self._headers(
             "metadata", warc_date(moment), WARC_Concurrent_To=concurrent_to, WARC_Warcinfo_ID=warcinfo_id,

@@ -38,6 +38,9 @@ from archive.warc.repair import RepairResult, repair_directory
 
 logger = logging.getLogger(__name__)
 
+#: answers that do not replace a URL's latest capture in the capture index
+TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
 #: default rotation size: files close once they reach 1 GB, the size the field uses
 DEFAULT_MAX_SIZE = 1_000_000_000
 
@@ -254,17 +257,23 @@ class WarcWriter:
         first = None
         if rec_type == "response" and response.body and not response.truncated:
             first = FirstCapture(digest, exchange.url, date, record_id, filename)
+        if response.status in TRANSIENT_STATUSES:
+            # a passing 429/5xx says nothing about the page: the latest capture (validators for
+            # conditional requests, what a later 304 confirms) stays the last real answer
+            index.record(first=first, latest=None)
+            return
         latest = LatestCapture(exchange.url, date, response.status, etag, modified, digest, record_id)
         index.record(first=first, latest=latest)
 
-    def write_outlinks(self, stored: StoredRecord, outlinks: tuple[str, ...]) -> None:
-        """Add the outlinks the spider found in a stored page (one metadata record)."""
-        if not outlinks:
+    def write_outlinks(self, stored: StoredRecord, outlinks: tuple[str, ...], parsed_as: str | None = None) -> None:
+        """Add the outlinks the spider found in a stored page (one metadata record), and what
+        the page turned out to be when parsing decided it (``parsed_as``)."""
+        if not outlinks and not parsed_as:
             return
         if self._fh is None:
             self._open_file()
         record = self.records.outlinks_metadata(
-            stored.url, stored.record_id, outlinks, self.clock(), self._warcinfo_id
+            stored.url, stored.record_id, outlinks, self.clock(), self._warcinfo_id, parsed_as
         )
         self._write(record)
         assert self._fh is not None
