@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import csv
 import unicodedata
+from importlib import resources
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+#: the packaged registry, read through importlib.resources so that it also loads from a
+#: zipped egg (scrapyd deploys the project as one)
+REGISTRY_RESOURCE = resources.files("scrapers") / "data" / "registry.csv"
 REGISTRY_CSV = Path(__file__).parent / "data" / "registry.csv"
 
 #: kinds of rows; only ``province`` portals belong to the crawled network. The Ministry and
@@ -170,8 +174,8 @@ def _portal_from_row(row: dict[str, str], line: int) -> Portal:
 
 def load_registry(path: str | Path | None = None) -> Registry:
     """Read the registry CSV (the packaged one by default)."""
-    path = Path(path) if path else REGISTRY_CSV
-    with path.open(encoding="utf-8", newline="") as handle:
+    source = Path(path) if path else REGISTRY_RESOURCE
+    with source.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         portals = tuple(_portal_from_row(row, n) for n, row in enumerate(reader, start=2))
     seen: set[str] = set()

@@ -9,13 +9,14 @@ replay server (``congan replay``): prefix it with the server's origin to open th
 
 from __future__ import annotations
 
+from importlib import resources
+
 import hashlib
 import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Protocol
 
 from .article import ExtractedArticle
@@ -152,4 +153,5 @@ SCHEMA_FILE = "article-v1.schema.json"
 
 def load_schema() -> dict[str, Any]:
     """The published JSON Schema of a corpus record (``archive/schemas/``)."""
-    return json.loads((Path(__file__).resolve().parent.parent / "schemas" / SCHEMA_FILE).read_text("utf-8"))
+    # importlib.resources: the schema also loads from a zipped egg (scrapyd)
+    return json.loads((resources.files("archive") / "schemas" / SCHEMA_FILE).read_text("utf-8"))
