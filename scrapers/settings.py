@@ -173,6 +173,10 @@ SPIDER_MIDDLEWARES: dict[str, int | None] = {
     # archives each page's outlinks once its callback is done (metadata record)
     "scrapers.warc_capture.WarcOutlinksMiddleware": 1000,
 }
+#: Scrapy's cookie middleware reads the Public Suffix List from tldextract's bundled snapshot
+#: instead of downloading it (scrapers.public_suffixes).
+CONGAN_PUBLIC_SUFFIX_OFFLINE = True
+
 EXTENSIONS: dict[str, int | None] = {
     # every downloaded response to WARC, as sent (response_downloaded); see WARC_* above
     "scrapers.warc_capture.WarcCaptureExtension": 0,
@@ -185,6 +189,8 @@ EXTENSIONS: dict[str, int | None] = {
     "scrapers.revisit.RevisitKnownExtension": 30,
     # a 304 for an article moves its last_seen in the corpus (as congan reextract does)
     "scrapers.not_modified.NotModifiedExtension": 40,
+    # the cookie middleware's public-suffix check uses tldextract's bundled list, no download
+    "scrapers.public_suffixes.OfflinePublicSuffixes": 50,
 }
 ITEM_PIPELINES: dict[str, int] = {
     # extract each ArticlePage and file it in the corpus (EXTRACT_ENABLED switches it off)
