@@ -243,6 +243,7 @@ def test_corpus_and_search_index_rebuild_from_warcs_alone(network_recrawl, tmp_p
     shutil.rmtree(data.corpus_dir)
     shutil.rmtree(data.search_db.parent)
     _congan(data, "reextract")
+    assert snapshot()[1] == before_search  # reextract rebuilt the search index too
     _congan(data, "index", "rebuild")
     after_export, after_search = snapshot()
 

@@ -96,13 +96,17 @@ def reextract_command(cli: CliContext, collection: str, as_json: bool) -> None:
         cli.data.corpus_dir.rename(old)
     building.rename(cli.data.corpus_dir)
     shutil.rmtree(old, ignore_errors=True)
+    # the search index follows the corpus it was built from
+    from archive.search.sync import rebuild_from_corpus
+
+    indexed = rebuild_from_corpus(cli.data)
     if as_json:
-        emit_json(stats.to_json())
+        emit_json({**stats.to_json(), "search_indexed": indexed})
     else:
         click.echo(
             f"reextract: {stats.articles} article captures in {stats.files} WARC files -> "
             f"{stats.new} articles, {stats.changed} later versions, {stats.unchanged} unchanged, "
-            f"{stats.empty} without content"
+            f"{stats.empty} without content; search index rebuilt ({indexed} articles)"
         )
 
 
