@@ -129,14 +129,38 @@ def demo(cli: CliContext, no_recrawl: bool) -> None:
     records = [json.loads(line) for line in export.output.splitlines() if line.strip()]
     echo(f"7. corpus: {len(records)} articles (congan --data {data.root} export)")
 
+    sample = next((r for r in records if (r.get("capture") or {}).get("replay_url")), None)
+    if sample is not None:
+        echo("8. " + _check_replay(data, sample))
+
     echo("")
     echo("Next:")
     echo(f"  web interface:  congan --data {data.root} serve        (http://127.0.0.1:8080)")
     echo(f"  replay (pywb):  congan --data {data.root} replay       (http://127.0.0.1:8090)")
-    if records:
-        replay_url = (records[0].get("capture") or {}).get("replay_url")
-        if replay_url:
-            echo(f"  an archived article:  http://127.0.0.1:8090{replay_url}")
+    if sample is not None:
+        echo(f"  an archived article:  http://127.0.0.1:8090{sample['capture']['replay_url']}")
+
+
+def _check_replay(data: DataDir, record: dict) -> str:
+    """Replay one article's capture with pywb on a free 127.0.0.1 port and say what came back."""
+    import urllib.error
+    import urllib.request
+
+    from archive.errors import ArchiveError
+    from archive.replay.server import ReplayServer
+
+    path = record["capture"]["replay_url"]
+    try:
+        with ReplayServer(data, port=0) as server:
+            assert server.base_url is not None
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+            with opener.open(server.base_url + path, timeout=30) as answer:
+                page = answer.read().decode("utf-8", "replace")
+                status = answer.status
+    except (ArchiveError, OSError, urllib.error.URLError) as exc:
+        return f"replay check failed: {exc} (see {data.logs_dir / 'replay.log'})"
+    found = "title found" if record.get("title") and record["title"] in page else "title NOT found"
+    return f"replay check: {path[:60]}… answered HTTP {status}, {len(page)} characters, {found}"
 
 
 COMMANDS = [demo]
