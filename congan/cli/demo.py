@@ -107,7 +107,8 @@ def demo(cli: CliContext, no_recrawl: bool) -> None:
             echo(
                 f"3. re-crawled state 2 in {step.seconds:.1f} s: crawl {second_id}, "
                 f"{_total(report, 'pages')} pages, new {_total(report, 'new')}, "
-                f"changed {_total(report, 'changed')}, unchanged {_total(report, 'unchanged')}"
+                f"changed {_total(report, 'changed')}, deleted {_total(report, 'deleted')}, "
+                f"not modified (304) {_total(report, 'not_modified')}"
             )
         outside = [e for e in net.access_entries() if e.get("out_of_network")]
         echo(f"   requests to hosts outside the network: {len(outside)}")
