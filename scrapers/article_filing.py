@@ -8,7 +8,7 @@ adapter's rules), the portal, its provinces (the registry) and the extraction pr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -62,11 +62,17 @@ def declared_canonical(article: ExtractedArticle, where: Placement) -> str | Non
     return adapter.canonicalize(declared)
 
 
-def placed(article: ExtractedArticle, where: Placement, fetched_url: str) -> ExtractedArticle:
+def placed(
+    article: ExtractedArticle, where: Placement, fetched_url: str, aliases: Iterable[str] = ()
+) -> ExtractedArticle:
     """The article filed where it belongs: under the page's declared canonical URL when it
-    has one (so aliases, print views and API answers merge), else the crawl's."""
+    has one (so aliases, print views and API answers merge), else the crawl's. ``aliases``
+    (other URLs the crawl saw for it: links, redirects) join the page's own declared ones;
+    only same-site URLs other than the canonical are kept, sorted, each once."""
     canonical = declared_canonical(article, where) or where.canonical_url
-    same_site = tuple(a for a in article.declared_aliases if site_of(a) == site_of(canonical) and a != canonical)
+    same_site = tuple(sorted({
+        a for a in (*article.declared_aliases, *aliases) if a and site_of(a) == site_of(canonical) and a != canonical
+    }))
     return replace(
         article,
         url=canonical,
@@ -79,10 +85,10 @@ def placed(article: ExtractedArticle, where: Placement, fetched_url: str) -> Ext
 
 
 def extract_placed(
-    body: bytes, url: str, headers: Mapping[str, str] | None, where: Placement
+    body: bytes, url: str, headers: Mapping[str, str] | None, where: Placement, aliases: Iterable[str] = ()
 ) -> ExtractedArticle:
     article = extract_article(body, url, headers=headers, profile=where.profile, adapter=where.adapter)
-    return placed(article, where, url)
+    return placed(article, where, url, aliases)
 
 
 def file_capture(

@@ -12,7 +12,9 @@ class ArticlePage:
 
     ``body`` is the decoded payload (content coding removed by Scrapy), ``headers`` the
     response headers (first value of each), ``capture`` the ``archive.capture.StoredRecord``
-    the WARC capture put in ``request.meta["congan_capture"]`` (None when capture is off).
+    the WARC capture put in ``request.meta["congan_capture"]`` (None when capture is off),
+    ``aliases`` the other URLs pages linked the article with (``response.meta["congan_aliases"]``,
+    also written to the page's outlinks record so ``congan reextract`` finds them).
     """
 
     url: str
@@ -24,3 +26,4 @@ class ArticlePage:
     headers: dict[str, str] = field(default_factory=dict)
     capture: Any = None
     collection: str | None = None
+    aliases: tuple[str, ...] = ()

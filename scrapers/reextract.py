@@ -8,6 +8,13 @@ exactly as the crawl's pipeline does (``scrapers.article_filing``); a revisit (s
 or HTTP 304) re-files the article of the record it refers to, which moves ``last_seen``.
 Files are read in the order they were written; times come from the records, so a
 rebuild gives the crawl's records.
+
+The other URLs the crawl saw for an article (``congan-alias`` fields) sit in the outlinks
+record written once the page was parsed, often after later exchanges or in a later file:
+a first pass over the files gathers them by the record they belong to (``alias_index``), so
+articles are still filed in the order their pages were stored. Aliases linked only by pages
+parsed after the article was filed (``congan-late-alias``, written when the crawl ended) are
+merged once the articles of their file are filed, as the crawl's pipeline did when it closed.
 """
 
 from __future__ import annotations
@@ -23,7 +30,9 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from archive.corpus import CaptureRef, CorpusStore, ExtractedArticle
 from archive.corpus.record import timestamp_to_datetime
-from archive.warc.records import OUTLINKS_FIELD, PAGE_KIND_FIELD, PARSED_AS_FIELD
+from archive.warc.records import (
+    ALIAS_FIELD, LATE_ALIAS_FIELD, OUTLINKS_FIELD, PAGE_KIND_FIELD, PARSED_AS_FIELD, parse_warc_fields,
+)
 from archive.warc.reindex import written_order
 from archive.warc.repair import sound_length
 from scrapers.article_filing import extract_placed, file_capture, placed, placement
@@ -165,12 +174,72 @@ def iter_article_exchanges(path: Path, collection: str) -> Iterator[tuple[_Pendi
         raise DamagedWarcError(f"only the first {sound} of {size} bytes hold whole exchanges")
 
 
+@dataclass(frozen=True)
+class SeenAliases:
+    """Other URLs seen for the article of one capture, from one outlinks record."""
+
+    record_id: str
+    aliases: tuple[str, ...]
+    #: seen only after the article was filed (``congan-late-alias``, written at the crawl's end)
+    late: bool = False
+
+
+@dataclass
+class AliasIndex:
+    #: record id -> aliases seen when its page was parsed (merged when it is filed)
+    at_filing: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: WARC file name -> aliases found later, merged once that file's articles are filed
+    late: dict[str, list[SeenAliases]] = field(default_factory=dict)
+
+
+def iter_aliases(path: Path) -> Iterator[SeenAliases]:
+    """Every outlinks record of one WARC file that names aliases of the article of its
+    capture (``congan-alias``, ``congan-late-alias``), within the file's sound prefix."""
+    with open(path, "rb") as handle:
+        sound, _count = sound_length(handle)
+        handle.seek(0)
+        records = ArchiveIterator(handle)
+        for record in records:
+            found: list[SeenAliases] = []
+            if record.rec_type == "metadata":
+                fields = parse_warc_fields(record.content_stream().read())
+                if fields and fields[0][0] == OUTLINKS_FIELD:
+                    for name, late in ((ALIAS_FIELD, False), (LATE_ALIAS_FIELD, True)):
+                        aliases = tuple(value for key, value in fields if key == name and value)
+                        if aliases:
+                            found.append(SeenAliases(fields[0][1], aliases, late))
+            records.read_to_end(record)
+            if records.get_record_offset() >= sound:
+                break  # past the sound prefix, as in iter_article_exchanges
+            yield from found
+
+
+def alias_index(paths: list[Path]) -> AliasIndex:
+    """The other URLs the crawl saw for its articles, from every file (an outlinks record may
+    land in the file after its page's). What a damaged file holds before the damage counts;
+    ``reextract`` reports the damage."""
+    at_filing: dict[str, set[str]] = {}
+    index = AliasIndex()
+    for path in paths:
+        try:
+            for seen in iter_aliases(path):
+                if seen.late:
+                    index.late.setdefault(path.name, []).append(seen)
+                else:
+                    at_filing.setdefault(seen.record_id, set()).update(seen.aliases)
+        except (ArchiveLoadFailed, EOFError, OSError, zlib.error) as exc:
+            logger.debug("reextract: aliases of %s read up to damage (%s)", path.name, exc)
+    index.at_filing = {record_id: tuple(sorted(aliases)) for record_id, aliases in at_filing.items()}
+    return index
+
+
 def reextract(
     warc_dir: Path, store: CorpusStore, *, collection: str = "congan", registry: Registry | None = None
 ) -> ReextractStats:
     """File every article of the collection's WARCs in ``store`` (normally a fresh one)."""
-    rebuild = _Rebuild(store, registry if registry is not None else load_registry(), collection)
-    for path in warc_files(warc_dir):
+    paths = warc_files(warc_dir)
+    rebuild = _Rebuild(store, registry if registry is not None else load_registry(), collection, alias_index(paths))
+    for path in paths:
         rebuild.stats.files += 1
         try:
             rebuild.file_warc(path)
@@ -178,6 +247,8 @@ def reextract(
             # a damaged file: what was read before the damage is filed, the rest is lost
             rebuild.stats.broken_files += 1
             logger.warning("reextract: %s is damaged after some records (%s); run `congan warc verify`", path.name, exc)
+        for seen in rebuild.aliases.late.get(path.name, ()):
+            store.add_aliases(seen.record_id, seen.aliases)
     return rebuild.stats
 
 
@@ -186,6 +257,8 @@ class _Rebuild:
     store: CorpusStore
     registry: Registry
     collection: str
+    #: other URLs seen for the articles (``alias_index``)
+    aliases: AliasIndex = field(default_factory=AliasIndex)
     stats: ReextractStats = field(default_factory=ReextractStats)
     #: articles already extracted, for the revisits that refer to them
     by_record: dict[str, ExtractedArticle] = field(default_factory=dict)
@@ -194,6 +267,7 @@ class _Rebuild:
     def file_warc(self, path: Path) -> None:
         for exchange, meta in iter_article_exchanges(path, self.collection):
             where = placement(exchange.url, meta.get("congan-adapter") or None, self.registry, meta.get("congan-site"))
+            aliases = self.aliases.at_filing.get(exchange.capture.record_id, ())
             if exchange.record_type == "response":
                 article = extract_placed(exchange.body, exchange.url, exchange.headers, where)
             else:
@@ -205,8 +279,11 @@ class _Rebuild:
                     logger.warning("reextract: revisit of %s refers to a record not in this collection", exchange.url)
                     continue
                 article = placed(earlier, where, exchange.url)
+            # revisits re-file what the page said, as the crawl re-extracts it; the links
+            # the crawl saw for this capture are its own
             self.by_record[exchange.capture.record_id] = article
             self.by_url[exchange.url] = article
+            article = placed(article, where, exchange.url, aliases)
             self.stats.articles += 1
             seen_at = timestamp_to_datetime(exchange.capture.timestamp)
             result = file_capture(self.store, article, exchange.capture, seen_at)

@@ -23,7 +23,8 @@ decode (br, zstd: Scrapy adds them when brotli/zstandard are installed) are pinn
 Outlinks. A page's links are known only after the spider parsed it, so
 ``WarcOutlinksMiddleware`` (a spider middleware) collects the URLs of the requests the callback
 yields plus ``response.meta["congan_outlinks"]`` (links the spider saw but does not follow)
-and writes them as one metadata record once the callback is done.
+and writes them as one metadata record once the callback is done, with the article's aliases
+(``response.meta["congan_aliases"]``) when the page held one.
 
 Settings (docs/settings.md): ``WARC_ENABLED``, ``WARC_PREFIX``, ``WARC_MAX_SIZE``,
 ``WARC_MAX_BODY_SIZE``, ``WARC_OPERATOR``, ``WARC_COLLECTION`` (default ``CONGAN_COLLECTION``),
@@ -69,6 +70,8 @@ META_CAPTURE = "congan_capture"
 META_BODY_LIMIT = "congan_body_limit"
 #: response.meta key where the spider may list links it saw but does not follow
 META_OUTLINKS = "congan_outlinks"
+#: response.meta key where the spider lists the other URLs seen for an article it found
+META_ALIASES = "congan_aliases"
 ARTICLE_KIND = "article"
 
 #: settings written into every warcinfo record (how the crawl was configured)
@@ -273,14 +276,26 @@ class WarcCaptureExtension:
             self.stats.inc_value("warc/truncated")
             logger.warning("archived %s truncated at %s bytes", request.url, limit)
 
-    def write_outlinks(self, stored: StoredRecord, outlinks: tuple[str, ...], parsed_as: str | None = None) -> None:
-        if self.writer is None or not (outlinks or parsed_as):
+    def write_outlinks(
+        self, stored: StoredRecord, outlinks: tuple[str, ...], parsed_as: str | None = None,
+        aliases: tuple[str, ...] = (), late: bool = False,
+    ) -> None:
+        if self.writer is None or not (outlinks or parsed_as or aliases):
             return
         try:
-            self.writer.write_outlinks(stored, outlinks, parsed_as)
+            self.writer.write_outlinks(stored, outlinks, parsed_as, aliases, late)
         except OSError as exc:
             logger.error("could not archive outlinks of %s: %s", stored.url, exc)
             self.stats.inc_value("warc/errors")
+
+
+def capture_extension(crawler: Crawler) -> WarcCaptureExtension | None:
+    """The crawl's WARC capture extension (None when WARC capture is off)."""
+    manager = getattr(crawler, "extensions", None)
+    for ext in getattr(manager, "middlewares", ()):
+        if isinstance(ext, WarcCaptureExtension):
+            return ext
+    return None
 
 
 class WarcOutlinksMiddleware:
@@ -297,11 +312,7 @@ class WarcOutlinksMiddleware:
 
     @property
     def capture(self) -> WarcCaptureExtension | None:
-        manager = getattr(self.crawler, "extensions", None)
-        for ext in getattr(manager, "middlewares", ()):
-            if isinstance(ext, WarcCaptureExtension):
-                return ext
-        return None
+        return capture_extension(self.crawler)
 
     def _done(self, response: Response, links: list[str], article: bool) -> None:
         capture = self.capture
@@ -314,7 +325,10 @@ class WarcOutlinksMiddleware:
         # a page requested as something else (a generic adapter's "listing") that the spider
         # found to be an article: say so, so congan reextract files it as the crawl did
         parsed_as = ARTICLE_KIND if article and response.meta.get("congan_page_kind") != ARTICLE_KIND else None
-        capture.write_outlinks(stored, tuple(seen), parsed_as)
+        # the other URLs seen for the article (the same list its ArticlePage carries), so
+        # congan reextract gives the corpus the aliases the crawl gave it
+        aliases = tuple(response.meta.get(META_ALIASES, ())) if article else ()
+        capture.write_outlinks(stored, tuple(seen), parsed_as, aliases)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
         links, article = [], False

@@ -376,4 +376,5 @@ class NetworkSpider(scrapy.Spider):
             headers=headers,
             capture=response.meta.get("congan_capture"),
             collection=self.config.collection,
+            aliases=tuple(response.meta["congan_aliases"]),
         )

@@ -22,7 +22,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +30,7 @@ from typing import Literal
 
 from archive.paths import DataDir
 
-from .article import ExtractedArticle
+from .article import ExtractedArticle, site_of
 from .record import CaptureRef, CorpusRecord, article_id, build_record, content_hash, utc_stamp
 
 logger = logging.getLogger(__name__)
@@ -189,13 +189,32 @@ class CorpusStore:
         self.db.commit()
         return ident
 
+    def add_aliases(self, record_id: str, aliases: Iterable[str]) -> str | None:
+        """Merge other URLs seen for the article filed from the capture ``record_id`` (links
+        found after it was filed) into its ``aliases``: same-site URLs other than its own,
+        sorted. Returns the article id, or None when no article came from that capture."""
+        row = self.db.execute(
+            "SELECT a.id, a.url, a.aliases FROM captures c JOIN articles a ON a.id = c.id WHERE c.record_id = ?",
+            (record_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        ident, url, known_json = row
+        found = set(json.loads(known_json))
+        found.update(a for a in aliases if a and a != url and site_of(a) == site_of(url))
+        self.db.execute(
+            "UPDATE articles SET aliases = ? WHERE id = ?", (json.dumps(sorted(found), ensure_ascii=False), ident)
+        )
+        self.db.commit()
+        return ident
+
     @staticmethod
     def _aliases(url: str, known: list[str], article: ExtractedArticle) -> list[str]:
         found = list(known)
         for candidate in (article.url, article.fetched_url, article.declared_canonical, *article.declared_aliases):
             if candidate and candidate != url and candidate not in found:
                 found.append(candidate)
-        return found
+        return sorted(found)  # whatever order captures were filed in (crawl, reextract)
 
     def _remember(self, ident: str, article: ExtractedArticle, url: str, capture: CaptureRef) -> None:
         for alias in {article.url, article.fetched_url, article.declared_canonical, url}:

@@ -42,6 +42,12 @@ OUTLINKS_FIELD = "congan-outlinks-of"
 #: in the outlinks record: what the spider found the page to be once parsed, when that
 #: differs from the page kind it was requested as (a "listing" that held an article)
 PARSED_AS_FIELD = "congan-parsed-as"
+#: in the outlinks record of an article: another URL seen for it (a link, a redirect), one
+#: field each, sorted; ``congan reextract`` gives them to the corpus as the crawl did
+ALIAS_FIELD = "congan-alias"
+#: the same, for URLs linked only by pages parsed after the article was filed: written in one
+#: more outlinks record of its capture when the crawl ends (reextract merges them likewise late)
+LATE_ALIAS_FIELD = "congan-late-alias"
 #: metadata records that close a unit of records (crash repair cuts after the last one)
 UNIT_CLOSING_FIELDS = (PAGE_KIND_FIELD, OUTLINKS_FIELD)
 
@@ -275,14 +281,16 @@ class RecordFactory:
 
     def outlinks_metadata(
         self, url: str, concurrent_to: str, outlinks: tuple[str, ...], moment: datetime, warcinfo_id: str,
-        parsed_as: str | None = None,
+        parsed_as: str | None = None, aliases: tuple[str, ...] = (), late: bool = False,
     ) -> ArcWarcRecord:
         """Outlinks found by the spider after the page was stored (``WARC-Concurrent-To`` its
-        response or revisit record, which may sit in an earlier file), and what the page was
-        found to be (``parsed_as``) when the spider decided that only on parsing it."""
+        response or revisit record, which may sit in an earlier file), what the page was
+        found to be (``parsed_as``) when the spider decided that only on parsing it, and the
+        other URLs seen for the article it holds (``aliases``; ``late``: seen after it was filed)."""
         fields = [(OUTLINKS_FIELD, concurrent_to)]
         if parsed_as:
             fields.append((PARSED_AS_FIELD, parsed_as))
+        fields += [(LATE_ALIAS_FIELD if late else ALIAS_FIELD, alias) for alias in sorted(set(aliases))]
         fields += [("outlink", link) for link in outlinks]
         block = warc_fields(fields)
         headers = self._headers(

@@ -265,15 +265,19 @@ class WarcWriter:
         latest = LatestCapture(exchange.url, date, response.status, etag, modified, digest, record_id)
         index.record(first=first, latest=latest)
 
-    def write_outlinks(self, stored: StoredRecord, outlinks: tuple[str, ...], parsed_as: str | None = None) -> None:
-        """Add the outlinks the spider found in a stored page (one metadata record), and what
-        the page turned out to be when parsing decided it (``parsed_as``)."""
-        if not outlinks and not parsed_as:
+    def write_outlinks(
+        self, stored: StoredRecord, outlinks: tuple[str, ...], parsed_as: str | None = None,
+        aliases: tuple[str, ...] = (), late: bool = False,
+    ) -> None:
+        """Add the outlinks the spider found in a stored page (one metadata record), what
+        the page turned out to be when parsing decided it (``parsed_as``), and the other URLs
+        seen for the article it holds (``aliases``; ``late``: seen only after it was filed)."""
+        if not outlinks and not parsed_as and not aliases:
             return
         if self._fh is None:
             self._open_file()
         record = self.records.outlinks_metadata(
-            stored.url, stored.record_id, outlinks, self.clock(), self._warcinfo_id, parsed_as
+            stored.url, stored.record_id, outlinks, self.clock(), self._warcinfo_id, parsed_as, aliases, late
         )
         self._write(record)
         assert self._fh is not None
