@@ -18,6 +18,7 @@ from archive.corpus.article import site_of
 from scrapers.adapters import UnknownAdapter, get_adapter
 from scrapers.extract import extract_article
 from scrapers.registry import Registry
+from scrapers.urls import without_session
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,8 @@ def placed(
     (other URLs the crawl saw for it: links, redirects) join the page's own declared ones;
     only same-site URLs other than the canonical are kept, sorted, each once."""
     canonical = declared_canonical(article, where) or where.canonical_url
-    same_site = tuple(sorted({
-        a for a in (*article.declared_aliases, *aliases) if a and site_of(a) == site_of(canonical) and a != canonical
-    }))
+    candidates = {without_session(a) for a in (*article.declared_aliases, *aliases) if a}
+    same_site = tuple(sorted(a for a in candidates if site_of(a) == site_of(canonical) and a != canonical))
     return replace(
         article,
         url=canonical,

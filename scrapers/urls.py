@@ -229,6 +229,19 @@ def canonicalize(url: str, rules: UrlRules = GENERIC_RULES) -> str:
     return url
 
 
+def without_session(url: str) -> str:
+    """``url`` with its session ids removed (``;jsessionid=`` path parameters, ASP.NET
+    cookieless segments, session query parameters), everything else as it was: an alias
+    worth keeping is the address a person could use again, not one visitor's session."""
+    parts = urlsplit(url)
+    path = _ASPNET_COOKIELESS.sub("", _PATH_SESSION.sub("", parts.path)) or "/"
+    query = "&".join(
+        pair for pair in parts.query.split("&")
+        if pair and pair.split("=", 1)[0].lower() not in SESSION_PARAMS
+    )
+    return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
+
+
 def url_host(url: str) -> str:
     """The lower-case host of a URL (``""`` when it has none)."""
     return (urlsplit(url).hostname or "").lower().rstrip(".")

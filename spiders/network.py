@@ -35,7 +35,7 @@ from scrapers.portal_watch import PortalWatch
 from scrapers.registry import Registry, load_registry, normalise_host
 from scrapers.requisites import requisite_urls
 from scrapers.scope import Scope, link_block_urls
-from scrapers.urls import url_host
+from scrapers.urls import url_host, without_session
 from scrapers.watermarks import KnownArticles, open_known_articles
 
 logger = logging.getLogger(__name__)
@@ -165,7 +165,7 @@ class NetworkSpider(scrapy.Spider):
             return None
         path = hops + target.hop
         if target.aliases:
-            self.aliases.setdefault(target.url, set()).update(target.aliases)
+            self.aliases.setdefault(target.url, set()).update(without_session(a) for a in target.aliases)
         key = (target.method, target.url, target.formdata)
         if key in self._scheduled:
             return None
@@ -359,7 +359,8 @@ class NetworkSpider(scrapy.Spider):
 
     def article_item(self, response: Response, canonical: str, site: str, adapter: Adapter) -> ArticlePage:
         self.crawler.stats.inc_value("network/articles")
-        seen = self.aliases.get(canonical, set()) | set(response.meta.get("redirect_urls", [])) | {response.url}
+        fetched = {without_session(u) for u in (*response.meta.get("redirect_urls", []), response.url)}
+        seen = self.aliases.get(canonical, set()) | fetched
         response.meta["congan_aliases"] = sorted(u for u in seen if u != canonical)
         headers = {
             key.decode("latin-1"): values[0].decode("latin-1")

@@ -146,3 +146,14 @@ def test_aliases_in_an_outlinks_record_of_a_later_file_and_a_torn_one(tmp_path: 
     torn = files[2].read_bytes()
     files[2].write_bytes(torn[: len(torn) - 20])  # the outlinks record's tail is lost
     assert alias_index(files).at_filing == {}
+
+
+def test_no_alias_carries_a_session_id(network_crawl) -> None:
+    import re
+
+    from archive.corpus import CorpusStore
+
+    with CorpusStore.open(DataDir(network_crawl.data_dir)) as store:
+        aliases = [a for record in store.latest() for a in record["aliases"]]
+    assert aliases
+    assert [a for a in aliases if re.search(r"jsessionid|phpsessid", a, re.IGNORECASE)] == []

@@ -98,3 +98,14 @@ def test_base_href_decides_relative_links():
     assert base == "http://congan.hanoi.gov.vn/Portals/0/"
     assert resolve_href("anh.jpg", base) == "http://congan.hanoi.gov.vn/Portals/0/anh.jpg"
     assert document_base("<html><body>no base</body></html>", BASE) == BASE
+
+
+def test_aliases_lose_session_ids_but_keep_everything_else() -> None:
+    from scrapers.urls import without_session
+
+    assert without_session(
+        "http://congan.quangngai.gov.vn/web/guest/tin-tuc;jsessionid=ABC123?p_p_id=x&PHPSESSID=9&b=2"
+    ) == "http://congan.quangngai.gov.vn/web/guest/tin-tuc?p_p_id=x&b=2"
+    assert without_session("http://h/index.php?option=com_mailto&tmpl=component&link=aGk=") == (
+        "http://h/index.php?option=com_mailto&tmpl=component&link=aGk="
+    )
