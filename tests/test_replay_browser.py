@@ -12,24 +12,15 @@ import json
 import threading
 import unicodedata
 from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from browser_support import NEEDS_CHROMIUM, loopback_page
 
 from archive.paths import DataDir
 from archive.replay.server import ReplayServer
 from congan.web import WebConfig, create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, NEEDS_CHROMIUM]
 
 
 @pytest.fixture(scope="module")
@@ -55,23 +46,8 @@ def sites(network_crawl, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
 
 @pytest.fixture(scope="module")
 def page(sites):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        page = browser.new_context(locale="vi-VN").new_page()
-        outside: list[str] = []
-
-        def guard(route) -> None:  # replayed pages must only ever load from the archive
-            if urlsplit(route.request.url).hostname != "127.0.0.1":
-                outside.append(route.request.url)
-                route.abort()
-            else:
-                route.continue_()
-
-        page.route("**/*", guard)
+    with loopback_page() as page:
         yield page
-        assert not outside, outside
-        browser.close()
 
 
 def test_view_archived_page_link_opens_the_capture(sites, page, network_crawl) -> None:

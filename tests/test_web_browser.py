@@ -5,26 +5,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from browser_support import NEEDS_CHROMIUM, loopback_page
 from search_corpus import corpus
 
 from archive.paths import DataDir
 from archive.search import SearchIndex
 from congan.web import WebConfig, create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
+pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
 
 
 @pytest.fixture(scope="module")
@@ -44,24 +34,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def page(server: str):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        context = browser.new_context(locale="vi-VN")
-        page = context.new_page()
-        outside: list[str] = []
-
-        def guard(route) -> None:  # the page must only ever talk to 127.0.0.1
-            if urlsplit(route.request.url).hostname != "127.0.0.1":
-                outside.append(route.request.url)
-                route.abort()
-            else:
-                route.continue_()
-
-        page.route("**/*", guard)
+    with loopback_page() as page:
         yield page
-        assert not outside, outside
-        browser.close()
 
 
 def test_search_filter_and_open_an_article(server: str, page) -> None:
