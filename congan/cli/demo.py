@@ -12,6 +12,7 @@ other host with 502.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -132,6 +133,8 @@ def demo(cli: CliContext, no_recrawl: bool) -> None:
 
     sample = next((r for r in records if (r.get("capture") or {}).get("replay_url")), None)
     if sample is not None:
+        if cli.verbosity < 1:  # the demo's own lines say what happened; -v shows pywb's start-up
+            logging.getLogger("archive.replay").setLevel(logging.WARNING)
         echo("8. " + _check_replay(data, sample))
 
     echo("")
