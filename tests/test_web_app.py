@@ -160,3 +160,20 @@ def test_congan_serve_binds_localhost_and_answers(data: DataDir) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_article_from_a_json_api_also_links_its_own_archived_page(tmp_path: Path) -> None:
+    records = corpus()
+    api = dict(records[0])
+    timestamp = api["capture"]["replay_url"].split("/")[2]
+    api_url = "http://congan.hanoi.gov.vn/DesktopModules/cmsview/api/NewsContent/getbyid?id=51269"
+    api["capture"] = {**api["capture"], "replay_url": f"/congan/{timestamp}/{api_url}"}
+    data = DataDir(tmp_path / "data")
+    SearchIndex.rebuild(data.search_db, [api, records[1]])
+    client = create_app(WebConfig.build(data, REPLAY)).test_client()
+
+    page = client.get(f"/articles/{api['id']}").get_data(as_text=True)
+    assert f'href="{REPLAY}/congan/{timestamp}/{api_url}"' in page.replace("&amp;", "&")  # the exact capture
+    assert f'id="replay-page-link" class="replay" href="{REPLAY}/congan/{timestamp}/{api["url"]}"' in page
+    plain = client.get(f"/articles/{records[1]['id']}").get_data(as_text=True)
+    assert "replay-page-link" not in plain
