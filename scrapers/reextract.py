@@ -15,6 +15,8 @@ a first pass over the files gathers them by the record they belong to (``alias_i
 articles are still filed in the order their pages were stored. Aliases linked only by pages
 parsed after the article was filed (``congan-late-alias``, written when the crawl ended) are
 merged once the articles of their file are filed, as the crawl's pipeline did when it closed.
+The same pass notes pages requested as listings that the spider found to be articles
+(``congan-parsed-as: article``), so they are filed like pages requested as articles.
 """
 
 from __future__ import annotations
@@ -41,11 +43,9 @@ from scrapers.registry import Registry, load_registry
 logger = logging.getLogger(__name__)
 
 ARTICLE_KIND = "article"
-#: page kinds the spider may find an article in only once it parses them (generic adapter)
+#: page kinds the spider may find an article in only once it parses them (generic adapter);
+#: the outlinks record written after parsing says so (``congan-parsed-as: article``)
 PARSED_LATER_KINDS = frozenset({"listing", "seed"})
-#: listing pages kept waiting for their outlinks record, per file (it follows within a few
-#: records; a file rotated in between loses the marker, and the page stays a listing)
-MAX_DEFERRED = 256
 
 
 @dataclass
@@ -132,15 +132,16 @@ def _wanted(record) -> bool:
     return status.startswith("2") or (record.rec_type == "revisit" and status == "304")
 
 
-def iter_article_exchanges(path: Path, collection: str) -> Iterator[tuple[_Pending, dict[str, str]]]:
-    """(response or revisit, page metadata fields) of every article in one WARC file.
+def iter_article_exchanges(
+    path: Path, collection: str, parsed_as_article: frozenset[str] = frozenset()
+) -> Iterator[tuple[_Pending, dict[str, str]]]:
+    """(response or revisit, page metadata fields) of every article in one WARC file: pages
+    requested as articles, and listings or seeds whose record id is in ``parsed_as_article``
+    (the spider found an article in them: ``alias_index`` collects these from every file).
 
     Raises :class:`DamagedWarcError` (after yielding what precedes the damage) when the file
     goes on past its sound prefix (``archive.warc.repair.sound_length``)."""
     pending: dict[str, _Pending] = {}
-    #: pages requested as listings or seeds, until their outlinks record says whether the
-    #: spider found an article in them (``congan-parsed-as``, written after parsing)
-    deferred: dict[str, tuple[_Pending, dict[str, str]]] = {}
     with open(path, "rb") as handle:
         sound, _count = sound_length(handle)
         size = handle.seek(0, 2)
@@ -155,16 +156,12 @@ def iter_article_exchanges(path: Path, collection: str) -> Iterator[tuple[_Pendi
                 meta = _fields(record.content_stream().read())
                 if PAGE_KIND_FIELD in meta:
                     exchange = pending.pop(record.rec_headers.get_header("WARC-Concurrent-To"), None)
-                    if exchange is not None and meta[PAGE_KIND_FIELD] == ARTICLE_KIND:
+                    kind = meta[PAGE_KIND_FIELD]
+                    if exchange is not None and kind == ARTICLE_KIND:
                         found = (exchange, meta)
-                    elif exchange is not None and meta[PAGE_KIND_FIELD] in PARSED_LATER_KINDS:
-                        deferred[exchange.capture.record_id] = (exchange, meta)
-                        while len(deferred) > MAX_DEFERRED:
-                            deferred.pop(next(iter(deferred)))
-                elif meta.get(PARSED_AS_FIELD) == ARTICLE_KIND:
-                    entry = deferred.pop(meta.get(OUTLINKS_FIELD, ""), None)
-                    if entry is not None:
-                        found = (entry[0], {**entry[1], PAGE_KIND_FIELD: ARTICLE_KIND})
+                    elif (exchange is not None and kind in PARSED_LATER_KINDS
+                          and exchange.capture.record_id in parsed_as_article):
+                        found = (exchange, {**meta, PAGE_KIND_FIELD: ARTICLE_KIND})
             records.read_to_end(record)
             if records.get_record_offset() >= sound:
                 break  # past the sound prefix (known only once the record is read)
@@ -182,6 +179,8 @@ class SeenAliases:
     aliases: tuple[str, ...]
     #: seen only after the article was filed (``congan-late-alias``, written at the crawl's end)
     late: bool = False
+    #: the page was requested as a listing or seed and parsed as an article (``congan-parsed-as``)
+    parsed_as_article: bool = False
 
 
 @dataclass
@@ -190,6 +189,8 @@ class AliasIndex:
     at_filing: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: WARC file name -> aliases found later, merged once that file's articles are filed
     late: dict[str, list[SeenAliases]] = field(default_factory=dict)
+    #: record ids of pages requested as listings or seeds that the spider found to be articles
+    parsed_as_article: frozenset[str] = frozenset()
 
 
 def iter_aliases(path: Path) -> Iterator[SeenAliases]:
@@ -204,6 +205,8 @@ def iter_aliases(path: Path) -> Iterator[SeenAliases]:
             if record.rec_type == "metadata":
                 fields = parse_warc_fields(record.content_stream().read())
                 if fields and fields[0][0] == OUTLINKS_FIELD:
+                    if (PARSED_AS_FIELD, ARTICLE_KIND) in fields:
+                        found.append(SeenAliases(fields[0][1], (), parsed_as_article=True))
                     for name, late in ((ALIAS_FIELD, False), (LATE_ALIAS_FIELD, True)):
                         aliases = tuple(value for key, value in fields if key == name and value)
                         if aliases:
@@ -219,17 +222,21 @@ def alias_index(paths: list[Path]) -> AliasIndex:
     land in the file after its page's). What a damaged file holds before the damage counts;
     ``reextract`` reports the damage."""
     at_filing: dict[str, set[str]] = {}
+    parsed_as_article: set[str] = set()
     index = AliasIndex()
     for path in paths:
         try:
             for seen in iter_aliases(path):
-                if seen.late:
+                if seen.parsed_as_article:
+                    parsed_as_article.add(seen.record_id)
+                elif seen.late:
                     index.late.setdefault(path.name, []).append(seen)
                 else:
                     at_filing.setdefault(seen.record_id, set()).update(seen.aliases)
         except (ArchiveLoadFailed, EOFError, OSError, zlib.error) as exc:
             logger.debug("reextract: aliases of %s read up to damage (%s)", path.name, exc)
     index.at_filing = {record_id: tuple(sorted(aliases)) for record_id, aliases in at_filing.items()}
+    index.parsed_as_article = frozenset(parsed_as_article)
     return index
 
 
@@ -265,7 +272,7 @@ class _Rebuild:
     by_url: dict[str, ExtractedArticle] = field(default_factory=dict)
 
     def file_warc(self, path: Path) -> None:
-        for exchange, meta in iter_article_exchanges(path, self.collection):
+        for exchange, meta in iter_article_exchanges(path, self.collection, self.aliases.parsed_as_article):
             where = placement(exchange.url, meta.get("congan-adapter") or None, self.registry, meta.get("congan-site"))
             aliases = self.aliases.at_filing.get(exchange.capture.record_id, ())
             if exchange.record_type == "response":
