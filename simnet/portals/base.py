@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 
 from .. import assets
@@ -114,6 +115,16 @@ class Portal:
     def article_response(self, a: Article, resp: Response) -> Response:
         resp.last_modified = a.last_modified.timestamp()
         return resp
+
+    def serve_article(self, req_id: str, path: str, render: Callable[[Article], Response]) -> Response | None:
+        """The article page at ``path``: 410 when deleted in this state, None (not found)
+        unless ``path`` is exactly the article's own path."""
+        found = self.article(req_id)
+        if found == 410:
+            return not_found(410)
+        if not isinstance(found, Article) or self.article_path(found) != path:
+            return None
+        return self.article_response(found, render(found))
 
     def asset(self, req: Request) -> Response | None:
         """Images and documents of articles, parsed back from their URL."""

@@ -10,7 +10,7 @@ from html import escape
 from ..catalog import Article
 from ..content import CATEGORIES
 from ..layout import footer, related, share_buttons
-from ..messages import Request, Response, html, not_found
+from ..messages import Request, Response, html
 from .base import Portal, ddmmyyyy
 
 _ARTICLE = re.compile(r"/tin-bai/(?P<slug>[a-z0-9-]+)-(?P<id>\d+)\.htm")
@@ -42,12 +42,7 @@ class CustomPortal(Portal):
         if path in ("/", "/trang-chu.htm"):
             return self._listing(None, 1)
         if m := _ARTICLE.fullmatch(path):
-            found = self.article(m.group("id"))
-            if found == 410:
-                return not_found(410)
-            if not isinstance(found, Article) or found.slug != m.group("slug"):
-                return None
-            return self.article_response(found, html(self._article(found)))
+            return self.serve_article(m.group("id"), path, lambda a: html(self._article(a)))
         if m := _LISTING.fullmatch(path):
             cats = [CATEGORIES[c][0] for c in self.spec.categories]
             if m.group("cat") in cats:

@@ -42,12 +42,7 @@ class GenericPortal(Portal):
         if path == "/":
             return self._listing(None, 1)
         if m := _ARTICLE.fullmatch(path):
-            found = self.article(m.group("id"))
-            if found == 410:
-                return not_found(410)
-            if not isinstance(found, Article) or found.slug != m.group("slug"):
-                return None
-            return self.article_response(found, html(self._article(found)))
+            return self.serve_article(m.group("id"), path, lambda a: html(self._article(a)))
         if m := _LISTING.fullmatch(path):
             cats = [CATEGORIES[c][0] for c in self.spec.categories]
             if m.group("cat") in cats:

@@ -10,7 +10,7 @@ from html import escape
 from ..catalog import Article
 from ..content import CATEGORIES
 from ..layout import figure, footer, related, share_buttons, view_counter
-from ..messages import Request, Response, html, not_found
+from ..messages import Request, Response, html
 from .base import Portal, ddmmyyyy
 
 _ARTICLE = re.compile(r"/(?P<cat>[a-z0-9-]+)/(?P<slug>[a-z0-9-]+)-(?P<id>\d+)")
@@ -49,12 +49,7 @@ class VnptPortal(Portal):
             resp = html(self._items(pos, req.int_arg("page", 1)), cacheable=False)
             return resp
         if m := _ARTICLE.fullmatch(path):
-            found = self.article(m.group("id"))
-            if found == 410:
-                return not_found(410)
-            if not isinstance(found, Article) or self.article_path(found) != path:
-                return None
-            return self.article_response(found, html(self._article(found)))
+            return self.serve_article(m.group("id"), path, lambda a: html(self._article(a)))
         if (m := _CATEGORY.fullmatch(path)) and m.group("cat") in self._cats():
             pos = self._cats().index(m.group("cat"))
             more = ""

@@ -14,7 +14,7 @@ from html import escape
 from ..catalog import Article
 from ..content import CATEGORIES
 from ..layout import footer, related, share_buttons
-from ..messages import Request, Response, html, not_found
+from ..messages import Request, Response, html
 from .base import Portal, ddmmyyyy
 
 CATID_BASE = 60
@@ -65,12 +65,7 @@ class WebForms(Portal):
         if path in ("/", "/Default.aspx", "/default.aspx"):
             return self._html(self._listing_page(None, 1, "/Default.aspx"))
         if m := _ARTICLE.fullmatch(path):
-            found = self.article(m.group("id"))
-            if found == 410:
-                return not_found(410)
-            if not isinstance(found, Article) or self.article_path(found) != path:
-                return None
-            return self.article_response(found, self._html(self._article(found)))
+            return self.serve_article(m.group("id"), path, lambda a: self._html(self._article(a)))
         if m := _LISTING.fullmatch(path):
             pos = (int(m.group("catid")) - CATID_BASE) // 4 - 1
             if not 0 <= pos < len(self.spec.categories) or CATEGORIES[self.spec.categories[pos]][0] != m.group("cat"):
