@@ -9,15 +9,16 @@ replay server (``congan replay``): prefix it with the server's origin to open th
 
 from __future__ import annotations
 
-from importlib import resources
-
 import hashlib
 import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Protocol
+from importlib import resources
+from typing import Any
+
+from archive.capture import StoredRecord
 
 from .article import ExtractedArticle
 
@@ -55,17 +56,6 @@ def timestamp_to_datetime(timestamp: str) -> datetime:
     return datetime.strptime(timestamp[:14].ljust(14, "0"), "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
 
 
-class StoredLike(Protocol):
-    """What :class:`archive.capture.StoredRecord` offers (and what reextract rebuilds)."""
-
-    warc_file: str
-    offset: int
-    length: int
-    record_id: str
-    timestamp: str
-    url: str
-
-
 @dataclass(frozen=True)
 class CaptureRef:
     """The exact WARC record an article version was extracted from."""
@@ -79,7 +69,7 @@ class CaptureRef:
     collection: str = "congan"
 
     @classmethod
-    def from_stored(cls, stored: StoredLike, collection: str = "congan") -> CaptureRef:
+    def from_stored(cls, stored: StoredRecord, collection: str = "congan") -> CaptureRef:
         return cls(
             timestamp=stored.timestamp,
             warc_file=stored.warc_file,
