@@ -11,8 +11,14 @@ import offline_guard
 from scrapers.public_suffixes import use_bundled_suffix_list
 
 
-def test_cookie_domain_checks_use_the_bundled_list_without_any_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cookies, "_split_domain", cookies._split_domain)  # restored after the test
+def test_cookie_domain_checks_use_the_bundled_list_without_any_lookup(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    from tldextract import TLDExtract
+
+    # what Scrapy has on a fresh machine: tldextract's defaults with an empty cache, which
+    # would download the list on first use (restored after the test)
+    monkeypatch.setattr(cookies, "_split_domain", TLDExtract(cache_dir=str(tmp_path), include_psl_private_domains=True))
     attempts: list[object] = []
     real_getaddrinfo = socket.getaddrinfo
 
