@@ -168,3 +168,32 @@ def test_body_limit_defaults_to_download_maxsize() -> None:
     config = WarcCaptureConfig.from_settings(Settings({"DOWNLOAD_MAXSIZE": 1234, "CONGAN_CRAWL_ID": "c"}))
     assert config.max_body_size == 1234 and config.crawl_id == "c" and config.prefix == "congan"
     assert WarcCaptureConfig.from_settings(Settings({"WARC_MAX_BODY_SIZE": "0", "DOWNLOAD_MAXSIZE": 9})).max_body_size == 0
+
+
+def test_metadata_and_warcinfo_records_carry_no_payload_digest(tmp_path: Path) -> None:
+    """WARC 1.1 §5.9: only records with a payload (an HTTP entity) get WARC-Payload-Digest."""
+    import subprocess
+    import sys
+
+    exchange = Exchange(
+        CapturedRequest("GET", "https://congan.hue.gov.vn/tin?id=1"),
+        CapturedResponse(200, "OK", "HTTP/1.1", ((b"Content-Type", b"text/html"),), b"<p>tin</p>"),
+        MOMENT, page_kind="article", outlinks=("http://a/",),
+        tls=TlsInfo((b"\x30\x82der",), True, ""),
+    )
+    writer = make_writer(tmp_path)
+    stored = writer.write_exchange(exchange)
+    writer.write_outlinks(stored, ("http://b/",), parsed_as="article")
+    path = writer.close()
+    with path.open("rb") as fh:
+        digests = [(r.rec_type, r.rec_headers.get_header("WARC-Payload-Digest"), r.rec_headers.get_header(
+            "WARC-Block-Digest")) for r in ArchiveIterator(fh)]
+    assert [t for t, _, _ in digests].count("metadata") >= 2
+    for rec_type, payload, block in digests:
+        assert block and block.startswith("sha1:"), rec_type
+        if rec_type in ("metadata", "warcinfo"):
+            assert payload is None, rec_type
+        else:
+            assert payload and payload.startswith("sha1:"), rec_type
+    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr

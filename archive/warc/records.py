@@ -24,6 +24,7 @@ from warcio.recordbuilder import RecordBuilder
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
 
 from archive.capture import Exchange, Header
 from archive.digest_index import FirstCapture, LatestCapture
@@ -71,6 +72,17 @@ CAPTURE_METHOD = (
     "Content-Length for bodies) that Twisted adds on the wire. Bodies over the size limit are "
     "kept up to it and marked WARC-Truncated: length."
 )
+
+
+class Warc11Writer(WARCWriter):
+    """warcio's writer, minus the payload digest of ``metadata`` records.
+
+    WARC 1.1 §5.9: ``WARC-Payload-Digest`` belongs to records with a well-defined payload
+    (an HTTP entity); a ``metadata`` block of ``application/warc-fields`` has none, so it
+    carries only its ``WARC-Block-Digest``, like ``warcinfo``. warcio adds the field to every
+    type it does not list here, both when building and when writing a record."""
+
+    NO_PAYLOAD_DIGEST_TYPES = (*WARCWriter.NO_PAYLOAD_DIGEST_TYPES, "metadata")
 
 
 class RawHttpHeaders(StatusAndHeaders):

@@ -27,13 +27,12 @@ from typing import BinaryIO
 
 from warcio.timeutils import iso_date_to_timestamp
 from warcio.utils import Digester
-from warcio.warcwriter import WARCWriter
 
 from archive.capture import Exchange, StoredRecord, first_header
 from archive.cdxj import write_index
 from archive.digest_index import CaptureIndex, FirstCapture, LatestCapture
 from archive.warc.naming import WarcName, make_name
-from archive.warc.records import RecordFactory, WarcInfo
+from archive.warc.records import RecordFactory, Warc11Writer, WarcInfo
 from archive.warc.repair import RepairResult, repair_directory
 
 logger = logging.getLogger(__name__)
@@ -76,7 +75,7 @@ class WarcWriter:
         self.warcinfo = warcinfo
         self.digest_index = digest_index
         self.clock = clock or (lambda: datetime.now(timezone.utc))
-        self._builder = WARCWriter(None, gzip=True, warc_version="1.1")
+        self._builder = Warc11Writer(None, gzip=True, warc_version="1.1")
         self.records = RecordFactory(self._builder, make_id)
         self._serial = 0
         self._name: WarcName | None = None
