@@ -1,40 +1,39 @@
 """Packaging one crawl as a WACZ (``congan wacz create CRAWL_ID``), with the ``wacz`` package.
 
 The package holds the crawl's closed WARC files (named ``<prefix>-<crawl_id>-…``), the CDXJ
-index the ``wacz`` package builds from them, and our own ``pages/pages.jsonl``: one line per
-HTML page the crawl stored (URL, title, ISO timestamp, status), copied as written. It is
-validated right after it is written; ``DataDir.wacz_dir/<crawl_id>.wacz`` by default.
+index the ``wacz`` package builds from them, our own ``pages/pages.jsonl`` (the seeds) and
+``pages/extraPages.jsonl`` (every other page), with titles and article text
+(``archive.wacz_pages``), and a ``datapackage.json`` that says what the package is (``title``,
+``description``, ``mainPageUrl``, ``mainPageDate``, ``modified``, as the WACZ 1.1.1 spec names
+them; py-wacz writes ``mainPageURL`` and no ``modified``, so the file is completed after it and
+its digest in ``datapackage-digest.json`` recomputed). It is validated right after it is
+written; ``DataDir.wacz_dir/<crawl_id>.wacz`` by default.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gzip
-import html
+import hashlib
 import io
 import json
 import logging
-import re
-import unicodedata
-import zlib
+import shutil
+import zipfile
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from wacz.main import main as wacz_main
-from warcio.recordloader import ArcWarcRecord
 
 from archive.errors import ArchiveError, UserInputError
 from archive.paths import DEFAULT_COLLECTION, DataDir
+from archive.wacz_pages import ArticleTexts, Decoder, Page, collect_pages
 from archive.warc.naming import WARC_SUFFIX, crawl_of
-from archive.warc.reader import iter_records, load_record
-from archive.warc.records import PAGE_KIND_FIELD, parse_warc_fields
 
 logger = logging.getLogger(__name__)
 
-#: page kinds that are pages a visitor looks at (not requisites, robots, feeds, APIs)
-PAGE_KINDS = frozenset({"article", "listing", "seed", "unknown"})
-_TITLE_RX = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
-_CHARSET_RX = re.compile(r"charset=([\w-]+)", re.IGNORECASE)
+DATAPACKAGE = "datapackage.json"
+DATAPACKAGE_DIGEST = "datapackage-digest.json"
 
 
 class WaczError(ArchiveError):
@@ -42,21 +41,11 @@ class WaczError(ArchiveError):
 
 
 @dataclass(frozen=True)
-class Page:
-    url: str
-    ts: str  # WARC-Date, ISO 8601
-    title: str
-    status: int
-
-    def as_json(self) -> str:
-        return json.dumps({"url": self.url, "ts": self.ts, "title": self.title, "status": self.status}, ensure_ascii=False)
-
-
-@dataclass(frozen=True)
 class WaczResult:
     path: Path
     warcs: tuple[Path, ...]
-    pages: int
+    pages: int  # every page listed, seeds (pages.jsonl) and the others (extraPages.jsonl)
+    seeds: int = 0
 
 
 def crawl_warcs(warc_dir: Path, crawl_id: str) -> list[Path]:
@@ -64,53 +53,43 @@ def crawl_warcs(warc_dir: Path, crawl_id: str) -> list[Path]:
     return [p for p in sorted(warc_dir.glob("*" + WARC_SUFFIX)) if crawl_of(p.name) == crawl_id]
 
 
-def page_title(record: ArcWarcRecord, payload: bytes) -> str:
-    """The <title> of an HTML payload (content coding removed), NFC, or ''."""
-    headers = record.http_headers
-    coding = (headers.get_header("Content-Encoding") or "").lower() if headers else ""
-    try:
-        if coding in ("gzip", "x-gzip"):
-            payload = gzip.decompress(payload)
-        elif coding == "deflate":
-            payload = zlib.decompress(payload)
-    except (OSError, EOFError, zlib.error):
-        return ""
-    match = _TITLE_RX.search(payload[:200_000])
-    if not match:
-        return ""
-    content_type = headers.get_header("Content-Type") or "" if headers else ""
-    charset = _CHARSET_RX.search(content_type)
-    try:
-        text = match.group(1).decode(charset.group(1) if charset else "utf-8", errors="replace")
-    except LookupError:
-        text = match.group(1).decode("utf-8", errors="replace")
-    return unicodedata.normalize("NFC", " ".join(html.unescape(text).split()))
+def _write_pages(path: Path, list_id: str, title: str, pages: list[Page]) -> None:
+    header = {"format": "json-pages-1.0", "id": list_id, "title": title, "hasText": any(p.text for p in pages)}
+    lines = [json.dumps(header, ensure_ascii=False)] + [page.as_json() for page in pages]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def collect_pages(warcs: list[Path]) -> list[Page]:
-    """The HTML pages stored in ``warcs``: responses (and revisits) whose page metadata says
-    they are pages, with their titles."""
-    candidates: dict[str, Page] = {}
-    kinds: dict[str, str] = {}
-    for path in warcs:
-        for ref, record in iter_records(path, payload_of=frozenset({"metadata"})):
-            if ref.rec_type in ("response", "revisit") and record.http_headers and ref.url:
-                content_type = (record.http_headers.get_header("Content-Type") or "").lower()
-                if "html" not in content_type:
-                    continue
-                status = int(record.http_headers.get_statuscode() or 0)
-                title = ""
-                if ref.rec_type == "response":
-                    loaded, payload = load_record(path, ref.offset)
-                    title = page_title(loaded, payload)
-                candidates[ref.record_id] = Page(ref.url, ref.date or "", title or ref.url, status)
-            elif ref.rec_type == "metadata":
-                concurrent = record.rec_headers.get_header("WARC-Concurrent-To")
-                if concurrent in candidates:
-                    fields = dict(parse_warc_fields(ref.payload or b""))
-                    if PAGE_KIND_FIELD in fields:
-                        kinds[concurrent] = fields[PAGE_KIND_FIELD]
-    return [page for rid, page in candidates.items() if kinds.get(rid, "unknown") in PAGE_KINDS]
+def _main_page(pages: list[Page]) -> Page | None:
+    """The first seed captured (else the first page): where a viewer opens the package."""
+    ordered = sorted(pages, key=lambda page: (not page.seed, page.ts))
+    return ordered[0] if ordered else None
+
+
+def complete_datapackage(path: Path, *, title: str, description: str, main: Page | None) -> None:
+    """Add the WACZ 1.1.1 fields py-wacz leaves out to ``datapackage.json``, recompute its
+    digest, and rewrite the zip (every other member copied as it is, compression included)."""
+    tmp = path.with_name(path.name + ".dp")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(tmp, "w") as target:
+        package = json.loads(source.read(DATAPACKAGE))
+        package.pop("mainPageURL", None)
+        package["title"] = title
+        package["description"] = description
+        if main is not None:
+            package["mainPageUrl"] = main.url
+            package["mainPageDate"] = main.ts
+        package["modified"] = package.get("created") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        package_bytes = json.dumps(package, ensure_ascii=False, indent=2).encode("utf-8")
+        digest = json.loads(source.read(DATAPACKAGE_DIGEST))
+        digest["hash"] = "sha256:" + hashlib.sha256(package_bytes).hexdigest()
+        for info in source.infolist():
+            if info.filename == DATAPACKAGE:
+                target.writestr(info, package_bytes)
+            elif info.filename == DATAPACKAGE_DIGEST:
+                target.writestr(info, json.dumps(digest, indent=2).encode("utf-8"))
+            else:
+                with source.open(info) as member, target.open(info, "w", force_zip64=True) as copy:
+                    shutil.copyfileobj(member, copy, 1 << 20)
+    tmp.replace(path)
 
 
 def _run_wacz(args: list[str]) -> tuple[int, str]:
@@ -120,34 +99,48 @@ def _run_wacz(args: list[str]) -> tuple[int, str]:
     return code or 0, out.getvalue()
 
 
-def create_wacz(data: DataDir, crawl_id: str, *, collection: str = DEFAULT_COLLECTION,
+def create_wacz(data: DataDir, crawl_id: str, *, decode: Decoder, collection: str = DEFAULT_COLLECTION,
                 output: Path | None = None) -> WaczResult:
-    """Write and validate the WACZ of one crawl."""
+    """Write and validate the WACZ of one crawl; ``decode`` decodes page titles (the
+    project's ``scrapers.extract.text.decode_html``)."""
     warcs = crawl_warcs(data.warc_dir(collection), crawl_id)
     if not warcs:
-        raise UserInputError(f"no closed WARC file of crawl {crawl_id!r} in {data.warc_dir(collection)}; see `congan crawls list`")
-    pages = collect_pages(warcs)
+        raise UserInputError(f"no closed WARC file of crawl {crawl_id!r} in {data.warc_dir(collection)}; "
+                             "see `congan crawls list`")
+    pages = collect_pages(warcs, decode, ArticleTexts.load(data))
+    seeds = [page for page in pages if page.seed]
+    extra = [page for page in pages if not page.seed]
+    title = f"congan-archive crawl {crawl_id}"
+    sites = sorted({page.url.split("/")[2] for page in pages if page.url.count("/") >= 2})
+    description = (
+        f"Captures of Vietnamese provincial police portals (congan.<province>.gov.vn) by congan-archive, "
+        f"crawl {crawl_id}: {len(pages)} pages of {len(sites)} portals, "
+        f"{sum(1 for page in pages if page.text)} with their article text."
+    )
     target = output or data.wacz_dir / f"{crawl_id}.wacz"
     target.parent.mkdir(parents=True, exist_ok=True)
     pages_file = target.with_name(target.stem + ".pages.jsonl")
-    header = {"format": "json-pages-1.0", "id": "pages", "title": f"congan-archive crawl {crawl_id}", "hasText": False}
-    pages_file.write_text("\n".join([json.dumps(header, ensure_ascii=False)] + [p.as_json() for p in pages]) + "\n",
-                          encoding="utf-8")
+    extra_file = target.with_name(target.stem + ".extraPages.jsonl")
+    _write_pages(pages_file, "pages", f"{title}: seeds", seeds)
+    _write_pages(extra_file, "extra-pages", f"{title}: other pages", extra)
     tmp = target.with_name(target.name + ".tmp.wacz")
     try:
-        code, log = _run_wacz(["create", "-o", str(tmp), "-p", str(pages_file), "--copy-pages",
-                               "--title", f"congan-archive crawl {crawl_id}", *map(str, warcs)])
+        code, log = _run_wacz(["create", "-o", str(tmp), "-p", str(pages_file), "-e", str(extra_file),
+                               "--copy-pages", "--title", title, "--desc", description, *map(str, warcs)])
         if code != 0 or not tmp.exists():
             raise WaczError(f"wacz create failed for crawl {crawl_id}: {log.strip()[-500:]}")
+        complete_datapackage(tmp, title=title, description=description, main=_main_page(pages))
         code, log = _run_wacz(["validate", "-f", str(tmp)])
         if code != 0:
             raise WaczError(f"the WACZ of crawl {crawl_id} does not validate: {log.strip()[-500:]}")
         tmp.replace(target)
     finally:
         pages_file.unlink(missing_ok=True)
+        extra_file.unlink(missing_ok=True)
         tmp.unlink(missing_ok=True)
-    logger.info("wrote %s: %s WARC files, %s pages", target, len(warcs), len(pages))
-    return WaczResult(target, tuple(warcs), len(pages))
+        target.with_name(tmp.name + ".dp").unlink(missing_ok=True)
+    logger.info("wrote %s: %s WARC files, %s pages (%s seeds)", target, len(warcs), len(pages), len(seeds))
+    return WaczResult(target, tuple(warcs), len(pages), len(seeds))
 
 
 def validate_wacz(path: Path) -> tuple[bool, str]:

@@ -275,6 +275,7 @@ def test_wacz_pages_are_the_html_pages_with_their_titles(tmp_path: Path) -> None
 
     from archive.paths import DataDir
     from archive.wacz_package import create_wacz
+    from scrapers.extract.text import decode_html
 
     data = DataDir(tmp_path / "data")
     w = WarcWriter(data.warc_dir(), prefix="congan", crawl_id="pages", warcinfo=INFO, digest_index=None)
@@ -288,10 +289,12 @@ def test_wacz_pages_are_the_html_pages_with_their_titles(tmp_path: Path) -> None
     w.write_exchange(page("http://c.gov.vn/embed.html", "requisite", "<title>iframe</title>"))
     w.write_exchange(page("http://c.gov.vn/app.css", "requisite", "body{}", b"text/css"))
     w.close()
-    result = create_wacz(data, "pages")
+    result = create_wacz(data, "pages", decode=decode_html)
     with zipfile.ZipFile(result.path) as zf:
-        lines = [json.loads(line) for line in zf.read("pages/pages.jsonl").decode().splitlines()]
-    assert lines[0]["format"] == "json-pages-1.0"
+        seeds = [json.loads(line) for line in zf.read("pages/pages.jsonl").decode().splitlines()]
+        extra = [json.loads(line) for line in zf.read("pages/extraPages.jsonl").decode().splitlines()]
+    assert seeds[0]["format"] == extra[0]["format"] == "json-pages-1.0"
+    lines = seeds[:1] + seeds[1:] + extra[1:]
     assert {p["url"]: p["title"] for p in lines[1:]} == {
         "http://c.gov.vn/tin/1": "Đại tá Nguyễn Văn A",  # entities decoded, spaces collapsed
         "http://c.gov.vn/": "Công an tỉnh",

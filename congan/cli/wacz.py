@@ -25,13 +25,17 @@ def wacz_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @pass_cli
 def create_command(cli: CliContext, crawl_id: str, collection: str, output: Path | None, as_json: bool) -> None:
-    """Package the WARC files of crawl CRAWL_ID, their index and pages.jsonl as a WACZ,
-    then validate it."""
-    result = create_wacz(cli.data, crawl_id, collection=collection, output=output)
+    """Package the WARC files of crawl CRAWL_ID, their index and its pages as a WACZ, then
+    validate it. pages.jsonl lists the seeds, extraPages.jsonl the other successful HTML
+    pages, with their titles and, for articles, their text (ReplayWeb.page searches it)."""
+    from scrapers.extract.text import decode_html  # the corpus's decoding (windows-1258 in <meta>, NFC)
+
+    result = create_wacz(cli.data, crawl_id, decode=decode_html, collection=collection, output=output)
     if as_json:
-        emit_json({"wacz": str(result.path), "warcs": [p.name for p in result.warcs], "pages": result.pages, "valid": True})
+        emit_json({"wacz": str(result.path), "warcs": [p.name for p in result.warcs], "pages": result.pages,
+                   "seeds": result.seeds, "valid": True})
     else:
-        click.echo(f"{result.path}: {len(result.warcs)} WARC files, {result.pages} pages, valid")
+        click.echo(f"{result.path}: {len(result.warcs)} WARC files, {result.pages} pages ({result.seeds} seeds), valid")
 
 
 COMMANDS = [wacz_group]
