@@ -185,7 +185,10 @@ def test_verify_get_rebuild_and_wacz_on_the_crawl(crawled: Crawled, tmp_path: Pa
     valid, log = validate_wacz(out)
     assert valid, log
     with zipfile.ZipFile(out) as zf:
-        pages = [json.loads(line) for line in zf.read("pages/pages.jsonl").decode().splitlines()]
+        # seeds in pages.jsonl, every other page in extraPages.jsonl (as Browsertrix writes them)
+        pages = [json.loads(line) for name in ("pages/pages.jsonl", "pages/extraPages.jsonl")
+                 for line in zf.read(name).decode().splitlines()[1:]]
+        pages.insert(0, {})
         assert {"url", "ts", "title", "status"} <= set(pages[1])
         titles = {p["url"]: p.get("title") for p in pages[1:]}
         assert titles[crawled.server.url("/gzip")] == "Công an tỉnh Thừa Thiên Huế"
