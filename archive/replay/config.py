@@ -8,6 +8,11 @@ The file is JSON, which is YAML too, so the project needs no YAML library.
 ``write_acl`` rewrites only the ACL file; pywb reads it on every lookup, so a rule added
 with ``congan access add`` holds in a replay server that is already running.
 
+pywb speaks Vietnamese: its own templates through its i18n support (``locales: [vi]``, the
+catalog ``i18n/vi/LC_MESSAGES/messages.po`` beside this module, compiled into
+``replay/i18n/`` by ``launch.py`` with Babel), and the replay banner is ours
+(``templates/custom_banner.html``, copied into ``replay/templates/`` where pywb looks first).
+
 One limit of pywb's ACL format: a rule carries at most one date bound (``before`` or
 ``after``). A rule with both ``--since`` and ``--until`` is written with its ``--since``
 bound only, so replay hides matching captures from ``--since`` on (more than the range,
@@ -19,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -31,6 +37,11 @@ from ..paths import DEFAULT_COLLECTION, DataDir
 logger = logging.getLogger(__name__)
 
 ACL_FILE = "access-rules.aclj"
+#: the project's pywb templates (the banner) and translation catalogs (.po), beside this module
+TEMPLATES = Path(__file__).with_name("templates")
+CATALOGS = Path(__file__).with_name("i18n")
+#: the language of pywb's pages and banner
+LOCALE = "vi"
 #: pywb marks an exact-URL ACL key with this suffix (pywb AccessChecker.EXACT_SUFFIX)
 EXACT_SUFFIX = "###"
 
@@ -42,6 +53,8 @@ class ReplayConfig:
     config_path: Path
     acl_path: Path
     collections: tuple[str, ...]
+    #: where launch.py compiles the catalogs and pywb loads them (``locales_root_dir``)
+    locales_dir: Path | None = None
 
 
 def _pywb_timestamp(moment: datetime) -> str:
@@ -106,9 +119,16 @@ def served_collections(data: DataDir, wanted: str = DEFAULT_COLLECTION) -> tuple
     return tuple(found)
 
 
+def locales_dir(data: DataDir) -> Path:
+    return data.replay_dir / "i18n"
+
+
 def pywb_config(data: DataDir, collections: tuple[str, ...], acl: Path) -> dict[str, object]:
-    """pywb's settings: fixed collections, unframed replay with banner, memento on."""
+    """pywb's settings: fixed collections, unframed replay with banner, memento on, in Vietnamese."""
     return {
+        "locales": [LOCALE],
+        "default_locale": LOCALE,
+        "locales_root_dir": str(locales_dir(data)),
         "debug": False,
         "enable_auto_colls": False,
         "framed_replay": False,
@@ -134,4 +154,9 @@ def write_config(data: DataDir, collection: str = DEFAULT_COLLECTION) -> ReplayC
     config_path = data.replay_dir / "config.yaml"
     text = json.dumps(pywb_config(data, collections, acl), ensure_ascii=False, indent=2) + "\n"
     _atomic_write(config_path, text)
-    return ReplayConfig(config_path=config_path, acl_path=acl, collections=collections)
+    templates = data.replay_dir / "templates"
+    templates.mkdir(parents=True, exist_ok=True)
+    for template in TEMPLATES.glob("*.html"):
+        shutil.copyfile(template, templates / template.name)
+    return ReplayConfig(config_path=config_path, acl_path=acl, collections=collections,
+                        locales_dir=locales_dir(data))

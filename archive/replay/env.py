@@ -29,12 +29,17 @@ from ..errors import ArchiveError
 logger = logging.getLogger(__name__)
 
 PYWB_VERSION = "2.10.0"
+#: pywb's i18n (its Vietnamese pages) loads catalogs with Babel, which pywb does not require;
+#: launch.py also compiles the catalogs with it. Pinned in pywb-constraints.txt.
+I18N_REQUIREMENT = "babel"
 VENV_ENV = "CONGAN_PYWB_VENV"
 CONSTRAINTS = Path(__file__).with_name("pywb-constraints.txt")
 #: gevent and greenlet must come as wheels: building them needs a C toolchain and minutes.
 BINARY_ONLY = "gevent,greenlet"
 #: written into the venv when the install finished, so a half-built venv is redone
 MARKER = "congan-pywb.installed"
+#: written when Babel is in: a venv made before the catalogs existed gets it added
+I18N_MARKER = "congan-pywb-i18n.installed"
 
 
 class ReplayEnvError(ArchiveError):
@@ -71,10 +76,15 @@ class PywbEnv:
     def marker(self) -> Path:
         return self.path / MARKER
 
+    @property
+    def i18n_marker(self) -> Path:
+        return self.path / I18N_MARKER
+
     def is_ready(self) -> bool:
-        """Whether the venv holds the pinned pywb, fully installed."""
+        """Whether the venv holds the pinned pywb and Babel, fully installed."""
         try:
-            return self.python.exists() and self.marker.read_text().strip() == PYWB_VERSION
+            return (self.python.exists() and self.marker.read_text().strip() == PYWB_VERSION
+                    and self.i18n_marker.read_text().strip() == PYWB_VERSION)
         except OSError:
             return False
 
@@ -110,7 +120,7 @@ class PywbEnv:
             str(self.python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
             "--only-binary", BINARY_ONLY,
             "-c", str(CONSTRAINTS),
-            f"pywb=={PYWB_VERSION}",
+            f"pywb=={PYWB_VERSION}", I18N_REQUIREMENT,
         ]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
@@ -120,6 +130,7 @@ class PywbEnv:
                 f"check that PyPI is reachable, or delete {self.path} and retry"
             )
         self.marker.write_text(PYWB_VERSION + "\n")
+        self.i18n_marker.write_text(PYWB_VERSION + "\n")
         say(f"pywb {PYWB_VERSION} ready in {time.monotonic() - started:.0f} s")
         return self
 

@@ -3,9 +3,11 @@
 This file is a script for pywb's own venv, run as
 ``<pywb venv>/bin/python launch.py --app MODULE:ATTR --config FILE --host H --port P``.
 It is never imported by the project (the project's venv has no gevent and no pywb) and
-imports nothing from it: stdlib and gevent only; the application is loaded by the name
-passed on the command line (``pywb.apps.wayback:application``, pywb's documented WSGI
-entry point).
+imports nothing from it but ``banner.py`` beside it: stdlib, gevent, jinja2 and babel only;
+the application is loaded by the name passed on the command line
+(``pywb.apps.wayback:application``, pywb's documented WSGI entry point). Before loading it,
+the Vietnamese catalogs are compiled (``--catalogs`` -> ``--locales-dir``); after, the
+banner's filter and globals are added to its Jinja environment (``banner.install``).
 
 Why not pywb's ``wayback`` command: pywb trusts the ``X-Pywb-ACL-User`` request header to
 choose which access rules apply; an outside client must not be able to set it, and
@@ -27,13 +29,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import io
-import json
 import os
 import re
 import sys
 from itertools import chain
-from urllib.parse import urlencode
+from pathlib import Path
+
+from banner import cdx_query, compile_catalogs, install  # beside this script, in pywb's venv too
 
 #: environ keys a client must not control (WSGI maps header X-Pywb-ACL-User to this)
 STRIPPED_ENVIRON_KEYS = ("HTTP_X_PYWB_ACL_USER",)
@@ -87,36 +89,11 @@ class ResolveNotModified:
 
     def _confirmed_capture(self, environ, target) -> str | None:
         """Timestamp of the latest capture at or before the 304 that is not a 304."""
-        query = urlencode([
+        lines = cdx_query(self.app, environ, target["coll"], [
             ("url", target["url"]), ("to", target["ts"]), ("sort", "reverse"),
-            ("filter", "!status:304"), ("limit", "1"), ("output", "json"),
+            ("filter", "!status:304"), ("limit", "1"),
         ])
-        path = f"/{target['coll']}/cdx"
-        inner = {
-            key: value for key, value in environ.items()
-            if key.startswith(("SERVER_", "wsgi.", "REMOTE_")) or key == "HTTP_HOST"
-        }
-        inner.update({
-            "REQUEST_METHOD": "GET", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": query,
-            "REQUEST_URI": f"{path}?{query}", "wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": "0",
-        })
-        held = {}
-
-        def hold(status, headers, exc_info=None):
-            held["status"] = status
-            return _no_write
-
-        result = self.app(inner, hold)
-        try:
-            body = b"".join(result)
-        finally:
-            _close(result)
-        if not held.get("status", "").startswith("200"):
-            return None
-        for line in body.decode("utf-8", "replace").splitlines():
-            if line.strip():
-                return json.loads(line).get("timestamp")
-        return None
+        return lines[0].get("timestamp") if lines else None
 
 
 def _no_write(_data):
@@ -161,6 +138,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--config", required=True, help="pywb config.yaml")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8090)
+    parser.add_argument("--catalogs", type=Path, help="folder of <locale>/LC_MESSAGES/messages.po to compile")
+    parser.add_argument("--locales-dir", type=Path, help="where pywb loads the compiled catalogs (locales_root_dir)")
+    parser.add_argument("--corpus-index", type=Path, help="corpus/index.sqlite3, for the banner's article link")
+    parser.add_argument("--serve-url", default="", help="congan serve's root URL, for the banner's article link")
     return parser.parse_args(argv)
 
 
@@ -183,7 +164,14 @@ def main(argv: list[str] | None = None) -> int:
     config = os.path.abspath(args.config)
     os.environ["PYWB_CONFIG_FILE"] = config
     os.chdir(os.path.dirname(config))
-    app = StripTrustedHeaders(ResolveNotModified(load_app(args.app)))
+    if args.catalogs and args.locales_dir:
+        # before pywb is imported: it loads the catalogs when the app is built
+        compile_catalogs(args.catalogs, args.locales_dir)
+    pywb_app = load_app(args.app)
+    rewriter = getattr(pywb_app, "rewriterapp", None)
+    if rewriter is not None:
+        install(pywb_app, rewriter.jinja_env.jinja_env, corpus_index=args.corpus_index, serve_url=args.serve_url)
+    app = StripTrustedHeaders(ResolveNotModified(pywb_app))
     server = WSGIServer((args.host, args.port), app, handler_class=RequestURIHandler, log=sys.stderr)
     server.init_socket()
     host, port = server.address[:2]

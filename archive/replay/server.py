@@ -22,9 +22,9 @@ from typing import IO, Callable
 
 from ..errors import ArchiveError
 from ..paths import DEFAULT_COLLECTION, DataDir
-from .config import ReplayConfig, write_config
+from .config import CATALOGS, ReplayConfig, write_config
 from .env import PywbEnv
-from .urls import replay_url
+from .urls import default_serve_base, replay_url
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ class ReplayServer:
         env: PywbEnv | None = None,
         log_path: Path | None = None,
         announce: Callable[[str], None] | None = None,
+        serve_url: str | None = None,
     ) -> None:
         self.data = data
         self.host = host
@@ -71,6 +72,8 @@ class ReplayServer:
         self.env = env or PywbEnv.default()
         self.log_path = log_path or data.logs_dir / "replay.log"
         self.announce = announce
+        #: ``congan serve``'s root URL: the banner links an archived article to its page there
+        self.serve_url = (serve_url or default_serve_base()).rstrip("/")
         self.config: ReplayConfig | None = None
         self.base_url: str | None = None
         self._process: subprocess.Popen[str] | None = None
@@ -87,6 +90,10 @@ class ReplayServer:
             "--config", str(self.config.config_path),
             "--host", self.host,
             "--port", str(self.port),
+            "--catalogs", str(CATALOGS),
+            "--locales-dir", str(self.config.locales_dir),
+            "--corpus-index", str(self.data.corpus_dir / "index.sqlite3"),
+            "--serve-url", self.serve_url,
         ]
         child_env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
         child_env["PYTHONUNBUFFERED"] = "1"

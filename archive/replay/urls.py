@@ -15,8 +15,11 @@ from ..errors import UserInputError
 from ..paths import DEFAULT_COLLECTION
 
 REPLAY_URL_ENV = "CONGAN_REPLAY_URL"
+#: where ``congan serve`` runs, for links from replay back to an article's page
+SERVE_URL_ENV = "CONGAN_SERVE_URL"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8090
+DEFAULT_SERVE_PORT = 8080
 RAW_MODE = "id_"
 _TIMESTAMP = re.compile(r"^\d{1,14}$")
 _MODE = re.compile(r"^([a-z]{2}_)?$")
@@ -25,6 +28,11 @@ _MODE = re.compile(r"^([a-z]{2}_)?$")
 def default_base() -> str:
     """The replay server's root URL, without a trailing slash."""
     return (os.environ.get(REPLAY_URL_ENV) or f"http://{DEFAULT_HOST}:{DEFAULT_PORT}").rstrip("/")
+
+
+def default_serve_base() -> str:
+    """``congan serve``'s root URL (``$CONGAN_SERVE_URL``, else its default address)."""
+    return (os.environ.get(SERVE_URL_ENV) or f"http://{DEFAULT_HOST}:{DEFAULT_SERVE_PORT}").rstrip("/")
 
 
 def replay_url(

@@ -9,7 +9,7 @@ import click
 
 from archive.paths import DEFAULT_COLLECTION
 from archive.replay.server import ReplayServer
-from archive.replay.urls import DEFAULT_HOST, DEFAULT_PORT
+from archive.replay.urls import DEFAULT_HOST, DEFAULT_PORT, SERVE_URL_ENV
 
 from .context import CliContext, data_option, pass_cli
 
@@ -23,8 +23,11 @@ def _stop_on_sigterm(_signum: int, _frame: object) -> None:
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to bind (pywb's own default, 0.0.0.0, is not used).")
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True, help="Port (0: any free port).")
 @click.option("--collection", default=DEFAULT_COLLECTION, show_default=True, help="Collection to announce (every collection is served).")
+@click.option("--serve-url", metavar="URL", envvar=SERVE_URL_ENV,
+              help="Where `congan serve` runs (default http://127.0.0.1:8080): the banner of an archived article "
+                   "links to its page there.")
 @pass_cli
-def replay_command(cli: CliContext, host: str, port: int, collection: str) -> None:
+def replay_command(cli: CliContext, host: str, port: int, collection: str, serve_url: str | None) -> None:
     """Serve the archive with pywb until interrupted.
 
     \b
@@ -33,10 +36,12 @@ def replay_command(cli: CliContext, host: str, port: int, collection: str) -> No
     /<collection>/<timestamp>id_/<url>     the capture's payload, not rewritten
 
     pywb runs from its own environment (.venv-pywb, or $CONGAN_PYWB_VENV), which is created
-    on first use if `make setup` has not done it. Access rules (`congan access`) apply."""
+    on first use if `make setup` has not done it. Access rules (`congan access`) apply.
+    Every replayed page carries a Vietnamese banner: the capture date (Vietnam time), the
+    other captures, and a link to the article in `congan serve`."""
     server = ReplayServer(
         cli.data, host=host, port=port, collection=collection,
-        announce=lambda line: click.echo(line, err=True),
+        announce=lambda line: click.echo(line, err=True), serve_url=serve_url,
     )
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
