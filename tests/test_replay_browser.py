@@ -33,12 +33,16 @@ def sites(network_crawl, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
     for part in ("collections", "corpus", "search"):
         (root / part).symlink_to(network_crawl.data_dir / part, target_is_directory=True)
     data = DataDir(root)
-    with ReplayServer(data, port=0) as replay:
-        httpd = make_server("127.0.0.1", 0, create_app(WebConfig.build(data, replay.base_url)), threaded=True)
+    # the web interface's address is known first: the replay banner links back to it
+    holder = {}
+    httpd = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start), threaded=True)
+    web = f"http://127.0.0.1:{httpd.server_port}"
+    with ReplayServer(data, port=0, serve_url=web) as replay:
+        holder["app"] = create_app(WebConfig.build(data, replay.base_url))
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
         try:
-            yield f"http://127.0.0.1:{httpd.server_port}", replay
+            yield web, replay
         finally:
             httpd.shutdown()
             thread.join(5)
@@ -69,3 +73,27 @@ def test_view_archived_page_link_opens_the_capture(sites, page, network_crawl) -
     archived = f"{replay.base_url}/congan/"
     assert any(url.startswith(archived) and url.endswith(record["images"][0]["url"]) and status == 200
                for url, status in images), images
+
+
+def test_replayed_article_shows_the_vietnamese_banner(sites, page, network_crawl, tmp_path) -> None:
+    """The banner a visitor sees on top of a replayed article: capture date and time in
+    Vietnam time, the capture count, the other captures, the way back to the article page."""
+    from datetime import datetime, timedelta, timezone
+
+    web, replay = sites
+    records = [json.loads(line) for line in (network_crawl.data_dir / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()]
+    record = next(r for r in records if "/api/" not in r["url"])
+    stamp = record["capture"]["timestamp"]
+    page.goto(replay.url_for(record["url"], stamp))
+    banner = page.wait_for_selector("#congan-banner", state="visible")
+    page.screenshot(path=str(tmp_path / "replay-banner.png"))
+    shown = unicodedata.normalize("NFC", banner.inner_text())
+    vietnam = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc) + timedelta(hours=7)
+    assert vietnam.strftime("%d/%m/%Y %H:%M") in shown, shown
+    assert "Trang lưu trữ" in shown and "giờ Việt Nam" in shown
+    assert "bản lưu" in shown and page.locator("#congan-banner-all").count() == 1
+    # the banner sits at the top of the visible page (inside the body's margin), above the archived content
+    box = banner.bounding_box()
+    assert box is not None and box["y"] <= 10 and box["height"] > 20
+    assert page.locator("#congan-banner-article").get_attribute("href") == f"{web}/articles/{record['id']}"
+    assert (tmp_path / "replay-banner.png").stat().st_size > 5000
