@@ -28,7 +28,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from simnet.scoring import FIELDS, read_corpus, score  # noqa: E402
-from simnet.variants import FAMILY_NAMES, VariantSimNet, dead_spec, make_variant, variant_truth, write_registry  # noqa: E402
+from simnet.variants import (FAMILY_NAMES, VariantSimNet, dead_spec, make_variant, redirect_spec,  # noqa: E402
+                             variant_truth, write_registry)
 
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONGAN_PROGRESS_INTERVAL=30",
         "-s", "LOG_LEVEL=WARNING")
@@ -65,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     chosen = choose(args)
     print("seeds: " + ",".join(f"{f}:{s}" for f, s in chosen), flush=True)
     variants = [make_variant(f, s) for f, s in chosen]
-    extras = (dead_spec(),) if args.dead_portal else ()
+    # a portal absorbed into a 2025 unit (301 to the first variant), and optionally a dead one
+    extras = (redirect_spec(variants[0].domain), *((dead_spec(),) if args.dead_portal else ()))
     truth = variant_truth(variants)
     work = Path(tempfile.mkdtemp(prefix="bench-generalise-"))
     registry = write_registry(variants, work / "registry.csv", adapters=not args.no_adapters, extras=extras)

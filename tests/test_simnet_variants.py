@@ -142,3 +142,11 @@ def test_hrefs_resolve_to_served_urls() -> None:
                 parts = urlsplit(url)
                 status = net.handle(Request("GET", v.domain, parts.path, parts.query, {}))[0].status
                 assert status in (200, 500, 503) or "da-go-bo" in url, (v.label, url, status)
+
+
+def test_redirecting_portal_points_to_its_2025_unit() -> None:
+    from simnet.variants import redirect_spec
+    v = make_variant("vnpt", SEEDS[5])
+    net = VariantNetwork([v], extras=(redirect_spec(v.domain),))
+    resp = net.handle(Request("GET", redirect_spec(v.domain).domain, "/tin-tuc/abc", "", {}))[0]
+    assert resp.status == 301 and resp.header("Location") == f"http://{v.domain}/"

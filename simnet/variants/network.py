@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import random
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,7 +124,6 @@ class VariantNetwork(Network):
         self.sites = tuple(v.spec for v in variants) + extras
         self._robots = {s.domain: _robots(s) for s in self.sites}
         self._by_domain = {s.domain: s for s in self.sites}
-        import threading
         self._lock = threading.Lock()
         self._faults: dict[str, FaultTable] = {}
         self.portals = {}
