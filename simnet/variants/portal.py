@@ -30,6 +30,7 @@ _TOKEN = re.compile(r"\{(\w+)\}")
 #: query parameters that make an alias of the same page (tracking, session, view switches)
 VOLATILE = frozenset({"utm_source", "utm_medium", "utm_campaign", "sid", "redirect", "print", "tmpl", "amp"})
 _JSESSION = re.compile(r";jsessionid=[^/?]*", re.IGNORECASE)
+_VIEW_SEGMENT = re.compile(r"(?<=[/=])(?:print|savefile)/")
 DETAIL_ACTION = "GetDetail"
 
 
@@ -51,9 +52,7 @@ def fill(template: str, **values: object) -> str:
 def normalise_target(target: str) -> str:
     """The canonical form of an alias target: no session id, tracking or view parameters."""
     target = _JSESSION.sub("", target)
-    for prefix in ("/print/", "/savefile/"):
-        if target.startswith(prefix):
-            target = target[len(prefix) - 1:]
+    target = _VIEW_SEGMENT.sub("", target, count=1)
     path, _, query = target.partition("?")
     if path.endswith("/amp/"):
         path = path[:-4]
@@ -97,8 +96,9 @@ class VariantPortal(Portal):
             return f"{path};jsessionid={stable_hex(art)}" + (f"?{query}" if query else "")
         if kind == "lr_redirect":
             return f"{art}{q}redirect={quote(self.base + self.listing_path(a.cat_pos - 1, 1), safe='')}"
-        if kind in ("nv_print", "nv_savefile") and "?" not in art:
-            return f"/{kind[3:]}{art}"
+        if kind in ("nv_print", "nv_savefile") and "{cat}/" in self.style.article_t:
+            # NukeViet news module: op=print/<cat>/<alias>-<id> and op=savefile/... (rewritten /news/print/...)
+            return fill(self.style.article_t.replace("{cat}/", kind[3:] + "/{cat}/", 1), **self._values(a))
         return {
             "lower": art.lower(), "wp_p": f"/?p={a.id}", "utm": f"{art}{q}utm_source=facebook&utm_medium=social",
             "amp": f"{art}amp/" if art.endswith("/") else f"{art}{q}amp=1", "jprint": f"{art}{q}tmpl=component&print=1",
@@ -206,7 +206,7 @@ class VariantPortal(Portal):
         if found == 410:
             return not_found(410)
         if isinstance(found, Article):
-            printing = any(k in target for k in ("print=1", "tmpl=component", "/print/"))
+            printing = any(k in target for k in ("print=1", "tmpl=component", "print/"))
             return self.article_response(found, self.finish(pages.article(self, found, req.path, printing)))
         for pos in range(len(self.spec.categories)):
             if self._same(target, self.listing_path(pos, 1)):
