@@ -150,3 +150,22 @@ def test_redirecting_portal_points_to_its_2025_unit() -> None:
     net = VariantNetwork([v], extras=(redirect_spec(v.domain),))
     resp = net.handle(Request("GET", redirect_spec(v.domain).domain, "/tin-tuc/abc", "", {}))[0]
     assert resp.status == 301 and resp.header("Location") == f"http://{v.domain}/"
+
+
+def test_query_parameters_in_any_order_reach_the_same_page() -> None:
+    """Crawlers sort query parameters (URL canonicalisation); real servers read them in any order."""
+    for family in ("custom", "joomla", "webforms", "nukeviet"):
+        for seed in SEEDS[:6]:
+            v = make_variant(family, seed)
+            net = VariantNetwork([v])
+            portal = net.portals[v.domain]
+            pages = [portal.listing_path(0, n) for n in range(1, min(portal.catalog.pages(0), 2) + 1)]
+            for path in (*pages, variant_truth([v])[-1].canonical_url):
+                path = path.split(v.domain, 1)[-1]
+                base, _, query = path.partition("?")
+                if not query:
+                    continue
+                shuffled = base + "?" + "&".join(sorted(query.split("&"), reverse=True))
+                a = net.handle(Request("GET", v.domain, base, query, {}))[0]
+                b = net.handle(Request("GET", v.domain, base, shuffled.partition("?")[2], {}))[0]
+                assert a.status == b.status and a.status in (200, 500, 503), (v.label, path, a.status, b.status)

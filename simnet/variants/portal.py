@@ -60,6 +60,25 @@ def normalise_target(target: str) -> str:
     return path + ("?" + "&".join(kept) if kept else "")
 
 
+def query_key(target: str) -> str:
+    """``target`` with its query parameters sorted (servers read parameters in any order)."""
+    path, _, query = target.partition("?")
+    return path + ("?" + "&".join(sorted(p for p in query.split("&") if p)) if query else "")
+
+
+def in_template_order(target: str, template: str) -> str:
+    """The query of ``target`` reordered as ``template`` writes it (parameters it lacks last), so
+    that a crawler which sorts parameters reaches the same page."""
+    path, _, query = target.partition("?")
+    if not query:
+        return target
+    order = [p.split("=", 1)[0] for p in template.partition("?")[2].split("&") if p]
+    params = [p for p in query.split("&") if p]
+    rank = {name: i for i, name in enumerate(order)}
+    params.sort(key=lambda p: rank.get(p.split("=", 1)[0], len(order)))
+    return path + "?" + "&".join(params)
+
+
 class VariantPortal(Portal):
     time_optional = False
 
@@ -173,7 +192,7 @@ class VariantPortal(Portal):
     # -- routing -------------------------------------------------------------------------
     def find_article(self, target: str) -> Article | int | None:
         """The article an article or alias target serves (410 when deleted)."""
-        norm = normalise_target(target)
+        norm = in_template_order(normalise_target(target), self.style.article_t)
         m = self._article_re.fullmatch(norm)
         found: Article | int | None = None
         if m and "id" in m.groupdict():
@@ -186,7 +205,8 @@ class VariantPortal(Portal):
             found = self.article(pm.group(1))
         if not isinstance(found, Article):
             return found
-        forms = {normalise_target(p) for p in [self.article_path(found), *self.alias_paths(found)]}
+        forms = {query_key(normalise_target(p)) for p in [self.article_path(found), *self.alias_paths(found)]}
+        norm = query_key(norm)
         if self.style.case_insensitive:
             forms, norm = {f.lower() for f in forms}, norm.lower()
         return found if norm in forms else None
@@ -211,7 +231,7 @@ class VariantPortal(Portal):
         for pos in range(len(self.spec.categories)):
             if self._same(target, self.listing_path(pos, 1)):
                 return self.finish(pages.listing(self, pos, 1, req.path))
-        if m := self._page_re.fullmatch(target):
+        if m := self._page_re.fullmatch(in_template_order(target, s.page_t)):
             for pos in range(len(self.spec.categories)):
                 page = int(m.groupdict().get("page") or int(m.groupdict().get("start", 0)) // self.spec.page_size + 1)
                 if page >= 2 and self._same(target, self.listing_path(pos, page)):
@@ -219,6 +239,7 @@ class VariantPortal(Portal):
         return None
 
     def _same(self, a: str, b: str) -> bool:
+        a, b = query_key(a), query_key(b)
         return a.lower() == b.lower() if self.style.case_insensitive else a == b
 
     def finish(self, text: str, status: int = 200) -> Response:
