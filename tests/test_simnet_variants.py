@@ -166,6 +166,7 @@ def test_query_parameters_in_any_order_reach_the_same_page() -> None:
                 if not query:
                     continue
                 shuffled = base + "?" + "&".join(sorted(query.split("&"), reverse=True))
-                a = net.handle(Request("GET", v.domain, base, query, {}))[0]
+                for _ in range(2):  # a first-hit 500/503 fault answers the first request only
+                    a = net.handle(Request("GET", v.domain, base, query, {}))[0]
                 b = net.handle(Request("GET", v.domain, base, shuffled.partition("?")[2], {}))[0]
-                assert a.status == b.status and a.status in (200, 500, 503), (v.label, path, a.status, b.status)
+                assert a.status == b.status == 200 and a.body == b.body, (v.label, path, a.status, b.status)
