@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         with VariantSimNet(variants, access_log=work / "access.jsonl", extras=extras) as net:
             env = {k: v for k, v in os.environ.items() if k != "CONGAN_DATA"} | net.proxy_env()
             env["PYTHONPATH"] = str(REPO)
-            command = [sys.executable, "-m", "congan", "--data", str(work / "data"), "crawl", "--crawl-id", "generalise",
+            command = [sys.executable, "-m", "congan", "--data", str(work / "data"), "crawl",
+                       "--crawl-id", "generalise",
                        *FAST, "-s", f"CONGAN_REGISTRY={registry}", *(ADAPTERS_OFF if args.no_adapters else ())]
             started = time.monotonic()
             result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=args.timeout)
@@ -98,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{len(hits):>5} {span:>6.1f} " + " ".join(f"{s.accuracy(n):>6.3f}" for n in FIELDS))
         total_found = sum(s.found for s in scores.values())
         totals = {n: sum(s.fields[n] for s in scores.values()) / total_found if total_found else 0.0 for n in FIELDS}
-        print("all fields: " + ", ".join(f"{n} {totals[n]:.3f}" for n in FIELDS) + " (share of found articles; body: F1>=0.95)")
+        print("all fields: " + ", ".join(f"{n} {totals[n]:.3f}" for n in FIELDS)
+              + " (share of found articles; body: F1>=0.95)")
         recalls = [scores[v.domain].recall for v in variants]
         fams = sorted({v.family for v in variants})
         print(f"RESULT families={len(fams)} variants={len(variants)} recall_min={min(recalls):.3f} "

@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         extras = (dead_spec(),) if args.dead_portal else ()
         if args.registry:
             write_registry(variants, args.registry, extras=extras)
-        net: SimNet = VariantSimNet(variants, state=args.state, access_log=args.access_log, port=args.port, extras=extras)
+        net: SimNet = VariantSimNet(variants, state=args.state, access_log=args.access_log, port=args.port,
+                                    extras=extras)
     else:
         net = SimNet(state=args.state, scale=args.scale, access_log=args.access_log, host=args.host, port=args.port,
                      https=args.https)

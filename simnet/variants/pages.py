@@ -68,7 +68,8 @@ def _items(p: VariantPortal, items: list[Article], here: str, link=None) -> str:
     s, link = p.style, link or p.listing_link
     if s.link_mode == "select":
         opts = "".join(f'<option value="{escape(p.href(link(a), here))}">{escape(a.title)}</option>' for a in items)
-        return f'<select class="{s.list_class}" onchange="location.href=this.value"><option value="">-- Chọn tin --</option>{opts}</select>'
+        return (f'<select class="{s.list_class}" onchange="location.href=this.value">'
+                f'<option value="">-- Chọn tin --</option>{opts}</select>')
     if s.link_mode == "script":
         rows = json.dumps([{"t": a.title, "u": p.href(link(a), here), "d": f"{a.published:%d/%m/%Y}"} for a in items],
                           ensure_ascii=False).replace("</", "<\\/")
@@ -119,7 +120,9 @@ def more_fragment(p: VariantPortal, pos: int, page: int, items: list[Article]) -
     here = p.listing_path(pos, 1)
     lis = "".join(f"<li>{_a(p, p.listing_link(a), here, a.title)}</li>" for a in items)
     if page < p.catalog.pages(pos):
-        lis += f'<li class="more"><a class="btn-more" href="javascript:void(0)" data-url="{escape(p.api_listing_path(pos, page + 1))}">{escape(p.style.more_text)}</a></li>'
+        url = escape(p.api_listing_path(pos, page + 1))
+        lis += (f'<li class="more"><a class="btn-more" href="javascript:void(0)" data-url="{url}">'
+                f"{escape(p.style.more_text)}</a></li>")
     return lis
 
 
@@ -237,5 +240,6 @@ def detail_json(p: VariantPortal, a: Article) -> dict[str, object]:
     return {
         "Id": a.id, "Title": a.title, "Summary": a.summary, "PublishDate": a.published.strftime("%Y-%m-%dT%H:%M:%S"),
         "Content": body_html(p, a, None), "Author": a.author or "", "CategoryName": a.cat_name,
-        "Url": p.article_path(a), "Attachments": [{"Title": d["title"], "FileUrl": d["url"].removeprefix(p.base)} for d in docs],
+        "Url": p.article_path(a),
+        "Attachments": [{"Title": d["title"], "FileUrl": d["url"].removeprefix(p.base)} for d in docs],
     }

@@ -200,7 +200,10 @@ class VariantPortal(Portal):
         elif m:
             index = self.index_of_slug(m.group("slug").lower())
             if index is not None:
-                found = 410 if self.catalog.was_deleted(index) else self.catalog.get(index) if self.catalog.exists(index) else None
+                if self.catalog.was_deleted(index):
+                    found = 410
+                elif self.catalog.exists(index):
+                    found = self.catalog.get(index)
         elif (pm := re.fullmatch(r"/\?p=(\d+)", norm)) and "wp_p" in self.style.alias_kinds:
             found = self.article(pm.group(1))
         if not isinstance(found, Article):
@@ -278,5 +281,6 @@ class VariantPortal(Portal):
     def asset(self, req: Request) -> Response | None:
         resp = super().asset(req)
         if resp is not None and self.style.attach_noext and resp.header("Content-Type") == "application/pdf":
-            resp.headers.append(("Content-Disposition", f'attachment; filename="van-ban-{zlib.crc32(req.target.encode())}.pdf"'))
+            name = f"van-ban-{zlib.crc32(req.target.encode())}.pdf"
+            resp.headers.append(("Content-Disposition", f'attachment; filename="{name}"'))
         return resp

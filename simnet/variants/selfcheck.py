@@ -16,7 +16,10 @@ from ..messages import Request
 from ..truth import TruthArticle
 from .network import Variant, VariantNetwork, variant_truth
 
-_URLS = re.compile(r"""(?:href|src|value|data-url|data-src|data-original)\s*=\s*["']([^"'#]+)["']|"(?:u|Url|Link|FriendlyUrl|href|DetailUrl|url)"\s*:\s*"([^"]+)\"""")
+_URLS = re.compile(
+    r"""(?:href|src|value|data-url|data-src|data-original)\s*=\s*["']([^"'#]+)["']"""
+    r"""|"(?:u|Url|Link|FriendlyUrl|href|DetailUrl|url)"\s*:\s*"([^"]+)\""""
+)
 _BASE = re.compile(r"""<base\s+href=["']([^"']+)["']""", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
 MAX_PAGES = 3000
@@ -67,7 +70,8 @@ def reachable(net: VariantNetwork, variant: Variant) -> set[str]:
     start = [f"http://{host}/"]
     if variant.style.link_mode == "json":
         for pos in range(len(variant.spec.categories)):
-            start += [f"http://{host}{portal.api_listing_path(pos, n)}" for n in range(1, portal.catalog.pages(pos) + 1)]
+            pages = range(1, portal.catalog.pages(pos) + 1)
+            start += [f"http://{host}{portal.api_listing_path(pos, n)}" for n in pages]
     seen, queue = set(start), deque(start)
     while queue and len(seen) < MAX_PAGES:
         url = queue.popleft()

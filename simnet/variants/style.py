@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from . import vocab as v
 from .families import FAMILIES, Family
 
-IMAGE_DIRS = ("/Uploads/Images/{yyyy}/{mm}", "/uploads/news/{yyyy}_{mm}", "/images/tin-tuc/{yyyy}", "/media/anh/{yyyy}/{mm}",
+IMAGE_DIRS = ("/Uploads/Images/{yyyy}/{mm}", "/uploads/news/{yyyy}_{mm}", "/images/tin-tuc/{yyyy}",
+              "/media/anh/{yyyy}/{mm}",
               "/Portals/0/Images/{yyyy}/{mm}", "/wp-content/uploads/{yyyy}/{mm}", "/upload/anh")
 DOC_PATHS = ("/Uploads/Files/{id}_{n}.pdf", "/van-ban/{id}-{n}.pdf", "/media/files/{id}-{n}.PDF")
 DOC_NOEXT = ("/download.aspx?FileID={id}-{n}", "/van-ban/tai-ve/{id}-{n}", "/DownloadFile?id={id}&n={n}")
@@ -110,7 +111,8 @@ def draw_style(family: str, seed: int) -> Style:
     pick = rng.choice
     news = pick(v.NEWS_WORDS)
     consts = {
-        "news": news, "News": news.capitalize(), "sec": pick(v.SECTION_WORDS), "Sec": pick(v.SECTION_WORDS).capitalize(),
+        "news": news, "News": news.capitalize(), "sec": pick(v.SECTION_WORDS),
+        "Sec": pick(v.SECTION_WORDS).capitalize(),
         "inst": "".join(pick("abcdefghijkLMNOPQRSTUVWXYZ0123456789") for _ in range(12)),
         "module": pick(MODULES), "ctrl": pick(CONTROLLERS), "tabid": str(rng.randint(50, 400)),
     }

@@ -20,7 +20,9 @@ PROVINCES = (
 )
 
 #: class / id names seen on Vietnamese portals for the same parts of an article page
-TITLE_CLASSES = ("title", "news-title", "article-title", "tieude", "TieuDe", "detail-title", "entry-title", "ArticleTitle")
+TITLE_CLASSES = (
+    "title", "news-title", "article-title", "tieude", "TieuDe", "detail-title", "entry-title", "ArticleTitle",
+)
 DATE_CLASSES = ("date", "time", "ngaydang", "news-date", "post-date", "PublishDate", "meta-date", "created")
 AUTHOR_CLASSES = ("author", "tacgia", "news-author", "byline", "signature", "nguoiviet", "AuthorName")
 LEAD_CLASSES = ("sapo", "lead", "summary", "tomtat", "hometext", "Lead", "news-summary", "description")
