@@ -170,3 +170,12 @@ def test_query_parameters_in_any_order_reach_the_same_page() -> None:
                     a = net.handle(Request("GET", v.domain, base, query, {}))[0]
                 b = net.handle(Request("GET", v.domain, base, shuffled.partition("?")[2], {}))[0]
                 assert a.status == b.status == 200 and a.body == b.body, (v.label, path, a.status, b.status)
+
+
+def test_published_truth_has_a_time_exactly_when_the_page_shows_one() -> None:
+    for family in FAMILY_NAMES:
+        for seed in SEEDS[:8]:
+            v = make_variant(family, seed)
+            s = v.style
+            t = variant_truth([v])[0]
+            assert (len(t.published) > 10) == (s.shows_time or s.meta_published or s.shell), (v.label, t.published)

@@ -86,7 +86,8 @@ class VariantPortal(Portal):
         super().__init__(spec, catalog, sites)
         self.style = style
         self.cms = style.family
-        self.date_only = not style.shows_time and not style.shell
+        # the page shows a time where the visible date, article:published_time or the detail API has one
+        self.date_only = not (style.shows_time or style.meta_published or style.shell)
         flags = re.IGNORECASE if style.case_insensitive else 0
         self._article_re = compile_template(style.article_t, flags)
         self._page_re = compile_template(style.page_t, flags)
