@@ -1,4 +1,5 @@
-"""``python -m simnet serve [--port 0] [--state 1|2] [--scale N] [--access-log PATH] [--no-https]``."""
+"""``python -m simnet serve [--port 0] [--state 1|2] [--scale N] [--access-log PATH] [--no-https]``
+``python -m simnet serve --variants FAMILY:SEED,... [--registry PATH] [--dead-portal]`` (variant portals)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--access-log", type=Path, default=None)
     serve.add_argument("--no-https", dest="https", action="store_false",
                        help="leave out the HTTPS portals (for clients that only set http_proxy)")
+    serve.add_argument("--variants", metavar="FAMILY:SEED,...", help="serve variant portals instead (simnet.variants)")
+    serve.add_argument("--registry", type=Path, default=None,
+                       help="with --variants: write a registry CSV for `congan crawl -s CONGAN_REGISTRY=PATH`")
+    serve.add_argument("--dead-portal", action="store_true", help="with --variants: add a 503 Retry-After: 3600 portal")
     serve.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
@@ -30,8 +35,20 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    net = SimNet(state=args.state, scale=args.scale, access_log=args.access_log, host=args.host, port=args.port,
-                 https=args.https)
+    if args.variants:
+        from .variants import VariantSimNet, dead_spec, parse_variants, write_registry
+        try:
+            variants = parse_variants(args.variants)
+        except ValueError as exc:
+            parser.error(str(exc))
+        extras = (dead_spec(),) if args.dead_portal else ()
+        if args.registry:
+            write_registry(variants, args.registry, extras=extras)
+        net: SimNet = VariantSimNet(variants, state=args.state, access_log=args.access_log, port=args.port,
+                                    extras=extras)
+    else:
+        net = SimNet(state=args.state, scale=args.scale, access_log=args.access_log, host=args.host, port=args.port,
+                     https=args.https)
     with net:
         print(f"simnet listening on {net.url}", flush=True)
         stop.wait()

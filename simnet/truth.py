@@ -32,6 +32,7 @@ class TruthArticle:
     images: tuple[dict[str, str], ...]
     attachments: tuple[dict[str, str], ...]
     cms: str
+    affiliation: str | None = None  # what follows the name in the byline ("Công an tỉnh X")
 
 
 @dataclass(frozen=True)
