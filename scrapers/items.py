@@ -8,7 +8,7 @@ from typing import Any
 
 @dataclass
 class ArticlePage:
-    """One article response, as fetched, for ``scrapers.pipelines.ArticlePipeline``.
+    """One article response, as fetched, for ``scrapers.filing.pipeline.ArticlePipeline``.
 
     ``body`` is the decoded payload (content coding removed by Scrapy), ``headers`` the
     response headers (first value of each), ``capture`` the ``archive.capture.StoredRecord``

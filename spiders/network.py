@@ -10,7 +10,7 @@ Traps are cut four ways: a listing page with no articles does not lead to its ne
 (pagination past the end), calendar URLs are never followed, ``CONGAN_MAX_DEPTH`` bounds
 link hops (the next page of a listing is not a hop) and ``CONGAN_MAX_PAGES_PER_SITE`` bounds
 requests per portal. In incremental crawls a listing page whose articles were all archived
-before the crawl began stops its pagination (listing watermark, ``scrapers.watermarks``).
+before the crawl began stops its pagination (listing watermark, ``scrapers.crawl.watermarks``).
 What the spider learns about portals (live, redirecting, down) goes to
 ``archive.registry_state``. Rejected URLs are counted as ``scope/rejected/<reason>``.
 """
@@ -26,21 +26,21 @@ from scrapy.http import FormRequest, HtmlResponse, Request, Response, TextRespon
 
 from archive.paths import DataDir
 from archive.registry_state import RegistryState
-from scrapers.adapters import UnknownAdapter, get_adapter
-from scrapers.adapters.base import ARTICLE, REQUISITE, SEED, Adapter, Page, Target
-from scrapers.adapters.fingerprint import fingerprint
+from scrapers.families import UnknownAdapter, get_adapter
+from scrapers.discovery.adapter import ARTICLE, REQUISITE, SEED, Adapter, Page, Target
+from scrapers.discovery.fingerprint import fingerprint
 from scrapers.items import ArticlePage
-from scrapers.network_config import NetworkConfig
-from scrapers.portal_watch import PortalWatch
-from scrapers.registry import Registry, load_registry, normalise_host
-from scrapers.requisites import requisite_urls
-from scrapers.scope import Scope, link_block_urls
-from scrapers.urls import url_host, without_session
-from scrapers.watermarks import KnownArticles, open_known_articles
+from scrapers.config import NetworkConfig
+from scrapers.reporting.portal_watch import PortalWatch
+from scrapers.portals.registry import Registry, load_registry, normalise_host
+from scrapers.portals.requisites import requisite_urls
+from scrapers.portals.scope import Scope, link_block_urls
+from scrapers.portals.urls import url_host, without_session
+from scrapers.crawl.watermarks import KnownArticles, open_known_articles
 
 logger = logging.getLogger(__name__)
 
-# reasons of scope/rejected/<reason> decided here (scrapers.scope decides the others)
+# reasons of scope/rejected/<reason> decided here (scrapers.portals.scope decides the others)
 PAGE_BUDGET = "page_budget"
 DEPTH = "depth"
 OTHER_PORTAL = "portal_not_in_crawl"
@@ -373,7 +373,7 @@ class NetworkSpider(scrapy.Spider):
             site=site,
             canonical_url=canonical,
             adapter=adapter.name,
-            profile=adapter.profile,
+            profile=adapter.profile.name,
             headers=headers,
             capture=response.meta.get("congan_capture"),
             collection=self.config.collection,

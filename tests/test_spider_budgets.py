@@ -13,8 +13,8 @@ from twisted.python.failure import Failure
 from archive.digest_index import CaptureIndex, LatestCapture
 from archive.paths import DataDir
 from archive.registry_state import DOWN, REDIRECTING, RegistryState
-from scrapers.adapters import get_adapter
-from scrapers.adapters.base import ARTICLE, LISTING, REQUISITE, SEED, Target
+from scrapers.families import get_adapter
+from scrapers.discovery.adapter import ARTICLE, LISTING, REQUISITE, SEED, Target
 from spiders.network import NetworkSpider
 
 DANANG = "http://congan.danang.gov.vn"
@@ -157,7 +157,7 @@ def test_a_portal_that_does_not_answer_is_down(data_dir):
 
 
 def test_bad_settings_are_named():
-    from scrapers.network_config import NetworkConfigError
+    from scrapers.config import NetworkConfigError
 
     for settings in ({"CONGAN_MAX_DEPTH": -1}, {"CONGAN_SEED_SCHEME": "ftp"}, {"CONGAN_SEEDS": "congan.hanoi.gov.vn"}):
         with pytest.raises(NetworkConfigError, match=next(iter(settings))):

@@ -75,8 +75,8 @@ def main(argv: list[str]) -> None:
         "CONGAN_DATA": data, "CONGAN_CRAWL_ID": crawl_id, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
         "ROBOTSTXT_OBEY": False, "LOG_LEVEL": "WARNING", "HTTPERROR_ALLOW_ALL": True, "RETRY_ENABLED": False,
         "CONCURRENT_REQUESTS": 1, "COOKIES_ENABLED": False,
-        "EXTENSIONS": {"scrapers.warc_capture.WarcCaptureExtension": 0},
-        "SPIDER_MIDDLEWARES": {"scrapers.warc_capture.WarcOutlinksMiddleware": 1000},
+        "EXTENSIONS": {"scrapers.capture.warc_capture.WarcCaptureExtension": 0},
+        "SPIDER_MIDDLEWARES": {"scrapers.capture.warc_capture.WarcOutlinksMiddleware": 1000},
     }, priority="cmdline")
     settings.update(overrides, priority="cmdline")
     process = CrawlerProcess(settings)

@@ -4,7 +4,7 @@ from the validators of their latest capture (``archive.digest_index.CaptureIndex
 Only pages that lead nowhere new are asked conditionally (``CONGAN_CONDITIONAL_PAGE_KINDS``,
 by ``congan_page_kind``: articles and requisites by default): listings, seeds, feeds and
 APIs are always fetched whole, since that is where new articles show up. A ``304`` becomes a
-server-not-modified revisit in the WARC (``scrapers.warc_capture``) and never reaches the
+server-not-modified revisit in the WARC (``scrapers.capture.warc_capture``) and never reaches the
 spider callback (HttpErrorMiddleware), and it is counted in ``conditional/not_modified``.
 A request opts out with ``meta["congan_conditional"] = False``. Validators this middleware
 added are removed again if the request is redirected to another URL.

@@ -18,6 +18,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
+from scrapers.compat import downloader_slots, slot_key
+
 from .host_pause import HostPauses, SlotHolds, wait_for
 
 if TYPE_CHECKING:
@@ -72,8 +74,7 @@ class RetryAfterMiddleware:
     def response_downloaded(self, response: Response, request: Request, spider: object = None) -> None:
         self.note(request, response)
         if self.crawler is not None and self.crawler.engine is not None:
-            key = request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
-            self.holds.apply(self.crawler.engine.downloader.slots, key)
+            self.holds.apply(downloader_slots(self.crawler.engine), slot_key(request))
 
     async def process_request(self, request: Request) -> None:
         host = urlparse_cached(request).hostname or ""
