@@ -14,6 +14,8 @@ portals, not from us). Every ``CONGAN_*``, ``WARC_*`` and ``EXTRACT_*`` setting 
 
 from __future__ import annotations
 
+from archive.paths import DEFAULT_COLLECTION as _DEFAULT_COLLECTION
+
 BOT_NAME = "congan-archive"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -22,7 +24,7 @@ NEWSPIDER_MODULE = "spiders"
 #: Data directory root; None means $CONGAN_DATA, else ./data (archive.paths.DataDir.resolve).
 CONGAN_DATA = None
 #: pywb collection the WARCs go to.
-CONGAN_COLLECTION = "congan"
+CONGAN_COLLECTION = _DEFAULT_COLLECTION
 #: Crawl id: names the frontier, the report and the crawl history entry. Filled in by
 #: scrapers.crawl.addon when empty, so `scrapy crawl network` works too.
 CONGAN_CRAWL_ID = ""

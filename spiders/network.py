@@ -30,7 +30,7 @@ from scrapers.families import UnknownAdapter, get_adapter
 from scrapers.discovery.adapter import ARTICLE, REQUISITE, SEED, Adapter, Page, Target
 from scrapers.discovery.fingerprint import fingerprint
 from scrapers.items import ArticlePage
-from scrapers.config import NetworkConfig
+from scrapers.config import NetworkConfig, crawl_config
 from scrapers.reporting.portal_watch import PortalWatch
 from scrapers.portals.registry import Registry, load_registry, normalise_host
 from scrapers.portals.requisites import requisite_urls
@@ -67,7 +67,7 @@ class NetworkSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "NetworkSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.setup(NetworkConfig.from_settings(crawler.settings))
+        spider.setup(crawl_config(crawler).network)
         return spider
 
     def setup(self, config: NetworkConfig, registry: Registry | None = None) -> None:

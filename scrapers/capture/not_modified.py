@@ -21,7 +21,9 @@ from scrapy.exceptions import NotConfigured
 
 from archive.corpus import CaptureRef, CorpusStore
 from archive.corpus.record import timestamp_to_datetime
-from archive.paths import DEFAULT_COLLECTION, DataDir
+from archive.paths import DataDir
+
+from scrapers.config import crawl_config
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -42,14 +44,10 @@ class NotModifiedExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NotModifiedExtension:
-        settings = crawler.settings
-        if not settings.getbool("EXTRACT_ENABLED", True):
+        config = crawl_config(crawler)
+        if not config.extract_enabled:
             raise NotConfigured("EXTRACT_ENABLED is off")
-        extension = cls(
-            DataDir.resolve(settings.get("CONGAN_DATA")),
-            settings.get("CONGAN_COLLECTION") or DEFAULT_COLLECTION,
-            crawler.stats,
-        )
+        extension = cls(config.data, config.collection, crawler.stats)
         crawler.signals.connect(extension.response_received, signal=signals.response_received)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension

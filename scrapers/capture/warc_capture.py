@@ -35,10 +35,6 @@ with ``CONGAN_DATA`` and ``CONGAN_CRAWL_ID``. Building the Exchange from Scrapy 
 from __future__ import annotations
 
 import logging
-import socket
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -47,12 +43,13 @@ from scrapy.exceptions import NotConfigured, StopDownload
 
 from archive.capture import StoredRecord
 from archive.digest_index import CaptureIndex
-from archive.paths import DataDir
-from archive.warc.records import WarcInfo
-from archive.warc.writer import DEFAULT_MAX_SIZE, WarcWriter
-from scrapers.errors import WarcSettingError
+from archive.warc.writer import WarcWriter
 from scrapers.capture.warc_exchange import build_exchange, pin_accept_encoding, system_trust_store
+from scrapers.config import WarcCaptureConfig, crawl_config
+from scrapers.errors import WarcSettingError
 from scrapers.items import ArticlePage
+
+__all__ = ["WarcCaptureConfig", "WarcCaptureExtension", "WarcOutlinksMiddleware", "WarcSettingError", "capture_extension"]
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable
@@ -60,7 +57,6 @@ if TYPE_CHECKING:
     from cryptography.x509.verification import Store
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-    from scrapy.settings import BaseSettings
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
@@ -74,100 +70,6 @@ META_OUTLINKS = "congan_outlinks"
 #: response.meta key where the spider lists the other URLs seen for an article it found
 META_ALIASES = "congan_aliases"
 ARTICLE_KIND = "article"
-
-#: settings written into every warcinfo record (how the crawl was configured)
-RECORDED_SETTINGS = (
-    "ROBOTSTXT_OBEY",
-    "DOWNLOAD_DELAY",
-    "AUTOTHROTTLE_ENABLED",
-    "CONCURRENT_REQUESTS",
-    "CONCURRENT_REQUESTS_PER_DOMAIN",
-    "DOWNLOAD_TIMEOUT",
-    "DOWNLOAD_MAXSIZE",
-    "WARC_MAX_BODY_SIZE",
-    "WARC_MAX_SIZE",
-    "CONGAN_SITES",
-    "CONGAN_SEEDS",
-    "CONGAN_MAX_PAGES",
-)
-
-
-def _software() -> str:
-    def ver(name: str) -> str:
-        try:
-            return version(name)
-        except PackageNotFoundError:
-            return "unknown"
-
-    return (
-        f"congan-archive/{ver('congan-archive')} (Scrapy {ver('scrapy')}; warcio {ver('warcio')};"
-        f" Twisted {ver('twisted')})"
-    )
-
-
-def _int_setting(settings: BaseSettings, name: str, default: int) -> int:
-    value = settings.get(name)
-    if value in (None, ""):
-        return default
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise WarcSettingError(f"{name} must be a whole number of bytes, not {value!r}") from None
-
-
-@dataclass(frozen=True)
-class WarcCaptureConfig:
-    """Settings of the extension, read once; ``from_settings`` names any bad one."""
-
-    data: DataDir
-    collection: str
-    crawl_id: str
-    prefix: str
-    max_size: int
-    max_body_size: int
-    operator: str
-    user_agent: str
-    robots: str
-    recorded: tuple[tuple[str, str], ...]
-
-    @classmethod
-    def from_settings(cls, settings: BaseSettings) -> "WarcCaptureConfig":
-        max_size = _int_setting(settings, "WARC_MAX_SIZE", DEFAULT_MAX_SIZE)
-        if max_size <= 0:
-            raise WarcSettingError(f"WARC_MAX_SIZE must be a positive number of bytes, not {max_size}")
-        max_body = _int_setting(settings, "WARC_MAX_BODY_SIZE", _int_setting(settings, "DOWNLOAD_MAXSIZE", 0))
-        if max_body < 0:
-            raise WarcSettingError(f"WARC_MAX_BODY_SIZE must be 0 (no limit) or positive, not {max_body}")
-        prefix = settings.get("WARC_PREFIX") or "congan"
-        if "-" in prefix or "/" in prefix:
-            raise WarcSettingError(f"WARC_PREFIX may not contain '-' or '/' (file names split on '-'): {prefix!r}")
-        crawl_id = settings.get("CONGAN_CRAWL_ID") or datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-        recorded = tuple((name, str(settings.get(name))) for name in RECORDED_SETTINGS if settings.get(name) is not None)
-        return cls(
-            data=DataDir.resolve(settings.get("CONGAN_DATA")),
-            collection=settings.get("WARC_COLLECTION") or settings.get("CONGAN_COLLECTION") or "congan",
-            crawl_id=str(crawl_id),
-            prefix=prefix,
-            max_size=max_size,
-            max_body_size=max_body,
-            operator=settings.get("WARC_OPERATOR") or settings.get("CONGAN_CONTACT_URL") or "",
-            user_agent=settings.get("USER_AGENT") or "",
-            robots="obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
-            recorded=recorded,
-        )
-
-    def warcinfo(self) -> WarcInfo:
-        return WarcInfo(
-            software=_software(),
-            operator=self.operator,
-            crawl_id=self.crawl_id,
-            user_agent=self.user_agent,
-            robots=self.robots,
-            hostname=socket.gethostname(),
-            description="congan-archive crawl of the Vietnamese provincial police portals",
-            settings=self.recorded,
-        )
-
 
 class WarcCaptureExtension:
     """Writes every downloaded response of the crawl to WARC (one writer per process)."""
@@ -184,9 +86,9 @@ class WarcCaptureExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "WarcCaptureExtension":
-        if not crawler.settings.getbool("WARC_ENABLED", True):
+        if not crawl_config(crawler).warc_enabled:
             raise NotConfigured("WARC_ENABLED is off")
-        config = WarcCaptureConfig.from_settings(crawler.settings)  # a bad value stops the crawl
+        config = crawl_config(crawler).warc  # a bad value stops the crawl
         assert crawler.stats is not None
         ext = cls(config, crawler.stats)
         crawler.signals.connect(ext.open, signal=signals.spider_opened)
@@ -302,7 +204,7 @@ class WarcOutlinksMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "WarcOutlinksMiddleware":
-        if not crawler.settings.getbool("WARC_ENABLED", True):
+        if not crawl_config(crawler).warc_enabled:
             raise NotConfigured("WARC_ENABLED is off")
         return cls(crawler)
 

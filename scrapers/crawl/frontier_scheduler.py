@@ -36,6 +36,8 @@ from scrapy.utils.request import request_from_dict
 
 from archive.frontier import Frontier, SqliteFrontier
 from archive.paths import DataDir
+from scrapers.config import crawl_config
+from scrapers.errors import ConfigError
 from scrapers.compat import hook_request_done, slot_key
 
 if TYPE_CHECKING:
@@ -114,17 +116,16 @@ class FrontierScheduler(BaseScheduler):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
-        crawl_id = settings.get("CONGAN_CRAWL_ID")
+        config = crawl_config(crawler)
+        crawl_id = config.crawl_id
         if not crawl_id:
-            raise ValueError("CONGAN_CRAWL_ID is empty: enable scrapers.crawl.addon.CrawlAddon in ADDONS or set it")
-        data = DataDir.resolve(settings.get("CONGAN_DATA"))
+            raise ConfigError("CONGAN_CRAWL_ID is empty: enable scrapers.crawl.addon.CrawlAddon in ADDONS or set it")
         return cls(
-            frontier_path(data, crawl_id),
+            frontier_path(config.data, crawl_id),
             crawler=crawler,
-            max_pages=settings.getint("CONGAN_MAX_PAGES"),
-            per_host_concurrency=settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") or 2,
-            frontier_url=settings.get("CONGAN_FRONTIER_URL") or "",
+            max_pages=config.frontier.max_pages,
+            per_host_concurrency=config.frontier.per_host_concurrency,
+            frontier_url=config.frontier.frontier_url,
             crawl_id=crawl_id,
         )
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
+from scrapers.config import crawl_config
 from scrapers.compat import set_cookie_domain_splitter
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def use_bundled_suffix_list() -> bool:
 class OfflinePublicSuffixes:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OfflinePublicSuffixes:
-        if not crawler.settings.getbool("CONGAN_PUBLIC_SUFFIX_OFFLINE", True):
+        if not crawl_config(crawler).public_suffix_offline:
             raise NotConfigured("CONGAN_PUBLIC_SUFFIX_OFFLINE is off")
         use_bundled_suffix_list()
         return cls()

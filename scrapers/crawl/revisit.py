@@ -24,6 +24,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 
 from archive.corpus import CorpusStore
 from archive.paths import DataDir
+from scrapers.config import crawl_config
 from scrapers.middlewares.portal_stats import PREFIX
 
 if TYPE_CHECKING:
@@ -70,10 +71,10 @@ class RevisitKnownExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
-        if not settings.getbool("CONGAN_REVISIT_KNOWN") or not settings.getbool("CONGAN_INCREMENTAL"):
+        config = crawl_config(crawler)
+        if not config.revisit_known or not config.incremental:
             raise NotConfigured
-        extension = cls(crawler, DataDir.resolve(settings.get("CONGAN_DATA")))
+        extension = cls(crawler, config.data)
         crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
         return extension
 

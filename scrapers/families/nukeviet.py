@@ -14,7 +14,6 @@ from __future__ import annotations
 from scrapers.discovery.adapter import Adapter, patterns
 from scrapers.extract.profile import Profile
 from scrapers.portals.urls import Rewrite, UrlRules
-from scrapers.portals.urls import UrlRules
 
 PROFILE = Profile(
     name="nukeviet",

@@ -28,7 +28,8 @@ from scrapy.statscollectors import StatsCollector
 from archive.capture import StoredRecord
 from archive.corpus import CaptureRef, CorpusStore
 from archive.corpus.record import timestamp_to_datetime
-from archive.paths import DEFAULT_COLLECTION, DataDir
+from archive.paths import DataDir
+from scrapers.config import crawl_config
 from scrapers.filing.article import extract_placed, file_capture, placement
 from scrapers.extract.health import article_counts
 from scrapers.items import ArticlePage
@@ -54,11 +55,10 @@ class ArticlePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArticlePipeline:
-        settings = crawler.settings
-        if not settings.getbool("EXTRACT_ENABLED", True):
+        config = crawl_config(crawler)
+        if not config.extract_enabled:
             raise NotConfigured("EXTRACT_ENABLED is off")
-        data = DataDir.resolve(settings.get("CONGAN_DATA"))
-        return cls(data, settings.get("CONGAN_COLLECTION") or DEFAULT_COLLECTION, crawler.stats, crawler=crawler)
+        return cls(config.data, config.collection, crawler.stats, crawler=crawler)
 
     def open_spider(self) -> None:
         self.store = CorpusStore.open(self.data)

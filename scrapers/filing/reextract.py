@@ -32,6 +32,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from archive.corpus import CaptureRef, CorpusStore, ExtractedArticle
 from archive.corpus.record import timestamp_to_datetime
+from archive.paths import DEFAULT_COLLECTION
 from archive.warc.records import (
     ALIAS_FIELD, LATE_ALIAS_FIELD, OUTLINKS_FIELD, PAGE_KIND_FIELD, PARSED_AS_FIELD, parse_warc_fields,
 )
@@ -238,7 +239,7 @@ def alias_index(paths: list[Path]) -> AliasIndex:
 
 
 def reextract(
-    warc_dir: Path, store: CorpusStore, *, collection: str = "congan", registry: Registry | None = None
+    warc_dir: Path, store: CorpusStore, *, collection: str = DEFAULT_COLLECTION, registry: Registry | None = None
 ) -> ReextractStats:
     """File every article of the collection's WARCs in ``store`` (normally a fresh one)."""
     paths = warc_files(warc_dir)

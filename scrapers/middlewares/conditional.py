@@ -28,6 +28,8 @@ from archive.crawl_history import CrawlHistory
 from archive.digest_index import CaptureIndex, LatestCapture
 from archive.paths import DataDir
 
+from scrapers.config import crawl_config
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -87,16 +89,14 @@ class ConditionalRequestMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
-        if not settings.getbool("CONGAN_CONDITIONAL_ENABLED"):
+        config = crawl_config(crawler)
+        if not config.politeness.conditional_enabled:
             raise NotConfigured
-        data = DataDir.resolve(settings.get("CONGAN_DATA"))
-        collection = settings.get("WARC_COLLECTION") or settings.get("CONGAN_COLLECTION")
         middleware = cls(
-            CaptureIndex.open(data, collection),
+            CaptureIndex.open(config.data, config.collection),
             crawler.stats,
-            frozenset(settings.getlist("CONGAN_CONDITIONAL_PAGE_KINDS")),
-            since=crawl_started(data, settings.get("CONGAN_CRAWL_ID")),
+            config.politeness.conditional_page_kinds,
+            since=crawl_started(config.data, config.crawl_id or None),
         )
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)
         return middleware

@@ -25,6 +25,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.python import to_unicode
 
+from scrapers.config import crawl_config
 from scrapers.compat import downloader_slot, per_slot_settings, slot_key
 
 if TYPE_CHECKING:
@@ -58,11 +59,10 @@ class CrawlDelayMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
-        if not settings.getbool("CONGAN_CRAWL_DELAY_ENABLED") or not settings.getbool("ROBOTSTXT_OBEY"):
+        config = crawl_config(crawler).politeness
+        if not config.crawl_delay_enabled or not config.robots_obey:
             raise NotConfigured
-        agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT")
-        return cls(crawler, user_agent=agent, cap=settings.getfloat("CONGAN_CRAWL_DELAY_MAX"))
+        return cls(crawler, user_agent=config.robots_user_agent, cap=config.crawl_delay_max)
 
     def _robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
         agent = request.headers.get(b"User-Agent") or self.user_agent

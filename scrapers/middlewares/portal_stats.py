@@ -25,6 +25,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
+from scrapers.config import crawl_config
 from scrapers.middlewares.backoff import PortalSkipped
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ class PortalStatsMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
-        middleware = cls(crawler.stats, max_redirects=crawler.settings.getint("REDIRECT_MAX_TIMES"))
+        middleware = cls(crawler.stats, max_redirects=crawl_config(crawler).politeness.max_redirects)
         crawler.signals.connect(middleware.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(middleware.spider_error, signal=signals.spider_error)
         return middleware

@@ -18,6 +18,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
+from scrapers.config import crawl_config
 from scrapers.compat import downloader_slots, slot_key
 
 from .host_pause import HostPauses, SlotHolds, wait_for
@@ -64,9 +65,10 @@ class RetryAfterMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("CONGAN_RETRY_AFTER_ENABLED"):
+        config = crawl_config(crawler).politeness
+        if not config.retry_after_enabled:
             raise NotConfigured
-        middleware = cls(crawler.stats, cap=crawler.settings.getfloat("CONGAN_RETRY_AFTER_MAX"))
+        middleware = cls(crawler.stats, cap=config.retry_after_max)
         middleware.crawler = crawler
         crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
         return middleware

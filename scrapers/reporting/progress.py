@@ -18,6 +18,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from scrapers.config import crawl_config
 from scrapers.middlewares.portal_stats import ERRORS_KEY
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class ProgressExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        interval = crawler.settings.getfloat("CONGAN_PROGRESS_INTERVAL")
+        interval = crawl_config(crawler).report.progress_interval
         if interval <= 0:
             raise NotConfigured
         extension = cls(crawler, interval)
