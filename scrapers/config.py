@@ -189,7 +189,9 @@ class WarcCaptureConfig:
         if "-" in prefix or "/" in prefix:
             raise WarcSettingError(f"WARC_PREFIX may not contain '-' or '/' (file names split on '-'): {prefix!r}")
         crawl_id = settings.get("CONGAN_CRAWL_ID") or datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-        recorded = tuple((name, str(settings.get(name))) for name in RECORDED_SETTINGS if settings.get(name) is not None)
+        recorded = tuple(
+            (name, str(settings.get(name))) for name in RECORDED_SETTINGS if settings.get(name) is not None
+        )
         return cls(
             data=DataDir.resolve(settings.get("CONGAN_DATA")),
             collection=collection_of(settings),

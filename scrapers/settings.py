@@ -112,7 +112,7 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Encoding": "gzip, deflate",
 }
 #: Send If-None-Match / If-Modified-Since for URLs captured before
-#: (scrapers.middlewares.conditional), for these page kinds (congan_page_kind) only:
+#: (scrapers.middlewares.conditional), for these page kinds (PageContext.kind) only:
 #: listings, seeds, feeds and APIs are always fetched whole, that is where new articles appear.
 CONGAN_CONDITIONAL_ENABLED = True
 CONGAN_CONDITIONAL_PAGE_KINDS = ["article", "requisite"]

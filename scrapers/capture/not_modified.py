@@ -24,6 +24,7 @@ from archive.corpus.record import timestamp_to_datetime
 from archive.paths import DataDir
 
 from scrapers.config import crawl_config
+from scrapers.page_context import context_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -53,9 +54,10 @@ class NotModifiedExtension:
         return extension
 
     def response_received(self, response: Response, request: Request, **kwargs: object) -> None:
-        if response.status != 304 or request.meta.get("congan_page_kind") != ARTICLE:
+        context = context_of(request)
+        if response.status != 304 or context is None or context.kind != ARTICLE:
             return
-        stored = request.meta.get("congan_capture")
+        stored = context.capture
         if stored is None:
             return
         if self.store is None:

@@ -3,8 +3,8 @@
 ``WarcCaptureExtension`` listens to ``response_downloaded`` (the body is still as the server
 sent it: HttpCompressionMiddleware has not run yet), builds an ``archive.capture.Exchange``
 and hands it to the crawl's single ``archive.warc.writer.WarcWriter``. The returned
-``StoredRecord`` goes to ``request.meta["congan_capture"]`` so the spider and pipelines can
-link an article to its exact record.
+``StoredRecord`` goes to the request's page context (``scrapers.page_context``, ``capture``)
+so the spider and pipelines can link an article to its exact record.
 
 Oversized bodies. Scrapy's ``DOWNLOAD_MAXSIZE`` drops a response that grows past it (and
 cancels one whose Content-Length announces it), so nothing would be archived. The extension
@@ -22,9 +22,9 @@ decode (br, zstd: Scrapy adds them when brotli/zstandard are installed) are pinn
 
 Outlinks. A page's links are known only after the spider parsed it, so
 ``WarcOutlinksMiddleware`` (a spider middleware) collects the URLs of the requests the callback
-yields plus ``response.meta["congan_outlinks"]`` (links the spider saw but does not follow)
-and writes them as one metadata record once the callback is done, with the article's aliases
-(``response.meta["congan_aliases"]``) when the page held one.
+yields plus the page context's ``outlinks`` (links the spider saw but does not follow) and
+writes them as one metadata record once the callback is done, with the article's ``aliases``
+when the page held one.
 
 Settings (docs/settings.md): ``WARC_ENABLED``, ``WARC_PREFIX``, ``WARC_MAX_SIZE``,
 ``WARC_MAX_BODY_SIZE``, ``WARC_OPERATOR``, ``WARC_COLLECTION`` (default ``CONGAN_COLLECTION``),
@@ -48,6 +48,7 @@ from scrapers.capture.warc_exchange import build_exchange, pin_accept_encoding, 
 from scrapers.config import WarcCaptureConfig, crawl_config
 from scrapers.errors import WarcSettingError
 from scrapers.items import ArticlePage
+from scrapers.page_context import context_of, ensure_context
 
 __all__ = ["WarcCaptureConfig", "WarcCaptureExtension", "WarcOutlinksMiddleware", "WarcSettingError", "capture_extension"]
 
@@ -61,14 +62,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: request.meta key holding the StoredRecord of the response
-META_CAPTURE = "congan_capture"
-#: request.meta key with the body size limit of the request (bytes, 0: none)
-META_BODY_LIMIT = "congan_body_limit"
-#: response.meta key where the spider may list links it saw but does not follow
-META_OUTLINKS = "congan_outlinks"
-#: response.meta key where the spider lists the other URLs seen for an article it found
-META_ALIASES = "congan_aliases"
+#: request.meta key with the body size limit of the request (bytes, 0: none); this
+#: extension's own bookkeeping, read nowhere else
+META_BODY_LIMIT = "_congan_body_limit"
 ARTICLE_KIND = "article"
 
 class WarcCaptureExtension:
@@ -167,7 +163,7 @@ class WarcCaptureExtension:
             logger.error("could not archive %s: %s", request.url, exc)
             self.stats.inc_value("warc/errors")
             return
-        request.meta[META_CAPTURE] = stored
+        ensure_context(request).capture = stored
         self.stats.inc_value(f"warc/records/{stored.record_type}")
         self.stats.inc_value("warc/bytes", stored.length)
         if exchange.response.truncated:
@@ -214,18 +210,19 @@ class WarcOutlinksMiddleware:
 
     def _done(self, response: Response, links: list[str], article: bool) -> None:
         capture = self.capture
-        stored = response.meta.get(META_CAPTURE) if response is not None else None
-        if capture is None or not isinstance(stored, StoredRecord):
+        context = context_of(response) if response is not None else None
+        stored = context.capture if context is not None else None
+        if capture is None or context is None or not isinstance(stored, StoredRecord):
             return
         seen: dict[str, None] = {}
-        for link in [*links, *response.meta.get(META_OUTLINKS, ())]:
+        for link in [*links, *context.outlinks]:
             seen.setdefault(str(link), None)
         # a page requested as something else (a generic adapter's "listing") that the spider
         # found to be an article: say so, so congan reextract files it as the crawl did
-        parsed_as = ARTICLE_KIND if article and response.meta.get("congan_page_kind") != ARTICLE_KIND else None
+        parsed_as = ARTICLE_KIND if article and context.kind != ARTICLE_KIND else None
         # the other URLs seen for the article (the same list its ArticlePage carries), so
         # congan reextract gives the corpus the aliases the crawl gave it
-        aliases = tuple(response.meta.get(META_ALIASES, ())) if article else ()
+        aliases = context.aliases if article else ()
         capture.write_outlinks(stored, tuple(seen), parsed_as, aliases)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:

@@ -23,6 +23,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from archive.capture import TRUNCATED_DISCONNECT, TRUNCATED_LENGTH, CapturedRequest, CapturedResponse, Exchange, Header, TlsInfo
+from scrapers.page_context import context_of
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -111,8 +112,8 @@ def build_exchange(request: Request, response: Response, *, max_body_size: int, 
         truncated = TRUNCATED_LENGTH
     elif "dataloss" in response.flags:  # the connection broke before the announced end
         truncated = TRUNCATED_DISCONNECT
-    meta = request.meta
-    duration = meta.get("download_latency")
+    context = context_of(request)
+    duration = request.meta.get("download_latency")
     hostname = urlsplit(request.url).hostname
     return Exchange(
         request=CapturedRequest(
@@ -133,9 +134,9 @@ def build_exchange(request: Request, response: Response, *, max_body_size: int, 
         ip_address=str(response.ip_address) if response.ip_address is not None else None,
         duration=float(duration) if duration is not None else None,
         tls=tls_info(response.certificate, hostname, roots),
-        site=meta.get("congan_site"),
-        page_kind=meta.get("congan_page_kind") or _kind_from_url(request.url),
-        adapter=meta.get("congan_adapter"),
-        hops=meta.get("congan_hops"),
-        via=meta.get("congan_via"),
+        site=context.site if context is not None else None,
+        page_kind=(context.kind if context is not None else None) or _kind_from_url(request.url),
+        adapter=context.adapter if context is not None else None,
+        hops=context.hops if context is not None else None,
+        via=context.via if context is not None else None,
     )

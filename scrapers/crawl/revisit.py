@@ -11,7 +11,8 @@ recorded: its 404/410 is archived (earlier versions stay in the WARCs and the co
 counted per portal as ``portal/<site>/deleted`` (``scrapers.middlewares.portal_stats``).
 
 ``CONGAN_REVISIT_KNOWN`` switches it off. The requests use the spider's default callback
-(``parse``) and its ``failed`` errback when it has one, with the meta keys of DESIGN.md.
+(``parse``) and its ``failed`` errback when it has one, with a page context
+(``scrapers.page_context.PageContext``, ``revisit`` set).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from archive.corpus import CorpusStore
 from archive.paths import DataDir
 from scrapers.config import crawl_config
 from scrapers.middlewares.portal_stats import PREFIX
+from scrapers.page_context import META_KEY, PageContext
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -34,8 +36,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: request.meta flag of revisit requests
-META_KEY = "congan_revisit"
 #: revisits go after everything the crawl found by itself
 PRIORITY = -10
 
@@ -52,13 +52,10 @@ def revisit_request(record: dict[str, Any], spider: Spider) -> Request:
         priority=PRIORITY,
         errback=getattr(spider, "failed", None),
         meta={
-            "congan_site": record.get("site"),
-            "congan_adapter": extraction.get("adapter"),
-            "congan_page_kind": "article",
-            "congan_hops": "",
-            "congan_via": "revisit",
-            "congan_canonical": record["url"],
-            META_KEY: True,
+            META_KEY: PageContext(
+                site=record.get("site"), adapter=extraction.get("adapter"), kind="article", hops="", via="revisit",
+                canonical=record["url"], revisit=True,
+            ),
         },
     )
 

@@ -28,7 +28,7 @@ from scrapers.portals.urls import GENERIC_RULES, UrlRules, canonicalize, documen
 if TYPE_CHECKING:
     from scrapers.extract.profile import Profile
 
-# page kinds (request meta ``congan_page_kind``, docs/DESIGN.md)
+# page kinds (``scrapers.page_context.PageContext.kind``, docs/DESIGN.md)
 ARTICLE = "article"
 LISTING = "listing"
 API = "api"

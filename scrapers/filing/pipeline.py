@@ -18,8 +18,6 @@ the articles of its file, so it gives the same aliases and the same version line
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
-from datetime import datetime, timezone
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
@@ -27,10 +25,9 @@ from scrapy.statscollectors import StatsCollector
 
 from archive.capture import StoredRecord
 from archive.corpus import CaptureRef, CorpusStore
-from archive.corpus.record import timestamp_to_datetime
 from archive.paths import DataDir
 from scrapers.config import crawl_config
-from scrapers.filing.article import extract_placed, file_capture, placement
+from scrapers.filing.article import PageCapture, extract_page, file_article
 from scrapers.extract.health import article_counts
 from scrapers.items import ArticlePage
 from scrapers.portals.registry import Registry, load_registry
@@ -95,17 +92,18 @@ class ArticlePipeline:
             self.open_spider()
         assert self.store is not None
         self.stats.inc_value("extract/articles")
+        capture = CaptureRef.from_stored(item.capture, item.collection or self.collection) if item.capture else None
+        page = PageCapture(
+            url=item.url, capture=capture, body=item.body, headers=item.headers, adapter=item.adapter,
+            site=item.site, canonical=item.canonical_url, profile=item.profile, aliases=item.aliases,
+        )
         try:
-            where = placement(item.url, item.adapter, self.registry, item.site)
-            if item.canonical_url:
-                where = replace(where, canonical_url=item.canonical_url)
-            if item.profile:
-                where = replace(where, profile=item.profile)
-            article = extract_placed(item.body, item.url, item.headers, where, item.aliases)
+            filing = extract_page(page, self.registry)
         except Exception:  # the page boundary: one bad page never stops the crawl
             logger.exception("extract: failed on %s", item.url)
             self.stats.inc_value("extract/errors")
             return item
+        article = filing.article
         for key, value in article_counts(
             article.site,
             title=bool(article.title),
@@ -118,9 +116,7 @@ class ArticlePipeline:
             self.stats.inc_value("extract/no_capture")
             logger.warning("extract: %s has no WARC capture; not filed in the corpus", item.url)
             return item
-        capture = CaptureRef.from_stored(item.capture, item.collection or self.collection)
-        seen_at = timestamp_to_datetime(capture.timestamp) if capture.timestamp else datetime.now(timezone.utc)
-        result = file_capture(self.store, article, capture, seen_at)
+        result = file_article(self.store, filing).result
         if result is None:
             self.stats.inc_value("extract/empty")
             logger.info("extract: no article found on %s", item.url)

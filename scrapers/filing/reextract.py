@@ -31,7 +31,6 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from archive.corpus import CaptureRef, CorpusStore, ExtractedArticle
-from archive.corpus.record import timestamp_to_datetime
 from archive.paths import DEFAULT_COLLECTION
 from archive.warc.records import (
     ALIAS_FIELD, LATE_ALIAS_FIELD, OUTLINKS_FIELD, PAGE_KIND_FIELD, PARSED_AS_FIELD, parse_warc_fields,
@@ -39,7 +38,7 @@ from archive.warc.records import (
 from archive.warc.reindex import written_order
 from archive.warc.repair import sound_length
 from scrapers.errors import DamagedWarcError
-from scrapers.filing.article import extract_placed, file_capture, placed, placement
+from scrapers.filing.article import PageCapture, extract_page, file_article
 from scrapers.portals.registry import Registry, load_registry
 
 logger = logging.getLogger(__name__)
@@ -271,11 +270,8 @@ class _Rebuild:
 
     def file_warc(self, path: Path) -> None:
         for exchange, meta in iter_article_exchanges(path, self.collection, self.aliases.parsed_as_article):
-            where = placement(exchange.url, meta.get("congan-adapter") or None, self.registry, meta.get("congan-site"))
-            aliases = self.aliases.at_filing.get(exchange.capture.record_id, ())
-            if exchange.record_type == "response":
-                article = extract_placed(exchange.body, exchange.url, exchange.headers, where)
-            else:
+            earlier = None
+            if exchange.record_type != "response":
                 earlier = self.by_record.get(exchange.refers_to or "") or self.by_url.get(
                     exchange.refers_to_uri or exchange.url
                 )
@@ -283,15 +279,18 @@ class _Rebuild:
                     self.stats.unresolved_revisits += 1
                     logger.warning("reextract: revisit of %s refers to a record not in this collection", exchange.url)
                     continue
-                article = placed(earlier, where, exchange.url)
+            page = PageCapture(
+                url=exchange.url, capture=exchange.capture, body=exchange.body, headers=exchange.headers,
+                adapter=meta.get("congan-adapter") or None, site=meta.get("congan-site"),
+                aliases=self.aliases.at_filing.get(exchange.capture.record_id, ()),
+            )
+            filing = extract_page(page, self.registry, earlier)
             # revisits re-file what the page said, as the crawl re-extracts it; the links
             # the crawl saw for this capture are its own
-            self.by_record[exchange.capture.record_id] = article
-            self.by_url[exchange.url] = article
-            article = placed(article, where, exchange.url, aliases)
+            self.by_record[exchange.capture.record_id] = filing.extracted
+            self.by_url[exchange.url] = filing.extracted
             self.stats.articles += 1
-            seen_at = timestamp_to_datetime(exchange.capture.timestamp)
-            result = file_capture(self.store, article, exchange.capture, seen_at)
+            result = file_article(self.store, filing).result
             if result is None:
                 self.stats.empty += 1
             else:

@@ -3,7 +3,7 @@
 ``PortalStatsMiddleware`` sits above every other downloader middleware (order 950), so it
 sees each raw answer (still compressed, before retries and redirects) and each download
 error, including requests refused on the way (robots.txt, skipped portals). Everything goes
-to the stats under ``portal/<site>/...`` (``site`` is the request's ``congan_site``, else its
+to the stats under ``portal/<site>/...`` (``site`` is the request's page context ``site``, else its
 host); ``scrapers.reporting.report`` turns them into the crawl report.
 
 Error kinds: ``http_<status>`` for 4xx/5xx answers, the exception class name for download
@@ -27,6 +27,7 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from scrapers.config import crawl_config
 from scrapers.middlewares.backoff import PortalSkipped
+from scrapers.page_context import context_of
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -46,7 +47,8 @@ DECODE_CHUNK = 1 << 20
 
 
 def portal_of(request: Request) -> str:
-    site = request.meta.get("congan_site")
+    context = context_of(request)
+    site = context.site if context is not None else None
     if site:
         return str(site)
     return urlparse_cached(request).hostname or "unknown"
@@ -112,7 +114,8 @@ class PortalStatsMiddleware:
         self.stats.inc_value(key(site, "status", str(response.status)))
         if response.status == 304:
             self.stats.inc_value(key(site, "not_modified"))
-        if response.status in (404, 410) and request.meta.get("congan_revisit"):
+        context = context_of(request)
+        if response.status in (404, 410) and context is not None and context.revisit:
             self.stats.inc_value(key(site, "deleted"))  # scrapers.crawl.revisit: gone since captured
         elif response.status >= 400 and not _no_robots_file(request, response.status):
             self.error(site, f"http_{response.status}")

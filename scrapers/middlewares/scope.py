@@ -17,6 +17,7 @@ from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.exceptions import IgnoreRequest
 
 from scrapers.discovery.adapter import REQUISITE
+from scrapers.page_context import context_of
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ class ScopeMiddleware(OffsiteMiddleware):
         scope = getattr(spider, "scope", None)
         if scope is None:
             return super().process_request(request)
-        decision = scope.check(request.url, requisite=request.meta.get("congan_page_kind") == REQUISITE)
+        decision = scope.check(request.url, requisite=getattr(context_of(request), "kind", None) == REQUISITE)
         if decision.allowed:
             return None
         redirected = bool(request.meta.get("redirect_urls"))
