@@ -107,7 +107,7 @@ def test_every_rejection_reason_is_documented():
     from pathlib import Path
 
     import scrapers.portals.scope as scope_module
-    import spiders.network as spider_module
+    import spiders.planner as spider_module
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "discovery.md").read_text(encoding="utf-8")
     reasons = {
