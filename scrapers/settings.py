@@ -14,6 +14,8 @@ portals, not from us). Every ``CONGAN_*``, ``WARC_*`` and ``EXTRACT_*`` setting 
 
 from __future__ import annotations
 
+from archive.paths import DEFAULT_COLLECTION as _DEFAULT_COLLECTION
+
 BOT_NAME = "congan-archive"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -22,9 +24,9 @@ NEWSPIDER_MODULE = "spiders"
 #: Data directory root; None means $CONGAN_DATA, else ./data (archive.paths.DataDir.resolve).
 CONGAN_DATA = None
 #: pywb collection the WARCs go to.
-CONGAN_COLLECTION = "congan"
+CONGAN_COLLECTION = _DEFAULT_COLLECTION
 #: Crawl id: names the frontier, the report and the crawl history entry. Filled in by
-#: scrapers.crawl_addon when empty, so `scrapy crawl network` works too.
+#: scrapers.crawl.addon when empty, so `scrapy crawl network` works too.
 CONGAN_CRAWL_ID = ""
 #: Seed URLs; with no seeds and no sites the spider crawls the whole registry.
 CONGAN_SEEDS: list[str] = []
@@ -33,7 +35,7 @@ CONGAN_SITES: list[str] = []
 #: Stop handing out requests after this many (0: no limit). Counted by the frontier,
 #: so it survives a resume.
 CONGAN_MAX_PAGES = 0
-# -- discovery (the network spider; scrapers/network_config.py) ------------------------------
+# -- discovery (the network spider; scrapers/config.py) ------------------------------
 #: Requests per portal, requisites included (0: no limit); a safety net for traps the other
 #: rules miss, high enough for the largest portals (tens of thousands of articles and images).
 CONGAN_MAX_PAGES_PER_SITE = 200000
@@ -50,7 +52,7 @@ CONGAN_FETCH_REQUISITES = True
 CONGAN_INCREMENTAL = True
 #: In incremental crawls, once everything else is done, re-request (conditionally) every
 #: corpus article of the portals reached, so deletions (404/410) are noticed
-#: (scrapers.revisit).
+#: (scrapers.crawl.revisit).
 CONGAN_REVISIT_KNOWN = True
 #: Scheme of the registry's start URLs (portals redirect to https themselves).
 CONGAN_SEED_SCHEME = "http"
@@ -60,7 +62,7 @@ CONGAN_REGISTRY = ""
 # -- identity ------------------------------------------------------------------------------
 #: Where portal operators can reach whoever runs the crawler; goes into the User-Agent.
 CONGAN_CONTACT_URL = "https://github.com/congan-archive/congan-archive#contact"
-#: %(contact)s is replaced by CONGAN_CONTACT_URL (scrapers.crawl_addon) unless USER_AGENT
+#: %(contact)s is replaced by CONGAN_CONTACT_URL (scrapers.crawl.addon) unless USER_AGENT
 #: itself is overridden.
 CONGAN_USER_AGENT_TEMPLATE = "congan-archive/0.1 (web archive of public police portals; +%(contact)s)"
 USER_AGENT = CONGAN_USER_AGENT_TEMPLATE % {"contact": CONGAN_CONTACT_URL}
@@ -110,7 +112,7 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Encoding": "gzip, deflate",
 }
 #: Send If-None-Match / If-Modified-Since for URLs captured before
-#: (scrapers.middlewares.conditional), for these page kinds (congan_page_kind) only:
+#: (scrapers.middlewares.conditional), for these page kinds (PageContext.kind) only:
 #: listings, seeds, feeds and APIs are always fetched whole, that is where new articles appear.
 CONGAN_CONDITIONAL_ENABLED = True
 CONGAN_CONDITIONAL_PAGE_KINDS = ["article", "requisite"]
@@ -118,12 +120,12 @@ CONGAN_CONDITIONAL_PAGE_KINDS = ["article", "requisite"]
 # -- progress and reports --------------------------------------------------------------------
 #: Seconds between two progress lines in the log (0: off).
 CONGAN_PROGRESS_INTERVAL = 30.0
-#: Write DataDir.crawl_dir(id)/report.json when the spider closes (scrapers.report),
+#: Write DataDir.crawl_dir(id)/report.json when the spider closes (scrapers.reporting.report),
 #: and every CONGAN_REPORT_INTERVAL seconds while it runs (0: only at the end).
 CONGAN_REPORT_ENABLED = True
 CONGAN_REPORT_INTERVAL = 30.0
 
-# -- WARC capture (scrapers.warc_capture, archive.warc) ------------------------------------
+# -- WARC capture (scrapers.capture.warc_capture, archive.warc) ------------------------------------
 #: Write every response to WARC. Off: no WARC, no revisits (benchmarks only).
 WARC_ENABLED = True
 #: File names: <WARC_PREFIX>-<crawl_id>-<YYYYmmddHHMMSS>-<serial:05d>.warc.gz (no '-' in it).
@@ -140,7 +142,7 @@ WARC_COLLECTION = ""
 
 # -- the crawl machinery ---------------------------------------------------------------------
 #: Durable frontier with lease/ack (archive.frontier): a crawl survives kill -9 and resumes.
-SCHEDULER = "scrapers.frontier_scheduler.FrontierScheduler"
+SCHEDULER = "scrapers.crawl.frontier_scheduler.FrontierScheduler"
 #: Where the frontier lives: empty for SQLite in the data directory (state/frontier/), or
 #: redis://host:port/db for one shared by several crawl processes (archive.frontier_redis).
 CONGAN_FRONTIER_URL = ""
@@ -155,7 +157,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     # scope of the network instead of allowed_domains: redirects out of it are refused too
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
-    "scrapers.scope_middleware.ScopeMiddleware": 50,
+    "scrapers.middlewares.scope.ScopeMiddleware": 50,
     # robots.txt unreachable -> portal disallowed (RFC 9309), right after RobotsTxtMiddleware (100)
     "scrapers.middlewares.robots_unreachable.RobotsUnreachableMiddleware": 105,
     # robots.txt Crawl-delay per portal (after RobotsTxtMiddleware, 100)
@@ -167,34 +169,34 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     # If-None-Match / If-Modified-Since from the latest capture
     "scrapers.middlewares.conditional.ConditionalRequestMiddleware": 585,
     # per-portal pages, bytes, statuses, errors by kind, robots denials (sees raw answers)
-    "scrapers.portal_stats.PortalStatsMiddleware": 950,
+    "scrapers.middlewares.portal_stats.PortalStatsMiddleware": 950,
 }
 SPIDER_MIDDLEWARES: dict[str, int | None] = {
     # archives each page's outlinks once its callback is done (metadata record)
-    "scrapers.warc_capture.WarcOutlinksMiddleware": 1000,
+    "scrapers.capture.warc_capture.WarcOutlinksMiddleware": 1000,
 }
 #: Scrapy's cookie middleware reads the Public Suffix List from tldextract's bundled snapshot
-#: instead of downloading it (scrapers.public_suffixes).
+#: instead of downloading it (scrapers.crawl.public_suffixes).
 CONGAN_PUBLIC_SUFFIX_OFFLINE = True
 
 EXTENSIONS: dict[str, int | None] = {
     # every downloaded response to WARC, as sent (response_downloaded); see WARC_* above
-    "scrapers.warc_capture.WarcCaptureExtension": 0,
+    "scrapers.capture.warc_capture.WarcCaptureExtension": 0,
     # the progress line replaces Scrapy's LogStats; the report is written at spider_closed,
     # after CoreStats (0) has set elapsed_time_seconds
     "scrapy.extensions.logstats.LogStats": None,
-    "scrapers.progress.ProgressExtension": 10,
-    "scrapers.report.CrawlReportExtension": 20,
+    "scrapers.reporting.progress.ProgressExtension": 10,
+    "scrapers.reporting.report.CrawlReportExtension": 20,
     # incremental crawls: revisit known articles at the end, to notice deletions
-    "scrapers.revisit.RevisitKnownExtension": 30,
+    "scrapers.crawl.revisit.RevisitKnownExtension": 30,
     # a 304 for an article moves its last_seen in the corpus (as congan reextract does)
-    "scrapers.not_modified.NotModifiedExtension": 40,
+    "scrapers.capture.not_modified.NotModifiedExtension": 40,
     # the cookie middleware's public-suffix check uses tldextract's bundled list, no download
-    "scrapers.public_suffixes.OfflinePublicSuffixes": 50,
+    "scrapers.crawl.public_suffixes.OfflinePublicSuffixes": 50,
 }
 ITEM_PIPELINES: dict[str, int] = {
     # extract each ArticlePage and file it in the corpus (EXTRACT_ENABLED switches it off)
-    "scrapers.pipelines.ArticlePipeline": 300,
+    "scrapers.filing.pipeline.ArticlePipeline": 300,
 }
 # article extraction: the pipeline, and the fill rate below which the crawl report flags a
 # portal's dates or bodies (scrapers.extract.health)
@@ -202,5 +204,5 @@ EXTRACT_ENABLED = True
 EXTRACT_HEALTH_MIN_FILL = 0.8
 ADDONS: dict[str, int] = {
     # crawl id when none is given, User-Agent from CONGAN_CONTACT_URL
-    "scrapers.crawl_addon.CrawlAddon": 0,
+    "scrapers.crawl.addon.CrawlAddon": 0,
 }

@@ -204,6 +204,8 @@ def run_crawl(start_urls: list[str], data_dir: str, crawl_id: str, overrides: di
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
+    from scrapers.page_context import META_KEY, PageContext
+
     class TestSpider(scrapy.Spider):
         name = "localsite"
 
@@ -220,7 +222,7 @@ def run_crawl(start_urls: list[str], data_dir: str, crawl_id: str, overrides: di
                 return
             for href in response.css("a::attr(href)").getall():
                 kind = "article" if href.startswith("/a/") else "listing"
-                yield response.follow(href, callback=self.parse, meta={"congan_page_kind": kind})
+                yield response.follow(href, callback=self.parse, meta={META_KEY: PageContext(kind=kind)})
 
     Path(data_dir).mkdir(parents=True, exist_ok=True)
     settings = Settings()

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from scrapers.adapters import FAMILIES, UnknownAdapter, get_adapter
-from scrapers.adapters.base import API, ARTICLE, LISTING, SITEMAP, Page
+from scrapers.families import FAMILIES, UnknownAdapter, get_adapter
+from scrapers.discovery.adapter import API, ARTICLE, LISTING, SITEMAP, Page
 
 
 def page(url: str, body: str, content_type: str = "text/html; charset=utf-8", **kw) -> Page:
@@ -19,7 +19,7 @@ def page(url: str, body: str, content_type: str = "text/html; charset=utf-8", **
 def test_every_family_loads_and_names_its_extraction_profile():
     for name in FAMILIES:
         adapter = get_adapter(name)
-        assert adapter.name == name and adapter.profile == name
+        assert adapter.name == name and adapter.profile.name == name
     with pytest.raises(UnknownAdapter):
         get_adapter("drupal")
 

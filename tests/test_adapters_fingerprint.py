@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.adapters.fingerprint import fingerprint
+from scrapers.discovery.fingerprint import fingerprint
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from archive.warc.records import WarcInfo
 from archive.warc.verify import verify_collection
 from archive.warc.writer import WarcWriter
 from congan.cli.main import get_cli
-from scrapers.reextract import alias_index, warc_files
+from scrapers.filing.reextract import alias_index, warc_files
 from simnet.truth import ground_truth
 
 

@@ -8,7 +8,7 @@ import pytest
 from scrapy.downloadermiddlewares import cookies
 
 import offline_guard
-from scrapers.public_suffixes import use_bundled_suffix_list
+from scrapers.crawl.public_suffixes import use_bundled_suffix_list
 
 
 def test_cookie_domain_checks_use_the_bundled_list_without_any_lookup(

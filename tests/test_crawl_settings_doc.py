@@ -54,7 +54,7 @@ def test_every_setting_the_code_reads_is_defined() -> None:
 
 
 def test_the_user_agent_names_the_contact_url() -> None:
-    from scrapers.crawl_addon import CrawlAddon
+    from scrapers.crawl.addon import CrawlAddon
     from scrapy.settings import Settings
 
     settings = Settings()

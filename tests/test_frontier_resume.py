@@ -17,7 +17,7 @@ from crawl_localsite import LISTINGS, LocalSite, SiteConfig, all_article_paths
 
 from archive.frontier import SqliteFrontier
 from archive.paths import DataDir
-from scrapers.frontier_scheduler import frontier_path
+from scrapers.crawl.frontier_scheduler import frontier_path
 
 TESTS = Path(__file__).resolve().parent
 HOST = "congan.resume.gov.vn"

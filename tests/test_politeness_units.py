@@ -15,9 +15,9 @@ from scrapers.middlewares.conditional import validators
 from scrapers.middlewares.crawl_delay import CRAWL_DELAY_MARGIN, effective_delay
 from scrapers.middlewares.host_pause import HostPauses, SlotHolds
 from scrapers.middlewares.retry_after import parse_retry_after
-from scrapers.portal_stats import body_decodes
-from scrapers.progress import measure
-from scrapers.report import build_report, combine
+from scrapers.middlewares.portal_stats import body_decodes
+from scrapers.reporting.progress import measure
+from scrapers.reporting.report import build_report, combine
 
 
 def test_retry_after_seconds_dates_and_garbage() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.registry import REGISTRY_CSV, RegistryError, load_registry, normalise_host
+from scrapers.portals.registry import REGISTRY_CSV, RegistryError, load_registry, normalise_host
 
 SHARED_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "portals.csv"
 
@@ -73,7 +73,7 @@ def test_ministry_and_press_are_known_but_outside_the_network():
 
 
 def test_every_row_names_an_adapter_that_exists():
-    from scrapers.adapters import get_adapter
+    from scrapers.families import get_adapter
 
     for portal in load_registry():
         assert get_adapter(portal.adapter).name == portal.adapter

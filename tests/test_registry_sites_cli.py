@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from archive.paths import DataDir
 from archive.registry_state import RegistryState
 from congan.cli.main import get_cli
-from scrapers.registry import REGISTRY_CSV
+from scrapers.portals.registry import REGISTRY_CSV
 from simnet.server import SimNet
 from simnet.truth import not_simulated_hosts, portals
 

@@ -257,5 +257,5 @@ def test_corpus_and_search_index_rebuild_from_warcs_alone(network_recrawl, tmp_p
     assert all(without_last_seen(after_export[i]) == without_last_seen(r) for i, r in before_export.items())
     stale = [(i, r["last_seen"], after_export[i]["last_seen"]) for i, r in before_export.items()
              if r["last_seen"] != after_export[i]["last_seen"]]
-    # the re-crawl's 304s move last_seen in the crawl's corpus too (scrapers.not_modified)
+    # the re-crawl's 304s move last_seen in the crawl's corpus too (scrapers.capture.not_modified)
     assert stale == [], [(before_export[i]["url"][7:40], a[11:], b[11:]) for i, a, b in stale]

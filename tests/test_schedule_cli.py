@@ -70,7 +70,7 @@ def test_crawls_list_and_show_make_failures_stand_out(data_dir: Path) -> None:
     history.start("c-ok", params={"sites": ["congan.hanoi.gov.vn"]}, schedule="đêm", pid=os.getpid())
     report = data.crawl_dir("c-ok") / "report.json"
     report.parent.mkdir(parents=True)
-    # the layout of scrapers.report (report_version 1), trimmed
+    # the layout of scrapers.reporting.report (report_version 1), trimmed
     report.write_text(json.dumps({
         "report_version": 1, "crawl_id": "c-ok", "status": "finished", "finish_reason": "finished",
         "totals": {"pages": 12, "articles": 5, "new": 4, "changed": 1, "unchanged": 0, "errors": 3},

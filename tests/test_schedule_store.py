@@ -151,7 +151,7 @@ def test_cron_is_read_in_the_schedule_time_zone(store: ScheduleStore) -> None:
 
 
 def test_reserved_settings_are_those_congan_crawl_sets_from_its_options() -> None:
-    from scrapers.crawl_runner import RESERVED
+    from scrapers.crawl.runner import RESERVED
 
     assert set(RESERVED_SETTINGS) == set(RESERVED)
 

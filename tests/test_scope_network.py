@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from scrapers.registry import load_registry
-from scrapers.requisites import requisite_urls
-from scrapers.scope import (
+from scrapers.portals.registry import load_registry
+from scrapers.portals.requisites import requisite_urls
+from scrapers.portals.scope import (
     NOT_HTTP, OUT_OF_NETWORK, OUTSIDE_REGISTRY, REQUISITE_OFFSITE, Scope, link_block_urls,
 )
 
@@ -106,8 +106,8 @@ def test_garbage_hosts_from_truncated_pages_never_join():
 def test_every_rejection_reason_is_documented():
     from pathlib import Path
 
-    import scrapers.scope as scope_module
-    import spiders.network as spider_module
+    import scrapers.portals.scope as scope_module
+    import spiders.planner as spider_module
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "discovery.md").read_text(encoding="utf-8")
     reasons = {

@@ -13,11 +13,19 @@ from twisted.python.failure import Failure
 from archive.digest_index import CaptureIndex, LatestCapture
 from archive.paths import DataDir
 from archive.registry_state import DOWN, REDIRECTING, RegistryState
-from scrapers.adapters import get_adapter
-from scrapers.adapters.base import ARTICLE, LISTING, REQUISITE, SEED, Target
+from scrapers.families import get_adapter
+from scrapers.discovery.adapter import ARTICLE, LISTING, REQUISITE, SEED, Target
 from spiders.network import NetworkSpider
+from scrapers.page_context import META_KEY, PageContext, context_of
 
 DANANG = "http://congan.danang.gov.vn"
+
+
+def ctx(carrier) -> PageContext:
+    """The page context of a request or response (scrapers.page_context)."""
+    found = context_of(carrier)
+    assert found is not None
+    return found
 
 
 def make_spider(data: Path, **settings) -> NetworkSpider:
@@ -31,7 +39,7 @@ def stats(spider: NetworkSpider) -> dict:
 
 def response_for(url: str, body: str, *, kind: str = LISTING, site: str = "congan.danang.gov.vn",
                  adapter: str = "generic", hops: str = "L", status: int = 200, headers=None) -> HtmlResponse:
-    meta = {"congan_site": site, "congan_adapter": adapter, "congan_page_kind": kind, "congan_hops": hops}
+    meta = {META_KEY: PageContext(site=site, adapter=adapter, kind=kind, hops=hops)}
     request = Request(url, meta=meta)
     return HtmlResponse(url, status=status, body=body.encode("utf-8"), encoding="utf-8", request=request, headers=headers)
 
@@ -58,12 +66,12 @@ def test_depth_counts_link_hops_but_not_pagination(data_dir):
     assert deep is None and stats(spider)["scope/rejected/depth"] == 1
     image = spider.request_for(Target(f"{DANANG}/media/a.jpg", REQUISITE, hop="E"), "congan.danang.gov.vn", generic,
                                hops="LLL", via="", depth=3)
-    assert image is not None and image.meta["congan_hops"] == "LLLE" and image.meta["congan_page_kind"] == REQUISITE
+    assert image is not None and ctx(image).hops == "LLLE" and ctx(image).kind == REQUISITE
     # page 40 of a listing found at depth 1 is still at depth 1
     body = '<h2><a href="/tin-tuc/khoi-to-bi-can-88185.html">Khởi tố</a></h2><a rel="next" href="/chuyen-muc/x?page=41">Trang sau</a>'
     listing = response_for(f"{DANANG}/chuyen-muc/x?page=40", body, hops="L" + "L" * 39)
-    listing.meta["congan_depth"] = 1
-    out = {r.url: r.meta["congan_depth"] for r in spider.parse(listing) if isinstance(r, Request)}
+    ctx(listing).depth = 1
+    out = {r.url: ctx(r).depth for r in spider.parse(listing) if isinstance(r, Request)}
     assert out[f"{DANANG}/chuyen-muc/x?page=41"] == 1
     assert out[f"{DANANG}/tin-tuc/khoi-to-bi-can-88185.html"] == 2
 
@@ -77,7 +85,7 @@ def test_out_of_network_links_are_recorded_as_outlinks_and_counted(data_dir):
     urls = [r.url for r in spider.parse(response) if isinstance(r, Request)]
     assert DANANG + "/tin-tuc/khoi-to-bi-can-88185.html" in urls
     assert not [u for u in urls if "facebook" in u or "bocongan" in u or "google" in u]
-    assert set(response.meta["congan_outlinks"]) >= {
+    assert set(ctx(response).outlinks) >= {
         "http://www.facebook.com/sharer/sharer.php?u=x", "http://bocongan.gov.vn/", "https://www.google-analytics.com/p.gif",
     }
     counted = stats(spider)
@@ -130,8 +138,8 @@ def test_a_portal_that_redirects_to_its_2025_unit_is_recorded(data_dir):
                             adapter="dotnetnuke", hops="", status=301, headers={"Location": "http://congan.danang.gov.vn/"})
     requests = list(spider.parse(response))
     assert [r.url for r in requests] == ["http://congan.danang.gov.vn/", "http://congan.danang.gov.vn/sitemap.xml"]
-    assert requests[0].meta["congan_site"] == "congan.danang.gov.vn"
-    assert requests[0].meta["congan_adapter"] == "generic"
+    assert ctx(requests[0]).site == "congan.danang.gov.vn"
+    assert ctx(requests[0]).adapter == "generic"
     state = RegistryState.open(DataDir(data_dir)).get("congan.quangnam.gov.vn")
     assert state.status == REDIRECTING and state.redirect_to == "congan.danang.gov.vn"
     assert state.evidence == "301 http://congan.quangnam.gov.vn/ -> http://congan.danang.gov.vn/"
@@ -148,7 +156,7 @@ def test_a_portal_that_does_not_answer_is_down(data_dir):
     from twisted.internet.error import ConnectionRefusedError
 
     spider = make_spider(data_dir)
-    request = Request("http://congan.backan.gov.vn/", meta={"congan_site": "congan.backan.gov.vn", "congan_page_kind": SEED})
+    request = Request("http://congan.backan.gov.vn/", meta={META_KEY: PageContext(site="congan.backan.gov.vn", kind=SEED)})
     failure = Failure(ConnectionRefusedError())
     failure.request = request
     spider.failed(failure)
@@ -157,7 +165,7 @@ def test_a_portal_that_does_not_answer_is_down(data_dir):
 
 
 def test_bad_settings_are_named():
-    from scrapers.network_config import NetworkConfigError
+    from scrapers.config import NetworkConfigError
 
     for settings in ({"CONGAN_MAX_DEPTH": -1}, {"CONGAN_SEED_SCHEME": "ftp"}, {"CONGAN_SEEDS": "congan.hanoi.gov.vn"}):
         with pytest.raises(NetworkConfigError, match=next(iter(settings))):
@@ -170,7 +178,7 @@ def test_an_unknown_portal_recognised_as_wordpress_gets_the_wordpress_adapter(da
             '<a href="/category/an-ninh/">An ninh</a></body></html>')
     response = response_for("http://congan.caobang.gov.vn/", body, kind=SEED, site="congan.caobang.gov.vn", hops="")
     requests = [r for r in spider.parse(response) if isinstance(r, Request)]
-    by_url = {r.url: r.meta["congan_adapter"] for r in requests}
+    by_url = {r.url: ctx(r).adapter for r in requests}
     assert by_url["http://congan.caobang.gov.vn/wp-sitemap.xml"] == "wordpress"
     assert by_url["http://congan.caobang.gov.vn/category/an-ninh/"] == "wordpress"
     assert stats(spider)["network/fingerprinted/wordpress"] == 1
@@ -182,13 +190,13 @@ def test_article_aliases_seen_on_listings_travel_with_the_article(data_dir):
     listing = ('<h3><a href="/savefile/an-ninh/bat-giu-3421.html">Lưu</a></h3>'
                '<h3><a href="/news/an-ninh/bat-giu-3421.html?utm_source=zalo">Bắt giữ</a></h3>')
     requests = [r for r in spider.parse(response_for(nv + "/news/an-ninh/", listing, site="congan.laichau.gov.vn", adapter="nukeviet"))
-                if isinstance(r, Request) and r.meta["congan_page_kind"] == ARTICLE]
+                if isinstance(r, Request) and ctx(r).kind == ARTICLE]
     assert [r.url for r in requests] == [nv + "/news/an-ninh/bat-giu-3421.html"]
     article = response_for(nv + "/news/an-ninh/bat-giu-3421.html", "<html><h1>Bắt giữ</h1></html>", kind=ARTICLE,
                            site="congan.laichau.gov.vn", adapter="nukeviet")
     items = [i for i in spider.parse(article) if not isinstance(i, Request)]
     assert items[0].canonical_url == nv + "/news/an-ninh/bat-giu-3421.html" and items[0].profile == "nukeviet"
-    assert article.meta["congan_aliases"] == [
+    assert list(ctx(article).aliases) == [
         nv + "/news/an-ninh/bat-giu-3421.html?utm_source=zalo", nv + "/savefile/an-ninh/bat-giu-3421.html",
     ]
 
@@ -202,7 +210,7 @@ def test_a_script_shell_at_an_article_address_is_not_an_article(data_dir):
     out = list(spider.parse(shell))
     assert not [o for o in out if not isinstance(o, Request)]
     api = [r for r in out if isinstance(r, Request) and "getbyid" in r.url]
-    assert api[0].meta["congan_canonical"] == "http://congan.hanoi.gov.vn/tin-tuc/tin-moi-51230"
+    assert ctx(api[0]).canonical == "http://congan.hanoi.gov.vn/tin-tuc/tin-moi-51230"
 
 
 def test_a_missing_guessed_sitemap_is_no_portal_error(data_dir):
@@ -212,7 +220,7 @@ def test_a_missing_guessed_sitemap_is_no_portal_error(data_dir):
     spider = make_spider(data_dir)
     RegistryState.open(DataDir(data_dir)).record_live("congan.cantho.gov.vn", "2026-07-01T00:00:00+00:00")
     for hops, url in (("X", "https://congan.cantho.gov.vn/sitemap.xml"), ("L", "https://congan.cantho.gov.vn/tin-tuc/x-1.html")):
-        request = Request(url, meta={"congan_site": "congan.cantho.gov.vn", "congan_page_kind": "listing", "congan_hops": hops})
+        request = Request(url, meta={META_KEY: PageContext(site="congan.cantho.gov.vn", kind="listing", hops=hops)})
         failure = Failure(HttpError(PlainResponse(url, status=404, request=request)))
         failure.request = request
         spider.failed(failure)
@@ -225,7 +233,7 @@ def test_broken_pages_never_stop_the_spider(data_dir):
     from scrapy.http import Response as BinaryResponse, TextResponse
 
     spider = make_spider(data_dir)
-    meta = {"congan_site": "congan.hanoi.gov.vn", "congan_adapter": "dotnetnuke", "congan_page_kind": "api", "congan_hops": "L"}
+    meta = {META_KEY: PageContext(site="congan.hanoi.gov.vn", adapter="dotnetnuke", kind="api", hops="L")}
     api = "http://congan.hanoi.gov.vn/DesktopModules/cmsview/api/NewsContent/listnew?CategoryId=1&PageIndex=1&PageSize=5"
     for response in (
         TextResponse(api, body=b"<html>Runtime Error</html>", headers={"Content-Type": "application/json"},
@@ -253,13 +261,13 @@ def test_a_start_page_refused_because_robots_txt_is_unreachable_means_down(data_
     from scrapers.middlewares.robots_unreachable import MESSAGE
 
     spider = make_spider(data_dir)
-    request = Request("http://congan.backan.gov.vn/", meta={"congan_site": "congan.backan.gov.vn", "congan_page_kind": SEED})
+    request = Request("http://congan.backan.gov.vn/", meta={META_KEY: PageContext(site="congan.backan.gov.vn", kind=SEED)})
     failure = Failure(IgnoreRequest(MESSAGE.format(reason="ConnectionDone")))
     failure.request = request
     spider.failed(failure)
     state = RegistryState.open(DataDir(data_dir)).get("congan.backan.gov.vn")
     assert state.status == DOWN and "robots.txt unreachable (ConnectionDone)" in state.last_error
-    robots_denied = Request("http://congan.sonla.gov.vn/wp-admin/", meta={"congan_site": "congan.sonla.gov.vn", "congan_page_kind": SEED})
+    robots_denied = Request("http://congan.sonla.gov.vn/wp-admin/", meta={META_KEY: PageContext(site="congan.sonla.gov.vn", kind=SEED)})
     failure = Failure(IgnoreRequest("Forbidden by robots.txt"))
     failure.request = robots_denied
     spider.failed(failure)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.urls import Rewrite, UrlRules, canonicalize, document_base, resolve_href
+from scrapers.portals.urls import Rewrite, UrlRules, canonicalize, document_base, resolve_href
 
 BASE = "http://congan.hanoi.gov.vn/tin-tuc/an-ninh/"
 
@@ -101,7 +101,7 @@ def test_base_href_decides_relative_links():
 
 
 def test_aliases_lose_session_ids_but_keep_everything_else() -> None:
-    from scrapers.urls import without_session
+    from scrapers.portals.urls import without_session
 
     assert without_session(
         "http://congan.quangngai.gov.vn/web/guest/tin-tuc;jsessionid=ABC123?p_p_id=x&PHPSESSID=9&b=2"

@@ -135,7 +135,7 @@ def test_proxy_credentials_never_reach_the_request_record() -> None:
     from scrapy import Request
     from scrapy.http import Response
 
-    from scrapers.warc_exchange import build_exchange
+    from scrapers.capture.warc_exchange import build_exchange
 
     request = Request("http://congan.hanoi.gov.vn/", headers={"Proxy-Authorization": "Basic c2VjcmV0", "User-Agent": "ua"})
     response = Response("http://congan.hanoi.gov.vn/", status=200, body=b"x", headers={"Set-Cookie": ["a=1", "b=2"]},
@@ -154,7 +154,7 @@ def test_proxy_credentials_never_reach_the_request_record() -> None:
 def test_bad_warc_settings_are_named(name: str, value: str, message: str) -> None:
     from scrapy.settings import Settings
 
-    from scrapers.warc_capture import WarcCaptureConfig, WarcSettingError
+    from scrapers.capture.warc_capture import WarcCaptureConfig, WarcSettingError
 
     with pytest.raises(WarcSettingError, match=message):
         WarcCaptureConfig.from_settings(Settings({name: value}))
@@ -163,7 +163,7 @@ def test_bad_warc_settings_are_named(name: str, value: str, message: str) -> Non
 def test_body_limit_defaults_to_download_maxsize() -> None:
     from scrapy.settings import Settings
 
-    from scrapers.warc_capture import WarcCaptureConfig
+    from scrapers.capture.warc_capture import WarcCaptureConfig
 
     config = WarcCaptureConfig.from_settings(Settings({"DOWNLOAD_MAXSIZE": 1234, "CONGAN_CRAWL_ID": "c"}))
     assert config.max_body_size == 1234 and config.crawl_id == "c" and config.prefix == "congan"

@@ -22,6 +22,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from archive.capture import StoredRecord
+from scrapers.page_context import META_KEY, PageContext, ensure_context
 
 
 class FetchSpider(scrapy.Spider):
@@ -35,19 +36,19 @@ class FetchSpider(scrapy.Spider):
 
     async def start(self):  # type: ignore[override]
         for url in self.urls:
-            yield scrapy.Request(url, dont_filter=True, headers=self.extra_headers, meta={"congan_page_kind": "article", "congan_adapter": "test",
-                                                               "congan_hops": "L", "congan_via": "http://seed/"})
+            yield scrapy.Request(url, dont_filter=True, headers=self.extra_headers, meta={META_KEY: PageContext(
+                kind="article", adapter="test", hops="L", via="http://seed/")})
         for url in self.posts:
             yield scrapy.FormRequest(url, formdata={"q": "công an", "page": "2"}, dont_filter=True)
 
     def parse(self, response):  # type: ignore[override]
-        stored = response.meta.get("congan_capture")
+        stored = ensure_context(response).capture
         print(json.dumps({"url": response.url, "status": response.status, "flags": response.flags,
                           "stored": stored.as_dict() if isinstance(stored, StoredRecord) else None}), flush=True)
-        response.meta["congan_outlinks"] = ["https://www.bocongan.gov.vn/"]
+        ensure_context(response).outlinks = ["https://www.bocongan.gov.vn/"]
         if response.url.endswith("/gzip"):
             yield scrapy.Request(response.urljoin("/never-followed"), callback=self.parse,
-                                 meta={"congan_page_kind": "article"}, dont_filter=True, priority=-100)
+                                 meta={META_KEY: PageContext(kind="article")}, dont_filter=True, priority=-100)
 
 
 def main(argv: list[str]) -> None:
@@ -75,8 +76,8 @@ def main(argv: list[str]) -> None:
         "CONGAN_DATA": data, "CONGAN_CRAWL_ID": crawl_id, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
         "ROBOTSTXT_OBEY": False, "LOG_LEVEL": "WARNING", "HTTPERROR_ALLOW_ALL": True, "RETRY_ENABLED": False,
         "CONCURRENT_REQUESTS": 1, "COOKIES_ENABLED": False,
-        "EXTENSIONS": {"scrapers.warc_capture.WarcCaptureExtension": 0},
-        "SPIDER_MIDDLEWARES": {"scrapers.warc_capture.WarcOutlinksMiddleware": 1000},
+        "EXTENSIONS": {"scrapers.capture.warc_capture.WarcCaptureExtension": 0},
+        "SPIDER_MIDDLEWARES": {"scrapers.capture.warc_capture.WarcOutlinksMiddleware": 1000},
     }, priority="cmdline")
     settings.update(overrides, priority="cmdline")
     process = CrawlerProcess(settings)

@@ -81,7 +81,7 @@ def extract_command(cli: CliContext, path: str, url: str | None, profile: str | 
 def reextract_command(cli: CliContext, collection: str, as_json: bool) -> None:
     """Rebuild the corpus from the WARC files alone (no network)."""
     from archive.corpus import CorpusStore
-    from scrapers.reextract import reextract, warc_files
+    from scrapers.filing.reextract import reextract, warc_files
 
     warc_dir = cli.data.warc_dir(collection)
     if not warc_files(warc_dir):

@@ -1,6 +1,6 @@
 """``congan crawl``: crawl the portal network (or some portals, or from seeds) into the archive.
 
-The crawl runs in this process (``scrapers.crawl_runner``) with the project settings plus
+The crawl runs in this process (``scrapers.crawl.runner``) with the project settings plus
 ``-s NAME=VALUE`` overrides. It gets a crawl id (``--crawl-id``, else a new one) recorded in
 the crawl history. Running an interrupted crawl again resumes it from its durable frontier:
 ``--crawl-id ID``, or simply the same command again, since without ``--crawl-id`` the latest
@@ -22,8 +22,8 @@ import click
 from archive.crawl_history import CrawlHistory, CrawlStatus, new_crawl_id
 from archive.errors import ArchiveError, UserInputError
 from archive.paths import DEFAULT_COLLECTION
-from scrapers.crawl_runner import CrawlSpec, CrawlSpecError, parse_override, run
-from scrapers.report import REPORT_FILE, read_json
+from scrapers.crawl.runner import CrawlSpec, CrawlSpecError, parse_override, run
+from scrapers.reporting.report import REPORT_FILE, read_json
 
 from .context import CliContext, data_option, emit_json, pass_cli
 

@@ -7,8 +7,8 @@ import click
 
 from archive.errors import UserInputError
 from archive.registry_state import RegistryState
-from scrapers.network_map import DEFAULT_MAX_PORTALS, UrllibFetcher, discover_network
-from scrapers.registry import RegistryError, load_registry
+from scrapers.portals.network_map import DEFAULT_MAX_PORTALS, UrllibFetcher, discover_network
+from scrapers.portals.registry import RegistryError, load_registry
 
 from .context import CliContext, data_option, emit_json, pass_cli
 

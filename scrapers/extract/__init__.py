@@ -11,7 +11,10 @@ from __future__ import annotations
 from archive.corpus.article import Attachment, ExtractedArticle, Extraction, Image
 
 from .cascade import extract_article, software_version
-from .profiles import PROFILE_NAMES, Profile, UnknownProfileError, get_profile
+from scrapers.errors import UnknownProfileError
+from scrapers.families import PROFILE_NAMES, get_profile
+
+from .profile import Profile
 
 __all__ = [
     "PROFILE_NAMES",

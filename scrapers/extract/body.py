@@ -19,7 +19,7 @@ from lxml_html_clean import Cleaner
 from archive.corpus.article import Attachment, Image
 
 from .dom import absolute, first_value, paragraphs_of, remove, select, text_of
-from .profiles import ATTACHMENT_EXTENSIONS, COMMON_NOISE, Profile
+from .profile import ATTACHMENT_EXTENSIONS, COMMON_NOISE, Profile
 from .text import clean_text
 
 #: lazy-loading attributes, tried before ``src`` (which then holds a placeholder)

@@ -2,7 +2,7 @@
 
 Stages, tried per field, first answer wins (modelled on trafilatura's ``core.py``):
 
-1. ``profile``: the CMS family's selectors (``profiles/<name>.py``); for pages served as
+1. ``profile``: the CMS family's selectors (``scrapers/families/<name>.py``); for pages served as
    JSON, the profile's key paths (stage ``json``);
 2. ``structured``: JSON-LD, OpenGraph / ``article:*`` meta, microdata, ``<time>``;
 3. ``generic``: trafilatura for the body, our own rules for the headline, the day-first
@@ -44,7 +44,7 @@ from .dates import parse_date
 from .dom import absolute, base_url, first_element, first_value, parse_html, select, select_values
 from .generic import Generic, extract_generic
 from .jsonapi import first, load_json_article, looks_like_json
-from .profiles import COMMON_NOISE, Profile, get_profile
+from .profile import COMMON_NOISE, Profile
 from .structured import Structured, extract_structured
 from .text import clean_text, decode_html, split_keywords, split_paragraphs, strip_byline_label
 
@@ -95,12 +95,16 @@ def extract_article(
     url: str,
     *,
     headers: Mapping[str, str] | None = None,
-    profile: str | None = None,
+    profile: str | Profile | None = None,
     adapter: str | None = None,
 ) -> ExtractedArticle:
     """The article on one page (HTML or JSON). Never raises on bad input: a page with
-    nothing recognisable gives an article with no title and an empty body."""
-    chosen = get_profile(profile)
+    nothing recognisable gives an article with no title and an empty body. ``profile`` is a
+    family's profile or its name (``scrapers.families``; ``None``: generic); an unknown name
+    raises ``scrapers.errors.UnknownProfileError``."""
+    from scrapers.families import get_profile  # the families import this package's profile module
+
+    chosen = profile if isinstance(profile, Profile) else get_profile(profile)
     text, _charset = decode_html(body, headers)
     found = _Fields()
     parsed_body: Body | None = None

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .profiles import JsonFields
+from .profile import JsonFields
 
 JSON_CONTENT_TYPES = ("application/json", "text/json", "+json")
 

@@ -22,6 +22,8 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from .host_pause import HostPauses, wait_for
 
+from scrapers.config import crawl_config
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -72,14 +74,11 @@ class BackoffMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
-        if not settings.getbool("CONGAN_BACKOFF_ENABLED"):
+        config = crawl_config(crawler).politeness
+        if not config.backoff_enabled:
             raise NotConfigured
-        base = settings.get("CONGAN_BACKOFF_BASE")
         policy = BackoffPolicy(
-            base=2 * settings.getfloat("DOWNLOAD_DELAY") if base in (None, "") else float(base),
-            max_delay=settings.getfloat("CONGAN_BACKOFF_MAX_DELAY"),
-            skip_after=settings.getint("CONGAN_BACKOFF_SKIP_AFTER"),
+            base=config.backoff_base, max_delay=config.backoff_max_delay, skip_after=config.backoff_skip_after,
         )
         return cls(crawler.stats, policy)
 

@@ -2,11 +2,11 @@
 from the validators of their latest capture (``archive.digest_index.CaptureIndex.latest``).
 
 Only pages that lead nowhere new are asked conditionally (``CONGAN_CONDITIONAL_PAGE_KINDS``,
-by ``congan_page_kind``: articles and requisites by default): listings, seeds, feeds and
+by the page context's ``kind``: articles and requisites by default): listings, seeds, feeds and
 APIs are always fetched whole, since that is where new articles show up. A ``304`` becomes a
-server-not-modified revisit in the WARC (``scrapers.warc_capture``) and never reaches the
+server-not-modified revisit in the WARC (``scrapers.capture.warc_capture``) and never reaches the
 spider callback (HttpErrorMiddleware), and it is counted in ``conditional/not_modified``.
-A request opts out with ``meta["congan_conditional"] = False``. Validators this middleware
+A request opts out with a page context whose ``conditional`` is False. Validators this middleware
 added are removed again if the request is redirected to another URL.
 
 Only captures made *before this crawl began* count: a resumed crawl must process again the
@@ -27,6 +27,8 @@ from scrapy.exceptions import NotConfigured
 from archive.crawl_history import CrawlHistory
 from archive.digest_index import CaptureIndex, LatestCapture
 from archive.paths import DataDir
+from scrapers.config import crawl_config
+from scrapers.page_context import context_of
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: request.meta key: the URL whose validators this middleware put on the request
-META_KEY = "congan_conditional_for"
+META_KEY = "_congan_conditional_for"
 VALIDATORS = (b"If-None-Match", b"If-Modified-Since")
 
 
@@ -87,16 +89,14 @@ class ConditionalRequestMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
-        if not settings.getbool("CONGAN_CONDITIONAL_ENABLED"):
+        config = crawl_config(crawler)
+        if not config.politeness.conditional_enabled:
             raise NotConfigured
-        data = DataDir.resolve(settings.get("CONGAN_DATA"))
-        collection = settings.get("WARC_COLLECTION") or settings.get("CONGAN_COLLECTION")
         middleware = cls(
-            CaptureIndex.open(data, collection),
+            CaptureIndex.open(config.data, config.collection),
             crawler.stats,
-            frozenset(settings.getlist("CONGAN_CONDITIONAL_PAGE_KINDS")),
-            since=crawl_started(data, settings.get("CONGAN_CRAWL_ID")),
+            config.politeness.conditional_page_kinds,
+            since=crawl_started(config.data, config.crawl_id or None),
         )
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)
         return middleware
@@ -110,9 +110,10 @@ class ConditionalRequestMiddleware:
             for name in VALIDATORS:  # redirected: the validators were for the old URL
                 request.headers.pop(name, None)
             del request.meta[META_KEY]
-        if request.method != "GET" or request.meta.get("congan_conditional") is False:
+        context = context_of(request)
+        if request.method != "GET" or (context is not None and not context.conditional):
             return
-        if request.meta.get("congan_page_kind") not in self.page_kinds:
+        if (context.kind if context is not None else None) not in self.page_kinds:
             return
         if any(name in request.headers for name in VALIDATORS):
             return

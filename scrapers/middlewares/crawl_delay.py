@@ -25,6 +25,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.python import to_unicode
 
+from scrapers.config import crawl_config
+from scrapers.compat import downloader_slot, per_slot_settings, slot_key
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -56,11 +59,10 @@ class CrawlDelayMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
-        if not settings.getbool("CONGAN_CRAWL_DELAY_ENABLED") or not settings.getbool("ROBOTSTXT_OBEY"):
+        config = crawl_config(crawler).politeness
+        if not config.crawl_delay_enabled or not config.robots_obey:
             raise NotConfigured
-        agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT")
-        return cls(crawler, user_agent=agent, cap=settings.getfloat("CONGAN_CRAWL_DELAY_MAX"))
+        return cls(crawler, user_agent=config.robots_user_agent, cap=config.crawl_delay_max)
 
     def _robots_parsed(self, robotparser: RobotParser, request: Request) -> None:
         agent = request.headers.get(b"User-Agent") or self.user_agent
@@ -79,20 +81,19 @@ class CrawlDelayMiddleware:
         self.delays[host] = delay
         self._inc("crawl_delay/portals")
         logger.info("Crawl-delay of %s: %.2f s between requests", host, delay)
-        downloader = self.crawler.engine.downloader
-        slot_settings = downloader.per_slot_settings.setdefault(host, {})
+        slot_settings = per_slot_settings(self.crawler.engine, host)
         slot_settings["delay"] = max(float(slot_settings.get("delay", 0.0)), delay)
         slot_settings["jitter"] = 0.0
         self._enforce(host)
-        slot = downloader.slots.get(host)
+        slot = downloader_slot(self.crawler.engine, host)
         if slot is not None:  # robots.txt itself counts: its answer has arrived
             slot.lastseen = max(slot.lastseen, monotonic())
 
     def _response_downloaded(self, response: Response, request: Request, spider: Any = None) -> None:
-        key = request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
+        key = slot_key(request)
         if key in self.delays:
             self._enforce(key)
-            slot = self.crawler.engine.downloader.slots.get(key)
+            slot = downloader_slot(self.crawler.engine, key)
             if slot is not None:
                 slot.lastseen = max(slot.lastseen, monotonic())
 
@@ -102,7 +103,7 @@ class CrawlDelayMiddleware:
             self._enforce(host)
 
     def _enforce(self, key: str) -> None:
-        slot = self.crawler.engine.downloader.slots.get(key)
+        slot = downloader_slot(self.crawler.engine, key)
         if slot is None:
             return  # created later from per_slot_settings
         delay = self.delays[key]

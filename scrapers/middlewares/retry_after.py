@@ -18,6 +18,9 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
+from scrapers.config import crawl_config
+from scrapers.compat import downloader_slots, slot_key
+
 from .host_pause import HostPauses, SlotHolds, wait_for
 
 if TYPE_CHECKING:
@@ -62,9 +65,10 @@ class RetryAfterMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("CONGAN_RETRY_AFTER_ENABLED"):
+        config = crawl_config(crawler).politeness
+        if not config.retry_after_enabled:
             raise NotConfigured
-        middleware = cls(crawler.stats, cap=crawler.settings.getfloat("CONGAN_RETRY_AFTER_MAX"))
+        middleware = cls(crawler.stats, cap=config.retry_after_max)
         middleware.crawler = crawler
         crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
         return middleware
@@ -72,8 +76,7 @@ class RetryAfterMiddleware:
     def response_downloaded(self, response: Response, request: Request, spider: object = None) -> None:
         self.note(request, response)
         if self.crawler is not None and self.crawler.engine is not None:
-            key = request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
-            self.holds.apply(self.crawler.engine.downloader.slots, key)
+            self.holds.apply(downloader_slots(self.crawler.engine), slot_key(request))
 
     async def process_request(self, request: Request) -> None:
         host = urlparse_cached(request).hostname or ""

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
+from scrapers.config import crawl_config
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -46,8 +48,8 @@ class RobotsUnreachableMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
-        if not settings.getbool("ROBOTSTXT_OBEY") or not settings.getbool("CONGAN_ROBOTS_UNREACHABLE_DISALLOW"):
+        config = crawl_config(crawler).politeness
+        if not config.robots_obey or not config.robots_unreachable_disallow:
             raise NotConfigured
         return cls(crawler.stats)
 

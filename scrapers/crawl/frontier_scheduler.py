@@ -1,0 +1,294 @@
+"""A Scrapy scheduler over the durable frontier (``archive.frontier``).
+
+Requests are serialised with Scrapy's ``Request.to_dict`` / ``request_from_dict`` (the
+successors of ``request_to_dict``), pickled as Scrapy's own disk queues do, and deduplicated by their fingerprint, persisted with the frontier. A request is
+*leased* when handed to the engine and *acked* when the engine is completely done with it:
+its response went through the spider callback, every item through the pipelines, every
+child request into the frontier; or the final failure went through the errback; or a
+downloader middleware replaced it (retry, redirect) and the replacement was queued. So a
+``kill -9`` at any moment, then a resume, re-issues only the requests whose processing had
+not finished.
+
+Which request next: the frontier is asked for a host first, chosen among hosts with
+pending work and fewer requests in flight than ``CONCURRENT_REQUESTS_PER_DOMAIN``, the
+least loaded and least recently served first. A portal that is slow, paused (Crawl-delay,
+Retry-After, backoff) or down thus holds at most that many requests and never fills the
+global ``CONCURRENT_REQUESTS`` while other portals wait.
+
+``CONGAN_MAX_PAGES`` caps the number of distinct requests handed out, counted in the
+frontier, so the cap holds across resumes.
+
+``CONGAN_FRONTIER_URL`` chooses the store: empty for SQLite in the data directory
+(``archive.frontier.SqliteFrontier``), ``redis://host:port/db`` for a frontier several crawl
+processes share (``archive.frontier_redis.RedisFrontier``).
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import time
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from scrapy.core.scheduler import BaseScheduler
+from scrapy.utils.request import request_from_dict
+
+from archive.frontier import Frontier, SqliteFrontier
+from archive.paths import DataDir
+from scrapers.config import crawl_config
+from scrapers.errors import ConfigError
+from scrapers.compat import hook_request_done, slot_key
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+#: request.meta key holding the frontier entry id of a leased request (never persisted).
+ENTRY_META_KEY = "_congan_frontier_entry"
+PICKLE_PROTOCOL = 4
+#: seconds between two housekeeping rounds of the scheduler: commit (SQLite) or heartbeat
+#: (Redis), and re-queueing the leases of workers that are gone
+MAINTENANCE_SECONDS = 5.0
+
+
+def frontier_path(data: DataDir, crawl_id: str) -> Path:
+    return data.frontier_dir / f"{crawl_id}.sqlite3"
+
+
+def open_frontier(url: str, path: Path, crawl_id: str) -> Frontier:
+    """The frontier store a ``CONGAN_FRONTIER_URL`` names."""
+    if not url:
+        return SqliteFrontier(path)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from archive.frontier_redis import RedisFrontier
+
+        return RedisFrontier(url, crawl_id)
+    raise ValueError(f"CONGAN_FRONTIER_URL {url!r}: use empty (SQLite) or redis://host:port/db")
+
+
+def serialize_request(request: Request, spider: Spider | None) -> bytes:
+    """Request -> bytes; raises ``ValueError`` / ``pickle.PicklingError`` / ``TypeError``
+    when the request cannot be stored (callback that is no spider method, unpicklable meta)."""
+    data = request.to_dict(spider=spider)
+    meta = data.get("meta")
+    if meta and ENTRY_META_KEY in meta:
+        data["meta"] = {key: value for key, value in meta.items() if key != ENTRY_META_KEY}
+    return pickle.dumps(data, protocol=PICKLE_PROTOCOL)
+
+
+def deserialize_request(payload: bytes, spider: Spider | None) -> Request:
+    return request_from_dict(pickle.loads(payload), spider=spider)  # noqa: S301 - our own file
+
+
+class FrontierScheduler(BaseScheduler):
+    def __init__(
+        self,
+        path: Path,
+        *,
+        crawler: Crawler,
+        max_pages: int = 0,
+        per_host_concurrency: int = 2,
+        frontier_url: str = "",
+        crawl_id: str = "",
+    ) -> None:
+        self.path = path
+        self.frontier_url = frontier_url
+        self.crawl_id = crawl_id or path.stem
+        self.crawler = crawler
+        self.stats: StatsCollector | None = crawler.stats
+        self.max_pages = max_pages
+        self.per_host_concurrency = max(1, per_host_concurrency)
+        self.frontier: Frontier | None = None
+        self.spider: Spider | None = None
+        self._leased: dict[int, tuple[Request, str]] = {}
+        self._in_flight: Counter[str] = Counter()
+        self._last_served: dict[str, float] = {}
+        self._memory: list[Request] = []  # requests that cannot be serialised (not durable)
+        self._maintained = time.monotonic()
+        self._bound: dict[str, Any] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        config = crawl_config(crawler)
+        crawl_id = config.crawl_id
+        if not crawl_id:
+            raise ConfigError("CONGAN_CRAWL_ID is empty: enable scrapers.crawl.addon.CrawlAddon in ADDONS or set it")
+        return cls(
+            frontier_path(config.data, crawl_id),
+            crawler=crawler,
+            max_pages=config.frontier.max_pages,
+            per_host_concurrency=config.frontier.per_host_concurrency,
+            frontier_url=config.frontier.frontier_url,
+            crawl_id=crawl_id,
+        )
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        self.frontier = open_frontier(self.frontier_url, self.path, self.crawl_id)
+        recovered = self.frontier.recover()
+        counts = self.frontier.counts()
+        if recovered or counts.done:
+            logger.info(
+                "Resuming frontier %s: %s requests done, %s pending (%s re-issued after an interruption)",
+                self.frontier_url or self.path, counts.done, counts.pending, recovered,
+            )
+        self._inc("frontier/recovered", recovered)
+        self._hook_engine()
+
+    def _hook_engine(self) -> None:
+        # The engine has no signal for "done with this request" (response scraped and every
+        # item processed, or replacement request scheduled): its slot's remove_request() is
+        # exactly that point, so we wrap it on the slot instance. The kill -9 tests
+        # (tests/test_frontier_resume.py, tests/test_crawl_resume.py) check it against the
+        # installed Scrapy; scrapers.compat holds the hook.
+        hook_request_done(self.crawler.engine, self._done)
+
+    def close(self, reason: str) -> None:
+        if self.frontier is None:
+            return
+        for entry_id in list(self._leased):
+            # Not done when the spider closed (shutdown): stays leased, re-issued on resume.
+            self._leased.pop(entry_id)
+        counts = self.frontier.counts()
+        self.frontier.close()
+        if self.stats is not None:
+            self.stats.set_value("frontier/pending", counts.pending + len(self._memory))
+            self.stats.set_value("frontier/leased", counts.leased)
+            self.stats.set_value("frontier/done", counts.done)
+            self.stats.set_value("frontier/seen", counts.seen)
+        if self._memory:
+            logger.warning("%s unserialisable requests were not fetched and are lost", len(self._memory))
+        self.frontier = None
+
+    # -- the scheduler interface ---------------------------------------------------------------------
+    def has_pending_requests(self) -> bool:
+        if self.frontier is None:
+            return False
+        if self._limit_reached():
+            return False
+        counts = self.frontier.counts()
+        # leases of other workers (a shared frontier, or a killed run whose leases have not
+        # expired yet) may come back to the queue: wait for them
+        return counts.pending > 0 or counts.leased > len(self._leased) or bool(self._memory)
+
+    def enqueue_request(self, request: Request) -> bool:
+        assert self.frontier is not None
+        fingerprint = None if request.dont_filter else self.crawler.request_fingerprinter.fingerprint(request)
+        try:
+            payload = serialize_request(request, self.spider)
+        except (ValueError, TypeError, pickle.PicklingError, AttributeError) as exc:
+            logger.warning("Cannot store %s in the frontier (%s); keeping it in memory only", request, exc)
+            self._inc("frontier/unserializable")
+            self._memory.append(request)
+            return True
+        added = self.frontier.add(
+            payload, url=request.url, host=self._host(request), priority=request.priority, fingerprint=fingerprint
+        )
+        if not added:
+            logger.debug("Filtered duplicate request: %s", request)
+            self._inc("dupefilter/filtered")
+            return False
+        self._inc("frontier/enqueued")
+        return True
+
+    def next_request(self) -> Request | None:
+        assert self.frontier is not None
+        if self._memory:
+            return self._memory.pop()
+        self._maintain()
+        if self._limit_reached():
+            return None
+        host = self._pick_host()
+        if host is None:
+            return None
+        entry = self.frontier.lease(host)
+        if entry is None:
+            return None
+        try:
+            request = deserialize_request(entry.payload, self.spider)
+        except (ValueError, AttributeError, pickle.UnpicklingError) as exc:
+            logger.error("Dropping unreadable frontier entry %s (%s): %s", entry.id, entry.url, exc)
+            self._inc("frontier/unreadable")
+            self.frontier.ack(entry.id)
+            return None
+        self._share_bound_methods(request)
+        request.meta[ENTRY_META_KEY] = entry.id
+        self._leased[entry.id] = (request, entry.host)
+        self._in_flight[entry.host] += 1
+        self._last_served[entry.host] = time.monotonic()
+        self._inc("frontier/issued")
+        if entry.attempts > 1:
+            self._inc("frontier/reissued")
+        return request
+
+    def __len__(self) -> int:
+        return 0 if self.frontier is None else self.frontier.counts().pending + len(self._memory)
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _done(self, request: Request) -> None:
+        entry_id = request.meta.get(ENTRY_META_KEY)
+        leased = self._leased.get(entry_id) if entry_id is not None else None
+        if leased is None or leased[0] is not request or self.frontier is None:
+            return  # robots.txt and other direct downloads, or a copy carrying the key
+        del self._leased[entry_id]
+        host = leased[1]
+        self._in_flight[host] -= 1
+        if self._in_flight[host] <= 0:
+            del self._in_flight[host]
+        self.frontier.ack(entry_id)
+        self._inc("frontier/acked")
+
+    def _share_bound_methods(self, request: Request) -> None:
+        # request_from_dict makes a new bound method per request; Scrapy caches what it learns
+        # about a callback (is it a generator with a return value? found by parsing its
+        # source) weakly by that object, so fresh objects mean parsing the spider's source
+        # again for every response. One bound method per name keeps that cache warm.
+        for attribute in ("callback", "errback"):
+            method = getattr(request, attribute)
+            name = getattr(method, "__name__", None)
+            if name and getattr(method, "__self__", None) is self.spider:
+                setattr(request, attribute, self._bound.setdefault(f"{attribute}:{name}", method))
+
+    def _maintain(self) -> None:
+        assert self.frontier is not None
+        now = time.monotonic()
+        if now - self._maintained < MAINTENANCE_SECONDS:
+            return
+        self._maintained = now
+        self.frontier.commit()
+        if self.frontier.counts().leased > len(self._leased):
+            recovered = self.frontier.recover()
+            if recovered:
+                logger.info("%s requests of workers that are gone are back in the frontier", recovered)
+                self._inc("frontier/recovered", recovered)
+
+    def _pick_host(self) -> str | None:
+        assert self.frontier is not None
+        best: str | None = None
+        best_key: tuple[int, float] | None = None
+        for host in self.frontier.pending_hosts():
+            load = self._in_flight.get(host, 0)
+            if load >= self.per_host_concurrency:
+                continue
+            key = (load, self._last_served.get(host, 0.0))
+            if best_key is None or key < best_key:
+                best, best_key = host, key
+        return best
+
+    def _limit_reached(self) -> bool:
+        return bool(self.max_pages) and self.frontier is not None and self.frontier.counts().issued >= self.max_pages
+
+    def _host(self, request: Request) -> str:
+        return slot_key(request)
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.stats is not None and count:
+            self.stats.inc_value(key, count)

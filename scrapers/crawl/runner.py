@@ -1,0 +1,134 @@
+"""Run one crawl in this process: the project settings plus the crawl's own, the ``network``
+spider, Scrapy's ``CrawlerProcess`` (one per process: the reactor cannot restart).
+
+``congan crawl`` decides the crawl id (new or resumed) and records it in the history; this
+module only turns a :class:`CrawlSpec` into settings and runs them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from twisted.python.failure import Failure
+
+from archive.paths import DEFAULT_COLLECTION, DataDir
+from scrapers.errors import CrawlSpecError
+
+logger = logging.getLogger(__name__)
+
+SPIDER = "network"
+SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+#: set through options of `congan crawl`, not through -s
+RESERVED = {
+    "CONGAN_DATA": "--data",
+    "CONGAN_CRAWL_ID": "--crawl-id",
+    "CONGAN_SEEDS": "SEED_URL arguments",
+    "CONGAN_SITES": "--site",
+    "CONGAN_COLLECTION": "--collection",
+    "CONGAN_MAX_PAGES": "--max-pages",
+}
+LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
+
+
+def parse_override(text: str) -> tuple[str, str]:
+    """``NAME=VALUE`` of ``-s``; the name must look like a setting."""
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if not sep or not SETTING_NAME.match(name):
+        raise CrawlSpecError(f"-s {text!r}: expected NAME=VALUE with an upper-case setting name, e.g. -s DOWNLOAD_DELAY=0")
+    if name in RESERVED:
+        raise CrawlSpecError(f"-s {name}: use {RESERVED[name]} instead")
+    return name, value
+
+
+@dataclass(frozen=True)
+class CrawlSpec:
+    data: DataDir
+    crawl_id: str
+    seeds: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    collection: str = DEFAULT_COLLECTION
+    max_pages: int = 0
+    overrides: tuple[tuple[str, str], ...] = field(default=())
+    log_level: str | None = None  # None: the settings' LOG_LEVEL
+
+    def params(self) -> dict[str, Any]:
+        """What makes two crawls "the same crawl" (to resume an interrupted one)."""
+        return {
+            "seeds": list(self.seeds),
+            "sites": sorted(self.sites),
+            "collection": self.collection,
+            "max_pages": self.max_pages,
+            "settings": dict(sorted(self.overrides)),
+        }
+
+    @property
+    def directory(self) -> Path:
+        return self.data.crawl_dir(self.crawl_id)
+
+
+def build_settings(spec: CrawlSpec) -> Settings:
+    settings = Settings()
+    settings.setmodule("scrapers.settings", priority="project")
+    if spec.log_level:
+        settings.set("LOG_LEVEL", spec.log_level, priority="cmdline")
+    for name, value in spec.overrides:
+        settings.set(name, value, priority="cmdline")
+    settings.set("CONGAN_DATA", str(spec.data.root), priority="cmdline")
+    settings.set("CONGAN_CRAWL_ID", spec.crawl_id, priority="cmdline")
+    settings.set("CONGAN_SEEDS", list(spec.seeds), priority="cmdline")
+    settings.set("CONGAN_SITES", list(spec.sites), priority="cmdline")
+    settings.set("CONGAN_COLLECTION", spec.collection, priority="cmdline")
+    settings.set("CONGAN_MAX_PAGES", spec.max_pages, priority="cmdline")
+    return settings
+
+
+@dataclass(frozen=True)
+class CrawlOutcome:
+    finish_reason: str | None  # None when the crawl never opened
+    error: BaseException | None  # what stopped it from starting or running, if anything
+
+
+def run(spec: CrawlSpec, *, spider: str = SPIDER) -> CrawlOutcome:
+    """Run the crawl to its end (or to Ctrl-C: reason ``shutdown``). Logs go to stderr and
+    to the crawl's ``crawl.log``."""
+    settings = build_settings(spec)
+    root = logging.getLogger()
+    for handler in list(root.handlers):  # Scrapy installs its own (LOG_LEVEL, LOG_FORMAT)
+        root.removeHandler(handler)
+    process = CrawlerProcess(settings, install_root_handler=True)
+    log_file = _attach_log_file(spec.directory / "crawl.log", settings.get("LOG_LEVEL"))
+    errors: list[BaseException] = []
+    try:
+        try:
+            crawler = process.create_crawler(spider)
+        except KeyError:
+            raise CrawlSpecError(f"no spider named {spider!r}; is the project installed (pip install -e .)?") from None
+        deferred = process.crawl(crawler)
+
+        def failed(failure: Failure) -> None:
+            errors.append(failure.value)
+            logger.error("crawl %s stopped: %s", spec.crawl_id, failure.getErrorMessage())
+
+        deferred.addErrback(failed)
+        process.start()
+    finally:
+        logging.getLogger().removeHandler(log_file)
+        log_file.close()
+    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    return CrawlOutcome(finish_reason=reason, error=errors[0] if errors else None)
+
+
+def _attach_log_file(path: Path, level: str | None) -> logging.Handler:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setLevel(level or "INFO")
+    logging.getLogger().addHandler(handler)
+    return handler

@@ -1,0 +1,129 @@
+"""Item pipelines. ``ArticlePipeline``: extract each ``ArticlePage`` and file it in the corpus.
+
+Settings: ``EXTRACT_ENABLED`` (default True) switches it off; ``CONGAN_DATA`` and
+``CONGAN_COLLECTION`` say where the corpus is and which collection captures belong to.
+Stats: ``extract/articles``, ``extract/new|changed|unchanged``, ``extract/empty`` (no
+title or body found), ``extract/no_capture``, ``extract/errors``, and per portal
+``extract/<site>/articles`` and ``extract/<site>/with_title|date|author|body`` (read by
+``scrapers.extract.health.portal_health`` for the crawl report), ``extract/late_aliases``.
+
+Aliases. An ``ArticlePage`` carries the other URLs pages had linked the article with when it
+was parsed (the same list goes to its WARC outlinks record). A page parsed later may link it
+with yet another URL (the spider's ``aliases``: canonical URL -> URLs seen); when the spider
+closes, those are merged into the corpus and written as one more outlinks record of the
+article's capture (``congan-late-alias``), which ``congan reextract`` merges likewise after
+the articles of its file, so it gives the same aliases and the same version lines.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import StatsCollector
+
+from archive.capture import StoredRecord
+from archive.corpus import CaptureRef, CorpusStore
+from archive.paths import DataDir
+from scrapers.config import crawl_config
+from scrapers.filing.article import PageCapture, extract_page, file_article
+from scrapers.extract.health import article_counts
+from scrapers.items import ArticlePage
+from scrapers.portals.registry import Registry, load_registry
+from scrapers.capture.warc_capture import capture_extension
+
+logger = logging.getLogger(__name__)
+
+
+class ArticlePipeline:
+    def __init__(
+        self, data: DataDir, collection: str, stats: StatsCollector, registry: Registry | None = None,
+        crawler: Crawler | None = None,
+    ) -> None:
+        self.data = data
+        self.collection = collection
+        self.stats = stats
+        self.registry = registry if registry is not None else load_registry()
+        self.crawler = crawler
+        self.store: CorpusStore | None = None
+        #: canonical URL -> (the latest capture filed for it, the aliases its pages carried)
+        self.filed: dict[str, tuple[StoredRecord, set[str]]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArticlePipeline:
+        config = crawl_config(crawler)
+        if not config.extract_enabled:
+            raise NotConfigured("EXTRACT_ENABLED is off")
+        return cls(config.data, config.collection, crawler.stats, crawler=crawler)
+
+    def open_spider(self) -> None:
+        self.store = CorpusStore.open(self.data)
+
+    def close_spider(self) -> None:
+        if self.store is not None:
+            self.file_late_aliases()
+            self.store.close()
+            self.store = None
+
+    def file_late_aliases(self) -> None:
+        """Aliases of filed articles that pages parsed after them linked (the spider's
+        ``aliases``): into the corpus, and into the WARC (an outlinks record of the capture,
+        ``congan-alias`` fields) for ``congan reextract``. Runs before the WARC writer closes
+        (pipelines close before the ``spider_closed`` signal)."""
+        spider = self.crawler.spider if self.crawler is not None else None
+        linked = getattr(spider, "aliases", None)
+        if not linked or self.store is None:
+            return
+        capture = capture_extension(self.crawler) if self.crawler is not None else None
+        for canonical, (stored, carried) in self.filed.items():
+            late = tuple(sorted(set(linked.get(canonical, ())) - carried - {canonical}))
+            if not late:
+                continue
+            if capture is not None:
+                capture.write_outlinks(stored, (), None, late, late=True)
+            if self.store.add_aliases(stored.record_id, late) is not None:
+                self.stats.inc_value("extract/late_aliases", len(late))
+
+    def process_item(self, item: object) -> object:
+        if not isinstance(item, ArticlePage):
+            return item
+        if self.store is None:
+            self.open_spider()
+        assert self.store is not None
+        self.stats.inc_value("extract/articles")
+        capture = CaptureRef.from_stored(item.capture, item.collection or self.collection) if item.capture else None
+        page = PageCapture(
+            url=item.url, capture=capture, body=item.body, headers=item.headers, adapter=item.adapter,
+            site=item.site, canonical=item.canonical_url, profile=item.profile, aliases=item.aliases,
+        )
+        try:
+            filing = extract_page(page, self.registry)
+        except Exception:  # the page boundary: one bad page never stops the crawl
+            logger.exception("extract: failed on %s", item.url)
+            self.stats.inc_value("extract/errors")
+            return item
+        article = filing.article
+        for key, value in article_counts(
+            article.site,
+            title=bool(article.title),
+            date=bool(article.published),
+            author=bool(article.author),
+            body=bool(article.body.strip()),
+        ).items():
+            self.stats.inc_value(key, value)
+        if item.capture is None:
+            self.stats.inc_value("extract/no_capture")
+            logger.warning("extract: %s has no WARC capture; not filed in the corpus", item.url)
+            return item
+        result = file_article(self.store, filing).result
+        if result is None:
+            self.stats.inc_value("extract/empty")
+            logger.info("extract: no article found on %s", item.url)
+        else:
+            self.stats.inc_value(f"extract/{result.kind}")
+            if isinstance(item.capture, StoredRecord):
+                canonical = item.canonical_url or item.url
+                _, carried = self.filed.get(canonical, (item.capture, set()))
+                self.filed[canonical] = (item.capture, carried | set(item.aliases))
+        return item

@@ -1,0 +1,194 @@
+"""The ``network`` spider's decisions as plain code, testable without a crawl: which portals a
+crawl starts from, whether a target becomes a request (scope, portal, duplicates, watermarks,
+depth and page budgets) and what a parsed page leads to. No Scrapy: the spider turns a
+``Planned`` into a Scrapy request and a ``Refused`` into ``scope/rejected/<reason>`` stats and
+an outlink of the page.
+
+Depth counts link hops from a portal's start pages; the next page of a listing keeps its
+listing's depth (a portal with 2,000 listing pages is not deep); requisites have none. In
+incremental crawls a target the listing says is unchanged since its capture, and a requisite
+already archived, are skipped; a listing page whose articles were all archived before the crawl
+began stops its pagination (listing watermark, ``scrapers.crawl.watermarks``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Union
+
+from scrapers.config import NetworkConfig
+from scrapers.crawl.watermarks import KnownArticles
+from scrapers.discovery.adapter import ARTICLE, REQUISITE, SEED, Adapter, Page, Target
+from scrapers.families import GENERIC, UnknownAdapter, get_adapter
+from scrapers.page_context import PageContext
+from scrapers.portals.registry import Registry, normalise_host
+from scrapers.portals.scope import Scope
+from scrapers.portals.urls import url_host, without_session
+
+# reasons of scope/rejected/<reason> decided here (scrapers.portals.scope decides the others)
+PAGE_BUDGET = "page_budget"
+DEPTH = "depth"
+OTHER_PORTAL = "portal_not_in_crawl"
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A request to make: the target and the page context its request carries."""
+
+    target: Target
+    context: PageContext
+
+    @property
+    def requisite(self) -> bool:
+        return self.target.kind == REQUISITE
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A URL not requested, and why (``scope/rejected/<reason>``); ``site``: the portal whose
+    page linked it, when the planner knows it."""
+
+    url: str
+    reason: str
+    site: str | None = None
+
+
+Decision = Union[Planned, Refused]
+ScheduleKey = tuple[str, str, tuple[tuple[str, str], ...]]
+
+
+class CrawlPlanner:
+    """What the crawl requests next. ``count(stat)`` receives the counts the planner decides
+    (``network/portals``, ``network/skipped/...``, ``network/pagination_stopped/...``)."""
+
+    def __init__(
+        self, config: NetworkConfig, registry: Registry, known: KnownArticles | None = None,
+        count: Callable[[str], None] | None = None,
+    ) -> None:
+        self.config = config
+        self.registry = registry
+        self.scope = Scope(registry, (url_host(s) for s in config.seeds))
+        self.known = known if known is not None else KnownArticles()
+        self.count = count or (lambda stat: None)
+        self.pages_per_site: Counter[str] = Counter()
+        self.sites: dict[str, Adapter] = {}  # portals this crawl crawls -> adapter
+        self.closed_sites = bool(config.sites)  # only the chosen portals, none discovered
+        #: canonical article URL -> other URLs pages linked it with (``PageContext.aliases``)
+        self.aliases: dict[str, set[str]] = {}
+        self._scheduled: set[ScheduleKey] = set()
+
+    # -- portals ---------------------------------------------------------------------------
+    def seed_portals(self) -> list[tuple[str, str]]:
+        """(portal domain, start URL) of the crawl."""
+        scheme = self.config.seed_scheme
+        if self.config.seeds:
+            return [(self.domain_of(url), url) for url in self.config.seeds]
+        portals = self.registry.select(self.config.sites) if self.config.sites else self.registry.network()
+        return [(p.domain, f"{scheme}://{p.domain}/") for p in portals]
+
+    def domain_of(self, url_or_host: str) -> str:
+        portal = self.registry.get(url_or_host)
+        return portal.domain if portal else normalise_host(url_or_host)
+
+    def adapter_for(self, domain: str) -> Adapter:
+        portal = self.registry.get(domain)
+        return get_adapter(portal.adapter if portal else GENERIC)
+
+    @staticmethod
+    def adapter_named(name: str | None) -> Adapter | None:
+        try:
+            return get_adapter(name) if name else None
+        except UnknownAdapter:
+            return None
+
+    def open_portal(self, domain: str, start_url: str | None, via: str) -> list[Decision]:
+        """Start crawling a portal: its adapter's start targets (or the given seed URL)."""
+        if domain in self.sites:
+            return []
+        adapter = self.adapter_for(domain)
+        self.sites[domain] = adapter
+        self.count("network/portals")
+        scheme = start_url.split("://", 1)[0].lower() if start_url else self.config.seed_scheme
+        targets = list(adapter.start_targets(f"{scheme}://{domain}/"))
+        if start_url and adapter.canonicalize(start_url) not in {t.url for t in targets}:
+            targets.insert(0, Target(adapter.canonicalize(start_url), SEED, hop=""))
+        return self.plan_all(targets, domain, adapter, hops="", via=via)
+
+    # -- requests --------------------------------------------------------------------------
+    def plan(
+        self, target: Target, site: str, adapter: Adapter, *, hops: str, via: str, depth: int = 0,
+    ) -> Decision | None:
+        """The request of a target, a refusal, or ``None`` when it is a duplicate or known
+        to be unchanged (counted, never an outlink)."""
+        requisite = target.kind == REQUISITE
+        decision = self.scope.check(target.url, requisite=requisite)
+        if not decision.allowed:
+            return Refused(target.url, decision.reason or "", site)
+        target_site = site if requisite else self.domain_of(target.url)
+        if not requisite and target_site != site and target_site not in self.sites:
+            return Refused(target.url, OTHER_PORTAL, site)
+        if target.aliases:
+            self.aliases.setdefault(target.url, set()).update(without_session(a) for a in target.aliases)
+        key = (target.method, target.url, target.formdata)
+        if key in self._scheduled:
+            return None
+        if self.config.incremental and self.known.unchanged_since_capture(target.url, target.modified):
+            self._scheduled.add(key)
+            self.count("network/skipped/unchanged_since_capture")
+            return None
+        if requisite and self.config.incremental and target.url in self.known:
+            # images, styles and documents do not change under the same URL on these portals
+            self._scheduled.add(key)
+            self.count("network/skipped/requisite_archived")
+            return None
+        if self.config.max_depth and not requisite and depth > self.config.max_depth:
+            return Refused(target.url, DEPTH, site)
+        if self.config.max_pages_per_site and self.pages_per_site[site] >= self.config.max_pages_per_site:
+            return Refused(target.url, PAGE_BUDGET, site)
+        self._scheduled.add(key)
+        self.pages_per_site[site] += 1
+        context = PageContext(
+            site=site, adapter=adapter.name, kind=target.kind, hops=hops + target.hop, depth=depth, via=via,
+            sequence=target.sequence, canonical=target.canonical, formdata=target.formdata,
+        )
+        return Planned(target, context)
+
+    def plan_all(
+        self, targets: Iterable[Target], site: str, adapter: Adapter, *, hops: str, via: str, depth: int = 0,
+    ) -> list[Decision]:
+        found = (self.plan(t, site, adapter, hops=hops, via=via, depth=depth) for t in targets)
+        return [decision for decision in found if decision is not None]
+
+    # -- pages -----------------------------------------------------------------------------
+    def is_article(self, page: Page, adapter: Adapter, canonical: str) -> bool:
+        """Whether a fetched page is an article the spider hands to extraction."""
+        return (page.kind == ARTICLE or adapter.is_article(canonical)) and not adapter.is_shell(page.url)
+
+    def plan_discovery(self, page: Page, site: str, adapter: Adapter, *, hops: str, depth: int) -> list[Decision]:
+        """What a parsed page leads to through its adapter: links out of scope (refused),
+        articles and listings (one hop deeper), and the next page of a listing (same depth),
+        unless the listing is empty or, in an incremental crawl, holds only known articles."""
+        discovery = adapter.discover(page)
+        self.count("network/pages_parsed")
+        decisions: list[Decision] = []
+        for link in discovery.links:
+            checked = self.scope.check(link)
+            if not checked.allowed:
+                decisions.append(Refused(link, checked.reason or ""))
+        articles = discovery.articles
+        if self.config.incremental and page.kind == ARTICLE:
+            # related-article lists lead back through the whole archive: in an incremental
+            # crawl only listings decide which archived articles are checked again
+            articles = tuple(t for t in articles if t.url not in self.known)
+        via = page.url
+        decisions += self.plan_all((*articles, *discovery.listings), site, adapter, hops=hops, via=via, depth=depth + 1)
+        if discovery.next_pages:
+            if discovery.empty:
+                self.count("network/pagination_stopped/empty")
+            elif self.config.incremental and self.known.all_known(t.url for t in discovery.articles):
+                self.count("network/pagination_stopped/watermark")
+            else:
+                decisions += self.plan_all(discovery.next_pages, site, adapter, hops=hops, via=via, depth=depth)
+        return decisions
