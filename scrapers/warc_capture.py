@@ -46,7 +46,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured, StopDownload
 
 from archive.capture import StoredRecord
-from archive.digest_index import CaptureIndex
+from archive.warc.digests import CaptureIndex
 from archive.paths import DataDir
 from archive.warc.records import WarcInfo
 from archive.warc.writer import DEFAULT_MAX_SIZE, WarcWriter

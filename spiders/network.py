@@ -12,7 +12,7 @@ link hops (the next page of a listing is not a hop) and ``CONGAN_MAX_PAGES_PER_S
 requests per portal. In incremental crawls a listing page whose articles were all archived
 before the crawl began stops its pagination (listing watermark, ``scrapers.watermarks``).
 What the spider learns about portals (live, redirecting, down) goes to
-``archive.registry_state``. Rejected URLs are counted as ``scope/rejected/<reason>``.
+``archive.control.registry_state``. Rejected URLs are counted as ``scope/rejected/<reason>``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import scrapy
 from scrapy.http import FormRequest, HtmlResponse, Request, Response, TextResponse, XmlResponse
 
 from archive.paths import DataDir
-from archive.registry_state import RegistryState
+from archive.control.registry_state import RegistryState
 from scrapers.adapters import UnknownAdapter, get_adapter
 from scrapers.adapters.base import ARTICLE, REQUISITE, SEED, Adapter, Page, Target
 from scrapers.adapters.fingerprint import fingerprint

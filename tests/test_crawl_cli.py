@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from crawl_fixtures import run_congan_crawl
 
-from archive.crawl_history import CrawlHistory
+from archive.control.history import CrawlHistory
 from archive.paths import DataDir
 from congan.cli.main import get_cli
 

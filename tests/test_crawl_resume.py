@@ -18,8 +18,8 @@ import pytest
 from crawl_fixtures import FAST, REPO, pythonpath
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.control.history import CrawlHistory
 from archive.corpus import CorpusStore
-from archive.crawl_history import CrawlHistory
 from archive.paths import DataDir
 
 pytestmark = pytest.mark.slow

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from archive.crawl_history import VN_TZ, CrawlHistory, CrawlStatus, new_crawl_id, process_alive
+from archive.control.history import CrawlHistory, CrawlStatus, new_crawl_id, process_alive
 from archive.errors import UserInputError
 from archive.paths import DataDir
+from archive.times import VN_TZ
 
 
 class FixedClock:

@@ -17,7 +17,7 @@ from crawl_fixtures import pythonpath
 from crawl_localsite import LocalSite, SiteConfig, all_article_paths
 
 redis = pytest.importorskip("redis")
-from archive.frontier_redis import RedisFrontier  # noqa: E402
+from archive.control.frontier_redis import RedisFrontier  # noqa: E402
 
 URL = "redis://127.0.0.1:6379/15"
 TESTS = Path(__file__).resolve().parent

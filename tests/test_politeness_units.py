@@ -9,7 +9,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from archive.digest_index import LatestCapture
+from archive.warc.digests import LatestCapture
 from scrapers.middlewares.backoff import BackoffPolicy, is_failure_status
 from scrapers.middlewares.conditional import validators
 from scrapers.middlewares.crawl_delay import CRAWL_DELAY_MARGIN, effective_delay

@@ -23,16 +23,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.crawl_history import VN_TZ, CrawlHistory, CrawlStatus
+from archive.control.history import CrawlHistory, CrawlStatus
+from archive.control.scheduler import Scheduler, SchedulerConfig, crawl_arguments
+from archive.control.schedules import ScheduleStore
 from archive.paths import DataDir
-from archive.scheduler import Scheduler, SchedulerConfig, crawl_arguments
-from archive.schedules import ScheduleStore
+from archive.times import VN_TZ
 from congan.cli.main import get_cli
 
 STANDIN = r'''
 import json, os, sys, time
 from pathlib import Path
-from archive.crawl_history import CrawlHistory
+from archive.control.history import CrawlHistory
 from archive.paths import DataDir
 args = sys.argv[1:]
 data = DataDir(Path(args[args.index("--data") + 1]))

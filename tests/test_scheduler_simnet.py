@@ -21,11 +21,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from archive.control.history import SCHEDULE_ENV, CrawlHistory, CrawlStatus
+from archive.control.scheduler import Scheduler, SchedulerConfig
+from archive.control.schedules import ScheduleStore
 from archive.corpus.store import CorpusStore
-from archive.crawl_history import SCHEDULE_ENV, VN_TZ, CrawlHistory, CrawlStatus
 from archive.paths import DataDir
-from archive.scheduler import Scheduler, SchedulerConfig
-from archive.schedules import ScheduleStore
+from archive.times import VN_TZ
 from congan.cli.main import get_cli
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from search_corpus import corpus
 
-from archive.crawl_history import CrawlHistory
+from archive.control.history import CrawlHistory
 from archive.paths import DataDir
 from archive.search import SearchIndex
 from congan.web import WebConfig, create_app

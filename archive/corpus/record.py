@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from archive.capture import StoredRecord
+from archive.times import parse_timestamp14
 
 from .article import ExtractedArticle
 
@@ -53,7 +54,7 @@ def utc_stamp(moment: datetime) -> str:
 
 def timestamp_to_datetime(timestamp: str) -> datetime:
     """A 14-digit WARC/CDX timestamp as an aware UTC datetime."""
-    return datetime.strptime(timestamp[:14].ljust(14, "0"), "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+    return parse_timestamp14(timestamp)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Rebuilding the capture index (``archive.digest_index``) from the WARC files alone.
+"""Rebuilding the capture index (``archive.warc.digests``) from the WARC files alone.
 
 The WARCs are the source of truth: ``congan index rebuild`` forgets the collection's rows and
 reads every closed file in the order it was written (file open time, then serial), applying
@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from archive.digest_index import CaptureIndex, FirstCapture, LatestCapture
+from archive.warc.digests import CaptureIndex, FirstCapture, LatestCapture
 from archive.warc.naming import WARC_SUFFIX, parse_name
 from archive.warc.reader import iter_records
 from archive.warc.writer import payload_digest

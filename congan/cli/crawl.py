@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from archive.crawl_history import CrawlHistory, CrawlStatus, new_crawl_id
+from archive.control.history import CrawlHistory, CrawlStatus, new_crawl_id
 from archive.errors import ArchiveError, UserInputError
 from archive.paths import DEFAULT_COLLECTION
 from scrapers.crawl_runner import CrawlSpec, CrawlSpecError, parse_override, run

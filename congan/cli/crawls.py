@@ -7,10 +7,11 @@ from typing import Any
 
 import click
 
-from archive.crawl_history import VN_TZ, CrawlHistory, CrawlRecord, CrawlStatus, now_vn
+from archive.control.history import CrawlHistory, CrawlRecord, CrawlStatus
+from archive.control.lifecycle import lifecycle_of, portal_lifecycles
+from archive.control.registry_state import RegistryState
 from archive.errors import UserInputError
-from archive.portal_lifecycle import lifecycle_of, portal_lifecycles
-from archive.registry_state import RegistryState
+from archive.times import VN_TZ, now_vn
 
 from .context import CliContext, data_option, emit_json, pass_cli
 

@@ -6,9 +6,10 @@ from datetime import datetime
 
 import click
 
-from archive.crawl_history import CrawlHistory, CrawlStatus, now_vn
+from archive.control.history import CrawlHistory, CrawlStatus
+from archive.control.schedules import DEFAULT_TZ, CrawlMode, Schedule, ScheduleStore
 from archive.paths import DEFAULT_COLLECTION
-from archive.schedules import DEFAULT_TZ, CrawlMode, Schedule, ScheduleStore
+from archive.times import now_vn
 
 from .context import CliContext, data_option, emit_json, pass_cli
 from .crawls import LOUD

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
+from archive.control.registry_state import RegistryState
 from archive.errors import UserInputError
-from archive.registry_state import RegistryState
 from scrapers.network_map import DEFAULT_MAX_PORTALS, UrllibFetcher, discover_network
 from scrapers.registry import RegistryError, load_registry
 

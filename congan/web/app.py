@@ -10,7 +10,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, abort, jsonify, render_template, request
 
-from archive.crawl_history import CrawlHistory
+from archive.control.history import CrawlHistory
 from archive.errors import ArchiveError, UserInputError
 from archive.paths import DataDir
 from archive.replay.urls import default_base, replay_url

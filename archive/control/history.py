@@ -24,15 +24,13 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from .errors import UserInputError
-from .migrations import Migration, connect
-from .paths import DataDir
+from ..errors import UserInputError
+from ..migrations import Migration, connect
+from ..paths import DataDir
+from ..times import VN_TZ, now_vn
 
 logger = logging.getLogger(__name__)
-
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 #: set by the scheduler in the environment of the crawls it starts: the schedule's name,
 #: recorded by :meth:`CrawlHistory.start` when the crawl does not name one itself
@@ -117,10 +115,6 @@ class CrawlRecord:
             "report_path": str(self.report_path) if self.report_path else None,
             "params": dict(self.params),
         }
-
-
-def now_vn() -> datetime:
-    return datetime.now(VN_TZ)
 
 
 def new_crawl_id(now: datetime | None = None) -> str:

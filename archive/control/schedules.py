@@ -3,7 +3,7 @@
 A schedule says *when* (a standard 5-field cron expression or ``@daily``-style alias,
 validated with croniter, read in the schedule's time zone, Asia/Ho_Chi_Minh by default) and
 *what* (portal domains, seed URLs, incremental or full mode, Scrapy/project setting
-overrides). The scheduler (``archive.scheduler``) decides when a schedule is due with
+overrides). The scheduler (``archive.control.scheduler``) decides when a schedule is due with
 :func:`due_slot` and claims the run with :meth:`ScheduleStore.claim`.
 """
 
@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from croniter import croniter
 from croniter.croniter import CroniterError
 
-from .errors import UserInputError
-from .migrations import Migration, connect
-from .paths import DEFAULT_COLLECTION, DataDir
+from ..errors import UserInputError
+from ..migrations import Migration, connect
+from ..paths import DEFAULT_COLLECTION, DataDir
 
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 

@@ -1,6 +1,6 @@
 """The frontier in Redis, shared by several crawl processes (one or many machines).
 
-Same interface and guarantees as ``archive.frontier.SqliteFrontier``; every operation is one
+Same interface and guarantees as ``archive.control.frontier.SqliteFrontier``; every operation is one
 atomic Lua script, so there is nothing to commit and a crashed worker loses nothing: its
 leases are re-queued by :meth:`RedisFrontier.recover` once its heartbeat key has expired
 (``HEARTBEAT_SECONDS`` after its last call). Keys, under ``congan:frontier:<crawl_id>:``::
@@ -26,7 +26,7 @@ import socket
 import time
 from typing import Any
 
-from archive.frontier import Frontier, FrontierCounts, FrontierEntry, FrontierError
+from archive.control.frontier import Frontier, FrontierCounts, FrontierEntry, FrontierError
 
 logger = logging.getLogger(__name__)
 
