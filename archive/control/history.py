@@ -29,6 +29,7 @@ from ..errors import UserInputError
 from ..migrations import Migration, connect
 from ..paths import DataDir
 from ..times import VN_TZ, now_vn
+from .report import REPORT_FILE, CrawlReport
 
 logger = logging.getLogger(__name__)
 
@@ -306,18 +307,14 @@ class CrawlHistory:
             rows = conn.execute(sql, args).fetchall()
         return [_record(row) for row in rows]
 
-    def report_of(self, record: CrawlRecord) -> dict[str, Any] | None:
-        """The crawl's report (JSON written by ``congan crawl``), or None if it has none yet."""
-        path = record.report_path or (self.data_dir.crawl_dir(record.crawl_id) / "report.json")
-        try:
-            with open(path, encoding="utf-8") as fh:
-                report = json.load(fh)
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as exc:
-            logger.warning("report of crawl %s unreadable at %s: %s", record.crawl_id, path, exc)
-            return None
-        return report if isinstance(report, dict) else None
+    def report_path(self, record: CrawlRecord) -> Path:
+        """Where the crawl's report is (or will be)."""
+        return record.report_path or (self.data_dir.crawl_dir(record.crawl_id) / REPORT_FILE)
+
+    def report_of(self, record: CrawlRecord) -> CrawlReport | None:
+        """The crawl's report (written by ``congan crawl``), or None if it has none yet or it
+        cannot be read (logged)."""
+        return CrawlReport.load(self.report_path(record))
 
     # -- process liveness ----------------------------------------------------------------
     def _alive(self, row: sqlite3.Row) -> bool:

@@ -18,10 +18,10 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import click
 
+from archive.control.report import REPORT_FILE, CrawlReport, ReportTotals
 from archive.errors import UserInputError
 from archive.paths import DataDir
 
@@ -60,15 +60,13 @@ def _crawl_args(sites: list[str], crawl_id: str) -> list[str]:
     return args
 
 
-def _latest_report(data: DataDir, crawl_id: str) -> dict:
-    path = data.crawl_dir(crawl_id) / "report.json"
-    if not path.exists():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+def _latest_report(data: DataDir, crawl_id: str) -> ReportTotals:
+    report = CrawlReport.load(data.crawl_dir(crawl_id) / REPORT_FILE)
+    return report.totals if report is not None else ReportTotals()
 
 
-def _total(report: dict, key: str) -> int:
-    value = (report.get("totals") or {}).get(key)
+def _total(totals: ReportTotals, key: str) -> int:
+    value = getattr(totals, key)
     return value if isinstance(value, int) else 0
 
 

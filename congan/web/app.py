@@ -147,7 +147,8 @@ def create_app(config: WebConfig) -> Flask:
     def crawls_page():
         history = CrawlHistory(config.data)
         crawls = history.list(limit=200)
-        totals = {c.crawl_id: (history.report_of(c) or {}).get("totals") or {} for c in crawls}
+        reports = {c.crawl_id: history.report_of(c) for c in crawls}
+        totals = {crawl_id: report.totals if report else None for crawl_id, report in reports.items()}
         return render_template("crawls.html", crawls=crawls, totals=totals)
 
     @app.get("/api/search")
