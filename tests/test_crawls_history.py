@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.control.history import CrawlHistory, CrawlStatus, new_crawl_id, process_alive
+from archive.control.history import CrawlHistory, CrawlStatus, new_crawl_id
+from archive.control.processes import process_alive
 from archive.control.report import CrawlReport, PortalRow, ReportTotals
 from archive.errors import UserInputError
 from archive.paths import DataDir

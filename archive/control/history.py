@@ -29,6 +29,7 @@ from ..errors import UserInputError
 from ..migrations import Migration, connect
 from ..paths import DataDir
 from ..times import VN_TZ, now_vn
+from .processes import process_alive, process_start_ticks
 from .report import REPORT_FILE, CrawlReport
 
 logger = logging.getLogger(__name__)
@@ -321,45 +322,6 @@ class CrawlHistory:
         if row["host"] != self._host:
             return True  # cannot tell from here: assume it still runs
         return process_alive(int(row["pid"]), row["pid_started"])
-
-
-def process_alive(pid: int, started_ticks: int | None = None) -> bool:
-    """Whether ``pid`` is a live (not zombie) process, and the same one that was recorded
-    (its start time in clock ticks, from /proc, guards against pid reuse)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # exists, owned by someone else
-    stat = _proc_stat(pid)
-    if stat is None:
-        return True  # no /proc on this system: the signal check is all we have
-    state, ticks = stat
-    if state in ("Z", "X"):
-        return False
-    return started_ticks is None or ticks == started_ticks
-
-
-def process_start_ticks(pid: int) -> int | None:
-    stat = _proc_stat(pid)
-    return None if stat is None else stat[1]
-
-
-def _proc_stat(pid: int) -> tuple[str, int] | None:
-    """(state letter, start time in clock ticks) of a process, from /proc/<pid>/stat."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return None
-    # the command name (field 2) may hold spaces and parentheses: split after the last ')'
-    fields = raw[raw.rfind(")") + 2 :].split()
-    try:
-        return fields[0], int(fields[19])
-    except (IndexError, ValueError):
-        return None
 
 
 def _record(row: sqlite3.Row) -> CrawlRecord:
