@@ -138,10 +138,16 @@ def create_wacz(data: DataDir, crawl_id: str, *, collection: str = DEFAULT_COLLE
         code, log = _run_wacz(["create", "-o", str(tmp), "-p", str(pages_file), "--copy-pages",
                                "--title", f"congan-archive crawl {crawl_id}", *map(str, warcs)])
         if code != 0 or not tmp.exists():
-            raise WaczError(f"wacz create failed for crawl {crawl_id}: {log.strip()[-500:]}")
+            raise WaczError(
+                f"wacz create failed for crawl {crawl_id}: {log.strip()[-500:]}; "
+                "check its WARC files with `congan warc verify`"
+            )
         code, log = _run_wacz(["validate", "-f", str(tmp)])
         if code != 0:
-            raise WaczError(f"the WACZ of crawl {crawl_id} does not validate: {log.strip()[-500:]}")
+            raise WaczError(
+                f"the WACZ of crawl {crawl_id} does not validate: {log.strip()[-500:]}; "
+                "run `congan warc verify`, repair what it lists, then create the WACZ again"
+            )
         tmp.replace(target)
     finally:
         pages_file.unlink(missing_ok=True)
