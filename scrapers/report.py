@@ -121,10 +121,9 @@ def corpus_kinds(data: DataDir, crawl_id: str, warc_prefix: str, since: datetime
         for site in sites:
             counts = {"new": 0, "changed": 0, "unchanged": 0}
             for record in store.latest(site=site):
-                capture = record.get("capture") or {}
-                if str(capture.get("warc_file", "")).startswith(ours):
-                    counts["new" if record.get("version", 1) == 1 else "changed"] += 1
-                elif str(record.get("last_seen") or "") >= since_utc:
+                if record.capture.warc_file.startswith(ours):
+                    counts["new" if record.version == 1 else "changed"] += 1
+                elif record.last_seen >= since_utc:
                     counts["unchanged"] += 1
             kinds[site] = counts
     return kinds

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
-from archive.corpus import CorpusStore
+from archive.corpus import ArticleRecord, CorpusStore
 from archive.paths import DataDir
 from scrapers.portal_stats import PREFIX
 
@@ -44,19 +44,18 @@ def reached_sites(stats: dict[str, Any]) -> set[str]:
     return {key.split("/")[1] for key, value in stats.items() if key.startswith(f"{PREFIX}/") and key.endswith("/responses") and value}
 
 
-def revisit_request(record: dict[str, Any], spider: Spider) -> Request:
-    extraction = record.get("extraction") or {}
+def revisit_request(record: ArticleRecord, spider: Spider) -> Request:
     return Request(
-        record["url"],
+        record.url,
         priority=PRIORITY,
         errback=getattr(spider, "failed", None),
         meta={
-            "congan_site": record.get("site"),
-            "congan_adapter": extraction.get("adapter"),
+            "congan_site": record.site,
+            "congan_adapter": record.extraction.adapter,
             "congan_page_kind": "article",
             "congan_hops": "",
             "congan_via": "revisit",
-            "congan_canonical": record["url"],
+            "congan_canonical": record.url,
             META_KEY: True,
         },
     )
@@ -89,7 +88,7 @@ class RevisitKnownExtension:
         with CorpusStore.open(self.data) as store:
             for site in sorted(sites):
                 for record in store.latest(site=site):
-                    if record.get("url"):
+                    if record.url:
                         self.crawler.engine.crawl(revisit_request(record, spider))
                         queued += 1
         self.crawler.stats.inc_value("revisit/queued", queued)

@@ -25,11 +25,12 @@ EMPTY_PAYLOAD = payload_digest(b"")
 
 def written_order(warc_dir: Path) -> list[Path]:
     """Closed WARC files sorted by the time they were opened, then serial."""
-    def key(path: Path) -> tuple[str, int, str]:
+    def opened(path: Path) -> tuple[str, int]:
         parsed = parse_name(path.name)
-        return (parsed.opened, parsed.serial, path.name) if parsed else ("", 0, path.name)
+        return (parsed.opened, parsed.serial) if parsed else ("", 0)
 
-    return sorted(warc_dir.glob("*" + WARC_SUFFIX), key=key)
+    by_name = sorted(warc_dir.glob("*" + WARC_SUFFIX), key=lambda path: path.name)
+    return sorted(by_name, key=opened)  # stable: files opened in the same second stay in name order
 
 
 def rebuild_capture_index(warc_dir: Path, index: CaptureIndex) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -162,7 +163,7 @@ def render_report(report: CrawlReport, portal_states: dict[str, str] | None = No
     return lines
 
 
-def _nested(value: dict[str, Any], depth: int = 0) -> list[str]:
+def _nested(value: Mapping[str, object], depth: int = 0) -> list[str]:
     lines: list[str] = []
     for key, item in value.items():
         if isinstance(item, dict):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import click
 
 from archive.control.report import REPORT_FILE, CrawlReport, ReportTotals
+from archive.corpus import ArticleRecord
 from archive.errors import UserInputError
 from archive.paths import DataDir
 
@@ -129,7 +130,7 @@ def demo(cli: CliContext, no_recrawl: bool) -> None:
     records = [json.loads(line) for line in export.output.splitlines() if line.strip()]
     echo(f"7. corpus: {len(records)} articles (congan --data {data.root} export)")
 
-    sample = next((r for r in records if (r.get("capture") or {}).get("replay_url")), None)
+    sample = next((ArticleRecord.from_json(r) for r in records), None)
     if sample is not None:
         if cli.verbosity < 1:  # the demo's own lines say what happened; -v shows pywb's start-up
             logging.getLogger("archive.replay").setLevel(logging.WARNING)
@@ -140,10 +141,10 @@ def demo(cli: CliContext, no_recrawl: bool) -> None:
     echo(f"  web interface:  congan --data {data.root} serve        (http://127.0.0.1:8080)")
     echo(f"  replay (pywb):  congan --data {data.root} replay       (http://127.0.0.1:8090)")
     if sample is not None:
-        echo(f"  an archived article:  http://127.0.0.1:8090{sample['capture']['replay_url']}")
+        echo(f"  an archived article:  http://127.0.0.1:8090{sample.capture.replay_url}")
 
 
-def _check_replay(data: DataDir, record: dict) -> str:
+def _check_replay(data: DataDir, record: ArticleRecord) -> str:
     """Replay one article's capture with pywb on a free 127.0.0.1 port and say what came back."""
     import urllib.error
     import urllib.request
@@ -151,7 +152,7 @@ def _check_replay(data: DataDir, record: dict) -> str:
     from archive.errors import ArchiveError
     from archive.replay.server import ReplayServer
 
-    path = record["capture"]["replay_url"]
+    path = record.capture.replay_url
     try:
         with ReplayServer(data, port=0) as server:
             assert server.base_url is not None
@@ -161,7 +162,7 @@ def _check_replay(data: DataDir, record: dict) -> str:
                 status = answer.status
     except (ArchiveError, OSError, urllib.error.URLError) as exc:
         return f"replay check failed: {exc} (see {data.logs_dir / 'replay.log'})"
-    found = "title found" if record.get("title") and record["title"] in page else "title NOT found"
+    found = "title found" if record.title and record.title in page else "title NOT found"
     return f"replay check: {path[:60]}… answered HTTP {status}, {len(page)} characters, {found}"
 
 

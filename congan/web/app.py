@@ -133,14 +133,13 @@ def create_app(config: WebConfig) -> Flask:
         if not versions:
             abort(404)
         record = versions[-1]
-        capture = record.get("capture") or {}
         images = [
-            dict(image, archived=_archived(image.get("url"), capture.get("timestamp"), config.replay_base))
-            for image in record.get("images") or []
+            image.to_json() | {"archived": _archived(image.url, record.capture.timestamp, config.replay_base)}
+            for image in record.images
         ]
         return render_template(
             "article.html", record=record, versions=list(reversed(versions)), images=images,
-            paragraphs=[p for p in (record.get("body") or "").split("\n\n") if p.strip()],
+            paragraphs=[p for p in record.body.split("\n\n") if p.strip()],
         )
 
     @app.get("/crawls")
@@ -172,20 +171,21 @@ def create_app(config: WebConfig) -> Flask:
             return jsonify({"error": str(exc)}), 503
         if not versions:
             return jsonify({"error": f"no article {article_id}"}), 404
-        record = dict(versions[-1])
-        record["replay_url"] = replay_link((record.get("capture") or {}).get("replay_url"), config.replay_base)
-        record["versions"] = [
-            {
-                "version": v.get("version"),
-                "content_hash": v.get("content_hash"),
-                "first_seen": v.get("first_seen"),
-                "last_seen": v.get("last_seen"),
-                "title": v.get("title"),
-                "replay_url": replay_link((v.get("capture") or {}).get("replay_url"), config.replay_base),
-            }
-            for v in versions
-        ]
-        return jsonify(record)
+        latest = versions[-1]
+        return jsonify(latest.to_json() | {
+            "replay_url": replay_link(latest.capture.replay_url, config.replay_base),
+            "versions": [
+                {
+                    "version": v.version,
+                    "content_hash": v.content_hash,
+                    "first_seen": v.first_seen,
+                    "last_seen": v.last_seen,
+                    "title": v.title,
+                    "replay_url": replay_link(v.capture.replay_url, config.replay_base),
+                }
+                for v in versions
+            ],
+        })
 
     @app.errorhandler(404)
     def _not_found(_exc):
