@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import click
 
@@ -25,6 +26,7 @@ from archive.control.report import REPORT_FILE, CrawlReport, ReportTotals
 from archive.corpus import ArticleRecord
 from archive.errors import UserInputError
 from archive.paths import DataDir
+from archive.times import timestamp14
 
 from .context import CliContext, data_option, pass_cli
 
@@ -86,7 +88,7 @@ def demo(cli: CliContext, no_recrawl: bool) -> None:
     simulated = [p.domain for p in portals() if p.status == "live" or p.status.startswith("redirects_to")]
     access_log = data.root / "demo" / "simnet-access.jsonl"
     access_log.parent.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
+    stamp = timestamp14(datetime.now(timezone.utc))
     first_id, second_id = f"demo-{stamp}-1", f"demo-{stamp}-2"
 
     with SimNet(state=1, access_log=access_log) as net:
