@@ -66,7 +66,9 @@ class CaptureIndexer(CDXJIndexer):
     def filter_record(self, record) -> bool:  # type: ignore[no-untyped-def]
         if record.rec_type in ("response", "revisit", "resource"):
             return True
-        return record.rec_type == "metadata" and record.rec_headers.get_header("Content-Type") != "application/warc-fields"
+        return (
+            record.rec_type == "metadata" and record.rec_headers.get_header("Content-Type") != "application/warc-fields"
+        )
 
 
 def index_path(warc_path: Path, index_dir: Path) -> Path:

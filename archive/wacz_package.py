@@ -49,7 +49,9 @@ class Page:
     status: int
 
     def as_json(self) -> str:
-        return json.dumps({"url": self.url, "ts": self.ts, "title": self.title, "status": self.status}, ensure_ascii=False)
+        return json.dumps(
+            {"url": self.url, "ts": self.ts, "title": self.title, "status": self.status}, ensure_ascii=False
+        )
 
 
 @dataclass(frozen=True)
@@ -120,23 +122,38 @@ def _run_wacz(args: list[str]) -> tuple[int, str]:
     return code or 0, out.getvalue()
 
 
-def create_wacz(data: DataDir, crawl_id: str, *, collection: str = DEFAULT_COLLECTION,
-                output: Path | None = None) -> WaczResult:
+def create_wacz(
+    data: DataDir, crawl_id: str, *, collection: str = DEFAULT_COLLECTION, output: Path | None = None
+) -> WaczResult:
     """Write and validate the WACZ of one crawl."""
     warcs = crawl_warcs(data.warc_dir(collection), crawl_id)
     if not warcs:
-        raise UserInputError(f"no closed WARC file of crawl {crawl_id!r} in {data.warc_dir(collection)}; see `congan crawls list`")
+        raise UserInputError(
+            f"no closed WARC file of crawl {crawl_id!r} in {data.warc_dir(collection)}; see `congan crawls list`"
+        )
     pages = collect_pages(warcs)
     target = output or data.wacz_dir / f"{crawl_id}.wacz"
     target.parent.mkdir(parents=True, exist_ok=True)
     pages_file = target.with_name(target.stem + ".pages.jsonl")
     header = {"format": "json-pages-1.0", "id": "pages", "title": f"congan-archive crawl {crawl_id}", "hasText": False}
-    pages_file.write_text("\n".join([json.dumps(header, ensure_ascii=False)] + [p.as_json() for p in pages]) + "\n",
-                          encoding="utf-8")
+    pages_file.write_text(
+        "\n".join([json.dumps(header, ensure_ascii=False)] + [p.as_json() for p in pages]) + "\n", encoding="utf-8"
+    )
     tmp = target.with_name(target.name + ".tmp.wacz")
     try:
-        code, log = _run_wacz(["create", "-o", str(tmp), "-p", str(pages_file), "--copy-pages",
-                               "--title", f"congan-archive crawl {crawl_id}", *map(str, warcs)])
+        code, log = _run_wacz(
+            [
+                "create",
+                "-o",
+                str(tmp),
+                "-p",
+                str(pages_file),
+                "--copy-pages",
+                "--title",
+                f"congan-archive crawl {crawl_id}",
+                *map(str, warcs),
+            ]
+        )
         if code != 0 or not tmp.exists():
             raise WaczError(
                 f"wacz create failed for crawl {crawl_id}: {log.strip()[-500:]}; "

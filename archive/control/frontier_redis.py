@@ -40,7 +40,8 @@ local prefix, fingerprint = KEYS[1], ARGV[1]
 if fingerprint ~= '' and redis.call('SADD', prefix .. 'seen', fingerprint) == 0 then return 0 end
 local id = redis.call('INCR', prefix .. 'next_id')
 local host, priority = ARGV[2], tonumber(ARGV[3])
-redis.call('HSET', prefix .. 'entry:' .. id, 'host', host, 'priority', priority, 'url', ARGV[4], 'payload', ARGV[5], 'attempts', 0)
+redis.call('HSET', prefix .. 'entry:' .. id, 'host', host, 'priority', priority,
+           'url', ARGV[4], 'payload', ARGV[5], 'attempts', 0)
 redis.call('ZADD', prefix .. 'pending:' .. host, -priority * tonumber(ARGV[6]) + id, id)
 redis.call('HINCRBY', prefix .. 'hosts', host, 1)
 return id
@@ -90,14 +91,18 @@ class RedisFrontier(Frontier):
         try:
             import redis
         except ImportError:
-            raise FrontierError("a redis:// frontier needs the redis package: pip install 'congan-archive[redis]'") from None
+            raise FrontierError(
+                "a redis:// frontier needs the redis package: pip install 'congan-archive[redis]'"
+            ) from None
         self.client = client or redis.Redis.from_url(url)
         self.prefix = f"congan:frontier:{crawl_id}:"
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{time.time_ns()}"
         try:
             self.client.ping()
         except redis.RedisError as exc:
-            raise FrontierError(f"cannot reach the frontier at {url}: {exc}; start Redis or use the SQLite frontier") from None
+            raise FrontierError(
+                f"cannot reach the frontier at {url}: {exc}; start Redis or use the SQLite frontier"
+            ) from None
         self._add = self.client.register_script(ADD)
         self._lease = self.client.register_script(LEASE)
         self._ack = self.client.register_script(ACK)
@@ -118,7 +123,11 @@ class RedisFrontier(Frontier):
             return None
         ident, host_b, priority, url, payload, attempts = row
         return FrontierEntry(
-            id=int(ident), host=host_b.decode(), priority=int(priority), url=url.decode(), payload=payload,
+            id=int(ident),
+            host=host_b.decode(),
+            priority=int(priority),
+            url=url.decode(),
+            payload=payload,
             attempts=int(attempts),
         )
 

@@ -59,6 +59,9 @@ def rebuild_capture_index(warc_dir: Path, index: CaptureIndex) -> int:
             if (ref.rec_type == "response" and digest and digest != EMPTY_PAYLOAD
                     and not headers.get_header("WARC-Truncated")):
                 first = FirstCapture(digest, ref.url, ref.date or "", ref.record_id, path.name)
-            index.record(first=first, latest=LatestCapture(ref.url, ref.date or "", status, etag, modified, digest, ref.record_id))
+            index.record(
+                first=first,
+                latest=LatestCapture(ref.url, ref.date or "", status, etag, modified, digest, ref.record_id),
+            )
     logger.info("capture index rebuilt from %s captures", captures)
     return captures

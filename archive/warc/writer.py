@@ -219,13 +219,20 @@ class WarcWriter:
             assert self._fh is not None
             self._fh.seek(offset)
             self._fh.truncate(offset)
-            logger.error("cut a failed exchange from %s back to offset %s", self._name.filename if self._name else "?", offset)
+            name = self._name.filename if self._name else "?"
+            logger.error("cut a failed exchange from %s back to offset %s", name, offset)
         except OSError as exc:
-            logger.error("could not cut a failed exchange out of the current WARC (%s); it will be repaired at next start", exc)
+            logger.error(
+                "could not cut a failed exchange out of the current WARC (%s); it will be repaired at next start", exc
+            )
 
     def write_outlinks(
-        self, stored: StoredRecord, outlinks: tuple[str, ...], parsed_as: str | None = None,
-        aliases: tuple[str, ...] = (), late: bool = False,
+        self,
+        stored: StoredRecord,
+        outlinks: tuple[str, ...],
+        parsed_as: str | None = None,
+        aliases: tuple[str, ...] = (),
+        late: bool = False,
     ) -> None:
         """Add the outlinks the spider found in a stored page (one metadata record), what
         the page turned out to be when parsing decided it (``parsed_as``), and the other URLs

@@ -85,11 +85,15 @@ def update_search(cli: CliContext) -> None:
 
 @click.command("crawl")
 @click.argument("seeds", nargs=-1, metavar="[SEED_URL]...")
-@click.option("--site", "sites", multiple=True, metavar="DOMAIN", help="Crawl this portal of the registry (repeatable).")
+@click.option(
+    "--site", "sites", multiple=True, metavar="DOMAIN", help="Crawl this portal of the registry (repeatable)."
+)
 @click.option("--collection", default=DEFAULT_COLLECTION, show_default=True, help="Collection the WARCs go to.")
 @click.option("--max-pages", type=click.IntRange(min=0), default=0, help="Stop after this many requests (0: no limit).")
 @click.option("--crawl-id", metavar="ID", help="Crawl id; an interrupted crawl with this id is resumed.")
-@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy or project setting.")
+@click.option(
+    "-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy or project setting."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @data_option
 @pass_cli
@@ -120,8 +124,14 @@ def crawl_command(
         raise UserInputError(f"--collection {collection!r}: use letters, digits, '.', '_' or '-'")
     level = "WARNING" if cli.verbosity < 0 else "DEBUG" if cli.verbosity > 0 else None
     spec = CrawlSpec(
-        data=cli.data, crawl_id="", seeds=seeds, sites=tuple(s.strip().lower() for s in sites),
-        collection=collection, max_pages=max_pages, overrides=settings, log_level=level,
+        data=cli.data,
+        crawl_id="",
+        seeds=seeds,
+        sites=tuple(s.strip().lower() for s in sites),
+        collection=collection,
+        max_pages=max_pages,
+        overrides=settings,
+        log_level=level,
     )
     cli.data.ensure(collection)
     history = CrawlHistory(cli.data)
@@ -151,10 +161,16 @@ def crawl_command(
 
     report = CrawlReport.load(report_path)
     if as_json:
-        emit_json({
-            "crawl_id": chosen, "status": str(status), "resumed": resumed, "finish_reason": outcome.finish_reason,
-            "report": str(report_path) if report else None, "totals": report.to_json()["totals"] if report else {},
-        })
+        emit_json(
+            {
+                "crawl_id": chosen,
+                "status": str(status),
+                "resumed": resumed,
+                "finish_reason": outcome.finish_reason,
+                "report": str(report_path) if report else None,
+                "totals": report.to_json()["totals"] if report else {},
+            }
+        )
     else:
         click.echo(summary_line(chosen, status, report))
         if report:

@@ -20,9 +20,21 @@ def _stop_on_sigterm(_signum: int, _frame: object) -> None:
 
 @click.command("replay")
 @data_option
-@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to bind (pywb's own default, 0.0.0.0, is not used).")
-@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True, help="Port (0: any free port).")
-@click.option("--collection", default=DEFAULT_COLLECTION, show_default=True, help="Collection to announce (every collection is served).")
+@click.option(
+    "--host",
+    default=DEFAULT_HOST,
+    show_default=True,
+    help="Address to bind (pywb's own default, 0.0.0.0, is not used).",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True, help="Port (0: any free port)."
+)
+@click.option(
+    "--collection",
+    default=DEFAULT_COLLECTION,
+    show_default=True,
+    help="Collection to announce (every collection is served).",
+)
 @pass_cli
 def replay_command(cli: CliContext, host: str, port: int, collection: str) -> None:
     """Serve the archive with pywb until interrupted.
@@ -35,14 +47,19 @@ def replay_command(cli: CliContext, host: str, port: int, collection: str) -> No
     pywb runs from its own environment (.venv-pywb, or $CONGAN_PYWB_VENV), which is created
     on first use if `make setup` has not done it. Access rules (`congan access`) apply."""
     server = ReplayServer(
-        cli.data, host=host, port=port, collection=collection,
+        cli.data,
+        host=host,
+        port=port,
+        collection=collection,
         announce=lambda line: click.echo(line, err=True),
     )
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         server.start()
-        click.echo(f"replaying {', '.join(server.config.collections)} at {server.base_url}/{collection}/ "
-                   f"(log: {server.log_path}; Ctrl-C to stop)")
+        click.echo(
+            f"replaying {', '.join(server.config.collections)} at {server.base_url}/{collection}/ "
+            f"(log: {server.log_path}; Ctrl-C to stop)"
+        )
         sys.stdout.flush()
         code = server.wait()
         if code:

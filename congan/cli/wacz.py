@@ -21,7 +21,12 @@ def wacz_group() -> None:
 @data_option
 @click.argument("crawl_id")
 @click.option("--collection", default=DEFAULT_COLLECTION, show_default=True, help="WARC collection.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Where to write (default: <data>/wacz/<crawl_id>.wacz).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write (default: <data>/wacz/<crawl_id>.wacz).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @pass_cli
 def create_command(cli: CliContext, crawl_id: str, collection: str, output: Path | None, as_json: bool) -> None:
@@ -29,7 +34,9 @@ def create_command(cli: CliContext, crawl_id: str, collection: str, output: Path
     then validate it."""
     result = create_wacz(cli.data, crawl_id, collection=collection, output=output)
     if as_json:
-        emit_json({"wacz": str(result.path), "warcs": [p.name for p in result.warcs], "pages": result.pages, "valid": True})
+        emit_json(
+            {"wacz": str(result.path), "warcs": [p.name for p in result.warcs], "pages": result.pages, "valid": True}
+        )
     else:
         click.echo(f"{result.path}: {len(result.warcs)} WARC files, {result.pages} pages, valid")
 
