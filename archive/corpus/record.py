@@ -308,4 +308,5 @@ SCHEMA_FILE = "article-v1.schema.json"
 def load_schema() -> dict[str, Any]:
     """The published JSON Schema of a corpus record (``archive/schemas/``)."""
     # importlib.resources: the schema also loads from a zipped egg (scrapyd)
-    return json.loads((resources.files("archive") / "schemas" / SCHEMA_FILE).read_text("utf-8"))
+    schema: dict[str, Any] = json.loads((resources.files("archive") / "schemas" / SCHEMA_FILE).read_text("utf-8"))
+    return schema

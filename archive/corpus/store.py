@@ -110,7 +110,7 @@ class CorpusStore:
         self.close()
 
     def __len__(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     # -- writing ------------------------------------------------------------------------
     def resolve_id(self, article: ExtractedArticle) -> str:
@@ -121,7 +121,7 @@ class CorpusStore:
                 continue
             row = self.db.execute("SELECT id FROM aliases WHERE alias = ?", (url,)).fetchone()
             if row:
-                return row[0]
+                return str(row[0])
             candidate = article_id(url)
             if self.db.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone():
                 return candidate
@@ -178,7 +178,7 @@ class CorpusStore:
         row = self.db.execute("SELECT id FROM fetched WHERE url = ?", (url,)).fetchone()
         if row is None:
             return None
-        ident = row[0]
+        ident = str(row[0])
         found = self.db.execute("SELECT last_seen FROM articles WHERE id = ?", (ident,)).fetchone()
         if found is None:
             return None
@@ -199,7 +199,7 @@ class CorpusStore:
         ).fetchone()
         if row is None:
             return None
-        ident, url, known_json = row
+        ident, url, known_json = str(row[0]), row[1], row[2]
         found = set(json.loads(known_json))
         found.update(a for a in aliases if a and a != url and site_of(a) == site_of(url))
         self.db.execute(
@@ -339,4 +339,4 @@ class CorpusStore:
                 yield self._overlay(record, last_seen, first_seen, aliases)
 
     def version_count(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM versions").fetchone()[0]
+        return int(self.db.execute("SELECT COUNT(*) FROM versions").fetchone()[0])
