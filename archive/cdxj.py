@@ -11,12 +11,12 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from cdxj_indexer.main import CDXJIndexer
 
+from archive.atomic import write_atomic
 from archive.warc.naming import WARC_SUFFIX, parse_name
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,9 @@ class CaptureIndexer(CDXJIndexer):
     def filter_record(self, record) -> bool:  # type: ignore[no-untyped-def]
         if record.rec_type in ("response", "revisit", "resource"):
             return True
-        return record.rec_type == "metadata" and record.rec_headers.get_header("Content-Type") != "application/warc-fields"
+        return (
+            record.rec_type == "metadata" and record.rec_headers.get_header("Content-Type") != "application/warc-fields"
+        )
 
 
 def index_path(warc_path: Path, index_dir: Path) -> Path:
@@ -84,13 +86,9 @@ def cdxj_lines(warc_path: Path) -> list[str]:
 
 def write_index(warc_path: Path, index_dir: Path) -> Path:
     """Write (or rewrite) the sorted CDXJ of one closed WARC file; return its path."""
-    index_dir.mkdir(parents=True, exist_ok=True)
     target = index_path(warc_path, index_dir)
-    tmp = target.with_name(target.name + ".tmp")
     lines = cdxj_lines(warc_path)
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.writelines(lines)
-    os.replace(tmp, target)
+    write_atomic(target, "".join(lines))
     logger.debug("indexed %s: %s captures", warc_path.name, len(lines))
     return target
 

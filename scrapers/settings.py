@@ -141,10 +141,10 @@ WARC_OPERATOR = ""
 WARC_COLLECTION = ""
 
 # -- the crawl machinery ---------------------------------------------------------------------
-#: Durable frontier with lease/ack (archive.frontier): a crawl survives kill -9 and resumes.
+#: Durable frontier with lease/ack (archive.control.frontier): a crawl survives kill -9 and resumes.
 SCHEDULER = "scrapers.crawl.frontier_scheduler.FrontierScheduler"
 #: Where the frontier lives: empty for SQLite in the data directory (state/frontier/), or
-#: redis://host:port/db for one shared by several crawl processes (archive.frontier_redis).
+#: redis://host:port/db for one shared by several crawl processes (archive.control.frontier_redis).
 CONGAN_FRONTIER_URL = ""
 
 # -- Scrapy housekeeping ----------------------------------------------------------------------

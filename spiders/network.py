@@ -15,7 +15,7 @@ link hops (the next page of a listing is not a hop) and ``CONGAN_MAX_PAGES_PER_S
 requests per portal. In incremental crawls a listing page whose articles were all archived
 before the crawl began stops its pagination (listing watermark, ``scrapers.crawl.watermarks``).
 What the spider learns about portals (live, redirecting, down) goes to
-``archive.registry_state``. Rejected URLs are counted as ``scope/rejected/<reason>``.
+``archive.control.registry_state``. Rejected URLs are counted as ``scope/rejected/<reason>``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import scrapy
 from scrapy.http import FormRequest, HtmlResponse, Request, Response, TextResponse, XmlResponse
 
 from archive.paths import DataDir
-from archive.registry_state import RegistryState
+from archive.control.registry_state import RegistryState
 from scrapers.config import NetworkConfig, crawl_config
 from scrapers.crawl.watermarks import KnownArticles, open_known_articles
 from scrapers.discovery.adapter import REQUISITE, SEED, Adapter, Page, Target

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from archive.crawl_history import VN_TZ, CrawlHistory, CrawlStatus, new_crawl_id, process_alive
+from archive.control.history import CrawlHistory, CrawlStatus, new_crawl_id
+from archive.control.processes import process_alive
+from archive.control.report import CrawlReport, PortalRow, ReportTotals
 from archive.errors import UserInputError
 from archive.paths import DataDir
+from archive.times import VN_TZ
 
 
 class FixedClock:
@@ -107,8 +110,11 @@ def test_report_is_read_from_the_crawl_directory(history: CrawlHistory, data_dir
     report.parent.mkdir(parents=True)
     report.write_text("{broken", encoding="utf-8")
     assert history.report_of(record) is None  # unreadable: logged, not a crash
-    report.write_text('{"pages": 3, "tỉnh": "Hà Nội"}', encoding="utf-8")
-    assert history.report_of(record) == {"pages": 3, "tỉnh": "Hà Nội"}
+    written = CrawlReport(crawl_id="c", status="finished", totals=ReportTotals(pages=3),
+                          portals={"congan.hanoi.gov.vn": PortalRow(pages=3, errors={"Lỗi kết nối": 1})})
+    written.save(report)
+    assert "Lỗi kết nối" in report.read_text(encoding="utf-8")  # diacritics kept as they are
+    assert history.report_of(record) == written
 
 
 def test_schema_is_migrated_and_recorded(history: CrawlHistory, data_dir: Path) -> None:

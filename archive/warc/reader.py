@@ -70,7 +70,9 @@ def record_bytes(path: Path, offset: int, length: int) -> bytes:
     try:
         return gzip.decompress(member)
     except (OSError, EOFError, zlib.error) as exc:
-        raise UserInputError(f"{path.name} at offset {offset}: not a whole gzip member ({exc}); run `congan warc verify`") from exc
+        raise UserInputError(
+            f"{path.name} at offset {offset}: not a whole gzip member ({exc}); run `congan warc verify`"
+        ) from exc
 
 
 def load_record(path: Path, offset: int) -> tuple[ArcWarcRecord, bytes]:

@@ -1,4 +1,4 @@
-"""Rebuilding the capture index (``archive.digest_index``) from the WARC files alone.
+"""Rebuilding the capture index (``archive.warc.digests``) from the WARC files alone.
 
 The WARCs are the source of truth: ``congan index rebuild`` forgets the collection's rows and
 reads every closed file in the order it was written (file open time, then serial), applying
@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from archive.digest_index import CaptureIndex, FirstCapture, LatestCapture
+from archive.warc.digests import CaptureIndex, FirstCapture, LatestCapture
 from archive.warc.naming import WARC_SUFFIX, parse_name
 from archive.warc.reader import iter_records
 from archive.warc.writer import payload_digest
@@ -25,11 +25,12 @@ EMPTY_PAYLOAD = payload_digest(b"")
 
 def written_order(warc_dir: Path) -> list[Path]:
     """Closed WARC files sorted by the time they were opened, then serial."""
-    def key(path: Path) -> tuple[str, int, str]:
+    def opened(path: Path) -> tuple[str, int]:
         parsed = parse_name(path.name)
-        return (parsed.opened, parsed.serial, path.name) if parsed else ("", 0, path.name)
+        return (parsed.opened, parsed.serial) if parsed else ("", 0)
 
-    return sorted(warc_dir.glob("*" + WARC_SUFFIX), key=key)
+    by_name = sorted(warc_dir.glob("*" + WARC_SUFFIX), key=lambda path: path.name)
+    return sorted(by_name, key=opened)  # stable: files opened in the same second stay in name order
 
 
 def rebuild_capture_index(warc_dir: Path, index: CaptureIndex) -> int:
@@ -58,6 +59,9 @@ def rebuild_capture_index(warc_dir: Path, index: CaptureIndex) -> int:
             if (ref.rec_type == "response" and digest and digest != EMPTY_PAYLOAD
                     and not headers.get_header("WARC-Truncated")):
                 first = FirstCapture(digest, ref.url, ref.date or "", ref.record_id, path.name)
-            index.record(first=first, latest=LatestCapture(ref.url, ref.date or "", status, etag, modified, digest, ref.record_id))
+            index.record(
+                first=first,
+                latest=LatestCapture(ref.url, ref.date or "", status, etag, modified, digest, ref.record_id),
+            )
     logger.info("capture index rebuilt from %s captures", captures)
     return captures

@@ -88,7 +88,9 @@ def _check_file(path: Path, seen: _Seen, report: VerifyReport) -> None:
                 if uri and date:
                     seen.revisits.append((name, ref.offset, uri, date))
                 elif profile == PROFILE_IDENTICAL:
-                    report.problems.append(Problem(name, ref.offset, "identical-payload revisit without WARC-Refers-To-Target-URI/-Date"))
+                    report.problems.append(
+                        Problem(name, ref.offset, "identical-payload revisit without WARC-Refers-To-Target-URI/-Date")
+                    )
     except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
         report.problems.append(Problem(name, offset, f"unreadable after this offset: {exc}"))
     if first:
@@ -103,11 +105,20 @@ def _check_members(path: Path, report: VerifyReport) -> None:
     with path.open("rb") as fh:
         for member in iter_members(fh):
             if record_type(member.data) is None:
-                report.problems.append(Problem(path.name, member.offset, "gzip member is not exactly one whole WARC record"))
+                report.problems.append(
+                    Problem(path.name, member.offset, "gzip member is not exactly one whole WARC record")
+                )
                 return
             end = member.offset + member.length
     if end < size:
-        report.problems.append(Problem(path.name, end, f"torn or corrupt tail: the last {size - end} bytes are not a whole gzip member; restore the file from a copy, or rename it to .warc.gz.open and run `congan warc repair` to cut them"))
+        report.problems.append(
+            Problem(
+                path.name,
+                end,
+                f"torn or corrupt tail: the last {size - end} bytes are not a whole gzip member; "
+                "restore the file from a copy, or rename it to .warc.gz.open and run `congan warc repair` to cut them",
+            )
+        )
 
 
 def verify_collection(warc_dir: Path, index_dir: Path) -> VerifyReport:
@@ -130,17 +141,32 @@ def verify_collection(warc_dir: Path, index_dir: Path) -> VerifyReport:
             continue
         stored = index.read_text(encoding="utf-8").splitlines(keepends=True)
         if stored != fresh:
-            report.problems.append(Problem(index.name, None, f"does not match {path.name} ({len(stored)} lines, a fresh index has {len(fresh)}); run `congan index rebuild`"))
+            report.problems.append(
+                Problem(
+                    index.name,
+                    None,
+                    f"does not match {path.name} ({len(stored)} lines, a fresh index has {len(fresh)}); "
+                    "run `congan index rebuild`",
+                )
+            )
     for orphan in orphan_indexes(warc_dir, index_dir):
-        report.problems.append(Problem(orphan.name, None, "index of a WARC file that does not exist; run `congan index rebuild`"))
+        report.problems.append(
+            Problem(orphan.name, None, "index of a WARC file that does not exist; run `congan index rebuild`")
+        )
     for path in sorted(warc_dir.glob("*" + OPEN_SUFFIX)) if warc_dir.is_dir() else []:
         report.open_files += 1
         if not is_locked(path):
-            report.problems.append(Problem(path.name, None, "left open by a writer that is gone; run `congan warc repair`"))
+            report.problems.append(
+                Problem(path.name, None, "left open by a writer that is gone; run `congan warc repair`")
+            )
     for name, offset, concurrent_to in seen.requests:
         if concurrent_to not in seen.main_ids:
-            report.problems.append(Problem(name, offset, f"request without its response (WARC-Concurrent-To {concurrent_to or 'missing'})"))
+            report.problems.append(
+                Problem(name, offset, f"request without its response (WARC-Concurrent-To {concurrent_to or 'missing'})")
+            )
     for name, offset, uri, date in seen.revisits:
         if (uri, date) not in seen.captures:
-            report.problems.append(Problem(name, offset, f"revisit refers to a capture that is not in the collection: {uri} at {date}"))
+            report.problems.append(
+                Problem(name, offset, f"revisit refers to a capture that is not in the collection: {uri} at {date}")
+            )
     return report

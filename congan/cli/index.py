@@ -7,10 +7,10 @@ from __future__ import annotations
 import click
 
 from archive.cdxj import rebuild
-from archive.digest_index import CaptureIndex
 from archive.errors import UserInputError
 from archive.paths import DEFAULT_COLLECTION
 from archive.search.sync import rebuild_from_corpus
+from archive.warc.digests import CaptureIndex
 from archive.warc.reindex import rebuild_capture_index
 
 from .context import CliContext, data_option, emit_json, pass_cli

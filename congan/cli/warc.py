@@ -81,11 +81,18 @@ def repair_command(cli: CliContext, collection: str) -> None:
 @data_option
 @_collection
 @click.argument("url")
-@click.option("--timestamp", "-t", metavar="T", help="14-digit UTC timestamp (or a prefix); closest capture wins. Default: latest.")
+@click.option(
+    "--timestamp",
+    "-t",
+    metavar="T",
+    help="14-digit UTC timestamp (or a prefix); closest capture wins. Default: latest.",
+)
 @click.option("--payload", is_flag=True, help="Print only the payload, as the server sent it (content coding kept).")
 @click.option("--decoded", is_flag=True, help="With --payload: remove the content coding (gzip, deflate).")
 @pass_cli
-def get_command(cli: CliContext, collection: str, url: str, timestamp: str | None, payload: bool, decoded: bool) -> None:
+def get_command(
+    cli: CliContext, collection: str, url: str, timestamp: str | None, payload: bool, decoded: bool
+) -> None:
     """Print the exact stored record of a capture of URL (or its payload).
 
     For a revisit, --payload prints the payload of the capture it refers to."""
@@ -103,7 +110,9 @@ def get_command(cli: CliContext, collection: str, url: str, timestamp: str | Non
     if record.rec_type == "revisit":
         original = original_of(index_dir, record)
         if original is None:
-            raise UserInputError(f"the revisit of {url} at {line.timestamp} points to a capture that is not in the collection")
+            raise UserInputError(
+                f"the revisit of {url} at {line.timestamp} points to a capture that is not in the collection"
+            )
         record, raw = load_record(cli.data.warc_dir(collection) / original.filename, original.offset)
     if decoded:
         raw = _decode(record, raw)
@@ -123,7 +132,9 @@ def _decode(record: object, raw: bytes) -> bytes:
             except zlib.error:
                 return zlib.decompress(raw, -zlib.MAX_WBITS)
     except (OSError, EOFError, zlib.error) as exc:
-        raise UserInputError(f"the stored payload does not decode as {coding} ({exc}); use --payload without --decoded") from exc
+        raise UserInputError(
+            f"the stored payload does not decode as {coding} ({exc}); use --payload without --decoded"
+        ) from exc
     return raw
 
 

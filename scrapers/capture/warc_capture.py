@@ -42,7 +42,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured, StopDownload
 
 from archive.capture import StoredRecord
-from archive.digest_index import CaptureIndex
+from archive.warc.digests import CaptureIndex
 from archive.warc.writer import WarcWriter
 from scrapers.capture.warc_exchange import build_exchange, pin_accept_encoding, system_trust_store
 from scrapers.config import WarcCaptureConfig, crawl_config
