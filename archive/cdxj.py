@@ -40,7 +40,7 @@ class CdxjLine:
     method: str | None = None
 
     @classmethod
-    def parse(cls, line: str) -> "CdxjLine":
+    def parse(cls, line: str) -> CdxjLine:
         urlkey, timestamp, blob = line.rstrip("\n").split(" ", 2)
         fields = json.loads(blob)
         return cls(

@@ -60,7 +60,7 @@ class Page:
 
     @property
     def page_id(self) -> str:
-        return hashlib.sha1(f"{self.ts} {self.url}".encode("utf-8")).hexdigest()[:32]
+        return hashlib.sha1(f"{self.ts} {self.url}".encode()).hexdigest()[:32]
 
     def as_json(self) -> str:
         line: dict[str, object] = {"id": self.page_id, "url": self.url, "ts": self.ts, "title": self.title,
@@ -117,7 +117,7 @@ class ArticleTexts:
     by_url: dict[str, list[dict[str, object]]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, data: DataDir) -> "ArticleTexts":
+    def load(cls, data: DataDir) -> ArticleTexts:
         texts = cls()
         if not (data.corpus_dir / JSONL_NAME).exists():
             return texts

@@ -52,7 +52,7 @@ class Timed:
         self.items = items
         self.seconds = 0.0
 
-    def __iter__(self) -> "Timed":
+    def __iter__(self) -> Timed:
         return self
 
     def __next__(self) -> dict[str, Any]:

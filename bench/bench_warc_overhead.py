@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -69,7 +69,7 @@ def writer_throughput(tmp: Path, count: int = 3000) -> dict[str, float]:
         writer.write_exchange(Exchange(
             CapturedRequest("GET", f"http://congan.bench.gov.vn/{n}", ((b"User-Agent", b"bench"),)),
             CapturedResponse(200, "", "HTTP/1.1", ((b"Content-Type", b"text/html"),), body),
-            datetime.now(timezone.utc)))
+            datetime.now(UTC)))
     writer.close()
     elapsed = time.perf_counter() - start
     return {"exchanges_per_s": count / elapsed, "mb_per_s": written / elapsed / 1e6, "exchanges": count}

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
@@ -188,7 +188,7 @@ class WarcCaptureConfig:
         prefix = settings.get("WARC_PREFIX") or DEFAULT_WARC_PREFIX
         if "-" in prefix or "/" in prefix:
             raise WarcSettingError(f"WARC_PREFIX may not contain '-' or '/' (file names split on '-'): {prefix!r}")
-        crawl_id = settings.get("CONGAN_CRAWL_ID") or datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        crawl_id = settings.get("CONGAN_CRAWL_ID") or datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         recorded = tuple(
             (name, str(settings.get(name))) for name in RECORDED_SETTINGS if settings.get(name) is not None
         )

@@ -114,7 +114,7 @@ class _SocketWriter:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "_Server"
+    server: _Server
     tunnel_host: str | None = None  # set inside a CONNECT tunnel (HTTPS portals)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
@@ -254,7 +254,7 @@ class SimNet:
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
-    def start(self) -> "SimNet":
+    def start(self) -> SimNet:
         if self._server is None:
             self._server = _Server(self._address, self.network, self.access)
             self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="simnet", daemon=True)
@@ -269,7 +269,7 @@ class SimNet:
             self._server = None
             self._thread = None
 
-    def __enter__(self) -> "SimNet":
+    def __enter__(self) -> SimNet:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

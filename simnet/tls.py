@@ -12,7 +12,7 @@ import shutil
 import ssl
 import tempfile
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, UTC
 from pathlib import Path
 
 from cryptography import x509
@@ -34,7 +34,7 @@ def _name(common_name: str, org: str | None = None) -> x509.Name:
 
 def _certificate(subject: x509.Name, issuer: x509.Name, key: ec.EllipticCurvePrivateKey,
                  signer: ec.EllipticCurvePrivateKey, *, ca: bool, host: str | None = None) -> x509.Certificate:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject).issuer_name(issuer).public_key(key.public_key())

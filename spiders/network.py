@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Any, AsyncIterator, Iterable
+from typing import Any
+from collections.abc import AsyncIterator, Iterable
 
 import scrapy
 from scrapy.http import FormRequest, HtmlResponse, Request, Response, TextResponse, XmlResponse
@@ -66,7 +67,7 @@ class NetworkSpider(scrapy.Spider):
     name = "network"
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "NetworkSpider":
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NetworkSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.setup(crawl_config(crawler).network)
         return spider

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from pathlib import Path
 
 import pytest
@@ -69,7 +69,7 @@ def test_date_range_is_inclusive_days_in_vietnam_time(tmp_path: Path) -> None:
     assert not rules.allows(ARTICLE, "20250630170000")
     assert not rules.allows(ARTICLE, "2025-07-31T23:59:59+07:00")
     assert rules.allows(ARTICLE, "20250731170000")
-    assert rules.allows(ARTICLE, datetime(2025, 8, 1, tzinfo=timezone.utc))
+    assert rules.allows(ARTICLE, datetime(2025, 8, 1, tzinfo=UTC))
     assert not rules.allows(ARTICLE, datetime(2025, 7, 15))  # naive: UTC, like WARC dates
     assert not rules.allows(ARTICLE, None)  # unknown time: hidden, to be safe
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, UTC
 from pathlib import Path
 
 import pytest
@@ -21,8 +21,8 @@ def test_timestamps_are_utc_14_digits_and_shortened_ones_are_their_first_second(
     assert timestamp14(moment) == "20250701013005"
     assert timestamp14(datetime(2025, 7, 1, 1, 30, 5)) == "20250701013005"  # naive is UTC, as in WARC
     assert parse_timestamp14("20250701013005") == moment
-    assert parse_timestamp14("2025") == datetime(2025, 1, 1, tzinfo=timezone.utc)
-    assert parse_timestamp14("202507") == datetime(2025, 7, 1, tzinfo=timezone.utc)
+    assert parse_timestamp14("2025") == datetime(2025, 1, 1, tzinfo=UTC)
+    assert parse_timestamp14("202507") == datetime(2025, 7, 1, tzinfo=UTC)
     for bad in ("", "20x5", "20251301000000", "12"):
         with pytest.raises(ValueError, match="timestamp"):
             parse_timestamp14(bad)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ def _add(store: CorpusStore, n: int, site: str, published: str | None) -> None:
                          body_html="", published=published),
         CaptureRef(timestamp="20240312020000", warc_file="a.warc.gz", offset=n, length=10,
                    record_id=f"<urn:uuid:00000000-0000-4000-8000-{n:012d}>", url=url),
-        datetime(2024, 3, 12, 2, tzinfo=timezone.utc),
+        datetime(2024, 3, 12, 2, tzinfo=UTC),
     )
 
 

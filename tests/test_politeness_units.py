@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, UTC
 from email.utils import format_datetime
 
 import pytest
@@ -26,9 +26,9 @@ def test_retry_after_seconds_dates_and_garbage() -> None:
     assert parse_retry_after(b"120") == 120.0
     assert parse_retry_after(" 3 ") == 3.0
     now = 1_800_000_000.0
-    later = format_datetime(datetime.fromtimestamp(now + 90, timezone.utc), usegmt=True)
+    later = format_datetime(datetime.fromtimestamp(now + 90, UTC), usegmt=True)
     assert parse_retry_after(later, now=now) == pytest.approx(90, abs=1)
-    earlier = format_datetime(datetime.fromtimestamp(now - 90, timezone.utc), usegmt=True)
+    earlier = format_datetime(datetime.fromtimestamp(now - 90, UTC), usegmt=True)
     assert parse_retry_after(earlier, now=now) == 0.0
     for bad in (None, b"", "soon", "-5", "1.5e3", "Mon, 99 Foo 2025"):
         assert parse_retry_after(bad) is None
@@ -92,7 +92,7 @@ def test_broken_and_truncated_content_encodings_are_told_apart() -> None:
 
 
 def test_conditional_validators_only_for_earlier_successful_captures() -> None:
-    start = datetime(2026, 12, 6, 0, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 12, 6, 0, 0, tzinfo=UTC)
 
     def capture(status: int, when: datetime, etag: str | None = '"v1"') -> LatestCapture:
         stamp = when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -126,7 +126,7 @@ def test_report_per_portal_and_totals() -> None:
         "crawl_delay/portals": 1,
     }
     report = build_report(stats, crawl_id="c", status="finished", finish_reason="finished",
-                          started="2026-12-06T07:00:00+07:00", updated=datetime(2026, 12, 6, tzinfo=timezone.utc), runs=1)
+                          started="2026-12-06T07:00:00+07:00", updated=datetime(2026, 12, 6, tzinfo=UTC), runs=1)
     hanoi = report.portals["congan.hanoi.gov.vn"]
     assert (hanoi.pages, hanoi.articles, hanoi.new, hanoi.robots_denied, hanoi.not_modified) == (7, 3, 2, 2, 1)
     assert hanoi.status == {"200": 6, "503": 1} and hanoi.errors == {"http_503": 1}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, UTC
 
 import pytest
 
@@ -10,7 +10,7 @@ from archive.control.registry_state import DOWN, LIVE, MERGED, REDIRECTING, Regi
 from archive.errors import UserInputError
 from archive.paths import DataDir
 
-T0 = datetime(2026, 7, 1, 1, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 7, 1, 1, 0, tzinfo=UTC)
 
 
 def test_lifecycle_keeps_since_first_and_last_seen(data_dir):

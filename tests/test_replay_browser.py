@@ -19,6 +19,7 @@ from browser_support import NEEDS_CHROMIUM, loopback_page
 from archive.paths import DataDir
 from archive.replay.server import ReplayServer
 from congan.web import WebConfig, create_app
+from datetime import UTC
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, NEEDS_CHROMIUM]
 
@@ -88,7 +89,7 @@ def test_replayed_article_shows_the_vietnamese_banner(sites, page, network_crawl
     banner = page.wait_for_selector("#congan-banner", state="visible")
     page.screenshot(path=str(tmp_path / "replay-banner.png"))
     shown = unicodedata.normalize("NFC", banner.inner_text())
-    vietnam = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc) + timedelta(hours=7)
+    vietnam = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC) + timedelta(hours=7)
     assert vietnam.strftime("%d/%m/%Y %H:%M") in shown, shown
     assert "Trang lưu trữ" in shown and "giờ Việt Nam" in shown
     assert "bản lưu" in shown and page.locator("#congan-banner-all").count() == 1

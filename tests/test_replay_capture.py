@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 
 import pytest
 
@@ -25,8 +25,8 @@ SITE = "https://congan.quangninh.gov.vn"
 ARTICLE = f"{SITE}/tin-tuc/bat-giu-doi-tuong.html"
 NOTICE = f"{SITE}/thong-bao/truy-na.html"
 PHOTO = f"{SITE}/uploads/anh-hien-truong.jpg"
-FIRST = datetime(2025, 6, 2, 1, 30, tzinfo=timezone.utc)
-SECOND = datetime(2025, 7, 3, 1, 30, tzinfo=timezone.utc)
+FIRST = datetime(2025, 6, 2, 1, 30, tzinfo=UTC)
+SECOND = datetime(2025, 7, 3, 1, 30, tzinfo=UTC)
 TS1, TS2 = FIRST.strftime("%Y%m%d%H%M%S"), SECOND.strftime("%Y%m%d%H%M%S")
 PHOTO_BYTES = b"\xff\xd8\xff\xe0JFIF\x00" + bytes(reversed(range(256))) * 8 + b"\xff\xd9"
 HTML = [(b"Content-Type", b"text/html; charset=utf-8")]
@@ -34,7 +34,7 @@ HTML = [(b"Content-Type", b"text/html; charset=utf-8")]
 
 def _html(title: str) -> bytes:
     return (f"<html><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1>"
-            f"<img src=\"/uploads/anh-hien-truong.jpg\"><a href=\"{NOTICE}\">Truy nã</a></body></html>").encode("utf-8")
+            f"<img src=\"/uploads/anh-hien-truong.jpg\"><a href=\"{NOTICE}\">Truy nã</a></body></html>").encode()
 
 
 def _exchange(url: str, when: datetime, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> Exchange:

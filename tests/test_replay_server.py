@@ -49,7 +49,7 @@ def _page(title: str) -> bytes:
         f"<title>{title}</title><link rel=\"stylesheet\" href=\"/css/site.css\"></head>"
         f"<body><h1>{title}</h1><p>Người dân cần cảnh giác với thủ đoạn giả danh cơ quan công an.</p>"
         "<a href=\"/tin-tuc/canh-bao.html\">Cảnh báo</a> <img src=\"/img/logo.png\" alt=\"logo\"></body></html>"
-    ).encode("utf-8")
+    ).encode()
 
 
 class _Warc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from pathlib import Path
 
 from archive.corpus import CaptureRef, CorpusStore, ExtractedArticle
@@ -18,7 +18,7 @@ def _add(store: CorpusStore, url: str, title: str, body: str, stamp: str) -> str
         province="Hòa Bình", province_2025="Phú Thọ",
     )
     capture = CaptureRef(timestamp=stamp, warc_file="x.warc.gz", offset=0, length=10, record_id=f"<urn:uuid:{stamp}-{url}>", url=url)
-    seen = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+    seen = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
     return store.add(article, capture, seen).record.id
 
 

@@ -126,7 +126,7 @@ def test_webforms_postback_pages_are_posted_with_their_viewstate(crawl):
 
 
 def test_portal_lifecycle_is_recorded(crawl):
-    state = RegistryState((crawl["data"] / "state" / "registry.sqlite3"))
+    state = RegistryState(crawl["data"] / "state" / "registry.sqlite3")
     moved = state.get("congan.quangnam.gov.vn")
     assert moved.status == REDIRECTING and moved.redirect_to == "congan.danang.gov.vn"
     assert "301" in moved.evidence

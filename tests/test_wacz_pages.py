@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -22,7 +22,7 @@ from congan.cli.main import get_cli
 from scrapers.extract import extract_article
 from simnet.portals.webforms import encode_cp1258
 
-T0 = datetime(2026, 7, 1, 2, 30, tzinfo=timezone.utc)
+T0 = datetime(2026, 7, 1, 2, 30, tzinfo=UTC)
 INFO = WarcInfo(software="congan-archive/test", operator="ops", crawl_id="w1")
 TITLE = "Công an tỉnh Thừa Thiên Huế triệt phá đường dây đánh bạc"
 #: a word that occurs only in the article body, never in a title or a menu

@@ -7,7 +7,7 @@ import gzip
 import hashlib
 import itertools
 import zlib
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from archive.capture import CapturedRequest, CapturedResponse, Exchange, TlsInfo
 from archive.warc.records import ORIG_TRANSFER_ENCODING, WarcInfo
 from archive.warc.writer import WarcWriter
 
-MOMENT = datetime(2026, 7, 1, 3, 4, 5, 678901, tzinfo=timezone.utc)
+MOMENT = datetime(2026, 7, 1, 3, 4, 5, 678901, tzinfo=UTC)
 INFO = WarcInfo(software="congan-archive/test", operator="ops@example.org", crawl_id="c1",
                 user_agent="congan-archive/0.1 (+contact)", settings=(("DOWNLOAD_DELAY", "0"),))
 
@@ -54,7 +54,7 @@ def test_response_record_is_exact_bytes(tmp_path: Path) -> None:
         CapturedRequest("GET", "https://congan.hue.gov.vn/tin?id=1", ((b"User-Agent", b"ua"),)),
         CapturedResponse(200, "OK", "HTTP/1.1", (
             (b"Content-Encoding", b"gzip"), (b"Set-Cookie", b"a=1"), (b"Set-Cookie", b"b=2"),
-            (b"X-City", "Đà Nẵng".encode("utf-8")), (b"Transfer-Encoding", b"chunked"),
+            (b"X-City", "Đà Nẵng".encode()), (b"Transfer-Encoding", b"chunked"),
         ), body),
         MOMENT, ip_address="203.0.113.7",
     )
@@ -66,7 +66,7 @@ def test_response_record_is_exact_bytes(tmp_path: Path) -> None:
     assert len(records) == 4  # warcinfo, response, request, page metadata: one gzip member each
 
     http = (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n"
-            b"X-City: " + "Đà Nẵng".encode("utf-8") + b"\r\n"
+            b"X-City: " + "Đà Nẵng".encode() + b"\r\n"
             + ORIG_TRANSFER_ENCODING.encode() + b": chunked\r\n\r\n")
     block = http + body
     expected = (
@@ -100,7 +100,7 @@ def test_response_record_is_exact_bytes(tmp_path: Path) -> None:
 def test_post_body_tls_and_metadata_read_back(tmp_path: Path) -> None:
     exchange = Exchange(
         CapturedRequest("POST", "http://congan.hanoi.gov.vn:8080/search", ((b"Content-Type", b"application/x-www-form-urlencoded"),),
-                        "q=c%C3%B4ng+an".encode()),
+                        b"q=c%C3%B4ng+an"),
         CapturedResponse(200, "", "HTTP/1.0", ((b"Content-Type", b"text/plain"),), b"ok"),
         MOMENT, duration=0.25, page_kind="api", adapter="dnn", hops="LLE", via="http://congan.hanoi.gov.vn/",
         outlinks=("http://a/", "http://b/"), site="congan.hanoi.gov.vn",

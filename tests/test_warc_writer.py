@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, UTC
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from archive.warc.writer import WarcWriter
 
 REPO = Path(__file__).resolve().parent.parent
 INFO = WarcInfo(software="congan-archive/test", operator="ops", crawl_id="x")
-T0 = datetime(2026, 7, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 7, 1, tzinfo=UTC)
 
 
 def exchange(url: str, body: bytes, *, status: int = 200, at: datetime = T0, headers=(), truncated=None) -> Exchange:

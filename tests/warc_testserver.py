@@ -21,7 +21,7 @@ PAGE = "<html><head><title>Công an tỉnh Thừa Thiên Huế</title></head><bo
 GZIPPED = gzip.compress(PAGE.encode("utf-8"), mtime=0)
 BINARY = bytes(range(256)) * 40
 BIG = b"0123456789abcdef" * 8192  # 128 KiB
-CHUNKS = [b"<html><body>", "Đại tá ".encode("utf-8"), b"chunked</body></html>"]
+CHUNKS = [b"<html><body>", "Đại tá ".encode(), b"chunked</body></html>"]
 
 
 @dataclass
@@ -35,7 +35,7 @@ class Sent:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "_Server"
+    server: _Server
 
     def log_message(self, *args: object) -> None:  # quiet
         pass
@@ -111,7 +111,7 @@ def self_signed_cert(directory: Path) -> tuple[Path, Path]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "congan.test.gov.vn")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
             .not_valid_after(now + datetime.timedelta(days=7))
@@ -131,7 +131,7 @@ class WarcTestServer:
     def __init__(self, tls: tuple[Path, Path] | None = None) -> None:
         self.tls = tls
 
-    def __enter__(self) -> "WarcTestServer":
+    def __enter__(self) -> WarcTestServer:
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         if self.tls:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from pathlib import Path
 
 from ..errors import UserInputError
@@ -60,7 +60,7 @@ MIGRATIONS: tuple[str, ...] = (
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def _iso(at: datetime | str | None) -> str:
@@ -70,7 +70,7 @@ def _iso(at: datetime | str | None) -> str:
         return at
     if at.tzinfo is None:
         raise ValueError("registry_state needs timezone-aware datetimes")
-    return at.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+    return at.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ class RegistryState:
             self._migrate(db)
 
     @classmethod
-    def open(cls, data: DataDir) -> "RegistryState":
+    def open(cls, data: DataDir) -> RegistryState:
         return cls(data.registry_db)
 
     def _connect(self) -> sqlite3.Connection:

@@ -120,7 +120,7 @@ class ScheduleLock:
             os.close(fd)
             return False
         os.ftruncate(fd, 0)
-        os.write(fd, f"{self.name}\n".encode("utf-8"))
+        os.write(fd, f"{self.name}\n".encode())
         self.fd = fd
         return True
 

@@ -24,7 +24,7 @@ import io
 import json
 import logging
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, UTC
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -38,7 +38,7 @@ VN_OFFSET = timezone(timedelta(hours=7))
 def vn_datetime(timestamp: str) -> str:
     """``20260701023000`` (UTC) -> ``01/07/2026 09:30`` (Vietnam time)."""
     digits = "".join(ch for ch in str(timestamp) if ch.isdigit())[:14].ljust(14, "0")
-    moment = datetime.strptime(digits, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+    moment = datetime.strptime(digits, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
     try:
         from zoneinfo import ZoneInfo
 

@@ -22,7 +22,7 @@ import time
 import venv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from ..errors import ArchiveError
 
@@ -65,7 +65,7 @@ class PywbEnv:
     path: Path
 
     @classmethod
-    def default(cls) -> "PywbEnv":
+    def default(cls) -> PywbEnv:
         return cls(default_venv_path())
 
     @property
@@ -88,7 +88,7 @@ class PywbEnv:
         except OSError:
             return False
 
-    def ensure(self, announce: Callable[[str], object] | None = None) -> "PywbEnv":
+    def ensure(self, announce: Callable[[str], object] | None = None) -> PywbEnv:
         """Create the venv and install pywb unless it is already there.
 
         ``announce`` (a callable taking one line) tells the user what is happening, since
@@ -106,7 +106,7 @@ class PywbEnv:
                 return self
             return self._install(announce or logger.info)
 
-    def _install(self, say: Callable[[str], object]) -> "PywbEnv":
+    def _install(self, say: Callable[[str], object]) -> PywbEnv:
         say(f"setting up pywb {PYWB_VERSION} in its own environment at {self.path} (once; about a minute)")
         started = time.monotonic()
         if not self.python.exists():

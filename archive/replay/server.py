@@ -18,7 +18,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO
+from collections.abc import Callable
 
 from ..errors import ArchiveError
 from ..paths import DEFAULT_COLLECTION, DataDir
@@ -80,7 +81,7 @@ class ReplayServer:
         self._log: IO[str] | None = None
 
     # -- lifecycle ----------------------------------------------------------------------
-    def start(self) -> "ReplayServer":
+    def start(self) -> ReplayServer:
         self.config = write_config(self.data, self.collection)
         self.env.ensure(announce=self.announce)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -165,7 +166,7 @@ class ReplayServer:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
-    def __enter__(self) -> "ReplayServer":
+    def __enter__(self) -> ReplayServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

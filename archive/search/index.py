@@ -104,7 +104,7 @@ class SearchIndex:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "SearchIndex":
+    def __enter__(self) -> SearchIndex:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -158,7 +158,7 @@ class Query:
         limit: int = 20,
         page: int = 1,
         facets: bool = True,
-    ) -> "Query":
+    ) -> Query:
         """Validate everything the user gave; UserInputError names what is wrong."""
         if sort not in SORTS:
             raise UserInputError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")

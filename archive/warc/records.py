@@ -15,7 +15,7 @@ import base64
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from http import HTTPStatus
 from io import BytesIO
 from urllib.parse import urlsplit
@@ -137,7 +137,7 @@ def warc_fields(fields: list[tuple[str, str]]) -> bytes:
 
 def warc_date(moment: datetime) -> str:
     """WARC-Date of ``moment``: UTC, microseconds as WARC/1.1 allows."""
-    utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
     return datetime_to_iso_date(utc, use_micros=True)
 
 

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 
 import click
 
@@ -88,7 +88,7 @@ def demo(cli: CliContext, no_recrawl: bool) -> None:
     simulated = [p.domain for p in portals() if p.status == "live" or p.status.startswith("redirects_to")]
     access_log = data.root / "demo" / "simnet-access.jsonl"
     access_log.parent.mkdir(parents=True, exist_ok=True)
-    stamp = timestamp14(datetime.now(timezone.utc))
+    stamp = timestamp14(datetime.now(UTC))
     first_id, second_id = f"demo-{stamp}-1", f"demo-{stamp}-2"
 
     with SimNet(state=1, access_log=access_log) as net:

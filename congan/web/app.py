@@ -31,7 +31,7 @@ class WebConfig:
     replay_base: str  # origin of the replay server (congan replay), no trailing slash
 
     @classmethod
-    def build(cls, data: DataDir, replay_base: str | None = None) -> "WebConfig":
+    def build(cls, data: DataDir, replay_base: str | None = None) -> WebConfig:
         base = (replay_base or default_base()).rstrip("/")
         parts = urlsplit(base)
         if parts.scheme not in ("http", "https") or not parts.netloc:

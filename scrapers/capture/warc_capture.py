@@ -81,7 +81,7 @@ class WarcCaptureExtension:
         self._stopped: WeakKeyDictionary[Request, bool] = WeakKeyDictionary()
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "WarcCaptureExtension":
+    def from_crawler(cls, crawler: Crawler) -> WarcCaptureExtension:
         if not crawl_config(crawler).warc_enabled:
             raise NotConfigured("WARC_ENABLED is off")
         config = crawl_config(crawler).warc  # a bad value stops the crawl
@@ -199,7 +199,7 @@ class WarcOutlinksMiddleware:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "WarcOutlinksMiddleware":
+    def from_crawler(cls, crawler: Crawler) -> WarcOutlinksMiddleware:
         if not crawl_config(crawler).warc_enabled:
             raise NotConfigured("WARC_ENABLED is off")
         return cls(crawler)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import ssl
 import warnings
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -130,7 +130,7 @@ def build_exchange(request: Request, response: Response, *, max_body_size: int, 
             body=body,
             truncated=truncated,
         ),
-        fetched_at=datetime.now(timezone.utc),
+        fetched_at=datetime.now(UTC),
         ip_address=str(response.ip_address) if response.ip_address is not None else None,
         duration=float(duration) if duration is not None else None,
         tls=tls_info(response.certificate, hostname, roots),

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
+    from typing import Self
 
 logger = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from scrapers.page_context import META_KEY, PageContext
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
+    from typing import Self
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ modified" about its own captures. The start is the crawl's first start in the cr
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from typing import TYPE_CHECKING
 
 from scrapy import signals
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
+    from typing import Self
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def captured_before(latest: LatestCapture, moment: datetime) -> bool:
     except ValueError:
         return False
     if date.tzinfo is None:
-        date = date.replace(tzinfo=timezone.utc)
+        date = date.replace(tzinfo=UTC)
     return date < moment
 
 
@@ -75,7 +75,7 @@ def crawl_started(data: DataDir, crawl_id: str | None) -> datetime:
         record = CrawlHistory(data).find(crawl_id)
         if record is not None:
             return record.started
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class ConditionalRequestMiddleware:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.robotstxt import RobotParser
-    from typing_extensions import Self
+    from typing import Self
 
 logger = logging.getLogger(__name__)
 

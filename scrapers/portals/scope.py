@@ -14,7 +14,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
 from parsel import Selector
 

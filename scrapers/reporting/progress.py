@@ -24,7 +24,7 @@ from scrapers.middlewares.portal_stats import ERRORS_KEY
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
+    from typing import Self
 
 logger = logging.getLogger(__name__)
 
