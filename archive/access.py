@@ -22,10 +22,10 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone, UTC
-from pathlib import Path
 from collections.abc import Iterator
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from pathlib import Path
 
 import surt
 

@@ -28,8 +28,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from simnet.scoring import FIELDS, read_corpus, score  # noqa: E402
-from simnet.variants import (FAMILY_NAMES, VariantSimNet, dead_spec, make_variant, redirect_spec,  # noqa: E402
-                             variant_truth, write_registry)
+from simnet.variants import (  # noqa: E402
+    FAMILY_NAMES,
+    VariantSimNet,
+    dead_spec,
+    make_variant,
+    redirect_spec,
+    variant_truth,
+    write_registry,
+)
 
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONGAN_PROGRESS_INTERVAL=30",
         "-s", "LOG_LEVEL=WARNING")

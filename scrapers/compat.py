@@ -18,8 +18,8 @@ so that a Scrapy upgrade that renames one of these fails a test, not a crawl.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from scrapy.utils.httpobj import urlparse_cached
 

@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Any
 from collections.abc import AsyncIterator, Iterable
+from typing import Any
 
 import scrapy
 from scrapy.http import FormRequest, HtmlResponse, Request, Response, TextResponse, XmlResponse
 
-from archive.paths import DataDir
 from archive.control.registry_state import RegistryState
+from archive.paths import DataDir
 from scrapers.config import NetworkConfig, crawl_config
 from scrapers.crawl.watermarks import KnownArticles, open_known_articles
 from scrapers.discovery.adapter import REQUISITE, SEED, Adapter, Page, Target

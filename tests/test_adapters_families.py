@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from scrapers.families import FAMILIES, UnknownAdapter, get_adapter
 from scrapers.discovery.adapter import API, ARTICLE, LISTING, SITEMAP, Page
+from scrapers.families import FAMILIES, UnknownAdapter, get_adapter
 
 
 def page(url: str, body: str, content_type: str = "text/html; charset=utf-8", **kw) -> Page:

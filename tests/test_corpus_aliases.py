@@ -13,7 +13,7 @@ import json
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timezone, UTC
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 

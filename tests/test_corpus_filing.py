@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from archive.corpus import CaptureRef, CorpusStore
-from scrapers.filing.article import PageCapture, extract_page, file_article, placement
 from scrapers.families import get_adapter
+from scrapers.filing.article import PageCapture, extract_page, file_article, placement
 from scrapers.portals.registry import load_registry
 
 DATA = Path(__file__).parent / "data" / "extract"

@@ -10,8 +10,8 @@ from scrapy.utils.test import get_crawler
 
 from archive.capture import StoredRecord
 from archive.corpus import CorpusStore
-from scrapers.items import ArticlePage
 from scrapers.filing.pipeline import ArticlePipeline
+from scrapers.items import ArticlePage
 
 PAGE = (Path(__file__).parent / "data" / "extract" / "article_cp1258_meta.html").read_bytes()
 URL = "http://congan.laocai.gov.vn/an-ninh-trat-tu/bat-giu-doi-tuong-7700"

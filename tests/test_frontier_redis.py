@@ -13,10 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from crawl_fixtures import pythonpath
 from crawl_localsite import LocalSite, SiteConfig, all_article_paths
-
-import redis
 
 from archive.control.frontier_redis import RedisFrontier
 

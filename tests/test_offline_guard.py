@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import socket
 
-import pytest
-
 import offline_guard
+import pytest
 
 
 def test_connect_to_outside_address_is_refused() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from datetime import datetime, timedelta, timezone, UTC
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
@@ -16,8 +16,8 @@ from scrapers.middlewares.backoff import BackoffPolicy, is_failure_status
 from scrapers.middlewares.conditional import validators
 from scrapers.middlewares.crawl_delay import CRAWL_DELAY_MARGIN, effective_delay
 from scrapers.middlewares.host_pause import HostPauses, SlotHolds
-from scrapers.middlewares.retry_after import parse_retry_after
 from scrapers.middlewares.portal_stats import body_decodes
+from scrapers.middlewares.retry_after import parse_retry_after
 from scrapers.reporting.progress import measure
 from scrapers.reporting.report import build_report, combine
 

@@ -12,6 +12,7 @@ import json
 import threading
 import unicodedata
 from collections.abc import Iterator
+from datetime import UTC
 
 import pytest
 from browser_support import NEEDS_CHROMIUM, loopback_page
@@ -19,7 +20,6 @@ from browser_support import NEEDS_CHROMIUM, loopback_page
 from archive.paths import DataDir
 from archive.replay.server import ReplayServer
 from congan.web import WebConfig, create_app
-from datetime import UTC
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, NEEDS_CHROMIUM]
 

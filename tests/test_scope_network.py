@@ -6,7 +6,12 @@ from __future__ import annotations
 from scrapers.portals.registry import load_registry
 from scrapers.portals.requisites import requisite_urls
 from scrapers.portals.scope import (
-    NOT_HTTP, OUT_OF_NETWORK, OUTSIDE_REGISTRY, REQUISITE_OFFSITE, Scope, link_block_urls,
+    NOT_HTTP,
+    OUT_OF_NETWORK,
+    OUTSIDE_REGISTRY,
+    REQUISITE_OFFSITE,
+    Scope,
+    link_block_urls,
 )
 
 PAGE = "http://congan.vinhphuc.gov.vn/"

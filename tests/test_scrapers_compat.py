@@ -10,7 +10,7 @@ from scrapy.downloadermiddlewares import cookies
 from scrapy.utils.test import get_crawler
 
 from scrapers import compat
-from scrapers.errors import ScrapyCompatError, ScrapersError
+from scrapers.errors import ScrapersError, ScrapyCompatError
 
 
 def test_the_installed_scrapy_has_every_internal_compat_uses() -> None:

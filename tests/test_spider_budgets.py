@@ -13,10 +13,10 @@ from twisted.python.failure import Failure
 from archive.control.registry_state import DOWN, REDIRECTING, RegistryState
 from archive.paths import DataDir
 from archive.warc.digests import CaptureIndex, LatestCapture
-from scrapers.families import get_adapter
 from scrapers.discovery.adapter import ARTICLE, LISTING, REQUISITE, SEED, Target
-from spiders.network import NetworkSpider
+from scrapers.families import get_adapter
 from scrapers.page_context import META_KEY, PageContext, context_of
+from spiders.network import NetworkSpider
 
 DANANG = "http://congan.danang.gov.vn"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from archive.warc.digests import CaptureIndex, LatestCapture
 from archive.paths import DataDir
+from archive.warc.digests import CaptureIndex, LatestCapture
 from scrapers.config import NetworkConfig
 from scrapers.crawl.watermarks import KnownArticles
 from scrapers.discovery.adapter import ARTICLE, LISTING, REQUISITE, SEED, Page, Target

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from warc_testserver import BIG, BINARY, CHUNKS, GZIPPED, WarcTestServer, self_signed_cert
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.warc.records import ORIG_TRANSFER_ENCODING, PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED
 from archive.wacz_package import validate_wacz
+from archive.warc.records import ORIG_TRANSFER_ENCODING, PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED
 from congan.cli.main import get_cli
-from warc_testserver import BIG, BINARY, CHUNKS, GZIPPED, WarcTestServer, self_signed_cert
 
 REPO = Path(__file__).resolve().parent.parent
 LIMIT = 50_000

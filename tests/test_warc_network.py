@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.warc.records import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED
 from archive.wacz_package import validate_wacz
+from archive.warc.records import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED
 from congan.cli.main import get_cli
 from simnet.server import SimNet
 

@@ -7,7 +7,7 @@ import gzip
 import hashlib
 import itertools
 import zlib
-from datetime import datetime, timezone, UTC
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 
 import pytest

@@ -24,7 +24,7 @@ import io
 import json
 import logging
 import sqlite3
-from datetime import datetime, timedelta, timezone, UTC
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote, urlencode
 

@@ -17,9 +17,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
-from collections.abc import Callable
 
 from ..errors import ArchiveError
 from ..paths import DEFAULT_COLLECTION, DataDir

@@ -23,13 +23,26 @@ from archive.errors import DataDirError
 from . import migrations
 from .matchexpr import WEIGHTS, match_expression
 from .normalise import NORMALISER_VERSION
-from .rows import (
-    COMBO_INSERT, COMBO_SELECT, DOC_COLUMNS, DOCS_INSERT, FACT_COLUMNS, FACTS_INSERT, FACTS_UPDATE, FIELD_ORDER,
-    FTS_DELETE, FTS_INSERT, HIT_SQL, OWN_COLUMNS, article_rows, facet_values, fts_values,
-    marks,
-)
 from .query import Query
 from .results import FACETS, FacetValue, Hit, SearchResults
+from .rows import (
+    COMBO_INSERT,
+    COMBO_SELECT,
+    DOC_COLUMNS,
+    DOCS_INSERT,
+    FACT_COLUMNS,
+    FACTS_INSERT,
+    FACTS_UPDATE,
+    FIELD_ORDER,
+    FTS_DELETE,
+    FTS_INSERT,
+    HIT_SQL,
+    OWN_COLUMNS,
+    article_rows,
+    facet_values,
+    fts_values,
+    marks,
+)
 from .snippets import Snippet, highlight, make_snippet
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import ssl
 import warnings
-from datetime import datetime, timezone, UTC
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -22,7 +22,15 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
-from archive.capture import TRUNCATED_DISCONNECT, TRUNCATED_LENGTH, CapturedRequest, CapturedResponse, Exchange, Header, TlsInfo
+from archive.capture import (
+    TRUNCATED_DISCONNECT,
+    TRUNCATED_LENGTH,
+    CapturedRequest,
+    CapturedResponse,
+    Exchange,
+    Header,
+    TlsInfo,
+)
 from scrapers.page_context import context_of
 
 if TYPE_CHECKING:

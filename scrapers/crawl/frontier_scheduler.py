@@ -36,17 +36,17 @@ from scrapy.utils.request import request_from_dict
 
 from archive.control.frontier import Frontier, SqliteFrontier
 from archive.paths import DataDir
+from scrapers.compat import hook_request_done, slot_key
 from scrapers.config import crawl_config
 from scrapers.errors import ConfigError
-from scrapers.compat import hook_request_done, slot_key
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Self
 
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-    from typing import Self
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
-from scrapers.config import crawl_config
 from scrapers.compat import set_cookie_domain_splitter
+from scrapers.config import crawl_config
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

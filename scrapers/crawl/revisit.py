@@ -30,9 +30,10 @@ from scrapers.middlewares.portal_stats import PREFIX
 from scrapers.page_context import META_KEY, PageContext
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Spider
     from scrapy.crawler import Crawler
-    from typing import Self
 
 logger = logging.getLogger(__name__)
 

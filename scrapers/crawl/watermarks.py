@@ -11,12 +11,12 @@ entries whose ``<lastmod>`` is older than the archive's capture are not requeste
 
 from __future__ import annotations
 
-from datetime import datetime, timezone, UTC
 from collections.abc import Iterable
+from datetime import UTC, datetime, timezone
 
 from archive.control.history import CrawlHistory
-from archive.warc.digests import CaptureIndex
 from archive.paths import DataDir
+from archive.warc.digests import CaptureIndex
 
 
 class KnownArticles:

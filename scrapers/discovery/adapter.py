@@ -18,9 +18,9 @@ as module-level data; this module holds the machinery only.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
-from collections.abc import Callable
 
 from parsel import Selector
 

@@ -16,9 +16,10 @@ Never month-first: ``02/05/2024`` is 2 May; ``05/13/2024`` is no date at all.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone, UTC
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from archive.times import VN_TZ as VIETNAM
+
 #: Unix times above this are milliseconds (this many seconds is the year 5138)
 MILLISECONDS_FROM = 10**11
 #: years outside this range are not publication dates (IDs, phone numbers)

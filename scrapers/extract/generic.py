@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import trafilatura
 from lxml import etree
 
-from .dates import parse_date
 from .body import caption_nearby
+from .dates import parse_date
 from .dom import first_value, paragraphs_of, remove, select, select_values, text_of
 from .text import clean_text, split_paragraphs, strip_byline_label
 

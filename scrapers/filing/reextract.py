@@ -33,7 +33,12 @@ from warcio.exceptions import ArchiveLoadFailed
 from archive.corpus import CaptureRef, CorpusStore, ExtractedArticle
 from archive.paths import DEFAULT_COLLECTION
 from archive.warc.records import (
-    ALIAS_FIELD, LATE_ALIAS_FIELD, OUTLINKS_FIELD, PAGE_KIND_FIELD, PARSED_AS_FIELD, parse_warc_fields,
+    ALIAS_FIELD,
+    LATE_ALIAS_FIELD,
+    OUTLINKS_FIELD,
+    PAGE_KIND_FIELD,
+    PARSED_AS_FIELD,
+    parse_warc_fields,
 )
 from archive.warc.reindex import written_order
 from archive.warc.repair import sound_length

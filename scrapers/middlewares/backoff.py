@@ -20,16 +20,17 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
-from .host_pause import HostPauses, wait_for
-
 from scrapers.config import crawl_config
 
+from .host_pause import HostPauses, wait_for
+
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
-    from typing import Self
 
 logger = logging.getLogger(__name__)
 

@@ -18,24 +18,25 @@ modified" about its own captures. The start is the crawl's first start in the cr
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone, UTC
+from datetime import UTC, datetime, timezone
 from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from archive.control.history import CrawlHistory
-from archive.warc.digests import CaptureIndex, LatestCapture
 from archive.paths import DataDir
+from archive.warc.digests import CaptureIndex, LatestCapture
 from scrapers.config import crawl_config
 from scrapers.page_context import context_of
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
-    from typing import Self
 
 logger = logging.getLogger(__name__)
 

@@ -25,15 +25,16 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.python import to_unicode
 
-from scrapers.config import crawl_config
 from scrapers.compat import downloader_slot, per_slot_settings, slot_key
+from scrapers.config import crawl_config
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.robotstxt import RobotParser
-    from typing import Self
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import logging
 import zlib
-from urllib.parse import urljoin
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
@@ -30,11 +30,12 @@ from scrapers.middlewares.backoff import PortalSkipped
 from scrapers.page_context import context_of
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
-    from typing import Self
 
 logger = logging.getLogger(__name__)
 

@@ -18,17 +18,18 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
-from scrapers.config import crawl_config
 from scrapers.compat import downloader_slots, slot_key
+from scrapers.config import crawl_config
 
 from .host_pause import HostPauses, SlotHolds, wait_for
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
-    from typing import Self
 
 logger = logging.getLogger(__name__)
 

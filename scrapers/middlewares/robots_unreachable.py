@@ -25,11 +25,12 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapers.config import crawl_config
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
-    from typing import Self
 
 logger = logging.getLogger(__name__)
 

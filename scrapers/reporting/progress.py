@@ -22,9 +22,10 @@ from scrapers.config import crawl_config
 from scrapers.middlewares.portal_stats import ERRORS_KEY
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Spider
     from scrapy.crawler import Crawler
-    from typing import Self
 
 logger = logging.getLogger(__name__)
 

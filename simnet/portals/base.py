@@ -9,8 +9,8 @@ from datetime import datetime
 
 from .. import assets
 from ..catalog import Article, Catalog
-from ..messages import Request, Response, data, not_found
 from ..layout import links_block
+from ..messages import Request, Response, data, not_found
 from ..sites import SITES, SiteSpec
 
 _SLUG_INDEX = re.compile(r"-so-(\d+)$")
