@@ -11,7 +11,7 @@ repeated names (``Set-Cookie``) as separate pairs: nothing is merged or decoded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 #: one header line as received: raw name and raw value

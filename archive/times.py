@@ -8,7 +8,7 @@ Wayback URLs allow). This module is the one place that knows both.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 #: Vietnam's time zone (UTC+7, no daylight saving): every date shown to a user

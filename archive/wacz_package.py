@@ -20,7 +20,7 @@ import logging
 import shutil
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from wacz.main import main as wacz_main

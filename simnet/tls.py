@@ -12,7 +12,7 @@ import shutil
 import ssl
 import tempfile
 import threading
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509

@@ -79,7 +79,7 @@ def test_view_archived_page_link_opens_the_capture(sites, page, network_crawl) -
 def test_replayed_article_shows_the_vietnamese_banner(sites, page, network_crawl, tmp_path) -> None:
     """The banner a visitor sees on top of a replayed article: capture date and time in
     Vietnam time, the capture count, the other captures, the way back to the article page."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     web, replay = sites
     records = [json.loads(line) for line in (network_crawl.data_dir / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 
 from archive.capture import CapturedRequest, CapturedResponse, Exchange
 from archive.warc.dedup import RecordKind, decide_record, index_update

@@ -7,7 +7,7 @@ import gzip
 import hashlib
 import itertools
 import zlib
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest

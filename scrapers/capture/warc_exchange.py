@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import ssl
 import warnings
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit

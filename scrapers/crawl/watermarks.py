@@ -12,7 +12,7 @@ entries whose ``<lastmod>`` is older than the archive's capture are not requeste
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 
 from archive.control.history import CrawlHistory
 from archive.paths import DataDir

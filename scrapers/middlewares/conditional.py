@@ -18,7 +18,7 @@ modified" about its own captures. The start is the crawl's first start in the cr
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from scrapy import signals
