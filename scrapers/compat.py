@@ -92,7 +92,7 @@ def problems() -> list[str]:
     if not hasattr(cookies, "_split_domain"):
         found.append("scrapy.downloadermiddlewares.cookies._split_domain")
     for name in ("slots", "per_slot_settings"):
-        if name not in getattr(downloader.Downloader.__init__, "__code__").co_names:
+        if name not in downloader.Downloader.__init__.__code__.co_names:
             found.append(f"scrapy.core.downloader.Downloader.{name}")
     for name in ("delay", "jitter", "lastseen"):
         if name not in downloader.Slot.__init__.__code__.co_names:

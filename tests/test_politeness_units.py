@@ -36,7 +36,7 @@ def test_retry_after_seconds_dates_and_garbage() -> None:
 
 def test_backoff_doubles_up_to_the_cap_then_skips() -> None:
     policy = BackoffPolicy(base=2.0, max_delay=10.0, skip_after=4)
-    assert [policy.delay(n) for n in range(0, 5)] == [0.0, 2.0, 4.0, 8.0, 10.0]
+    assert [policy.delay(n) for n in range(5)] == [0.0, 2.0, 4.0, 8.0, 10.0]
     assert not policy.skips(3) and policy.skips(4)
     assert BackoffPolicy(base=0.0).delay(5) == 0.0  # DOWNLOAD_DELAY=0: skip without pausing
     with pytest.raises(ValueError, match="CONGAN_BACKOFF_SKIP_AFTER"):

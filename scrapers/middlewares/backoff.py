@@ -100,9 +100,9 @@ class BackoffMiddleware:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if isinstance(exception, IgnoreRequest):
-            return None
+            return
         self._failed(urlparse_cached(request).hostname or "", type(exception).__name__)
-        return None
+        return
 
     def _check_skipped(self, host: str, request: Request) -> None:
         if host in self.skipped:

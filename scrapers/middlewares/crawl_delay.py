@@ -108,8 +108,7 @@ class CrawlDelayMiddleware:
         if slot is None:
             return  # created later from per_slot_settings
         delay = self.delays[key]
-        if slot.delay < delay:
-            slot.delay = delay
+        slot.delay = max(slot.delay, delay)
         slot.jitter = 0.0
 
     def _inc(self, key: str) -> None:

@@ -153,7 +153,6 @@ class PortalStatsMiddleware:
                 self.stats.inc_value(key(site, "ignored"))
         else:
             self.error(site, type(exception).__name__)
-        return None
 
     # -- spider side ----------------------------------------------------------------------------
     def item_scraped(self, item: object, response: Response) -> None:

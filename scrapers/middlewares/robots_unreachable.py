@@ -73,7 +73,6 @@ class RobotsUnreachableMiddleware:
     def process_exception(self, request: Request, exception: Exception) -> None:
         if is_robots_request(request) and not isinstance(exception, IgnoreRequest):
             self._mark(urlparse_cached(request).netloc, type(exception).__name__)
-        return None
 
     def _mark(self, netloc: str, reason: str) -> None:
         if netloc not in self.unreachable:

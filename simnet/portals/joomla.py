@@ -53,7 +53,7 @@ class Joomla(Portal):
         if req.path not in ("/", "/index.php"):
             return None
         option, view = req.arg("option"), req.arg("view")
-        if req.path == "/" and not req.query or (option, view) == ("", ""):
+        if (req.path == "/" and not req.query) or (option, view) == ("", ""):
             return self._listing(None, 0)
         if option == "com_content" and view == "category":
             catid = req.int_arg("id", 0)
