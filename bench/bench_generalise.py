@@ -27,8 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from simnet.scoring import FIELDS, read_corpus, score
-from simnet.variants import (
+from simnet.scoring import FIELDS, read_corpus, score  # noqa: E402
+from simnet.variants import (  # noqa: E402
     FAMILY_NAMES,
     VariantSimNet,
     dead_spec,

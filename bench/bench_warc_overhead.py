@@ -27,11 +27,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from archive.capture import CapturedRequest, CapturedResponse, Exchange
-from archive.warc.digests import CaptureIndex
-from archive.warc.records import WarcInfo
-from archive.warc.writer import WarcWriter
-from simnet.server import SimNet
+from archive.capture import CapturedRequest, CapturedResponse, Exchange  # noqa: E402
+from archive.warc.digests import CaptureIndex  # noqa: E402
+from archive.warc.records import WarcInfo  # noqa: E402
+from archive.warc.writer import WarcWriter  # noqa: E402
+from simnet.server import SimNet  # noqa: E402
 
 SETTINGS = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONGAN_CRAWL_DELAY_ENABLED=False",
             "-s", "LOG_LEVEL=INFO", "-s", "EXTRACT_ENABLED=False"]

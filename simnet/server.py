@@ -117,15 +117,15 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     tunnel_host: str | None = None  # set inside a CONNECT tunnel (HTTPS portals)
 
-    def log_message(self, format: str, *args: Any) -> None:
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         logger.debug("%s " + format, self.address_string(), *args)
 
-    def do_GET(self) -> None:
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
         self._serve()
 
     do_POST = do_HEAD = do_GET
 
-    def do_CONNECT(self) -> None:
+    def do_CONNECT(self) -> None:  # noqa: N802 - stdlib naming
         """Tunnel to an HTTPS portal: answer 200, then speak TLS with its (broken) certificate."""
         self.server.access.begin()
         try:

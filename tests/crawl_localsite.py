@@ -63,7 +63,7 @@ class LocalSite:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:
+            def do_GET(self) -> None:  # noqa: N802
                 site._handle(self)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -244,7 +244,7 @@ class JsonLinesPipeline:
     """Appends each item to a file, flushed at once (survives kill -9)."""
 
     def __init__(self, path: str) -> None:
-        self.handle = open(path, "a", encoding="utf-8")
+        self.handle = open(path, "a", encoding="utf-8")  # noqa: SIM115
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> JsonLinesPipeline:

@@ -165,7 +165,7 @@ def _absolute(url: str, location: str) -> str:
 def _same_page(a: str, b: str) -> bool:
     """Same SURT key (pywb serves http/https and www. alike, and skips a capture that
     redirects to itself, as a browser would loop on it)."""
-    strip = lambda u: u.split("://", 1)[-1].removeprefix("www.").rstrip("/").lower()
+    strip = lambda u: u.split("://", 1)[-1].removeprefix("www.").rstrip("/").lower()  # noqa: E731
     return strip(a) == strip(b)
 
 
@@ -207,7 +207,7 @@ def _congan(data: DataDir, *args: str) -> str:
 def test_excluded_article_disappears_from_replay_search_and_export(replay: ReplayServer, records: list[dict]) -> None:
     record = _versions(records)[-1]
     query = record["title"].split(":")[0]
-    ids = lambda out: {json.loads(line)["id"] for line in out.splitlines() if line.strip()}
+    ids = lambda out: {json.loads(line)["id"] for line in out.splitlines() if line.strip()}  # noqa: E731
     assert record["id"] in ids(_congan(replay.data, "search", query, "--json"))
     assert record["id"] in ids(_congan(replay.data, "export"))
     _congan(replay.data, "access", "add", record["url"], "--reason", "yêu cầu gỡ bỏ")
@@ -249,7 +249,7 @@ def test_corpus_and_search_index_rebuild_from_warcs_alone(network_recrawl, tmp_p
 
     assert after_search == before_search
     assert sorted(after_export) == sorted(before_export)
-    without_last_seen = lambda r: {k: v for k, v in r.items() if k != "last_seen"}
+    without_last_seen = lambda r: {k: v for k, v in r.items() if k != "last_seen"}  # noqa: E731
     differing = {f for i, r in before_export.items() for f in r if r[f] != after_export[i].get(f)}
     examples = {f: [(before_export[i][f], after_export[i][f]) for i in before_export
                     if before_export[i][f] != after_export[i][f]][:2] for f in differing}

@@ -166,7 +166,7 @@ class SqliteFrontier(Frontier):
 
     @staticmethod
     def _acquire_lock(lock_path: Path) -> object:
-        handle = open(lock_path, "a+")
+        handle = open(lock_path, "a+")  # noqa: SIM115 - held for the frontier's lifetime
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

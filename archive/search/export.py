@@ -84,9 +84,9 @@ def write_export(index: SearchIndex, query: Query, out: TextIO, *, fmt: str,
     if fmt == "csv":
         table = csv.writer(out, lineterminator="\n")
         table.writerow(fields)
-        writer = lambda row: table.writerow([_csv_cell(row[f]) for f in fields])
+        writer = lambda row: table.writerow([_csv_cell(row[f]) for f in fields])  # noqa: E731
     else:
-        writer = lambda row: out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        writer = lambda row: out.write(json.dumps(row, ensure_ascii=False) + "\n")  # noqa: E731
     for row in _rows(index, query, fields, replay_base, limit):
         writer(row)
         count += 1
