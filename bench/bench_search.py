@@ -23,8 +23,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.search import Query, SearchIndex  # noqa: E402
-from simnet.content import CATEGORIES, generate_article  # noqa: E402
+from archive.search import Query, SearchIndex
+from simnet.content import CATEGORIES, generate_article
 
 PORTALS_CSV = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "portals.csv"
 

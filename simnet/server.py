@@ -117,15 +117,15 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     tunnel_host: str | None = None  # set inside a CONNECT tunnel (HTTPS portals)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:  # stdlib signature
         logger.debug("%s " + format, self.address_string(), *args)
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:  # stdlib naming
         self._serve()
 
     do_POST = do_HEAD = do_GET
 
-    def do_CONNECT(self) -> None:  # noqa: N802 - stdlib naming
+    def do_CONNECT(self) -> None:  # stdlib naming
         """Tunnel to an HTTPS portal: answer 200, then speak TLS with its (broken) certificate."""
         self.server.access.begin()
         try:

@@ -114,7 +114,7 @@ def test_torn_file_is_repaired_at_next_start(tmp_path: Path) -> None:
     w.write_exchange(exchange("http://c.gov.vn/torn", os.urandom(2000)))
     # the crash: the process dies with the last exchange half written, lock released
     data = open_path.read_bytes()
-    w._fh.close()  # noqa: SLF001 -- simulate the dead process letting go of the file
+    w._fh.close()  # simulate the dead process letting go of the file
     open_path.write_bytes(data[: sound + (len(data) - sound) // 2])
     (tmp_path / "archive" / "congan-crash-20260101000000-00009.warc.gz.open").write_bytes(b"\x1f\x8b garbage")
 
@@ -306,7 +306,7 @@ def test_a_failed_write_leaves_no_half_exchange(tmp_path: Path, monkeypatch: pyt
     w = writer(tmp_path, "full", None)
     w.write_exchange(exchange("http://c.gov.vn/ok", b"fine"))
     calls = {"n": 0}
-    original = w._write  # noqa: SLF001
+    original = w._write
 
     # A full disk cannot be made here (no spare filesystem to fill): the second record of the
     # exchange fails the way a write does on ENOSPC.

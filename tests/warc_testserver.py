@@ -58,7 +58,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         self.server.sent[self.path] = Sent(status, headers, body, list(self.headers.items()), request_body)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         path = self.path
         if path == "/gzip":
             self._send(200, [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip"),
@@ -91,7 +91,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, [("Content-Type", "text/plain")], b"not here")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
         self._send(200, [("Content-Type", "text/plain; charset=utf-8")], b"posted:" + body, request_body=body)

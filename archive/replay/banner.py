@@ -43,7 +43,7 @@ def vn_datetime(timestamp: str) -> str:
         from zoneinfo import ZoneInfo
 
         zone = ZoneInfo(VN_ZONE)
-    except Exception:  # noqa: BLE001 - no tz database: the fixed offset is exact for Vietnam
+    except Exception:  # no tz database: the fixed offset is exact for Vietnam
         zone = VN_OFFSET
     return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M")
 
@@ -125,7 +125,7 @@ def install(app, jinja_env, *, corpus_index: Path | None, serve_url: str) -> Non
             return []
         try:
             lines = cdx_query(app, env, coll, [("url", cdx["url"]), ("fl", "timestamp,status")]) or []
-        except Exception:  # noqa: BLE001 - the banner must never break the replayed page
+        except Exception:  # the banner must never break the replayed page
             logger.exception("banner: capture list of %s failed", cdx.get("url"))
             return []
         seen: dict[str, dict] = {}

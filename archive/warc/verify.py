@@ -136,7 +136,7 @@ def verify_collection(warc_dir: Path, index_dir: Path) -> VerifyReport:
             continue
         try:
             fresh = cdxj_lines(path)
-        except Exception as exc:  # noqa: BLE001 -- cdxj-indexer raises bare Exception on bad files
+        except Exception as exc:  # cdxj-indexer raises bare Exception on bad files
             report.problems.append(Problem(path.name, None, f"cannot be indexed: {exc}"))
             continue
         stored = index.read_text(encoding="utf-8").splitlines(keepends=True)

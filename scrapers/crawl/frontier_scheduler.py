@@ -84,7 +84,7 @@ def serialize_request(request: Request, spider: Spider | None) -> bytes:
 
 
 def deserialize_request(payload: bytes, spider: Spider | None) -> Request:
-    return request_from_dict(pickle.loads(payload), spider=spider)  # noqa: S301 - our own file
+    return request_from_dict(pickle.loads(payload), spider=spider)  # our own file
 
 
 class FrontierScheduler(BaseScheduler):
