@@ -167,9 +167,7 @@ class AccessRule:
         moment = capture_time(timestamp)
         if self.since and moment < range_start(self.since):
             return False
-        if self.until and moment >= range_end(self.until):
-            return False
-        return True
+        return not (self.until and moment >= range_end(self.until))
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)

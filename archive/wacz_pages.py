@@ -99,7 +99,7 @@ def page_title(record: ArcWarcRecord, payload: bytes, decode: Decoder) -> str:
     body = _decoded_payload(record, payload)
     if body is None:
         return ""
-    headers = {name: value for name, value in record.http_headers.headers} if record.http_headers else {}
+    headers = dict(record.http_headers.headers) if record.http_headers else {}
     text, _charset = decode(body, headers)
     match = _TITLE_RX.search(text[:TITLE_SNIFF_CHARS])
     if not match:

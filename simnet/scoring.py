@@ -26,8 +26,7 @@ _VOLATILE = re.compile(r"(?:;jsessionid=[^/?&]*)|(?<=[?&])(?:utm_[a-z]+|sid|redi
 
 def url_key(url: str) -> str:
     """A URL for matching: scheme-less, session ids and tracking parameters removed."""
-    key = _VOLATILE.sub("", url.split("://", 1)[-1]).rstrip("?&")
-    return key
+    return _VOLATILE.sub("", url.split("://", 1)[-1]).rstrip("?&")
 
 
 def _text(value: Any) -> str:

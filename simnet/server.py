@@ -22,6 +22,7 @@ from .messages import Request, Response
 from .network import Network, is_network_host
 from .tls import TlsContexts
 from .wire import prepare, write
+import contextlib
 
 logger = logging.getLogger(__name__)
 
@@ -167,10 +168,8 @@ class _Handler(BaseHTTPRequestHandler):
     def finish(self) -> None:
         super().finish()
         if self.tunnel_host is not None:  # the TLS socket replaced the one socketserver closes
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.close()
-            except OSError:
-                pass
 
     def _log(self, entry: dict[str, Any], started: float) -> None:
         self.server.access.add({"ts": time.time(), **entry, "duration": round(time.monotonic() - started, 4)})

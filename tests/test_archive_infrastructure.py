@@ -56,7 +56,7 @@ def test_migrations_run_once_in_order_into_the_ledger_named(tmp_path: Path) -> N
     assert apply_migrations(conn, MIGRATIONS, ledger) == []
     assert recorded(conn, ledger) == [1, 2]
     conn.execute("INSERT INTO t (a, b) VALUES (1, 'x')")  # both migrations are in the schema
-    assert [row[0] for row in conn.execute("SELECT applied_at FROM search_migrations")][0].startswith("20")
+    assert next(row[0] for row in conn.execute("SELECT applied_at FROM search_migrations")).startswith("20")
 
 
 def test_a_database_from_a_newer_version_is_refused_when_the_ledger_says_so(tmp_path: Path) -> None:

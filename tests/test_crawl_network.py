@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import pytest
 from protego import Protego
+import itertools
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +54,7 @@ def test_crawl_delay_is_respected_per_portal(network_crawl) -> None:
         if not delay:
             continue
         delayed += 1
-        gaps = [arrival(b) - arrival(a) for a, b in zip(entries, entries[1:])]
+        gaps = [arrival(b) - arrival(a) for a, b in itertools.pairwise(entries)]
         assert gaps and min(gaps) >= delay, (host, delay, min(gaps))
     assert delayed >= 1, "no portal of the simulated network declares a Crawl-delay"
     assert network_crawl.report["politeness"]["crawl_delay_portals"] == delayed

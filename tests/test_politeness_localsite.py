@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from crawl_fixtures import pythonpath
 from crawl_localsite import LocalSite, SiteConfig, all_article_paths
+import itertools
 
 TESTS = Path(__file__).resolve().parent
 
@@ -86,7 +87,7 @@ def test_crawl_delay_is_honoured_per_portal(polite_crawl) -> None:
     hits, report, _, _ = polite_crawl
     times = _times(hits, DELAYED)
     assert len(times) == 6  # robots.txt, /, /list/1, 3 articles
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= CRAWL_DELAY, gaps
     assert report["politeness"]["crawl_delay_portals"] == 1
     # the other portals were not held back by it (DOWNLOAD_DELAY=0)
@@ -119,7 +120,7 @@ def test_a_dead_portal_is_backed_off_then_skipped(polite_crawl) -> None:
 
 
 def test_malformed_answers_are_counted_and_never_abort_the_crawl(polite_crawl) -> None:
-    hits, report, log, data = polite_crawl
+    hits, report, _log, data = polite_crawl
     errors = report["portals"][FAST]["errors"]
     assert errors.get("broken_encoding", 0) >= 1
     assert errors.get("redirect_loop") == 1
@@ -157,5 +158,5 @@ def test_crawl_delay_holds_against_autothrottle(tmp_path: Path) -> None:
         times = _times(list(site.hits), DELAYED)
     assert result.returncode == 0, result.stderr[-2000:]
     assert len(times) == 7  # robots.txt, /, /private/x (allowed here), /list/1, 3 articles
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= CRAWL_DELAY, gaps

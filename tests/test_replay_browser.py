@@ -36,7 +36,9 @@ def sites(network_crawl, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
     data = DataDir(root)
     # the web interface's address is known first: the replay banner links back to it
     holder = {}
-    httpd = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start), threaded=True)
+    httpd = make_server(
+        "127.0.0.1", 0, lambda environ, start: holder["app"](environ, start), threaded=True,  # noqa: PLW0108 - late lookup
+    )
     web = f"http://127.0.0.1:{httpd.server_port}"
     with ReplayServer(data, port=0, serve_url=web) as replay:
         holder["app"] = create_app(WebConfig.build(data, replay.base_url))

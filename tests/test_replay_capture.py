@@ -58,10 +58,10 @@ def _crawl(data: DataDir, crawl_id: str, when: datetime, exchanges: list[Exchang
 @pytest.fixture(scope="module")
 def replay(tmp_path_factory: pytest.TempPathFactory):
     data = DataDir(tmp_path_factory.mktemp("capture") / "data").ensure()
-    gz = HTML + [(b"Content-Encoding", b"gzip"), (b"Vary", b"Accept-Encoding")]
+    gz = [*HTML, (b"Content-Encoding", b"gzip"), (b"Vary", b"Accept-Encoding")]
     _crawl(data, "crawl-1", FIRST, [
         _exchange(ARTICLE, FIRST, 200, gz, gzip.compress(_html("Bắt giữ đối tượng trộm cắp tài sản"))),
-        _exchange(NOTICE, FIRST, 200, HTML + [(b"ETag", b'"v1"')], _html("Thông báo truy nã Lê Thị Hoà")),
+        _exchange(NOTICE, FIRST, 200, [*HTML, (b"ETag", b'"v1"')], _html("Thông báo truy nã Lê Thị Hoà")),
         _exchange(PHOTO, FIRST, 200, [(b"Content-Type", b"image/jpeg")], PHOTO_BYTES),
     ])
     _crawl(data, "crawl-2", SECOND, [

@@ -70,7 +70,7 @@ class _Warc:
 
     def response(self, url: str, status: str, headers: list[tuple[str, str]], body: bytes) -> None:
         record_id = f"<urn:uuid:{uuid.uuid4()}>"
-        http = StatusAndHeaders(status, headers + [("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+        http = StatusAndHeaders(status, [*headers, ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
         self.writer.write_record(self.writer.create_warc_record(
             url, "response", payload=io.BytesIO(body), http_headers=http,
             warc_headers_dict={"WARC-Date": self.date, "WARC-Record-ID": record_id, "WARC-IP-Address": "127.0.0.1"},
@@ -93,7 +93,7 @@ def _build_collection(root: Path) -> DataDir:
     html = [("Content-Type", "text/html; charset=utf-8")]
     first = _Warc(data.warc_dir() / "crawl-1.warc.gz", T1)
     first.response(ARTICLE, "200 OK", html, _page(TITLE_V1))
-    first.response(GZIP_PAGE, "200 OK", html + [("Content-Encoding", "gzip")],
+    first.response(GZIP_PAGE, "200 OK", [*html, ("Content-Encoding", "gzip")],
                    gzip.compress(_page("Cảnh báo thủ đoạn lừa đảo mới")))
     first.response(LOGO, "200 OK", [("Content-Type", "image/png")], LOGO_BYTES)
     first.response(CSS, "200 OK", [("Content-Type", "text/css")],
@@ -276,7 +276,7 @@ def test_client_cannot_choose_its_acl_user(replay: ReplayServer, rules: DataDir)
     # An operator-only rule that would let user "admin" through, were the header trusted.
     path = acl_path(rules)
     admin = f'vn,gov,hanoi,congan)/bi-mat/ho-so.html### - {{"access": "allow", "user": "admin", "url": "{SECRET}"}}\n'
-    lines = sorted(path.read_text(encoding="utf-8").splitlines(keepends=True) + [admin], reverse=True)
+    lines = sorted([*path.read_text(encoding="utf-8").splitlines(keepends=True), admin], reverse=True)
     path.write_text("".join(lines), encoding="utf-8")
     assert fetch(replay.url_for(SECRET, T1))[0] == 451
     for header in ("X-Pywb-ACL-User", "x-pywb-acl-user", "X_Pywb_ACL_User"):

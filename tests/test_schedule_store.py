@@ -56,7 +56,7 @@ def test_a_schedule_is_stored_with_what_and_when(store: ScheduleStore) -> None:
 
 
 @pytest.mark.parametrize(
-    "cron, message",
+    ("cron", "message"),
     [
         ("61 * * * *", "invalid cron expression"),
         ("* * *", "give 5 fields"),

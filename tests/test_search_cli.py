@@ -24,8 +24,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run(data: Path, *args: str):
-    result = CliRunner().invoke(get_cli(), ["--data", str(data), "search", *args], catch_exceptions=False)
-    return result
+    return CliRunner().invoke(get_cli(), ["--data", str(data), "search", *args], catch_exceptions=False)
 
 
 def test_readable_output(data: Path) -> None:
@@ -75,7 +74,7 @@ def test_export_jsonl(data: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (('"unbalanced',), "unbalanced quote"),
         (("x", "--since", "31/02/2024"), "does not exist"),

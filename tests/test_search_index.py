@@ -175,7 +175,7 @@ def test_rebuild_swaps_a_fresh_index_and_records_migrations(tmp_path: Path) -> N
     SearchIndex.rebuild(path, handmade())
     reader = SearchIndex(path, readonly=True)
     assert reader.count() == 10
-    SearchIndex.rebuild(path, handmade()[:3] + [dict(handmade()[0], id="x", title="mới")])
+    SearchIndex.rebuild(path, [*handmade()[:3], dict(handmade()[0], id="x", title="mới")])
     assert SearchIndex(path, readonly=True).count() == 4
     assert reader.count() == 10  # an open reader keeps its snapshot until it reopens
     rows = sqlite3.connect(path).execute("SELECT number, name FROM search_migrations").fetchall()

@@ -26,7 +26,7 @@ def test_words_with_marks_match_exactly_words_without_fold() -> None:
 
 
 @pytest.mark.parametrize(
-    "text, message",
+    ("text", "message"),
     [
         ('"công an', "unbalanced quote"),
         ("-ma -túy", "only excludes"),
@@ -72,7 +72,7 @@ def test_only_punctuation_means_no_words() -> None:
 
 
 @pytest.mark.parametrize(
-    "value, end, day",
+    ("value", "end", "day"),
     [
         ("2024-03-05", False, "2024-03-05"),
         ("05/03/2024", False, "2024-03-05"),  # day first, as Vietnamese write it

@@ -80,7 +80,7 @@ def test_every_header_and_body_byte_is_what_the_server_sent(crawled: Crawled) ->
         assert int(http.get_statuscode()) == sent.status
         assert http.protocol == "HTTP/1.1"
         stored = [(n.lower(), v) for n, v in http.headers]
-        for name, value in sent.headers:  # every value, repeated ones included, in order
+        for name, _value in sent.headers:  # every value, repeated ones included, in order
             assert [v for n, v in stored if n == name.lower()] == [v for n, v in sent.headers if n.lower() == name.lower()]
         assert headers["WARC-IP-Address"] == "127.0.0.1"
         if path == "/chunked":
@@ -97,11 +97,11 @@ def test_requests_are_linked_and_carry_host_headers_and_post_body(crawled: Crawl
     records = crawled.records("one")
     ids = {h["WARC-Record-ID"] for kind, h, _, _ in records if kind in ("response", "revisit")}
     requests = by_uri(records, "request")
-    for uri, (headers, http, raw) in requests.items():
+    for _uri, (headers, http, _raw) in requests.items():
         assert headers["WARC-Concurrent-To"] in ids
         assert http.get_header("Host") == f"127.0.0.1:{crawled.server.port}"
         assert http.get_header("Accept-Encoding") == "gzip, deflate"  # pinned: no br, no zstd
-    post_headers, post_http, post_body = requests[crawled.server.url("/form")]
+    _post_headers, post_http, post_body = requests[crawled.server.url("/form")]
     assert post_http.protocol == "POST" and post_body == crawled.server.sent["/form"].request_body
     assert post_body == b"q=c%C3%B4ng+an&page=2"
 
@@ -250,4 +250,4 @@ def test_accept_encoding_is_pinned_even_when_scrapy_would_ask_for_br(tmp_path: P
         # no DEFAULT_REQUEST_HEADERS: Scrapy's HttpCompressionMiddleware would ask for br (brotli is installed)
         run_crawl(tmp_path / "data", "pin", [server.url("/binary")], "-s", "DEFAULT_REQUEST_HEADERS={}")
         sent = server.sent["/binary"].request_headers
-    assert dict((k.lower(), v) for k, v in sent)["accept-encoding"] == "gzip, deflate"
+    assert {k.lower(): v for k, v in sent}["accept-encoding"] == "gzip, deflate"

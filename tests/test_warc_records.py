@@ -145,7 +145,7 @@ def test_proxy_credentials_never_reach_the_request_record() -> None:
     assert [v for n, v in exchange.response.headers if n.lower() == b"set-cookie"] == [b"a=1", b"b=2"]
 
 
-@pytest.mark.parametrize("name,value,message", [
+@pytest.mark.parametrize(("name", "value", "message"), [
     ("WARC_MAX_SIZE", "big", "WARC_MAX_SIZE must be a whole number"),
     ("WARC_MAX_SIZE", "0", "WARC_MAX_SIZE must be a positive"),
     ("WARC_MAX_BODY_SIZE", "-1", "WARC_MAX_BODY_SIZE must be 0"),

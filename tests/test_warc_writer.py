@@ -182,7 +182,7 @@ def test_kill_9_while_writing_then_restart_every_file_validates(tmp_path: Path) 
     assert report.ok, [str(p) for p in report.problems]
 
 
-@pytest.mark.parametrize("name,expected", [
+@pytest.mark.parametrize(("name", "expected"), [
     ("congan-20261206-001-20261206001221-00003.warc.gz", ("congan", "20261206-001", 3)),
     ("congan-t1-20261206001221-00000.warc.gz.open", None),
     ("index.cdxj", None),

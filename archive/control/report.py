@@ -27,7 +27,7 @@ REPORT_FILE = "report.json"
 Number: TypeAlias = "int | float"
 #: counts by name (errors by kind, statuses, rejected URLs by reason, raw stats)
 Counts: TypeAlias = "dict[str, Number]"
-JsonValue: TypeAlias = "str | int | float | bool | None | list[JsonValue] | dict[str, JsonValue]"
+JsonValue: TypeAlias = "str | int | float | bool | list[JsonValue] | dict[str, JsonValue] | None"
 JsonObject: TypeAlias = "dict[str, JsonValue]"
 
 

@@ -37,6 +37,7 @@ from ..paths import DEFAULT_COLLECTION, DataDir
 from ..times import now_vn
 from .history import SCHEDULE_ENV, CrawlHistory, CrawlStatus, new_crawl_id
 from .schedules import CrawlMode, Schedule, ScheduleStore, due_slot
+import contextlib
 
 logger = logging.getLogger(__name__)
 
@@ -286,10 +287,8 @@ class Scheduler:
         """SIGTERM every running crawl, wait up to ``stop_timeout_s``, leave the rest."""
         for crawl in self.running.values():
             logger.info("stopping crawl %s (pid %s); it stays resumable", crawl.crawl_id, crawl.process.pid)
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 crawl.process.send_signal(signal.SIGTERM)
-            except ProcessLookupError:
-                pass
         outcomes: list[Outcome] = []
         deadline = time.monotonic() + self.config.stop_timeout_s
         while self.running and time.monotonic() < deadline:

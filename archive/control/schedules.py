@@ -122,7 +122,7 @@ class Schedule:
             "sites": list(self.sites),
             "seeds": list(self.seeds),
             "mode": str(self.mode),
-            "settings": {name: value for name, value in self.settings},
+            "settings": dict(self.settings),
             "collection": self.collection,
             "max_pages": self.max_pages,
             "paused": self.paused,

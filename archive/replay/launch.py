@@ -36,6 +36,7 @@ from itertools import chain
 from pathlib import Path
 
 from banner import cdx_query, compile_catalogs, install  # beside this script, in pywb's venv too
+import contextlib
 
 #: environ keys a client must not control (WSGI maps header X-Pywb-ACL-User to this)
 STRIPPED_ENVIRON_KEYS = ("HTTP_X_PYWB_ACL_USER",)
@@ -176,10 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     server.init_socket()
     host, port = server.address[:2]
     print(f"pywb listening on http://{host}:{port}", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -121,7 +121,7 @@ def _clauses(items: list[tuple[str, Term | None]]) -> list[Clause]:
             last = clauses[-1]
             if negated or last.negated:
                 raise UserInputError("OR cannot join an exclusion; write -a -b to exclude both")
-            clauses[-1] = Clause(last.terms + (term,))
+            clauses[-1] = Clause((*last.terms, term))
             pending_or = False
         else:
             clauses.append(Clause((term,), negated))

@@ -46,8 +46,7 @@ class VnptPortal(Portal):
             pos = req.int_arg("cat", 0) - 1
             if not 0 <= pos < len(self.spec.categories):
                 return html("", cacheable=False)
-            resp = html(self._items(pos, req.int_arg("page", 1)), cacheable=False)
-            return resp
+            return html(self._items(pos, req.int_arg("page", 1)), cacheable=False)
         if m := _ARTICLE.fullmatch(path):
             return self.serve_article(m.group("id"), path, lambda a: html(self._article(a)))
         if (m := _CATEGORY.fullmatch(path)) and m.group("cat") in self._cats():
