@@ -218,7 +218,7 @@ def tantivy_build(path: Path, stream, tantivy) -> int:
     writer = index.writer(heap_size=512_000_000, num_threads=2)
     count = 0
     for batch, rows in _prepared(_batches(stream), default_workers()):
-        for record, (_facts, _doc, values) in zip(batch, rows):
+        for record, (_facts, _doc, values) in zip(batch, rows, strict=True):
             doc = {
                 "id": record["id"], "title": record["title"] or "", "summary": record["summary"] or "",
                 "body": record["body"] or "",

@@ -6,6 +6,7 @@ uses ``http_proxy``; origin form with a ``Host`` header works too (curl --resolv
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import socket
@@ -22,7 +23,6 @@ from .messages import Request, Response
 from .network import Network, is_network_host
 from .tls import TlsContexts
 from .wire import prepare, write
-import contextlib
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class _Handler(BaseHTTPRequestHandler):
     tunnel_host: str | None = None  # set inside a CONNECT tunnel (HTTPS portals)
 
     def log_message(self, format: str, *args: Any) -> None:  # stdlib signature
-        logger.debug("%s " + format, self.address_string(), *args)
+        logger.debug("%s " + format, self.address_string(), *args)  # noqa: G003 - format is the stdlib template
 
     def do_GET(self) -> None:  # stdlib naming
         self._serve()
@@ -236,7 +236,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        logger.debug("connection from %s ended with an error", client_address, exc_info=True)
+        logger.debug("connection from %s ended with an error", client_address, exc_info=True)  # noqa: LOG014 - called from an except block
 
 
 class SimNet:

@@ -62,7 +62,7 @@ def test_migrations_run_once_in_order_into_the_ledger_named(tmp_path: Path) -> N
 def test_a_database_from_a_newer_version_is_refused_when_the_ledger_says_so(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
     apply_migrations(conn, MIGRATIONS)  # the default ledger of the state databases
-    with pytest.raises(DataDirError, match="upgrade congan.*migration 2"):
+    with pytest.raises(DataDirError, match=r"upgrade congan.*migration 2"):
         apply_migrations(conn, MIGRATIONS[:1], Ledger(newer_hint="upgrade congan"))
     assert apply_migrations(conn, MIGRATIONS[:1]) == []  # without a hint: newer ones are left alone
 

@@ -3,11 +3,11 @@ its report: scope, robots.txt, Crawl-delay, Retry-After, bad answers, the re-cra
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 import pytest
 from protego import Protego
-import itertools
 
 pytestmark = pytest.mark.slow
 

@@ -5,6 +5,7 @@ requests on a second crawl."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -14,7 +15,6 @@ from pathlib import Path
 import pytest
 from crawl_fixtures import pythonpath
 from crawl_localsite import LocalSite, SiteConfig, all_article_paths
-import itertools
 
 TESTS = Path(__file__).resolve().parent
 

@@ -68,5 +68,5 @@ def test_merged_is_sticky_and_needs_a_target(tmp_path):
     assert kept.evidence == "Nghị quyết 202/2025/QH15"
     with pytest.raises(UserInputError):
         state.record_merged("congan.hagiang.gov.vn", "")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="timezone-aware"):
         state.record_live("congan.hagiang.gov.vn", datetime(2026, 7, 1))  # naive datetime

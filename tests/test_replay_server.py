@@ -56,7 +56,7 @@ class _Warc:
     """Writes request/response pairs (and revisits) of one crawl into one WARC file."""
 
     def __init__(self, path: Path, when: str) -> None:
-        self.fh = open(path, "wb")
+        self.fh = open(path, "wb")  # noqa: SIM115 - closed by close()
         self.writer = WARCWriter(self.fh, gzip=True, warc_version="1.1")
         self.date = f"{when[:4]}-{when[4:6]}-{when[6:8]}T{when[8:10]}:{when[10:12]}:{when[12:14]}Z"
 

@@ -43,7 +43,7 @@ def test_hook_request_done_without_a_slot_says_what_to_do() -> None:
     class Engine:
         _slot = None
 
-    with pytest.raises(ScrapyCompatError, match="pyproject.toml") as raised:
+    with pytest.raises(ScrapyCompatError, match=r"pyproject\.toml") as raised:
         compat.hook_request_done(Engine(), lambda request: None)  # type: ignore[arg-type]
     assert isinstance(raised.value, ScrapersError)
 

@@ -142,10 +142,13 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_queries_never_crash(index: SearchIndex, text: str) -> None:
+    refused: str | None = None
     try:
         results = index.search(Query.build(text))
     except UserInputError as exc:
-        assert str(exc) and "\n" not in str(exc)
+        refused = str(exc)
+    if refused is not None:
+        assert refused and "\n" not in refused
         return
     # a query that is not refused runs: its hits are real articles of the index, counted exactly
     assert len(results.hits) == min(results.total, results.query.limit)

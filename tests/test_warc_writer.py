@@ -317,7 +317,7 @@ def test_a_failed_write_leaves_no_half_exchange(tmp_path: Path, monkeypatch: pyt
         original(record)
 
     monkeypatch.setattr(w, "_write", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="No space left"):
         w.write_exchange(exchange("http://c.gov.vn/fails", os.urandom(4000)))
     monkeypatch.setattr(w, "_write", original)
     w.write_exchange(exchange("http://c.gov.vn/after", b"after"))

@@ -143,8 +143,8 @@ class RedisFrontier(Frontier):
         self._beat()
         recovered = 0
         alive: dict[str, bool] = {}
-        for ident, owner in self.client.hgetall(f"{self.prefix}leases").items():
-            owner = owner.decode()
+        for ident, raw_owner in self.client.hgetall(f"{self.prefix}leases").items():
+            owner = raw_owner.decode()
             if owner == self.worker:
                 continue
             if owner not in alive:

@@ -16,6 +16,7 @@ left, so they stay resumable), waits for them up to ``stop_timeout_s`` and retur
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import logging
@@ -37,7 +38,6 @@ from ..paths import DEFAULT_COLLECTION, DataDir
 from ..times import now_vn
 from .history import SCHEDULE_ENV, CrawlHistory, CrawlStatus, new_crawl_id
 from .schedules import CrawlMode, Schedule, ScheduleStore, due_slot
-import contextlib
 
 logger = logging.getLogger(__name__)
 

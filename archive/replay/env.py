@@ -122,7 +122,7 @@ class PywbEnv:
             "-c", str(CONSTRAINTS),
             f"pywb=={PYWB_VERSION}", I18N_REQUIREMENT,
         ]
-        result = subprocess.run(command, capture_output=True, text=True)
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             tail = " | ".join(result.stderr.strip().splitlines()[-3:])
             raise ReplayEnvError(

@@ -28,6 +28,7 @@ a free port), then serves until terminated.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import re
@@ -36,7 +37,6 @@ from itertools import chain
 from pathlib import Path
 
 from banner import cdx_query, compile_catalogs, install  # beside this script, in pywb's venv too
-import contextlib
 
 #: environ keys a client must not control (WSGI maps header X-Pywb-ACL-User to this)
 STRIPPED_ENVIRON_KEYS = ("HTTP_X_PYWB_ACL_USER",)

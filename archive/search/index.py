@@ -247,7 +247,7 @@ class SearchIndex:
         ).fetchone()
         if row is None:
             return None
-        found = dict(zip(OWN_COLUMNS, row[2:]))
+        found = dict(zip(OWN_COLUMNS, row[2:], strict=True))
         if not self._allowed(found["url"], row[1]):
             return None
         found.update(json.loads(row[0]))
@@ -350,7 +350,7 @@ class SearchIndex:
         )
         for province, p2025, site, category, year, count in rows:
             total += count
-            for name, value in zip(FACETS, (province, p2025, site, category, year)):
+            for name, value in zip(FACETS, (province, p2025, site, category, year), strict=True):
                 counters[name][value] += count
         facets = {
             name: tuple(

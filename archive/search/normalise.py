@@ -43,7 +43,7 @@ def _tone_rules() -> tuple[re.Pattern[str], dict[str, str]]:
         open_wrong, closed_wrong = (
             (on_second, on_first) if tones.OPEN_MARK_ON == "first" else (on_first, on_second)
         )
-        for wrong, right in zip(open_wrong, closed_wrong):
+        for wrong, right in zip(open_wrong, closed_wrong, strict=True):
             replacements[wrong] = right
             replacements[right] = wrong
         # one character class per alternative (much faster than an alternation of pairs)

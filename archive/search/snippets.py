@@ -146,10 +146,10 @@ def make_snippet(texts: list[str | None], parsed: ParsedQuery, words: int = SNIP
     order, e.g. body then summary); the start of the first non-empty text otherwise.
     Only the region around the match is tokenized, so long bodies cost little."""
     fallback: str | None = None
-    for text in texts:
-        if not text or not text.strip():
+    for whole in texts:
+        if not whole or not whole.strip():
             continue
-        text = text[:SCAN_CHARS]
+        text = whole[:SCAN_CHARS]
         if fallback is None:
             fallback = text
         if not parsed.terms:

@@ -152,9 +152,8 @@ def _latin1(headers: tuple[Header, ...]) -> list[tuple[str, str]]:
 def response_headers(exchange: Exchange) -> RawHttpHeaders:
     response = exchange.response
     headers = []
-    for name, value in _latin1(response.headers):
-        if name.lower() == "transfer-encoding":
-            name = ORIG_TRANSFER_ENCODING
+    for sent_name, value in _latin1(response.headers):
+        name = ORIG_TRANSFER_ENCODING if sent_name.lower() == "transfer-encoding" else sent_name
         headers.append((name, value))
     reason = response.reason or _standard_reason(response.status)
     statusline = f"{response.status} {reason}".rstrip()

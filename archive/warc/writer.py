@@ -147,7 +147,8 @@ class WarcWriter:
         """Write the records of one exchange, flush, and say where the main record is."""
         if self._fh is None:
             self._open_file()
-        assert self._fh is not None and self._name is not None
+        assert self._fh is not None
+        assert self._name is not None
         response = exchange.response
         digest = payload_digest(response.body)
         index = self.digest_index

@@ -46,7 +46,7 @@ def _congan(data: DataDir, args: list[str], env: dict[str, str], *, check: bool 
     """Run one ``congan`` subcommand as its own process (own Twisted reactor per crawl)."""
     command = [sys.executable, "-m", "congan", "--data", str(data.root), *args]
     started = time.monotonic()
-    proc = subprocess.run(command, env=env, capture_output=True, text=True)
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     elapsed = time.monotonic() - started
     if check and proc.returncode != 0:
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])

@@ -7,6 +7,7 @@ and exit status 1, never a traceback.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import sys
@@ -71,6 +72,7 @@ def cli(ctx: click.Context, data_dir: str | None, verbose: int, quiet: bool) -> 
     ctx.obj = CliContext(data=DataDir.resolve(data_dir), verbosity=verbosity)
 
 
+@functools.cache
 def _register() -> None:
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"congan.cli.{name}")
@@ -78,23 +80,14 @@ def _register() -> None:
             cli.add_command(command)
 
 
-_registered = False
-
-
 def main(argv: list[str] | None = None) -> None:
-    global _registered
-    if not _registered:
-        _register()
-        _registered = True
+    _register()
     cli.main(args=argv, prog_name="congan")
 
 
 def get_cli() -> click.Group:
     """The fully registered group (for tests using click's CliRunner)."""
-    global _registered
-    if not _registered:
-        _register()
-        _registered = True
+    _register()
     return cli
 
 

@@ -79,7 +79,8 @@ class RevisitKnownExtension:
         if self.done:
             return
         self.done = True
-        assert self.crawler.stats is not None and self.crawler.engine is not None
+        assert self.crawler.stats is not None
+        assert self.crawler.engine is not None
         sites = reached_sites(self.crawler.stats.get_stats())
         if not sites or not self.data.corpus_dir.exists():
             return
