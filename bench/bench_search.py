@@ -40,7 +40,11 @@ def portals() -> list[tuple[str, str, str]]:
             if not r["domain"].startswith("congan"):
                 continue
             status = r["status"]
-            unit = names.get(status.split(":", 1)[1], r["province_vi"]) if status.startswith("merged_into:") else r["province_vi"]
+            unit = (
+                names.get(status.split(":", 1)[1], r["province_vi"])
+                if status.startswith("merged_into:")
+                else r["province_vi"]
+            )
             rows.append((r["domain"], r["province_vi"], unit))
     return rows or [("congan.hoabinh.gov.vn", "Hòa Bình", "Phú Thọ"), ("congan.hanoi.gov.vn", "Hà Nội", "Hà Nội")]
 
@@ -87,7 +91,10 @@ def records(count: int, sites: list[tuple[str, str, str]]) -> Iterator[dict[str,
             "body": art.body,
             "images": [],
             "version": 1,
-            "capture": {"timestamp": f"{year}{month:02d}{day:02d}010000", "replay_url": f"/congan/{year}{month:02d}{day:02d}010000/{url}"},
+            "capture": {
+                "timestamp": f"{year}{month:02d}{day:02d}010000",
+                "replay_url": f"/congan/{year}{month:02d}{day:02d}010000/{url}",
+            },
         }
 
 
@@ -173,8 +180,10 @@ def main() -> None:
         built = SearchIndex.rebuild(path, stream)
         total = time.perf_counter() - start
         indexing = total - stream.seconds
-        print(f"indexed {built:,} articles in {total:.1f} s ({built / total:,.0f} articles/s end to end; "
-              f"generation {stream.seconds:.1f} s; indexing alone {indexing:.1f} s = {built / indexing:,.0f} articles/s)")
+        print(
+            f"indexed {built:,} articles in {total:.1f} s ({built / total:,.0f} articles/s end to end; "
+            f"generation {stream.seconds:.1f} s; indexing alone {indexing:.1f} s = {built / indexing:,.0f} articles/s)"
+        )
     size = os.path.getsize(path)
     print(f"index size: {size / 1e6:,.1f} MB ({size / max(1, args.count):,.0f} bytes/article)")
 
@@ -293,7 +302,9 @@ def tantivy_search(index, query: Query, tantivy):
     hits = []
     for _score, address in result.hits:
         doc = searcher.doc(address)
-        hits.append((doc.get_first("id"), make_snippet([doc.get_first("body"), doc.get_first("summary")], query.parsed)))
+        hits.append(
+            (doc.get_first("id"), make_snippet([doc.get_first("body"), doc.get_first("summary")], query.parsed))
+        )
     facets = {}
     if query.facets:
         aggs = {name: {"terms": {"field": name, "size": 100}} for name in FACET_FIELDS}

@@ -72,7 +72,7 @@ SENTENCES = (
     "Phong trào toàn dân bảo vệ an ninh Tổ quốc tiếp tục được duy trì, góp phần giữ vững hòa bình ở cơ sở.",
     "Năm {year}, lực lượng Công an đã giải quyết {n} hồ sơ thủ tục hành chính trên môi trường điện tử.",
     "Các tổ công tác đã đến từng hộ gia đình tại {place} để hướng dẫn kích hoạt tài khoản định danh điện tử mức độ 2.",
-    "Mô hình \"Camera an ninh\" do Ủy ban nhân dân xã phối hợp triển khai đã phát huy hiệu quả rõ rệt.",
+    'Mô hình "Camera an ninh" do Ủy ban nhân dân xã phối hợp triển khai đã phát huy hiệu quả rõ rệt.',
     "Lực lượng Cảnh sát đường thủy tăng cường tuần tra, kiểm soát trên các tuyến sông trọng điểm.",
     "Buổi lễ diễn ra trang trọng, ấm áp với sự tham dự của đại diện cấp ủy, chính quyền và đông đảo nhân dân.",
     "Đây là kết quả của quá trình đấu tranh bền bỉ, sự phối hợp hòa quyện giữa các lực lượng nghiệp vụ.",
@@ -94,7 +94,16 @@ IMAGE_CAPTIONS = (
 ATTACHMENT_TITLES = ("Kế hoạch số {n}/KH-CAT", "Thông báo số {n}/TB-CAT", "Quyết định số {n}/QĐ-CAT")
 
 # New tone placement (as written above) -> old placement, applied to "old style" articles.
-_OLD_STYLE = {"hòa": "hoà", "Hòa": "Hoà", "thủy": "thuỷ", "Thủy": "Thuỷ", "khỏe": "khoẻ", "Ủy": "Uỷ", "ủy": "uỷ", "úy": "uý"}
+_OLD_STYLE = {
+    "hòa": "hoà",
+    "Hòa": "Hoà",
+    "thủy": "thuỷ",
+    "Thủy": "Thuỷ",
+    "khỏe": "khoẻ",
+    "Ủy": "Uỷ",
+    "ủy": "uỷ",
+    "úy": "uý",
+}
 _OLD_RE = re.compile("|".join(sorted(_OLD_STYLE, key=len, reverse=True)))
 
 _SLUG_MAP = str.maketrans({"đ": "d", "Đ": "d"})

@@ -62,7 +62,9 @@ def make_chain(host: str, kind: str) -> tuple[bytes, bytes]:
         cert = _certificate(_name(host), inter_name, key, inter_key, ca=False, host=host)
     else:
         raise ValueError(f"unknown certificate kind {kind!r}")
-    pem_key = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    pem_key = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     return cert.public_bytes(serialization.Encoding.PEM), pem_key
 
 

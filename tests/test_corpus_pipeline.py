@@ -35,7 +35,9 @@ def pipeline(data_dir: Path):
 
 
 def test_article_is_filed_with_its_capture_and_counted(pipeline: ArticlePipeline, data_dir: Path) -> None:
-    item = ArticlePage(url=URL, body=PAGE, site="congan.laocai.gov.vn", adapter="vnpt", profile="generic", capture=stored(1))
+    item = ArticlePage(
+        url=URL, body=PAGE, site="congan.laocai.gov.vn", adapter="vnpt", profile="generic", capture=stored(1)
+    )
     assert pipeline.process_item(item) is item
     pipeline.process_item(ArticlePage(url=URL, body=PAGE, adapter="vnpt", profile="generic", capture=stored(2)))
     stats = pipeline.stats.get_stats()

@@ -87,7 +87,9 @@ def test_bad_answers_are_counted_in_the_report_and_never_stop_the_crawl(network_
     if "redirect_loop" in faults:
         assert errors.get("redirect_loop", 0) >= 1
     if "reset_first" in faults:
-        assert any(kind in errors for kind in ("ResponseDataLossError", "ResponseFailed", "ResponseNeverReceived", "dataloss"))
+        assert any(
+            kind in errors for kind in ("ResponseDataLossError", "ResponseFailed", "ResponseNeverReceived", "dataloss")
+        )
     assert network_crawl.report["status"] == "finished"
     assert network_crawl.report["totals"]["articles"] > 0
 
@@ -132,4 +134,6 @@ def test_the_recrawl_notices_deleted_articles(network_crawl, network_recrawl) ->
     deleted = before - after
     assert deleted, "the simulated network deletes no article in state 2"
     answers = {e["url"]: e["status"] for e in network_recrawl.access_log}
-    assert {url: answers.get(url) for url in deleted} == {url: answers[url] for url in deleted if answers.get(url) in (404, 410)}
+    assert {url: answers.get(url) for url in deleted} == {
+        url: answers[url] for url in deleted if answers.get(url) in (404, 410)
+    }

@@ -36,7 +36,9 @@ def crawl_id() -> Iterator[str]:
 
 
 def _add(frontier: RedisFrontier, url: str, host: str = "a.gov.vn", priority: int = 0, dedup: bool = True) -> bool:
-    return frontier.add(url.encode(), url=url, host=host, priority=priority, fingerprint=url.encode() if dedup else None)
+    return frontier.add(
+        url.encode(), url=url, host=host, priority=priority, fingerprint=url.encode() if dedup else None
+    )
 
 
 def test_dedup_and_order(crawl_id: str) -> None:

@@ -25,7 +25,9 @@ CRAWL_DELAY = 0.5
 SKIP_AFTER = 3
 
 
-def crawl(site: LocalSite, data: Path, crawl_id: str, starts: list[str], *settings: str) -> subprocess.CompletedProcess[str]:
+def crawl(
+    site: LocalSite, data: Path, crawl_id: str, starts: list[str], *settings: str
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, http_proxy=site.proxy, PYTHONPATH=pythonpath(TESTS.parent, TESTS))
     return subprocess.run(
         [sys.executable, str(TESTS / "crawl_localsite.py"), ",".join(starts), str(data), crawl_id, *settings],

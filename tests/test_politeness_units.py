@@ -96,7 +96,9 @@ def test_conditional_validators_only_for_earlier_successful_captures() -> None:
 
     def capture(status: int, when: datetime, etag: str | None = '"v1"') -> LatestCapture:
         stamp = when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        return LatestCapture("http://a.gov.vn/x", stamp, status, etag, "Mon, 01 Dec 2025 08:00:00 GMT", "sha1:X", "<urn:x>")
+        return LatestCapture(
+            "http://a.gov.vn/x", stamp, status, etag, "Mon, 01 Dec 2025 08:00:00 GMT", "sha1:X", "<urn:x>"
+        )
 
     earlier = start - timedelta(days=1)
     assert validators(capture(200, earlier), start) == {
@@ -111,7 +113,12 @@ def test_a_resumed_crawl_adds_counts_but_keeps_levels() -> None:
     first = {"response_received_count": 10, "frontier/pending": 40, "memusage/max": 100, "portal/a/responses": 10}
     second = {"response_received_count": 5, "frontier/pending": 0, "memusage/max": 80, "portal/a/responses": 5}
     combined = combine(first, second)
-    assert combined == {"response_received_count": 15, "frontier/pending": 0, "memusage/max": 100, "portal/a/responses": 15}
+    assert combined == {
+        "response_received_count": 15,
+        "frontier/pending": 0,
+        "memusage/max": 100,
+        "portal/a/responses": 15,
+    }
 
 
 def test_report_per_portal_and_totals() -> None:
@@ -147,4 +154,6 @@ def test_progress_line() -> None:
     stats = {"response_received_count": 130, "item_scraped_count": 12, "crawl/errors": 2,
              "portal/a/robots_denied": 1, "portal/b/robots_denied": 2}
     progress = measure(stats, previous_pages=30, seconds=10, pending=45)
-    assert progress.line() == "progress: 130 pages (10.0/s), 12 articles, 2 errors, 3 robots-denied, frontier 45 pending"
+    assert (
+        progress.line() == "progress: 130 pages (10.0/s), 12 articles, 2 errors, 3 robots-denied, frontier 45 pending"
+    )

@@ -59,7 +59,10 @@ def page(sites):
 
 def test_view_archived_page_link_opens_the_capture(sites, page, network_crawl) -> None:
     web, replay = sites
-    records = [json.loads(line) for line in (network_crawl.data_dir / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()]
+    records = [
+        json.loads(line)
+        for line in (network_crawl.data_dir / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()
+    ]
     record = next(r for r in records if r["images"] and "/api/" not in r["url"])
     page.goto(f"{web}/articles/{record['id']}")
     page.wait_for_selector("#replay-link")
@@ -84,7 +87,10 @@ def test_replayed_article_shows_the_vietnamese_banner(sites, page, network_crawl
     from datetime import datetime, timedelta
 
     web, replay = sites
-    records = [json.loads(line) for line in (network_crawl.data_dir / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()]
+    records = [
+        json.loads(line)
+        for line in (network_crawl.data_dir / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()
+    ]
     record = next(r for r in records if "/api/" not in r["url"])
     stamp = record["capture"]["timestamp"]
     page.goto(replay.url_for(record["url"], stamp))

@@ -40,9 +40,15 @@ def _html(title: str) -> bytes:
 def _exchange(url: str, when: datetime, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> Exchange:
     reason = {200: "OK", 304: "Not Modified"}[status]
     return Exchange(
-        request=CapturedRequest("GET", url, ((b"Host", b"congan.quangninh.gov.vn"), (b"User-Agent", b"congan-archive test"))),
+        request=CapturedRequest(
+            "GET", url, ((b"Host", b"congan.quangninh.gov.vn"), (b"User-Agent", b"congan-archive test"))
+        ),
         response=CapturedResponse(status, reason, "HTTP/1.1", tuple(headers), body),
-        fetched_at=when, ip_address="127.0.0.1", site="congan.quangninh.gov.vn", page_kind="article", adapter="test",
+        fetched_at=when,
+        ip_address="127.0.0.1",
+        site="congan.quangninh.gov.vn",
+        page_kind="article",
+        adapter="test",
     )
 
 

@@ -200,7 +200,9 @@ def test_redirect_capture_points_into_archive(replay: ReplayServer) -> None:
     ("asked", "expected_ts", "title"),
     [("20250716", T1, TITLE_V1), ("20250815120000", T2, TITLE_V2), ("2026", T2, TITLE_V2), ("2024", T1, TITLE_V1)],
 )
-def test_inexact_timestamp_goes_to_closest_capture(replay: ReplayServer, asked: str, expected_ts: str, title: str) -> None:
+def test_inexact_timestamp_goes_to_closest_capture(
+    replay: ReplayServer, asked: str, expected_ts: str, title: str
+) -> None:
     status, _, body, final = fetch(replay.url_for(ARTICLE, asked))
     assert status == 200
     assert final.endswith(f"/congan/{expected_ts}/{ARTICLE}")

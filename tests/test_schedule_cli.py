@@ -149,7 +149,9 @@ def test_crawls_portal_shows_one_portals_changes_with_dates_and_evidence(data_di
     day = timedelta(days=1)
     now = datetime.now(UTC)
     state.record_live("congan.hanoi.gov.vn", now - 12 * day, crawl_id="c1")
-    state.record_down("congan.hanoi.gov.vn", "TimeoutError on http://congan.hanoi.gov.vn/", now - 11 * day, crawl_id="c2")
+    state.record_down(
+        "congan.hanoi.gov.vn", "TimeoutError on http://congan.hanoi.gov.vn/", now - 11 * day, crawl_id="c2"
+    )
     state.record_live("congan.hanoi.gov.vn", now - 10 * day, crawl_id="c3")
     code, out = invoke("crawls", "portal", "congan.hanoi.gov.vn")
     lines = out.splitlines()

@@ -63,7 +63,15 @@ def test_engine_syntax_in_user_text_becomes_plain_words(text: str) -> None:
     inside = expr.split('"')[1::2]
     outside = " ".join(expr.split('"')[0::2])
     assert all(w.replace(" ", "").isalnum() for w in inside)
-    assert set(outside.replace("{t s b}", "").replace("{tf sf bf}", "").split()) <= {"(", ")", ":", "OR", "AND", "NOT", "(("}
+    assert set(outside.replace("{t s b}", "").replace("{tf sf bf}", "").split()) <= {
+        "(",
+        ")",
+        ":",
+        "OR",
+        "AND",
+        "NOT",
+        "((",
+    }
 
 
 def test_only_punctuation_means_no_words() -> None:

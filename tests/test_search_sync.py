@@ -17,7 +17,9 @@ def _add(store: CorpusStore, url: str, title: str, body: str, stamp: str) -> str
         body_html=f"<p>{body}</p>", published="2024-05-06T07:00:00+07:00", category="Tin tức",
         province="Hòa Bình", province_2025="Phú Thọ",
     )
-    capture = CaptureRef(timestamp=stamp, warc_file="x.warc.gz", offset=0, length=10, record_id=f"<urn:uuid:{stamp}-{url}>", url=url)
+    capture = CaptureRef(
+        timestamp=stamp, warc_file="x.warc.gz", offset=0, length=10, record_id=f"<urn:uuid:{stamp}-{url}>", url=url
+    )
     seen = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
     return store.add(article, capture, seen).record.id
 
@@ -27,7 +29,13 @@ def test_update_follows_new_and_changed_articles(data_dir: Path) -> None:
     url = "https://congan.hoabinh.gov.vn/tin/1.html"
     with CorpusStore.open(data) as store:
         _add(store, url, "Công an tỉnh Hoà Bình tuần tra", "Đại tá chỉ đạo tuần tra ban đêm.", "20240506010000")
-        _add(store, "https://congan.hoabinh.gov.vn/tin/2.html", "Phòng cháy chữa cháy", "Diễn tập phòng cháy.", "20240506010000")
+        _add(
+            store,
+            "https://congan.hoabinh.gov.vn/tin/2.html",
+            "Phòng cháy chữa cháy",
+            "Diễn tập phòng cháy.",
+            "20240506010000",
+        )
     assert update_from_corpus(data) == 2  # no index yet: built from scratch
     with open_index(data) as index:
         hits = index.search(Query.build("tuan tra")).hits
@@ -57,7 +65,13 @@ def test_index_rebuild_command_rebuilds_the_search_index(data_dir: Path) -> None
     data = DataDir(data_dir)
     data.ensure()
     with CorpusStore.open(data) as store:
-        _add(store, "https://congan.hoabinh.gov.vn/tin/9.html", "Khánh thành trụ sở mới", "Lễ khánh thành.", "20240506010000")
+        _add(
+            store,
+            "https://congan.hoabinh.gov.vn/tin/9.html",
+            "Khánh thành trụ sở mới",
+            "Lễ khánh thành.",
+            "20240506010000",
+        )
     result = CliRunner().invoke(get_cli(), ["--data", str(data_dir), "index", "rebuild"])
     assert result.exit_code == 0, result.output
     assert "search: 1 articles indexed" in result.output

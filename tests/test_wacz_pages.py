@@ -93,7 +93,9 @@ def test_wacz_lists_successful_pages_with_decoded_titles_and_article_text(tmp_pa
     assert by_url["http://congan.hue.gov.vn/tin-tuc/"]["title"] == "Tin tức – Sự kiện"
     assert "text" not in by_url["http://congan.hue.gov.vn/tin-tuc/"]
     assert extra[0]["hasText"] is True
-    assert all(p["status"] == 200 and p["ts"].startswith("2026-07-01T02:30:00") and p["id"] for p in seeds[1:] + extra[1:])
+    assert all(
+        p["status"] == 200 and p["ts"].startswith("2026-07-01T02:30:00") and p["id"] for p in seeds[1:] + extra[1:]
+    )
     assert package["title"] == "congan-archive crawl w1"
     assert "congan.<province>.gov.vn" in package["description"] and "3 pages" in package["description"]
     assert package["mainPageUrl"] == "http://congan.hue.gov.vn/" and "mainPageURL" not in package

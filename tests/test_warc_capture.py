@@ -59,7 +59,9 @@ def run_crawl(data: Path, crawl_id: str, urls: list[str], *extra: str) -> list[d
 def crawled(tmp_path_factory: pytest.TempPathFactory):
     data = tmp_path_factory.mktemp("warc-capture") / "data"
     with WarcTestServer() as server:
-        urls = [server.url(p) for p in ("/gzip", "/chunked", "/binary", "/big", "/cond", "/missing", "/reset", "/to-big")]
+        urls = [
+            server.url(p) for p in ("/gzip", "/chunked", "/binary", "/big", "/cond", "/missing", "/reset", "/to-big")
+        ]
         first = run_crawl(data, "one", urls, "--post", server.url("/form"), "-s", "DOWNLOAD_FAIL_ON_DATALOSS=False")
         sent_first = dict(server.sent)
         second = run_crawl(data, "two", [server.url("/gzip"), server.url("/same"), server.url("/cond")],
@@ -69,7 +71,9 @@ def crawled(tmp_path_factory: pytest.TempPathFactory):
 
 
 def by_uri(records: list, rec_type: str) -> dict:
-    return {headers["WARC-Target-URI"]: (headers, http, raw) for kind, headers, http, raw in records if kind == rec_type}
+    return {
+        headers["WARC-Target-URI"]: (headers, http, raw) for kind, headers, http, raw in records if kind == rec_type
+    }
 
 
 def test_every_header_and_body_byte_is_what_the_server_sent(crawled: Crawled) -> None:
@@ -81,7 +85,9 @@ def test_every_header_and_body_byte_is_what_the_server_sent(crawled: Crawled) ->
         assert http.protocol == "HTTP/1.1"
         stored = [(n.lower(), v) for n, v in http.headers]
         for name, _value in sent.headers:  # every value, repeated ones included, in order
-            assert [v for n, v in stored if n == name.lower()] == [v for n, v in sent.headers if n.lower() == name.lower()]
+            assert [v for n, v in stored if n == name.lower()] == [
+                v for n, v in sent.headers if n.lower() == name.lower()
+            ]
         assert headers["WARC-IP-Address"] == "127.0.0.1"
         if path == "/chunked":
             assert raw == b"".join(CHUNKS)  # de-chunked, and no Transfer-Encoding left for replay
@@ -155,27 +161,35 @@ def test_second_crawl_writes_revisits(crawled: Crawled) -> None:
     same = revisits[crawled.server.url("/same")][0]  # a new URL with a payload stored before
     assert same["WARC-Refers-To-Target-URI"] == crawled.server.url("/binary")
     cond = revisits[crawled.server.url("/cond")][0]
-    assert cond["WARC-Profile"] == PROFILE_NOT_MODIFIED and cond["WARC-Refers-To-Target-URI"] == crawled.server.url("/cond")
+    assert cond["WARC-Profile"] == PROFILE_NOT_MODIFIED and cond["WARC-Refers-To-Target-URI"] == crawled.server.url(
+        "/cond"
+    )
 
 
 def test_verify_get_rebuild_and_wacz_on_the_crawl(crawled: Crawled, tmp_path: Path) -> None:
     runner = CliRunner()
     data = ["--data", str(crawled.data)]
     files = sorted(crawled.warc_dir.glob("*.warc.gz"))
-    check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", *map(str, files)], capture_output=True, text=True)
+    check = subprocess.run(
+        [str(Path(sys.executable).parent / "warcio"), "check", *map(str, files)], capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stdout
     result = runner.invoke(get_cli(), [*data, "warc", "verify"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(get_cli(), [*data, "index", "rebuild"])
     assert result.exit_code == 0 and "2 indexes rebuilt" in result.output
-    result = runner.invoke(get_cli(), [*data, "warc", "get", crawled.server.url("/gzip"), "--payload", "--decoded", "-t", "2000"])
+    result = runner.invoke(
+        get_cli(), [*data, "warc", "get", crawled.server.url("/gzip"), "--payload", "--decoded", "-t", "2000"]
+    )
     assert result.exit_code == 0 and "Công an tỉnh Thừa Thiên Huế" in result.stdout_bytes.decode()
     result = runner.invoke(get_cli(), [*data, "warc", "get", crawled.server.url("/same"), "--payload"])
     assert result.exit_code == 0 and result.stdout_bytes == BINARY  # a revisit resolves to the original
     result = runner.invoke(get_cli(), [*data, "warc", "get", crawled.server.url("/form"), "--payload"])
     assert result.exit_code == 0 and result.stdout_bytes == crawled.server.sent["/form"].body  # a POST capture
     result = runner.invoke(get_cli(), [*data, "warc", "get", crawled.server.url("/binary")])
-    assert result.stdout_bytes.startswith(b"WARC/1.1\r\nWARC-Type: response\r\n") and result.stdout_bytes.endswith(BINARY + b"\r\n\r\n")
+    assert result.stdout_bytes.startswith(b"WARC/1.1\r\nWARC-Type: response\r\n") and result.stdout_bytes.endswith(
+        BINARY + b"\r\n\r\n"
+    )
 
     out = tmp_path / "one.wacz"
     result = runner.invoke(get_cli(), [*data, "wacz", "create", "one", "-o", str(out), "--json"])

@@ -99,11 +99,21 @@ def test_response_record_is_exact_bytes(tmp_path: Path) -> None:
 
 def test_post_body_tls_and_metadata_read_back(tmp_path: Path) -> None:
     exchange = Exchange(
-        CapturedRequest("POST", "http://congan.hanoi.gov.vn:8080/search", ((b"Content-Type", b"application/x-www-form-urlencoded"),),
-                        b"q=c%C3%B4ng+an"),
+        CapturedRequest(
+            "POST",
+            "http://congan.hanoi.gov.vn:8080/search",
+            ((b"Content-Type", b"application/x-www-form-urlencoded"),),
+            b"q=c%C3%B4ng+an",
+        ),
         CapturedResponse(200, "", "HTTP/1.0", ((b"Content-Type", b"text/plain"),), b"ok"),
-        MOMENT, duration=0.25, page_kind="api", adapter="dnn", hops="LLE", via="http://congan.hanoi.gov.vn/",
-        outlinks=("http://a/", "http://b/"), site="congan.hanoi.gov.vn",
+        MOMENT,
+        duration=0.25,
+        page_kind="api",
+        adapter="dnn",
+        hops="LLE",
+        via="http://congan.hanoi.gov.vn/",
+        outlinks=("http://a/", "http://b/"),
+        site="congan.hanoi.gov.vn",
         tls=TlsInfo((b"\x30\x82der",), False, "OpenSSL: unable to get local issuer certificate"),
     )
     writer = make_writer(tmp_path)
@@ -128,7 +138,9 @@ def test_post_body_tls_and_metadata_read_back(tmp_path: Path) -> None:
 
 def test_naive_datetime_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        Exchange(CapturedRequest("GET", "http://x/"), CapturedResponse(200, "", "HTTP/1.1", (), b""), datetime(2026, 1, 1))
+        Exchange(
+            CapturedRequest("GET", "http://x/"), CapturedResponse(200, "", "HTTP/1.1", (), b""), datetime(2026, 1, 1)
+        )
 
 
 def test_proxy_credentials_never_reach_the_request_record() -> None:
@@ -137,7 +149,9 @@ def test_proxy_credentials_never_reach_the_request_record() -> None:
 
     from scrapers.capture.warc_exchange import build_exchange
 
-    request = Request("http://congan.hanoi.gov.vn/", headers={"Proxy-Authorization": "Basic c2VjcmV0", "User-Agent": "ua"})
+    request = Request(
+        "http://congan.hanoi.gov.vn/", headers={"Proxy-Authorization": "Basic c2VjcmV0", "User-Agent": "ua"}
+    )
     response = Response("http://congan.hanoi.gov.vn/", status=200, body=b"x", headers={"Set-Cookie": ["a=1", "b=2"]},
                         protocol="HTTP/1.1")
     exchange = build_exchange(request, response, max_body_size=0, stopped=False)
@@ -167,7 +181,9 @@ def test_body_limit_defaults_to_download_maxsize() -> None:
 
     config = WarcCaptureConfig.from_settings(Settings({"DOWNLOAD_MAXSIZE": 1234, "CONGAN_CRAWL_ID": "c"}))
     assert config.max_body_size == 1234 and config.crawl_id == "c" and config.prefix == "congan"
-    assert WarcCaptureConfig.from_settings(Settings({"WARC_MAX_BODY_SIZE": "0", "DOWNLOAD_MAXSIZE": 9})).max_body_size == 0
+    assert (
+        WarcCaptureConfig.from_settings(Settings({"WARC_MAX_BODY_SIZE": "0", "DOWNLOAD_MAXSIZE": 9})).max_body_size == 0
+    )
 
 
 def test_metadata_and_warcinfo_records_carry_no_payload_digest(tmp_path: Path) -> None:

@@ -221,8 +221,12 @@ def test_verify_finds_bad_digests_lone_requests_and_torn_files(tmp_path: Path) -
     buf = io.BytesIO()
     builder = WARCWriter(buf, gzip=True, warc_version="1.1")
     builder.write_record(builder.create_warcinfo_record(lone.name, {"software": "test"}))
-    request = builder.create_warc_record("http://c.gov.vn/x", "request", payload=io.BytesIO(b"GET /x HTTP/1.1\r\nHost: c.gov.vn\r\n\r\n"),
-                                         warc_headers_dict={"WARC-Concurrent-To": "<urn:uuid:nowhere>"})
+    request = builder.create_warc_record(
+        "http://c.gov.vn/x",
+        "request",
+        payload=io.BytesIO(b"GET /x HTTP/1.1\r\nHost: c.gov.vn\r\n\r\n"),
+        warc_headers_dict={"WARC-Concurrent-To": "<urn:uuid:nowhere>"},
+    )
     builder.write_record(request)
     lone.write_bytes(buf.getvalue())
 
@@ -281,8 +285,12 @@ def test_wacz_pages_are_the_html_pages_with_their_titles(tmp_path: Path) -> None
     w = WarcWriter(data.warc_dir(), prefix="congan", crawl_id="pages", warcinfo=INFO, digest_index=None)
 
     def page(url: str, kind: str, html: str, content_type: bytes = b"text/html; charset=utf-8") -> Exchange:
-        return Exchange(CapturedRequest("GET", url), CapturedResponse(200, "", "HTTP/1.1", ((b"Content-Type", content_type),),
-                        html.encode("utf-8")), T0, page_kind=kind)
+        return Exchange(
+            CapturedRequest("GET", url),
+            CapturedResponse(200, "", "HTTP/1.1", ((b"Content-Type", content_type),), html.encode("utf-8")),
+            T0,
+            page_kind=kind,
+        )
 
     w.write_exchange(page("http://c.gov.vn/tin/1", "article", "<title>Đại tá  Nguyễn&nbsp;Văn A</title>"))
     w.write_exchange(page("http://c.gov.vn/", "seed", "<html><title>Công an tỉnh</title>"))

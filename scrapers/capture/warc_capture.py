@@ -50,7 +50,13 @@ from scrapers.errors import WarcSettingError
 from scrapers.items import ArticlePage
 from scrapers.page_context import context_of, ensure_context
 
-__all__ = ["WarcCaptureConfig", "WarcCaptureExtension", "WarcOutlinksMiddleware", "WarcSettingError", "capture_extension"]
+__all__ = [
+    "WarcCaptureConfig",
+    "WarcCaptureExtension",
+    "WarcOutlinksMiddleware",
+    "WarcSettingError",
+    "capture_extension",
+]
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable

@@ -43,7 +43,11 @@ PRIORITY = -10
 
 def reached_sites(stats: dict[str, Any]) -> set[str]:
     """Portals that answered at least once in this crawl (``portal/<site>/responses``)."""
-    return {key.split("/")[1] for key, value in stats.items() if key.startswith(f"{PREFIX}/") and key.endswith("/responses") and value}
+    return {
+        key.split("/")[1]
+        for key, value in stats.items()
+        if key.startswith(f"{PREFIX}/") and key.endswith("/responses") and value
+    }
 
 
 def revisit_request(record: ArticleRecord, spider: Spider) -> Request:

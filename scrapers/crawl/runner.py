@@ -41,7 +41,9 @@ def parse_override(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     name = name.strip()
     if not sep or not SETTING_NAME.match(name):
-        raise CrawlSpecError(f"-s {text!r}: expected NAME=VALUE with an upper-case setting name, e.g. -s DOWNLOAD_DELAY=0")
+        raise CrawlSpecError(
+            f"-s {text!r}: expected NAME=VALUE with an upper-case setting name, e.g. -s DOWNLOAD_DELAY=0"
+        )
     if name in RESERVED:
         raise CrawlSpecError(f"-s {name}: use {RESERVED[name]} instead")
     return name, value

@@ -145,7 +145,9 @@ def _json_stage(text: str, url: str, profile: Profile, found: _Fields) -> Body |
     if isinstance(files, list):
         listed = []
         for entry in files:
-            link = absolute(url, str(first(entry, profile.json.attachment_url) or "")) if isinstance(entry, dict) else None
+            link = (
+                absolute(url, str(first(entry, profile.json.attachment_url) or "")) if isinstance(entry, dict) else None
+            )
             if link:
                 title = first(entry, profile.json.attachment_title)
                 listed.append(Attachment(url=link, title=clean_text(str(title)) if title else None))
@@ -262,7 +264,9 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
         found.stages.setdefault("attachments", found.stages.get("body", STAGE_GENERIC))
     method = found.stages.get("body", STAGE_GENERIC)
     reported = {
-        k: v for k, v in found.stages.items() if k not in ("generic_author", "lead_image", "declared_canonical", "declared_aliases", "description")
+        k: v
+        for k, v in found.stages.items()
+        if k not in ("generic_author", "lead_image", "declared_canonical", "declared_aliases", "description")
     }
     declared = found.get("declared_canonical")
     return ExtractedArticle(

@@ -41,11 +41,23 @@ DATE_SELECTORS = (
 TITLE_SELECTORS = ("h1", "[class*='title'] h2", "h2[class*='title']", "[class*='tieude']", "[class*='title']")
 #: the lead ("sapo") of the article, by class
 SUMMARY_SELECTORS = (
-    "[class*='sapo']", "[class~='lead']", "[class~='Lead']", "[class*='summary']", "[class*='tomtat']", "[class*='hometext']",
-    "[class*='description']", "[class*='chapeau']",
+    "[class*='sapo']",
+    "[class~='lead']",
+    "[class~='Lead']",
+    "[class*='summary']",
+    "[class*='tomtat']",
+    "[class*='hometext']",
+    "[class*='description']",
+    "[class*='chapeau']",
 )
 #: where a byline usually is, by class (the label is stripped)
-AUTHOR_SELECTORS = ("[class*='createdby']", "[class~='author']", "[class*='byline']", "[class*='tacgia']", "[class*='tac-gia']")
+AUTHOR_SELECTORS = (
+    "[class*='createdby']",
+    "[class~='author']",
+    "[class*='byline']",
+    "[class*='tacgia']",
+    "[class*='tac-gia']",
+)
 CATEGORY_SELECTORS = (
     "[class*='breadcrumb'] a", "[class*='Breadcrumb'] a", "[class*='BreadCrumb'] a", "[class*='breadcrumb'] li",
     "[class*='chuyenmuc']", "[class*='chuyen-muc']",

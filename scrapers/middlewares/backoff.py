@@ -117,7 +117,9 @@ class BackoffMiddleware:
             if host not in self.skipped:
                 self.skipped.add(host)
                 self._inc("backoff/skipped_portals")
-                logger.warning("%s failed %s times in a row (last: %s): skipping it for the rest of this crawl", host, n, what)
+                logger.warning(
+                    "%s failed %s times in a row (last: %s): skipping it for the rest of this crawl", host, n, what
+                )
             return
         delay = self.policy.delay(n)
         if delay:

@@ -77,7 +77,9 @@ class CrawlDelayMiddleware:
             return
         host = urlparse_cached(request).hostname or ""
         if declared is not None and declared > self.cap:
-            logger.warning("%s asks for Crawl-delay %s s; capped at %s s (CONGAN_CRAWL_DELAY_MAX)", host, declared, self.cap)
+            logger.warning(
+                "%s asks for Crawl-delay %s s; capped at %s s (CONGAN_CRAWL_DELAY_MAX)", host, declared, self.cap
+            )
             self._inc("crawl_delay/capped")
         self.delays[host] = delay
         self._inc("crawl_delay/portals")

@@ -94,7 +94,9 @@ class RetryAfterMiddleware:
             return
         host = urlparse_cached(request).hostname or ""
         if seconds > self.cap:
-            logger.warning("%s asks to retry after %s s; capped at %s s (CONGAN_RETRY_AFTER_MAX)", host, seconds, self.cap)
+            logger.warning(
+                "%s asks to retry after %s s; capped at %s s (CONGAN_RETRY_AFTER_MAX)", host, seconds, self.cap
+            )
             self._inc("retry_after/capped")
             seconds = self.cap
         self.pauses.pause(host, seconds)

@@ -58,7 +58,9 @@ class PortalWatch:
         self.state.record_live(site, crawl_id=self.crawl_id, evidence=f"{status} {url}")
 
     def moved(self, site: str, target_site: str, status: int, url: str, target_url: str) -> None:
-        self.state.record_redirect(site, target_site, crawl_id=self.crawl_id, evidence=f"{status} {url} -> {target_url}")
+        self.state.record_redirect(
+            site, target_site, crawl_id=self.crawl_id, evidence=f"{status} {url} -> {target_url}"
+        )
         self.stats.inc_value("network/portals_redirecting")
 
     def redirect_loop(self, site: str, url: str) -> None:

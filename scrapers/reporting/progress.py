@@ -93,7 +93,9 @@ class ProgressExtension:
         scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
         pending = len(scheduler) if scheduler is not None and hasattr(scheduler, "__len__") else None
         assert self.crawler.stats is not None
-        progress = measure(self.crawler.stats.get_stats(), previous_pages=self._pages, seconds=now - self._at, pending=pending)
+        progress = measure(
+            self.crawler.stats.get_stats(), previous_pages=self._pages, seconds=now - self._at, pending=pending
+        )
         self._pages, self._at = progress.pages, now
         logger.info("%s", progress.line())
         return progress

@@ -106,7 +106,9 @@ def portal_table(stats: Mapping[str, float]) -> dict[str, dict[str, Any]]:
     return dict(sorted(portals.items()))
 
 
-def corpus_kinds(data: DataDir, crawl_id: str, warc_prefix: str, since: datetime, sites: list[str]) -> dict[str, dict[str, int]]:
+def corpus_kinds(
+    data: DataDir, crawl_id: str, warc_prefix: str, since: datetime, sites: list[str]
+) -> dict[str, dict[str, int]]:
     """Per portal, the corpus articles this crawl added (``new``), gave a new version
     (``changed``) or saw again unchanged (``unchanged``), read from the corpus: the capture
     of the latest version is in one of this crawl's WARC files, or its last sighting is
@@ -297,7 +299,9 @@ class CrawlReportExtension:
         from scrapers.middlewares.conditional import crawl_started
 
         try:
-            kinds = corpus_kinds(self.data, self.crawl_id, self.warc_prefix, crawl_started(self.data, self.crawl_id), missing)
+            kinds = corpus_kinds(
+                self.data, self.crawl_id, self.warc_prefix, crawl_started(self.data, self.crawl_id), missing
+            )
         except (OSError, ValueError) as exc:  # an unreadable corpus must not cost the report
             logger.warning("per-portal corpus counts unavailable: %s", exc)
             return report

@@ -48,11 +48,16 @@ class CustomPortal(Portal):
             if m.group("cat") in cats:
                 return self._listing(cats.index(m.group("cat")), req.int_arg("trang", 1))
         if path == "/quan-tri/dang-nhap.htm":
-            return html(self._page("Quản trị", '<form method="post"><input name="u"><input name="p" type="password"></form>'), cacheable=False)
+            return html(
+                self._page("Quản trị", '<form method="post"><input name="u"><input name="p" type="password"></form>'),
+                cacheable=False,
+            )
         return None
 
     def _page(self, title: str, main: str) -> str:
-        nav = "".join(f'<a href="/chuyen-muc/{CATEGORIES[c][0]}.htm">{escape(CATEGORIES[c][1])}</a>' for c in self.spec.categories)
+        nav = "".join(
+            f'<a href="/chuyen-muc/{CATEGORIES[c][0]}.htm">{escape(CATEGORIES[c][1])}</a>' for c in self.spec.categories
+        )
         return (
             '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)}</title>\n</head>\n<body>\n"
@@ -73,7 +78,9 @@ class CustomPortal(Portal):
         pager = ""
         if pos is not None and self.catalog.pages(pos) > 1:
             cat = CATEGORIES[self.spec.categories[pos]][0]
-            pager = " ".join(f'<a href="/chuyen-muc/{cat}.htm?trang={p}">{p}</a>' for p in range(1, self.catalog.pages(pos) + 1))
+            pager = " ".join(
+                f'<a href="/chuyen-muc/{cat}.htm?trang={p}">{p}</a>' for p in range(1, self.catalog.pages(pos) + 1)
+            )
         return html(self._page("Cổng thông tin Công an tỉnh Vĩnh Phúc", rows + pager))
 
     def _article(self, a: Article) -> str:
@@ -86,8 +93,13 @@ class CustomPortal(Portal):
                     for i in self.images(a)
                 ]
         if len(a.paragraphs) <= 2:
-            body += [f'<center><img src="{i["url"].removeprefix(self.base)}"><br><span class="ghichu">{escape(i["caption"])}</span></center>' for i in self.images(a)]
-        docs = "".join(f'<p><a href="{d["url"].removeprefix(self.base)}">{escape(d["title"])}</a></p>' for d in self.attachments(a))
+            body += [
+                f'<center><img src="{i["url"].removeprefix(self.base)}"><br><span class="ghichu">{escape(i["caption"])}</span></center>'
+                for i in self.images(a)
+            ]
+        docs = "".join(
+            f'<p><a href="{d["url"].removeprefix(self.base)}">{escape(d["title"])}</a></p>' for d in self.attachments(a)
+        )
         author = f'<div class="tacgia">Tác giả: {escape(a.author)}</div>' if a.author else ""
         rel = related([(self.article_path(r), r.title) for r in self.catalog.related(a)], "Tin khác")
         main = (

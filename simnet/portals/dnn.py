@@ -113,7 +113,9 @@ class DotNetNuke(Portal):
             return self._json({"Data": [], "TotalRecord": 0, "Message": "CategoryId không hợp lệ"})
         items = self.catalog.page(cat - 1, page, size)
         total = self.catalog.total(cat - 1)
-        return self._json({"Data": [self._item(a) for a in items], "TotalRecord": total, "PageIndex": page, "PageSize": size})
+        return self._json(
+            {"Data": [self._item(a) for a in items], "TotalRecord": total, "PageIndex": page, "PageSize": size}
+        )
 
     def _getbyid(self, req: Request) -> Response | None:
         found = self.article(req.arg("id"))
@@ -135,11 +137,18 @@ class DotNetNuke(Portal):
                         f'<p style="text-align: center;"><em>{escape(img["caption"])}</em></p>'
                     )
         item = self._item(a)
-        item.update({
-            "Content": "".join(parts), "Author": a.author or "", "CategoryName": a.cat_name,
-            "Tags": ", ".join(a.tags), "ViewCount": (a.index * 97) % 3000 + 120,
-            "Attachments": [{"Title": t["title"], "FileUrl": t["url"].removeprefix(self.base)} for t in self.attachments(a)],
-        })
+        item.update(
+            {
+                "Content": "".join(parts),
+                "Author": a.author or "",
+                "CategoryName": a.cat_name,
+                "Tags": ", ".join(a.tags),
+                "ViewCount": (a.index * 97) % 3000 + 120,
+                "Attachments": [
+                    {"Title": t["title"], "FileUrl": t["url"].removeprefix(self.base)} for t in self.attachments(a)
+                ],
+            }
+        )
         return self.article_response(a, self._json({"Data": item}))
 
     @staticmethod

@@ -80,7 +80,9 @@ class Joomla(Portal):
                 '<label>Email tới:</label><input name="mailto"><label>Người gửi:</label><input name="sender">'
                 '<button type="submit">Gửi</button></form></div>'
             )
-            return self._html(f'<html><head><meta charset="utf-8"><title>Gửi email</title></head><body class="contentpane">{form}</body></html>')
+            return self._html(
+                f'<html><head><meta charset="utf-8"><title>Gửi email</title></head><body class="contentpane">{form}</body></html>'
+            )
         return None
 
     def _html(self, text: str) -> Response:
@@ -112,11 +114,18 @@ class Joomla(Portal):
         rows = []
         for a in items:
             link = self.alias_paths(a)[0] if pos is None else self.article_path(a)
-            rows.append(f'<div class="items-row"><h2><a href="{amp(link)}">{escape(a.title)}</a></h2><p>{escape(a.summary)}</p></div>')
+            rows.append(
+                f'<div class="items-row"><h2><a href="{amp(link)}">{escape(a.title)}</a></h2><p>{escape(a.summary)}</p></div>'
+            )
         pager = ""
         if pos is not None:
-            base = f"/index.php?option=com_content&view=category&id={CATID_BASE + pos + 1}&Itemid={ITEMID_BASE + pos + 1}"
-            links = [f'<li><a href="{amp(base + (f"&limitstart={k * size}" if k else ""))}">{k + 1}</a></li>' for k in range(self.catalog.pages(pos))]
+            base = (
+                f"/index.php?option=com_content&view=category&id={CATID_BASE + pos + 1}&Itemid={ITEMID_BASE + pos + 1}"
+            )
+            links = [
+                f'<li><a href="{amp(base + (f"&limitstart={k * size}" if k else ""))}">{k + 1}</a></li>'
+                for k in range(self.catalog.pages(pos))
+            ]
             pager = f'<div class="pagination"><ul>{"".join(links)}</ul></div>'
         title = "Trang chủ" if pos is None else CATEGORIES[self.spec.categories[pos]][1]
         return self._html(self._page(title, f"<h1>{escape(title)}</h1>{''.join(rows)}{pager}"))
@@ -131,7 +140,9 @@ class Joomla(Portal):
                     for i in self.images(a)
                 ]
         for d in self.attachments(a):
-            body.append(f'<p>Văn bản: <a href="{escape(d["url"].removeprefix(self.base))}">{escape(d["title"])}</a></p>')
+            body.append(
+                f'<p>Văn bản: <a href="{escape(d["url"].removeprefix(self.base))}">{escape(d["title"])}</a></p>'
+            )
         author = f'<dd class="createdby">Viết bởi {escape(a.author)}</dd>' if a.author else ""
         info = f'<dl class="article-info">{author}<dd class="published">Được đăng {long_vn(a.published)}</dd><dd class="hits">{view_counter(a.index)}</dd></dl>'
         mail = base64.b64encode(self.canonical_url(a).encode()).decode()
@@ -139,7 +150,9 @@ class Joomla(Portal):
             f'<ul class="actions"><li class="print-icon"><a href="{amp(self.article_path(a) + "&tmpl=component&print=1")}" rel="nofollow">In</a></li>'
             f'<li class="email-icon"><a href="{amp(f"/index.php?option=com_mailto&tmpl=component&link={mail}")}">Email</a></li></ul>'
         )
-        article = f'<div class="item-page"><h2>{escape(a.title)}</h2>{"" if printing else icons}{info}{"".join(body)}</div>'
+        article = (
+            f'<div class="item-page"><h2>{escape(a.title)}</h2>{"" if printing else icons}{info}{"".join(body)}</div>'
+        )
         if printing:
             return f'<html><head><meta charset="utf-8"><title>{escape(a.title)}</title></head><body class="contentpane">{article}</body></html>'
         rel = related([(self.article_path(r), r.title) for r in self.catalog.related(a)], "Các tin khác")

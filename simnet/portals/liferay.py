@@ -96,7 +96,9 @@ class Liferay(Portal):
     def asset(self, req: Request) -> Response | None:
         if req.path == self.huge_path():
             return None  # served by route(), streamed
-        return super().asset(Request(req.method, req.host, _JSESSION.sub("", req.path), req.query, req.headers, req.body))
+        return super().asset(
+            Request(req.method, req.host, _JSESSION.sub("", req.path), req.query, req.headers, req.body)
+        )
 
     def _finish(self, text: str, a: Article | None = None) -> Response:
         """Entity tag of the page without its session id, then a fresh session id everywhere."""
@@ -172,14 +174,22 @@ class Liferay(Portal):
                         f'<p style="text-align: center;"><span style="font-size:12px;"><em>{escape(img["caption"])}</em></span></p>'
                     )
         docs = "".join(
-            f'<li><a href="{escape(d["url"].removeprefix(self.base))}">{escape(d["title"])}</a></li>' for d in self.attachments(a)
+            f'<li><a href="{escape(d["url"].removeprefix(self.base))}">{escape(d["title"])}</a></li>'
+            for d in self.attachments(a)
         )
         files = f'<div class="asset-attachments"><b>File đính kèm:</b><ul>{docs}</ul></div>' if docs else ""
         updated = f' <span class="update-date">Cập nhật: {date_dmy(a.modified)}</span>' if a.modified else ""
-        author = f'<div class="asset-author" style="text-align:right"><strong>{escape(a.author)}</strong></div>' if a.author else ""
+        author = (
+            f'<div class="asset-author" style="text-align:right"><strong>{escape(a.author)}</strong></div>'
+            if a.author
+            else ""
+        )
         inst = instance(a.cat_slug)
         rel = related(
-            [(self._link(self.article_path(r), f"p_p_id=101_INSTANCE_{inst}&p_p_lifecycle=0"), r.title) for r in self.catalog.related(a)],
+            [
+                (self._link(self.article_path(r), f"p_p_id=101_INSTANCE_{inst}&p_p_lifecycle=0"), r.title)
+                for r in self.catalog.related(a)
+            ],
             "Tin khác",
         )
         crumbs = (

@@ -87,8 +87,12 @@ class NukeViet(Portal):
         pager = ""
         if pos is not None:
             cat = CATEGORIES[self.spec.categories[pos]][0]
-            links = [f'<li><a href="/news/{cat}/page-{p}/">{p}</a></li>' if p > 1 else f'<li><a href="/news/{cat}/">1</a></li>'
-                     for p in range(max(1, page - 2), min(self.catalog.pages(pos), page + 2) + 1)]
+            links = [
+                f'<li><a href="/news/{cat}/page-{p}/">{p}</a></li>'
+                if p > 1
+                else f'<li><a href="/news/{cat}/">1</a></li>'
+                for p in range(max(1, page - 2), min(self.catalog.pages(pos), page + 2) + 1)
+            ]
             pager = f'<div class="text-center"><ul class="pagination">{"".join(links)}</ul></div>'
         return html(self._page(title, f"<h1>{escape(title)}</h1>{rows}{pager}"))
 
@@ -99,7 +103,10 @@ class NukeViet(Portal):
             body.append(f'<p style="text-align:justify">{escape(para)}</p>')
             if n == 0:
                 body += [table_figure(i["url"].removeprefix(self.base), i["caption"]) for i in images]
-        docs = "".join(f'<li><a href="{d["url"].removeprefix(self.base)}" title="{escape(d["title"])}">{escape(d["title"])}</a></li>' for d in self.attachments(a))
+        docs = "".join(
+            f'<li><a href="{d["url"].removeprefix(self.base)}" title="{escape(d["title"])}">{escape(d["title"])}</a></li>'
+            for d in self.attachments(a)
+        )
         files = f'<div class="news_download"><h4>Tập tin đính kèm</h4><ul>{docs}</ul></div>' if docs else ""
         author = (
             f'<p class="text-right"><strong>Tác giả: </strong>{escape(a.author)}</p>' if a.author

@@ -60,7 +60,12 @@ class VnptPortal(Portal):
                     "function(h){if(!h){b.hide();return;}$('ul.ArticleList').append(h);b.data('page',b.data('page')+1);});});</script>"
                 )
             name = CATEGORIES[self.spec.categories[pos]][1]
-            return html(self._page(name, f'<h1 class="CateTitle">{escape(name)}</h1><ul class="ArticleList">{self._items(pos, 1)}</ul>{more}'))
+            return html(
+                self._page(
+                    name,
+                    f'<h1 class="CateTitle">{escape(name)}</h1><ul class="ArticleList">{self._items(pos, 1)}</ul>{more}',
+                )
+            )
         return None
 
     def _items(self, pos: int | None, page: int) -> str:
@@ -71,7 +76,9 @@ class VnptPortal(Portal):
         )
 
     def _page(self, title: str, main: str) -> str:
-        nav = "".join(f'<li><a href="/{CATEGORIES[c][0]}">{escape(CATEGORIES[c][1])}</a></li>' for c in self.spec.categories)
+        nav = "".join(
+            f'<li><a href="/{CATEGORIES[c][0]}">{escape(CATEGORIES[c][1])}</a></li>' for c in self.spec.categories
+        )
         return (
             '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)} | Công an tỉnh {escape(self.spec.province)}</title>\n"

@@ -137,8 +137,9 @@ class WebForms(Portal):
         pager = ""
         if pos is not None:
             links = [
-                f'<span class="current">{p}</span>' if p == page else
-                f"<a id=\"ContentPlaceHolder1_rptPager_lnkPage_{p - 1}\" href=\"javascript:__doPostBack('{PAGER_TARGET.format(p - 1)}','')\">{p}</a>"
+                f'<span class="current">{p}</span>'
+                if p == page
+                else f"<a id=\"ContentPlaceHolder1_rptPager_lnkPage_{p - 1}\" href=\"javascript:__doPostBack('{PAGER_TARGET.format(p - 1)}','')\">{p}</a>"
                 for p in range(1, self.catalog.pages(pos) + 1)
             ]
             pager = f'<div class="pager">{" ".join(links)}</div>'
@@ -156,7 +157,9 @@ class WebForms(Portal):
                 ]
         if a.author:
             body.append(f"<p>{escape(a.author)} - Công an tỉnh</p>")
-        docs = "".join(f'<a href="{d["url"].removeprefix(self.base)}">{escape(d["title"])}</a><br />' for d in self.attachments(a))
+        docs = "".join(
+            f'<a href="{d["url"].removeprefix(self.base)}">{escape(d["title"])}</a><br />' for d in self.attachments(a)
+        )
         files = f'<div class="attach">Tài liệu đính kèm: {docs}</div>' if docs else ""
         rel = related([(self.article_path(r), r.title) for r in self.catalog.related(a)], "Các tin đã đưa")
         main = (
