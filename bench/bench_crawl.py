@@ -195,7 +195,8 @@ def main(argv: list[str] | None = None) -> int:
         for run in runs:
             ratio = run.rate / congan.rate if congan.rate else 0
             print(
-                f"{run.tool:<40} {run.requests:>9} {run.distinct:>9} {run.seconds:>8.1f} {run.rate:>8.1f} {ratio:>8.2f}x"
+                f"{run.tool:<40} {run.requests:>9} {run.distinct:>9} {run.seconds:>8.1f} {run.rate:>8.1f} "
+                f"{ratio:>8.2f}x"
             )
         print("(wget has no trap cutting: session ids, calendars and endless pagination keep it going;"
               " congan canonicalises and cuts them, so its 'distinct' is the whole network)")

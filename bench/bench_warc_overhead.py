@@ -89,10 +89,12 @@ def main() -> None:
         ratio = best_off["pages_per_s"] / best_on["pages_per_s"] if best_on["pages_per_s"] else float("nan")
         direct = writer_throughput(Path(tmp) / "direct")
     print(
-        f"crawl without WARC: {best_off['pages']:.0f} pages in {best_off['elapsed']:.2f} s = {best_off['pages_per_s']:.1f} pages/s"
+        f"crawl without WARC: {best_off['pages']:.0f} pages in {best_off['elapsed']:.2f} s = "
+        f"{best_off['pages_per_s']:.1f} pages/s"
     )
     print(
-        f"crawl with WARC:    {best_on['pages']:.0f} pages in {best_on['elapsed']:.2f} s = {best_on['pages_per_s']:.1f} pages/s"
+        f"crawl with WARC:    {best_on['pages']:.0f} pages in {best_on['elapsed']:.2f} s = "
+        f"{best_on['pages_per_s']:.1f} pages/s"
         f" ({best_on['warc_bytes'] / 1e6:.2f} MB of WARC)"
     )
     print(f"overhead ratio (without / with): {ratio:.3f}  (1.0 = free; {100 * (ratio - 1):.1f}% slower with WARC)")

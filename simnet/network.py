@@ -122,5 +122,8 @@ class Network:
             f'<li><a href="http://{s.domain}/">{escape(s.domain)}</a> ({escape(s.province)}, {s.cms}, {s.status})</li>'
             for s in self.sites
         )
-        text = f"<html><head><meta charset='utf-8'><title>simnet</title></head><body><h1>simnet</h1><p>state {self.state}</p><ul>{items}</ul></body></html>"
+        text = (
+            f"<html><head><meta charset='utf-8'><title>simnet</title></head><body><h1>simnet</h1><p>state "
+            f"{self.state}</p><ul>{items}</ul></body></html>"
+        )
         return html(text, cacheable=False)

@@ -29,7 +29,10 @@ HANOI = "http://congan.hanoi.gov.vn"
 
 
 def test_dotnetnuke_category_shell_leads_to_the_listnew_api():
-    shell = '<div ng-controller="NewsListCtrl" data-category-id="2" data-page-size="5"><a ng-href="{{item.Url}}">x</a></div>'
+    shell = (
+        '<div ng-controller="NewsListCtrl" data-category-id="2" data-page-size="5"><a '
+        'ng-href="{{item.Url}}">x</a></div>'
+    )
     found = get_adapter("dotnetnuke").discover(page(HANOI + "/tin-tuc/an-ninh-trat-tu", shell))
     assert [t.url for t in found.listings] == [
         HANOI + "/DesktopModules/cmsview/api/NewsContent/listnew?CategoryId=2&PageIndex=1&PageSize=5"
@@ -144,7 +147,8 @@ def test_joomla_views_and_parameter_orders_collapse_in_joomla_order():
         assert jm.canonicalize(alias) == canonical
     assert jm.is_article(canonical)
     html = (
-        '<h2><a href="/index.php?option=com_content&amp;view=article&amp;catid=9&amp;id=1814&amp;Itemid=102">Bài</a></h2>'
+        '<h2><a href="/index.php?option=com_content&amp;view=article&amp;catid=9&amp;id=1814&amp;'
+        'Itemid=102">Bài</a></h2>'
         '<a href="/index.php?option=com_content&amp;view=category&amp;id=9&amp;Itemid=102&amp;limitstart=5">2</a>'
         '<a href="/index.php?option=com_users&amp;view=login">Đăng nhập</a>'
     )
@@ -213,7 +217,8 @@ def test_vnpt_ajax_pages_until_an_empty_fragment():
 def test_custom_portal_articles_and_trang_pagination():
     html = (
         '<div class="tin"><a href="/tin-bai/bai-mot-560.htm"><b>Bài</b></a></div>'
-        '<a href="/chuyen-muc/an-ninh-trat-tu.htm?trang=1">1</a> <a href="/chuyen-muc/an-ninh-trat-tu.htm?trang=2">2</a>'
+        '<a href="/chuyen-muc/an-ninh-trat-tu.htm?trang=1">1</a> <a '
+        'href="/chuyen-muc/an-ninh-trat-tu.htm?trang=2">2</a>'
         '<a href="/quan-tri/dang-nhap.htm">Quản trị</a>'
     )
     found = get_adapter("custom").discover(page("http://congan.vinhphuc.gov.vn/chuyen-muc/an-ninh-trat-tu.htm", html))

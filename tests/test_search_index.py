@@ -241,7 +241,8 @@ def test_an_index_from_the_first_schema_is_migrated_in_place(tmp_path: Path) -> 
         "INSERT INTO documents (n, title, summary, body, version, record) VALUES (1, 'Tin cũ', '', 'Nội dung', 1, '{}')"
     )
     conn.execute(
-        "INSERT INTO articles_fts (rowid, t, s, b, tf, sf, bf) VALUES (1, 'tin cũ', '', 'nội dung', 'tin cu', '', 'noi dung')"
+        "INSERT INTO articles_fts (rowid, t, s, b, tf, sf, bf) VALUES (1, 'tin cũ', '', 'nội dung', 'tin cu', "
+        "'', 'noi dung')"
     )
     conn.close()
     with pytest.raises(SearchIndexError, match="old schema"):

@@ -72,7 +72,10 @@ def test_depth_counts_link_hops_but_not_pagination(data_dir):
                                hops="LLL", via="", depth=3)
     assert image is not None and ctx(image).hops == "LLLE" and ctx(image).kind == REQUISITE
     # page 40 of a listing found at depth 1 is still at depth 1
-    body = '<h2><a href="/tin-tuc/khoi-to-bi-can-88185.html">Khởi tố</a></h2><a rel="next" href="/chuyen-muc/x?page=41">Trang sau</a>'
+    body = (
+        '<h2><a href="/tin-tuc/khoi-to-bi-can-88185.html">Khởi tố</a></h2><a rel="next" href="/chuyen-muc/x?page=41">'
+        'Trang sau</a>'
+    )
     listing = response_for(f"{DANANG}/chuyen-muc/x?page=40", body, hops="L" + "L" * 39)
     ctx(listing).depth = 1
     out = {r.url: ctx(r).depth for r in spider.parse(listing) if isinstance(r, Request)}

@@ -46,7 +46,8 @@ FACTS_UPDATE = f"UPDATE articles SET {', '.join(c + ' = ?' for c in FACT_COLUMNS
 #: the facet values of an articles row, as the combos table keys them
 COMBO_KEY = "json_array(?, ?, ?, ?, ?)"
 COMBO_INSERT = (
-    f"INSERT OR IGNORE INTO combos (k, province, province_2025, site, category, year) VALUES ({COMBO_KEY}, ?, ?, ?, ?, ?)"
+    f"INSERT OR IGNORE INTO combos (k, province, province_2025, site, category, year) VALUES ({COMBO_KEY}, "
+    f"?, ?, ?, ?, ?)"
 )
 COMBO_SELECT = f"SELECT id FROM combos WHERE k = {COMBO_KEY}"
 

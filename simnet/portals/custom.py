@@ -72,7 +72,8 @@ class CustomPortal(Portal):
         if not items:
             return None
         rows = "".join(
-            f'<div class="tin"><a href="{self.article_path(a)}"><b>{escape(a.title)}</b></a><br><i>{self._date(a)}</i></div>'
+            f'<div class="tin"><a href="{self.article_path(a)}"><b>{escape(a.title)}</b></a><br><i>'
+            f'{self._date(a)}</i></div>'
             for a in items
         )
         pager = ""
@@ -89,12 +90,14 @@ class CustomPortal(Portal):
             body.append(f"<P>{escape(para)}\n")  # hand-written HTML: upper case, never closed
             if n == 2:
                 body += [
-                    f'<center><img src="{i["url"].removeprefix(self.base)}"><br><span class="ghichu">{escape(i["caption"])}</span></center>'
+                    f'<center><img src="{i["url"].removeprefix(self.base)}"><br><span class="ghichu">'
+                    f'{escape(i["caption"])}</span></center>'
                     for i in self.images(a)
                 ]
         if len(a.paragraphs) <= 2:
             body += [
-                f'<center><img src="{i["url"].removeprefix(self.base)}"><br><span class="ghichu">{escape(i["caption"])}</span></center>'
+                f'<center><img src="{i["url"].removeprefix(self.base)}"><br><span class="ghichu">'
+                f'{escape(i["caption"])}</span></center>'
                 for i in self.images(a)
             ]
         docs = "".join(
@@ -103,8 +106,10 @@ class CustomPortal(Portal):
         author = f'<div class="tacgia">Tác giả: {escape(a.author)}</div>' if a.author else ""
         rel = related([(self.article_path(r), r.title) for r in self.catalog.related(a)], "Tin khác")
         main = (
-            f'<div class="chitiet"><div class="chuyenmuc">{escape(a.cat_name)}</div><h2 class="tieude">{escape(a.title)}</h2>'
-            f'<div class="ngay"><FONT color="#666666">{self._date(a)}</div>{author}<div class="tomtat"><b>{escape(a.summary)}</b></div>'
+            f'<div class="chitiet"><div class="chuyenmuc">{escape(a.cat_name)}</div><h2 class="tieude">'
+            f'{escape(a.title)}</h2>'
+            f'<div class="ngay"><FONT color="#666666">{self._date(a)}</div>{author}<div class="tomtat"><b>'
+            f'{escape(a.summary)}</b></div>'
             f'<div class="noidung">{"".join(body)}</div>{docs}{share_buttons(self.canonical_url(a))}</div>{rel}'
         )
         return self._page(a.title, main)

@@ -64,14 +64,19 @@ class DotNetNuke(Portal):
                 return not_found(410)
             if not isinstance(found, Article) or found.slug != m.group("slug"):
                 return None
-            shell = f'<div ng-controller="NewsDetailCtrl" data-id="{found.id}"><h1>{{{{news.Title}}}}</h1><div ng-bind-html="news.Content"></div></div>'
+            shell = (
+                f'<div ng-controller="NewsDetailCtrl" data-id="{found.id}"><h1>{{{{news.Title}}}}</h1><div '
+                f'ng-bind-html="news.Content"></div></div>'
+            )
             return self.article_response(found, html(self._shell(found.title, shell)))
         if m := _CATEGORY.fullmatch(path):
             for pos, cat in enumerate(self.spec.categories, start=1):
                 if CATEGORIES[cat][0] == m.group("slug"):
                     shell = (
-                        f'<div ng-controller="NewsListCtrl" data-category-id="{pos}" data-page-size="{self.spec.page_size}">'
-                        '<ul class="news-list"><li ng-repeat="item in items"><a ng-href="{{item.Url}}">{{item.Title}}</a></li></ul>'
+                        f'<div ng-controller="NewsListCtrl" data-category-id="{pos}" '
+                        f'data-page-size="{self.spec.page_size}">'
+                        '<ul class="news-list"><li ng-repeat="item in items"><a ng-href="{{item.Url}}">'
+                        '{{item.Title}}</a></li></ul>'
                         '<button ng-click="loadMore()">Xem thêm</button></div>'
                     )
                     return html(self._shell(CATEGORIES[cat][1], shell))
@@ -88,7 +93,8 @@ class DotNetNuke(Portal):
             '<meta name="GENERATOR" content="DotNetNuke">\n'
             '<link href="/Portals/_default/default.css" rel="stylesheet">\n'
             '<script src="/DesktopModules/cmsview/js/service.js"></script>\n</head>\n<body>\n'
-            '<form method="post" action="/" id="Form"><input type="hidden" name="__VIEWSTATE" value="/wEPDwUKMTY1NDU2MTA1MmRk">\n'
+            '<form method="post" action="/" id="Form"><input type="hidden" name="__VIEWSTATE" '
+            'value="/wEPDwUKMTY1NDU2MTA1MmRk">\n'
             f'<div id="dnn_Menu"><ul>{nav}</ul></div>\n<div id="dnn_ContentPane">{main}</div>\n'
             f"{self.links_block()}\n</form>\n{footer(self.spec)}\n</body>\n</html>\n"
         )
@@ -133,7 +139,8 @@ class DotNetNuke(Portal):
             if n == 0:
                 for img in images:
                     parts.append(
-                        f'<p style="text-align: center;"><img alt="" src="{img["url"].removeprefix(self.base)}" style="width: 600px;"></p>'
+                        f'<p style="text-align: center;"><img alt="" src="{img["url"].removeprefix(self.base)}" '
+                        f'style="width: 600px;"></p>'
                         f'<p style="text-align: center;"><em>{escape(img["caption"])}</em></p>'
                     )
         item = self._item(a)

@@ -71,7 +71,8 @@ class GenericPortal(Portal):
         items = self.catalog.page(pos, page)
         rows = (
             "".join(
-                f'<article class="teaser"><h2><a href="{self.article_path(a)}">{escape(a.title)}</a></h2>{self._time(a)}<p>{escape(a.summary)}</p></article>'
+                f'<article class="teaser"><h2><a href="{self.article_path(a)}">{escape(a.title)}</a></h2>'
+                f'{self._time(a)}<p>{escape(a.summary)}</p></article>'
                 for a in items
             )
             or "<p>Không có bài viết nào.</p>"
@@ -79,7 +80,10 @@ class GenericPortal(Portal):
         nxt = ""
         if pos is not None:
             # The "next" link never disappears: past the end, pages are empty but still link on.
-            nxt = f'<a rel="next" href="/chuyen-muc/{CATEGORIES[self.spec.categories[pos]][0]}?page={page + 1}">Trang sau</a>'
+            nxt = (
+                f'<a rel="next" href="/chuyen-muc/{CATEGORIES[self.spec.categories[pos]][0]}?page={page + 1}">'
+                f'Trang sau</a>'
+            )
         title = "Trang chủ" if pos is None else CATEGORIES[self.spec.categories[pos]][1]
         return html(self._page(title, f"<h1>{escape(title)}</h1>{rows}<nav>{nxt}</nav>"))
 
@@ -95,7 +99,8 @@ class GenericPortal(Portal):
         )
         main = (
             f"<h1>Lịch công tác tháng {mo}/{y}</h1><table>{rows}</table>"
-            f'<a href="/lich-cong-tac?thang={prev_m}">« Tháng trước</a> <a href="/lich-cong-tac?thang={next_m}">Tháng sau »</a>'
+            f'<a href="/lich-cong-tac?thang={prev_m}">« Tháng trước</a> <a href="/lich-cong-tac?thang={next_m}">'
+            f'Tháng sau »</a>'
         )
         return html(self._page("Lịch công tác", main))
 

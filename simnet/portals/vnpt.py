@@ -54,16 +54,19 @@ class VnptPortal(Portal):
             more = ""
             if self.catalog.pages(pos) > 1:
                 more = (
-                    f'<div class="ViewMore"><a class="btn-more" href="javascript:void(0)" data-cat="{pos + 1}" data-page="2" '
+                    f'<div class="ViewMore"><a class="btn-more" href="javascript:void(0)" data-cat="{pos + 1}" '
+                    f'data-page="2" '
                     f'data-url="/Ajax/ArticleList?cat={pos + 1}&amp;page=2">Xem thêm</a></div>'
-                    "<script>$('.btn-more').click(function(){var b=$(this);$.get('/Ajax/ArticleList',{cat:b.data('cat'),page:b.data('page')},"
+                    "<script>$('.btn-more').click(function(){var b=$(this);$.get('/Ajax/ArticleList',"
+                    "{cat:b.data('cat'),page:b.data('page')},"
                     "function(h){if(!h){b.hide();return;}$('ul.ArticleList').append(h);b.data('page',b.data('page')+1);});});</script>"
                 )
             name = CATEGORIES[self.spec.categories[pos]][1]
             return html(
                 self._page(
                     name,
-                    f'<h1 class="CateTitle">{escape(name)}</h1><ul class="ArticleList">{self._items(pos, 1)}</ul>{more}',
+                    f'<h1 class="CateTitle">{escape(name)}</h1><ul class="ArticleList">'
+                    f'{self._items(pos, 1)}</ul>{more}',
                 )
             )
         return None
@@ -83,7 +86,8 @@ class VnptPortal(Portal):
             '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)} | Công an tỉnh {escape(self.spec.province)}</title>\n"
             '<script src="/Scripts/jquery.min.js"></script>\n</head>\n<body>\n'
-            f'<div class="Header"><a href="/">Công an tỉnh {escape(self.spec.province)}</a><ul class="MainMenu">{nav}</ul></div>\n'
+            f'<div class="Header"><a href="/">Công an tỉnh {escape(self.spec.province)}</a><ul class="MainMenu">'
+            f'{nav}</ul></div>\n'
             f'<div class="MainContent">{main}</div>\n<div class="RightColumn">{self.links_block()}</div>\n'
             f"{footer(self.spec)}\n</body>\n</html>\n"
         )

@@ -73,7 +73,8 @@ class WordPress(Portal):
             return html(
                 self._page(
                     "Đăng nhập",
-                    '<form method="post" action="/wp-login.php"><input name="log"><input name="pwd" type="password"></form>',
+                    '<form method="post" action="/wp-login.php"><input name="log"><input name="pwd" '
+                    'type="password"></form>',
                 )
             )
         if path == "/tim-kiem/":
@@ -113,7 +114,8 @@ class WordPress(Portal):
             '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="UTF-8">\n'
             f"<title>{escape(title)} &#8211; Công an tỉnh {escape(self.spec.province)}</title>\n"
             '<meta name="generator" content="WordPress 6.4.3">\n'
-            f'<link rel="alternate" type="application/rss+xml" title="Công an tỉnh Sơn La &raquo; Feed" href="{self.base}/feed/">\n'
+            f'<link rel="alternate" type="application/rss+xml" title="Công an tỉnh Sơn La &raquo; Feed" '
+            f'href="{self.base}/feed/">\n'
             f'{head}</head>\n<body class="{body_class}">\n'
             f'<header id="masthead"><a href="{self.base}/">Công an tỉnh {escape(self.spec.province)}</a>'
             f'<nav id="site-navigation"><ul class="menu">{nav}</ul></nav></header>\n'
@@ -132,8 +134,10 @@ class WordPress(Portal):
         for n, a in enumerate(items):
             link = self.canonical_url(a) + (f"?{UTM}" if pos is None and n == 0 else "")
             posts.append(
-                f'<article class="post type-post"><h2 class="entry-title"><a href="{link}" rel="bookmark">{escape(a.title)}</a></h2>'
-                f'<div class="entry-summary"><p>{escape(a.summary)} <a class="more-link" href="{self.canonical_url(a)}">Đọc tiếp…</a></p></div></article>'
+                f'<article class="post type-post"><h2 class="entry-title"><a href="{link}" rel="bookmark">'
+                f'{escape(a.title)}</a></h2>'
+                f'<div class="entry-summary"><p>{escape(a.summary)} <a class="more-link" '
+                f'href="{self.canonical_url(a)}">Đọc tiếp…</a></p></div></article>'
             )
         nav = []
         if page > 1:
@@ -183,7 +187,8 @@ class WordPress(Portal):
         head = (
             f'<link rel="canonical" href="{url}">\n<link rel="shortlink" href="{self.base}/?p={a.id}">\n'
             f'<meta property="og:type" content="article">\n<meta property="og:title" content="{escape(a.title)}">\n'
-            f'<meta property="og:description" content="{escape(a.summary)}">\n<meta property="og:url" content="{url}">\n'
+            f'<meta property="og:description" content="{escape(a.summary)}">\n<meta property="og:url" '
+            f'content="{url}">\n'
             f'<meta property="og:image" content="{images[0]["url"]}">\n'
             f'<meta property="article:published_time" content="{a.published.isoformat()}">\n'
         )
@@ -196,7 +201,8 @@ class WordPress(Portal):
             if n == 1:
                 for img in images:
                     content.append(
-                        f'<figure class="wp-block-image size-large"><img src="{img["url"]}" alt="" class="wp-image-{a.id}">'
+                        f'<figure class="wp-block-image size-large"><img src="{img["url"]}" alt="" '
+                        f'class="wp-image-{a.id}">'
                         f'<figcaption class="wp-element-caption">{escape(img["caption"])}</figcaption></figure>'
                     )
         for att in self.attachments(a):
@@ -210,12 +216,15 @@ class WordPress(Portal):
         rel = related([(self.canonical_url(r), r.title) for r in self.catalog.related(a)], "Bài viết liên quan")
         main = (
             f'<article id="post-{a.id}" class="post-{a.id} post type-post status-publish">'
-            f'<header class="entry-header"><div class="cat-links"><a href="{self.base}/category/{a.cat_slug}/" rel="category tag">{escape(a.cat_name)}</a></div>'
+            f'<header class="entry-header"><div class="cat-links"><a href="{self.base}/category/{a.cat_slug}/" '
+            f'rel="category tag">{escape(a.cat_name)}</a></div>'
             f'<h1 class="entry-title">{escape(a.title)}</h1>'
-            f'<div class="entry-meta"><span class="posted-on"><time class="entry-date published" datetime="{a.published.isoformat()}">{ddmmyyyy(a.published)}</time></span>'
+            f'<div class="entry-meta"><span class="posted-on"><time class="entry-date published" '
+            f'datetime="{a.published.isoformat()}">{ddmmyyyy(a.published)}</time></span>'
             f"{byline} {view_counter(a.index)}</div></header>"
             f'<div class="entry-content">{"".join(content)}</div>'
-            f'<footer class="entry-footer"><span class="tags-links">Thẻ: {tags}</span>{share_buttons(url)}</footer></article>{rel}'
+            f'<footer class="entry-footer"><span class="tags-links">Thẻ: {tags}</span>{share_buttons(url)}</footer>'
+            f'</article>{rel}'
         )
         return self._page(a.title, main, head, body_class=f"post-template-default single single-post postid-{a.id}")
 
