@@ -169,8 +169,10 @@ class Catalog:
             title = f"{gen.title}: khởi tố thêm 2 bị can"
             paragraphs = (
                 *gen.paragraphs,
-                "Ngày 02/07/2025, Cơ quan Cảnh sát điều tra Công an tỉnh đã ra quyết định khởi tố bổ sung 2 bị can "
-                "liên quan đến vụ án.",
+                (
+                    "Ngày 02/07/2025, Cơ quan Cảnh sát điều tra Công an tỉnh đã ra quyết định khởi tố bổ sung "
+                    "2 bị can liên quan đến vụ án."
+                ),
             )
             modified = _parse("2025-07-02 10:20")
             version = 2

@@ -56,10 +56,14 @@ TITLE_TEMPLATES = (
     "Hướng dẫn người dân cài đặt, kích hoạt tài khoản định danh điện tử",
 )
 SUMMARY_TEMPLATES = (
-    "Ngày {day}/{month}, {unit} Công an tỉnh cho biết đã phát hiện, bắt giữ {n} đối tượng có hành vi "
-    "{crime} tại {place}.",
-    "Thực hiện kế hoạch của Ban Giám đốc, lực lượng Công an tỉnh đã triển khai đồng bộ nhiều giải pháp bảo đảm an ninh,"
-    " trật tự trên địa bàn {place}.",
+    (
+        "Ngày {day}/{month}, {unit} Công an tỉnh cho biết đã phát hiện, bắt giữ {n} đối tượng có hành vi "
+        "{crime} tại {place}."
+    ),
+    (
+        "Thực hiện kế hoạch của Ban Giám đốc, lực lượng Công an tỉnh đã triển khai đồng bộ nhiều giải pháp "
+        "bảo đảm an ninh, trật tự trên địa bàn {place}."
+    ),
     "Sáng {day}/{month}, {rank} {person} chủ trì hội nghị triển khai nhiệm vụ trọng tâm của lực lượng Công an tỉnh.",
     "Công an tỉnh khuyến cáo người dân nâng cao cảnh giác trước thủ đoạn {crime} đang diễn biến phức tạp.",
 )
@@ -68,8 +72,10 @@ SENTENCES = (
     "Ngay sau khi tiếp nhận tin báo, lực lượng chức năng đã khẩn trương xác minh, truy xét và làm rõ vụ việc.",
     "Tang vật thu giữ gồm {n} điện thoại di động, {m} xe mô tô cùng nhiều tài liệu liên quan.",
     "Tại cơ quan Công an, các đối tượng đã khai nhận toàn bộ hành vi phạm tội của mình.",
-    "{rank} {person}, Phó Giám đốc Công an tỉnh, đề nghị các đơn vị tiếp tục phối hợp chặt chẽ với chính "
-    "quyền địa phương.",
+    (
+        "{rank} {person}, Phó Giám đốc Công an tỉnh, đề nghị các đơn vị tiếp tục phối hợp chặt chẽ với "
+        "chính quyền địa phương."
+    ),
     "Hiện vụ việc đang được cơ quan Cảnh sát điều tra củng cố hồ sơ để xử lý theo quy định của pháp luật.",
     "Công an tỉnh khuyến cáo người dân không cung cấp thông tin cá nhân, mã OTP cho người lạ qua điện thoại.",
     "Phong trào toàn dân bảo vệ an ninh Tổ quốc tiếp tục được duy trì, góp phần giữ vững hòa bình ở cơ sở.",

@@ -166,7 +166,8 @@ def test_joomla_views_and_parameter_orders_collapse_in_joomla_order():
 LANGSON = "http://congan.langson.gov.vn/chuyen-muc/64/cai-cach-hanh-chinh.aspx"
 WEBFORM = """<form method="post" action="/chuyen-muc/64/cai-cach-hanh-chinh.aspx" id="form1">
 <input type="hidden" name="__EVENTTARGET" value="" /><input type="hidden" name="__EVENTARGUMENT" value="" />
-<input type="hidden" name="__VIEWSTATE" value="/wEPDwUKLTI2NjY4" /><input type="hidden" name="__EVENTVALIDATION" value="abc=" />
+<input type="hidden" name="__VIEWSTATE" value="/wEPDwUKLTI2NjY4" />\
+<input type="hidden" name="__EVENTVALIDATION" value="abc=" />
 <a class="title" href="/9688/cai-cach-hanh-chinh/64/bai-mot/9688.aspx">Bài một</a>
 <div class="pager">%s</div></form>"""
 PAGER = "<a href=\"javascript:__doPostBack('ctl00$ContentPlaceHolder1$rptPager$ctl%02d$lnkPage','')\">%d</a>"

@@ -2,7 +2,8 @@
 
 It answers with what the capture must keep exactly: a gzip-encoded page, a chunked page, a
 binary body, repeated headers (Set-Cookie), a POST echo, a 304 for conditional requests and a
-body larger than the test size limit, and a body broken off before its announced length. ``SENT`` remembers, per path, the status line, headers
+body larger than the test size limit, and a body broken off before its announced length.
+``SENT`` remembers, per path, the status line, headers
 and body bytes the server wrote so tests compare the WARC with what really went out.
 """
 

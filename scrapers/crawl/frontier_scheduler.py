@@ -1,7 +1,8 @@
 """A Scrapy scheduler over the durable frontier (``archive.control.frontier``).
 
 Requests are serialised with Scrapy's ``Request.to_dict`` / ``request_from_dict`` (the
-successors of ``request_to_dict``), pickled as Scrapy's own disk queues do, and deduplicated by their fingerprint, persisted with the frontier. A request is
+successors of ``request_to_dict``), pickled as Scrapy's own disk queues do, and deduplicated by
+their fingerprint, persisted with the frontier. A request is
 *leased* when handed to the engine and *acked* when the engine is completely done with it:
 its response went through the spider callback, every item through the pipelines, every
 child request into the frontier; or the final failure went through the errback; or a

@@ -4,7 +4,8 @@ Each failed attempt (a download error other than an ignored request, or a 5xx / 
 adds one to the portal's run of consecutive failures; any other answer ends the run. After
 the n-th failure in a row the portal is paused for ``CONGAN_BACKOFF_BASE * 2**(n-1)`` seconds
 (at most ``CONGAN_BACKOFF_MAX_DELAY``; the base defaults to twice ``DOWNLOAD_DELAY``, so a
-test crawl with ``-s DOWNLOAD_DELAY=0`` skips dead portals without pausing); after ``CONGAN_BACKOFF_SKIP_AFTER`` in a row its
+test crawl with ``-s DOWNLOAD_DELAY=0`` skips dead portals without pausing); after
+``CONGAN_BACKOFF_SKIP_AFTER`` in a row its
 remaining requests are dropped (``IgnoreRequest``), counted in ``backoff/skipped_requests``
 and the portal in ``backoff/skipped_portals``, so a dead portal costs a handful of requests,
 not thousands. It sits above RetryMiddleware (550) and sees every attempt.

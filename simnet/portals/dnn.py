@@ -24,7 +24,8 @@ _CATEGORY = re.compile(r"/tin-tuc/(?P<slug>[a-z-]+)")
 
 SERVICE_JS = f"""angular.module('cmsview').service('newsService', function ($http) {{
   this.listNew = function (categoryId, pageIndex, pageSize) {{
-    return $http.get('{API}/listnew', {{ params: {{ CategoryId: categoryId, PageIndex: pageIndex, PageSize: pageSize }} }});
+    return $http.get('{API}/listnew', {{ params: {{ \
+CategoryId: categoryId, PageIndex: pageIndex, PageSize: pageSize }} }});
   }};
   this.getById = function (id) {{ return $http.get('{API}/getbyid', {{ params: {{ id: id }} }}); }};
 }});
