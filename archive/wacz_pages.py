@@ -30,7 +30,7 @@ from warcio.recordloader import ArcWarcRecord
 
 from archive.corpus.store import JSONL_NAME, CorpusStore
 from archive.paths import DataDir
-from archive.warc.reader import iter_records, load_record
+from archive.warc.reader import RecordRef, iter_records, load_record
 from archive.warc.records import PAGE_KIND_FIELD, PARSED_AS_FIELD, parse_warc_fields
 
 logger = logging.getLogger(__name__)
@@ -124,8 +124,8 @@ class ArticleTexts:
         with CorpusStore.open(data) as store:
             latest = list(store.latest())
             for record in latest:
-                for version in store.versions(str(record["id"])):
-                    texts.add(version, [str(record["url"]), *map(str, record.get("aliases") or [])])
+                for version in store.versions(record.id):
+                    texts.add(version.to_json(), [record.url, *record.aliases])
         return texts
 
     def add(self, version: dict[str, object], urls: Iterable[str]) -> None:
@@ -148,7 +148,7 @@ def _capture_stamp(version: dict[str, object]) -> str:
     return str(capture.get("timestamp") or "") if isinstance(capture, dict) else ""
 
 
-def _candidate(path: Path, ref, record: ArcWarcRecord, decode: Decoder) -> _Candidate | None:
+def _candidate(path: Path, ref: RecordRef, record: ArcWarcRecord, decode: Decoder) -> _Candidate | None:
     """A capture that may be a page: a 2xx HTML response or identical-payload revisit."""
     content_type = (record.http_headers.get_header("Content-Type") or "").lower()
     status = int(record.http_headers.get_statuscode() or 0)
