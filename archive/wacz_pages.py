@@ -158,7 +158,7 @@ def _candidate(path: Path, ref: RecordRef, record: ArcWarcRecord, decode: Decode
     if ref.rec_type == "response":
         loaded, payload = load_record(path, ref.offset)
         title = page_title(loaded, payload, decode)
-    return _Candidate(ref.url, ref.date or "", status, title, ref.record_id)
+    return _Candidate(ref.url or "", ref.date or "", status, title, ref.record_id)
 
 
 def collect_pages(warcs: list[Path], decode: Decoder, texts: ArticleTexts | None = None) -> list[Page]:
