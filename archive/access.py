@@ -120,7 +120,8 @@ def url_key(url: str) -> str:
     value = url.strip()
     if "://" not in value:
         value = "http://" + value
-    return surt.surt(value)
+    key: str = surt.surt(value)
+    return key
 
 
 # -- rules ------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ class CdxjLine:
         )
 
 
-class CaptureIndexer(CDXJIndexer):
+class CaptureIndexer(CDXJIndexer):  # type: ignore[misc]  # cdxj-indexer is untyped
     """cdxj-indexer with the record choice fixed: responses, revisits, resources, and
     metadata that is not ``application/warc-fields``. (The ``wacz`` package appends
     ``warcinfo`` to ``CDXJIndexer.DEFAULT_RECORDS`` when imported, which would otherwise
@@ -66,7 +66,7 @@ class CaptureIndexer(CDXJIndexer):
     def filter_record(self, record) -> bool:  # type: ignore[no-untyped-def]
         if record.rec_type in ("response", "revisit", "resource"):
             return True
-        return (
+        return bool(
             record.rec_type == "metadata" and record.rec_headers.get_header("Content-Type") != "application/warc-fields"
         )
 
@@ -151,4 +151,5 @@ def lookup(index_dir: Path, url: str) -> list[CdxjLine]:
 
 def url_key(url: str) -> str:
     """The SURT key cdxj-indexer gives ``url``."""
-    return CDXJIndexer.get_url_key(None, url)  # type: ignore[arg-type]
+    key: str = CDXJIndexer.get_url_key(None, url)
+    return key

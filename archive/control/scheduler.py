@@ -28,10 +28,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from ..errors import DataDirError, UserInputError
 from ..paths import DEFAULT_COLLECTION, DataDir
@@ -263,7 +264,7 @@ class Scheduler:
         self.history.mark_interrupted_stale()
         record = self.history.find(crawl.crawl_id)
         if record is None:  # the command died before it registered the crawl
-            self.history.start(crawl.crawl_id, params={"argv": list(crawl.process.args)},
+            self.history.start(crawl.crawl_id, params={"argv": list(cast("Sequence[str]", crawl.process.args))},
                                schedule=crawl.schedule.name, pid=crawl.process.pid)
             record = self.history.finish(
                 crawl.crawl_id, CrawlStatus.FAILED,

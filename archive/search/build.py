@@ -77,17 +77,17 @@ def _prepared(batches: Iterator[list[dict[str, Any]]], workers: int) -> Iterator
         for batch in batches:
             yield batch, prepare(batch)
         return
-    pending: deque = deque()
+    pending: deque[tuple[list[dict[str, Any]], Any]] = deque()
     source = iter(head)
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         while True:
             while len(pending) < workers * AHEAD:
-                batch = next(source, None)
-                if batch is None:
-                    batch = next(batches, None)
-                if batch is None:
+                queued = next(source, None)
+                if queued is None:
+                    queued = next(batches, None)
+                if queued is None:
                     break
-                pending.append((batch, pool.apply_async(prepare, (batch,))))
+                pending.append((queued, pool.apply_async(prepare, (queued,))))
             if not pending:
                 return
             batch, result = pending.popleft()

@@ -13,7 +13,7 @@ import logging
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +141,8 @@ class SearchIndex:
         return version is not None and version != str(NORMALISER_VERSION)
 
     def count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        count: int = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return count
 
     # -- writing ------------------------------------------------------------------------
     def upsert(self, record: dict[str, Any]) -> bool:
@@ -314,7 +315,9 @@ class SearchIndex:
         sql, params, fts = self._from(query)
         yield from self._hits(query, sql, params, fts, limit if limit is not None else -1, 0, snippets=snippets)
 
-    def _hits(self, query, sql, params, fts, limit, offset, *, snippets: bool) -> Iterator[Hit]:
+    def _hits(
+        self, query: Query, sql: str, params: list[Any], fts: bool, limit: int, offset: int, *, snippets: bool
+    ) -> Iterator[Hit]:
         """Rank on the narrow tables, then read the text of the hits only."""
         score, order = self._order(query, fts)
         cursor = self.conn.execute(
@@ -340,7 +343,7 @@ class SearchIndex:
 
     def _facets(self, sql: str, params: list[Any]) -> tuple[dict[str, tuple[FacetValue, ...]], int]:
         """Counts per facet value over all matches, and the total (their sum)."""
-        counters: dict[str, Counter] = {name: Counter() for name in FACETS}
+        counters: dict[str, Counter[object]] = {name: Counter() for name in FACETS}
         total = 0
         rows = self.conn.execute(
             "SELECT c.province, c.province_2025, c.site, c.category, c.year, x.count"
@@ -362,7 +365,7 @@ class SearchIndex:
         return facets, total
 
 
-def _facet_order(name: str):
+def _facet_order(name: str) -> Callable[[tuple[Any, int]], tuple[object, ...]]:
     if name == "year":  # newest year first
         return lambda item: (item[0] is None, -(item[0] or 0))
     return lambda item: (-item[1], item[0] is None, str(item[0]))

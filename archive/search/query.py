@@ -205,9 +205,10 @@ def parse_date(value: str, *, end: bool) -> str:
     first, as Vietnamese write it), 2024-03, 03/2024 and 2024; a partial date means its
     first day (``end=False``) or its last day (``end=True``)."""
     raw = value.strip()
-    year = month = day = None
+    month: int | None = None
+    day: int | None = None
     if m := _ISO.match(raw):
-        year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+        year, month, day = int(m[1]), int(m[2]) if m[2] else None, int(m[3]) if m[3] else None
     elif m := _DAY_FIRST.match(raw):
         day, month, year = int(m[1]), int(m[2]), int(m[3])
     elif m := _MONTH_YEAR.match(raw):
@@ -217,7 +218,7 @@ def parse_date(value: str, *, end: bool) -> str:
             f"cannot read the date {value!r}: write it as YYYY-MM-DD or DD/MM/YYYY"
         )
     try:
-        if day:
+        if day and month:
             return dt.date(year, month, day).isoformat()
         if month:
             first = dt.date(year, month, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from archive.replay.urls import default_base
 
@@ -49,7 +50,7 @@ class Hit:
     snippet: Snippet = field(default_factory=Snippet)
     title_highlight: Snippet = field(default_factory=Snippet)
 
-    def to_json(self, replay_base: str | None = None) -> dict:
+    def to_json(self, replay_base: str | None = None) -> dict[str, Any]:
         """The documented JSON shape of a hit (docs/api.md)."""
         return {
             "id": self.id,
@@ -85,7 +86,7 @@ class SearchResults:
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.query.limit))
 
-    def to_json(self, replay_base: str | None = None) -> dict:
+    def to_json(self, replay_base: str | None = None) -> dict[str, Any]:
         return {
             "query": self.query.text,
             "total": self.total,

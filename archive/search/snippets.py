@@ -51,7 +51,11 @@ class Snippet:
         return self.plain()
 
 
-def _tokens(text: str) -> list[tuple[int, int, str, str]]:
+#: a token: start, end, and its two search forms
+Token = tuple[int, int, str, str]
+
+
+def _tokens(text: str) -> list[Token]:
     """(start, end, exact form, folded form) of every word of ``text``."""
     normal = normalise(text)
     if len(normal) == len(text):  # the usual case: offsets carry over
@@ -84,7 +88,7 @@ def _spans(tokens: list[tuple[int, int, str, str]], parsed: ParsedQuery) -> list
     return spans
 
 
-def _segments(text: str, tokens, spans, first: int, last: int) -> list[Segment]:
+def _segments(text: str, tokens: list[Token], spans: list[tuple[int, int]], first: int, last: int) -> list[Segment]:
     """Segments of ``text`` from token ``first`` to token ``last`` (exclusive)."""
     if first >= last:
         return []
@@ -171,7 +175,10 @@ def make_snippet(texts: list[str | None], parsed: ParsedQuery, words: int = SNIP
     return _window(region, _tokens(region), [], 0, words, cut_before=False, cut_after=len(fallback) > WINDOW_CHARS)
 
 
-def _window(text: str, tokens, spans, first: int, words: int, *, cut_before: bool, cut_after: bool) -> Snippet:
+def _window(
+    text: str, tokens: list[Token], spans: list[tuple[int, int]], first: int, words: int, *,
+    cut_before: bool, cut_after: bool,
+) -> Snippet:
     if not tokens:
         return Snippet()
     last = min(len(tokens), first + words)

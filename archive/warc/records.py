@@ -74,7 +74,7 @@ CAPTURE_METHOD = (
 )
 
 
-class Warc11Writer(WARCWriter):
+class Warc11Writer(WARCWriter):  # type: ignore[misc]  # warcio is untyped
     """warcio's writer, minus the payload digest of ``metadata`` records.
 
     WARC 1.1 §5.9: ``WARC-Payload-Digest`` belongs to records with a well-defined payload
@@ -85,7 +85,7 @@ class Warc11Writer(WARCWriter):
     NO_PAYLOAD_DIGEST_TYPES = (*WARCWriter.NO_PAYLOAD_DIGEST_TYPES, "metadata")
 
 
-class RawHttpHeaders(StatusAndHeaders):
+class RawHttpHeaders(StatusAndHeaders):  # type: ignore[misc]  # warcio is untyped
     """A status line and headers written back byte for byte.
 
     Header strings are latin-1 views of the raw bytes; warcio's default would percent-encode
@@ -138,7 +138,8 @@ def warc_fields(fields: list[tuple[str, str]]) -> bytes:
 def warc_date(moment: datetime) -> str:
     """WARC-Date of ``moment``: UTC, microseconds as WARC/1.1 allows."""
     utc = moment.astimezone(UTC).replace(tzinfo=None)
-    return datetime_to_iso_date(utc, use_micros=True)
+    date: str = datetime_to_iso_date(utc, use_micros=True)
+    return date
 
 
 def new_record_id() -> str:
