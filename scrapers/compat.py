@@ -56,7 +56,7 @@ def set_cookie_domain_splitter(splitter: Callable[[str], Any]) -> bool:
 
     if not hasattr(cookies, "_split_domain"):
         return False
-    cookies._split_domain = splitter  # see the module docstring
+    cookies._split_domain = splitter  # type: ignore[assignment]  # see the module docstring
     return True
 
 

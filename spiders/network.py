@@ -53,7 +53,7 @@ MAX_SEED_REDIRECTS = 5
 
 def page_content_type(response: TextResponse) -> str:
     """The media type the page is handled as: the header, else what Scrapy chose for it."""
-    declared = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    declared = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
     if declared:
         return declared
     if isinstance(response, HtmlResponse):
@@ -186,9 +186,10 @@ class NetworkSpider(scrapy.Spider):
             yield from self.seed_redirect(response, site, adapter)
             return
         if kind == SEED or meta.get("redirect_urls"):
-            site, adapter = self.note_portal(response, site, adapter)
-            if adapter is None:
+            site, noted = self.note_portal(response, site, adapter)
+            if noted is None:
                 return
+            adapter = noted
         if not isinstance(response, TextResponse):
             return
         content_type = page_content_type(response)
@@ -253,7 +254,7 @@ class NetworkSpider(scrapy.Spider):
     def seed_redirect(self, response: Response, site: str, adapter: Adapter) -> Iterable[Request]:
         """A portal's start URL redirects: within the portal, follow it as the new start;
         to another portal, record the move (absorbed provinces) and open that portal."""
-        location = response.headers.get(b"Location", b"").decode("latin-1").strip()
+        location = (response.headers.get(b"Location") or b"").decode("latin-1").strip()
         hops = ensure_context(response).hops
         if not location or hops.count("R") >= MAX_SEED_REDIRECTS:
             self.watch.redirect_loop(site, response.url)

@@ -23,7 +23,8 @@ from archive.control.history import CrawlHistory, CrawlStatus, new_crawl_id
 from archive.control.report import REPORT_FILE, CrawlReport
 from archive.errors import ArchiveError, UserInputError
 from archive.paths import DEFAULT_COLLECTION
-from scrapers.crawl.runner import CrawlSpec, CrawlSpecError, parse_override, run
+from scrapers.crawl.runner import CrawlSpec, parse_override, run
+from scrapers.errors import CrawlSpecError
 
 from .context import CliContext, data_option, emit_json, pass_cli
 

@@ -7,8 +7,9 @@ import click
 
 from archive.control.registry_state import RegistryState
 from archive.errors import UserInputError
+from scrapers.errors import RegistryError
 from scrapers.portals.network_map import DEFAULT_MAX_PORTALS, UrllibFetcher, discover_network
-from scrapers.portals.registry import RegistryError, load_registry
+from scrapers.portals.registry import load_registry
 
 from .context import CliContext, data_option, emit_json, pass_cli
 

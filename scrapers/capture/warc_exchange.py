@@ -73,7 +73,7 @@ def tls_info(certificate: Any, hostname: str | None, roots: Store | None) -> Tls
     if roots is None:
         return TlsInfo((der,), None, "no system trust store to validate against")
     try:
-        subject: x509.GeneralName = x509.IPAddress(ipaddress.ip_address(hostname or ""))
+        subject: x509.IPAddress | x509.DNSName = x509.IPAddress(ipaddress.ip_address(hostname or ""))
     except ValueError:
         subject = x509.DNSName(hostname or "")
     try:

@@ -237,7 +237,7 @@ class FrontierScheduler(BaseScheduler):
     def _done(self, request: Request) -> None:
         entry_id = request.meta.get(ENTRY_META_KEY)
         leased = self._leased.get(entry_id) if entry_id is not None else None
-        if leased is None or leased[0] is not request or self.frontier is None:
+        if entry_id is None or leased is None or leased[0] is not request or self.frontier is None:
             return  # robots.txt and other direct downloads, or a copy carrying the key
         del self._leased[entry_id]
         host = leased[1]

@@ -115,7 +115,7 @@ def run(spec: CrawlSpec, *, spider: str = SPIDER) -> CrawlOutcome:
         deferred = process.crawl(crawler)
 
         def failed(failure: Failure) -> None:
-            errors.append(failure.value)
+            errors.append(failure.value or RuntimeError(failure.getErrorMessage()))
             logger.error("crawl %s stopped: %s", spec.crawl_id, failure.getErrorMessage())
 
         deferred.addErrback(failed)

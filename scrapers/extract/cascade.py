@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
+from typing import cast
 from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
@@ -78,6 +79,10 @@ class _Fields:
 
     def get(self, name: str, default: object = None) -> object:
         return self.values.get(name, default)
+
+    def text(self, name: str) -> str | None:
+        """A text field (the cascade only offers strings under these names)."""
+        return cast("str | None", self.values.get(name))
 
     def missing(self, *names: str) -> bool:
         return any(name not in self.values for name in names)
@@ -247,9 +252,9 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
     if found.get("modified") is not None and found.get("modified") == found.get("published"):
         found.values.pop("modified")  # a modification date equal to publication is none
         found.stages.pop("modified", None)
-    raw = list(found.get("body", []))
+    raw = list(cast("list[str]", found.get("body", [])))
     _lead_from_description(raw, found)
-    cleaned = clean_body(raw, title=found.get("title"), summary=found.get("summary"), author=found.get("author"))
+    cleaned = clean_body(raw, title=found.text("title"), summary=found.text("summary"), author=found.text("author"))
     paragraphs = cleaned.paragraphs
     found.offer("author", cleaned.author, found.stages.get("body", STAGE_GENERIC))
     found.offer("author", found.get("generic_author"), STAGE_GENERIC)
@@ -281,7 +286,7 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
         category=found.get("category"),  # type: ignore[arg-type]
         tags=tuple(found.get("tags", ())),  # type: ignore[arg-type]
         body="\n\n".join(paragraphs),
-        body_html=prune_html(body.html, cleaned.dropped, title=found.get("title"), author=found.get("author"))
+        body_html=prune_html(body.html, cleaned.dropped, title=found.text("title"), author=found.text("author"))
         if body
         else "",
         images=images,

@@ -120,9 +120,11 @@ def _parse_shown(text: str) -> str | None:
             day, month, year = (a, b, c) if order == "dmy" else (c, b, a)
             found = (_valid_date(year, month, day), match)
             break
-    if found is None or found[0] is None:
+    if found is None:
         return None
     day_iso, match = found
+    if day_iso is None:
+        return None
     rest = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
     clock = _nearest_time(rest, match.start(), match.end())
     if clock is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import trafilatura
 from lxml import etree
@@ -84,7 +85,7 @@ class Generic:
     container: etree._Element | None
 
 
-def run_trafilatura(root: etree._Element, url: str):
+def run_trafilatura(root: etree._Element, url: str) -> Any:
     """trafilatura's own bare extraction of a parsed page (no fetching), or None."""
     try:
         return trafilatura.bare_extraction(

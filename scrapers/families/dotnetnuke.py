@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from urllib.parse import urlencode, urljoin
 
 from scrapers.discovery.adapter import API, ARTICLE, Adapter, Discovery, Page, Target, patterns
@@ -80,7 +81,9 @@ def _api_page(adapter: Adapter, page: Page) -> Discovery:
         payload = json.loads(page.text)
     except ValueError:
         return Discovery()
-    items = next((payload[k] for k in LIST_KEYS if isinstance(payload, dict) and isinstance(payload.get(k), list)), [])
+    items: list[Any] = next(
+        (payload[k] for k in LIST_KEYS if isinstance(payload, dict) and isinstance(payload.get(k), list)), []
+    )
     articles = []
     for item in items:
         if not isinstance(item, dict):
@@ -91,7 +94,7 @@ def _api_page(adapter: Adapter, page: Page) -> Discovery:
         canonical = adapter.canonicalize(urljoin(page.url, str(link)))
         api = adapter.canonicalize(urljoin(page.url, f"{GETBYID}?id={ident}"))
         articles.append(Target(api, ARTICLE, canonical=canonical))
-    next_pages = ()
+    next_pages: tuple[Target, ...] = ()
     match = re.search(r"PageIndex=(\d+)", page.url, re.IGNORECASE)
     if articles and match:
         following = re.sub(r"PageIndex=\d+", f"PageIndex={int(match.group(1)) + 1}", page.url, flags=re.IGNORECASE)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
 
 from archive.corpus import CaptureRef, CorpusStore, ExtractedArticle
 from archive.paths import DEFAULT_COLLECTION
@@ -101,7 +102,7 @@ def _fields(payload: bytes) -> dict[str, str]:
     return found
 
 
-def _pending(record, records: ArchiveIterator, path: Path, collection: str) -> _Pending:
+def _pending(record: ArcWarcRecord, records: ArchiveIterator, path: Path, collection: str) -> _Pending:
     """A response or revisit record, read to its end (its offset and length known)."""
     headers = record.rec_headers
     body = record.content_stream().read() if record.rec_type == "response" else b""
@@ -127,7 +128,7 @@ def _pending(record, records: ArchiveIterator, path: Path, collection: str) -> _
     )
 
 
-def _wanted(record) -> bool:
+def _wanted(record: ArcWarcRecord) -> bool:
     """2xx responses, and revisits of them or of a 304: error pages (a 503 before the retry
     that succeeded, a 410) never reach the crawl's pipeline either."""
     status = record.http_headers.get_statuscode() if record.http_headers is not None else ""
@@ -144,6 +145,7 @@ def iter_article_exchanges(
     Raises :class:`DamagedWarcError` (after yielding what precedes the damage) when the file
     goes on past its sound prefix (``archive.warc.repair.sound_length``)."""
     pending: dict[str, _Pending] = {}
+    exchange: _Pending | None
     with open(path, "rb") as handle:
         sound, _count = sound_length(handle)
         size = handle.seek(0, 2)

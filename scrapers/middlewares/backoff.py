@@ -56,7 +56,7 @@ class BackoffPolicy:
         """Pause after the ``failures``-th failure in a row."""
         if failures <= 0:
             return 0.0
-        return min(self.max_delay, self.base * 2 ** (failures - 1))
+        return float(min(self.max_delay, self.base * 2 ** (failures - 1)))
 
     def skips(self, failures: int) -> bool:
         return failures >= self.skip_after

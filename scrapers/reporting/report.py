@@ -307,5 +307,5 @@ class CrawlReportExtension:
             return report
         portals = dict(report.portals)
         for site, counts in kinds.items():
-            portals[site] = replace(portals[site], **counts)
+            portals[site] = replace(portals[site], **counts)  # type: ignore[arg-type]  # int count fields only
         return replace(report, portals=portals)
