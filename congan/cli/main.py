@@ -11,6 +11,7 @@ import functools
 import importlib
 import logging
 import sys
+from typing import Any
 
 import click
 
@@ -41,7 +42,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 class CongAnGroup(click.Group):
     """A click group that turns project errors into one clear line and exit 1."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ArchiveError as exc:

@@ -58,6 +58,7 @@ def replay_command(cli: CliContext, host: str, port: int, collection: str, serve
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         server.start()
+        assert server.config is not None  # written by start()
         click.echo(
             f"replaying {', '.join(server.config.collections)} at {server.base_url}/{collection}/ "
             f"(log: {server.log_path}; Ctrl-C to stop)"

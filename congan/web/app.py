@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, abort, jsonify, render_template, request
+from flask import Flask, Response, abort, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 
 from archive.control.history import CrawlHistory
 from archive.errors import ArchiveError, UserInputError
@@ -69,7 +70,7 @@ def create_app(config: WebConfig) -> Flask:
     replay_origin = "{0.scheme}://{0.netloc}".format(urlsplit(config.replay_base))
 
     @app.after_request
-    def _headers(response):  # archived text must never run as code here
+    def _headers(response: Response) -> Response:  # archived text must never run as code here
         response.headers["Content-Security-Policy"] = (
             "default-src 'none'; style-src 'self'; "
             f"img-src 'self' {replay_origin}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -112,7 +113,7 @@ def create_app(config: WebConfig) -> Flask:
         }
 
     @app.get("/")
-    def search_page():
+    def search_page() -> ResponseReturnValue:
         error, results, status = None, None, 200
         try:
             query = query_from_args(request.args)
@@ -127,7 +128,7 @@ def create_app(config: WebConfig) -> Flask:
         ), status
 
     @app.get("/articles/<article_id>")
-    def article_page(article_id: str):
+    def article_page(article_id: str) -> ResponseReturnValue:
         with open_index(config.data) as index:
             versions = article_versions(config.data, index, article_id)
         if not versions:
@@ -143,7 +144,7 @@ def create_app(config: WebConfig) -> Flask:
         )
 
     @app.get("/crawls")
-    def crawls_page():
+    def crawls_page() -> ResponseReturnValue:
         history = CrawlHistory(config.data)
         crawls = history.list(limit=200)
         reports = {c.crawl_id: history.report_of(c) for c in crawls}
@@ -151,7 +152,7 @@ def create_app(config: WebConfig) -> Flask:
         return render_template("crawls.html", crawls=crawls, totals=totals)
 
     @app.get("/api/search")
-    def api_search():
+    def api_search() -> ResponseReturnValue:
         try:
             query = query_from_args(request.args)
             with open_index(config.data) as index:
@@ -163,7 +164,7 @@ def create_app(config: WebConfig) -> Flask:
         return jsonify(results.to_json(config.replay_base))
 
     @app.get("/api/articles/<article_id>")
-    def api_article(article_id: str):
+    def api_article(article_id: str) -> ResponseReturnValue:
         try:
             with open_index(config.data) as index:
                 versions = article_versions(config.data, index, article_id)
@@ -188,13 +189,13 @@ def create_app(config: WebConfig) -> Flask:
         })
 
     @app.errorhandler(404)
-    def _not_found(_exc):
+    def _not_found(_exc: Exception) -> ResponseReturnValue:
         if request.path.startswith("/api/"):
             return jsonify({"error": "not found"}), 404
         return render_template("error.html", message="Không tìm thấy trang hoặc bài viết này."), 404
 
     @app.errorhandler(ArchiveError)
-    def _archive_error(exc: ArchiveError):
+    def _archive_error(exc: ArchiveError) -> ResponseReturnValue:
         return render_template("error.html", message=str(exc)), 503
 
     return app
