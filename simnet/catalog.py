@@ -148,7 +148,7 @@ class Catalog:
 
     def related(self, article: Article, n: int = 3) -> list[Article]:
         """Older articles of the same category (never newer ones: old pages stay unchanged)."""
-        out = []
+        out: list[Article] = []
         i = article.index - self.ncat
         while i >= 0 and len(out) < n:
             if self.exists(i):

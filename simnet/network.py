@@ -109,13 +109,13 @@ class Network:
         with self._lock:
             portal = self.portals[host]
             faults = self._faults[host]
-        fault, resp = faults.before(req)
-        if resp is None:
-            resp = portal.asset(req) or portal.route(req)
-            if resp is None:
-                resp = portal.not_found()
-            resp = faults.after(fault, resp)
-        return resp, verdict
+        fault, early = faults.before(req)
+        if early is not None:
+            return early, verdict
+        served = portal.asset(req) or portal.route(req)
+        if served is None:
+            served = portal.not_found()
+        return faults.after(fault, served), verdict
 
     def _home(self) -> Response:
         items = "".join(

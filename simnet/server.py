@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 from urllib.parse import urlsplit
 
 from .messages import Request, Response
@@ -203,7 +203,7 @@ class _Handler(BaseHTTPRequestHandler):
                 server=SERVER_HEADERS.get(spec.cms if spec else "", "simnet"),
             )
             try:
-                sent = write(self.connection, self.wfile, req, resp)
+                sent = write(self.connection, cast("BinaryIO", self.wfile), req, resp)
             except OSError as exc:  # the client went away mid-body
                 logger.debug("write to client failed: %s", exc)
                 self.close_connection = True

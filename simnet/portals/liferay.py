@@ -32,7 +32,7 @@ def instance(cat_slug: str) -> str:
 
 
 def date_dmy(d: object) -> str:
-    return d.strftime("%d-%m-%Y %H:%M:%S")  # type: ignore[attr-defined]
+    return str(d.strftime("%d-%m-%Y %H:%M:%S"))  # type: ignore[attr-defined]
 
 
 class Liferay(Portal):
@@ -84,7 +84,8 @@ class Liferay(Portal):
                 return None
             return self._finish(self._article(a), a)
         if path == "/web/guest/trang-chu":
-            return self._finish(self._listing(None, 1))
+            home = self._listing(None, 1)
+            return self._finish(home) if home is not None else None
         if m := _CATEGORY.fullmatch(path):
             cats = [CATEGORIES[c][0] for c in self.spec.categories]
             if m.group("cat") not in cats:

@@ -63,7 +63,8 @@ class WebForms(Portal):
     def route(self, req: Request) -> Response | None:
         path = req.path
         if path in ("/", "/Default.aspx", "/default.aspx"):
-            return self._html(self._listing_page(None, 1, "/Default.aspx"))
+            home = self._listing_page(None, 1, "/Default.aspx")
+            return self._html(home) if home is not None else None
         if m := _ARTICLE.fullmatch(path):
             return self.serve_article(m.group("id"), path, lambda a: self._html(self._article(a)))
         if m := _LISTING.fullmatch(path):
