@@ -50,7 +50,7 @@ def fresh_seed() -> int:
 def choose(args: argparse.Namespace) -> list[tuple[str, int]]:
     families = [f for f in (args.family or "").split(",") if f] or list(FAMILY_NAMES)
     if args.seed_list:
-        out = []
+        out: list[tuple[str, int]] = []
         for part in args.seed_list.split(","):
             fam, _, seed = part.rpartition(":")
             out += [(fam, int(seed))] if fam else [(f, int(seed)) for f in families]
