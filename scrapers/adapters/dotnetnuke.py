@@ -14,6 +14,7 @@ import json
 import re
 from urllib.parse import urlencode, urljoin
 
+from scrapers.safe_urls import safe_join
 from scrapers.urls import UrlRules
 
 from .base import API, ARTICLE, Adapter, Discovery, Page, Target, patterns
@@ -81,7 +82,10 @@ def _api_page(adapter: Adapter, page: Page) -> Discovery:
         ident, link = _first(item, ID_KEYS), _first(item, URL_KEYS)
         if ident is None or link is None:
             continue
-        canonical = adapter.canonicalize(urljoin(page.url, str(link)))
+        joined = safe_join(page.url, str(link))
+        if joined is None:
+            continue  # a malformed link in the JSON (scrapers.safe_urls)
+        canonical = adapter.canonicalize(joined)
         api = adapter.canonicalize(urljoin(page.url, f"{GETBYID}?id={ident}"))
         articles.append(Target(api, ARTICLE, canonical=canonical))
     next_pages = ()
