@@ -37,6 +37,7 @@ from scrapy.utils.request import request_from_dict
 
 from archive.frontier import Frontier, SqliteFrontier
 from archive.paths import DataDir
+from scrapers.disk_guard import stopped_for_storage
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -246,6 +247,8 @@ class FrontierScheduler(BaseScheduler):
         leased = self._leased.get(entry_id) if entry_id is not None else None
         if leased is None or leased[0] is not request or self.frontier is None:
             return  # robots.txt and other direct downloads, or a copy carrying the key
+        if stopped_for_storage(self.crawler):
+            return  # the disk is full: maybe not archived; stays leased, fetched again on resume
         del self._leased[entry_id]
         host = leased[1]
         self._in_flight[host] -= 1

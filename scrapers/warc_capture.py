@@ -52,6 +52,7 @@ from archive.warc.records import WarcInfo
 from archive.warc.writer import DEFAULT_MAX_SIZE, WarcWriter
 from scrapers.warc_exchange import build_exchange, pin_accept_encoding, system_trust_store
 from scrapers.items import ArticlePage
+from scrapers.disk_guard import is_storage_failure, stop_for_storage
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable
@@ -185,6 +186,7 @@ class WarcCaptureExtension:
         self._received: WeakKeyDictionary[Request, int] = WeakKeyDictionary()
         self._limits: WeakKeyDictionary[Request, int] = WeakKeyDictionary()
         self._stopped: WeakKeyDictionary[Request, bool] = WeakKeyDictionary()
+        self.crawler: Crawler | None = None  # to stop it when the disk is full (scrapers.disk_guard)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "WarcCaptureExtension":
@@ -193,6 +195,7 @@ class WarcCaptureExtension:
         config = WarcCaptureConfig.from_settings(crawler.settings)  # a bad value stops the crawl
         assert crawler.stats is not None
         ext = cls(config, crawler.stats)
+        ext.crawler = crawler
         crawler.signals.connect(ext.open, signal=signals.spider_opened)
         crawler.signals.connect(ext.close, signal=signals.spider_closed)
         crawler.signals.connect(ext.request_reached_downloader, signal=signals.request_reached_downloader)
@@ -268,6 +271,8 @@ class WarcCaptureExtension:
         except (OSError, ValueError) as exc:
             logger.error("could not archive %s: %s", request.url, exc)
             self.stats.inc_value("warc/errors")
+            if self.crawler is not None and is_storage_failure(exc):
+                stop_for_storage(self.crawler, str(self.config.data.root), exc)
             return
         request.meta[META_CAPTURE] = stored
         self.stats.inc_value(f"warc/records/{stored.record_type}")
@@ -287,6 +292,8 @@ class WarcCaptureExtension:
         except OSError as exc:
             logger.error("could not archive outlinks of %s: %s", stored.url, exc)
             self.stats.inc_value("warc/errors")
+            if self.crawler is not None and is_storage_failure(exc):
+                stop_for_storage(self.crawler, str(self.config.data.root), exc)
 
 
 def capture_extension(crawler: Crawler) -> WarcCaptureExtension | None:
