@@ -74,6 +74,16 @@ MIGRATIONS = (
         CREATE INDEX crawls_schedule ON crawls (schedule, started)
         """,
     ),
+    # report paths relative to the data directory (a moved or restored directory shows its
+    # own reports): rows written as <root>/crawls/<id>/report.json become crawls/<id>/report.json
+    Migration(
+        2,
+        "relative report paths",
+        """
+        UPDATE crawls SET report_path = 'crawls/' || crawl_id || '/report.json'
+        WHERE report_path LIKE '%/crawls/' || crawl_id || '/report.json'
+        """,
+    ),
 )
 
 
@@ -180,7 +190,7 @@ class CrawlHistory:
         with self._write() as conn:
             row = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone()
             if row is not None:
-                existing = _record(row)
+                existing = _record(row, self.data_dir.root)
                 if existing.status is CrawlStatus.RUNNING and self._alive(row):
                     raise UserInputError(
                         f"crawl {crawl_id} is already running (pid {existing.pid} on {existing.host}); "
@@ -214,7 +224,7 @@ class CrawlHistory:
                 )
                 logger.info("crawl %s started (pid %s, schedule %s)", crawl_id, pid, schedule)
             row = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone()
-        return _record(row)
+        return _record(row, self.data_dir.root)
 
     def finish(
         self,
@@ -237,13 +247,14 @@ class CrawlHistory:
             cur = conn.execute(
                 "UPDATE crawls SET status = ?, ended = ?, report_path = COALESCE(?, report_path),"
                 " reason = ? WHERE crawl_id = ?",
-                (end.value, self._now(), str(report_path) if report_path else None, reason, crawl_id),
+                (end.value, self._now(), stored_path(report_path, self.data_dir.root) if report_path else None,
+                 reason, crawl_id),
             )
             if cur.rowcount == 0:
                 raise UserInputError(f"no crawl {crawl_id} in the history; see `congan crawls list`")
             row = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone()
         logger.info("crawl %s %s", crawl_id, end)
-        return _record(row)
+        return _record(row, self.data_dir.root)
 
     def mark_interrupted_stale(self) -> list[CrawlRecord]:
         """Mark *interrupted* every running crawl of this host whose process is gone.
@@ -278,7 +289,7 @@ class CrawlHistory:
             return None
         with self._db() as conn:
             row = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone()
-        return None if row is None else _record(row)
+        return None if row is None else _record(row, self.data_dir.root)
 
     def get(self, crawl_id: str) -> CrawlRecord:
         record = self.find(crawl_id)
@@ -310,7 +321,7 @@ class CrawlHistory:
             return []
         with self._db() as conn:
             rows = conn.execute(sql, args).fetchall()
-        return [_record(row) for row in rows]
+        return [_record(row, self.data_dir.root) for row in rows]
 
     def report_of(self, record: CrawlRecord) -> dict[str, Any] | None:
         """The crawl's report (JSON written by ``congan crawl``), or None if it has none yet."""
@@ -371,7 +382,16 @@ def _proc_stat(pid: int) -> tuple[str, int] | None:
         return None
 
 
-def _record(row: sqlite3.Row) -> CrawlRecord:
+def stored_path(path: str | os.PathLike[str], root: Path) -> str:
+    """A report path as stored: relative to the data directory when inside it, so a moved or
+    restored data directory shows its own reports."""
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _record(row: sqlite3.Row, root: Path) -> CrawlRecord:
     try:
         params = json.loads(row["params"] or "{}")
     except ValueError:
@@ -384,7 +404,7 @@ def _record(row: sqlite3.Row) -> CrawlRecord:
         schedule=row["schedule"],
         pid=int(row["pid"]),
         host=row["host"],
-        report_path=Path(row["report_path"]) if row["report_path"] else None,
+        report_path=root / row["report_path"] if row["report_path"] else None,  # absolute stays absolute
         attempts=int(row["attempts"]),
         reason=row["reason"],
         params=params if isinstance(params, dict) else {},
