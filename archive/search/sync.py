@@ -24,6 +24,9 @@ def corpus_records(data_dir: DataDir) -> Iterator[dict[str, Any]]:
     """The latest version of every article in the corpus store."""
     with CorpusStore.open(data_dir) as store:
         yield from store.latest()
+        skipped = store.bad_lines.summary()  # corrupt lines: counted and named, never a traceback
+        if skipped:
+            logger.warning("%s", skipped)
 
 
 def rebuild_from_corpus(data_dir: DataDir) -> int:

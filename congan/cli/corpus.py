@@ -41,6 +41,9 @@ def export_command(cli: CliContext, fmt: str, site: str | None, since: str | Non
         records = select_records(store.latest(), selection, access)
         writer = write_csv if fmt == "csv" else write_jsonl
         writer(records, sys.stdout)
+        skipped = store.bad_lines.summary()
+    if skipped:
+        click.echo(skipped, err=True)
 
 
 @click.command("extract")

@@ -13,10 +13,10 @@ from archive.cdxj import rebuild
 from archive.digest_index import CaptureIndex
 from archive.errors import UserInputError
 from archive.paths import DEFAULT_COLLECTION
-from archive.corpus.health import article_count, repair_index
+from archive.corpus.health import repair_index
 from archive.generations import ShrinkRefused, check_shrink
 from archive.search.index import SearchIndex, SearchIndexError
-from archive.search.sync import rebuild_from_corpus
+from archive.search.sync import corpus_records, rebuild_from_corpus
 from archive.warc.reindex import rebuild_capture_index
 from archive.warc.resync import Damage
 
@@ -64,7 +64,7 @@ def rebuild_command(cli: CliContext, collection: str, force: bool, as_json: bool
     if repair_index(cli.data.corpus_dir):
         click.echo(f"corpus index was damaged: rebuilt from {cli.data.corpus_dir / 'articles.jsonl'}", err=True)
     before = search_count(cli.data.search_db)
-    after = article_count(cli.data.corpus_dir) or 0
+    after = sum(1 for _ in corpus_records(cli.data)) if cli.data.corpus_dir.exists() else 0
     try:
         warning = check_shrink("the search index", before, after, force=force)
     except ShrinkRefused as exc:
