@@ -52,7 +52,7 @@ def index_damaged(corpus_dir: Path) -> str | None:
             conn.close()
     except sqlite3.DatabaseError as exc:
         return str(exc)
-    return None if result == "ok" else str(result)
+    return None if result == "ok" else str(result).splitlines()[0]
 
 
 def repair_index(corpus_dir: Path) -> bool:
