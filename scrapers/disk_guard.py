@@ -70,13 +70,19 @@ def stop_for_storage(crawler: Crawler, where: str, exc: BaseException | None = N
 
 
 class QuietStorageErrors(logging.Filter):
-    """Once the crawl stopped for storage, log records keep their message, not their traceback."""
+    """Storage failures logged with a traceback (Scrapy logs the errors of pipelines and of the
+    scheduler's acknowledgements that way, before or without any signal) stop the crawl, and
+    once it is stopped, log records keep their message, not their traceback."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, root: Path) -> None:
         super().__init__()
         self.crawler = crawler
+        self.root = root
 
     def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and is_storage_failure(error):
+            stop_for_storage(self.crawler, str(self.root), error)
         if stopped_for_storage(self.crawler) and record.exc_info:
             record.msg = f"{record.getMessage()} ({record.exc_info[1]!r})"
             record.args = None
@@ -99,7 +105,7 @@ class DiskGuardExtension:
         self.min_free = min_free
         self.interval = interval
         self._loop: task.LoopingCall | None = None
-        self._filter = QuietStorageErrors(crawler)
+        self._filter = QuietStorageErrors(crawler, root)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DiskGuardExtension:
