@@ -62,7 +62,10 @@ def stop_for_storage(crawler: Crawler, where: str, exc: BaseException | None = N
     crawler.stats.set_value(STORAGE_STAT, where)
     detail = f" ({exc})" if exc is not None else ""
     logger.error("%s%s", disk_full_message(where), detail)
-    engine = crawler.engine
+    try:
+        engine = crawler.engine
+    except RuntimeError:  # not crawling yet: nothing to stop
+        return
     if engine is not None and engine.spider is not None:
         from scrapy.utils.defer import deferred_from_coro
 

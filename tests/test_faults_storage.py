@@ -86,7 +86,7 @@ def test_a_low_free_space_threshold_stops_the_crawl_before_anything_fails(networ
     assert "INTERRUPTED (resumable)" in congan(data, "crawls", "list").stdout
 
 
-def test_an_injected_enospc_stops_the_crawl_once_and_nothing_more_is_acknowledged(tmp_path: Path) -> None:
+def test_an_injected_enospc_stops_the_crawl_once(tmp_path: Path) -> None:
     crawler = get_crawler(NetworkSpider, {"CONGAN_DATA": str(tmp_path)})
     assert not stopped_for_storage(crawler)
     stop_for_storage(crawler, str(tmp_path), OSError(errno.ENOSPC, "No space left on device"))
