@@ -74,16 +74,9 @@ MIGRATIONS = (
         CREATE INDEX crawls_schedule ON crawls (schedule, started)
         """,
     ),
-    # report paths relative to the data directory (a moved or restored directory shows its
-    # own reports): rows written as <root>/crawls/<id>/report.json become crawls/<id>/report.json
-    Migration(
-        2,
-        "relative report paths",
-        """
-        UPDATE crawls SET report_path = 'crawls/' || crawl_id || '/report.json'
-        WHERE report_path LIKE '%/crawls/' || crawl_id || '/report.json'
-        """,
-    ),
+    # report paths relative to the data directory, so a moved or restored one shows its own reports
+    Migration(2, "relative report paths", "UPDATE crawls SET report_path = 'crawls/' || crawl_id || '/report.json'"
+              " WHERE report_path LIKE '%/crawls/' || crawl_id || '/report.json'"),
 )
 
 
@@ -247,7 +240,7 @@ class CrawlHistory:
             cur = conn.execute(
                 "UPDATE crawls SET status = ?, ended = ?, report_path = COALESCE(?, report_path),"
                 " reason = ? WHERE crawl_id = ?",
-                (end.value, self._now(), stored_path(report_path, self.data_dir.root) if report_path else None,
+                (end.value, self._now(), self.data_dir.relative(report_path) if report_path else None,
                  reason, crawl_id),
             )
             if cur.rowcount == 0:
@@ -380,15 +373,6 @@ def _proc_stat(pid: int) -> tuple[str, int] | None:
         return fields[0], int(fields[19])
     except (IndexError, ValueError):
         return None
-
-
-def stored_path(path: str | os.PathLike[str], root: Path) -> str:
-    """A report path as stored: relative to the data directory when inside it, so a moved or
-    restored data directory shows its own reports."""
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _record(row: sqlite3.Row, root: Path) -> CrawlRecord:

@@ -46,7 +46,8 @@ def storage_message(exc: BaseException, where: str | Path) -> str | None:
         return disk_full_message(where)
     if isinstance(exc, OSError) and exc.errno in UNWRITABLE_ERRNOS:
         name = exc.filename or where
-        return f"cannot write to {name} ({exc.strerror}): make the data directory writable and run the same command to resume"
+        return (f"cannot write to {name} ({exc.strerror}): make the data directory writable and run the "
+                "same command to resume")
     if is_damaged_db(exc):
         return f"a database in {where} is damaged ({exc}): run `congan index rebuild`"
     return None

@@ -97,7 +97,7 @@ class QuietStorageErrors(logging.Filter):
 class QuietFileHandler(logging.FileHandler):
     """A log file that does not print a traceback to stderr when it cannot be written."""
 
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 -- logging's name
+    def handleError(self, record: logging.LogRecord) -> None:  # logging's name
         return
 
 

@@ -115,7 +115,8 @@ def test_schema_is_migrated_and_recorded(history: CrawlHistory, data_dir: Path) 
     history.list(status="running")
     history.start("c", params={}, schedule=None, pid=os.getpid())
     conn = sqlite3.connect(data_dir / "state" / "crawls.sqlite3")
-    assert conn.execute("SELECT number, name FROM _migrations").fetchall() == [(1, "crawls"), (2, "relative report paths")]
+    assert conn.execute("SELECT number, name FROM _migrations").fetchall() == [
+        (1, "crawls"), (2, "relative report paths")]
 
 
 def test_process_alive_sees_reaped_and_reused_pids() -> None:

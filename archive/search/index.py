@@ -295,7 +295,9 @@ class SearchIndex:
             logger.error("search index: query %r failed: %s", query.text, exc)
             raise SearchIndexError(f"the search index could not run this query ({exc})") from None
         except sqlite3.DatabaseError as exc:  # garbage pages: "database disk image is malformed"
-            raise SearchIndexError(f"the search index at {self.path} is damaged ({exc}): run `congan index rebuild`") from None
+            raise SearchIndexError(
+                f"the search index at {self.path} is damaged ({exc}): run `congan index rebuild`"
+            ) from None
         if not total:
             self.check_sound()  # nothing found: make sure it is not damaged pages that hide the hits
         return SearchResults(query=query, hits=hits, total=total, facets=facets)

@@ -3,7 +3,8 @@
 For every closed file: every record parses (warcio), block and payload digests match, the
 file opens with a warcinfo record, each gzip member holds exactly one whole record and nothing
 torn follows the last (damaged members are reported with their byte range and the records
-lost, and reading goes on after them: ``archive.warc.resync``); across the collection: every request has its response (or
+lost, and reading goes on after them: ``archive.warc.resync``); across the collection: every
+request has its response (or
 revisit), every revisit points to a response that exists, every closed file has a CDXJ equal to
 a fresh index of it, no index is left without its file, and no ``.open`` file is left unsealed
 by a crashed writer. Requests and revisits whose partner was in a damaged range are
@@ -29,11 +30,16 @@ from archive.warc.set_aside import DAMAGED_SUFFIX
 
 logger = logging.getLogger(__name__)
 
+#: kind of a knock-on problem of damage already moved aside by ``warc repair``
+REPAIRED = "repaired"
+
 
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong, where it is, and what it is. ``kind``: ``damage`` (unreadable bytes),
-    ``knock-on`` (a request or revisit whose partner was in a damaged range), or ``problem``."""
+    ``knock-on`` (a request or revisit whose partner was in a damaged range), ``repaired`` (the
+    same, once ``warc repair`` moved the damage into a side file: noted, not a failure), or
+    ``problem``."""
 
     file: str
     offset: int | None
@@ -55,7 +61,8 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """No problem, knock-on problems of damage ``warc repair`` already moved aside apart."""
+        return all(problem.kind == REPAIRED for problem in self.problems)
 
     def by_file(self) -> dict[str, list[Problem]]:
         """Problems grouped per file, in the order they were found."""
@@ -129,12 +136,14 @@ def _check_file(path: Path, seen: _Seen, report: VerifyReport) -> None:
                 elif profile == PROFILE_IDENTICAL:
                     report.problems.append(Problem(name, ref.offset, "identical-payload revisit without WARC-Refers-To-Target-URI/-Date"))
     except (ArchiveLoadFailed, zlib.error, EOFError, ValueError) as exc:
-        report.problems.append(Problem(name, offset, f"a record after this offset does not parse: {printable(str(exc))}"))
+        message = f"a record after this offset does not parse: {printable(str(exc))}"
+        report.problems.append(Problem(name, offset, message))
     size = path.stat().st_size
     report.damage.extend(damage)
     report.problems.extend(damage_problem(item, size) for item in damage)
     if first:
-        report.problems.append(Problem(name, None, "no WARC record at all: not a WARC file? move it out of the collection"))
+        report.problems.append(Problem(name, None, "no WARC record at all: not a WARC file? move it out of the "
+                                       "collection"))
 
 
 def verify_collection(warc_dir: Path, index_dir: Path) -> VerifyReport:
@@ -164,15 +173,25 @@ def verify_collection(warc_dir: Path, index_dir: Path) -> VerifyReport:
         if not is_locked(path):
             report.problems.append(Problem(path.name, None, "left open by a writer that is gone; run `congan warc repair`"))
     damaged_files = {item.file for item in report.damage}
+    repaired = {path.name[: -len(DAMAGED_SUFFIX)] for path in warc_dir.glob("*" + DAMAGED_SUFFIX)}
+
+    def knock_on(name: str, anywhere: bool) -> str:
+        if name in damaged_files or (anywhere and damaged_files):
+            return "knock-on"
+        return REPAIRED if name in repaired or (anywhere and repaired) else "problem"
+
     for name, offset, concurrent_to in seen.requests:
         if concurrent_to not in seen.main_ids:
-            kind = "knock-on" if name in damaged_files else "problem"
-            report.problems.append(Problem(name, offset, f"request without its response (WARC-Concurrent-To {concurrent_to or 'missing'})", kind))
+            kind = knock_on(name, anywhere=False)
+            message = f"request without its response (WARC-Concurrent-To {concurrent_to or 'missing'})"
+            report.problems.append(Problem(name, offset, message, kind))
     for name, offset, uri, date in seen.revisits:
         if (uri, date) not in seen.captures:
-            kind = "knock-on" if damaged_files else "problem"
-            report.problems.append(Problem(name, offset, f"revisit refers to a capture that is not in the collection: {uri} at {date}", kind))
+            kind = knock_on(name, anywhere=True)
+            message = f"revisit refers to a capture that is not in the collection: {uri} at {date}"
+            report.problems.append(Problem(name, offset, message, kind))
     for path in sorted(warc_dir.iterdir()) if warc_dir.is_dir() else []:
         if path.is_file() and not path.name.endswith((WARC_SUFFIX, OPEN_SUFFIX, DAMAGED_SUFFIX)):
-            report.problems.append(Problem(path.name, None, "not a WARC file (ignored by every command); move it out of the collection"))
+            message = "not a WARC file (ignored by every command); move it out of the collection"
+            report.problems.append(Problem(path.name, None, message))
     return report

@@ -118,7 +118,8 @@ def reextract_command(cli: CliContext, collection: str, force: bool, as_json: bo
     if as_json:
         emit_json({**stats.to_json(), "search_indexed": indexed})
     else:
-        lost = f"; {stats.records_lost} damaged record(s) skipped in {stats.broken_files} file(s)" if stats.damage else ""
+        lost = (f"; {stats.records_lost} damaged record(s) skipped in {stats.broken_files} file(s)"
+                if stats.damage else "")
         click.echo(
             f"reextract: {stats.articles} article captures in {stats.files} WARC files -> "
             f"{stats.new} articles, {stats.changed} later versions, {stats.unchanged} unchanged, "

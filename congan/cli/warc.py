@@ -15,7 +15,7 @@ from archive.warc.reader import find_capture, load_record, original_of, record_b
 from archive.warc.repair import repair_directory
 from archive.warc.reindex import written_order
 from archive.warc.set_aside import set_aside_damage
-from archive.warc.verify import Problem, verify_collection
+from archive.warc.verify import REPAIRED, Problem, verify_collection
 
 from .context import CliContext, data_option, emit_json, pass_cli
 
@@ -43,7 +43,8 @@ def verify_command(cli: CliContext, collection: str, as_json: bool) -> None:
     report = verify_collection(warc_dir, cli.data.index_dir(collection))
     if as_json:
         for problem in report.problems:
-            emit_json({"file": problem.file, "offset": problem.offset, "problem": problem.message, "kind": problem.kind})
+            emit_json({"file": problem.file, "offset": problem.offset, "problem": problem.message,
+                       "kind": problem.kind})
     else:
         for name, problems in report.by_file().items():
             _echo_file_problems(name, problems)
@@ -53,7 +54,10 @@ def verify_command(cli: CliContext, collection: str, as_json: bool) -> None:
     if as_json:
         emit_json(summary)
     else:
-        verdict = "OK" if report.ok else f"{len(report.problems)} problem(s)"
+        failing = [p for p in report.problems if p.kind != REPAIRED]
+        verdict = "OK" if report.ok else f"{len(failing)} problem(s)"
+        if report.ok and report.problems:
+            verdict += f" ({len(report.problems)} knock-on of repaired damage noted)"
         lost = f", {summary['records_lost']} record(s) lost to damage" if report.damage else ""
         click.echo(f"{report.files} files, {report.records} records, {report.open_files} open: {verdict}{lost}")
     if not report.ok:
@@ -66,8 +70,8 @@ KNOCK_ON_SHOWN = 3
 
 def _echo_file_problems(name: str, problems: list[Problem]) -> None:
     """One file's problems: a heading with counts, the problems, knock-on ones summarised."""
-    knock_on = [p for p in problems if p.kind == "knock-on"]
-    direct = [p for p in problems if p.kind != "knock-on"]
+    knock_on = [p for p in problems if p.kind in ("knock-on", REPAIRED)]
+    direct = [p for p in problems if p not in knock_on]
     counts = f"{len(direct)} problem(s)" + (f", {len(knock_on)} knock-on" if knock_on else "")
     click.echo(f"{name}: {counts}")
     for problem in direct:
@@ -79,7 +83,9 @@ def _echo_file_problems(name: str, problems: list[Problem]) -> None:
             label = problem.message.split(":")[0].split(" (")[0]
             kinds[label] = kinds.get(label, 0) + 1
         summary = ", ".join(f"{count} {label}" for label, count in sorted(kinds.items()))
-        click.echo(f"  knock-on of the damage (their partner records were in a damaged range): {summary}")
+        moved = all(p.kind == REPAIRED for p in knock_on)
+        cause = "moved aside by `warc repair`" if moved else "in a damaged range"
+        click.echo(f"  knock-on of the damage (their partner records were {cause}): {summary}")
         for problem in knock_on[:KNOCK_ON_SHOWN]:
             click.echo(f"    e.g. @{problem.offset}: {problem.message}")
 
