@@ -39,6 +39,7 @@ from scrapers.items import ArticlePage
 from scrapers.page_context import META_KEY, context_of, ensure_context
 from scrapers.portals.registry import Registry, load_registry
 from scrapers.portals.requisites import requisite_urls
+from scrapers.portals.safe_urls import MALFORMED_URL, malformed_links, safe_join
 from scrapers.portals.scope import Scope, link_block_urls
 from scrapers.portals.urls import url_host, without_session
 from scrapers.reporting.portal_watch import PortalWatch
@@ -178,6 +179,13 @@ class NetworkSpider(scrapy.Spider):
 
     # -- responses -----------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
+        try:
+            yield from self.parse_page(response)
+        except ValueError as exc:  # a malformed value no parser refused: this page stops, not the portal
+            self.crawler.stats.inc_value("network/page_errors")
+            logger.warning("network: stopped processing %s: %s", response.url, exc)
+
+    def parse_page(self, response: Response) -> Iterable[Any]:
         meta = response.meta
         context = ensure_context(response)
         site, kind = context.site or "", context.kind or ""
@@ -211,6 +219,8 @@ class NetworkSpider(scrapy.Spider):
                     if request is not None:
                         yield request
         if html:
+            for link in malformed_links(page.selector(), page.base):
+                self.reject(link, MALFORMED_URL, site=site)
             yield from self.follow_network(response, page, site, hops)
             if self.config.fetch_requisites:
                 for url in requisite_urls(response.text, response.url, page.selector()):
@@ -259,7 +269,10 @@ class NetworkSpider(scrapy.Spider):
         if not location or hops.count("R") >= MAX_SEED_REDIRECTS:
             self.watch.redirect_loop(site, response.url)
             return
-        target_url = response.urljoin(location)
+        target_url = safe_join(response.url, location)
+        if target_url is None:
+            self.reject(location, MALFORMED_URL, site=site)
+            return
         target_site = self.planner.domain_of(target_url)
         if target_site != site:
             self.watch.moved(site, target_site, response.status, response.url, target_url)
