@@ -1,0 +1,135 @@
+"""The text index: a tantivy index beside the SQLite file, holding words, syllable bigrams
+and the facet columns of every article (docs/search.md "Engine").
+
+SQLite keeps the records (what a hit shows, ``get``, change detection); tantivy answers
+what matches, in which order, how many and the facet counts. Both are keyed by the
+article's row number ``n``. Text reaches tantivy already normalised by
+:mod:`archive.search.normalise`, so the engine never sees raw user input.
+
+Fields:
+
+- ``t``/``tf``: title, exact and folded words; ``x``/``xf``: summary, body, province,
+  2025 unit and category, exact and folded (frequencies only, no positions);
+- ``p``/``pf``: syllable bigrams (``đổi_mới``) of title, summary and body, exact and
+  folded, with positions: a phrase of k syllables is a phrase of k-1 bigrams, and two
+  query syllables that stand together in the text match one rare bigram;
+- ``id``, ``site``, ``province_key``, ``province_2025_key``, ``category_key``: filters;
+  ``province``, ``province_2025``, ``site``, ``category``, ``year``: facets (fast);
+  ``day`` (YYYYMMDD, 0 when undated): date filters; ``order``: date sort; ``n``: the row.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+
+from .normalise import fold, normalise, words
+
+logger = logging.getLogger(__name__)
+
+#: heap of the tantivy writer (bytes): documents buffered before a segment is written
+WRITER_HEAP = 256_000_000
+#: indexing threads of the tantivy writer
+WRITER_THREADS = 2
+#: the date-sort key is published minute * ORDER_SPAN + n, so ties keep the newest row first
+ORDER_SPAN = 10_000_000
+#: facet value of articles without that field (tantivy columns hold strings, not None)
+MISSING = ""
+#: bigrams join two syllables with this character (the whitespace tokenizer keeps it)
+JOIN = "_"
+
+WORD_FIELDS = ("t", "x", "tf", "xf")
+BIGRAM_FIELDS = ("p", "pf")
+FACET_TEXT = ("province", "province_2025", "site", "category")
+FILTER_TEXT = ("id", "province_key", "province_2025_key", "category_key")
+
+
+def schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in WORD_FIELDS:
+        builder.add_text_field(name, tokenizer_name="default", index_option="freq")
+    for name in BIGRAM_FIELDS:
+        builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+    for name in FILTER_TEXT:
+        builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
+    for name in FACET_TEXT:
+        builder.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
+    builder.add_integer_field("year", fast=True, indexed=False)
+    builder.add_integer_field("day", fast=True, indexed=True)
+    builder.add_integer_field("order", fast=True, indexed=False)
+    builder.add_integer_field("n", fast=True, indexed=True)
+    return builder.build()
+
+
+def bigrams(text_words: list[str]) -> str:
+    """``a_b b_c …`` of consecutive words, one token each for the whitespace tokenizer."""
+    return " ".join(a + JOIN + b for a, b in zip(text_words, text_words[1:]))
+
+
+@dataclass(frozen=True)
+class TextFields:
+    """The text of one article as the index stores it (normalised, then folded)."""
+
+    title: str
+    rest: str
+    pairs: str
+    title_folded: str
+    rest_folded: str
+    pairs_folded: str
+
+    @classmethod
+    def of(cls, title: str | None, summary: str | None, body: str | None, extra: tuple[str | None, ...]) -> TextFields:
+        title_words = words(normalise(title or ""))
+        rest_words = words(normalise(" ".join(p for p in (summary, body) if p)))
+        extra_words = words(normalise(" ".join(p for p in extra if p)))
+        title_text, rest_text = " ".join(title_words), " ".join(rest_words + extra_words)
+        pairs = bigrams(title_words) + " " + bigrams(rest_words)
+        return cls(title_text, rest_text, pairs, fold(title_text), fold(rest_text), fold(pairs))
+
+
+@dataclass(frozen=True)
+class TextDoc:
+    """One tantivy document: text fields plus the facet/filter columns of an articles row."""
+
+    n: int
+    id: str
+    text: TextFields
+    site: str | None
+    province: str | None
+    province_2025: str | None
+    province_key: str | None
+    province_2025_key: str | None
+    category: str | None
+    category_key: str | None
+    published: str | None
+    day: str | None
+
+    def to_tantivy(self) -> tantivy.Document:
+        day = int(self.day.replace("-", "")) if self.day else 0
+        minute = "".join(c for c in (self.published or "")[:16] if c.isdigit()).ljust(12, "0") if day else "0"
+        return tantivy.Document(
+            n=self.n, id=self.id,
+            t=self.text.title, x=self.text.rest, tf=self.text.title_folded, xf=self.text.rest_folded,
+            p=self.text.pairs, pf=self.text.pairs_folded,
+            site=self.site or MISSING, province=self.province or MISSING,
+            province_2025=self.province_2025 or MISSING, category=self.category or MISSING,
+            province_key=self.province_key or MISSING, province_2025_key=self.province_2025_key or MISSING,
+            category_key=self.category_key or MISSING,
+            year=day // 10000, day=day, order=int(minute[:12]) * ORDER_SPAN + self.n,
+        )
+
+
+def open_text_index(directory: Path, *, create: bool) -> tantivy.Index:
+    """The tantivy index in ``directory`` (created empty when ``create`` and absent)."""
+    if create and not directory.exists():
+        directory.mkdir(parents=True)
+        return tantivy.Index(schema(), path=str(directory), reuse=False)
+    return tantivy.Index.open(str(directory))
+
+
+def remove_text_index(directory: Path) -> None:
+    shutil.rmtree(directory, ignore_errors=True)
