@@ -7,13 +7,16 @@ SQLite gives the text of the page of hits shown.
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
 import tantivy
 
+from .normalise import province_key
 from .ranking import Plan, facet_aggregations, plan
 from .query import Query
 from .results import FACETS, FacetValue, Hit, SearchResults
@@ -33,6 +36,33 @@ class SearchReader(SearchStore):
     """Answers queries (``search``, ``iter_hits``) and returns records (``get``)."""
 
     _hidden: tuple[str, ...] | None = None
+    _known: dict[str, dict[str, str]] | None = None
+
+    def known_values(self) -> dict[str, dict[str, str]]:
+        """Filter keys the index holds, with a name to show: ``site`` and ``province``."""
+        if self._known is None:
+            known: dict[str, dict[str, str]] = {"site": {}, "province": {}}
+            for site, province, unit in self.conn.execute("SELECT DISTINCT site, province, province_2025 FROM combos"):
+                if site:
+                    known["site"][site] = site
+                for name in (province, unit):
+                    if name:
+                        known["province"][province_key(name)] = name
+            self._known = known
+        return self._known
+
+    def notices(self, query: Query) -> tuple[str, ...]:
+        """An unknown --site or --province, with the closest known value."""
+        found = []
+        known = self.known_values()
+        for label, kind, values in (("site", "site", query.sites), ("province", "province", query.provinces)):
+            for value in values:
+                if value in known[kind]:
+                    continue
+                close = difflib.get_close_matches(value, list(known[kind]), n=1, cutoff=0.6)
+                hint = f"; did you mean {known[kind][close[0]]!r}?" if close else ""
+                found.append(f"no {label} {value!r} in the index{hint}")
+        return tuple(found)
 
     def hidden_ids(self) -> tuple[str, ...]:
         """Articles the access rules hide (found once per reader: rules are few, articles many)."""
@@ -82,6 +112,12 @@ class SearchReader(SearchStore):
 
     def search(self, query: Query) -> SearchResults:
         """One page of hits with snippets, the total and (unless off) the facets."""
+        try:
+            return self._search(query)
+        except sqlite3.DatabaseError as exc:
+            raise SearchIndexError(f"cannot read the search index at {self.path} ({exc}): {REBUILD_HINT}") from None
+
+    def _search(self, query: Query) -> SearchResults:
         searcher = self._searcher()
         found = self._plan(query, searcher)
         result = self._top(searcher, query, found, query.limit, query.offset)
@@ -90,7 +126,7 @@ class SearchReader(SearchStore):
             result = self._top(searcher, query, found, query.limit, query.offset)
         facets = self._facets(searcher, found) if query.facets else {}
         hits = tuple(self._hits(searcher, query, result.hits, snippets=True))
-        return SearchResults(query=query, hits=hits, total=result.count, facets=facets)
+        return SearchResults(query=query, hits=hits, total=result.count, facets=facets, notices=self.notices(query))
 
     def iter_hits(self, query: Query, *, limit: int | None = None, snippets: bool = False) -> Iterator[Hit]:
         """Every hit of a query in order (for export), page by page."""
