@@ -34,8 +34,15 @@ TITLE = (12.0, 10.0)
 TEXT = (1.5, 1.0)
 #: a query written without marks also scores documents holding the words exactly as typed
 AS_TYPED = 0.3
-#: an adjacent pair of query syllables found as a bigram (exact, folded)
+#: an adjacent pair of query syllables found as a bigram (exact, folded), and in the title
 PAIR = (6.0, 4.0)
+TITLE_PAIR = 8.0
+#: three or more query syllables standing in the text in the order typed
+SEQUENCE = 20.0
+#: the query is the whole title, folded (known-item search by title)
+WHOLE_TITLE = 50.0
+#: a word of the province, 2025 unit or category of the article ("dân vận Vĩnh Phúc")
+ABOUT = 3.0
 #: a bigram is a word when df(bigram) * WORD_RATIO >= df(rarer syllable)
 WORD_RATIO = 4
 #: facet buckets asked of tantivy: counts are exact while a facet has at most this many values
@@ -53,10 +60,10 @@ class Plan:
 def _word(schema: tantivy.Schema, word: str, exact: bool) -> tantivy.Query:
     """One syllable in the title or the text (at least one), boosted by where it is."""
     if exact:
-        parts = [(TITLE[0], "t", word), (TEXT[0], "x", word)]
+        parts = [(TITLE[0], "t", word), (TEXT[0], "x", word), (ABOUT, "m", fold(word))]
     else:
         parts = [(TITLE[1], "tf", word), (TEXT[1], "xf", word),
-                 (TITLE[0] * AS_TYPED, "t", word), (TEXT[0] * AS_TYPED, "x", word)]
+                 (TITLE[0] * AS_TYPED, "t", word), (TEXT[0] * AS_TYPED, "x", word), (ABOUT, "m", word)]
     return Q.boolean_query([(Occur.Should, Q.boost_query(Q.term_query(schema, f, w), b)) for b, f, w in parts])
 
 
@@ -106,7 +113,10 @@ def _single(clause: Clause) -> Term | None:
 
 def _pair_query(schema: tantivy.Schema, a: Term, b: Term) -> tantivy.Query:
     folded = fold(a.words[0]) + JOIN + fold(b.words[0])
-    query = Q.boost_query(Q.term_query(schema, "pf", folded), PAIR[1])
+    query = Q.boolean_query([
+        (Occur.Must, Q.boost_query(Q.term_query(schema, "pf", folded), PAIR[1])),
+        (Occur.Should, Q.boost_query(Q.term_query(schema, "tp", folded), TITLE_PAIR)),
+    ])
     if a.exact and b.exact:
         exact = Q.boost_query(Q.term_query(schema, "p", a.words[0] + JOIN + b.words[0]), PAIR[0])
         return Q.boolean_query([(Occur.Must, exact), (Occur.Should, query)])
@@ -121,6 +131,18 @@ def adjacent_pairs(clauses: tuple[Clause, ...]) -> list[tuple[Term, Term]]:
         if a is not None and b is not None:
             pairs.append((a, b))
     return pairs
+
+
+def _runs(clauses: tuple[Clause, ...]) -> list[list[Term]]:
+    """Maximal runs of three or more consecutive one-syllable clauses."""
+    runs: list[list[Term]] = [[]]
+    for clause in clauses:
+        term = _single(clause)
+        if term is None:
+            runs.append([])
+        else:
+            runs[-1].append(term)
+    return [run for run in runs if len(run) >= 3]
 
 
 def words_of(searcher: tantivy.Searcher, pairs: list[tuple[Term, Term]]) -> set[int]:
@@ -153,6 +175,13 @@ def plan(query: Query, schema: tantivy.Schema, searcher: tantivy.Searcher, *,
     required = set() if relaxed else words_of(searcher, pairs)
     for i, (a, b) in enumerate(pairs):
         subs.append((Occur.Must if i in required else Occur.Should, _pair_query(schema, a, b)))
+    for run in _runs(parsed.clauses):
+        pairs_folded = _pairs(tuple(fold(t.words[0]) for t in run))
+        subs.append((Occur.Should, Q.boost_query(Q.phrase_query(schema, "pf", pairs_folded), SEQUENCE)))
+    typed = [w for c in parsed.positive if len(c.terms) == 1 for w in c.terms[0].words]
+    if len(typed) >= 2:
+        whole = " ".join(fold(w) for w in typed)
+        subs.append((Occur.Should, Q.boost_query(Q.term_query(schema, "tk", whole), WHOLE_TITLE)))
     if not parsed.positive:
         subs.append((Occur.Must, Q.all_query()))
     subs += [(Occur.Must, Q.const_score_query(f, 0.0)) for f in filters(query, schema)]

@@ -8,11 +8,13 @@ article's row number ``n``. Text reaches tantivy already normalised by
 
 Fields:
 
-- ``t``/``tf``: title, exact and folded words; ``x``/``xf``: summary, body, province,
-  2025 unit and category, exact and folded (frequencies only, no positions);
-- ``p``/``pf``: syllable bigrams (``đổi_mới``) of title, summary and body, exact and
-  folded, with positions: a phrase of k syllables is a phrase of k-1 bigrams, and two
-  query syllables that stand together in the text match one rare bigram;
+- ``t``/``tf``: title, exact and folded words; ``x``/``xf``: summary and body, exact and
+  folded (frequencies only, no positions); ``m``: province, 2025 unit and category, folded;
+- ``p``/``pf``: syllable bigrams (``đổi_mới``) of title, summary, body and of the
+  province, unit and category names, exact and folded, with positions: a phrase of k syllables is a phrase of k-1 bigrams, and two
+  query syllables that stand together in the text match one rare bigram; ``tp``: folded
+  bigrams of the title alone (a title typed whole matches all of them); ``tk``: the whole
+  folded title as one term (a query that is exactly a title);
 - ``id``, ``site``, ``province_key``, ``province_2025_key``, ``category_key``: filters;
   ``province``, ``province_2025``, ``site``, ``category``, ``year``: facets (fast);
   ``day`` (YYYYMMDD, 0 when undated): date filters; ``order``: date sort; ``n``: the row.
@@ -45,10 +47,10 @@ MISSING = ""
 #: bigrams join two syllables with this character (the whitespace tokenizer keeps it)
 JOIN = "_"
 
-WORD_FIELDS = ("t", "x", "tf", "xf")
-BIGRAM_FIELDS = ("p", "pf")
+WORD_FIELDS = ("t", "x", "tf", "xf", "m")
+BIGRAM_FIELDS = ("p", "pf", "tp")
 FACET_TEXT = ("province", "province_2025", "site", "category")
-FILTER_TEXT = ("id", "province_key", "province_2025_key", "category_key")
+FILTER_TEXT = ("id", "province_key", "province_2025_key", "category_key", "tk")
 
 
 def schema() -> tantivy.Schema:
@@ -83,6 +85,8 @@ class TextFields:
     title_folded: str
     rest_folded: str
     pairs_folded: str
+    title_pairs: str  # folded
+    about: str  # province, 2025 unit, category: folded
 
     @classmethod
     def of(cls, title: str | None, summary: str | None, body: str | None, extra: tuple[str | None, ...]) -> TextFields:
@@ -91,11 +95,13 @@ class TextFields:
         extra_words = _tokens(" ".join(p for p in extra if p))
         title_f = [_folded(w) for w in title_words]
         rest_f = [_folded(w) for w in rest_words]
+        extra_f = [_folded(w) for w in extra_words]
         return cls(
-            " ".join(title_words), " ".join(rest_words + extra_words),
-            bigrams(title_words) + " " + bigrams(rest_words),
-            " ".join(title_f), " ".join(rest_f + [_folded(w) for w in extra_words]),
-            bigrams(title_f) + " " + bigrams(rest_f),
+            " ".join(title_words), " ".join(rest_words),
+            " ".join((bigrams(title_words), bigrams(rest_words), bigrams(extra_words))),
+            " ".join(title_f), " ".join(rest_f),
+            " ".join((bigrams(title_f), bigrams(rest_f), bigrams(extra_f))),
+            bigrams(title_f), " ".join(extra_f),
         )
 
 
@@ -138,7 +144,8 @@ class TextDoc:
         return tantivy.Document(
             n=self.n, id=self.id,
             t=self.text.title, x=self.text.rest, tf=self.text.title_folded, xf=self.text.rest_folded,
-            p=self.text.pairs, pf=self.text.pairs_folded,
+            p=self.text.pairs, pf=self.text.pairs_folded, tp=self.text.title_pairs, m=self.text.about,
+            tk=self.text.title_folded,
             site=self.site or MISSING, province=self.province or MISSING,
             province_2025=self.province_2025 or MISSING, category=self.category or MISSING,
             province_key=self.province_key or MISSING, province_2025_key=self.province_2025_key or MISSING,
