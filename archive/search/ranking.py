@@ -41,7 +41,8 @@ TITLE_PAIR = 8.0
 SEQUENCE = 20.0
 #: the query is the whole title, folded (known-item search by title)
 WHOLE_TITLE = 50.0
-#: a word of the province, 2025 unit or category of the article ("dân vận Vĩnh Phúc")
+#: a word of the province, 2025 unit or category of the article ("dân vận Vĩnh Phúc"): it
+#: satisfies a query word when another query word stands in the text (never all of them)
 ABOUT = 3.0
 #: a bigram is a word when df(bigram) * WORD_RATIO >= df(rarer syllable)
 WORD_RATIO = 4
@@ -57,13 +58,15 @@ class Plan:
     words_required: bool
 
 
-def _word(schema: tantivy.Schema, word: str, exact: bool) -> tantivy.Query:
+def _word(schema: tantivy.Schema, word: str, exact: bool, about: bool = True) -> tantivy.Query:
     """One syllable in the title or the text (at least one), boosted by where it is."""
     if exact:
-        parts = [(TITLE[0], "t", word), (TEXT[0], "x", word), (ABOUT, "m", fold(word))]
+        parts = [(TITLE[0], "t", word), (TEXT[0], "x", word)]
     else:
         parts = [(TITLE[1], "tf", word), (TEXT[1], "xf", word),
-                 (TITLE[0] * AS_TYPED, "t", word), (TEXT[0] * AS_TYPED, "x", word), (ABOUT, "m", word)]
+                 (TITLE[0] * AS_TYPED, "t", word), (TEXT[0] * AS_TYPED, "x", word)]
+    if about:
+        parts.append((ABOUT, "m", fold(word)))
     return Q.boolean_query([(Occur.Should, Q.boost_query(Q.term_query(schema, f, w), b)) for b, f, w in parts])
 
 
@@ -92,15 +95,15 @@ def _phrase(schema: tantivy.Schema, term: Term) -> tantivy.Query:
     return Q.boolean_query([(Occur.Must, must)] + [(Occur.Should, t) for t in titles])
 
 
-def term_query(schema: tantivy.Schema, term: Term) -> tantivy.Query:
+def term_query(schema: tantivy.Schema, term: Term, about: bool = True) -> tantivy.Query:
     if len(term.words) == 1:
         word = term.words[0]
-        return _word(schema, word if term.exact else fold(word), term.exact)
+        return _word(schema, word if term.exact else fold(word), term.exact, about)
     return _phrase(schema, term)
 
 
-def clause_query(schema: tantivy.Schema, clause: Clause) -> tantivy.Query:
-    parts = [term_query(schema, t) for t in clause.terms]
+def clause_query(schema: tantivy.Schema, clause: Clause, about: bool = True) -> tantivy.Query:
+    parts = [term_query(schema, t, about) for t in clause.terms]
     return parts[0] if len(parts) == 1 else Q.boolean_query([(Occur.Should, p) for p in parts])
 
 
@@ -170,7 +173,12 @@ def plan(query: Query, schema: tantivy.Schema, searcher: tantivy.Searcher, *,
     """The tantivy query: clauses, word pairs, filters, exclusions and hidden articles."""
     parsed = query.parsed
     subs: list[tuple[tantivy.Occur, tantivy.Query]] = [(Occur.Must, clause_query(schema, c)) for c in parsed.positive]
-    subs += [(Occur.MustNot, clause_query(schema, c)) for c in parsed.negative]
+    if len(parsed.positive) > 1:  # a word may be found in the province or category, not all of them
+        subs.append((Occur.Must, Q.const_score_query(Q.boolean_query(
+            [(Occur.Should, clause_query(schema, c, about=False)) for c in parsed.positive]), 0.0)))
+    elif parsed.positive:
+        subs[0] = (Occur.Must, clause_query(schema, parsed.positive[0], about=False))
+    subs += [(Occur.MustNot, clause_query(schema, c, about=False)) for c in parsed.negative]
     pairs = adjacent_pairs(parsed.clauses)
     required = set() if relaxed else words_of(searcher, pairs)
     for i, (a, b) in enumerate(pairs):

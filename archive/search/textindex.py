@@ -9,9 +9,9 @@ article's row number ``n``. Text reaches tantivy already normalised by
 Fields:
 
 - ``t``/``tf``: title, exact and folded words; ``x``/``xf``: summary and body, exact and
-  folded (frequencies only, no positions); ``m``: province, 2025 unit and category, folded;
-- ``p``/``pf``: syllable bigrams (``đổi_mới``) of title, summary, body and of the
-  province, unit and category names, exact and folded, with positions: a phrase of k syllables is a phrase of k-1 bigrams, and two
+  folded (frequencies only, no positions); ``m``: province, 2025 unit and category, folded (ranks, never matches alone);
+- ``p``/``pf``: syllable bigrams (``đổi_mới``) of title, summary and body, exact and
+  folded, with positions: a phrase of k syllables is a phrase of k-1 bigrams, and two
   query syllables that stand together in the text match one rare bigram; ``tp``: folded
   bigrams of the title alone (a title typed whole matches all of them); ``tk``: the whole
   folded title as one term (a query that is exactly a title);
@@ -98,9 +98,9 @@ class TextFields:
         extra_f = [_folded(w) for w in extra_words]
         return cls(
             " ".join(title_words), " ".join(rest_words),
-            " ".join((bigrams(title_words), bigrams(rest_words), bigrams(extra_words))),
+            bigrams(title_words) + " " + bigrams(rest_words),
             " ".join(title_f), " ".join(rest_f),
-            " ".join((bigrams(title_f), bigrams(rest_f), bigrams(extra_f))),
+            bigrams(title_f) + " " + bigrams(rest_f),
             bigrams(title_f), " ".join(extra_f),
         )
 
