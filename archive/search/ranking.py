@@ -75,9 +75,10 @@ def _pairs(items: tuple[str, ...]) -> list[str]:
 
 
 def _on_pairs(schema: tantivy.Schema, field: str, pairs: list[str]) -> tantivy.Query:
+    """All the bigrams of a phrase (the bigram fields keep no positions)."""
     if len(pairs) == 1:
         return Q.term_query(schema, field, pairs[0])
-    return Q.phrase_query(schema, field, pairs)
+    return Q.boolean_query([(Occur.Must, Q.term_query(schema, field, p)) for p in dict.fromkeys(pairs)])
 
 
 def _phrase(schema: tantivy.Schema, term: Term) -> tantivy.Query:
@@ -185,7 +186,7 @@ def plan(query: Query, schema: tantivy.Schema, searcher: tantivy.Searcher, *,
         subs.append((Occur.Must if i in required else Occur.Should, _pair_query(schema, a, b)))
     for run in _runs(parsed.clauses):
         pairs_folded = _pairs(tuple(fold(t.words[0]) for t in run))
-        subs.append((Occur.Should, Q.boost_query(Q.phrase_query(schema, "pf", pairs_folded), SEQUENCE)))
+        subs.append((Occur.Should, Q.boost_query(_on_pairs(schema, "pf", pairs_folded), SEQUENCE)))
     typed = [w for c in parsed.positive if len(c.terms) == 1 for w in c.terms[0].words]
     if len(typed) >= 2:
         whole = " ".join(fold(w) for w in typed)

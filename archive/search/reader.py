@@ -156,7 +156,7 @@ class SearchReader(SearchStore):
             }
             ordered = [(key, n) for (key, _address), n in zip(chunk, numbers)]
             if relevance:  # equal scores: newest row first, whatever the segment layout
-                ordered.sort(key=lambda item: (-round(item[0], 4), -item[1]))
+                ordered.sort(key=lambda item: (-round(item[0], 3), -item[1]))
             for key, n in ordered:
                 if n not in rows:  # written to the text index by an update not committed to SQLite
                     continue

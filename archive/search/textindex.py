@@ -11,8 +11,10 @@ Fields:
 - ``t``/``tf``: title, exact and folded words; ``x``/``xf``: summary and body, exact and
   folded (frequencies only, no positions); ``m``: province, 2025 unit and category, folded (ranks, never matches alone);
 - ``p``/``pf``: syllable bigrams (``đổi_mới``) of title, summary and body, exact and
-  folded, with positions: a phrase of k syllables is a phrase of k-1 bigrams, and two
-  query syllables that stand together in the text match one rare bigram; ``tp``: folded
+  folded, without positions (half the indexing cost): a phrase of k syllables is the k-1
+  bigrams it is made of, all present (consecutive bigrams ``a_b b_c`` nearly always come
+  from ``a b c``), and two query syllables that stand together in the text match one
+  rare bigram; ``tp``: folded
   bigrams of the title alone (a title typed whole matches all of them); ``tk``: the whole
   folded title as one term (a query that is exactly a title);
 - ``id``, ``site``, ``province_key``, ``province_2025_key``, ``category_key``: filters;
@@ -37,9 +39,9 @@ logger = logging.getLogger(__name__)
 
 #: heap of the tantivy writer (bytes): documents buffered before a segment is written
 WRITER_HEAP = 256_000_000
-#: indexing threads of the tantivy writer (one: documents stay in the order they were added, so
-#: two builds of the same records give the same order of equal scores)
-WRITER_THREADS = 1
+#: indexing threads of the tantivy writer (equal scores are ordered by row in the reader, so
+#: the segment layout the threads produce does not change the order of hits)
+WRITER_THREADS = 2
 #: the date-sort key is published minute * ORDER_SPAN + n, so ties keep the newest row first
 ORDER_SPAN = 10_000_000
 #: facet value of articles without that field (tantivy columns hold strings, not None)
@@ -58,7 +60,7 @@ def schema() -> tantivy.Schema:
     for name in WORD_FIELDS:
         builder.add_text_field(name, tokenizer_name="default", index_option="freq")
     for name in BIGRAM_FIELDS:
-        builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+        builder.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
     for name in FILTER_TEXT:
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
     for name in FACET_TEXT:
