@@ -7,8 +7,9 @@ Ranking (SPEC §8), all BM25 with these boosts:
 
 - the title above the rest of the text (``TITLE``/``TEXT``), an exact-diacritics match above
   a folded one (``EXACT`` columns weigh more than ``FOLDED`` ones);
-- two query syllables standing together in the text match one syllable bigram (``p``/``pf``
-  fields), which adds ``PAIR`` points: adjacent beats scattered;
+- two query syllables standing together in the text match one folded syllable bigram
+  (``pf`` field), which adds ``PAIR`` points: adjacent beats scattered; a pair typed with
+  marks must also find both words exactly (``t``/``x``);
 - **words**: Vietnamese words are several syllables and the query does not mark them.
   Two adjacent query syllables whose bigram is a common unit in the index (found in at
   least ``1/WORD_RATIO`` of the documents of its rarer syllable) are read as one word and
@@ -84,16 +85,13 @@ def _on_pairs(schema: tantivy.Schema, field: str, pairs: list[str]) -> tantivy.Q
 def _phrase(schema: tantivy.Schema, term: Term) -> tantivy.Query:
     """Several syllables in this order: a phrase of bigrams, plus title points per word."""
     folded = tuple(fold(w) for w in term.words)
-    if term.exact:
-        must = Q.boost_query(_on_pairs(schema, "p", _pairs(term.words)), PAIR[0])
+    must = [Q.boost_query(_on_pairs(schema, "pf", _pairs(folded)), PAIR[0] if term.exact else PAIR[1])]
+    if term.exact:  # every word as typed, marks included
+        must += [_word(schema, w, True, about=False) for w in dict.fromkeys(term.words)]
         titles = [Q.boost_query(Q.term_query(schema, "t", w), TITLE[0] / len(term.words)) for w in term.words]
     else:
-        must = Q.boolean_query([
-            (Occur.Must, Q.boost_query(_on_pairs(schema, "pf", _pairs(folded)), PAIR[1])),
-            (Occur.Should, Q.boost_query(_on_pairs(schema, "p", _pairs(term.words)), PAIR[0] * AS_TYPED)),
-        ])
         titles = [Q.boost_query(Q.term_query(schema, "tf", w), TITLE[1] / len(folded)) for w in folded]
-    return Q.boolean_query([(Occur.Must, must)] + [(Occur.Should, t) for t in titles])
+    return Q.boolean_query([(Occur.Must, m) for m in must] + [(Occur.Should, t) for t in titles])
 
 
 def term_query(schema: tantivy.Schema, term: Term, about: bool = True) -> tantivy.Query:
@@ -121,9 +119,6 @@ def _pair_query(schema: tantivy.Schema, a: Term, b: Term) -> tantivy.Query:
         (Occur.Must, Q.boost_query(Q.term_query(schema, "pf", folded), PAIR[1])),
         (Occur.Should, Q.boost_query(Q.term_query(schema, "tp", folded), TITLE_PAIR)),
     ])
-    if a.exact and b.exact:
-        exact = Q.boost_query(Q.term_query(schema, "p", a.words[0] + JOIN + b.words[0]), PAIR[0])
-        return Q.boolean_query([(Occur.Must, exact), (Occur.Should, query)])
     return query
 
 

@@ -10,8 +10,8 @@ Fields:
 
 - ``t``/``tf``: title, exact and folded words; ``x``/``xf``: summary and body, exact and
   folded (frequencies only, no positions); ``m``: province, 2025 unit and category, folded (ranks, never matches alone);
-- ``p``/``pf``: syllable bigrams (``đổi_mới``) of title, summary and body, exact and
-  folded, without positions (half the indexing cost): a phrase of k syllables is the k-1
+- ``pf``: folded syllable bigrams (``doi_moi``) of title, summary and body, without
+  positions (exactness comes from the word fields, so one bigram field is enough): a phrase of k syllables is the k-1
   bigrams it is made of, all present (consecutive bigrams ``a_b b_c`` nearly always come
   from ``a b c``), and two query syllables that stand together in the text match one
   rare bigram; ``tp``: folded
@@ -50,7 +50,7 @@ MISSING = ""
 JOIN = "_"
 
 WORD_FIELDS = ("t", "x", "tf", "xf", "m")
-BIGRAM_FIELDS = ("p", "pf", "tp")
+BIGRAM_FIELDS = ("pf", "tp")
 FACET_TEXT = ("province", "province_2025", "site", "category")
 FILTER_TEXT = ("id", "province_key", "province_2025_key", "category_key", "tk")
 
@@ -83,7 +83,6 @@ class TextFields:
 
     title: str
     rest: str
-    pairs: str
     title_folded: str
     rest_folded: str
     pairs_folded: str
@@ -100,7 +99,6 @@ class TextFields:
         extra_f = [_folded(w) for w in extra_words]
         return cls(
             " ".join(title_words), " ".join(rest_words),
-            bigrams(title_words) + " " + bigrams(rest_words),
             " ".join(title_f), " ".join(rest_f),
             bigrams(title_f) + " " + bigrams(rest_f),
             bigrams(title_f), " ".join(extra_f),
@@ -146,7 +144,7 @@ class TextDoc:
         return tantivy.Document(
             n=self.n, id=self.id,
             t=self.text.title, x=self.text.rest, tf=self.text.title_folded, xf=self.text.rest_folded,
-            p=self.text.pairs, pf=self.text.pairs_folded, tp=self.text.title_pairs, m=self.text.about,
+            pf=self.text.pairs_folded, tp=self.text.title_pairs, m=self.text.about,
             tk=self.text.title_folded,
             site=self.site or MISSING, province=self.province or MISSING,
             province_2025=self.province_2025 or MISSING, category=self.category or MISSING,
