@@ -154,9 +154,9 @@ class SearchReader(SearchStore):
                 row[0]: row[1:]
                 for row in self.conn.execute(HIT_SQL.format(", ".join("?" * len(numbers))), numbers)
             }
-            ordered = [(key, n) for (key, _address), n in zip(chunk, numbers)]
-            if relevance:  # equal scores: newest row first, whatever the segment layout
-                ordered.sort(key=lambda item: (-round(item[0], 3), -item[1]))
+            ordered = [(key, n) for (key, _address), n in zip(chunk, numbers) if n in rows]
+            if relevance:  # equal scores: by id, whatever the segment layout or row numbers
+                ordered.sort(key=lambda item: (-round(item[0], 3), rows[item[1]][0]))
             for key, n in ordered:
                 if n not in rows:  # written to the text index by an update not committed to SQLite
                     continue

@@ -26,6 +26,11 @@ from .textindex import WRITER_HEAP, WRITER_THREADS, open_text_index
 
 logger = logging.getLogger(__name__)
 
+#: tantivy counts a replaced document in the term statistics until it merges the segment
+#: holding it, so scores after an update differ slightly from those of a rebuild; an index
+#: of at most this many articles rewrites its text index after an update that replaced or
+#: deleted documents (seconds at this size), so its scores are exactly a rebuild's
+REWRITE_MAX = 20_000
 #: records per transaction in upsert_many (each one is a complete article: a crash
 #: between transactions leaves a consistent index that the next update completes)
 UPSERT_BATCH = 1000
@@ -93,6 +98,7 @@ class SearchWriter(SearchStore):
             raise SearchIndexError(f"the search index at {self.path} was built by another normaliser: {REBUILD_HINT}")
         writer = self.text_writer()
         changed = 0
+        self._replaced = 0
         self.conn.execute("BEGIN")
         try:
             for done, record in enumerate(records, 1):
@@ -109,7 +115,19 @@ class SearchWriter(SearchStore):
             self.forget_combos()
             raise
         self.conn.execute("COMMIT")
+        if self._replaced:
+            self._tidy_text()
         return changed
+
+    def _tidy_text(self) -> None:
+        """Rewrite the text index of a small index from SQLite (see REWRITE_MAX)."""
+        if self.count() > REWRITE_MAX:
+            return
+        writer = self.text_writer()
+        writer.delete_all_documents()
+        for n, rows in self._stored_rows():
+            writer.add_document(rows.text_doc(n).to_tantivy())
+        writer.commit()
 
     def _upsert_one(self, writer: tantivy.IndexWriter, record: dict[str, Any]) -> int:
         if not record.get("id"):
@@ -130,6 +148,7 @@ class SearchWriter(SearchStore):
                 return 0
             self.conn.execute(FACTS_UPDATE, (*rows.facts.values(), self.combo_id(rows.facts), n))
             self.conn.execute(DOCS_INSERT, (n, *rows.doc.values()))
+            self._replaced = getattr(self, "_replaced", 0) + 1
         writer.delete_documents_by_term("n", n)
         writer.add_document(rows.text_doc(n).to_tantivy())
         return 1
@@ -161,6 +180,7 @@ class SearchWriter(SearchStore):
         self.conn.execute("DELETE FROM documents WHERE n = ?", (old[0],))
         self.conn.execute("DELETE FROM articles WHERE n = ?", (old[0],))
         self.conn.execute("COMMIT")
+        self._tidy_text()
         return True
 
     @classmethod
