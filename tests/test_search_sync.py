@@ -76,3 +76,30 @@ def test_index_rebuild_command_rebuilds_the_search_index(data_dir: Path) -> None
     assert result.exit_code == 0, result.output
     assert "search: 1 articles indexed" in result.output
     assert SearchIndex(data.search_db, readonly=True).search(Query.build("khanh thanh")).total == 1
+
+
+def test_update_reads_only_the_articles_changed_since_the_last_one(data_dir: Path, monkeypatch) -> None:
+    data = DataDir(data_dir)
+    with CorpusStore.open(data) as store:
+        for n in range(30):
+            _add(store, f"https://congan.hoabinh.gov.vn/tin/{n}.html", f"Tin số {n}", f"Nội dung {n}.", "20240506010000")
+    assert update_from_corpus(data) == 30
+    read: list[str] = []
+    original = CorpusStore.get
+
+    def counting_get(self, ident):
+        read.append(ident)
+        return original(self, ident)
+
+    monkeypatch.setattr(CorpusStore, "get", counting_get)
+    monkeypatch.setattr(CorpusStore, "latest", lambda self, **kw: (_ for _ in ()).throw(AssertionError("full scan")))
+    assert update_from_corpus(data) == 0 and read == []  # nothing new: nothing read
+    with CorpusStore.open(data) as store:
+        changed = _add(store, "https://congan.hoabinh.gov.vn/tin/7.html", "Tin số 7 đã sửa", "Mới.", "20240601010000")
+        _add(store, "https://congan.hoabinh.gov.vn/tin/new.html", "Tin mới tuần tra", "Tuần tra.", "20240601010000")
+    assert update_from_corpus(data) == 2
+    assert len(read) == 2 and changed in read
+    with open_index(data) as index:
+        assert [h.title for h in index.search(Query.build("tin so 7 da sua")).hits][0] == "Tin số 7 đã sửa"
+        assert index.search(Query.build("tuần tra")).total == 1
+        assert index.count() == 31

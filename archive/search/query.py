@@ -26,6 +26,10 @@ from .normalise import has_marks, key, normalise, province_key, words
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 MAX_LIMIT = 1000
+#: the deepest result a page can reach (page * limit): deeper pages are refused, not computed
+MAX_WINDOW = 100_000
+#: lone surrogates (from a broken terminal or URL encoding) cannot be text in any file or index
+_SURROGATE = re.compile("[\ud800-\udfff]")
 SORTS = ("relevance", "date")
 
 
@@ -166,6 +170,19 @@ class Query:
             raise UserInputError(f"limit must be between 1 and {MAX_LIMIT}")
         if page < 1:
             raise UserInputError("page must be 1 or more")
+        if page * limit > MAX_WINDOW:
+            raise UserInputError(
+                f"page {page} is too deep: results beyond the first {MAX_WINDOW:,} cannot be paged through;"
+                " narrow the query with filters, or use --export for every result"
+            )
+        for name, values in (("query", [text]), ("--site", sites), ("--province", provinces),
+                             ("--category", categories), ("--since", [since]), ("--until", [until])):
+            for value in values:
+                if value is not None and not isinstance(value, str):
+                    raise UserInputError(f"{name} must be text")
+                if value and _SURROGATE.search(value):
+                    raise UserInputError(f"{name} contains a character that is not valid text (a lone surrogate):"
+                                         " retype it")
         since_day = parse_date(since, end=False) if since else None
         until_day = parse_date(until, end=True) if until else None
         if since_day and until_day and since_day > until_day:

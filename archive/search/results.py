@@ -81,6 +81,8 @@ class SearchResults:
     hits: tuple[Hit, ...]
     total: int
     facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
+    #: what the user should know about the request (an unknown site or province, with a suggestion)
+    notices: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -95,6 +97,7 @@ class SearchResults:
             "limit": self.query.limit,
             "sort": self.query.sort,
             "hits": [h.to_json(replay_base) for h in self.hits],
+            "notices": list(self.notices),
             "facets": {
                 name: [{"value": v.value, "count": v.count} for v in values]
                 for name, values in self.facets.items()

@@ -85,7 +85,21 @@ def _spans(tokens: list[tuple[int, int, str, str]], parsed: ParsedQuery) -> list
             ):
                 spans.append((i, i + k))
                 break
-    return spans
+    return _phrases(tokens, spans)
+
+
+def _phrases(tokens: list[tuple[int, int, str, str]], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Matches that touch become one (a phrase is marked whole, not syllable by syllable),
+    and a syllable standing alone is not marked when the text shows it inside a marked
+    phrase ("đổi mới công tác dân vận, gần dân": the second "dân" is not the match)."""
+    merged: list[tuple[int, int]] = []
+    for i, j in spans:
+        if merged and merged[-1][1] >= i:
+            merged[-1] = (merged[-1][0], max(j, merged[-1][1]))
+        else:
+            merged.append((i, j))
+    in_phrases = {tokens[k][3] for i, j in merged if j - i > 1 for k in range(i, j)}
+    return [(i, j) for i, j in merged if j - i > 1 or tokens[i][3] not in in_phrases]
 
 
 def _segments(text: str, tokens: list[Token], spans: list[tuple[int, int]], first: int, last: int) -> list[Segment]:

@@ -63,6 +63,8 @@ def search(cli: CliContext, query: str, site: tuple[str, ...], province: tuple[s
         raise click.UsageError("--fields goes with --export csv|jsonl")
     with open_index(cli.data) as index:
         results = index.search(request)
+    for notice in results.notices:
+        click.echo(notice, err=True)
     if as_json:
         for hit in results.hits:
             emit_json(hit.to_json())
@@ -85,7 +87,7 @@ def _print(results: SearchResults, show_facets: bool) -> None:
         click.echo(f"{number}. {click.style(title, bold=True)}")
         facts = [hit.published or "no date", hit.province or "", hit.site or "", hit.category or ""]
         if hit.score is not None:
-            facts.append(f"score {hit.score:.4g}")
+            facts.append(f"relevance {hit.score:.1f}")
         click.echo("   " + " · ".join(f for f in facts if f))
         snippet = hit.snippet.plain("[", "]")
         if snippet:
