@@ -1,26 +1,31 @@
 """A Scrapy scheduler over the durable frontier (``archive.control.frontier``).
 
 Requests are serialised with Scrapy's ``Request.to_dict`` / ``request_from_dict`` (the
-successors of ``request_to_dict``), pickled as Scrapy's own disk queues do, and deduplicated by their fingerprint, persisted with the frontier. A request is
-*leased* when handed to the engine and *acked* when the engine is completely done with it:
-its response went through the spider callback, every item through the pipelines, every
-child request into the frontier; or the final failure went through the errback; or a
-downloader middleware replaced it (retry, redirect) and the replacement was queued. So a
-``kill -9`` at any moment, then a resume, re-issues only the requests whose processing had
-not finished.
+successors of ``request_to_dict``), pickled as Scrapy's own disk queues do, and deduplicated
+by their fingerprint, persisted with the frontier. A request is *leased* when handed to the
+engine and *acked* when the engine is completely done with it: its response went through the
+spider callback, every item through the pipelines, every child request into the frontier; or
+the final failure went through the errback; or a downloader middleware replaced it (retry,
+redirect) and the replacement was queued. So a ``kill -9`` at any moment, then a resume,
+re-issues only the requests whose processing had not finished.
 
-Which request next: the frontier is asked for a host first, chosen among hosts with
-pending work and fewer requests in flight than ``CONCURRENT_REQUESTS_PER_DOMAIN``, the
-least loaded and least recently served first. A portal that is slow, paused (Crawl-delay,
-Retry-After, backoff) or down thus holds at most that many requests and never fills the
-global ``CONCURRENT_REQUESTS`` while other portals wait.
+Which request next: the frontier is asked for a host first, chosen among hosts with pending
+work and fewer requests in flight than ``CONCURRENT_REQUESTS_PER_DOMAIN``, the least loaded
+and least recently served first. A portal that is slow, paused (Crawl-delay, Retry-After,
+backoff) or down thus holds at most that many requests and never fills the global
+``CONCURRENT_REQUESTS`` while other portals wait.
+
+A paused portal never holds the crawl (``scrapers.crawl.deferral``): when only portals
+paused longer than ``CONGAN_DEFER_AFTER`` have work left, their requests are deferred to the
+next crawl of the portal, and a request a middleware refused as deferred
+(``host_pause.DEFER_META_KEY``) is kept there instead of being acked as done.
 
 ``CONGAN_MAX_PAGES`` caps the number of distinct requests handed out, counted in the
 frontier, so the cap holds across resumes.
 
 ``CONGAN_FRONTIER_URL`` chooses the store: empty for SQLite in the data directory
-(``archive.control.frontier.SqliteFrontier``), ``redis://host:port/db`` for a frontier several crawl
-processes share (``archive.control.frontier_redis.RedisFrontier``).
+(``archive.control.frontier.SqliteFrontier``), ``redis://host:port/db`` for a frontier
+several crawl processes share (``archive.control.frontier_redis.RedisFrontier``).
 """
 
 from __future__ import annotations
@@ -30,23 +35,27 @@ import pickle
 import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from scrapy.core.scheduler import BaseScheduler
 from scrapy.utils.request import request_from_dict
 
+from archive.control.deferred import DeferredRequest, DeferredStore
 from archive.control.frontier import Frontier, SqliteFrontier
 from archive.paths import DataDir
-from scrapers.config import crawl_config
-from scrapers.errors import ConfigError
 from scrapers.compat import hook_request_done, slot_key
+from scrapers.config import crawl_config
+from scrapers.crawl.deferral import Deferrals
+from scrapers.errors import ConfigError
+from scrapers.middlewares.host_pause import DEFER_META_KEY, deferral_of, shared_pauses
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Self
 
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +82,14 @@ def open_frontier(url: str, path: Path, crawl_id: str) -> Frontier:
     raise ValueError(f"CONGAN_FRONTIER_URL {url!r}: use empty (SQLite) or redis://host:port/db")
 
 
+def crawl_domains(sites: tuple[str, ...], seeds: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The portals a crawl is about (``--site``, else its seeds' hosts); None: every portal."""
+    if sites:
+        return sites
+    hosts = tuple(sorted({urlsplit(seed).hostname or "" for seed in seeds} - {""}))
+    return hosts or None
+
+
 def serialize_request(request: Request, spider: Spider | None) -> bytes:
     """Request -> bytes; raises ``ValueError`` / ``pickle.PicklingError`` / ``TypeError``
     when the request cannot be stored (callback that is no spider method, unpicklable meta)."""
@@ -84,7 +101,7 @@ def serialize_request(request: Request, spider: Spider | None) -> bytes:
 
 
 def deserialize_request(payload: bytes, spider: Spider | None) -> Request:
-    return request_from_dict(pickle.loads(payload), spider=spider)  # noqa: S301 - our own file
+    return request_from_dict(pickle.loads(payload), spider=spider)
 
 
 class FrontierScheduler(BaseScheduler):
@@ -97,6 +114,8 @@ class FrontierScheduler(BaseScheduler):
         per_host_concurrency: int = 2,
         frontier_url: str = "",
         crawl_id: str = "",
+        deferrals: Deferrals | None = None,
+        domains: tuple[str, ...] | None = None,
     ) -> None:
         self.path = path
         self.frontier_url = frontier_url
@@ -113,6 +132,8 @@ class FrontierScheduler(BaseScheduler):
         self._memory: list[Request] = []  # requests that cannot be serialised (not durable)
         self._maintained = time.monotonic()
         self._bound: dict[str, Any] = {}
+        self.deferrals = deferrals
+        self.domains = domains  # the crawl's portals (deferred work to take back); None: all
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -127,6 +148,11 @@ class FrontierScheduler(BaseScheduler):
             per_host_concurrency=config.frontier.per_host_concurrency,
             frontier_url=config.frontier.frontier_url,
             crawl_id=crawl_id,
+            deferrals=Deferrals(
+                DeferredStore.open(config.data), shared_pauses(crawler), crawl_id=crawl_id,
+                defer_after=config.frontier.defer_after, stats=crawler.stats,
+            ),
+            domains=crawl_domains(config.network.sites, config.network.seeds),
         )
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -142,6 +168,16 @@ class FrontierScheduler(BaseScheduler):
             )
         self._inc("frontier/recovered", recovered)
         self._hook_engine()
+        if self.deferrals is not None:
+            self.deferrals.open(self.frontier, self.domains, self._enqueue_deferred)
+
+    def _enqueue_deferred(self, deferred: DeferredRequest) -> bool:
+        try:
+            request = deserialize_request(deferred.payload, self.spider)
+        except (ValueError, AttributeError, pickle.UnpicklingError) as exc:
+            logger.error("Dropping unreadable deferred request %s: %s", deferred.url, exc)
+            return False
+        return self.enqueue_request(request)
 
     def _hook_engine(self) -> None:
         # The engine has no signal for "done with this request" (response scraped and every
@@ -184,6 +220,10 @@ class FrontierScheduler(BaseScheduler):
         fingerprint = None if request.dont_filter else self.crawler.request_fingerprinter.fingerprint(request)
         try:
             payload = serialize_request(request, self.spider)
+            deferral = self.deferrals.pauses.deferred.get(self._host(request)) if self.deferrals else None
+            if deferral is not None and self.deferrals is not None:
+                self.deferrals.keep_one(self._host(request), request.url, payload, deferral)
+                return True
         except (ValueError, TypeError, pickle.PicklingError, AttributeError) as exc:
             logger.warning("Cannot store %s in the frontier (%s); keeping it in memory only", request, exc)
             self._inc("frontier/unserializable")
@@ -206,6 +246,8 @@ class FrontierScheduler(BaseScheduler):
         self._maintain()
         if self._limit_reached():
             return None
+        if self.deferrals is not None:
+            self.deferrals.settle(self.frontier, self._in_flight)
         host = self._pick_host()
         if host is None:
             return None
@@ -243,6 +285,12 @@ class FrontierScheduler(BaseScheduler):
         self._in_flight[host] -= 1
         if self._in_flight[host] <= 0:
             del self._in_flight[host]
+        deferral = deferral_of(request)
+        if deferral is not None and self.deferrals is not None:
+            # refused as deferred (paused, backoff, robots.txt unreachable): kept for a later
+            # crawl, stored before the ack so that a crash in between re-issues it
+            del request.meta[DEFER_META_KEY]
+            self.deferrals.keep_one(host, request.url, serialize_request(request, self.spider), deferral)
         self.frontier.ack(entry_id)
         self._inc("frontier/acked")
 

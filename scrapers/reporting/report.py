@@ -6,7 +6,8 @@ deleted articles found by ``scrapers.crawl.revisit``,
 bytes, HTTP statuses, errors by kind, robots.txt denials, skipped requests), URLs rejected by
 reason (``scope/rejected/<reason>``), politeness (Crawl-delay portals, Retry-After waits,
 backoff), frontier, WARC and extraction figures with ``scrapers.extract.health.portal_health``
-when it is there, and elapsed time.
+when it is there, elapsed time, and per portal the work deferred to a later crawl
+(``deferred``: count, until when, why; ``scrapers.crawl.deferral``).
 
 ``CrawlReportExtension`` writes it when the spider closes, and every
 ``CONGAN_REPORT_INTERVAL`` seconds while it runs (``"status": "running"``), with the raw
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -30,7 +32,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from archive.atomic import write_json_atomic
-from archive.control.report import REPORT_FILE, CrawlReport, Extraction, Politeness, PortalRow, ReportTotals
+from archive.control.report import REPORT_FILE, CrawlReport, DeferredRow, Extraction, Politeness, PortalRow, ReportTotals
 from archive.paths import DataDir
 from archive.times import VN_TZ
 from scrapers.middlewares.portal_stats import ERRORS_KEY, PREFIX
@@ -202,6 +204,27 @@ def build_report(
     )
 
 
+def deferred_rows(data: DataDir, crawl_id: str) -> dict[str, DeferredRow]:
+    """Per portal, the work this crawl deferred to a later one (``archive.control.deferred``)."""
+    from archive.control.deferred import DeferredStore
+
+    if not data.registry_db.exists():
+        return {}
+    try:
+        summary = DeferredStore.open(data).summary(crawl_id=crawl_id)
+    except (OSError, sqlite3.Error) as exc:  # an unreadable store must not cost the report
+        logger.warning("deferred work unavailable: %s", exc)
+        return {}
+    return {
+        site: DeferredRow(
+            count=row.count,
+            until=datetime.fromtimestamp(row.until, VN_TZ).isoformat(timespec="seconds"),
+            reason=row.reason,
+        )
+        for site, row in summary.items()
+    }
+
+
 def read_json(path: Path) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -286,6 +309,8 @@ class CrawlReportExtension:
         )
         if final and self.data is not None:
             report = self._add_corpus_kinds(report)
+        if self.data is not None:
+            report = replace(report, deferred=deferred_rows(self.data, self.crawl_id))
         report.save(self.report_path)
         return self.report_path
 
