@@ -23,7 +23,7 @@ import logging
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,16 +32,25 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from archive.atomic import write_json_atomic
-from archive.control.report import REPORT_FILE, CrawlReport, DeferredRow, Extraction, Politeness, PortalRow, ReportTotals
+from archive.control.report import (
+    REPORT_FILE,
+    CrawlReport,
+    DeferredRow,
+    Extraction,
+    Politeness,
+    PortalRow,
+    ReportTotals,
+)
 from archive.paths import DataDir
 from archive.times import VN_TZ
 from scrapers.middlewares.portal_stats import ERRORS_KEY, PREFIX
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +126,7 @@ def corpus_kinds(data: DataDir, crawl_id: str, warc_prefix: str, since: datetime
     if not data.corpus_dir.exists():
         return {}
     ours = f"{warc_prefix}-{crawl_id}-"
-    since_utc = since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    since_utc = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     kinds: dict[str, dict[str, int]] = {}
     with CorpusStore.open(data) as store:
         for site in sites:
@@ -300,12 +309,12 @@ class CrawlReportExtension:
     def write(self, status: str, reason: str | None, final: bool = False) -> Path:
         current = numeric_stats(self.stats.get_stats())
         if "elapsed_time_seconds" not in current and isinstance(self.stats.get_value("start_time"), datetime):
-            current["elapsed_time_seconds"] = (datetime.now(timezone.utc) - self.stats.get_value("start_time")).total_seconds()
+            current["elapsed_time_seconds"] = (datetime.now(UTC) - self.stats.get_value("start_time")).total_seconds()
         combined = combine(self.base, current)
         write_json_atomic(self.directory / STATS_FILE, {"runs": self.runs, "started": self.started, "stats": combined})
         report = build_report(
             combined, crawl_id=self.crawl_id, status=status, finish_reason=reason, started=self.started,
-            updated=datetime.now(timezone.utc), runs=self.runs, min_fill=self.min_fill,
+            updated=datetime.now(UTC), runs=self.runs, min_fill=self.min_fill,
         )
         if final and self.data is not None:
             report = self._add_corpus_kinds(report)
