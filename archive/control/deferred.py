@@ -111,7 +111,8 @@ class DeferredStore:
 
     def claim(self, domains: Iterable[str] | None = None, *, now: float | None = None) -> list[DeferredRequest]:
         """The deferred requests (of ``domains``, all when None) whose time has come; they
-        stay stored until :meth:`forget` (so a crash between the two loses nothing)."""
+        stay stored until :meth:`forget` (so a crash between the two loses nothing; at
+        worst a request comes back twice, and the frontier drops the second)."""
         now = time.time() if now is None else now
         wanted = None if domains is None else set(domains)
         with closing(self._connect()) as db:

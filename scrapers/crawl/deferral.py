@@ -10,8 +10,9 @@ and the crawl finishes instead of idling. Requests refused by backoff or an unre
 robots.txt are deferred the same way (``host_pause.DEFER_META_KEY``), never lost.
 
 At the start of a crawl, :meth:`Deferrals.open` brings back the pauses still running (no
-request to a portal before the time it asked for, across crawls) and the deferred requests
-of the crawl's portals whose time has come.
+request to a portal before the time it asked for, across crawls); the first time the crawl
+queues a request of a portal, :meth:`Deferrals.take_back` queues the portal's deferred
+requests whose time has come (so the next crawl *of that portal* picks them up).
 """
 
 from __future__ import annotations
@@ -24,18 +25,13 @@ from archive.control.deferred import DeferredRequest, DeferredStore
 from scrapers.middlewares.host_pause import Deferral, HostPauses
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
 
     from scrapy.statscollectors import StatsCollector
 
     from archive.control.frontier import Frontier
 
 logger = logging.getLogger(__name__)
-
-
-def in_scope(host: str, domains: Iterable[str]) -> bool:
-    """``host`` is one of ``domains`` or under one of them."""
-    return any(host == d or host.endswith(f".{d}") for d in domains)
 
 
 class Deferrals:
@@ -48,25 +44,26 @@ class Deferrals:
         self.crawl_id = crawl_id
         self.defer_after = defer_after
         self.stats = stats
+        self._reached: set[str] = set()
 
-    def open(
-        self, frontier: Frontier, domains: Iterable[str] | None, enqueue: Callable[[DeferredRequest], bool]
-    ) -> int:
-        """Resume the pauses still running; queue the crawl's deferred requests that are due
-        (``domains``: the crawl's portals, None for all). How many came back."""
+    def open(self) -> None:
+        """Resume the pauses still running: no request to a portal before the time it asked."""
         now = time.time()
         for pause in self.store.pauses(now=now).values():
             self.pauses.pause(pause.domain, pause.until - now, reason=pause.reason)
             logger.info("%s asked not to be requested before %s (%s)", pause.domain, _clock(pause.until), pause.reason)
-        wanted = None if domains is None else list(domains)
-        due = [r for r in self.store.claim(now=now) if wanted is None or in_scope(r.domain, wanted)]
-        back = 0
-        for request in due:
-            back += enqueue(request)
-        frontier.commit()
+
+    def take_back(self, host: str, enqueue: Callable[[DeferredRequest], bool]) -> int:
+        """The first time this crawl reaches ``host``: queue the requests earlier crawls
+        deferred for it whose time has come. How many came back."""
+        if host in self._reached:
+            return 0
+        self._reached.add(host)
+        due = self.store.claim([host])
+        back = sum(1 for request in due if enqueue(request))
         self.store.forget(due)
         if due:
-            logger.info("%s requests deferred by earlier crawls are back in the frontier", back)
+            logger.info("%s: %s requests deferred by earlier crawls are back in the frontier", host, back)
             self._inc("deferred/resumed", back)
         return back
 

@@ -35,7 +35,6 @@ import pickle
 import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from scrapy.core.scheduler import BaseScheduler
 from scrapy.utils.request import request_from_dict
@@ -82,14 +81,6 @@ def open_frontier(url: str, path: Path, crawl_id: str) -> Frontier:
     raise ValueError(f"CONGAN_FRONTIER_URL {url!r}: use empty (SQLite) or redis://host:port/db")
 
 
-def crawl_domains(sites: tuple[str, ...], seeds: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The portals a crawl is about (``--site``, else its seeds' hosts); None: every portal."""
-    if sites:
-        return sites
-    hosts = tuple(sorted({urlsplit(seed).hostname or "" for seed in seeds} - {""}))
-    return hosts or None
-
-
 def serialize_request(request: Request, spider: Spider | None) -> bytes:
     """Request -> bytes; raises ``ValueError`` / ``pickle.PicklingError`` / ``TypeError``
     when the request cannot be stored (callback that is no spider method, unpicklable meta)."""
@@ -115,7 +106,6 @@ class FrontierScheduler(BaseScheduler):
         frontier_url: str = "",
         crawl_id: str = "",
         deferrals: Deferrals | None = None,
-        domains: tuple[str, ...] | None = None,
     ) -> None:
         self.path = path
         self.frontier_url = frontier_url
@@ -133,7 +123,6 @@ class FrontierScheduler(BaseScheduler):
         self._maintained = time.monotonic()
         self._bound: dict[str, Any] = {}
         self.deferrals = deferrals
-        self.domains = domains  # the crawl's portals (deferred work to take back); None: all
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -152,7 +141,6 @@ class FrontierScheduler(BaseScheduler):
                 DeferredStore.open(config.data), shared_pauses(crawler), crawl_id=crawl_id,
                 defer_after=config.frontier.defer_after, stats=crawler.stats,
             ),
-            domains=crawl_domains(config.network.sites, config.network.seeds),
         )
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -169,7 +157,7 @@ class FrontierScheduler(BaseScheduler):
         self._inc("frontier/recovered", recovered)
         self._hook_engine()
         if self.deferrals is not None:
-            self.deferrals.open(self.frontier, self.domains, self._enqueue_deferred)
+            self.deferrals.open()
 
     def _enqueue_deferred(self, deferred: DeferredRequest) -> bool:
         try:
@@ -220,10 +208,13 @@ class FrontierScheduler(BaseScheduler):
         fingerprint = None if request.dont_filter else self.crawler.request_fingerprinter.fingerprint(request)
         try:
             payload = serialize_request(request, self.spider)
-            deferral = self.deferrals.pauses.deferred.get(self._host(request)) if self.deferrals else None
-            if deferral is not None and self.deferrals is not None:
-                self.deferrals.keep_one(self._host(request), request.url, payload, deferral)
-                return True
+            if self.deferrals is not None:
+                host = self._host(request)
+                self.deferrals.take_back(host, self._enqueue_deferred)
+                deferral = self.deferrals.pauses.deferred.get(host)
+                if deferral is not None:
+                    self.deferrals.keep_one(host, request.url, payload, deferral)
+                    return True
         except (ValueError, TypeError, pickle.PicklingError, AttributeError) as exc:
             logger.warning("Cannot store %s in the frontier (%s); keeping it in memory only", request, exc)
             self._inc("frontier/unserializable")
