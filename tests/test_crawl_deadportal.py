@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,14 @@ def _crawl(data: Path, net: object, crawl_id: str, registry: Path) -> tuple[floa
     assert result.returncode == 0, result.stderr[-4000:]
     report = json.loads((data / "crawls" / crawl_id / "report.json").read_text(encoding="utf-8"))
     return seconds, report, net.access_entries()[before:]  # type: ignore[attr-defined]
+
+
+def _portal_lifecycle(data: Path) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "congan", "--data", str(data), "crawls", "portal", DEAD, "--json"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )
+    return json.loads(result.stdout.splitlines()[0])
 
 
 def test_dead_portal_is_deferred_and_retried_by_the_next_crawl(tmp_path: Path) -> None:
@@ -72,6 +82,9 @@ def test_dead_portal_is_deferred_and_retried_by_the_next_crawl(tmp_path: Path) -
         pause = store.pauses()[DEAD]
         assert pause.until - max(e["ts"] for e in dead_hits) > 3000
         assert store.summary()[DEAD].count == deferred["count"]
+        lifecycle = _portal_lifecycle(data)
+        assert lifecycle["status"] == "down" and lifecycle["at_risk"]
+        assert lifecycle["deferred"] == deferred["count"] and "Retry-After 3600" in lifecycle["deferred_reason"]
 
         # the next crawl honours the time the portal asked for: not one request to it
         _, second, log = _crawl(data, net, "second", dead_registry)
