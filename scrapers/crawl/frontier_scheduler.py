@@ -20,6 +20,10 @@ paused longer than ``CONGAN_DEFER_AFTER`` have work left, their requests are def
 next crawl of the portal, and a request a middleware refused as deferred
 (``host_pause.DEFER_META_KEY``) is kept there instead of being acked as done.
 
+Every maintenance round and at close, the run's counters are saved in the frontier with the
+acks they go with (``Frontier.save_run_stats``), so the report of a crawl resumed after a
+``kill -9`` adds up every run (``scrapers.reporting.report``).
+
 ``CONGAN_MAX_PAGES`` caps the number of distinct requests handed out, counted in the
 frontier, so the cap holds across resumes.
 
@@ -30,10 +34,12 @@ several crawl processes share (``archive.control.frontier_redis.RedisFrontier``)
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
 import time
 from collections import Counter
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy.core.scheduler import BaseScheduler
@@ -178,6 +184,7 @@ class FrontierScheduler(BaseScheduler):
     def close(self, reason: str) -> None:
         if self.frontier is None:
             return
+        self._save_run_stats()
         for entry_id in list(self._leased):
             # Not done when the spider closed (shutdown): stays leased, re-issued on resume.
             self._leased.pop(entry_id)
@@ -268,7 +275,9 @@ class FrontierScheduler(BaseScheduler):
     # -- helpers ---------------------------------------------------------------------------------
     def _done(self, request: Request) -> None:
         entry_id = request.meta.get(ENTRY_META_KEY)
-        leased = self._leased.get(entry_id) if entry_id is not None else None
+        if not isinstance(entry_id, int):
+            return  # robots.txt and other direct downloads
+        leased = self._leased.get(entry_id)
         if leased is None or leased[0] is not request or self.frontier is None:
             return  # robots.txt and other direct downloads, or a copy carrying the key
         del self._leased[entry_id]
@@ -302,12 +311,29 @@ class FrontierScheduler(BaseScheduler):
         if now - self._maintained < MAINTENANCE_SECONDS:
             return
         self._maintained = now
+        self._save_run_stats()
         self.frontier.commit()
         if self.frontier.counts().leased > len(self._leased):
             recovered = self.frontier.recover()
             if recovered:
                 logger.info("%s requests of workers that are gone are back in the frontier", recovered)
                 self._inc("frontier/recovered", recovered)
+
+    def _save_run_stats(self) -> None:
+        """This run's counters, with the acks of the same commit: a resume after ``kill -9``
+        adds them up (``scrapers.reporting.report``)."""
+        if self.stats is None or self.frontier is None:
+            return
+        stats = self.stats.get_stats()
+        numbers = {k: v for k, v in stats.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        started = stats.get("start_time")
+        if "elapsed_time_seconds" not in numbers and isinstance(started, datetime):
+            numbers["elapsed_time_seconds"] = (datetime.now(started.tzinfo) - started).total_seconds()
+        self.frontier.save_run_stats(json.dumps(numbers, sort_keys=True))
+
+    def reached_hosts(self) -> set[str] | None:
+        """Hosts with a request done in any run of this crawl (None: the store cannot say)."""
+        return None if self.frontier is None else self.frontier.done_hosts()
 
     def _pick_host(self) -> str | None:
         assert self.frontier is not None

@@ -12,8 +12,11 @@ when it is there, elapsed time, and per portal the work deferred to a later craw
 ``CrawlReportExtension`` writes it when the spider closes, and every
 ``CONGAN_REPORT_INTERVAL`` seconds while it runs (``"status": "running"``), with the raw
 numeric stats beside it (``stats.json``). A resumed crawl starts from the stats of its
-earlier runs, so the report of a crawl id covers all its runs; after a ``kill -9`` the
-counts of the last ``CONGAN_REPORT_INTERVAL`` seconds before the kill are missing from it.
+earlier runs, so the report of a crawl id covers all its runs: each run's counters are saved
+in the crawl's SQLite frontier with the acks they go with (every few seconds and at close,
+``scrapers.crawl.frontier_scheduler``), so after a ``kill -9`` only the counts of the
+seconds before the kill (work that the resume does again) differ; without them (another
+frontier store), ``stats.json`` of the earlier runs.
 """
 
 from __future__ import annotations
@@ -295,9 +298,36 @@ class CrawlReportExtension:
             self.base = numeric_stats(previous.get("stats", {}))
             self.runs = int(previous.get("runs", 1)) + 1
             self.started = str(previous.get("started") or self.started)
+        runs = self._earlier_runs()
+        if runs:  # saved with the frontier's acks: complete after a kill -9 too
+            self.base = {}
+            for run in runs:
+                self.base = combine(self.base, run)
+            self.runs = len(runs) + 1
         if self.interval > 0:
             self.task = create_looping_call(self.write, "running", None)
             self.task.start(self.interval, now=False)
+
+    def _earlier_runs(self) -> list[dict[str, float]]:
+        """The counters each earlier run of this crawl saved in its SQLite frontier
+        (``scrapers.crawl.frontier_scheduler``); empty for a first run or another store."""
+        if self.data is None:
+            return []
+        from archive.control.frontier import read_run_stats
+        from scrapers.crawl.frontier_scheduler import frontier_path
+
+        try:
+            saved = read_run_stats(frontier_path(self.data, self.crawl_id))
+        except sqlite3.Error as exc:
+            logger.warning("counters of earlier runs unavailable: %s", exc)
+            return []
+        runs = []
+        for text in saved:
+            try:
+                runs.append(numeric_stats(json.loads(text)))
+            except (ValueError, AttributeError):
+                logger.warning("unreadable counters of an earlier run: skipped")
+        return runs
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.task is not None and self.task.running:
@@ -336,5 +366,6 @@ class CrawlReportExtension:
             return report
         portals = dict(report.portals)
         for site, counts in kinds.items():
-            portals[site] = replace(portals[site], **counts)
+            portals[site] = replace(portals[site], new=counts["new"], changed=counts["changed"],
+                                    unchanged=counts["unchanged"])
         return replace(report, portals=portals)
