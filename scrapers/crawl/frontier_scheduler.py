@@ -20,9 +20,10 @@ paused longer than ``CONGAN_DEFER_AFTER`` have work left, their requests are def
 next crawl of the portal, and a request a middleware refused as deferred
 (``host_pause.DEFER_META_KEY``) is kept there instead of being acked as done.
 
-Every maintenance round and at close, the run's counters are saved in the frontier with the
-acks they go with (``Frontier.save_run_stats``), so the report of a crawl resumed after a
-``kill -9`` adds up every run (``scrapers.reporting.report``).
+With an ack every ``STATS_SECONDS`` (and at close), the run's counters are saved in the
+frontier in the same commit (``Frontier.save_run_stats``), so the report of a crawl resumed
+after a ``kill -9`` adds up every run (``scrapers.reporting.report``), short of at most the
+counts of the last quarter second before the kill.
 
 ``CONGAN_MAX_PAGES`` caps the number of distinct requests handed out, counted in the
 frontier, so the cap holds across resumes.
@@ -70,6 +71,9 @@ PICKLE_PROTOCOL = 4
 #: seconds between two housekeeping rounds of the scheduler: commit (SQLite) or heartbeat
 #: (Redis), and re-queueing the leases of workers that are gone
 MAINTENANCE_SECONDS = 5.0
+#: at most this often, an ack also saves the run's counters (in its commit): a kill -9 loses
+#: the counts of at most this many seconds of acked work
+STATS_SECONDS = 0.25
 
 
 def frontier_path(data: DataDir, crawl_id: str) -> Path:
@@ -127,6 +131,7 @@ class FrontierScheduler(BaseScheduler):
         self._last_served: dict[str, float] = {}
         self._memory: list[Request] = []  # requests that cannot be serialised (not durable)
         self._maintained = time.monotonic()
+        self._stats_saved = 0.0
         self._bound: dict[str, Any] = {}
         self.deferrals = deferrals
 
@@ -291,6 +296,8 @@ class FrontierScheduler(BaseScheduler):
             # crawl, stored before the ack so that a crash in between re-issues it
             del request.meta[DEFER_META_KEY]
             self.deferrals.keep_one(host, request.url, serialize_request(request, self.spider), deferral)
+        if time.monotonic() - self._stats_saved >= STATS_SECONDS:
+            self._save_run_stats()  # committed with the ack
         self.frontier.ack(entry_id)
         self._inc("frontier/acked")
 
@@ -329,7 +336,8 @@ class FrontierScheduler(BaseScheduler):
         started = stats.get("start_time")
         if "elapsed_time_seconds" not in numbers and isinstance(started, datetime):
             numbers["elapsed_time_seconds"] = (datetime.now(started.tzinfo) - started).total_seconds()
-        self.frontier.save_run_stats(json.dumps(numbers, sort_keys=True))
+        self.frontier.save_run_stats(json.dumps(numbers))
+        self._stats_saved = time.monotonic()
 
     def reached_hosts(self) -> set[str] | None:
         """Hosts with a request done in any run of this crawl (None: the store cannot say)."""
