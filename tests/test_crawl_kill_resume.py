@@ -83,7 +83,7 @@ def test_kill_9_twice_then_resume_ends_as_the_uninterrupted_recrawl(
             os.kill(process.pid, signal.SIGKILL)
             process.communicate(timeout=30)
         process = _start(data_dir, simnet.proxy_env())
-        out, err = process.communicate(timeout=600)
+        _, err = process.communicate(timeout=600)
         assert process.returncode == 0, err[-3000:]
         total = len(simnet.access_entries())
 
