@@ -68,7 +68,8 @@ class Deferrals:
         return back
 
     def settle(self, frontier: Frontier, in_flight: dict[str, int]) -> list[str]:
-        """Defer the paused portals when they are all that is left; the hosts deferred."""
+        """Defer the paused portals when they are all that is left; the hosts deferred now
+        (or whose pending entries were moved to the store)."""
         hosts = set(frontier.pending_hosts()) | {h for h, n in in_flight.items() if n > 0}
         hosts -= set(self.pauses.deferred)
         if not hosts:
@@ -76,14 +77,15 @@ class Deferrals:
         paused = self.pauses.paused()
         if any(paused.get(host, 0.0) <= self.defer_after for host in hosts):
             return self.drain(frontier)
-        for host in sorted(hosts):
+        newly = sorted(hosts)
+        for host in newly:
             deferral = self.pauses.defer(host)
             logger.warning(
                 "only paused portals have work left: deferring %s until %s (%s)", host, _clock(deferral.until),
                 deferral.reason,
             )
             self._inc("deferred/portals")
-        return self.drain(frontier)
+        return sorted(set(newly) | set(self.drain(frontier)))
 
     def drain(self, frontier: Frontier) -> list[str]:
         """Move the pending entries of deferred hosts to the store."""

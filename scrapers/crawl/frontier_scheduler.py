@@ -49,11 +49,11 @@ from scrapy.utils.request import request_from_dict
 from archive.control.deferred import DeferredRequest, DeferredStore
 from archive.control.frontier import Frontier, SqliteFrontier
 from archive.paths import DataDir
-from scrapers.compat import hook_request_done, slot_key
+from scrapers.compat import fail_queued, hook_request_done, slot_key
 from scrapers.config import crawl_config
 from scrapers.crawl.deferral import Deferrals
 from scrapers.errors import ConfigError
-from scrapers.middlewares.host_pause import DEFER_META_KEY, deferral_of, shared_pauses
+from scrapers.middlewares.host_pause import DEFER_META_KEY, defer_request, deferral_of, shared_pauses
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -250,7 +250,8 @@ class FrontierScheduler(BaseScheduler):
         if self._limit_reached():
             return None
         if self.deferrals is not None:
-            self.deferrals.settle(self.frontier, self._in_flight)
+            for deferred_host in self.deferrals.settle(self.frontier, self._in_flight):
+                self._fail_queued(deferred_host)
         host = self._pick_host()
         if host is None:
             return None
@@ -338,6 +339,15 @@ class FrontierScheduler(BaseScheduler):
             numbers["elapsed_time_seconds"] = (datetime.now(started.tzinfo) - started).total_seconds()
         self.frontier.save_run_stats(json.dumps(numbers))
         self._stats_saved = time.monotonic()
+
+    def _fail_queued(self, host: str) -> None:
+        """Requests of a deferred portal held in its download slot's queue give up too."""
+        assert self.deferrals is not None
+        deferral = self.deferrals.pauses.deferred.get(host)
+        if deferral is None or self.crawler.engine is None:
+            return
+        failed = fail_queued(self.crawler.engine, host, lambda request: defer_request(request, deferral))
+        self._inc("deferred/dequeued", failed)
 
     def reached_hosts(self) -> set[str] | None:
         """Hosts with a request done in any run of this crawl (None: the store cannot say)."""
