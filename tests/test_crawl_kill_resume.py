@@ -98,7 +98,9 @@ def test_kill_9_twice_then_resume_ends_as_the_uninterrupted_recrawl(
     # every deletion the uninterrupted re-crawl found is archived (a 404/410 answer)
     gone = uninterrupted.get("404", set()) | uninterrupted.get("410", set())
     assert gone and gone <= resumed.get("404", set()) | resumed.get("410", set())
-    assert total <= network_recrawl.requests * 1.3, (total, network_recrawl.requests)
+    # each resumed run asks every portal's entry points again (robots.txt, start pages,
+    # sitemaps, conditionally), and what was in flight at the kill: a bounded cost per kill
+    assert total <= network_recrawl.requests * 1.1 + 90 * len(moments), (total, network_recrawl.requests)
 
     report = json.loads((data_dir / "crawls" / crawl_id / "report.json").read_text(encoding="utf-8"))
     expected = network_recrawl.report["totals"]
