@@ -31,6 +31,8 @@ from typing import Literal
 from archive.paths import DataDir
 
 from .article import ExtractedArticle, site_of
+from .health import open_error
+from .lines import BadLines
 from .record import ArticleRecord, CaptureRef, article_id, build_record, content_hash, utc_stamp
 
 logger = logging.getLogger(__name__)
@@ -85,12 +87,21 @@ class CorpusStore:
         self.durable = durable
         self.directory.mkdir(parents=True, exist_ok=True)
         self.jsonl_path = self.directory / JSONL_NAME
+        #: corrupt lines readers skipped (``archive.corpus.lines``)
+        self.bad_lines = BadLines(self.jsonl_path)
         self.db = sqlite3.connect(self.directory / INDEX_NAME, timeout=30)
-        self.db.executescript(_SCHEMA)
-        if not durable:
-            self.db.execute("PRAGMA synchronous = OFF")
-        self.db.commit()
-        self._recover()
+        try:
+            self.db.executescript(_SCHEMA)
+            if not durable:
+                self.db.execute("PRAGMA synchronous = OFF")
+            self.db.commit()
+            self._recover()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            error = open_error(self.directory / INDEX_NAME, exc)
+            if error is None:
+                raise
+            raise error from None
 
     @classmethod
     def open(cls, data: DataDir) -> CorpusStore:
@@ -274,7 +285,7 @@ class CorpusStore:
                     break
                 try:
                     record = ArticleRecord.from_json(json.loads(raw))
-                except ValueError:
+                except (ValueError, KeyError, TypeError):
                     logger.warning("corpus: cutting an unreadable line at byte %s of %s", offset, self.jsonl_path)
                     handle.truncate(offset)
                     break
@@ -283,10 +294,11 @@ class CorpusStore:
         self.db.commit()
 
     # -- reading ------------------------------------------------------------------------
-    def _read(self, offset: int, length: int) -> ArticleRecord:
+    def _read(self, offset: int, length: int, ident: str | None = None) -> ArticleRecord | None:
+        """The line at ``offset``; None when it is corrupt (skipped and counted in ``bad_lines``)."""
         with open(self.jsonl_path, "rb") as handle:
             handle.seek(offset)
-            return ArticleRecord.from_json(json.loads(handle.read(length)))
+            return self.bad_lines.parse(handle.read(length), offset, ident)
 
     def _overlay(self, record: ArticleRecord, last_seen: str, first_seen: str, aliases_json: str) -> ArticleRecord:
         return replace(record, last_seen=last_seen, first_seen=first_seen, aliases=tuple(json.loads(aliases_json)))
@@ -306,14 +318,15 @@ class CorpusStore:
         ).fetchone()
         if row is None:
             return None
-        return self._overlay(self._read(row[0], row[1]), row[2], row[3], row[4])
+        record = self._read(row[0], row[1], ident)
+        return None if record is None else self._overlay(record, row[2], row[3], row[4])
 
     def versions(self, ident: str) -> list[ArticleRecord]:
         """Every version of article ``ident``, oldest first (empty if unknown)."""
         rows = self.db.execute(
             "SELECT offset, length FROM versions WHERE id = ? ORDER BY version", (ident,)
         ).fetchall()
-        records = [self._read(offset, length) for offset, length in rows]
+        records = [r for r in (self._read(offset, length, ident) for offset, length in rows) if r is not None]
         latest = self.get(ident)
         if records and latest is not None:
             records[-1] = latest
@@ -322,7 +335,7 @@ class CorpusStore:
     def latest(self, *, site: str | None = None) -> Iterator[ArticleRecord]:
         """The latest version of every article (of one site), in id order."""
         query = (
-            "SELECT v.offset, v.length, a.last_seen, a.first_seen, a.aliases FROM articles a"
+            "SELECT v.offset, v.length, a.last_seen, a.first_seen, a.aliases, a.id FROM articles a"
             " JOIN versions v ON v.id = a.id AND v.version = a.version"
         )
         params: tuple[str, ...] = ()
@@ -333,10 +346,11 @@ class CorpusStore:
         if not rows:
             return
         with open(self.jsonl_path, "rb") as handle:
-            for offset, length, last_seen, first_seen, aliases in rows:
+            for offset, length, last_seen, first_seen, aliases, ident in rows:
                 handle.seek(offset)
-                record = ArticleRecord.from_json(json.loads(handle.read(length)))
-                yield self._overlay(record, last_seen, first_seen, aliases)
+                record = self.bad_lines.parse(handle.read(length), offset, ident)
+                if record is not None:
+                    yield self._overlay(record, last_seen, first_seen, aliases)
 
     def version_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM versions").fetchone()[0])

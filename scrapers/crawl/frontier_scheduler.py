@@ -52,6 +52,7 @@ from archive.paths import DataDir
 from scrapers.compat import fail_queued, hook_request_done, slot_key
 from scrapers.config import crawl_config
 from scrapers.crawl.deferral import Deferrals
+from scrapers.crawl.disk_guard import stopped_for_storage
 from scrapers.errors import ConfigError
 from scrapers.middlewares.host_pause import DEFER_META_KEY, defer_request, deferral_of, shared_pauses
 
@@ -286,6 +287,8 @@ class FrontierScheduler(BaseScheduler):
         leased = self._leased.get(entry_id)
         if leased is None or leased[0] is not request or self.frontier is None:
             return  # robots.txt and other direct downloads, or a copy carrying the key
+        if stopped_for_storage(self.crawler):
+            return  # the disk is full: maybe not archived; stays leased, fetched again on resume
         del self._leased[entry_id]
         host = leased[1]
         self._in_flight[host] -= 1
