@@ -150,6 +150,10 @@ SCHEDULER = "scrapers.crawl.frontier_scheduler.FrontierScheduler"
 #: Where the frontier lives: empty for SQLite in the data directory (state/frontier/), or
 #: redis://host:port/db for one shared by several crawl processes (archive.control.frontier_redis).
 CONGAN_FRONTIER_URL = ""
+#: When only paused portals (Retry-After, backoff) have work left, those paused longer than
+#: this many seconds are not waited for: their pending requests are deferred to the next crawl
+#: (state/registry.sqlite3, shown in the report) and the crawl finishes.
+CONGAN_DEFER_AFTER = 30.0
 
 # -- Scrapy housekeeping ----------------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False

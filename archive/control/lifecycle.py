@@ -1,8 +1,9 @@
 """Portal lifecycle at a glance: which portals are at risk of disappearing, and why.
 
 A view over what crawls recorded in ``archive.control.registry_state.RegistryState`` (live,
-redirecting to another domain, down, merged; with dates and evidence). The rules that make
-a portal *at risk* are the named constants below.
+redirecting to another domain, down, merged; with dates and evidence) and of the work kept
+for a later crawl (``archive.control.deferred``: a portal paused beyond a crawl). The rules
+that make a portal *at risk* are the named constants below; deferred work is one.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..times import VN_TZ
+from .deferred import DeferredStore, DeferredSummary
 from .registry_state import DOWN, LIVE, MERGED, REDIRECTING, PortalState, RegistryState
 
 #: a live portal that answered errors this recently is shown at risk ("unstable")
@@ -30,6 +32,9 @@ class PortalLifecycle:
     evidence: str
     back_after_down: bool  # live again after having been down
     risks: tuple[str, ...]  # empty: not at risk
+    deferred: int = 0  # requests kept for a later crawl
+    deferred_until: datetime | None = None
+    deferred_reason: str | None = None
 
     @property
     def at_risk(self) -> bool:
@@ -58,17 +63,23 @@ class PortalLifecycle:
             "back_after_down": self.back_after_down,
             "at_risk": self.at_risk,
             "risks": list(self.risks),
+            "deferred": self.deferred,
+            "deferred_until": self.deferred_until.astimezone(VN_TZ).isoformat() if self.deferred_until else None,
+            "deferred_reason": self.deferred_reason,
             "summary": self.describe(),
         }
 
 
 def portal_lifecycles(state: RegistryState, now: datetime) -> list[PortalLifecycle]:
     """Every portal the crawls have seen, at-risk ones first, then by domain."""
-    found = [lifecycle_of(state, portal, now) for portal in state.all()]
+    deferred = DeferredStore(state.path).summary()
+    found = [lifecycle_of(state, portal, now, deferred) for portal in state.all()]
     return sorted(found, key=lambda p: (not p.at_risk, p.domain))
 
 
-def lifecycle_of(state: RegistryState, portal: PortalState, now: datetime) -> PortalLifecycle:
+def lifecycle_of(
+    state: RegistryState, portal: PortalState, now: datetime, deferred: dict[str, DeferredSummary] | None = None
+) -> PortalLifecycle:
     since = _time(portal.since)
     last_seen = _time(portal.last_seen) if portal.last_seen else None
     events = state.history(portal.domain)
@@ -85,6 +96,10 @@ def lifecycle_of(state: RegistryState, portal: PortalState, now: datetime) -> Po
         risks.append(f"errors on {_time(portal.last_error_at).astimezone(VN_TZ):%d/%m/%Y}: {portal.last_error}")
     if last_seen is not None and portal.status != DOWN and now - last_seen > timedelta(days=NOT_SEEN_DAYS):
         risks.append(f"not reached since {last_seen.astimezone(VN_TZ):%d/%m/%Y}")
+    work = (DeferredStore(state.path).summary() if deferred is None else deferred).get(portal.domain)
+    until = datetime.fromtimestamp(work.until, VN_TZ) if work else None
+    if work is not None and until is not None:
+        risks.append(f"{work.count} request(s) deferred to a crawl after {until:%d/%m/%Y %H:%M}: {work.reason}")
     return PortalLifecycle(
         domain=portal.domain,
         status=portal.status,
@@ -94,6 +109,9 @@ def lifecycle_of(state: RegistryState, portal: PortalState, now: datetime) -> Po
         evidence=portal.evidence,
         back_after_down=back,
         risks=tuple(risks),
+        deferred=work.count if work else 0,
+        deferred_until=until,
+        deferred_reason=work.reason if work else None,
     )
 
 
