@@ -30,8 +30,12 @@ from typing import Literal
 
 from archive.paths import DataDir
 
+from . import ledger
 from .article import ExtractedArticle, site_of
+from .changes import ChangeEvent
+from .diff import same_text
 from .record import ArticleRecord, CaptureRef, article_id, build_record, content_hash, utc_stamp
+from .removals import Removal, RemovalEvidence
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +91,7 @@ class CorpusStore:
         self.jsonl_path = self.directory / JSONL_NAME
         self.db = sqlite3.connect(self.directory / INDEX_NAME, timeout=30)
         self.db.executescript(_SCHEMA)
+        self.db.executescript(ledger.SCHEMA)
         if not durable:
             self.db.execute("PRAGMA synchronous = OFF")
         self.db.commit()
@@ -151,12 +156,16 @@ class CorpusStore:
         url, version, old_hash, first_seen, last_seen, aliases_json = row
         aliases = self._aliases(url, json.loads(aliases_json), article)
         first_seen, last_seen = min(first_seen, seen), max(last_seen, seen)
+        if digest != old_hash and self._same_as_latest(ident, article):
+            digest = old_hash  # whitespace, NFC or tone placement only: the same version
         if digest == old_hash:
             self.db.execute(
                 "UPDATE articles SET first_seen = ?, last_seen = ?, aliases = ? WHERE id = ?",
                 (first_seen, last_seen, json.dumps(aliases, ensure_ascii=False), ident),
             )
             self._remember(ident, article, url, capture)
+            unchanged = self._require(ident)
+            ledger.restore(self.db, unchanged, seen)
             self.db.commit()
             return AddResult("unchanged", self._require(ident))
         record = build_record(
@@ -166,8 +175,17 @@ class CorpusStore:
         record = replace(record, url=url)  # the article keeps the URL it was first filed under
         self._append(record, ident, new_article=False)
         self._remember(ident, article, url, capture)
+        ledger.restore(self.db, record, seen)
         self.db.commit()
         return AddResult("changed", record)
+
+    def _same_as_latest(self, ident: str, article: ExtractedArticle) -> bool:
+        """Whether ``article`` differs from the latest version only in whitespace, NFC or tone
+        placement (an identical text under another recorded hash is a version of its own)."""
+        latest = self.get(ident)
+        if latest is None or content_hash(latest.title, latest.body) == content_hash(article.title, article.body):
+            return False
+        return same_text(latest.title, latest.body, article.title, article.body)
 
     def seen_again(self, url: str, capture: CaptureRef, seen_at: datetime) -> str | None:
         """Record that the article at ``url`` was captured again unchanged without being
@@ -186,8 +204,42 @@ class CorpusStore:
             "UPDATE articles SET last_seen = ? WHERE id = ?", (max(found[0], utc_stamp(seen_at)), ident)
         )
         self.db.execute("INSERT OR IGNORE INTO captures (record_id, id) VALUES (?, ?)", (capture.record_id, ident))
+        record = self.get(ident)
+        if record is not None:
+            ledger.restore(self.db, record, utc_stamp(seen_at))
         self.db.commit()
         return ident
+
+    # -- takedowns and the change feed (archive.corpus.ledger) -----------------------------
+    def article_of_url(self, url: str) -> str | None:
+        """The id of the article ``url`` is the URL or an alias of, or None."""
+        row = self.db.execute("SELECT id FROM aliases WHERE alias = ?", (url,)).fetchone()
+        if row:
+            return str(row[0])
+        candidate = article_id(url)
+        found = self.db.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone()
+        return candidate if found else None
+
+    def mark_removed(self, url: str, evidence: RemovalEvidence) -> str | None:
+        """Record that the article at ``url`` was found gone (``archive.corpus.removals``).
+        Returns its id when this is news (first evidence since it was last seen alive)."""
+        ident = self.article_of_url(url)
+        record = self.get(ident) if ident else None
+        if record is None or not ledger.mark_removed(self.db, record, evidence):
+            return None
+        self.db.commit()
+        return record.id
+
+    def removal(self, ident: str) -> Removal | None:
+        return ledger.removal_of(self.db, ident)
+
+    def removals(self) -> dict[str, Removal]:
+        """Every article removed now, by id."""
+        return ledger.all_removals(self.db)
+
+    def events(self, **bounds: object) -> list[ChangeEvent]:
+        """The change feed: ``since``/``until`` (dates), ``site``, ``kinds`` (``ledger.read_events``)."""
+        return ledger.read_events(self.db, **bounds)  # type: ignore[arg-type]
 
     def add_aliases(self, record_id: str, aliases: Iterable[str]) -> str | None:
         """Merge other URLs seen for the article filed from the capture ``record_id`` (links
@@ -235,6 +287,7 @@ class CorpusStore:
         self._index_line(record, offset, len(line))
 
     def _index_line(self, record: ArticleRecord, offset: int, length: int) -> None:
+        ledger.version_event(self.db, record)
         self.db.execute(
             "INSERT OR REPLACE INTO versions (id, version, offset, length, content_hash) VALUES (?, ?, ?, ?, ?)",
             (record.id, record.version, offset, length, record.content_hash),
@@ -288,8 +341,15 @@ class CorpusStore:
             handle.seek(offset)
             return ArticleRecord.from_json(json.loads(handle.read(length)))
 
-    def _overlay(self, record: ArticleRecord, last_seen: str, first_seen: str, aliases_json: str) -> ArticleRecord:
-        return replace(record, last_seen=last_seen, first_seen=first_seen, aliases=tuple(json.loads(aliases_json)))
+    def _overlay(
+        self, record: ArticleRecord, last_seen: str, first_seen: str, aliases_json: str,
+        removed: str | None = None, evidence: str | None = None,
+    ) -> ArticleRecord:
+        removal = Removal.from_row(removed, evidence) if removed and evidence else None
+        return replace(
+            record, last_seen=last_seen, first_seen=first_seen, aliases=tuple(json.loads(aliases_json)),
+            removed=removal.removed if removal else None, removal=removal.evidence if removal else None,
+        )
 
     def _require(self, ident: str) -> ArticleRecord:
         record = self.get(ident)
@@ -300,13 +360,14 @@ class CorpusStore:
     def get(self, ident: str) -> ArticleRecord | None:
         """The latest version of article ``ident``, or None."""
         row = self.db.execute(
-            "SELECT v.offset, v.length, a.last_seen, a.first_seen, a.aliases FROM articles a"
-            " JOIN versions v ON v.id = a.id AND v.version = a.version WHERE a.id = ?",
+            "SELECT v.offset, v.length, a.last_seen, a.first_seen, a.aliases, r.removed, r.evidence FROM articles a"
+            " JOIN versions v ON v.id = a.id AND v.version = a.version"
+            " LEFT JOIN removals r ON r.id = a.id WHERE a.id = ?",
             (ident,),
         ).fetchone()
         if row is None:
             return None
-        return self._overlay(self._read(row[0], row[1]), row[2], row[3], row[4])
+        return self._overlay(self._read(row[0], row[1]), *row[2:])
 
     def versions(self, ident: str) -> list[ArticleRecord]:
         """Every version of article ``ident``, oldest first (empty if unknown)."""
@@ -322,8 +383,8 @@ class CorpusStore:
     def latest(self, *, site: str | None = None) -> Iterator[ArticleRecord]:
         """The latest version of every article (of one site), in id order."""
         query = (
-            "SELECT v.offset, v.length, a.last_seen, a.first_seen, a.aliases FROM articles a"
-            " JOIN versions v ON v.id = a.id AND v.version = a.version"
+            "SELECT v.offset, v.length, a.last_seen, a.first_seen, a.aliases, r.removed, r.evidence FROM articles a"
+            " JOIN versions v ON v.id = a.id AND v.version = a.version LEFT JOIN removals r ON r.id = a.id"
         )
         params: tuple[str, ...] = ()
         if site:
@@ -333,10 +394,10 @@ class CorpusStore:
         if not rows:
             return
         with open(self.jsonl_path, "rb") as handle:
-            for offset, length, last_seen, first_seen, aliases in rows:
+            for offset, length, *overlay in rows:
                 handle.seek(offset)
                 record = ArticleRecord.from_json(json.loads(handle.read(length)))
-                yield self._overlay(record, last_seen, first_seen, aliases)
+                yield self._overlay(record, *overlay)
 
     def version_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM versions").fetchone()[0])
