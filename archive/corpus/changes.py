@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
@@ -68,7 +68,7 @@ def day_bounds(since: date | None, until: date | None) -> tuple[str | None, str 
     """UTC stamps bounding the Vietnam-time days ``since``..``until`` (both included): events
     at or after the first, strictly before the second."""
     def stamp(day: date) -> str:
-        return datetime.combine(day, time(0, 0), tzinfo=VN_TZ).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.combine(day, time(0, 0), tzinfo=VN_TZ).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return (stamp(since) if since else None, stamp(until + timedelta(days=1)) if until else None)
 
 
@@ -78,7 +78,7 @@ def feed_json(events: Iterable[ChangeEvent]) -> str:
 
 
 def counts(events: Iterable[ChangeEvent]) -> dict[str, int]:
-    found = dict.fromkeys(CHANGE_KINDS, 0)
+    found: dict[str, int] = dict.fromkeys(CHANGE_KINDS, 0)
     for event in events:
         found[event.kind] += 1
     return found

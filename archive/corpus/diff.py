@@ -29,7 +29,7 @@ def text_key(text: str | None) -> str:
     lowered = search_form(collapsed)
     if len(lowered) != len(collapsed):  # a letter whose lower case is longer: compare as is
         return collapsed
-    return "".join(low.upper() if ch.isupper() else low for ch, low in zip(collapsed, lowered))
+    return "".join(low.upper() if ch.isupper() else low for ch, low in zip(collapsed, lowered, strict=True))
 
 
 def same_text(title_a: str | None, body_a: str, title_b: str | None, body_b: str) -> bool:
@@ -93,8 +93,8 @@ class VersionDiff:
         """A unified-diff-like text: ``-``/``+`` lines for removed/added paragraphs, both for changed."""
         lines = [f"--- version {self.old.version} ({self.old.first_seen})",
                  f"+++ version {self.new.version} ({self.new.capture.timestamp})"]
-        for change in self.fields:
-            lines += [f"@@ {change.field}", f"- {change.old or ''}", f"+ {change.new or ''}"]
+        for field in self.fields:
+            lines += [f"@@ {field.field}", f"- {field.old or ''}", f"+ {field.new or ''}"]
         for index, change in enumerate(self.paragraphs, 1):
             if change.kind == "same":
                 continue
@@ -110,7 +110,8 @@ def _pairs(old: list[str], new: list[str]) -> Iterator[ParagraphChange]:
     matcher = difflib.SequenceMatcher(a=[text_key(p) for p in old], b=[text_key(p) for p in new], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            yield from (ParagraphChange("same", old[i], new[j]) for i, j in zip(range(i1, i2), range(j1, j2)))
+            pairs = zip(range(i1, i2), range(j1, j2), strict=True)
+            yield from (ParagraphChange("same", old[i], new[j]) for i, j in pairs)
             continue
         removed, added = old[i1:i2], new[j1:j2]
         paired = min(len(removed), len(added)) if tag == "replace" else 0

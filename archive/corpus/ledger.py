@@ -88,7 +88,8 @@ def removal_of(db: sqlite3.Connection, ident: str) -> Removal | None:
 
 
 def all_removals(db: sqlite3.Connection) -> dict[str, Removal]:
-    return {row[0]: Removal.from_row(row[1], row[2]) for row in db.execute("SELECT id, removed, evidence FROM removals")}
+    rows = db.execute("SELECT id, removed, evidence FROM removals")
+    return {row[0]: Removal.from_row(row[1], row[2]) for row in rows}
 
 
 def read_events(

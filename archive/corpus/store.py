@@ -221,11 +221,12 @@ class CorpusStore:
         return candidate if found else None
 
     def mark_removed(self, url: str, evidence: RemovalEvidence) -> str | None:
-        """Record that the article at ``url`` was found gone (``archive.corpus.removals``).
-        Returns its id when this is news (first evidence since it was last seen alive)."""
+        """Record that the article whose URL is ``url`` was found gone (``archive.corpus.removals``;
+        an alias that fails says nothing of the article). Returns its id when this is news
+        (first evidence since it was last seen alive)."""
         ident = self.article_of_url(url)
         record = self.get(ident) if ident else None
-        if record is None or not ledger.mark_removed(self.db, record, evidence):
+        if record is None or record.url != url or not ledger.mark_removed(self.db, record, evidence):
             return None
         self.db.commit()
         return record.id

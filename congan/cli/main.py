@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "search",
     "serve",
     "corpus",
+    "changes",
     "warc",
     "index",
     "wacz",
