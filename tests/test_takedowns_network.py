@@ -29,7 +29,8 @@ def _feed(data: Path) -> list[dict]:
 def _truth_changes() -> tuple[set[str], set[str], set[str]]:
     before = {t.canonical_url: t for t in ground_truth(1)}
     after = {t.canonical_url: t for t in ground_truth(2)}
-    edited = {u for u in before.keys() & after.keys() if (before[u].title, before[u].body) != (after[u].title, after[u].body)}
+    both = before.keys() & after.keys()
+    edited = {u for u in both if (before[u].title, before[u].body) != (after[u].title, after[u].body)}
     return set(after) - set(before), edited, set(before) - set(after)
 
 
@@ -41,7 +42,9 @@ def rebuilt(network_recrawl, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-def test_the_deleted_article_is_removed_with_its_date_and_evidence_after_the_recrawl(network_crawl, network_recrawl):
+def test_the_deleted_article_is_removed_with_its_date_and_evidence_after_the_recrawl(
+    network_crawl, network_recrawl
+) -> None:
     _new, _edited, deleted = _truth_changes()
     assert deleted
     before = [json.loads(line) for line in _run(network_crawl.data_dir, "export").splitlines()]
@@ -69,7 +72,8 @@ def test_the_change_feed_of_the_recrawl_lists_exactly_what_changed(network_crawl
     first = {(e["id"], e["kind"], e["at"]) for e in _feed(network_crawl.data_dir)}
     feed = [e for e in _feed(network_recrawl.data_dir) if (e["id"], e["kind"], e["at"]) not in first]
     crawled_sites = {e["site"] for e in _feed(network_crawl.data_dir)}
-    by_kind = {kind: {e["url"] for e in feed if e["kind"] == kind} for kind in ("new", "changed", "removed", "restored")}
+    kinds = ("new", "changed", "removed", "restored")
+    by_kind = {kind: {e["url"] for e in feed if e["kind"] == kind} for kind in kinds}
     assert by_kind["new"] == {u for u in new if any(s in u for s in crawled_sites)}
     assert by_kind["changed"] == edited
     assert by_kind["removed"] == deleted
@@ -100,3 +104,11 @@ def test_reextract_reproduces_removals_versions_and_the_feed_byte_for_byte(netwo
     assert _run(rebuilt, "changes", "--json") == _run(network_recrawl.data_dir, "changes", "--json")
     assert _run(rebuilt, "export") == _run(network_recrawl.data_dir, "export")
     assert _run(rebuilt, "export", "--removed") == _run(network_recrawl.data_dir, "export", "--removed")
+
+
+def test_search_finds_the_removed_articles_only_with_removed(network_recrawl):
+    _new, _edited, deleted = _truth_changes()
+    hits = [json.loads(line) for line in _run(network_recrawl.data_dir, "search", "", "--removed", "--json").splitlines()]
+    assert {h["url"] for h in hits} == deleted
+    everything = _run(network_recrawl.data_dir, "search", "", "--limit", "5", "--json").splitlines()
+    assert len(everything) == 5

@@ -268,6 +268,8 @@ class SearchIndex:
         if query.until:
             where.append("a.day <= ?")
             params.append(query.until)
+        if query.removed:  # the stored record says when its portal took it down
+            where.append("a.n IN (SELECT n FROM documents WHERE json_extract(record, '$.removed') IS NOT NULL)")
         if self.access is not None:
             where.append("congan_allowed(a.url, a.capture_ts)")
         for clause in where:
