@@ -58,7 +58,8 @@ def test_the_deleted_article_is_removed_with_its_date_and_evidence_after_the_rec
         assert evidence["reason"] == "gone" and evidence["status"] == answers[record["url"]]["status"] in (404, 410)
         assert evidence["url"] == record["url"]
         stamp = evidence["capture"]["timestamp"]
-        assert record["removed"] == f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[8:10]}:{stamp[10:12]}:{stamp[12:14]}Z"
+        when = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[8:10]}:{stamp[10:12]}:{stamp[12:14]}Z"
+        assert record["removed"] == when
         assert record["removed"] > record["last_seen"]
         warc = network_recrawl.data_dir / "collections" / "congan" / "archive" / evidence["capture"]["warc_file"]
         assert warc.exists()  # the 410 itself is archived
@@ -108,7 +109,8 @@ def test_reextract_reproduces_removals_versions_and_the_feed_byte_for_byte(netwo
 
 def test_search_finds_the_removed_articles_only_with_removed(network_recrawl):
     _new, _edited, deleted = _truth_changes()
-    hits = [json.loads(line) for line in _run(network_recrawl.data_dir, "search", "", "--removed", "--json").splitlines()]
+    found = _run(network_recrawl.data_dir, "search", "", "--removed", "--json")
+    hits = [json.loads(line) for line in found.splitlines()]
     assert {h["url"] for h in hits} == deleted
     everything = _run(network_recrawl.data_dir, "search", "", "--limit", "5", "--json").splitlines()
     assert len(everything) == 5

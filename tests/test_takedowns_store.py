@@ -160,8 +160,9 @@ def test_a_version_1_line_reads_as_a_record_never_removed() -> None:
 def article_line() -> str:
     from archive.corpus.record import build_record
 
-    return build_record(article(), capture(1), record_id="a" * 20, version=1, aliases=[], first_seen="2024-03-11T02:00:00Z",
-                        last_seen="2024-03-11T02:00:00Z").to_line()
+    when = "2024-03-11T02:00:00Z"
+    return build_record(article(), capture(1), record_id="a" * 20, version=1, aliases=[], first_seen=when,
+                        last_seen=when).to_line()
 
 
 def test_a_removal_is_on_disk_the_moment_it_is_recorded(tmp_path: Path) -> None:

@@ -112,6 +112,10 @@ def create_app(config: WebConfig) -> Flask:
             "replay": lambda path: replay_link(path, config.replay_base),
         }
 
+    from .changes import blueprint as changes_pages  # issue 15: feed, removed articles, diffs
+
+    app.register_blueprint(changes_pages(config.data, config.replay_base))
+
     @app.get("/")
     def search_page():
         error, results, status = None, None, 200
