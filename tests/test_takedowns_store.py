@@ -183,3 +183,15 @@ def test_a_removal_is_on_disk_the_moment_it_is_recorded(tmp_path: Path) -> None:
     with CorpusStore(tmp_path / "corpus") as store:
         assert set(store.removals()) == {article_id(URL)}
         assert [e.kind for e in store.events()] == ["new", "removed"]
+
+
+def test_a_corpus_from_before_the_feed_gets_its_version_events(tmp_path: Path) -> None:
+    import sqlite3
+
+    with CorpusStore(tmp_path / "corpus") as store:
+        store.add(article(), capture(1), at(1))
+        store.add(article(body="Khác."), capture(2), at(2))
+    with sqlite3.connect(tmp_path / "corpus" / "index.sqlite3") as db:
+        db.execute("DROP TABLE events")
+    with CorpusStore(tmp_path / "corpus") as store:
+        assert [(e.kind, e.version) for e in store.events()] == [("new", 1), ("changed", 2)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import date
+from pathlib import Path
 
 from .changes import ChangeEvent, ChangeKind, day_bounds
 from .record import ArticleRecord, CaptureLink
@@ -109,3 +110,19 @@ def read_events(
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     rows = db.execute(f"SELECT {_COLUMNS} FROM events{where} ORDER BY at, id, kind", params).fetchall()
     return [ChangeEvent.from_row(row) for row in rows]
+
+
+def backfill(db: sqlite3.Connection, jsonl: Path) -> int:
+    """The version events of a corpus written before the feed existed (every line of
+    ``articles.jsonl``, once: only when ``events`` is empty and ``versions`` is not)."""
+    if db.execute("SELECT 1 FROM events LIMIT 1").fetchone() or not db.execute(
+        "SELECT 1 FROM versions LIMIT 1"
+    ).fetchone():
+        return 0
+    count = 0
+    with open(jsonl, "rb") as handle:
+        for raw in handle:
+            version_event(db, ArticleRecord.from_json(json.loads(raw)))
+            count += 1
+    db.commit()
+    return count

@@ -96,6 +96,7 @@ class CorpusStore:
             self.db.execute("PRAGMA synchronous = OFF")
         self.db.commit()
         self._recover()
+        ledger.backfill(self.db, self.jsonl_path)  # a corpus from before the change feed
 
     @classmethod
     def open(cls, data: DataDir) -> CorpusStore:
@@ -211,21 +212,11 @@ class CorpusStore:
         return ident
 
     # -- takedowns and the change feed (archive.corpus.ledger) -----------------------------
-    def article_of_url(self, url: str) -> str | None:
-        """The id of the article ``url`` is the URL or an alias of, or None."""
-        row = self.db.execute("SELECT id FROM aliases WHERE alias = ?", (url,)).fetchone()
-        if row:
-            return str(row[0])
-        candidate = article_id(url)
-        found = self.db.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone()
-        return candidate if found else None
-
     def mark_removed(self, url: str, evidence: RemovalEvidence) -> str | None:
         """Record that the article whose URL is ``url`` was found gone (``archive.corpus.removals``;
         an alias that fails says nothing of the article). Returns its id when this is news
         (first evidence since it was last seen alive)."""
-        ident = self.article_of_url(url)
-        record = self.get(ident) if ident else None
+        record = self.get(article_id(url))  # an article's id is that of the URL it is filed under
         if record is None or record.url != url or not ledger.mark_removed(self.db, record, evidence):
             return None
         self.db.commit()
