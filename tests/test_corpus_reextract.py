@@ -85,7 +85,6 @@ def test_second_crawl_versions_the_edited_article_only(crawled: Path) -> None:
     edited = {t.canonical_url: t for t in ground_truth(2) if t.site in SITES}
     assert len(changed) == 1
     assert changed[0]["title"] == edited[changed[0]["url"]].title != first[changed[0]["id"]]["title"]
-    from archive.corpus import CorpusStore
 
     with CorpusStore(crawled / "corpus") as store:
         latest = list(store.latest())

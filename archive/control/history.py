@@ -74,6 +74,9 @@ MIGRATIONS = (
         CREATE INDEX crawls_schedule ON crawls (schedule, started)
         """,
     ),
+    # report paths relative to the data directory, so a moved or restored one shows its own reports
+    Migration(2, "relative report paths", "UPDATE crawls SET report_path = 'crawls/' || crawl_id || '/report.json'"
+              " WHERE report_path LIKE '%/crawls/' || crawl_id || '/report.json'"),
 )
 
 
@@ -176,7 +179,7 @@ class CrawlHistory:
         with self._write() as conn:
             row = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone()
             if row is not None:
-                existing = _record(row)
+                existing = _record(row, self.data_dir.root)
                 if existing.status is CrawlStatus.RUNNING and self._alive(row):
                     raise UserInputError(
                         f"crawl {crawl_id} is already running (pid {existing.pid} on {existing.host}); "
@@ -210,7 +213,7 @@ class CrawlHistory:
                 )
                 logger.info("crawl %s started (pid %s, schedule %s)", crawl_id, pid, schedule)
             row = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone()
-        return _record(row)
+        return _record(row, self.data_dir.root)
 
     def finish(
         self,
@@ -233,13 +236,14 @@ class CrawlHistory:
             cur = conn.execute(
                 "UPDATE crawls SET status = ?, ended = ?, report_path = COALESCE(?, report_path),"
                 " reason = ? WHERE crawl_id = ?",
-                (end.value, self._now(), str(report_path) if report_path else None, reason, crawl_id),
+                (end.value, self._now(), self.data_dir.relative(report_path) if report_path else None,
+                 reason, crawl_id),
             )
             if cur.rowcount == 0:
                 raise UserInputError(f"no crawl {crawl_id} in the history; see `congan crawls list`")
             row = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone()
         logger.info("crawl %s %s", crawl_id, end)
-        return _record(row)
+        return _record(row, self.data_dir.root)
 
     def mark_interrupted_stale(self) -> list[CrawlRecord]:
         """Mark *interrupted* every running crawl of this host whose process is gone.
@@ -274,7 +278,7 @@ class CrawlHistory:
             return None
         with self._db() as conn:
             row = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone()
-        return None if row is None else _record(row)
+        return None if row is None else _record(row, self.data_dir.root)
 
     def get(self, crawl_id: str) -> CrawlRecord:
         record = self.find(crawl_id)
@@ -306,7 +310,7 @@ class CrawlHistory:
             return []
         with self._db() as conn:
             rows = conn.execute(sql, args).fetchall()
-        return [_record(row) for row in rows]
+        return [_record(row, self.data_dir.root) for row in rows]
 
     def report_path(self, record: CrawlRecord) -> Path:
         """Where the crawl's report is (or will be)."""
@@ -324,7 +328,7 @@ class CrawlHistory:
         return process_alive(int(row["pid"]), row["pid_started"])
 
 
-def _record(row: sqlite3.Row) -> CrawlRecord:
+def _record(row: sqlite3.Row, root: Path) -> CrawlRecord:
     try:
         params = json.loads(row["params"] or "{}")
     except ValueError:
@@ -337,7 +341,7 @@ def _record(row: sqlite3.Row) -> CrawlRecord:
         schedule=row["schedule"],
         pid=int(row["pid"]),
         host=row["host"],
-        report_path=Path(row["report_path"]) if row["report_path"] else None,
+        report_path=root / row["report_path"] if row["report_path"] else None,  # absolute stays absolute
         attempts=int(row["attempts"]),
         reason=row["reason"],
         params=params if isinstance(params, dict) else {},

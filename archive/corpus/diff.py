@@ -17,7 +17,7 @@ from typing import Literal
 
 from archive.search.normalise import normalise as search_form
 
-from .record import ArticleRecord, normalise
+from .record import ArticleRecord, content_hash, normalise
 
 ParagraphKind = Literal["same", "added", "removed", "changed"]
 
@@ -35,6 +35,15 @@ def text_key(text: str | None) -> str:
 def same_text(title_a: str | None, body_a: str, title_b: str | None, body_b: str) -> bool:
     """Whether two (title, body) pairs are the same version of an article."""
     return text_key(title_a) == text_key(title_b) and text_key(body_a) == text_key(body_b)
+
+
+def same_version(latest: ArticleRecord | None, title: str | None, body: str) -> bool:
+    """Whether a newly extracted text is the ``latest`` version although its content hash
+    differs: only whitespace, NFC or tone placement changed. An identical text recorded under
+    another hash (a record written by other rules) is a version of its own."""
+    if latest is None or content_hash(latest.title, latest.body) == content_hash(title, body):
+        return False
+    return same_text(latest.title, latest.body, title, body)
 
 
 def paragraphs(body: str) -> list[str]:

@@ -33,7 +33,9 @@ from archive.paths import DataDir
 from . import ledger
 from .article import ExtractedArticle, site_of
 from .changes import ChangeEvent
-from .diff import same_text
+from .diff import same_version
+from .health import open_error
+from .lines import BadLines
 from .record import ArticleRecord, CaptureRef, article_id, build_record, content_hash, utc_stamp
 from .removals import Removal, RemovalEvidence
 
@@ -89,14 +91,23 @@ class CorpusStore:
         self.durable = durable
         self.directory.mkdir(parents=True, exist_ok=True)
         self.jsonl_path = self.directory / JSONL_NAME
+        #: corrupt lines readers skipped (``archive.corpus.lines``)
+        self.bad_lines = BadLines(self.jsonl_path)
         self.db = sqlite3.connect(self.directory / INDEX_NAME, timeout=30)
-        self.db.executescript(_SCHEMA)
-        self.db.executescript(ledger.SCHEMA)
-        if not durable:
-            self.db.execute("PRAGMA synchronous = OFF")
-        self.db.commit()
-        self._recover()
-        ledger.backfill(self.db, self.jsonl_path)  # a corpus from before the change feed
+        try:
+            self.db.executescript(_SCHEMA)
+            self.db.executescript(ledger.SCHEMA)
+            if not durable:
+                self.db.execute("PRAGMA synchronous = OFF")
+            self.db.commit()
+            self._recover()
+            ledger.backfill(self.db, self.jsonl_path)  # a corpus from before the change feed
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            error = open_error(self.directory / INDEX_NAME, exc)
+            if error is None:
+                raise
+            raise error from None
 
     @classmethod
     def open(cls, data: DataDir) -> CorpusStore:
@@ -157,7 +168,7 @@ class CorpusStore:
         url, version, old_hash, first_seen, last_seen, aliases_json = row
         aliases = self._aliases(url, json.loads(aliases_json), article)
         first_seen, last_seen = min(first_seen, seen), max(last_seen, seen)
-        if digest != old_hash and self._same_as_latest(ident, article):
+        if digest != old_hash and same_version(self.get(ident), article.title, article.body):
             digest = old_hash  # whitespace, NFC or tone placement only: the same version
         if digest == old_hash:
             self.db.execute(
@@ -165,8 +176,7 @@ class CorpusStore:
                 (first_seen, last_seen, json.dumps(aliases, ensure_ascii=False), ident),
             )
             self._remember(ident, article, url, capture)
-            unchanged = self._require(ident)
-            ledger.restore(self.db, unchanged, seen)
+            ledger.restore(self.db, self._require(ident), seen)
             self.db.commit()
             return AddResult("unchanged", self._require(ident))
         record = build_record(
@@ -179,14 +189,6 @@ class CorpusStore:
         ledger.restore(self.db, record, seen)
         self.db.commit()
         return AddResult("changed", record)
-
-    def _same_as_latest(self, ident: str, article: ExtractedArticle) -> bool:
-        """Whether ``article`` differs from the latest version only in whitespace, NFC or tone
-        placement (an identical text under another recorded hash is a version of its own)."""
-        latest = self.get(ident)
-        if latest is None or content_hash(latest.title, latest.body) == content_hash(article.title, article.body):
-            return False
-        return same_text(latest.title, latest.body, article.title, article.body)
 
     def seen_again(self, url: str, capture: CaptureRef, seen_at: datetime) -> str | None:
         """Record that the article at ``url`` was captured again unchanged without being
@@ -213,9 +215,8 @@ class CorpusStore:
 
     # -- takedowns and the change feed (archive.corpus.ledger) -----------------------------
     def mark_removed(self, url: str, evidence: RemovalEvidence) -> str | None:
-        """Record that the article whose URL is ``url`` was found gone (``archive.corpus.removals``;
-        an alias that fails says nothing of the article). Returns its id when this is news
-        (first evidence since it was last seen alive)."""
+        """The article whose own URL (no alias) is ``url`` was found gone (``archive.corpus.removals``):
+        its id when this is news (first evidence since it was last seen alive)."""
         record = self.get(article_id(url))  # an article's id is that of the URL it is filed under
         if record is None or record.url != url or not ledger.mark_removed(self.db, record, evidence):
             return None
@@ -225,12 +226,10 @@ class CorpusStore:
     def removal(self, ident: str) -> Removal | None:
         return ledger.removal_of(self.db, ident)
 
-    def removals(self) -> dict[str, Removal]:
-        """Every article removed now, by id."""
+    def removals(self) -> dict[str, Removal]:  # every article removed now, by id
         return ledger.all_removals(self.db)
 
-    def events(self, **bounds: object) -> list[ChangeEvent]:
-        """The change feed: ``since``/``until`` (dates), ``site``, ``kinds`` (``ledger.read_events``)."""
+    def events(self, **bounds: object) -> list[ChangeEvent]:  # since, until, site, kinds
         return ledger.read_events(self.db, **bounds)  # type: ignore[arg-type]
 
     def add_aliases(self, record_id: str, aliases: Iterable[str]) -> str | None:
@@ -319,7 +318,7 @@ class CorpusStore:
                     break
                 try:
                     record = ArticleRecord.from_json(json.loads(raw))
-                except ValueError:
+                except (ValueError, KeyError, TypeError):
                     logger.warning("corpus: cutting an unreadable line at byte %s of %s", offset, self.jsonl_path)
                     handle.truncate(offset)
                     break
@@ -328,10 +327,11 @@ class CorpusStore:
         self.db.commit()
 
     # -- reading ------------------------------------------------------------------------
-    def _read(self, offset: int, length: int) -> ArticleRecord:
+    def _read(self, offset: int, length: int, ident: str | None = None) -> ArticleRecord | None:
+        """The line at ``offset``; None when it is corrupt (skipped and counted in ``bad_lines``)."""
         with open(self.jsonl_path, "rb") as handle:
             handle.seek(offset)
-            return ArticleRecord.from_json(json.loads(handle.read(length)))
+            return self.bad_lines.parse(handle.read(length), offset, ident)
 
     def _overlay(
         self, record: ArticleRecord, last_seen: str, first_seen: str, aliases_json: str,
@@ -359,14 +359,15 @@ class CorpusStore:
         ).fetchone()
         if row is None:
             return None
-        return self._overlay(self._read(row[0], row[1]), *row[2:])
+        record = self._read(row[0], row[1], ident)
+        return None if record is None else self._overlay(record, *row[2:])
 
     def versions(self, ident: str) -> list[ArticleRecord]:
         """Every version of article ``ident``, oldest first (empty if unknown)."""
         rows = self.db.execute(
             "SELECT offset, length FROM versions WHERE id = ? ORDER BY version", (ident,)
         ).fetchall()
-        records = [self._read(offset, length) for offset, length in rows]
+        records = [r for r in (self._read(offset, length, ident) for offset, length in rows) if r is not None]
         latest = self.get(ident)
         if records and latest is not None:
             records[-1] = latest
@@ -375,8 +376,9 @@ class CorpusStore:
     def latest(self, *, site: str | None = None) -> Iterator[ArticleRecord]:
         """The latest version of every article (of one site), in id order."""
         query = (
-            "SELECT v.offset, v.length, a.last_seen, a.first_seen, a.aliases, r.removed, r.evidence FROM articles a"
-            " JOIN versions v ON v.id = a.id AND v.version = a.version LEFT JOIN removals r ON r.id = a.id"
+            "SELECT v.offset, v.length, a.id, a.last_seen, a.first_seen, a.aliases, r.removed, r.evidence"
+            " FROM articles a JOIN versions v ON v.id = a.id AND v.version = a.version"
+            " LEFT JOIN removals r ON r.id = a.id"
         )
         params: tuple[str, ...] = ()
         if site:
@@ -386,10 +388,11 @@ class CorpusStore:
         if not rows:
             return
         with open(self.jsonl_path, "rb") as handle:
-            for offset, length, *overlay in rows:
+            for offset, length, ident, *overlay in rows:
                 handle.seek(offset)
-                record = ArticleRecord.from_json(json.loads(handle.read(length)))
-                yield self._overlay(record, *overlay)
+                record = self.bad_lines.parse(handle.read(length), offset, ident)
+                if record is not None:
+                    yield self._overlay(record, *overlay)
 
     def version_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM versions").fetchone()[0])

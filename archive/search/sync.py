@@ -25,6 +25,9 @@ def corpus_records(data_dir: DataDir) -> Iterator[dict[str, Any]]:
     with CorpusStore.open(data_dir) as store:
         for record in store.latest():
             yield record.to_json()
+        skipped = store.bad_lines.summary()  # corrupt lines: counted and named, never a traceback
+        if skipped:
+            logger.warning("%s", skipped)
 
 
 def rebuild_from_corpus(data_dir: DataDir) -> int:

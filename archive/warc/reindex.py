@@ -15,6 +15,7 @@ from pathlib import Path
 from archive.warc.digests import CaptureIndex, FirstCapture, LatestCapture
 from archive.warc.naming import WARC_SUFFIX, parse_name
 from archive.warc.reader import iter_records
+from archive.warc.resync import Damage
 from archive.warc.writer import payload_digest
 
 logger = logging.getLogger(__name__)
@@ -33,12 +34,13 @@ def written_order(warc_dir: Path) -> list[Path]:
     return sorted(by_name, key=opened)  # stable: files opened in the same second stay in name order
 
 
-def rebuild_capture_index(warc_dir: Path, index: CaptureIndex) -> int:
-    """Refill ``index`` from the WARC files of ``warc_dir``; returns the captures read."""
+def rebuild_capture_index(warc_dir: Path, index: CaptureIndex, damage: list[Damage] | None = None) -> int:
+    """Refill ``index`` from the WARC files of ``warc_dir``; returns the captures read.
+    Damaged members are skipped (every intact record is read) and appended to ``damage``."""
     index.clear()
     captures = 0
     for path in written_order(warc_dir):
-        for ref, record in iter_records(path):
+        for ref, record in iter_records(path, damage=damage):
             if ref.rec_type not in ("response", "revisit") or not ref.url or record.http_headers is None:
                 continue
             captures += 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sqlite3
 import sys
 from dataclasses import replace
 from typing import Any
@@ -22,8 +23,11 @@ import click
 from archive.control.history import CrawlHistory, CrawlStatus, new_crawl_id
 from archive.control.report import REPORT_FILE, CrawlReport
 from archive.errors import ArchiveError, UserInputError
+from archive.datalock import DataDirLock
 from archive.paths import DEFAULT_COLLECTION
+from archive.storage_errors import StorageError, disk_full_message
 from scrapers.crawl.runner import CrawlSpec, CrawlSpecError, parse_override, run
+from scrapers.crawl.disk_guard import DISK_FULL_REASON, is_storage_failure
 
 from .context import CliContext, data_option, emit_json, pass_cli
 
@@ -134,10 +138,20 @@ def crawl_command(
         log_level=level,
     )
     cli.data.ensure(collection)
+    lock = DataDirLock(cli.data.locks_dir)
+    lock.acquire()  # one crawl per data directory (archive.datalock); released when we exit
+    try:
+        _crawl(cli, spec, crawl_id, lock, as_json)
+    finally:
+        lock.release()
+
+
+def _crawl(cli: CliContext, spec: CrawlSpec, crawl_id: str | None, lock: DataDirLock, as_json: bool) -> None:
     history = CrawlHistory(cli.data)
     history.mark_interrupted_stale()
     chosen, resumed = resolve_crawl_id(history, spec.params(), crawl_id)
     spec = replace(spec, crawl_id=chosen)
+    lock.name(chosen)
     record = history.start(chosen, params=spec.params(), schedule=None, pid=os.getpid())
     if resumed:
         click.echo(f"resuming crawl {chosen} (attempt {record.attempts})", err=True)
@@ -152,6 +166,12 @@ def crawl_command(
     except BaseException as exc:
         history.finish(chosen, CrawlStatus.FAILED, reason=f"{type(exc).__name__}: {exc}")
         raise
+    if outcome.finish_reason == DISK_FULL_REASON or (outcome.error and is_storage_failure(outcome.error)):
+        try:  # the history may not be writable either: then the next run marks it interrupted
+            history.finish(chosen, CrawlStatus.INTERRUPTED, reason=DISK_FULL_REASON)
+        except (OSError, sqlite3.DatabaseError):
+            pass
+        raise StorageError(disk_full_message(cli.data.root))
     status = end_status(outcome.finish_reason, outcome.error)
     report_path = spec.directory / REPORT_FILE
     reason = outcome.finish_reason if outcome.error is None else f"{type(outcome.error).__name__}: {outcome.error}"

@@ -7,7 +7,6 @@ import click
 
 from archive.control.registry_state import RegistryState
 from archive.errors import UserInputError
-from archive.control.registry_state import RegistryState
 from scrapers.portals.network_map import DEFAULT_MAX_PORTALS, UrllibFetcher, discover_network
 from scrapers.portals.registry import RegistryError, load_registry
 

@@ -4,6 +4,7 @@ thing decided here is how to show them (docs/api.md for the JSON shapes)."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -17,6 +18,7 @@ from archive.replay.urls import default_base, replay_url
 from archive.search.query import SORTS, Query
 from archive.search.results import FACETS, replay_link
 from archive.search.sync import article_versions, open_index
+from archive.storage_errors import storage_message
 
 logger = logging.getLogger(__name__)
 
@@ -201,6 +203,16 @@ def create_app(config: WebConfig) -> Flask:
     @app.errorhandler(ArchiveError)
     def _archive_error(exc: ArchiveError):
         return render_template("error.html", message=str(exc)), 503
+
+    @app.errorhandler(sqlite3.DatabaseError)
+    def _damaged(exc: sqlite3.DatabaseError):
+        # a damaged (or full) index: the rebuild message, never a 500 with a traceback
+        message = storage_message(exc, config.data.root) or (
+            f"a database in {config.data.root} cannot be read ({exc}): run `congan index rebuild`"
+        )
+        if request.path.startswith("/api/"):
+            return jsonify({"error": message}), 503
+        return render_template("error.html", message=message), 503
 
     return app
 

@@ -36,9 +36,10 @@ from scrapy.utils.request import request_from_dict
 
 from archive.control.frontier import Frontier, SqliteFrontier
 from archive.paths import DataDir
-from scrapers.config import crawl_config
-from scrapers.errors import ConfigError
 from scrapers.compat import hook_request_done, slot_key
+from scrapers.config import crawl_config
+from scrapers.crawl.disk_guard import stopped_for_storage
+from scrapers.errors import ConfigError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -238,6 +239,8 @@ class FrontierScheduler(BaseScheduler):
         leased = self._leased.get(entry_id) if entry_id is not None else None
         if leased is None or leased[0] is not request or self.frontier is None:
             return  # robots.txt and other direct downloads, or a copy carrying the key
+        if stopped_for_storage(self.crawler):
+            return  # the disk is full: maybe not archived; stays leased, fetched again on resume
         del self._leased[entry_id]
         host = leased[1]
         self._in_flight[host] -= 1
