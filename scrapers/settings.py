@@ -201,6 +201,8 @@ EXTENSIONS: dict[str, int | None] = {
     "scrapers.crawl.revisit.RevisitKnownExtension": 30,
     # a 304 for an article moves its last_seen in the corpus (as congan reextract does)
     "scrapers.capture.not_modified.NotModifiedExtension": 40,
+    # a known article answered 404/410 or redirected to a non-article page: removed in the corpus
+    "scrapers.crawl.removals.RemovalWatchExtension": 45,
     # the cookie middleware's public-suffix check uses tldextract's bundled list, no download
     "scrapers.crawl.public_suffixes.OfflinePublicSuffixes": 50,
 }

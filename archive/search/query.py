@@ -147,6 +147,8 @@ class Query:
     limit: int = 20
     page: int = 1
     facets: bool = True
+    #: only articles taken down by their portal (SPEC §7 ``removed``)
+    removed: bool = False
 
     @classmethod
     def build(
@@ -162,6 +164,7 @@ class Query:
         limit: int = 20,
         page: int = 1,
         facets: bool = True,
+        removed: bool = False,
     ) -> Query:
         """Validate everything the user gave; UserInputError names what is wrong."""
         if sort not in SORTS:
@@ -199,6 +202,7 @@ class Query:
             limit=limit,
             page=page,
             facets=facets,
+            removed=removed,
         )
 
     @property

@@ -165,7 +165,8 @@ def words_of(searcher: tantivy.Searcher, pairs: list[tuple[Term, Term]]) -> set[
 
 
 def plan(query: Query, schema: tantivy.Schema, searcher: tantivy.Searcher, *,
-         hidden_ids: tuple[str, ...] = (), relaxed: bool = False) -> Plan:
+         hidden_ids: tuple[str, ...] = (), only_ids: tuple[str, ...] | None = None,
+         relaxed: bool = False) -> Plan:
     """The tantivy query: clauses, word pairs, filters, exclusions and hidden articles."""
     parsed = query.parsed
     subs: list[tuple[tantivy.Occur, tantivy.Query]] = [(Occur.Must, clause_query(schema, c)) for c in parsed.positive]
@@ -191,6 +192,9 @@ def plan(query: Query, schema: tantivy.Schema, searcher: tantivy.Searcher, *,
     subs += [(Occur.Must, Q.const_score_query(f, 0.0)) for f in filters(query, schema)]
     if hidden_ids:
         subs.append((Occur.MustNot, Q.term_set_query(schema, "id", list(hidden_ids))))
+    if only_ids is not None:  # e.g. only removed articles; an empty set matches nothing
+        wanted = Q.term_set_query(schema, "id", list(only_ids)) if only_ids else Q.term_query(schema, "id", "\0")
+        subs.append((Occur.Must, Q.const_score_query(wanted, 0.0)))
     return Plan(Q.boolean_query(subs), bool(required))
 
 

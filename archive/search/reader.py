@@ -97,8 +97,17 @@ class SearchReader(SearchStore):
         except ValueError as exc:
             raise SearchIndexError(f"cannot read the text index of {self.path} ({exc}): {REBUILD_HINT}") from None
 
+    def removed_ids(self) -> tuple[str, ...]:
+        """Articles their portal took down (SPEC §7 ``removed``): few, so a filter by id."""
+        rows = self.conn.execute(
+            "SELECT a.id FROM articles a JOIN documents d ON d.n = a.n"
+            " WHERE json_extract(d.record, '$.removed') IS NOT NULL"
+        )
+        return tuple(r[0] for r in rows)
+
     def _plan(self, query: Query, searcher: tantivy.Searcher, *, relaxed: bool = False) -> Plan:
-        return plan(query, self.text.schema, searcher, hidden_ids=self.hidden_ids(), relaxed=relaxed)
+        only = self.removed_ids() if query.removed else None
+        return plan(query, self.text.schema, searcher, hidden_ids=self.hidden_ids(), only_ids=only, relaxed=relaxed)
 
     def _top(self, searcher: tantivy.Searcher, query: Query, found: Plan, limit: int, offset: int) -> Any:
         try:

@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "search",
     "serve",
     "corpus",
+    "changes",
     "warc",
     "index",
     "wacz",

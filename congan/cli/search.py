@@ -34,11 +34,12 @@ FACET_LINES = 8
 @click.option("--export", "export_format", type=click.Choice(FORMATS),
               help="Write every hit of the query as CSV or JSONL.")
 @click.option("--fields", metavar="a,b,c", help=f"Export fields, among: {', '.join(FIELDS)}.")
+@click.option("--removed", is_flag=True, help="Only articles taken down by their portal.")
 @pass_cli
 def search(cli: CliContext, query: str, site: tuple[str, ...], province: tuple[str, ...],
            category: tuple[str, ...], since: str | None, until: str | None, sort: str, limit: int,
            page: int, show_facets: bool, as_json: bool, export_format: str | None,
-           fields: str | None) -> None:
+           fields: str | None, removed: bool) -> None:
     """Search the articles. QUERY: words, "a phrase", -excluded, a OR b.
 
     Without diacritics a word matches every accented form ("cong an" finds "Công an");
@@ -50,7 +51,7 @@ def search(cli: CliContext, query: str, site: tuple[str, ...], province: tuple[s
     export_limit = limit if source is click.core.ParameterSource.COMMANDLINE else None
     request = Query.build(
         query, sites=site, provinces=province, categories=category, since=since, until=until,
-        sort=sort, limit=limit, page=page, facets=show_facets and not as_json,
+        sort=sort, limit=limit, page=page, facets=show_facets and not as_json, removed=removed,
     )
     if export_format:
         names = parse_fields(fields)

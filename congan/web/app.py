@@ -61,6 +61,7 @@ def query_from_args(args: Any, *, limit: int = PAGE_SIZE) -> Query:
         limit=limit,
         page=page,
         facets=(args.get("facets") or "1").lower() not in ("0", "false", "no"),
+        removed=(args.get("removed") or "").lower() in ("1", "true", "yes"),
     )
 
 
@@ -113,6 +114,10 @@ def create_app(config: WebConfig) -> Flask:
             "FACETS": FACETS,
             "replay": lambda path: replay_link(path, config.replay_base),
         }
+
+    from .changes import blueprint as changes_pages  # issue 15: feed, removed articles, diffs
+
+    app.register_blueprint(changes_pages(config.data, config.replay_base))
 
     @app.get("/")
     def search_page() -> ResponseReturnValue:
