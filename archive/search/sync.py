@@ -58,7 +58,7 @@ def changed_records(store: CorpusStore, since: int) -> Iterator[dict[str, Any]]:
     for ident in ids:
         record = store.get(ident)
         if record is not None:
-            yield record
+            yield record.to_json()
 
 
 def update_from_corpus(data_dir: DataDir) -> int:
@@ -75,7 +75,7 @@ def update_from_corpus(data_dir: DataDir) -> int:
         with CorpusStore.open(data_dir) as store:
             end = corpus_end(store)
             if known is None or int(known) > end:  # an index from before the watermark, or another corpus
-                changed = index.upsert_many(store.latest())
+                changed = index.upsert_many(r.to_json() for r in store.latest())
             else:
                 changed = index.upsert_many(changed_records(store, int(known)))
         index.conn.execute("BEGIN")
