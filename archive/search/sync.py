@@ -43,18 +43,35 @@ def rebuild_from_corpus(data_dir: DataDir) -> int:
     """Rebuild the search index from the corpus; the number of articles indexed."""
     with CorpusStore.open(data_dir) as store:
         end = corpus_end(store)  # read first: versions added meanwhile are indexed next time
+        event_end = events_end(store)
     total = SearchIndex.rebuild(data_dir.search_db, corpus_records(data_dir))
     with SearchWriter(data_dir.search_db) as index:
         index.conn.execute("BEGIN")
         index.set_meta("corpus_end", str(end))
+        index.set_meta("events_end", str(event_end))
         index.conn.execute("COMMIT")
     logger.info("search index: %s articles from the corpus", total)
     return total
 
 
-def changed_records(store: CorpusStore, since: int) -> Iterator[dict[str, Any]]:
-    """The latest version of every article with a version written at or after ``since``."""
+def events_end(store: CorpusStore) -> int:
+    """How far the corpus's change events go (removals and restores change no version line)."""
+    row = store.db.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()
+    return int(row[0])
+
+
+def changed_records(store: CorpusStore, since: int, since_event: int | None = None) -> Iterator[dict[str, Any]]:
+    """The latest version of every article with a version written at or after ``since``, or
+    (``since_event``) taken down or restored since that change event."""
     ids = [row[0] for row in store.db.execute("SELECT DISTINCT id FROM versions WHERE offset >= ?", (since,))]
+    if since_event is not None:
+        seen = set(ids)
+        for (ident,) in store.db.execute(
+            "SELECT DISTINCT id FROM events WHERE rowid > ? AND kind IN ('removed', 'restored')", (since_event,)
+        ):
+            if ident not in seen:
+                seen.add(ident)
+                ids.append(ident)
     for ident in ids:
         record = store.get(ident)
         if record is not None:
@@ -72,14 +89,17 @@ def update_from_corpus(data_dir: DataDir) -> int:
             index.close()
             return rebuild_from_corpus(data_dir)
         known = index.meta("corpus_end")
+        known_event = index.meta("events_end")
         with CorpusStore.open(data_dir) as store:
-            end = corpus_end(store)
+            end, event_end = corpus_end(store), events_end(store)
             if known is None or int(known) > end:  # an index from before the watermark, or another corpus
                 changed = index.upsert_many(r.to_json() for r in store.latest())
             else:
-                changed = index.upsert_many(changed_records(store, int(known)))
+                since_event = int(known_event) if known_event is not None else 0
+                changed = index.upsert_many(changed_records(store, int(known), since_event))
         index.conn.execute("BEGIN")
         index.set_meta("corpus_end", str(end))
+        index.set_meta("events_end", str(event_end))
         index.conn.execute("COMMIT")
     logger.info("search index: %s articles added or changed", changed)
     return changed
