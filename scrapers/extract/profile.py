@@ -101,3 +101,8 @@ class Profile:
     #: (query parameter, selector template): the section named by a parameter of the
     #: article's URL, e.g. Joomla's ``Itemid`` -> ``li.item-{value} a`` (the active menu item)
     category_by_url: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def covers_page(self) -> bool:
+        """The profile names where the page's fields are (the generic profile names nothing)."""
+        return bool(self.title or self.body or self.json)
