@@ -123,6 +123,7 @@ def build_record(
         "published": article.published,
         "modified": article.modified,
         "author": article.author,
+        "affiliation": article.affiliation,
         "category": article.category,
         "tags": list(article.tags),
         "body": article.body,

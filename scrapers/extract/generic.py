@@ -55,6 +55,11 @@ AUTHOR_SELECTORS = (
     "[class*='author']", "[class*='Author']", "[class*='byline']", "[class*='tacgia']", "[class*='tac-gia']",
     "[class*='signature']", "[class*='nguoiviet']", "[class*='createdby']",
 )
+#: the lead ("sapo") of the article, by class (only inside the article)
+SUMMARY_SELECTORS = (
+    "[class*='sapo']", "[class~='lead']", "[class~='Lead']", "[class*='summary']", "[class*='tomtat']",
+    "[class*='hometext']", "[class*='description']", "[class*='chapeau']",
+)
 #: the section in a breadcrumb, or the active menu item
 BREADCRUMB_SELECTORS = ("[class*='breadcrumb'] a", "[class*='Breadcrumb'] a", "[class*='BreadCrumb'] a")
 ACTIVE_MENU_SELECTORS = ("li[class~='active'] > a", "a[class~='active']", "li[class*='current'] > a")
@@ -114,6 +119,31 @@ def _byline(candidates: list[etree._Element], *, signatures: bool) -> Byline | N
         found = parse_byline(text_of(el), labelled_only=not signatures)
         if found is not None and (len(found.author.split()) > 1 or not signatures):
             return found
+    return None
+
+
+def _summary(
+    root: etree._Element, between: list[etree._Element], inside: list[etree._Element], container: etree._Element | None
+) -> str | None:
+    """The lead: a block named as one inside the article, the first long block between the
+    headline and the body, or the body's first paragraph when it is all in bold."""
+    region = {id(el) for el in between + inside}
+    for selector in SUMMARY_SELECTORS:
+        for el in select(root, selector):
+            if id(el) in region or any(id(d) in region for d in el.iter()):
+                text = text_of(el)
+                if text and len(text) >= MIN_LEAD_CHARS:
+                    return text
+    for el in between:
+        text = text_of(el)
+        if len(text) >= MIN_LEAD_CHARS and parse_byline(text) is None and el.find(".//a") is None:
+            return text
+    first = next((p for p in (container.iter("p") if container is not None else ()) if text_of(p)), None)
+    if first is not None:
+        text = text_of(first)
+        bold = clean_text(" ".join(text_of(b) for b in first.iter("strong", "b")))
+        if bold == text and len(text) >= MIN_LEAD_CHARS:
+            return text
     return None
 
 
@@ -195,12 +225,7 @@ def extract_generic(root: etree._Element, url: str) -> Generic:
         or _byline(inside[:2] + inside[-2:], signatures=False)
         or _byline(inside[-1:] + after, signatures=True)
     )
-    summary = None
-    for el in between:
-        text = text_of(el)
-        if len(text) >= MIN_LEAD_CHARS and parse_byline(text) is None and el.find(".//a") is None:
-            summary = text
-            break
+    summary = _summary(root, between, inside, container)
     trailing = tuple(container.itersiblings())[:AFTER_BODY_BLOCKS] if container is not None else ()
     paragraphs = [] if container is not None else _trafilatura_paragraphs(root, url)
     return Generic(

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from .dom import text_of
@@ -28,8 +30,10 @@ MAX_CONTAINER_LINK_SHARE = 0.45
 TITLE_TAGS = ("h1", "h2", "h3", "div", "p", "span", "td", "strong", "a")
 #: a headline is at least this share of the <title> text it starts
 MIN_TITLE_SHARE = 0.5
+#: what separates the headline from the site's name in a <title>
+_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+")
 _HOLDS_BLOCKS = etree.XPath("boolean(.//p|.//div|.//table|.//ul|.//ol|.//h1|.//h2|.//h3|.//blockquote)")
-_NOT_CONTENT = frozenset({"script", "style", "noscript", "header", "footer", "nav", "aside", "form", "select", "option"})
+_NOT_CONTENT = frozenset({"script", "style", "noscript", "header", "footer", "nav", "aside", "select", "option"})
 
 
 def _skipped(el: etree._Element) -> bool:
@@ -55,11 +59,14 @@ def find_title(root: etree._Element) -> etree._Element | None:
     best: tuple[int, int, etree._Element] | None = None
     if declared:
         folded = declared.casefold()
+        head = _SITE_SUFFIX.split(folded)[0]
         for el in scope.iter(*TITLE_TAGS):
             text = text_of(el)
             if len(text) < len(declared) * MIN_TITLE_SHARE and len(text) < 20:
                 continue
-            if text and folded.startswith(text.casefold()) and not _skipped(el):
+            mine = text.casefold()
+            matches = folded.startswith(mine) or (len(head) >= 20 and mine.startswith(head) and len(mine) < 2 * len(head))
+            if text and matches and not _skipped(el):
                 rank = (len(text), -TITLE_TAGS.index(el.tag))
                 if best is None or rank > best[:2]:
                     best = (rank[0], rank[1], el)

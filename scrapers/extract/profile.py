@@ -47,6 +47,7 @@ COMMON_NOISE = (
     "[class*='luot-xem']",
     "[class*='print']",
     "[class*='comment']",
+    "[class~='footer']",
     "[class*='tags']",
     "[class*='breadcrumb']",
 )
