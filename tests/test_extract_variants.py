@@ -6,11 +6,11 @@ variant truth with ``simnet.scoring``. Seeds are printed; ``CONGAN_VARIANT_SEEDS
 from __future__ import annotations
 
 import pytest
+from variant_pages import VariantPage, draw_variants, seeds_line, variant_pages
 
 from scrapers.extract import extract_article
 from simnet.scoring import field_ok
 from simnet.variants.families import FAMILIES
-from variant_pages import VariantPage, draw_variants, seeds_line, variant_pages
 
 #: the issue's thresholds: share of articles whose field is exact (body: token F1 >= 0.95)
 GENERIC_MIN = {

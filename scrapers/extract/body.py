@@ -20,7 +20,7 @@ from lxml_html_clean import Cleaner
 
 from archive.corpus.article import Attachment, Image
 
-from .dom import absolute, first_value, paragraphs_of, remove, select, text_of
+from .dom import absolute, first_value, paragraphs_of, remove, select_any, text_of
 from .profile import ATTACHMENT_EXTENSIONS, COMMON_NOISE, Profile
 from .text import clean_text
 
@@ -229,10 +229,9 @@ def process_body(
     for el in [*cut, *offered]:
         if _in_tree(el, root) and el is not root:
             remove(el)
-    for selector in (*profile.noise, *COMMON_NOISE):
-        for el in select(root, selector):
-            if el is not root and _in_tree(el, root):
-                remove(el)
+    for el in select_any(root, (*profile.noise, *COMMON_NOISE)):
+        if el is not root and _in_tree(el, root):
+            remove(el)
     images: dict[str, Image] = {}
     for img, image in candidates:
         if _in_tree(img, root) and image.url not in images:

@@ -43,16 +43,21 @@ from archive.corpus.article import (
 )
 
 from .body import Body, process_body
+from .byline import parse_byline
 from .cleanup import clean_body, prune_html
 from .dates import parse_date
 from .dom import absolute, base_url, first_element, first_value, parse_html, select, select_values
 from .generic import Generic, extract_generic
-from .byline import parse_byline
 from .jsonapi import GENERIC_JSON, first, load_json_article, looks_like_json
-from .profile import COMMON_NOISE, Profile
+from .profile import Profile
 from .structured import Structured, extract_structured
 from .text import clean_text, decode_html, split_keywords, split_paragraphs, strip_byline_label
 
+#: what the stages find that is no article field (kept out of ``extraction.fields``)
+INTERNAL_FIELDS = frozenset({
+    "generic_author", "structured_body", "lead_image", "declared_canonical", "declared_aliases", "description",
+    "affiliation",
+})
 #: ``{{news.Title}}``: a client-side template placeholder, never content
 UNRENDERED_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 
@@ -301,7 +306,7 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
         found.stages.setdefault("attachments", found.stages.get("body", STAGE_GENERIC))
     method = found.stages.get("body", STAGE_GENERIC)
     reported = {
-        k: v for k, v in found.stages.items() if k not in ("generic_author", "structured_body", "lead_image", "declared_canonical", "declared_aliases", "description")
+        k: v for k, v in found.stages.items() if k not in INTERNAL_FIELDS
     }
     declared = found.get("declared_canonical")
     return ExtractedArticle(

@@ -74,7 +74,8 @@ def prune_html(html: str, dropped: frozenset[str], *, title: str | None = None, 
         if not isinstance(el.tag, str) or el.tag not in BLOCK_TAGS or el.getparent() is None:
             continue
         text = text_of(el)
-        if text and (text in dropped or is_date_line(text) or (author and author in (strip_byline_label(text), _byline_of(text)))):
+        byline = author and author in (strip_byline_label(text), _byline_of(text))
+        if text and (text in dropped or is_date_line(text) or byline):
             remove(el)
     inner = root[0] if len(root) == 1 and not (root.text or "").strip() else root
     return lxml.html.tostring(inner, encoding="unicode", method="html").strip()

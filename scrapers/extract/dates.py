@@ -16,7 +16,7 @@ Never month-first: ``02/05/2024`` is 2 May; ``05/13/2024`` is no date at all.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -52,7 +52,7 @@ def format_local(moment: datetime) -> str:
 def from_unix(value: float) -> str:
     if abs(value) >= MILLISECONDS_FROM:
         value = value / 1000
-    return format_local(datetime.fromtimestamp(value, tz=timezone.utc))
+    return format_local(datetime.fromtimestamp(value, tz=UTC))
 
 
 def parse_date(value: object) -> str | None:
@@ -92,7 +92,7 @@ def _parse_iso(text: str) -> str | None:
         return None
     if zone:
         if zone == "Z":
-            moment = moment.replace(tzinfo=timezone.utc)
+            moment = moment.replace(tzinfo=UTC)
         else:
             sign = 1 if zone[0] == "+" else -1
             digits = zone[1:].replace(":", "")

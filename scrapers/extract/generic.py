@@ -26,7 +26,7 @@ from lxml import etree
 
 from .byline import Byline, parse_byline
 from .dates import parse_date
-from .dom import select, text_of
+from .dom import select, select_any, text_of
 from .locate import find_body, find_title, page_title
 from .text import clean_text, split_paragraphs
 
@@ -128,12 +128,11 @@ def _summary(
     """The lead: a block named as one inside the article, the first long block between the
     headline and the body, or the body's first paragraph when it is all in bold."""
     region = {id(el) for el in between + inside}
-    for selector in SUMMARY_SELECTORS:
-        for el in select(root, selector):
-            if id(el) in region or any(id(d) in region for d in el.iter()):
-                text = text_of(el)
-                if text and len(text) >= MIN_LEAD_CHARS:
-                    return text
+    for el in select_any(root, SUMMARY_SELECTORS):
+        if id(el) in region or any(id(d) in region for d in el.iter()):
+            text = text_of(el)
+            if text and len(text) >= MIN_LEAD_CHARS:
+                return text
     for el in between:
         text = text_of(el)
         if len(text) >= MIN_LEAD_CHARS and parse_byline(text) is None and el.find(".//a") is None:
@@ -147,15 +146,16 @@ def _summary(
     return None
 
 
-def _category(root: etree._Element, title_el: etree._Element | None) -> str | None:
-    for selector in BREADCRUMB_SELECTORS:
-        names = [t for t in (text_of(a) for a in select(root, selector)) if t and not _HOME.match(t)]
-        if names:
-            return names[-1]
+def _category(root: etree._Element, title_el: etree._Element | None, blocks: list[etree._Element]) -> str | None:
+    names = [t for t in (text_of(a) for a in select_any(root, BREADCRUMB_SELECTORS)) if t and not _HOME.match(t)]
+    if names:
+        return names[-1]
     if title_el is not None:
-        for el in root.iter("p", "div", "span", "li"):
+        for el in blocks:
+            if not _SECTION_LABEL.match(el.text or ""):
+                continue
             text = text_of(el)
-            if text and len(text) <= MAX_DATE_LINE and _SECTION_LABEL.match(text):
+            if text and len(text) <= MAX_DATE_LINE:
                 link = el.find(".//a")
                 name = text_of(link) if link is not None else _SECTION_LABEL.sub("", text)
                 if name:
@@ -216,9 +216,9 @@ def extract_generic(root: etree._Element, url: str) -> Generic:
         stop = min(at + DATE_AFTER, (body_start + 3) if body_start is not None and body_start > at else len(blocks))
         published = _date(blocks, at + 1, stop) or _date(blocks, max(0, at - DATE_BEFORE), at)
     between = blocks[at + 1 : body_start] if at is not None and body_start is not None and body_start > at else []
-    inside = [el for el in blocks[body_start : (body_end or 0) + 1]] if body_start is not None else []
+    inside = list(blocks[body_start : (body_end or 0) + 1]) if body_start is not None else []
     after = blocks[(body_end or 0) + 1 : (body_end or 0) + 1 + AFTER_BODY_BLOCKS] if body_end is not None else []
-    author_els = [el for s in AUTHOR_SELECTORS for el in select(root, s)]
+    author_els = select_any(root, AUTHOR_SELECTORS)
     byline = (
         _byline(author_els, signatures=True)
         or _byline(between, signatures=True)
@@ -234,7 +234,7 @@ def extract_generic(root: etree._Element, url: str) -> Generic:
         published=published,
         author=byline.author if byline else None,
         affiliation=byline.affiliation if byline else None,
-        category=_category(root, title_el),
+        category=_category(root, title_el, blocks),
         container=container,
         trailing=trailing,
         paragraphs=paragraphs,

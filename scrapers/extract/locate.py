@@ -31,8 +31,18 @@ TITLE_TAGS = ("h1", "h2", "h3", "div", "p", "span", "td", "strong", "a")
 #: a headline is at least this share of the <title> text it starts
 MIN_TITLE_SHARE = 0.5
 #: what separates the headline from the site's name in a <title>
+#: a headline element has at most this many child elements
+MAX_TITLE_CHILDREN = 3
+#: a <title> part this long may be a shortened headline (the heading then says more)
+MIN_HEAD_CHARS = 20
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+")
-_HOLDS_BLOCKS = etree.XPath("boolean(.//p|.//div|.//table|.//ul|.//ol|.//h1|.//h2|.//h3|.//blockquote)")
+_BLOCKY = ("p", "div", "table", "ul", "ol", "h1", "h2", "h3", "blockquote")
+
+
+def _holds_blocks(el: etree._Element) -> bool:
+    return next(el.iterdescendants(*_BLOCKY), None) is not None
+
+
 _NOT_CONTENT = frozenset({"script", "style", "noscript", "header", "footer", "nav", "aside", "select", "option"})
 
 
@@ -60,18 +70,22 @@ def find_title(root: etree._Element) -> etree._Element | None:
     if declared:
         folded = declared.casefold()
         head = _SITE_SUFFIX.split(folded)[0]
+        longest = 2 * len(declared) + 100
         for el in scope.iter(*TITLE_TAGS):
-            text = text_of(el)
+            if len(el) > MAX_TITLE_CHILDREN or len(el.text_content() or "") > longest:
+                continue
+            text = clean_line(el.text_content() or "")
             if len(text) < len(declared) * MIN_TITLE_SHARE and len(text) < 20:
                 continue
             mine = text.casefold()
-            matches = folded.startswith(mine) or (len(head) >= 20 and mine.startswith(head) and len(mine) < 2 * len(head))
+            longer = len(head) >= MIN_HEAD_CHARS and mine.startswith(head) and len(mine) < 2 * len(head)
+            matches = folded.startswith(mine) or longer
             if text and matches and not _skipped(el):
                 rank = (len(text), -TITLE_TAGS.index(el.tag))
                 if best is None or rank > best[:2]:
                     best = (rank[0], rank[1], el)
     if best is not None:
-        return best[2]
+        return best[2]  # its text: text_of(element)
     h1 = scope.find(".//h1")
     return h1 if h1 is not None and text_of(h1) else None
 
@@ -86,7 +100,7 @@ def find_body(root: etree._Element) -> etree._Element | None:
     scores: dict[etree._Element, float] = {}
     body = root.find("body")
     for el in (body if body is not None else root).iter(*TEXT_BLOCKS):
-        if el.tag in ("div", "td", "span", "font", "li") and _HOLDS_BLOCKS(el):
+        if el.tag in ("div", "td", "span", "font", "li") and _holds_blocks(el):
             continue  # a container of blocks votes through its blocks
         own = clean_line("".join(el.itertext()))
         if len(own) < MIN_BLOCK_CHARS or _skipped(el):

@@ -8,16 +8,15 @@ OpenGraph and ``article:*`` meta tags, ``itemprop`` microdata, and the first
 from __future__ import annotations
 
 import html
-
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
 
+from .byline import is_organisation
 from .dates import parse_date
 from .dom import first_value
-from .byline import is_organisation
 from .text import clean_text
 
 ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "BlogPosting", "Report", "ReportageNewsArticle", "WebPage"})
@@ -40,7 +39,9 @@ META_MODIFIED = (
     '[itemprop="dateModified"] @datetime',
     'meta[property="og:updated_time"] @content',
 )
-META_AUTHOR = ('meta[property="article:author"] @content', '[itemprop="author"] [itemprop="name"]', '[itemprop="author"]')
+META_AUTHOR = (
+    'meta[property="article:author"] @content', '[itemprop="author"] [itemprop="name"]', '[itemprop="author"]',
+)
 META_SECTION = ('meta[property="article:section"] @content', '[itemprop="articleSection"]')
 META_TAGS = 'meta[property="article:tag"] @content'
 
