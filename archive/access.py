@@ -21,30 +21,27 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Iterator
-from zoneinfo import ZoneInfo
 
 import surt
 
+from .atomic import write_json_atomic
 from .errors import DataDirError, UserInputError
 from .paths import DataDir
+from .times import TIMESTAMP_RE, VN_TZ, parse_timestamp14
 
 logger = logging.getLogger(__name__)
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 RULES_VERSION = 1
 KINDS = ("block", "exclude")
 MATCHES = ("exact", "prefix")
 
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIMESTAMP = re.compile(r"^\d{4,14}$")
 
 
 # -- dates ------------------------------------------------------------------------------
@@ -98,10 +95,9 @@ def capture_time(timestamp: datetime | str) -> datetime:
     if isinstance(timestamp, datetime):
         return timestamp if timestamp.tzinfo else timestamp.replace(tzinfo=timezone.utc)
     text = timestamp.strip()
-    if _TIMESTAMP.match(text):
-        padded = text + "0101000000"[len(text) - 4 :] if len(text) < 14 else text
+    if TIMESTAMP_RE.match(text):
         try:
-            return datetime.strptime(padded, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+            return parse_timestamp14(text)
         except ValueError:
             raise UserInputError(f"timestamp {timestamp!r} is not a valid YYYYMMDDhhmmss") from None
     try:
@@ -205,14 +201,8 @@ class AccessRules:
         """Write the rules atomically; returns the path written."""
         if self.path is None:
             raise DataDirError("these access rules have no file: load them with AccessRules.load(data_dir)")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"version": RULES_VERSION, "rules": [rule.to_json() for rule in self.rules]}
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".rules-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False, indent=2)
-            fh.write("\n")
-        os.replace(tmp, self.path)
-        return self.path
+        return write_json_atomic(self.path, payload)
 
     def add(
         self,

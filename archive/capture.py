@@ -1,6 +1,6 @@
 """What the crawler hands to the WARC writer, and what the writer hands back.
 
-Plain frozen dataclasses, no Scrapy: ``scrapers.warc_capture`` builds an :class:`Exchange`
+Plain frozen dataclasses, no Scrapy: ``scrapers.capture.warc_capture`` builds an :class:`Exchange`
 from a downloaded response, ``archive.warc.writer.WarcWriter.write_exchange`` stores it and
 returns a :class:`StoredRecord` that links an article to the exact record it came from.
 

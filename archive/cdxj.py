@@ -11,12 +11,12 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from cdxj_indexer.main import CDXJIndexer
 
+from archive.atomic import write_atomic
 from archive.warc.naming import WARC_SUFFIX, parse_name
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,9 @@ class CaptureIndexer(CDXJIndexer):
     def filter_record(self, record) -> bool:  # type: ignore[no-untyped-def]
         if record.rec_type in ("response", "revisit", "resource"):
             return True
-        return record.rec_type == "metadata" and record.rec_headers.get_header("Content-Type") != "application/warc-fields"
+        return (
+            record.rec_type == "metadata" and record.rec_headers.get_header("Content-Type") != "application/warc-fields"
+        )
 
 
 def index_path(warc_path: Path, index_dir: Path) -> Path:
@@ -75,30 +77,66 @@ def index_path(warc_path: Path, index_dir: Path) -> Path:
 
 
 def cdxj_lines(warc_path: Path) -> list[str]:
-    """The sorted CDXJ lines of one WARC file (nothing written to disk)."""
+    """The sorted CDXJ lines of one WARC file (nothing written to disk). A file warcio cannot
+    read to its end is indexed run by run between its damaged members (``archive.warc.resync``)."""
     out = io.StringIO()
     indexer = CaptureIndexer(out, [str(warc_path)], sort=True, post_append=True)
-    indexer.process_all()
+    try:
+        indexer.process_all()
+    except Exception as exc:  # noqa: BLE001 -- cdxj-indexer/warcio raise bare Exception on bad files
+        logger.warning("%s is damaged (%s); indexing its intact records", warc_path.name, type(exc).__name__)
+        return _resynced_lines(warc_path)
     return out.getvalue().splitlines(keepends=True)
 
 
-def write_index(warc_path: Path, index_dir: Path) -> Path:
-    """Write (or rewrite) the sorted CDXJ of one closed WARC file; return its path."""
-    index_dir.mkdir(parents=True, exist_ok=True)
+def _resynced_lines(warc_path: Path) -> list[str]:
+    """CDXJ lines of the intact runs of a damaged file, offsets those of the file itself."""
+    from archive.warc.resync import sound_runs
+
+    runs, _damage = sound_runs(warc_path)
+    lines: list[str] = []
+    with warc_path.open("rb") as fh:
+        for start, end in runs:
+            fh.seek(start)
+            out = io.StringIO()
+            stream = io.BytesIO(fh.read(end - start))
+            CaptureIndexer(out, [stream], sort=False, post_append=True, filename=warc_path.name).process_all()
+            for line in out.getvalue().splitlines():
+                if not line.strip() or line.startswith("!"):
+                    continue
+                urlkey, timestamp, blob = line.split(" ", 2)
+                fields = json.loads(blob)
+                fields["offset"] = str(int(fields["offset"]) + start)
+                lines.append(f"{urlkey} {timestamp} {json.dumps(fields)}\n")
+    return sorted(lines)
+
+
+def write_index(warc_path: Path, index_dir: Path, lines: list[str] | None = None) -> Path:
+    """Write (or rewrite) the sorted CDXJ of one closed WARC file (``lines`` when already
+    computed); return its path."""
     target = index_path(warc_path, index_dir)
-    tmp = target.with_name(target.name + ".tmp")
-    lines = cdxj_lines(warc_path)
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.writelines(lines)
-    os.replace(tmp, target)
+    lines = cdxj_lines(warc_path) if lines is None else lines
+    write_atomic(target, "".join(lines))
     logger.debug("indexed %s: %s captures", warc_path.name, len(lines))
     return target
 
 
-def rebuild(warc_dir: Path, index_dir: Path) -> list[Path]:
+def rebuild(warc_dir: Path, index_dir: Path, *, keep_larger: list[str] | None = None) -> list[Path]:
     """Rewrite the CDXJ of every closed WARC in ``warc_dir``; drop our indexes (named by the
-    WARC naming pattern) whose WARC is gone. Returns the indexes written."""
-    written = [write_index(path, index_dir) for path in sorted(warc_dir.glob("*" + WARC_SUFFIX))]
+    WARC naming pattern) whose WARC is gone. Returns the indexes written. With ``keep_larger``
+    (a list), an index that would lose lines is left as it is and its file named there."""
+    written = []
+    for path in sorted(warc_dir.glob("*" + WARC_SUFFIX)):
+        lines = cdxj_lines(path)
+        current = index_path(path, index_dir)
+        if keep_larger is not None and current.exists():
+            with current.open(encoding="utf-8") as fh:
+                before = sum(1 for _ in fh)
+            if len(lines) < before:
+                keep_larger.append(f"{current.name} ({before} -> {len(lines)} captures)")
+                written.append(current)
+                continue
+        written.append(write_index(path, index_dir, lines))
     expected = set(written)
     for stale in orphan_indexes(warc_dir, index_dir):
         if stale not in expected:

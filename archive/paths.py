@@ -110,6 +110,14 @@ class DataDir:
     def logs_dir(self) -> Path:
         return self.root / "logs"
 
+    def relative(self, path: str | os.PathLike[str]) -> str:
+        """``path`` relative to the root when inside it (what is stored, so a moved or restored
+        data directory still finds its own files), else as given."""
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
     def ensure(self, collection: str = DEFAULT_COLLECTION) -> "DataDir":
         """Create the directories every command expects."""
         for path in (

@@ -132,7 +132,10 @@ def create_wacz(data: DataDir, crawl_id: str, *, decode: Decoder, collection: st
         complete_datapackage(tmp, title=title, description=description, main=_main_page(pages))
         code, log = _run_wacz(["validate", "-f", str(tmp)])
         if code != 0:
-            raise WaczError(f"the WACZ of crawl {crawl_id} does not validate: {log.strip()[-500:]}")
+            raise WaczError(
+                f"the WACZ of crawl {crawl_id} does not validate: {log.strip()[-500:]}; "
+                "run `congan warc verify`, repair what it lists, then create the WACZ again"
+            )
         tmp.replace(target)
     finally:
         pages_file.unlink(missing_ok=True)

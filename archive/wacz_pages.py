@@ -28,6 +28,7 @@ from pathlib import Path
 
 from warcio.recordloader import ArcWarcRecord
 
+from archive.corpus.record import ArticleRecord
 from archive.corpus.store import JSONL_NAME, CorpusStore
 from archive.paths import DataDir
 from archive.warc.reader import iter_records, load_record
@@ -113,29 +114,28 @@ class ArticleTexts:
     extracted from, else (a revisit, a capture that confirmed an unchanged article) the
     latest version of the article at that URL captured at or before the page."""
 
-    by_record: dict[str, dict[str, object]] = field(default_factory=dict)
-    by_url: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    by_record: dict[str, ArticleRecord] = field(default_factory=dict)
+    by_url: dict[str, list[ArticleRecord]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, data: DataDir) -> "ArticleTexts":
+    def load(cls, data: DataDir) -> ArticleTexts:
         texts = cls()
         if not (data.corpus_dir / JSONL_NAME).exists():
             return texts
         with CorpusStore.open(data) as store:
             latest = list(store.latest())
             for record in latest:
-                for version in store.versions(str(record["id"])):
-                    texts.add(version, [str(record["url"]), *map(str, record.get("aliases") or [])])
+                for version in store.versions(record.id):
+                    texts.add(version, [record.url, *record.aliases])
         return texts
 
-    def add(self, version: dict[str, object], urls: Iterable[str]) -> None:
-        capture = version.get("capture") or {}
-        if isinstance(capture, dict) and capture.get("record_id"):
-            self.by_record[str(capture["record_id"])] = version
+    def add(self, version: ArticleRecord, urls: Iterable[str]) -> None:
+        if version.capture.record_id:
+            self.by_record[version.capture.record_id] = version
         for url in urls:
             self.by_url.setdefault(url, []).append(version)
 
-    def find(self, record_id: str, url: str, ts: str) -> dict[str, object] | None:
+    def find(self, record_id: str, url: str, ts: str) -> ArticleRecord | None:
         if record_id in self.by_record:
             return self.by_record[record_id]
         stamp = "".join(ch for ch in ts if ch.isdigit())[:14]
@@ -143,9 +143,8 @@ class ArticleTexts:
         return max(earlier, key=_capture_stamp) if earlier else None
 
 
-def _capture_stamp(version: dict[str, object]) -> str:
-    capture = version.get("capture") or {}
-    return str(capture.get("timestamp") or "") if isinstance(capture, dict) else ""
+def _capture_stamp(version: ArticleRecord) -> str:
+    return version.capture.timestamp or ""
 
 
 def _candidate(path: Path, ref, record: ArcWarcRecord, decode: Decoder) -> _Candidate | None:
@@ -184,7 +183,7 @@ def collect_pages(warcs: list[Path], decode: Decoder, texts: ArticleTexts | None
         if found.kind not in PAGE_KINDS:
             continue
         article = texts.find(found.record_id, found.url, found.ts)
-        title = found.title or (str(article["title"]) if article and article.get("title") else "") or found.url
-        text = str(article["body"]) if article and article.get("body") else None
+        title = found.title or (article.title if article and article.title else "") or found.url
+        text = article.body if article and article.body else None
         pages.append(Page(found.url, found.ts, title, found.status, found.kind == SEED_KIND, text))
     return pages

@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from archive.capture import CapturedRequest, CapturedResponse, Exchange  # noqa: E402
-from archive.digest_index import CaptureIndex  # noqa: E402
+from archive.warc.digests import CaptureIndex  # noqa: E402
 from archive.warc.records import WarcInfo  # noqa: E402
 from archive.warc.writer import WarcWriter  # noqa: E402
 from simnet.server import SimNet  # noqa: E402

@@ -124,6 +124,10 @@ CONGAN_PROGRESS_INTERVAL = 30.0
 #: and every CONGAN_REPORT_INTERVAL seconds while it runs (0: only at the end).
 CONGAN_REPORT_ENABLED = True
 CONGAN_REPORT_INTERVAL = 30.0
+#: Stop the crawl (resumable, reason disk_full) when the data directory's file system has
+#: less than this many MB free (scrapers.crawl.disk_guard); checked every CONGAN_DISK_CHECK_INTERVAL s.
+CONGAN_MIN_FREE_MB = 64
+CONGAN_DISK_CHECK_INTERVAL = 1.0
 
 # -- WARC capture (scrapers.capture.warc_capture, archive.warc) ------------------------------------
 #: Write every response to WARC. Off: no WARC, no revisits (benchmarks only).
@@ -141,10 +145,10 @@ WARC_OPERATOR = ""
 WARC_COLLECTION = ""
 
 # -- the crawl machinery ---------------------------------------------------------------------
-#: Durable frontier with lease/ack (archive.frontier): a crawl survives kill -9 and resumes.
+#: Durable frontier with lease/ack (archive.control.frontier): a crawl survives kill -9 and resumes.
 SCHEDULER = "scrapers.crawl.frontier_scheduler.FrontierScheduler"
 #: Where the frontier lives: empty for SQLite in the data directory (state/frontier/), or
-#: redis://host:port/db for one shared by several crawl processes (archive.frontier_redis).
+#: redis://host:port/db for one shared by several crawl processes (archive.control.frontier_redis).
 CONGAN_FRONTIER_URL = ""
 
 # -- Scrapy housekeeping ----------------------------------------------------------------------
@@ -182,6 +186,8 @@ CONGAN_PUBLIC_SUFFIX_OFFLINE = True
 EXTENSIONS: dict[str, int | None] = {
     # every downloaded response to WARC, as sent (response_downloaded); see WARC_* above
     "scrapers.capture.warc_capture.WarcCaptureExtension": 0,
+    # a full or unwritable data directory stops the crawl at once, resumable (disk_full)
+    "scrapers.crawl.disk_guard.DiskGuardExtension": 5,
     # the progress line replaces Scrapy's LogStats; the report is written at spider_closed,
     # after CoreStats (0) has set elapsed_time_seconds
     "scrapy.extensions.logstats.LogStats": None,

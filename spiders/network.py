@@ -15,7 +15,7 @@ link hops (the next page of a listing is not a hop) and ``CONGAN_MAX_PAGES_PER_S
 requests per portal. In incremental crawls a listing page whose articles were all archived
 before the crawl began stops its pagination (listing watermark, ``scrapers.crawl.watermarks``).
 What the spider learns about portals (live, redirecting, down) goes to
-``archive.registry_state``. Rejected URLs are counted as ``scope/rejected/<reason>``.
+``archive.control.registry_state``. Rejected URLs are counted as ``scope/rejected/<reason>``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import scrapy
 from scrapy.http import FormRequest, HtmlResponse, Request, Response, TextResponse, XmlResponse
 
 from archive.paths import DataDir
-from archive.registry_state import RegistryState
+from archive.control.registry_state import RegistryState
 from scrapers.config import NetworkConfig, crawl_config
 from scrapers.crawl.watermarks import KnownArticles, open_known_articles
 from scrapers.discovery.adapter import REQUISITE, SEED, Adapter, Page, Target
@@ -41,6 +41,7 @@ from scrapers.portals.requisites import requisite_urls
 from scrapers.portals.scope import Scope, link_block_urls
 from scrapers.portals.urls import url_host, without_session
 from scrapers.reporting.portal_watch import PortalWatch
+from scrapers.portals.safe_urls import MALFORMED_URL, malformed_links, safe_join
 from spiders.planner import OTHER_PORTAL, CrawlPlanner, Decision, Refused
 
 logger = logging.getLogger(__name__)
@@ -177,6 +178,13 @@ class NetworkSpider(scrapy.Spider):
 
     # -- responses -----------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
+        try:
+            yield from self.parse_page(response)
+        except ValueError as exc:  # a malformed value no parser refused: this page stops, not the portal
+            self.crawler.stats.inc_value("network/page_errors")
+            logger.warning("network: stopped processing %s: %s", response.url, exc)
+
+    def parse_page(self, response: Response) -> Iterable[Any]:
         meta = response.meta
         context = ensure_context(response)
         site, kind = context.site or "", context.kind or ""
@@ -209,6 +217,8 @@ class NetworkSpider(scrapy.Spider):
                     if request is not None:
                         yield request
         if html:
+            for link in malformed_links(page.selector(), page.base):
+                self.reject(link, MALFORMED_URL, site=site)
             yield from self.follow_network(response, page, site, hops)
             if self.config.fetch_requisites:
                 for url in requisite_urls(response.text, response.url, page.selector()):
@@ -257,7 +267,10 @@ class NetworkSpider(scrapy.Spider):
         if not location or hops.count("R") >= MAX_SEED_REDIRECTS:
             self.watch.redirect_loop(site, response.url)
             return
-        target_url = response.urljoin(location)
+        target_url = safe_join(response.url, location)
+        if target_url is None:
+            self.reject(location, MALFORMED_URL, site=site)
+            return
         target_site = self.planner.domain_of(target_url)
         if target_site != site:
             self.watch.moved(site, target_site, response.status, response.url, target_url)

@@ -60,7 +60,7 @@ def _seen_urls(data: DataDir) -> tuple[set[str], set[str]]:
 
 def _aliases(data: DataDir) -> dict[str, list[str]]:
     with CorpusStore.open(data) as store:
-        return {record["url"]: record["aliases"] for record in store.latest()}
+        return {record.url: list(record.aliases) for record in store.latest()}
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +154,6 @@ def test_no_alias_carries_a_session_id(network_crawl) -> None:
     from archive.corpus import CorpusStore
 
     with CorpusStore.open(DataDir(network_crawl.data_dir)) as store:
-        aliases = [a for record in store.latest() for a in record["aliases"]]
+        aliases = [a for record in store.latest() for a in record.aliases]
     assert aliases
     assert [a for a in aliases if re.search(r"jsessionid|phpsessid", a, re.IGNORECASE)] == []

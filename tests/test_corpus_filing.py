@@ -43,8 +43,8 @@ def test_a_page_is_extracted_placed_and_filed_at_its_capture_time(data_dir: Path
         assert filing.article.declared_aliases == (URL + "?print=1",)  # same-site aliases only
         assert filing.extracted.declared_aliases == ()  # what a revisit re-files: the page's own
         [record] = list(store.latest())
-    assert record["first_seen"] == "2025-01-01T03:04:05Z" and record["province"] == "Lào Cai"
-    assert record["title"] == "Bắt giữ đối tượng trộm cắp tài sản"
+    assert record.first_seen == "2025-01-01T03:04:05Z" and record.province == "Lào Cai"
+    assert record.title == "Bắt giữ đối tượng trộm cắp tài sản"
 
 
 def test_a_revisit_refiles_the_earlier_article_without_extracting(data_dir: Path) -> None:
@@ -57,7 +57,7 @@ def test_a_revisit_refiles_the_earlier_article_without_extracting(data_dir: Path
         assert file_article(store, first).result.kind == "new"
         assert file_article(store, revisit).result.kind == "unchanged"
         [record] = list(store.latest())
-    assert record["last_seen"] == "2025-01-02T03:04:05Z"
+    assert record.last_seen == "2025-01-02T03:04:05Z"
 
 
 def test_a_page_without_a_capture_is_never_filed(data_dir: Path) -> None:

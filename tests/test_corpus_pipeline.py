@@ -44,10 +44,10 @@ def test_article_is_filed_with_its_capture_and_counted(pipeline: ArticlePipeline
     pipeline.close_spider()
     with CorpusStore(data_dir / "corpus") as store:
         [record] = list(store.latest())
-    assert record["province"] == "Lào Cai" and record["title"] == "Bắt giữ đối tượng trộm cắp tài sản"
-    assert record["first_seen"] == "2025-01-01T03:04:05Z" and record["last_seen"] == "2025-01-02T03:04:05Z"
-    assert record["capture"]["replay_url"] == f"/congan/20250101030405/{URL}"
-    assert record["extraction"]["adapter"] == "vnpt"
+    assert record.province == "Lào Cai" and record.title == "Bắt giữ đối tượng trộm cắp tài sản"
+    assert record.first_seen == "2025-01-01T03:04:05Z" and record.last_seen == "2025-01-02T03:04:05Z"
+    assert record.capture.replay_url == f"/congan/20250101030405/{URL}"
+    assert record.extraction.adapter == "vnpt"
 
 
 def test_empty_pages_and_pages_without_capture_are_counted_not_filed(pipeline: ArticlePipeline, data_dir: Path) -> None:

@@ -85,15 +85,14 @@ def test_second_crawl_versions_the_edited_article_only(crawled: Path) -> None:
     edited = {t.canonical_url: t for t in ground_truth(2) if t.site in SITES}
     assert len(changed) == 1
     assert changed[0]["title"] == edited[changed[0]["url"]].title != first[changed[0]["id"]]["title"]
-    from archive.corpus import CorpusStore
 
     with CorpusStore(crawled / "corpus") as store:
         latest = list(store.latest())
         assert len(latest) == len({r["id"] for r in records})
-        assert {r["url"] for r in latest} - {r["url"] for r in first.values()} <= set(edited)  # new in state 2
-        moved = [r for r in latest if r["id"] in first and r["last_seen"] > first[r["id"]]["last_seen"]]
+        assert {r.url for r in latest} - {r["url"] for r in first.values()} <= set(edited)  # new in state 2
+        moved = [r for r in latest if r.id in first and r.last_seen > first[r.id]["last_seen"]]
         assert moved, "an unchanged re-capture updates last_seen"
-        assert all(r["first_seen"] == first[r["id"]]["first_seen"] for r in latest if r["id"] in first)
+        assert all(r.first_seen == first[r.id]["first_seen"] for r in latest if r.id in first)
 
 
 def test_reextract_reproduces_the_crawl_corpus(crawled: Path) -> None:

@@ -57,7 +57,7 @@ def test_warc_collection_is_the_collection_of_every_component(data_dir: Path) ->
     pipeline.close_spider()
     with CorpusStore(data_dir / "corpus") as store:
         [record] = list(store.latest())
-    assert record["capture"]["replay_url"] == f"/lamdong/20250101030405/{URL}"
+    assert record.capture.replay_url == f"/lamdong/20250101030405/{URL}"
 
 
 def test_congan_collection_alone_and_the_default() -> None:

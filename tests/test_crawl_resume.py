@@ -18,8 +18,8 @@ import pytest
 from crawl_fixtures import FAST, REPO, pythonpath
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.control.history import CrawlHistory
 from archive.corpus import CorpusStore
-from archive.crawl_history import CrawlHistory
 from archive.paths import DataDir
 
 pytestmark = pytest.mark.slow
@@ -37,7 +37,7 @@ def captured_urls(data_dir: Path) -> set[str]:
 
 def corpus_ids(data_dir: Path) -> set[str]:
     with CorpusStore.open(DataDir(data_dir)) as store:
-        return {record["id"] for record in store.latest()}
+        return {record.id for record in store.latest()}
 
 
 def _start(data_dir: Path, env: dict[str, str]) -> subprocess.Popen[str]:

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from archive.crawl_history import VN_TZ, CrawlHistory, CrawlStatus, new_crawl_id, process_alive
+from archive.control.history import CrawlHistory, CrawlStatus, new_crawl_id
+from archive.control.processes import process_alive
+from archive.control.report import CrawlReport, PortalRow, ReportTotals
 from archive.errors import UserInputError
 from archive.paths import DataDir
+from archive.times import VN_TZ
 
 
 class FixedClock:
@@ -107,15 +110,19 @@ def test_report_is_read_from_the_crawl_directory(history: CrawlHistory, data_dir
     report.parent.mkdir(parents=True)
     report.write_text("{broken", encoding="utf-8")
     assert history.report_of(record) is None  # unreadable: logged, not a crash
-    report.write_text('{"pages": 3, "tỉnh": "Hà Nội"}', encoding="utf-8")
-    assert history.report_of(record) == {"pages": 3, "tỉnh": "Hà Nội"}
+    written = CrawlReport(crawl_id="c", status="finished", totals=ReportTotals(pages=3),
+                          portals={"congan.hanoi.gov.vn": PortalRow(pages=3, errors={"Lỗi kết nối": 1})})
+    written.save(report)
+    assert "Lỗi kết nối" in report.read_text(encoding="utf-8")  # diacritics kept as they are
+    assert history.report_of(record) == written
 
 
 def test_schema_is_migrated_and_recorded(history: CrawlHistory, data_dir: Path) -> None:
     history.list(status="running")
     history.start("c", params={}, schedule=None, pid=os.getpid())
     conn = sqlite3.connect(data_dir / "state" / "crawls.sqlite3")
-    assert conn.execute("SELECT number, name FROM _migrations").fetchall() == [(1, "crawls")]
+    assert conn.execute("SELECT number, name FROM _migrations").fetchall() == [
+        (1, "crawls"), (2, "relative report paths")]
 
 
 def test_process_alive_sees_reaped_and_reused_pids() -> None:
@@ -130,3 +137,22 @@ def test_crawl_ids_sort_by_time() -> None:
     early = new_crawl_id(datetime(2026, 1, 2, 3, 4, 5, tzinfo=VN_TZ))
     late = new_crawl_id(datetime(2026, 11, 2, 3, 4, 5, tzinfo=VN_TZ))
     assert early.startswith("20260102-030405-") and early < late
+
+
+def test_report_paths_are_stored_relative_and_old_absolute_rows_are_migrated(tmp_path: Path) -> None:
+    """A moved or restored data directory shows its own reports, not the old directory's."""
+    old_root = tmp_path / "old"
+    history = CrawlHistory(DataDir(old_root))
+    history.start("c1", params={}, schedule=None, pid=os.getpid())
+    history.finish("c1", "finished", old_root / "crawls" / "c1" / "report.json")
+    conn = sqlite3.connect(old_root / "state" / "crawls.sqlite3")
+    assert conn.execute("SELECT report_path FROM crawls").fetchone()[0] == "crawls/c1/report.json"
+    # a row written by an older version (absolute path), migrated when the database opens
+    conn.execute("UPDATE crawls SET report_path = ?", (str(old_root / "crawls" / "c1" / "report.json"),))
+    conn.execute("DELETE FROM _migrations WHERE number = 2")
+    conn.commit()
+    conn.close()
+    moved = tmp_path / "moved"
+    old_root.rename(moved)
+    record = CrawlHistory(DataDir(moved)).get("c1")
+    assert record.report_path == moved / "crawls" / "c1" / "report.json"

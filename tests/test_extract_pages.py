@@ -99,7 +99,8 @@ def test_dotnetnuke_json_api_article() -> None:
 
 def test_broken_json_falls_back_to_the_page_cascade() -> None:
     article = extract_article(b'{"Title": "Thi', URL, headers={"Content-Type": "application/json"}, profile="dotnetnuke")
-    assert article.title is None or "Thi" in article.title
+    assert article.title is None  # the torn JSON gives no title, and the page cascade finds none
+    assert article.extraction.method == "generic"
     assert not article.has_content
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from crawl_fixtures import pythonpath
 from crawl_localsite import LISTINGS, LocalSite, SiteConfig, all_article_paths
 
-from archive.frontier import SqliteFrontier
+from archive.control.frontier import SqliteFrontier
 from archive.paths import DataDir
 from scrapers.crawl.frontier_scheduler import frontier_path
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.frontier import FrontierBusy, SqliteFrontier, read_counts
+from archive.control.frontier import FrontierBusy, SqliteFrontier, read_counts
 
 
 def _add(frontier: SqliteFrontier, url: str, *, host: str = "a.gov.vn", priority: int = 0, fp: bytes | None = b"") -> bool:

@@ -32,9 +32,14 @@ def test_loopback_is_allowed() -> None:
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(("127.0.0.1", 0))
     server.listen(1)
+    before = len(offline_guard.violations)
     client = socket.create_connection(server.getsockname(), timeout=5)
-    client.close()
-    server.close()
+    accepted, _ = server.accept()
+    client.sendall("công an".encode())
+    assert accepted.recv(64) == "công an".encode()  # the bytes went through the loopback
+    assert len(offline_guard.violations) == before  # and nothing was recorded as a violation
+    for sock in (accepted, client, server):
+        sock.close()
 
 
 def test_child_python_processes_are_guarded_too(tmp_path) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import json
 import zlib
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
 
-from archive.digest_index import LatestCapture
+from archive.control.report import CrawlReport
+from archive.warc.digests import LatestCapture
 from scrapers.middlewares.backoff import BackoffPolicy, is_failure_status
 from scrapers.middlewares.conditional import validators
 from scrapers.middlewares.crawl_delay import CRAWL_DELAY_MARGIN, effective_delay
@@ -125,16 +127,20 @@ def test_report_per_portal_and_totals() -> None:
     }
     report = build_report(stats, crawl_id="c", status="finished", finish_reason="finished",
                           started="2026-12-06T07:00:00+07:00", updated=datetime(2026, 12, 6, tzinfo=timezone.utc), runs=1)
-    hanoi = report["portals"]["congan.hanoi.gov.vn"]
-    assert (hanoi["pages"], hanoi["articles"], hanoi["new"], hanoi["robots_denied"], hanoi["not_modified"]) == (7, 3, 2, 2, 1)
-    assert hanoi["status"] == {"200": 6, "503": 1} and hanoi["errors"] == {"http_503": 1}
-    assert report["portals"]["congan.sonla.gov.vn"]["errors"] == {"TimeoutError": 2}
-    assert report["errors"] == {"TimeoutError": 2, "http_503": 1}
-    totals = report["totals"]
-    assert (totals["pages"], totals["articles"], totals["new"], totals["unchanged"], totals["errors"]) == (7, 3, 2, 1, 3)
-    assert (totals["rejected"], totals["robots_denied"], totals["pages_per_s"]) == (4, 2, 3.5)
-    assert report["rejected"] == {"out_of_network": 4}
-    assert report["updated"].endswith("+07:00") and report["politeness"]["crawl_delay_portals"] == 1
+    hanoi = report.portals["congan.hanoi.gov.vn"]
+    assert (hanoi.pages, hanoi.articles, hanoi.new, hanoi.robots_denied, hanoi.not_modified) == (7, 3, 2, 2, 1)
+    assert hanoi.status == {"200": 6, "503": 1} and hanoi.errors == {"http_503": 1}
+    assert report.portals["congan.sonla.gov.vn"].errors == {"TimeoutError": 2}
+    assert report.errors == {"TimeoutError": 2, "http_503": 1}
+    totals = report.totals
+    assert (totals.pages, totals.articles, totals.new, totals.unchanged, totals.errors) == (7, 3, 2, 1, 3)
+    assert (totals.rejected, totals.robots_denied, totals.pages_per_s) == (4, 2, 3.5)
+    assert report.rejected == {"out_of_network": 4}
+    assert report.updated is not None and report.updated.endswith("+07:00")
+    assert report.politeness is not None and report.politeness.crawl_delay_portals == 1
+    # the JSON round trip is exact: what `congan crawls show --json` reads is what was written
+    assert CrawlReport.from_json(json.loads(json.dumps(report.to_json()))) == report
+    assert list(report.to_json())[:3] == ["report_version", "crawl_id", "status"]
 
 
 def test_progress_line() -> None:

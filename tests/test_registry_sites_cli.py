@@ -7,8 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from archive.control.registry_state import RegistryState
 from archive.paths import DataDir
-from archive.registry_state import RegistryState
 from congan.cli.main import get_cli
 from scrapers.portals.registry import REGISTRY_CSV
 from simnet.server import SimNet

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from archive.control.registry_state import DOWN, LIVE, MERGED, REDIRECTING, RegistryState
 from archive.errors import UserInputError
 from archive.paths import DataDir
-from archive.registry_state import DOWN, LIVE, MERGED, REDIRECTING, RegistryState
 
 T0 = datetime(2026, 7, 1, 1, 0, tzinfo=timezone.utc)
 

@@ -15,9 +15,9 @@ from datetime import datetime, timezone
 import pytest
 
 from archive.capture import CapturedRequest, CapturedResponse, Exchange
-from archive.digest_index import CaptureIndex
 from archive.paths import DataDir
 from archive.replay.server import ReplayServer
+from archive.warc.digests import CaptureIndex
 from archive.warc.records import WarcInfo
 from archive.warc.writer import WarcWriter
 

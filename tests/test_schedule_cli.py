@@ -11,9 +11,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from archive.crawl_history import VN_TZ, CrawlHistory
+from archive.control.history import CrawlHistory
+from archive.control.registry_state import RegistryState
 from archive.paths import DataDir
-from archive.registry_state import RegistryState
+from archive.times import VN_TZ
 from congan.cli.main import get_cli
 
 

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from archive.control.schedules import MIGRATIONS, RESERVED_SETTINGS, CrawlMode, ScheduleStore, due_slot
 from archive.errors import UserInputError
 from archive.migrations import connect
 from archive.paths import DataDir
-from archive.schedules import MIGRATIONS, RESERVED_SETTINGS, CrawlMode, ScheduleStore, due_slot
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -23,16 +23,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.crawl_history import VN_TZ, CrawlHistory, CrawlStatus
+from archive.control.history import CrawlHistory, CrawlStatus
+from archive.control.report import ReportTotals
+from archive.control.scheduler import Scheduler, SchedulerConfig, crawl_arguments
+from archive.control.schedules import ScheduleStore
 from archive.paths import DataDir
-from archive.scheduler import Scheduler, SchedulerConfig, crawl_arguments
-from archive.schedules import ScheduleStore
+from archive.times import VN_TZ
 from congan.cli.main import get_cli
 
 STANDIN = r'''
 import json, os, sys, time
 from pathlib import Path
-from archive.crawl_history import CrawlHistory
+from archive.control.history import CrawlHistory
 from archive.paths import DataDir
 args = sys.argv[1:]
 data = DataDir(Path(args[args.index("--data") + 1]))
@@ -100,7 +102,8 @@ def test_a_due_schedule_runs_once_and_is_recorded(data: DataDir, standin: tuple[
     ]
     record = CrawlHistory(data).get(outcomes[0].crawl_id)
     assert record.status is CrawlStatus.FINISHED and record.schedule == "mỗi-phút"
-    assert CrawlHistory(data).report_of(record) == {"totals": {"pages": 3, "articles": 2, "errors": {}}}
+    report = CrawlHistory(data).report_of(record)
+    assert report is not None and report.totals == ReportTotals(pages=3, articles=2, errors=0)
     (line,) = markers(data)
     assert "--site congan.hanoi.gov.vn" in line and "-s DOWNLOAD_DELAY=0" in line
     assert "-s CONGAN_CONDITIONAL_ENABLED=False -s CONGAN_INCREMENTAL=False" in line  # --mode full

@@ -21,11 +21,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from archive.control.history import SCHEDULE_ENV, CrawlHistory, CrawlStatus
+from archive.control.scheduler import Scheduler, SchedulerConfig
+from archive.control.schedules import ScheduleStore
 from archive.corpus.store import CorpusStore
-from archive.crawl_history import SCHEDULE_ENV, VN_TZ, CrawlHistory, CrawlStatus
 from archive.paths import DataDir
-from archive.scheduler import Scheduler, SchedulerConfig
-from archive.schedules import ScheduleStore
+from archive.times import VN_TZ
 from congan.cli.main import get_cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -90,8 +91,8 @@ def test_a_due_schedule_runs_once_even_when_two_schedulers_overlap(
     assert record.crawl_id == ended[0]["crawl_id"]
     assert record.status is CrawlStatus.FINISHED and record.schedule == "đà-nẵng"
     report = CrawlHistory(data).report_of(record)
-    assert report is not None and report["status"] == "finished"
-    assert report["portals"]["congan.danang.gov.vn"]["articles"] == DANANG_ARTICLES
+    assert report is not None and report.status == "finished"
+    assert report.portals["congan.danang.gov.vn"].articles == DANANG_ARTICLES
     assert ScheduleStore(data).get("đà-nẵng").last_crawl == record.crawl_id
 
     listed = invoke("--data", str(data.root), "crawls", "list")
@@ -138,6 +139,7 @@ def test_a_killed_crawl_is_interrupted_and_the_next_run_resumes_it(
     record = history.get(running.crawl_id)
     assert record.status is CrawlStatus.FINISHED and record.attempts == 2
     assert len(history.list()) == 1
-    assert history.report_of(record)["status"] == "finished"  # type: ignore[index]
+    resumed_report = history.report_of(record)
+    assert resumed_report is not None and resumed_report.status == "finished"
     with CorpusStore.open(data) as corpus:  # nothing lost, nothing twice
         assert len(corpus) == DANANG_ARTICLES and corpus.version_count() == DANANG_ARTICLES

@@ -19,7 +19,7 @@ def _add(store: CorpusStore, url: str, title: str, body: str, stamp: str) -> str
     )
     capture = CaptureRef(timestamp=stamp, warc_file="x.warc.gz", offset=0, length=10, record_id=f"<urn:uuid:{stamp}-{url}>", url=url)
     seen = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
-    return store.add(article, capture, seen).record["id"]
+    return store.add(article, capture, seen).record.id
 
 
 def test_update_follows_new_and_changed_articles(data_dir: Path) -> None:
@@ -43,8 +43,8 @@ def test_update_follows_new_and_changed_articles(data_dir: Path) -> None:
         assert hit.id == article_id and hit.version == 2
         assert hit.replay_url == f"/congan/20240601010000/{url}"
         versions = article_versions(data, index, article_id)
-    assert [v["version"] for v in versions] == [1, 2]
-    assert versions[0]["title"] == "Công an tỉnh Hoà Bình tuần tra"
+    assert [v.version for v in versions] == [1, 2]
+    assert versions[0].title == "Công an tỉnh Hoà Bình tuần tra"
     assert rebuild_from_corpus(data) == 2
     assert SearchIndex(data.search_db, readonly=True).search(Query.build("hòa bình")).total == 1
 

@@ -10,9 +10,9 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from archive.digest_index import CaptureIndex, LatestCapture
+from archive.control.registry_state import DOWN, REDIRECTING, RegistryState
 from archive.paths import DataDir
-from archive.registry_state import DOWN, REDIRECTING, RegistryState
+from archive.warc.digests import CaptureIndex, LatestCapture
 from scrapers.families import get_adapter
 from scrapers.discovery.adapter import ARTICLE, LISTING, REQUISITE, SEED, Target
 from spiders.network import NetworkSpider
@@ -230,7 +230,8 @@ def test_a_missing_guessed_sitemap_is_no_portal_error(data_dir):
 
 
 def test_broken_pages_never_stop_the_spider(data_dir):
-    from scrapy.http import Response as BinaryResponse, TextResponse
+    from scrapy.http import Response as BinaryResponse
+    from scrapy.http import TextResponse
 
     spider = make_spider(data_dir)
     meta = {META_KEY: PageContext(site="congan.hanoi.gov.vn", adapter="dotnetnuke", kind="api", hops="L")}

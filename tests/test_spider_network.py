@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.registry_state import DOWN, LIVE, REDIRECTING, RegistryState
+from archive.control.registry_state import DOWN, LIVE, REDIRECTING, RegistryState
 from simnet.server import SimNet
 from simnet.truth import ground_truth, portals
 

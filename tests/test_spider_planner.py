@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from archive.digest_index import CaptureIndex, LatestCapture
+from archive.warc.digests import CaptureIndex, LatestCapture
 from archive.paths import DataDir
 from scrapers.config import NetworkConfig
 from scrapers.crawl.watermarks import KnownArticles

@@ -16,7 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.capture import TRUNCATED_LENGTH, CapturedRequest, CapturedResponse, Exchange
 from archive.cdxj import read_index
-from archive.digest_index import CaptureIndex
+from archive.warc.digests import CaptureIndex
 from archive.warc.naming import parse_name
 from archive.warc.records import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED, WarcInfo
 from archive.warc.repair import repair_directory
@@ -144,7 +144,7 @@ import os, sys, time
 from datetime import datetime, timezone
 from pathlib import Path
 from archive.capture import CapturedRequest, CapturedResponse, Exchange
-from archive.digest_index import CaptureIndex
+from archive.warc.digests import CaptureIndex
 from archive.warc.records import WarcInfo
 from archive.warc.writer import WarcWriter
 root = Path(sys.argv[1])

@@ -7,15 +7,16 @@ article from one capture; see :mod:`.store` for when a new version is made.
 from __future__ import annotations
 
 from .article import Attachment, ExtractedArticle, Extraction, Image, site_of
-from .record import SCHEMA_VERSION, CaptureRef, CorpusRecord, article_id, content_hash
+from .record import SCHEMA_VERSION, ArticleRecord, CaptureLink, CaptureRef, article_id, content_hash
 from .store import AddResult, CorpusStore
 
 __all__ = [
     "SCHEMA_VERSION",
     "AddResult",
     "Attachment",
+    "ArticleRecord",
+    "CaptureLink",
     "CaptureRef",
-    "CorpusRecord",
     "CorpusStore",
     "ExtractedArticle",
     "Extraction",

@@ -6,8 +6,8 @@ The type lives here (not in ``scrapers.extract``) because the corpus store consu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit
 
 #: The stages of the extraction cascade, in the order they are tried.
@@ -22,8 +22,12 @@ class Image:
     url: str
     caption: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, str | None]:
         return {"url": self.url, "caption": self.caption}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Image:
+        return cls(str(data["url"]), _opt_str(data.get("caption")))
 
 
 @dataclass(frozen=True)
@@ -31,8 +35,12 @@ class Attachment:
     url: str
     title: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, str | None]:
         return {"url": self.url, "title": self.title}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Attachment:
+        return cls(str(data["url"]), _opt_str(data.get("title")))
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,7 @@ class Extraction:
     profile: str | None = None
     fields: tuple[tuple[str, str], ...] = ()
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, str | dict[str, str] | None]:
         return {
             "adapter": self.adapter,
             "method": self.method,
@@ -56,6 +64,17 @@ class Extraction:
             "profile": self.profile,
             "fields": dict(self.fields),
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Extraction:
+        found = data.get("fields")
+        return cls(
+            adapter=_opt_str(data.get("adapter")),
+            method=str(data.get("method") or ""),
+            software_version=str(data.get("software_version") or ""),
+            profile=_opt_str(data.get("profile")),
+            fields=tuple((str(k), str(v)) for k, v in found.items()) if isinstance(found, dict) else (),
+        )
 
 
 @dataclass(frozen=True)
@@ -94,6 +113,10 @@ class ExtractedArticle:
     def has_content(self) -> bool:
         """A page counts as an article when it has a title and some body text."""
         return bool(self.title) and bool(self.body.strip())
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def site_of(url: str) -> str:

@@ -14,11 +14,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from archive.errors import UserInputError
 
-from .record import CorpusRecord
+if TYPE_CHECKING:
+    from archive.access import AccessRules
+
+from .record import ArticleRecord
 
 #: CSV columns, in order; lists and objects are written as JSON text
 CSV_COLUMNS = (
@@ -52,11 +55,11 @@ class ExportFilter:
     since: date | None = None
     until: date | None = None
 
-    def accepts(self, record: CorpusRecord) -> bool:
-        if self.site and record.get("site") != self.site:
+    def accepts(self, record: ArticleRecord) -> bool:
+        if self.site and record.site != self.site:
             return False
         if self.since or self.until:
-            published = record.get("published")
+            published = record.published
             if not published:
                 return False
             day = date.fromisoformat(published[:10])
@@ -67,33 +70,35 @@ class ExportFilter:
         return True
 
 
-def select_records(records: Iterable[CorpusRecord], selection: ExportFilter, access: object | None = None) -> Iterator[CorpusRecord]:
+def select_records(
+    records: Iterable[ArticleRecord], selection: ExportFilter, access: AccessRules | None = None
+) -> Iterator[ArticleRecord]:
     """Records the filter accepts and the access rules (``AccessRules.allows``) allow."""
     for record in records:
         if not selection.accepts(record):
             continue
-        if access is not None and not access.allows(record["url"], record["capture"]["timestamp"]):  # type: ignore[attr-defined]
+        if access is not None and not access.allows(record.url, record.capture.timestamp):
             continue
         yield record
 
 
-def write_jsonl(records: Iterable[CorpusRecord], out: TextIO) -> int:
+def write_jsonl(records: Iterable[ArticleRecord], out: TextIO) -> int:
     count = 0
     for record in records:
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(record.to_line() + "\n")
         count += 1
     return count
 
 
-def csv_row(record: CorpusRecord) -> list[str]:
-    capture = record.get("capture") or {}
+def csv_row(record: ArticleRecord) -> list[str]:
+    capture = record.capture
     flat = {
-        **record,
-        "capture_replay_url": capture.get("replay_url"),
-        "capture_warc_file": capture.get("warc_file"),
-        "capture_offset": capture.get("offset"),
-        "capture_record_id": capture.get("record_id"),
-        "extraction_method": (record.get("extraction") or {}).get("method"),
+        **record.to_json(),
+        "capture_replay_url": capture.replay_url,
+        "capture_warc_file": capture.warc_file,
+        "capture_offset": capture.offset,
+        "capture_record_id": capture.record_id,
+        "extraction_method": record.extraction.method,
     }
     row = []
     for column in CSV_COLUMNS:
@@ -104,7 +109,7 @@ def csv_row(record: CorpusRecord) -> list[str]:
     return row
 
 
-def write_csv(records: Iterable[CorpusRecord], out: TextIO) -> int:
+def write_csv(records: Iterable[ArticleRecord], out: TextIO) -> int:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     count = 0

@@ -23,7 +23,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -31,7 +31,9 @@ from typing import Literal
 from archive.paths import DataDir
 
 from .article import ExtractedArticle, site_of
-from .record import CaptureRef, CorpusRecord, article_id, build_record, content_hash, utc_stamp
+from .health import open_error
+from .lines import BadLines
+from .record import ArticleRecord, CaptureRef, article_id, build_record, content_hash, utc_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +74,7 @@ CREATE INDEX IF NOT EXISTS articles_site ON articles (site);
 @dataclass(frozen=True)
 class AddResult:
     kind: AddKind
-    record: CorpusRecord
+    record: ArticleRecord
 
 
 class CorpusStore:
@@ -85,12 +87,21 @@ class CorpusStore:
         self.durable = durable
         self.directory.mkdir(parents=True, exist_ok=True)
         self.jsonl_path = self.directory / JSONL_NAME
+        #: corrupt lines readers skipped (``archive.corpus.lines``)
+        self.bad_lines = BadLines(self.jsonl_path)
         self.db = sqlite3.connect(self.directory / INDEX_NAME, timeout=30)
-        self.db.executescript(_SCHEMA)
-        if not durable:
-            self.db.execute("PRAGMA synchronous = OFF")
-        self.db.commit()
-        self._recover()
+        try:
+            self.db.executescript(_SCHEMA)
+            if not durable:
+                self.db.execute("PRAGMA synchronous = OFF")
+            self.db.commit()
+            self._recover()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            error = open_error(self.directory / INDEX_NAME, exc)
+            if error is None:
+                raise
+            raise error from None
 
     @classmethod
     def open(cls, data: DataDir) -> CorpusStore:
@@ -110,7 +121,7 @@ class CorpusStore:
         self.close()
 
     def __len__(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     # -- writing ------------------------------------------------------------------------
     def resolve_id(self, article: ExtractedArticle) -> str:
@@ -121,7 +132,7 @@ class CorpusStore:
                 continue
             row = self.db.execute("SELECT id FROM aliases WHERE alias = ?", (url,)).fetchone()
             if row:
-                return row[0]
+                return str(row[0])
             candidate = article_id(url)
             if self.db.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone():
                 return candidate
@@ -145,7 +156,7 @@ class CorpusStore:
                 aliases=self._aliases(article.url, [], article), first_seen=seen, last_seen=seen,
             )
             self._append(record, ident, new_article=True)
-            self._remember(ident, article, record["url"], capture)
+            self._remember(ident, article, record.url, capture)
             self.db.commit()
             return AddResult("new", record)
         url, version, old_hash, first_seen, last_seen, aliases_json = row
@@ -163,7 +174,7 @@ class CorpusStore:
             article, capture, record_id=ident, version=version + 1,
             aliases=aliases, first_seen=first_seen, last_seen=last_seen,
         )
-        record["url"] = url  # the article keeps the URL it was first filed under
+        record = replace(record, url=url)  # the article keeps the URL it was first filed under
         self._append(record, ident, new_article=False)
         self._remember(ident, article, url, capture)
         self.db.commit()
@@ -178,7 +189,7 @@ class CorpusStore:
         row = self.db.execute("SELECT id FROM fetched WHERE url = ?", (url,)).fetchone()
         if row is None:
             return None
-        ident = row[0]
+        ident = str(row[0])
         found = self.db.execute("SELECT last_seen FROM articles WHERE id = ?", (ident,)).fetchone()
         if found is None:
             return None
@@ -199,7 +210,7 @@ class CorpusStore:
         ).fetchone()
         if row is None:
             return None
-        ident, url, known_json = row
+        ident, url, known_json = str(row[0]), row[1], row[2]
         found = set(json.loads(known_json))
         found.update(a for a in aliases if a and a != url and site_of(a) == site_of(url))
         self.db.execute(
@@ -224,8 +235,8 @@ class CorpusStore:
         if article.fetched_url:
             self.db.execute("INSERT OR REPLACE INTO fetched (url, id) VALUES (?, ?)", (article.fetched_url, ident))
 
-    def _append(self, record: CorpusRecord, ident: str, *, new_article: bool) -> None:
-        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    def _append(self, record: ArticleRecord, ident: str, *, new_article: bool) -> None:
+        line = (record.to_line() + "\n").encode("utf-8")
         with open(self.jsonl_path, "ab") as handle:
             offset = handle.tell()
             handle.write(line)
@@ -234,10 +245,10 @@ class CorpusStore:
                 os.fsync(handle.fileno())
         self._index_line(record, offset, len(line))
 
-    def _index_line(self, record: CorpusRecord, offset: int, length: int) -> None:
+    def _index_line(self, record: ArticleRecord, offset: int, length: int) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO versions (id, version, offset, length, content_hash) VALUES (?, ?, ?, ?, ?)",
-            (record["id"], record["version"], offset, length, record["content_hash"]),
+            (record.id, record.version, offset, length, record.content_hash),
         )
         self.db.execute(
             "INSERT INTO articles (id, url, site, published, version, content_hash, first_seen, last_seen, aliases)"
@@ -246,9 +257,9 @@ class CorpusStore:
             " published = excluded.published, first_seen = min(first_seen, excluded.first_seen),"
             " last_seen = max(last_seen, excluded.last_seen), aliases = excluded.aliases",
             (
-                record["id"], record["url"], record["site"], record["published"], record["version"],
-                record["content_hash"], record["first_seen"], record["last_seen"],
-                json.dumps(record["aliases"], ensure_ascii=False),
+                record.id, record.url, record.site, record.published, record.version,
+                record.content_hash, record.first_seen, record.last_seen,
+                json.dumps(list(record.aliases), ensure_ascii=False),
             ),
         )
         self.db.execute(
@@ -273,8 +284,8 @@ class CorpusStore:
                     handle.truncate(offset)
                     break
                 try:
-                    record = json.loads(raw)
-                except ValueError:
+                    record = ArticleRecord.from_json(json.loads(raw))
+                except (ValueError, KeyError, TypeError):
                     logger.warning("corpus: cutting an unreadable line at byte %s of %s", offset, self.jsonl_path)
                     handle.truncate(offset)
                     break
@@ -283,24 +294,22 @@ class CorpusStore:
         self.db.commit()
 
     # -- reading ------------------------------------------------------------------------
-    def _read(self, offset: int, length: int) -> CorpusRecord:
+    def _read(self, offset: int, length: int, ident: str | None = None) -> ArticleRecord | None:
+        """The line at ``offset``; None when it is corrupt (skipped and counted in ``bad_lines``)."""
         with open(self.jsonl_path, "rb") as handle:
             handle.seek(offset)
-            return json.loads(handle.read(length))
+            return self.bad_lines.parse(handle.read(length), offset, ident)
 
-    def _overlay(self, record: CorpusRecord, last_seen: str, first_seen: str, aliases_json: str) -> CorpusRecord:
-        record["last_seen"] = last_seen
-        record["first_seen"] = first_seen
-        record["aliases"] = json.loads(aliases_json)
-        return record
+    def _overlay(self, record: ArticleRecord, last_seen: str, first_seen: str, aliases_json: str) -> ArticleRecord:
+        return replace(record, last_seen=last_seen, first_seen=first_seen, aliases=tuple(json.loads(aliases_json)))
 
-    def _require(self, ident: str) -> CorpusRecord:
+    def _require(self, ident: str) -> ArticleRecord:
         record = self.get(ident)
         if record is None:  # pragma: no cover - the caller has just written it
             raise KeyError(ident)
         return record
 
-    def get(self, ident: str) -> CorpusRecord | None:
+    def get(self, ident: str) -> ArticleRecord | None:
         """The latest version of article ``ident``, or None."""
         row = self.db.execute(
             "SELECT v.offset, v.length, a.last_seen, a.first_seen, a.aliases FROM articles a"
@@ -309,23 +318,24 @@ class CorpusStore:
         ).fetchone()
         if row is None:
             return None
-        return self._overlay(self._read(row[0], row[1]), row[2], row[3], row[4])
+        record = self._read(row[0], row[1], ident)
+        return None if record is None else self._overlay(record, row[2], row[3], row[4])
 
-    def versions(self, ident: str) -> list[CorpusRecord]:
+    def versions(self, ident: str) -> list[ArticleRecord]:
         """Every version of article ``ident``, oldest first (empty if unknown)."""
         rows = self.db.execute(
             "SELECT offset, length FROM versions WHERE id = ? ORDER BY version", (ident,)
         ).fetchall()
-        records = [self._read(offset, length) for offset, length in rows]
+        records = [r for r in (self._read(offset, length, ident) for offset, length in rows) if r is not None]
         latest = self.get(ident)
         if records and latest is not None:
             records[-1] = latest
         return records
 
-    def latest(self, *, site: str | None = None) -> Iterator[CorpusRecord]:
+    def latest(self, *, site: str | None = None) -> Iterator[ArticleRecord]:
         """The latest version of every article (of one site), in id order."""
         query = (
-            "SELECT v.offset, v.length, a.last_seen, a.first_seen, a.aliases FROM articles a"
+            "SELECT v.offset, v.length, a.last_seen, a.first_seen, a.aliases, a.id FROM articles a"
             " JOIN versions v ON v.id = a.id AND v.version = a.version"
         )
         params: tuple[str, ...] = ()
@@ -336,9 +346,11 @@ class CorpusStore:
         if not rows:
             return
         with open(self.jsonl_path, "rb") as handle:
-            for offset, length, last_seen, first_seen, aliases in rows:
+            for offset, length, last_seen, first_seen, aliases, ident in rows:
                 handle.seek(offset)
-                yield self._overlay(json.loads(handle.read(length)), last_seen, first_seen, aliases)
+                record = self.bad_lines.parse(handle.read(length), offset, ident)
+                if record is not None:
+                    yield self._overlay(record, last_seen, first_seen, aliases)
 
     def version_count(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM versions").fetchone()[0]
+        return int(self.db.execute("SELECT COUNT(*) FROM versions").fetchone()[0])

@@ -25,14 +25,15 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 from ..access import AccessRule, AccessRules, range_end, range_start
+from ..atomic import write_atomic
 from ..errors import UserInputError
 from ..paths import DEFAULT_COLLECTION, DataDir
+from ..times import timestamp14
 
 logger = logging.getLogger(__name__)
 
@@ -57,23 +58,19 @@ class ReplayConfig:
     locales_dir: Path | None = None
 
 
-def _pywb_timestamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
-
-
 def acl_line(rule: AccessRule) -> str:
     """One pywb ACL line (``<surt key>[###] - {json}``) for a rule."""
     key = rule.key + (EXACT_SUFFIX if rule.match == "exact" else "")
     fields: dict[str, str] = {"access": rule.kind, "url": rule.target}
     if rule.since:
         # pywb: rule applies when capture > after; captures have whole seconds
-        fields["after"] = _pywb_timestamp(range_start(rule.since) - timedelta(seconds=1))
+        fields["after"] = timestamp14(range_start(rule.since) - timedelta(seconds=1))
     elif rule.until:
         # pywb: rule applies when capture < before
         end = range_end(rule.until)
         if end.microsecond:
             end = end.replace(microsecond=0) + timedelta(seconds=1)
-        fields["before"] = _pywb_timestamp(end)
+        fields["before"] = timestamp14(end)
     return f"{key} - {json.dumps(fields, ensure_ascii=False)}"
 
 
@@ -81,14 +78,6 @@ def acl_text(rules: AccessRules) -> str:
     """The whole ACL file: lines sorted in reverse, as pywb's binary search expects."""
     lines = sorted((acl_line(rule) for rule in rules), key=lambda line: line.encode("utf-8"), reverse=True)
     return "".join(line + "\n" for line in lines)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
 
 
 def acl_path(data: DataDir) -> Path:
@@ -99,7 +88,7 @@ def write_acl(data: DataDir, rules: AccessRules | None = None) -> Path:
     """(Re)write the pywb ACL file from the access rules."""
     rules = rules if rules is not None else AccessRules.load(data)
     path = acl_path(data)
-    _atomic_write(path, acl_text(rules))
+    write_atomic(path, acl_text(rules))
     logger.debug("wrote %s access rules to %s", len(rules), path)
     return path
 
@@ -153,7 +142,7 @@ def write_config(data: DataDir, collection: str = DEFAULT_COLLECTION) -> ReplayC
     acl = write_acl(data)
     config_path = data.replay_dir / "config.yaml"
     text = json.dumps(pywb_config(data, collections, acl), ensure_ascii=False, indent=2) + "\n"
-    _atomic_write(config_path, text)
+    write_atomic(config_path, text)
     templates = data.replay_dir / "templates"
     templates.mkdir(parents=True, exist_ok=True)
     for template in TEMPLATES.glob("*.html"):

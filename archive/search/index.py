@@ -294,7 +294,23 @@ class SearchIndex:
         except sqlite3.OperationalError as exc:
             logger.error("search index: query %r failed: %s", query.text, exc)
             raise SearchIndexError(f"the search index could not run this query ({exc})") from None
+        except sqlite3.DatabaseError as exc:  # garbage pages: "database disk image is malformed"
+            raise SearchIndexError(
+                f"the search index at {self.path} is damaged ({exc}): run `congan index rebuild`"
+            ) from None
+        if not total:
+            self.check_sound()  # nothing found: make sure it is not damaged pages that hide the hits
         return SearchResults(query=query, hits=hits, total=total, facets=facets)
+
+    def check_sound(self) -> None:
+        """Raise SearchIndexError when SQLite finds the index damaged (``PRAGMA quick_check``)."""
+        try:
+            verdict = self.conn.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            verdict = str(exc)
+        if verdict != "ok":
+            first = str(verdict).splitlines()[0]
+            raise SearchIndexError(f"the search index at {self.path} is damaged ({first}): run `congan index rebuild`")
 
     def iter_hits(self, query: Query, *, limit: int | None = None, snippets: bool = False) -> Iterator[Hit]:
         """Every hit of a query in order (for export), from one cursor."""

@@ -1,27 +1,21 @@
 """Numbered schema migrations of the search index, recorded in ``search_migrations``.
 
-Each migration runs once, in order, inside a transaction; a database built by a newer
-version of the code (a migration number we do not know) is refused rather than damaged.
+Applied by the project's one runner (``archive.migrations``): each migration runs once, in
+order, inside a transaction; a database built by a newer version of the code (a migration
+number we do not know) is refused rather than damaged.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
 import sqlite3
-from dataclasses import dataclass
 
-from archive.errors import DataDirError
+from archive.migrations import Ledger, Migration, apply_migrations, ensure_ledger, recorded, statements
 
-logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Migration:
-    number: int
-    name: str
-    sql: str
-
+LEDGER = Ledger(
+    table="search_migrations",
+    applied_column="applied_at",
+    newer_hint="the search index was written by a newer congan; upgrade congan or run `congan index rebuild`",
+)
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -100,53 +94,21 @@ LATEST = MIGRATIONS[-1].number
 
 
 def applied(conn: sqlite3.Connection) -> list[int]:
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS search_migrations ("
-        " number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
-    return [row[0] for row in conn.execute("SELECT number FROM search_migrations ORDER BY number")]
+    """The migrations the index records (creating the ledger if needed)."""
+    return ensure_ledger(conn, LEDGER)
 
 
 def migrate(conn: sqlite3.Connection) -> list[int]:
     """Apply the migrations this database lacks; return the numbers applied.
 
-    ``conn`` must be in autocommit mode (``isolation_level=None``): each migration is
-    its own explicit transaction."""
-    done = applied(conn)
-    if done and max(done) > LATEST:
-        raise DataDirError(
-            f"the search index was written by a newer congan (migration {max(done)}); "
-            "upgrade congan or run `congan index rebuild`"
-        )
-    ran: list[int] = []
-    for migration in MIGRATIONS:
-        if migration.number in done:
-            continue
-        logger.info("search index: migration %s (%s)", migration.number, migration.name)
-        conn.execute("BEGIN")
-        try:
-            for statement in _statements(migration.sql):
-                conn.execute(statement)
-            conn.execute(
-                "INSERT INTO search_migrations (number, name, applied_at) VALUES (?, ?, ?)",
-                (migration.number, migration.name, dt.datetime.now(dt.timezone.utc).isoformat()),
-            )
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-        ran.append(migration.number)
-    return ran
+    ``conn`` must be in autocommit mode (``isolation_level=None``)."""
+    return apply_migrations(conn, MIGRATIONS, LEDGER)
 
 
 def _statements(sql: str) -> list[str]:
-    # our migrations contain no semicolons inside literals
-    return [s.strip() for s in sql.split(";") if s.strip()]
+    return statements(sql)
 
 
 def applied_readonly(conn: sqlite3.Connection) -> list[int]:
     """The migrations recorded in a database opened read-only (nothing is created)."""
-    try:
-        return [row[0] for row in conn.execute("SELECT number FROM search_migrations ORDER BY number")]
-    except sqlite3.OperationalError:
-        return []
+    return recorded(conn, LEDGER)

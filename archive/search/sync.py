@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from archive.access import AccessRules
-from archive.corpus import CorpusStore
+from archive.corpus import ArticleRecord, CorpusStore
 from archive.paths import DataDir
 
 from .index import SearchIndex
@@ -21,9 +21,13 @@ logger = logging.getLogger(__name__)
 
 
 def corpus_records(data_dir: DataDir) -> Iterator[dict[str, Any]]:
-    """The latest version of every article in the corpus store."""
+    """The latest version of every article in the corpus store, as JSON objects."""
     with CorpusStore.open(data_dir) as store:
-        yield from store.latest()
+        for record in store.latest():
+            yield record.to_json()
+        skipped = store.bad_lines.summary()  # corrupt lines: counted and named, never a traceback
+        if skipped:
+            logger.warning("%s", skipped)
 
 
 def rebuild_from_corpus(data_dir: DataDir) -> int:
@@ -53,7 +57,7 @@ def open_index(data_dir: DataDir, *, readonly: bool = True) -> SearchIndex:
     return SearchIndex(data_dir.search_db, readonly=readonly, access=AccessRules.load(data_dir))
 
 
-def article_versions(data_dir: DataDir, index: SearchIndex, article_id: str) -> list[dict[str, Any]]:
+def article_versions(data_dir: DataDir, index: SearchIndex, article_id: str) -> list[ArticleRecord]:
     """Every version of an article, oldest first, as the corpus keeps them (full records,
     body_html included); the indexed version alone when the corpus is not there. Empty when
     the article is unknown or hidden by an access rule."""
@@ -65,4 +69,4 @@ def article_versions(data_dir: DataDir, index: SearchIndex, article_id: str) -> 
             versions = store.versions(article_id)
         if versions:
             return versions
-    return [indexed]
+    return [ArticleRecord.from_json(indexed)]

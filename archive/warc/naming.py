@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
+
+from archive.times import timestamp14
 
 WARC_SUFFIX = ".warc.gz"
 OPEN_SUFFIX = ".warc.gz.open"
@@ -47,7 +49,7 @@ def safe_crawl_id(value: str) -> str:
 
 
 def make_name(prefix: str, crawl_id: str, opened: datetime, serial: int) -> WarcName:
-    stamp = opened.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
+    stamp = timestamp14(opened)
     return WarcName(safe_prefix(prefix), safe_crawl_id(crawl_id), stamp, serial)
 
 

@@ -1,6 +1,7 @@
 """Reading captures back: streaming over files, one record by offset, one capture by URL.
 
-Reading goes through warcio's ``ArchiveIterator``; offsets and lengths are the iterator's.
+Reading goes through warcio's ``ArchiveIterator``, one gzip member at a time
+(``archive.warc.resync``), so every intact record after a damaged member is still read.
 ``find_capture`` looks a URL up in the collection's CDXJ indexes and picks the capture closest
 to a timestamp (the latest when none is given), as replay does.
 """
@@ -8,6 +9,7 @@ to a timestamp (the latest when none is given), as replay does.
 from __future__ import annotations
 
 import gzip
+import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from warcio.timeutils import timestamp_to_datetime
 
 from archive.cdxj import CdxjLine, lookup
 from archive.errors import UserInputError
+from archive.warc.resync import Damage, scan_members
 
 _CHUNK = 1 << 16
 
@@ -37,29 +40,35 @@ class RecordRef:
 
 
 def iter_records(
-    path: Path, *, check_digests: bool = False, payload_of: frozenset[str] = frozenset()
+    path: Path, *, check_digests: bool = False, payload_of: frozenset[str] = frozenset(),
+    damage: list[Damage] | None = None,
 ) -> Iterator[tuple[RecordRef, ArcWarcRecord]]:
-    """Every record of a WARC file with its offset and length. The record's payload is read to
-    its end (as stored, no decompression) before it is yielded, so digests, when checked, are
-    known; it is kept in ``RecordRef.payload`` for the record types in ``payload_of``."""
-    with path.open("rb") as fh:
-        it = ArchiveIterator(fh, check_digests=check_digests)
-        for record in it:
-            parts = []
-            while chunk := record.raw_stream.read(_CHUNK):
-                if record.rec_type in payload_of:
-                    parts.append(chunk)
-            offset = it.get_record_offset()
-            it.read_to_end(record)
-            yield RecordRef(
-                offset=offset,
-                length=it.get_record_length(),
-                rec_type=record.rec_type,
-                record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
-                url=record.rec_headers.get_header("WARC-Target-URI"),
-                date=record.rec_headers.get_header("WARC-Date"),
-                payload=b"".join(parts) if record.rec_type in payload_of else None,
-            ), record
+    """Every intact record of a WARC file with its offset and length, read past damaged
+    gzip members (``archive.warc.resync``; the unreadable ranges are appended to ``damage``).
+    The record's payload is read to its end (as stored, no decompression) before it is
+    yielded, so digests, when checked, are known; it is kept in ``RecordRef.payload`` for the
+    record types in ``payload_of``."""
+    for member in scan_members(path):
+        if isinstance(member, Damage):
+            if damage is not None:
+                damage.append(member)
+            continue
+        it = ArchiveIterator(io.BytesIO(member.data), check_digests=check_digests)
+        record = next(iter(it))
+        parts = []
+        while chunk := record.raw_stream.read(_CHUNK):
+            if record.rec_type in payload_of:
+                parts.append(chunk)
+        it.read_to_end(record)
+        yield RecordRef(
+            offset=member.offset,
+            length=member.length,
+            rec_type=record.rec_type,
+            record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
+            url=record.rec_headers.get_header("WARC-Target-URI"),
+            date=record.rec_headers.get_header("WARC-Date"),
+            payload=b"".join(parts) if record.rec_type in payload_of else None,
+        ), record
 
 
 def record_bytes(path: Path, offset: int, length: int) -> bytes:
@@ -70,7 +79,9 @@ def record_bytes(path: Path, offset: int, length: int) -> bytes:
     try:
         return gzip.decompress(member)
     except (OSError, EOFError, zlib.error) as exc:
-        raise UserInputError(f"{path.name} at offset {offset}: not a whole gzip member ({exc}); run `congan warc verify`") from exc
+        raise UserInputError(
+            f"{path.name} at offset {offset}: not a whole gzip member ({exc}); run `congan warc verify`"
+        ) from exc
 
 
 def load_record(path: Path, offset: int) -> tuple[ArcWarcRecord, bytes]:

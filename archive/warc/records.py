@@ -27,7 +27,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from archive.capture import Exchange, Header
-from archive.digest_index import FirstCapture, LatestCapture
+from archive.warc.digests import FirstCapture, LatestCapture
 
 WARC_VERSION = "WARC/1.1"
 WARC_FIELDS = "application/warc-fields"

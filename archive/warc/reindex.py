@@ -1,4 +1,4 @@
-"""Rebuilding the capture index (``archive.digest_index``) from the WARC files alone.
+"""Rebuilding the capture index (``archive.warc.digests``) from the WARC files alone.
 
 The WARCs are the source of truth: ``congan index rebuild`` forgets the collection's rows and
 reads every closed file in the order it was written (file open time, then serial), applying
@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from archive.digest_index import CaptureIndex, FirstCapture, LatestCapture
+from archive.warc.digests import CaptureIndex, FirstCapture, LatestCapture
 from archive.warc.naming import WARC_SUFFIX, parse_name
 from archive.warc.reader import iter_records
+from archive.warc.resync import Damage
 from archive.warc.writer import payload_digest
 
 logger = logging.getLogger(__name__)
@@ -25,19 +26,21 @@ EMPTY_PAYLOAD = payload_digest(b"")
 
 def written_order(warc_dir: Path) -> list[Path]:
     """Closed WARC files sorted by the time they were opened, then serial."""
-    def key(path: Path) -> tuple[str, int, str]:
+    def opened(path: Path) -> tuple[str, int]:
         parsed = parse_name(path.name)
-        return (parsed.opened, parsed.serial, path.name) if parsed else ("", 0, path.name)
+        return (parsed.opened, parsed.serial) if parsed else ("", 0)
 
-    return sorted(warc_dir.glob("*" + WARC_SUFFIX), key=key)
+    by_name = sorted(warc_dir.glob("*" + WARC_SUFFIX), key=lambda path: path.name)
+    return sorted(by_name, key=opened)  # stable: files opened in the same second stay in name order
 
 
-def rebuild_capture_index(warc_dir: Path, index: CaptureIndex) -> int:
-    """Refill ``index`` from the WARC files of ``warc_dir``; returns the captures read."""
+def rebuild_capture_index(warc_dir: Path, index: CaptureIndex, damage: list[Damage] | None = None) -> int:
+    """Refill ``index`` from the WARC files of ``warc_dir``; returns the captures read.
+    Damaged members are skipped (every intact record is read) and appended to ``damage``."""
     index.clear()
     captures = 0
     for path in written_order(warc_dir):
-        for ref, record in iter_records(path):
+        for ref, record in iter_records(path, damage=damage):
             if ref.rec_type not in ("response", "revisit") or not ref.url or record.http_headers is None:
                 continue
             captures += 1
@@ -58,6 +61,9 @@ def rebuild_capture_index(warc_dir: Path, index: CaptureIndex) -> int:
             if (ref.rec_type == "response" and digest and digest != EMPTY_PAYLOAD
                     and not headers.get_header("WARC-Truncated")):
                 first = FirstCapture(digest, ref.url, ref.date or "", ref.record_id, path.name)
-            index.record(first=first, latest=LatestCapture(ref.url, ref.date or "", status, etag, modified, digest, ref.record_id))
+            index.record(
+                first=first,
+                latest=LatestCapture(ref.url, ref.date or "", status, etag, modified, digest, ref.record_id),
+            )
     logger.info("capture index rebuilt from %s captures", captures)
     return captures

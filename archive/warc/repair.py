@@ -4,7 +4,7 @@ A writer killed mid-record leaves a file whose last gzip member is torn, or whos
 exchange is incomplete (a response without its request or page metadata). Repair keeps the
 longest prefix made of complete gzip members, each one complete WARC record, ending after the
 warcinfo record, after the page metadata record that closes an exchange, or after an outlinks
-metadata record (a unit by itself); it cuts the rest,
+metadata record (a unit by itself); it cuts the rest (kept in the side file ``<name>.damaged``),
 then renames the file to its closed name. A file with no complete record is removed.
 
 Files another live writer holds (an exclusive ``flock``) are left alone.
@@ -136,6 +136,10 @@ def repair_file(path: Path) -> RepairResult:
         size = os.fstat(fh.fileno()).st_size
         keep, records = sound_length(fh)
         if keep < size:
+            from archive.warc.set_aside import append_side  # set_aside reads through resync, which uses us
+
+            fh.seek(keep)
+            append_side(path.with_name(path.name[: -len(".open")]), fh.read())  # cut, never lost
             fh.truncate(keep)
             fh.flush()
             os.fsync(fh.fileno())

@@ -8,7 +8,7 @@ rotates to a new file once ``max_size`` bytes are reached, and on close renames 
 crashed writer left in the directory (``archive.warc.repair``).
 
 Each exchange becomes: a ``response`` record, or an identical-payload-digest ``revisit`` when
-the collection already holds the payload (``archive.digest_index``), or a
+the collection already holds the payload (``archive.warc.digests``), or a
 server-not-modified ``revisit`` for a 304; then the ``request`` (``WARC-Concurrent-To`` the
 first), a TLS ``metadata`` record when there is a certificate chain, and the page
 ``metadata`` record.
@@ -25,12 +25,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
+from warcio.recordloader import ArcWarcRecord
 from warcio.timeutils import iso_date_to_timestamp
 from warcio.utils import Digester
 
-from archive.capture import Exchange, StoredRecord, first_header
+from archive.capture import Exchange, StoredRecord
 from archive.cdxj import write_index
-from archive.digest_index import CaptureIndex, FirstCapture, LatestCapture
+from archive.warc.dedup import RecordDecision, RecordKind, decide_record, index_update
+from archive.warc.digests import CaptureIndex, FirstCapture
 from archive.warc.naming import WarcName, make_name
 from archive.warc.records import RecordFactory, Warc11Writer, WarcInfo
 from archive.warc.repair import RepairResult, repair_directory
@@ -38,8 +40,6 @@ from archive.warc.repair import RepairResult, repair_directory
 logger = logging.getLogger(__name__)
 
 #: answers that do not replace a URL's latest capture in the capture index
-TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-
 #: default rotation size: files close once they reach 1 GB, the size the field uses
 DEFAULT_MAX_SIZE = 1_000_000_000
 
@@ -153,20 +153,12 @@ class WarcWriter:
         index = self.digest_index
         try:
             previous = index.latest(exchange.url) if index is not None else None
-            if response.status == 304:
-                main = self.records.not_modified_revisit(exchange, self._confirmed(previous), self._warcinfo_id)
-            else:
-                first_capture = None
-                if index is not None and response.body and not response.truncated:
-                    first_capture = index.first(digest)
-                if first_capture is not None:
-                    main = self.records.identical_revisit(exchange, first_capture, self._warcinfo_id)
-                else:
-                    main = self.records.response(exchange, self._warcinfo_id)
+            decision = decide_record(exchange, digest, previous, index.first if index is not None else None)
         except sqlite3.Error as exc:  # no deduplication for this one rather than no record
             logger.warning("capture index unreadable for %s (%s): storing a full record", exchange.url, exc)
             index, previous = None, None
-            main = self.records.response(exchange, self._warcinfo_id)
+            decision = RecordDecision(RecordKind.RESPONSE)
+        main = self._main_record(exchange, decision)
 
         main_id = main.rec_headers.get_header("WARC-Record-ID")
         main_date = main.rec_headers.get_header("WARC-Date")
@@ -187,7 +179,10 @@ class WarcWriter:
         filename = self._name.filename
         if index is not None:
             try:
-                self._remember(exchange, index, previous, main.rec_type, main_id, main_date, digest, filename)
+                stored_as = FirstCapture(digest, exchange.url, main_date, main_id, filename)
+                update = index_update(exchange, previous, stored_as, main.rec_type)
+                if update is not None:
+                    index.record(first=update.first, latest=update.latest)
             except sqlite3.Error as exc:  # the records are safe; only later deduplication misses this one
                 logger.warning("capture index not updated for %s: %s", exchange.url, exc)
 
@@ -205,15 +200,12 @@ class WarcWriter:
             self._close_file()
         return stored
 
-    def _confirmed(self, previous: LatestCapture | None) -> LatestCapture | None:
-        """What a 304 confirms: the first capture of the payload the URL last had (a response
-        record, never a revisit), else the latest capture itself."""
-        if previous is None or not previous.payload_digest or self.digest_index is None:
-            return previous
-        first = self.digest_index.first(previous.payload_digest)
-        if first is None:
-            return previous
-        return LatestCapture(first.uri, first.date, previous.status, None, None, first.digest, first.record_id)
+    def _main_record(self, exchange: Exchange, decision: RecordDecision) -> ArcWarcRecord:
+        if decision.kind is RecordKind.NOT_MODIFIED_REVISIT:
+            return self.records.not_modified_revisit(exchange, decision.confirmed, self._warcinfo_id)
+        if decision.kind is RecordKind.IDENTICAL_REVISIT and decision.first is not None:
+            return self.records.identical_revisit(exchange, decision.first, self._warcinfo_id)
+        return self.records.response(exchange, self._warcinfo_id)
 
     def _cut_back(self, offset: int) -> None:
         """Drop whatever a failed exchange left after ``offset`` (disk full, I/O error)."""
@@ -226,47 +218,20 @@ class WarcWriter:
             assert self._fh is not None
             self._fh.seek(offset)
             self._fh.truncate(offset)
-            logger.error("cut a failed exchange from %s back to offset %s", self._name.filename if self._name else "?", offset)
+            name = self._name.filename if self._name else "?"
+            logger.error("cut a failed exchange from %s back to offset %s", name, offset)
         except OSError as exc:
-            logger.error("could not cut a failed exchange out of the current WARC (%s); it will be repaired at next start", exc)
-
-    def _remember(
-        self,
-        exchange: Exchange,
-        index: CaptureIndex,
-        previous: LatestCapture | None,
-        rec_type: str,
-        record_id: str,
-        date: str,
-        digest: str,
-        filename: str,
-    ) -> None:
-        response = exchange.response
-        etag = first_header(response.headers, "ETag")
-        modified = first_header(response.headers, "Last-Modified")
-        if response.status == 304:
-            if previous is None:
-                return
-            latest = LatestCapture(
-                previous.url, previous.date, previous.status, etag or previous.etag,
-                modified or previous.last_modified, previous.payload_digest, previous.record_id,
+            logger.error(
+                "could not cut a failed exchange out of the current WARC (%s); it will be repaired at next start", exc
             )
-            index.record(first=None, latest=latest)
-            return
-        first = None
-        if rec_type == "response" and response.body and not response.truncated:
-            first = FirstCapture(digest, exchange.url, date, record_id, filename)
-        if response.status in TRANSIENT_STATUSES:
-            # a passing 429/5xx says nothing about the page: the latest capture (validators for
-            # conditional requests, what a later 304 confirms) stays the last real answer
-            index.record(first=first, latest=None)
-            return
-        latest = LatestCapture(exchange.url, date, response.status, etag, modified, digest, record_id)
-        index.record(first=first, latest=latest)
 
     def write_outlinks(
-        self, stored: StoredRecord, outlinks: tuple[str, ...], parsed_as: str | None = None,
-        aliases: tuple[str, ...] = (), late: bool = False,
+        self,
+        stored: StoredRecord,
+        outlinks: tuple[str, ...],
+        parsed_as: str | None = None,
+        aliases: tuple[str, ...] = (),
+        late: bool = False,
     ) -> None:
         """Add the outlinks the spider found in a stored page (one metadata record), what
         the page turned out to be when parsing decided it (``parsed_as``), and the other URLs

@@ -39,13 +39,23 @@ def _publish(cli: CliContext, rules: AccessRules) -> None:
 @click.option("--prefix", is_flag=True, help="Match every URL that starts with it (a bare host: the whole portal).")
 @click.option("--kind", type=click.Choice(KINDS), default="exclude", show_default=True,
               help="exclude: as if never captured; block: listed in replay but not shown.")
-@click.option("--since", metavar="DATE", help="Only captures made on or after DATE (YYYY-MM-DD or DD/MM/YYYY, Asia/Ho_Chi_Minh).")
+@click.option(
+    "--since", metavar="DATE", help="Only captures made on or after DATE (YYYY-MM-DD or DD/MM/YYYY, Asia/Ho_Chi_Minh)."
+)
 @click.option("--until", metavar="DATE", help="Only captures made on or before DATE.")
 @click.option("--reason", metavar="TEXT", help="Why (takedown request reference, ...).")
 @click.option("--json", "as_json", is_flag=True, help="Print the rule as JSON.")
 @pass_cli
-def add_command(cli: CliContext, target: str, prefix: bool, kind: str, since: str | None,
-                until: str | None, reason: str | None, as_json: bool) -> None:
+def add_command(
+    cli: CliContext,
+    target: str,
+    prefix: bool,
+    kind: str,
+    since: str | None,
+    until: str | None,
+    reason: str | None,
+    as_json: bool,
+) -> None:
     """Add a rule for URL_OR_PREFIX (replaces the rule for the same URL or prefix)."""
     rules, rule = AccessRules.load(cli.data).add(
         target, prefix=prefix, kind=kind, since=since, until=until, reason=reason

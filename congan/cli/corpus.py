@@ -41,6 +41,9 @@ def export_command(cli: CliContext, fmt: str, site: str | None, since: str | Non
         records = select_records(store.latest(), selection, access)
         writer = write_csv if fmt == "csv" else write_jsonl
         writer(records, sys.stdout)
+        skipped = store.bad_lines.summary()
+    if skipped:
+        click.echo(skipped, err=True)
 
 
 @click.command("extract")
@@ -75,27 +78,39 @@ def extract_command(cli: CliContext, path: str, url: str | None, profile: str | 
 
 @click.command("reextract")
 @click.option("--collection", default="congan", show_default=True, help="The WARC collection to read.")
+@click.option("--force", is_flag=True, help="Replace the corpus even when the rebuilt one has fewer articles.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @data_option
 @pass_cli
-def reextract_command(cli: CliContext, collection: str, as_json: bool) -> None:
-    """Rebuild the corpus from the WARC files alone (no network)."""
+def reextract_command(cli: CliContext, collection: str, force: bool, as_json: bool) -> None:
+    """Rebuild the corpus from the WARC files alone (no network).
+
+    Damaged WARC records are skipped (every intact record after them is read) and listed.
+    The new corpus replaces the current one only once it is complete, and never when it has
+    fewer articles, unless --force."""
     from archive.corpus import CorpusStore
+    from archive.corpus.health import article_count
+    from archive.generations import building_dir, check_shrink, recover, swap_in
     from scrapers.filing.reextract import reextract, warc_files
 
     warc_dir = cli.data.warc_dir(collection)
     if not warc_files(warc_dir):
         raise UserInputError(f"no WARC files in {warc_dir}; crawl first or pick --collection")
-    building = cli.data.corpus_dir.with_name(cli.data.corpus_dir.name + ".rebuild")
-    shutil.rmtree(building, ignore_errors=True)
-    with CorpusStore(building, durable=False) as store:
-        stats = reextract(warc_dir, store, collection=collection)
-    old = cli.data.corpus_dir.with_name(cli.data.corpus_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if cli.data.corpus_dir.exists():
-        cli.data.corpus_dir.rename(old)
-    building.rename(cli.data.corpus_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    recover(cli.data.corpus_dir)
+    building = building_dir(cli.data.corpus_dir)
+    try:
+        with CorpusStore(building, durable=False) as store:
+            stats = reextract(warc_dir, store, collection=collection)
+            built = len(store)
+        for damage in stats.damage:
+            click.echo(f"damaged: {damage}", err=True)
+        warning = check_shrink("the corpus", article_count(cli.data.corpus_dir), built, force=force)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    if warning:
+        click.echo(warning, err=True)
+    swap_in(building, cli.data.corpus_dir)
     # the search index follows the corpus it was built from
     from archive.search.sync import rebuild_from_corpus
 
@@ -103,10 +118,12 @@ def reextract_command(cli: CliContext, collection: str, as_json: bool) -> None:
     if as_json:
         emit_json({**stats.to_json(), "search_indexed": indexed})
     else:
+        lost = (f"; {stats.records_lost} damaged record(s) skipped in {stats.broken_files} file(s)"
+                if stats.damage else "")
         click.echo(
             f"reextract: {stats.articles} article captures in {stats.files} WARC files -> "
             f"{stats.new} articles, {stats.changed} later versions, {stats.unchanged} unchanged, "
-            f"{stats.empty} without content; search index rebuilt ({indexed} articles)"
+            f"{stats.empty} without content; search index rebuilt ({indexed} articles){lost}"
         )
 
 

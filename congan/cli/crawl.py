@@ -13,17 +13,21 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sqlite3
 import sys
 from dataclasses import replace
 from typing import Any
 
 import click
 
-from archive.crawl_history import CrawlHistory, CrawlStatus, new_crawl_id
+from archive.control.history import CrawlHistory, CrawlStatus, new_crawl_id
+from archive.control.report import REPORT_FILE, CrawlReport
 from archive.errors import ArchiveError, UserInputError
+from archive.datalock import DataDirLock
 from archive.paths import DEFAULT_COLLECTION
+from archive.storage_errors import StorageError, disk_full_message
 from scrapers.crawl.runner import CrawlSpec, CrawlSpecError, parse_override, run
-from scrapers.reporting.report import REPORT_FILE, read_json
+from scrapers.crawl.disk_guard import DISK_FULL_REASON, is_storage_failure
 
 from .context import CliContext, data_option, emit_json, pass_cli
 
@@ -57,17 +61,18 @@ def end_status(reason: str | None, error: BaseException | None) -> CrawlStatus:
     return CrawlStatus.FAILED
 
 
-def summary_line(crawl_id: str, status: CrawlStatus, report: dict[str, Any] | None) -> str:
-    if not report:
+def summary_line(crawl_id: str, status: CrawlStatus, report: CrawlReport | None) -> str:
+    if report is None:
         return f"crawl {crawl_id} {status} (no report)"
-    t = report.get("totals", {})
-    corpus = ", ".join(f"{t[k]} {k}" for k in ("new", "changed", "unchanged") if t.get(k))
+    t = report.totals
+    kinds = (("new", t.new), ("changed", t.changed), ("unchanged", t.unchanged))
+    corpus = ", ".join(f"{n} {kind}" for kind, n in kinds if n)
     corpus = f" ({corpus})" if corpus else ""
     return (
-        f"crawl {crawl_id} {status} in {report.get('elapsed_s', 0):.1f} s: {t.get('pages', 0)} pages, "
-        f"{t.get('articles', 0)} articles{corpus}, {t.get('not_modified', 0)} not modified, "
-        f"{t.get('errors', 0)} errors, {t.get('robots_denied', 0)} robots-denied, "
-        f"{t.get('rejected', 0)} URLs out of scope, {t.get('portals', 0)} portals"
+        f"crawl {crawl_id} {status} in {report.elapsed_s or 0:.1f} s: {t.pages or 0} pages, "
+        f"{t.articles or 0} articles{corpus}, {t.not_modified or 0} not modified, "
+        f"{t.errors or 0} errors, {t.robots_denied or 0} robots-denied, "
+        f"{t.rejected or 0} URLs out of scope, {t.portals or 0} portals"
     )
 
 
@@ -84,11 +89,15 @@ def update_search(cli: CliContext) -> None:
 
 @click.command("crawl")
 @click.argument("seeds", nargs=-1, metavar="[SEED_URL]...")
-@click.option("--site", "sites", multiple=True, metavar="DOMAIN", help="Crawl this portal of the registry (repeatable).")
+@click.option(
+    "--site", "sites", multiple=True, metavar="DOMAIN", help="Crawl this portal of the registry (repeatable)."
+)
 @click.option("--collection", default=DEFAULT_COLLECTION, show_default=True, help="Collection the WARCs go to.")
 @click.option("--max-pages", type=click.IntRange(min=0), default=0, help="Stop after this many requests (0: no limit).")
 @click.option("--crawl-id", metavar="ID", help="Crawl id; an interrupted crawl with this id is resumed.")
-@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy or project setting.")
+@click.option(
+    "-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy or project setting."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @data_option
 @pass_cli
@@ -119,14 +128,30 @@ def crawl_command(
         raise UserInputError(f"--collection {collection!r}: use letters, digits, '.', '_' or '-'")
     level = "WARNING" if cli.verbosity < 0 else "DEBUG" if cli.verbosity > 0 else None
     spec = CrawlSpec(
-        data=cli.data, crawl_id="", seeds=seeds, sites=tuple(s.strip().lower() for s in sites),
-        collection=collection, max_pages=max_pages, overrides=settings, log_level=level,
+        data=cli.data,
+        crawl_id="",
+        seeds=seeds,
+        sites=tuple(s.strip().lower() for s in sites),
+        collection=collection,
+        max_pages=max_pages,
+        overrides=settings,
+        log_level=level,
     )
     cli.data.ensure(collection)
+    lock = DataDirLock(cli.data.locks_dir)
+    lock.acquire()  # one crawl per data directory (archive.datalock); released when we exit
+    try:
+        _crawl(cli, spec, crawl_id, lock, as_json)
+    finally:
+        lock.release()
+
+
+def _crawl(cli: CliContext, spec: CrawlSpec, crawl_id: str | None, lock: DataDirLock, as_json: bool) -> None:
     history = CrawlHistory(cli.data)
     history.mark_interrupted_stale()
     chosen, resumed = resolve_crawl_id(history, spec.params(), crawl_id)
     spec = replace(spec, crawl_id=chosen)
+    lock.name(chosen)
     record = history.start(chosen, params=spec.params(), schedule=None, pid=os.getpid())
     if resumed:
         click.echo(f"resuming crawl {chosen} (attempt {record.attempts})", err=True)
@@ -141,6 +166,12 @@ def crawl_command(
     except BaseException as exc:
         history.finish(chosen, CrawlStatus.FAILED, reason=f"{type(exc).__name__}: {exc}")
         raise
+    if outcome.finish_reason == DISK_FULL_REASON or (outcome.error and is_storage_failure(outcome.error)):
+        try:  # the history may not be writable either: then the next run marks it interrupted
+            history.finish(chosen, CrawlStatus.INTERRUPTED, reason=DISK_FULL_REASON)
+        except (OSError, sqlite3.DatabaseError):
+            pass
+        raise StorageError(disk_full_message(cli.data.root))
     status = end_status(outcome.finish_reason, outcome.error)
     report_path = spec.directory / REPORT_FILE
     reason = outcome.finish_reason if outcome.error is None else f"{type(outcome.error).__name__}: {outcome.error}"
@@ -148,12 +179,18 @@ def crawl_command(
     if status is not CrawlStatus.FAILED:
         update_search(cli)
 
-    report = read_json(report_path)
+    report = CrawlReport.load(report_path)
     if as_json:
-        emit_json({
-            "crawl_id": chosen, "status": str(status), "resumed": resumed, "finish_reason": outcome.finish_reason,
-            "report": str(report_path) if report else None, "totals": (report or {}).get("totals", {}),
-        })
+        emit_json(
+            {
+                "crawl_id": chosen,
+                "status": str(status),
+                "resumed": resumed,
+                "finish_reason": outcome.finish_reason,
+                "report": str(report_path) if report else None,
+                "totals": report.to_json()["totals"] if report else {},
+            }
+        )
     else:
         click.echo(summary_line(chosen, status, report))
         if report:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 import click
 
-from archive.crawl_history import VN_TZ, CrawlHistory, CrawlRecord, CrawlStatus, now_vn
+from archive.control.history import CrawlHistory, CrawlRecord, CrawlStatus
+from archive.control.lifecycle import lifecycle_of, portal_lifecycles
+from archive.control.registry_state import RegistryState
+from archive.control.report import CrawlReport
 from archive.errors import UserInputError
-from archive.portal_lifecycle import lifecycle_of, portal_lifecycles
-from archive.registry_state import RegistryState
+from archive.times import VN_TZ, now_vn
 
 from .context import CliContext, data_option, emit_json, pass_cli
 
@@ -74,7 +77,7 @@ def show_command(cli: CliContext, crawl_id: str, as_json: bool) -> None:
     record = history.get(crawl_id)
     report = history.report_of(record)
     if as_json:
-        emit_json(record.to_json() | {"report": report})
+        emit_json(record.to_json() | {"report": report.to_json() if report is not None else None})
         return
     click.echo(f"crawl {record.crawl_id}: {LOUD.get(record.status, str(record.status))}")
     click.echo(f"  started   {record.started.astimezone(VN_TZ):%d/%m/%Y %H:%M:%S %z}")
@@ -92,7 +95,7 @@ def show_command(cli: CliContext, crawl_id: str, as_json: bool) -> None:
     if report is None:
         click.echo("  report    none yet" + ("" if record.status is CrawlStatus.RUNNING else " (the crawl wrote none)"))
         return
-    click.echo(f"  report    {record.report_path or cli.data.crawl_dir(record.crawl_id) / 'report.json'}")
+    click.echo(f"  report    {history.report_path(record)}")
     for line in render_report(report, _portal_states(cli)):
         click.echo(("  " + line).rstrip())
 
@@ -104,82 +107,63 @@ def _portal_states(cli: CliContext) -> dict[str, str]:
     return {p.domain: p.describe() for p in portal_lifecycles(RegistryState.open(cli.data), now_vn())}
 
 
-def report_totals(report: dict[str, Any] | None) -> dict[str, int]:
+def report_totals(report: CrawlReport | None) -> dict[str, int]:
     """Headline counts of a report (pages, articles, new/changed, errors), for listings."""
-    if not report:
-        return {}
-    totals = report.get("totals") if isinstance(report.get("totals"), dict) else report
-    found: dict[str, int] = {}
-    for key in ("pages", "articles", "new", "changed", "errors"):
-        value = totals.get(key)
-        if isinstance(value, dict):
-            value = sum(v for v in value.values() if isinstance(v, int))
-        if isinstance(value, int) and not isinstance(value, bool):
-            found[key] = value
-    return found
+    return report.totals.headline() if report is not None else {}
 
 
-#: per-portal columns of `crawls show` (report key -> heading)
+#: per-portal columns of `crawls show` (PortalRow field -> heading)
 PORTAL_COLUMNS = (("pages", "pages"), ("articles", "articles"), ("new", "new"), ("changed", "changed"),
                   ("unchanged", "unchanged"), ("not_modified", "304"))
-#: report sections shown by `crawls show` as "name: count" lists, in this order
-COUNT_SECTIONS = (("errors", "errors by kind"), ("rejected", "rejected URLs by reason"),
-                  ("politeness", "politeness"))
-#: report keys not shown as text (raw numbers; `--json` has them)
-HIDDEN = frozenset({"stats", "report_version", "crawl_id", "portals", "totals", "extraction",
-                    "status", "started", "updated",  # the crawl record above shows them
-                    *(key for key, _ in COUNT_SECTIONS)})
 
 
-def render_report(report: dict[str, Any], portal_states: dict[str, str] | None = None) -> list[str]:
+def render_report(report: CrawlReport, portal_states: dict[str, str] | None = None) -> list[str]:
     """A crawl report as lines: totals, a table of portals (a portal that answered nothing,
     or that the crawl found down or redirecting, is flagged), errors by kind, rejected URLs
-    by reason, politeness, then any other section."""
+    by reason, politeness, extraction health, then the frontier and WARC figures."""
     lines: list[str] = []
-    totals = report.get("totals")
-    if isinstance(totals, dict):
+    totals = report.totals.__dict__
+    if any(v is not None for v in totals.values()):
         lines.append("totals    " + "  ".join(f"{k}={_scalar(v)}" for k, v in totals.items() if v is not None))
-    for key, value in report.items():
-        if key not in HIDDEN and not isinstance(value, (dict, list)):
+    if report.finish_reason is not None or report.report_version is not None:
+        lines.append(f"{'finish_reason':<9} {_scalar(report.finish_reason)}")
+    for key, value in (("runs", report.runs), ("elapsed_s", report.elapsed_s)):
+        if value is not None:
             lines.append(f"{key:<9} {_scalar(value)}")
-    portals = report.get("portals")
-    if isinstance(portals, dict) and portals:
+    if report.portals:
         lines.append("")
         lines.append(f"{'portal':<28}" + "".join(f"{h:>10}" for _, h in PORTAL_COLUMNS) + f"{'errors':>8}  state")
-        for site, row in portals.items():
-            if not isinstance(row, dict):
-                continue
-            errors = row.get("errors") if isinstance(row.get("errors"), dict) else {}
-            n_errors = sum(v for v in errors.values() if isinstance(v, (int, float)))
+        for site, row in report.portals.items():
+            n_errors = row.error_count
             state = (portal_states or {}).get(site, "")
-            if not row.get("pages") and n_errors:
+            if not row.pages and n_errors:
                 state = state or "NO ANSWER"
             flag = "!" if n_errors or state.startswith(("down", "redirecting", "NO")) else " "
-            cells = "".join(f"{_scalar(row.get(k)):>10}" for k, _ in PORTAL_COLUMNS)
+            cells = "".join(f"{_scalar(getattr(row, k)):>10}" for k, _ in PORTAL_COLUMNS)
             lines.append(f"{site:<28}{cells}{_scalar(n_errors):>8}{flag} {state}".rstrip())
-            for kind, n in errors.items():
+            for kind, n in row.errors.items():
                 lines.append(f"    ! {kind}: {n}")
-    for key, heading in COUNT_SECTIONS:
-        section = report.get(key)
-        if isinstance(section, dict):
+    politeness = report.politeness.counts() if report.politeness is not None else None
+    for section, heading in ((report.errors, "errors by kind"), (report.rejected, "rejected URLs by reason"),
+                             (politeness, "politeness")):
+        if section is not None:
             shown = {k: v for k, v in section.items() if v}
             lines.append("")
             lines.append(f"{heading}:" + ("" if shown else " none"))
             lines.extend(f"    {k}: {_scalar(v)}" for k, v in shown.items())
-    extraction = report.get("extraction")
-    if isinstance(extraction, dict) and extraction.get("health"):
+    if report.extraction is not None and report.extraction.health:
         lines.append("")
         lines.append("extraction health:")
-        lines.extend("    " + line for line in _nested(extraction["health"]))
-    for key, value in report.items():
-        if key not in HIDDEN and isinstance(value, dict):
+        lines.extend("    " + line for line in _nested(report.extraction.health))
+    for key, figures in (("frontier", report.frontier), ("warc", report.warc)):
+        if figures is not None:
             lines.append("")
-            lines.append(f"{key}:" + ("" if value else " none"))
-            lines.extend("    " + line for line in _nested(value))
+            lines.append(f"{key}:" + ("" if figures else " none"))
+            lines.extend("    " + line for line in _nested(figures))
     return lines
 
 
-def _nested(value: dict[str, Any], depth: int = 0) -> list[str]:
+def _nested(value: Mapping[str, object], depth: int = 0) -> list[str]:
     lines: list[str] = []
     for key, item in value.items():
         if isinstance(item, dict):

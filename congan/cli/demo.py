@@ -18,12 +18,15 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import datetime, timezone
 
 import click
 
+from archive.control.report import REPORT_FILE, CrawlReport, ReportTotals
+from archive.corpus import ArticleRecord
 from archive.errors import UserInputError
 from archive.paths import DataDir
+from archive.times import timestamp14
 
 from .context import CliContext, data_option, pass_cli
 
@@ -60,15 +63,13 @@ def _crawl_args(sites: list[str], crawl_id: str) -> list[str]:
     return args
 
 
-def _latest_report(data: DataDir, crawl_id: str) -> dict:
-    path = data.crawl_dir(crawl_id) / "report.json"
-    if not path.exists():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+def _latest_report(data: DataDir, crawl_id: str) -> ReportTotals:
+    report = CrawlReport.load(data.crawl_dir(crawl_id) / REPORT_FILE)
+    return report.totals if report is not None else ReportTotals()
 
 
-def _total(report: dict, key: str) -> int:
-    value = (report.get("totals") or {}).get(key)
+def _total(totals: ReportTotals, key: str) -> int:
+    value = getattr(totals, key)
     return value if isinstance(value, int) else 0
 
 
@@ -87,7 +88,7 @@ def demo(cli: CliContext, no_recrawl: bool) -> None:
     simulated = [p.domain for p in portals() if p.status == "live" or p.status.startswith("redirects_to")]
     access_log = data.root / "demo" / "simnet-access.jsonl"
     access_log.parent.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
+    stamp = timestamp14(datetime.now(timezone.utc))
     first_id, second_id = f"demo-{stamp}-1", f"demo-{stamp}-2"
 
     with SimNet(state=1, access_log=access_log) as net:
@@ -131,7 +132,7 @@ def demo(cli: CliContext, no_recrawl: bool) -> None:
     records = [json.loads(line) for line in export.output.splitlines() if line.strip()]
     echo(f"7. corpus: {len(records)} articles (congan --data {data.root} export)")
 
-    sample = next((r for r in records if (r.get("capture") or {}).get("replay_url")), None)
+    sample = next((ArticleRecord.from_json(r) for r in records), None)
     if sample is not None:
         if cli.verbosity < 1:  # the demo's own lines say what happened; -v shows pywb's start-up
             logging.getLogger("archive.replay").setLevel(logging.WARNING)
@@ -142,10 +143,10 @@ def demo(cli: CliContext, no_recrawl: bool) -> None:
     echo(f"  web interface:  congan --data {data.root} serve        (http://127.0.0.1:8080)")
     echo(f"  replay (pywb):  congan --data {data.root} replay       (http://127.0.0.1:8090)")
     if sample is not None:
-        echo(f"  an archived article:  http://127.0.0.1:8090{sample['capture']['replay_url']}")
+        echo(f"  an archived article:  http://127.0.0.1:8090{sample.capture.replay_url}")
 
 
-def _check_replay(data: DataDir, record: dict) -> str:
+def _check_replay(data: DataDir, record: ArticleRecord) -> str:
     """Replay one article's capture with pywb on a free 127.0.0.1 port and say what came back."""
     import urllib.error
     import urllib.request
@@ -153,7 +154,7 @@ def _check_replay(data: DataDir, record: dict) -> str:
     from archive.errors import ArchiveError
     from archive.replay.server import ReplayServer
 
-    path = record["capture"]["replay_url"]
+    path = record.capture.replay_url
     try:
         with ReplayServer(data, port=0) as server:
             assert server.base_url is not None
@@ -163,7 +164,7 @@ def _check_replay(data: DataDir, record: dict) -> str:
                 status = answer.status
     except (ArchiveError, OSError, urllib.error.URLError) as exc:
         return f"replay check failed: {exc} (see {data.logs_dir / 'replay.log'})"
-    found = "title found" if record.get("title") and record["title"] in page else "title NOT found"
+    found = "title found" if record.title and record.title in page else "title NOT found"
     return f"replay check: {path[:60]}… answered HTTP {status}, {len(page)} characters, {found}"
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sqlite3
 import sys
 
 import click
 
 from archive.errors import ArchiveError
 from archive.paths import DataDir
+from archive.storage_errors import storage_message
 
 from .context import CliContext
 
@@ -45,6 +47,13 @@ class CongAnGroup(click.Group):
             return super().invoke(ctx)
         except ArchiveError as exc:
             raise click.ClickException(str(exc)) from None
+        except (OSError, sqlite3.DatabaseError) as exc:
+            # a full disk, an unwritable data directory, a damaged database: one line, exit 1
+            data = ctx.obj.data.root if isinstance(ctx.obj, CliContext) else "the data directory"
+            message = storage_message(exc, data)
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
 
 
 @click.group(cls=CongAnGroup, context_settings={"help_option_names": ["-h", "--help"]})

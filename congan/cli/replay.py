@@ -46,8 +46,10 @@ def replay_command(cli: CliContext, host: str, port: int, collection: str, serve
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         server.start()
-        click.echo(f"replaying {', '.join(server.config.collections)} at {server.base_url}/{collection}/ "
-                   f"(log: {server.log_path}; Ctrl-C to stop)")
+        click.echo(
+            f"replaying {', '.join(server.config.collections)} at {server.base_url}/{collection}/ "
+            f"(log: {server.log_path}; Ctrl-C to stop)"
+        )
         sys.stdout.flush()
         code = server.wait()
         if code:

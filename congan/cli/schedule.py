@@ -6,9 +6,10 @@ from datetime import datetime
 
 import click
 
-from archive.crawl_history import CrawlHistory, CrawlStatus, now_vn
+from archive.control.history import CrawlHistory, CrawlStatus
+from archive.control.schedules import DEFAULT_TZ, CrawlMode, Schedule, ScheduleStore
 from archive.paths import DEFAULT_COLLECTION
-from archive.schedules import DEFAULT_TZ, CrawlMode, Schedule, ScheduleStore
+from archive.times import now_vn
 
 from .context import CliContext, data_option, emit_json, pass_cli
 from .crawls import LOUD
@@ -26,27 +27,64 @@ def schedule_group() -> None:
 @click.argument("name")
 @click.option("--cron", "cron", required=True, metavar="EXPR",
               help="When, as 'minute hour day month weekday' (e.g. '0 2 * * *') or @daily.")
-@click.option("--site", "sites", multiple=True, metavar="DOMAIN", help="Portal to crawl (repeatable; default: the whole network).")
+@click.option(
+    "--site", "sites", multiple=True, metavar="DOMAIN", help="Portal to crawl (repeatable; default: the whole network)."
+)
 @click.option("--seed", "seeds", multiple=True, metavar="URL", help="Seed URL (repeatable).")
-@click.option("--mode", type=click.Choice([m.value for m in CrawlMode]), default=CrawlMode.INCREMENTAL.value,
-              show_default=True, help="incremental: only what may have changed; full: everything again.")
-@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy/project setting for the crawl (repeatable).")
+@click.option(
+    "--mode",
+    type=click.Choice([m.value for m in CrawlMode]),
+    default=CrawlMode.INCREMENTAL.value,
+    show_default=True,
+    help="incremental: only what may have changed; full: everything again.",
+)
+@click.option(
+    "-s",
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Scrapy/project setting for the crawl (repeatable).",
+)
 @click.option("--collection", default=DEFAULT_COLLECTION, show_default=True, help="Collection the WARCs go to.")
-@click.option("--max-pages", type=click.IntRange(min=0), default=0, help="Stop each crawl after this many requests (0: no limit).")
+@click.option(
+    "--max-pages", type=click.IntRange(min=0), default=0, help="Stop each crawl after this many requests (0: no limit)."
+)
 @click.option("--tz", default=DEFAULT_TZ, show_default=True, help="Time zone the cron expression is read in.")
 @click.option("--json", "as_json", is_flag=True, help="Print the schedule as JSON.")
 @pass_cli
-def add_command(cli: CliContext, name: str, cron: str, sites: tuple[str, ...], seeds: tuple[str, ...],
-                mode: str, settings: tuple[str, ...], collection: str, max_pages: int, tz: str,
-                as_json: bool) -> None:
+def add_command(
+    cli: CliContext,
+    name: str,
+    cron: str,
+    sites: tuple[str, ...],
+    seeds: tuple[str, ...],
+    mode: str,
+    settings: tuple[str, ...],
+    collection: str,
+    max_pages: int,
+    tz: str,
+    as_json: bool,
+) -> None:
     """Add the schedule NAME."""
-    schedule = ScheduleStore(cli.data).add(name, cron, sites=sites, seeds=seeds, mode=mode, settings=settings,
-                                           tz=tz, collection=collection, max_pages=max_pages)
+    schedule = ScheduleStore(cli.data).add(
+        name,
+        cron,
+        sites=sites,
+        seeds=seeds,
+        mode=mode,
+        settings=settings,
+        tz=tz,
+        collection=collection,
+        max_pages=max_pages,
+    )
     if as_json:
         emit_json(schedule.to_json(now_vn()))
     else:
-        click.echo(f"added schedule {schedule.name}: {schedule.cron} ({schedule.tz}), "
-                   f"next run {schedule.next_slot(now_vn()):%d/%m/%Y %H:%M %z}")
+        click.echo(
+            f"added schedule {schedule.name}: {schedule.cron} ({schedule.tz}), "
+            f"next run {schedule.next_slot(now_vn()):%d/%m/%Y %H:%M %z}"
+        )
 
 
 @schedule_group.command("list")

@@ -10,8 +10,8 @@ from types import FrameType
 
 import click
 
-from archive.crawl_history import CrawlStatus
-from archive.scheduler import (
+from archive.control.history import CrawlStatus
+from archive.control.scheduler import (
     CRAWL_COMMAND_ENV,
     DEFAULT_POLL_INTERVAL_S,
     DEFAULT_STOP_TIMEOUT_S,
@@ -50,7 +50,7 @@ def run_command(cli: CliContext, once: bool, crawl_command: str | None, poll: fl
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
-        logging.getLogger("archive.scheduler").info("signal %s: stopping", signal.Signals(signum).name)
+        logging.getLogger("archive.control.scheduler").info("signal %s: stopping", signal.Signals(signum).name)
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
+from archive.control.registry_state import RegistryState
 from archive.errors import UserInputError
-from archive.registry_state import RegistryState
 from scrapers.portals.network_map import DEFAULT_MAX_PORTALS, UrllibFetcher, discover_network
 from scrapers.portals.registry import RegistryError, load_registry
 
@@ -93,7 +93,8 @@ def list_sites(cli: CliContext, as_json: bool, show_all: bool, registry_path: st
         if r["status"] == "down" and r["last_error"]:
             detail += f" ({r['last_error']})"
         click.echo(
-            f"{r['domain']:<{width}}  {(r['province'] or 'NEW (not in registry)'):<18} {(r['province_2025'] or '-'):<14} "
+            f"{r['domain']:<{width}}  {(r['province'] or 'NEW (not in registry)'):<18} "
+            f"{(r['province_2025'] or '-'):<14} "
             f"{r['adapter']:<10} {r['status']:<12} {detail}".rstrip()
         )
     counts: dict[str, int] = {}
@@ -110,14 +111,18 @@ def list_sites(cli: CliContext, as_json: bool, show_all: bool, registry_path: st
 @click.option("--timeout", type=click.FloatRange(0.1), default=15.0, show_default=True, help="Seconds per request.")
 @click.option("--registry", "registry_path", metavar="CSV", help="Another registry file.")
 @pass_cli
-def discover(cli: CliContext, seed_url: str, as_json: bool, max_portals: int, timeout: float, registry_path: str | None) -> None:
+def discover(
+    cli: CliContext, seed_url: str, as_json: bool, max_portals: int, timeout: float, registry_path: str | None
+) -> None:
     """The portals reachable from SEED_URL through "Liên kết công an các tỉnh" blocks.
 
     Fetches only the home page of each portal (robots.txt permitting) through the usual
     proxy variables; portals the registry does not know are marked NEW.
     """
     if not seed_url.lower().startswith(("http://", "https://")):
-        raise UserInputError(f"{seed_url!r} is not an http(s) URL; give a portal address like http://congan.hanoi.gov.vn/")
+        raise UserInputError(
+            f"{seed_url!r} is not an http(s) URL; give a portal address like http://congan.hanoi.gov.vn/"
+        )
     registry = _registry(registry_path)
     found = discover_network(seed_url, registry, UrllibFetcher(_user_agent(), timeout), max_portals=max_portals)
     if as_json:

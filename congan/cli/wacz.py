@@ -21,7 +21,12 @@ def wacz_group() -> None:
 @data_option
 @click.argument("crawl_id")
 @click.option("--collection", default=DEFAULT_COLLECTION, show_default=True, help="WARC collection.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Where to write (default: <data>/wacz/<crawl_id>.wacz).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write (default: <data>/wacz/<crawl_id>.wacz).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @pass_cli
 def create_command(cli: CliContext, crawl_id: str, collection: str, output: Path | None, as_json: bool) -> None:

@@ -13,7 +13,9 @@ from archive.errors import UserInputError
 from archive.paths import DEFAULT_COLLECTION
 from archive.warc.reader import find_capture, load_record, original_of, record_bytes
 from archive.warc.repair import repair_directory
-from archive.warc.verify import verify_collection
+from archive.warc.reindex import written_order
+from archive.warc.set_aside import set_aside_damage
+from archive.warc.verify import REPAIRED, Problem, verify_collection
 
 from .context import CliContext, data_option, emit_json, pass_cli
 
@@ -39,20 +41,53 @@ def verify_command(cli: CliContext, collection: str, as_json: bool) -> None:
     if not warc_dir.is_dir():
         raise UserInputError(f"no WARC collection at {warc_dir}; check --data and --collection")
     report = verify_collection(warc_dir, cli.data.index_dir(collection))
-    for problem in report.problems:
-        if as_json:
-            emit_json({"file": problem.file, "offset": problem.offset, "problem": problem.message})
-        else:
-            click.echo(str(problem))
+    if as_json:
+        for problem in report.problems:
+            emit_json({"file": problem.file, "offset": problem.offset, "problem": problem.message,
+                       "kind": problem.kind})
+    else:
+        for name, problems in report.by_file().items():
+            _echo_file_problems(name, problems)
     summary = {"files": report.files, "records": report.records, "open_files": report.open_files,
-               "problems": len(report.problems), "ok": report.ok}
+               "problems": len(report.problems), "records_lost": sum(d.records_lost for d in report.damage),
+               "ok": report.ok}
     if as_json:
         emit_json(summary)
     else:
-        verdict = "OK" if report.ok else f"{len(report.problems)} problem(s)"
-        click.echo(f"{report.files} files, {report.records} records, {report.open_files} open: {verdict}")
+        failing = [p for p in report.problems if p.kind != REPAIRED]
+        verdict = "OK" if report.ok else f"{len(failing)} problem(s)"
+        if report.ok and report.problems:
+            verdict += f" ({len(report.problems)} knock-on of repaired damage noted)"
+        lost = f", {summary['records_lost']} record(s) lost to damage" if report.damage else ""
+        click.echo(f"{report.files} files, {report.records} records, {report.open_files} open: {verdict}{lost}")
     if not report.ok:
         sys.exit(1)
+
+
+#: knock-on problems shown one by one before they are only counted
+KNOCK_ON_SHOWN = 3
+
+
+def _echo_file_problems(name: str, problems: list[Problem]) -> None:
+    """One file's problems: a heading with counts, the problems, knock-on ones summarised."""
+    knock_on = [p for p in problems if p.kind in ("knock-on", REPAIRED)]
+    direct = [p for p in problems if p not in knock_on]
+    counts = f"{len(direct)} problem(s)" + (f", {len(knock_on)} knock-on" if knock_on else "")
+    click.echo(f"{name}: {counts}")
+    for problem in direct:
+        where = "" if problem.offset is None else f"@{problem.offset}: "
+        click.echo(f"  {where}{problem.message}")
+    if knock_on:
+        kinds: dict[str, int] = {}
+        for problem in knock_on:
+            label = problem.message.split(":")[0].split(" (")[0]
+            kinds[label] = kinds.get(label, 0) + 1
+        summary = ", ".join(f"{count} {label}" for label, count in sorted(kinds.items()))
+        moved = all(p.kind == REPAIRED for p in knock_on)
+        cause = "moved aside by `warc repair`" if moved else "in a damaged range"
+        click.echo(f"  knock-on of the damage (their partner records were {cause}): {summary}")
+        for problem in knock_on[:KNOCK_ON_SHOWN]:
+            click.echo(f"    e.g. @{problem.offset}: {problem.message}")
 
 
 @warc_group.command("repair")
@@ -60,9 +95,11 @@ def verify_command(cli: CliContext, collection: str, as_json: bool) -> None:
 @_collection
 @pass_cli
 def repair_command(cli: CliContext, collection: str) -> None:
-    """Seal *.warc.gz.open files a crashed writer left (torn tail cut), and index them.
+    """Seal *.warc.gz.open files a crashed writer left (torn tail cut), and move damaged
+    records of sealed files into a side file (<name>.damaged), keeping every intact record.
 
-    Files a running crawl is writing are left alone. Writers do this by themselves at start."""
+    Files a running crawl is writing are left alone. Writers seal by themselves at start.
+    Cut and damaged bytes are never deleted: they go to the side file."""
     warc_dir = cli.data.warc_dir(collection)
     if not warc_dir.is_dir():
         raise UserInputError(f"no WARC collection at {warc_dir}; check --data and --collection")
@@ -70,10 +107,24 @@ def repair_command(cli: CliContext, collection: str) -> None:
     for result in results:
         if result.sealed is not None:
             write_index(result.sealed, cli.data.index_dir(collection))
-            click.echo(f"{result.sealed.name}: kept {result.records_kept} records, cut {result.bytes_cut} bytes")
+            click.echo(f"{result.sealed.name}: kept {result.records_kept} records, cut {result.bytes_cut} bytes"
+                       + (f" (kept in {result.sealed.name}.damaged)" if result.bytes_cut else ""))
         else:
             click.echo(f"{result.source.name}: no complete record, removed")
-    if not results:
+    moved = []
+    for path in written_order(warc_dir):
+        aside = set_aside_damage(path)
+        if aside.damage:
+            moved.append(aside)
+            write_index(path, cli.data.index_dir(collection))
+            ranges = ", ".join(f"{d.start}-{d.end}" for d in aside.damage)
+            lost = sum(d.records_lost for d in aside.damage)
+            click.echo(f"{path.name}: moved damaged bytes {ranges} ({lost} record(s)) into "
+                       f"{aside.side_file.name if aside.side_file else '-'}; kept {aside.records_kept} intact records")
+    if moved:
+        click.echo("records after the damage moved: run `congan reextract` and `congan index rebuild` so the "
+                   "corpus and indexes point to their new offsets")
+    if not results and not moved:
         click.echo("nothing to repair")
 
 
@@ -81,11 +132,18 @@ def repair_command(cli: CliContext, collection: str) -> None:
 @data_option
 @_collection
 @click.argument("url")
-@click.option("--timestamp", "-t", metavar="T", help="14-digit UTC timestamp (or a prefix); closest capture wins. Default: latest.")
+@click.option(
+    "--timestamp",
+    "-t",
+    metavar="T",
+    help="14-digit UTC timestamp (or a prefix); closest capture wins. Default: latest.",
+)
 @click.option("--payload", is_flag=True, help="Print only the payload, as the server sent it (content coding kept).")
 @click.option("--decoded", is_flag=True, help="With --payload: remove the content coding (gzip, deflate).")
 @pass_cli
-def get_command(cli: CliContext, collection: str, url: str, timestamp: str | None, payload: bool, decoded: bool) -> None:
+def get_command(
+    cli: CliContext, collection: str, url: str, timestamp: str | None, payload: bool, decoded: bool
+) -> None:
     """Print the exact stored record of a capture of URL (or its payload).
 
     For a revisit, --payload prints the payload of the capture it refers to."""
@@ -103,7 +161,9 @@ def get_command(cli: CliContext, collection: str, url: str, timestamp: str | Non
     if record.rec_type == "revisit":
         original = original_of(index_dir, record)
         if original is None:
-            raise UserInputError(f"the revisit of {url} at {line.timestamp} points to a capture that is not in the collection")
+            raise UserInputError(
+                f"the revisit of {url} at {line.timestamp} points to a capture that is not in the collection"
+            )
         record, raw = load_record(cli.data.warc_dir(collection) / original.filename, original.offset)
     if decoded:
         raw = _decode(record, raw)
@@ -123,7 +183,9 @@ def _decode(record: object, raw: bytes) -> bytes:
             except zlib.error:
                 return zlib.decompress(raw, -zlib.MAX_WBITS)
     except (OSError, EOFError, zlib.error) as exc:
-        raise UserInputError(f"the stored payload does not decode as {coding} ({exc}); use --payload without --decoded") from exc
+        raise UserInputError(
+            f"the stored payload does not decode as {coding} ({exc}); use --payload without --decoded"
+        ) from exc
     return raw
 
 

@@ -4,19 +4,21 @@ thing decided here is how to show them (docs/api.md for the JSON shapes)."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, abort, jsonify, render_template, request
 
-from archive.crawl_history import CrawlHistory
+from archive.control.history import CrawlHistory
 from archive.errors import ArchiveError, UserInputError
 from archive.paths import DataDir
 from archive.replay.urls import default_base, replay_url
 from archive.search.query import SORTS, Query
 from archive.search.results import FACETS, replay_link
 from archive.search.sync import article_versions, open_index
+from archive.storage_errors import storage_message
 
 logger = logging.getLogger(__name__)
 
@@ -133,21 +135,21 @@ def create_app(config: WebConfig) -> Flask:
         if not versions:
             abort(404)
         record = versions[-1]
-        capture = record.get("capture") or {}
         images = [
-            dict(image, archived=_archived(image.get("url"), capture.get("timestamp"), config.replay_base))
-            for image in record.get("images") or []
+            image.to_json() | {"archived": _archived(image.url, record.capture.timestamp, config.replay_base)}
+            for image in record.images
         ]
         return render_template(
             "article.html", record=record, versions=list(reversed(versions)), images=images,
-            paragraphs=[p for p in (record.get("body") or "").split("\n\n") if p.strip()],
+            paragraphs=[p for p in record.body.split("\n\n") if p.strip()],
         )
 
     @app.get("/crawls")
     def crawls_page():
         history = CrawlHistory(config.data)
         crawls = history.list(limit=200)
-        totals = {c.crawl_id: (history.report_of(c) or {}).get("totals") or {} for c in crawls}
+        reports = {c.crawl_id: history.report_of(c) for c in crawls}
+        totals = {crawl_id: report.totals if report else None for crawl_id, report in reports.items()}
         return render_template("crawls.html", crawls=crawls, totals=totals)
 
     @app.get("/api/search")
@@ -171,20 +173,21 @@ def create_app(config: WebConfig) -> Flask:
             return jsonify({"error": str(exc)}), 503
         if not versions:
             return jsonify({"error": f"no article {article_id}"}), 404
-        record = dict(versions[-1])
-        record["replay_url"] = replay_link((record.get("capture") or {}).get("replay_url"), config.replay_base)
-        record["versions"] = [
-            {
-                "version": v.get("version"),
-                "content_hash": v.get("content_hash"),
-                "first_seen": v.get("first_seen"),
-                "last_seen": v.get("last_seen"),
-                "title": v.get("title"),
-                "replay_url": replay_link((v.get("capture") or {}).get("replay_url"), config.replay_base),
-            }
-            for v in versions
-        ]
-        return jsonify(record)
+        latest = versions[-1]
+        return jsonify(latest.to_json() | {
+            "replay_url": replay_link(latest.capture.replay_url, config.replay_base),
+            "versions": [
+                {
+                    "version": v.version,
+                    "content_hash": v.content_hash,
+                    "first_seen": v.first_seen,
+                    "last_seen": v.last_seen,
+                    "title": v.title,
+                    "replay_url": replay_link(v.capture.replay_url, config.replay_base),
+                }
+                for v in versions
+            ],
+        })
 
     @app.errorhandler(404)
     def _not_found(_exc):
@@ -195,6 +198,16 @@ def create_app(config: WebConfig) -> Flask:
     @app.errorhandler(ArchiveError)
     def _archive_error(exc: ArchiveError):
         return render_template("error.html", message=str(exc)), 503
+
+    @app.errorhandler(sqlite3.DatabaseError)
+    def _damaged(exc: sqlite3.DatabaseError):
+        # a damaged (or full) index: the rebuild message, never a 500 with a traceback
+        message = storage_message(exc, config.data.root) or (
+            f"a database in {config.data.root} cannot be read ({exc}): run `congan index rebuild`"
+        )
+        if request.path.startswith("/api/"):
+            return jsonify({"error": message}), 503
+        return render_template("error.html", message=message), 503
 
     return app
 

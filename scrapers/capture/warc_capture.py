@@ -42,12 +42,13 @@ from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured, StopDownload
 
 from archive.capture import StoredRecord
-from archive.digest_index import CaptureIndex
+from archive.warc.digests import CaptureIndex
 from archive.warc.writer import WarcWriter
 from scrapers.capture.warc_exchange import build_exchange, pin_accept_encoding, system_trust_store
 from scrapers.config import WarcCaptureConfig, crawl_config
 from scrapers.errors import WarcSettingError
 from scrapers.items import ArticlePage
+from scrapers.crawl.disk_guard import is_storage_failure, stop_for_storage
 from scrapers.page_context import context_of, ensure_context
 
 __all__ = ["WarcCaptureConfig", "WarcCaptureExtension", "WarcOutlinksMiddleware", "WarcSettingError", "capture_extension"]
@@ -79,6 +80,7 @@ class WarcCaptureExtension:
         self._received: WeakKeyDictionary[Request, int] = WeakKeyDictionary()
         self._limits: WeakKeyDictionary[Request, int] = WeakKeyDictionary()
         self._stopped: WeakKeyDictionary[Request, bool] = WeakKeyDictionary()
+        self.crawler: Crawler | None = None  # to stop it when the disk is full (scrapers.crawl.disk_guard)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "WarcCaptureExtension":
@@ -87,6 +89,7 @@ class WarcCaptureExtension:
         config = crawl_config(crawler).warc  # a bad value stops the crawl
         assert crawler.stats is not None
         ext = cls(config, crawler.stats)
+        ext.crawler = crawler
         crawler.signals.connect(ext.open, signal=signals.spider_opened)
         crawler.signals.connect(ext.close, signal=signals.spider_closed)
         crawler.signals.connect(ext.request_reached_downloader, signal=signals.request_reached_downloader)
@@ -162,6 +165,8 @@ class WarcCaptureExtension:
         except (OSError, ValueError) as exc:
             logger.error("could not archive %s: %s", request.url, exc)
             self.stats.inc_value("warc/errors")
+            if self.crawler is not None and is_storage_failure(exc):
+                stop_for_storage(self.crawler, str(self.config.data.root), exc)
             return
         ensure_context(request).capture = stored
         self.stats.inc_value(f"warc/records/{stored.record_type}")
@@ -181,6 +186,8 @@ class WarcCaptureExtension:
         except OSError as exc:
             logger.error("could not archive outlinks of %s: %s", stored.url, exc)
             self.stats.inc_value("warc/errors")
+            if self.crawler is not None and is_storage_failure(exc):
+                stop_for_storage(self.crawler, str(self.config.data.root), exc)
 
 
 def capture_extension(crawler: Crawler) -> WarcCaptureExtension | None:

@@ -1,6 +1,6 @@
 """Settings derived from other settings, filled in before the crawl starts (a Scrapy add-on).
 
-- ``CONGAN_CRAWL_ID``: a new id (``archive.crawl_history.new_crawl_id``) when empty, so
+- ``CONGAN_CRAWL_ID``: a new id (``archive.control.history.new_crawl_id``) when empty, so
   ``scrapy crawl network`` gets a frontier, a report and WARC names like ``congan crawl``.
 - ``USER_AGENT``: built from ``CONGAN_USER_AGENT_TEMPLATE`` and ``CONGAN_CONTACT_URL`` unless
   ``USER_AGENT`` itself was overridden (``-s USER_AGENT=...``), so ``-s CONGAN_CONTACT_URL=...``
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.settings import SETTINGS_PRIORITIES
 
-from archive.crawl_history import new_crawl_id
+from archive.control.history import new_crawl_id
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings

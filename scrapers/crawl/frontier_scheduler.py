@@ -1,4 +1,4 @@
-"""A Scrapy scheduler over the durable frontier (``archive.frontier``).
+"""A Scrapy scheduler over the durable frontier (``archive.control.frontier``).
 
 Requests are serialised with Scrapy's ``Request.to_dict`` / ``request_from_dict`` (the
 successors of ``request_to_dict``), pickled as Scrapy's own disk queues do, and deduplicated by their fingerprint, persisted with the frontier. A request is
@@ -19,8 +19,8 @@ global ``CONCURRENT_REQUESTS`` while other portals wait.
 frontier, so the cap holds across resumes.
 
 ``CONGAN_FRONTIER_URL`` chooses the store: empty for SQLite in the data directory
-(``archive.frontier.SqliteFrontier``), ``redis://host:port/db`` for a frontier several crawl
-processes share (``archive.frontier_redis.RedisFrontier``).
+(``archive.control.frontier.SqliteFrontier``), ``redis://host:port/db`` for a frontier several crawl
+processes share (``archive.control.frontier_redis.RedisFrontier``).
 """
 
 from __future__ import annotations
@@ -34,11 +34,12 @@ from typing import TYPE_CHECKING, Any
 from scrapy.core.scheduler import BaseScheduler
 from scrapy.utils.request import request_from_dict
 
-from archive.frontier import Frontier, SqliteFrontier
+from archive.control.frontier import Frontier, SqliteFrontier
 from archive.paths import DataDir
-from scrapers.config import crawl_config
-from scrapers.errors import ConfigError
 from scrapers.compat import hook_request_done, slot_key
+from scrapers.config import crawl_config
+from scrapers.crawl.disk_guard import stopped_for_storage
+from scrapers.errors import ConfigError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -67,7 +68,7 @@ def open_frontier(url: str, path: Path, crawl_id: str) -> Frontier:
     if not url:
         return SqliteFrontier(path)
     if url.startswith(("redis://", "rediss://", "unix://")):
-        from archive.frontier_redis import RedisFrontier
+        from archive.control.frontier_redis import RedisFrontier
 
         return RedisFrontier(url, crawl_id)
     raise ValueError(f"CONGAN_FRONTIER_URL {url!r}: use empty (SQLite) or redis://host:port/db")
@@ -238,6 +239,8 @@ class FrontierScheduler(BaseScheduler):
         leased = self._leased.get(entry_id) if entry_id is not None else None
         if leased is None or leased[0] is not request or self.frontier is None:
             return  # robots.txt and other direct downloads, or a copy carrying the key
+        if stopped_for_storage(self.crawler):
+            return  # the disk is full: maybe not archived; stays leased, fetched again on resume
         del self._leased[entry_id]
         host = leased[1]
         self._in_flight[host] -= 1

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
-from archive.corpus import CorpusStore
+from archive.corpus import ArticleRecord, CorpusStore
 from archive.paths import DataDir
 from scrapers.config import crawl_config
 from scrapers.middlewares.portal_stats import PREFIX
@@ -45,16 +45,15 @@ def reached_sites(stats: dict[str, Any]) -> set[str]:
     return {key.split("/")[1] for key, value in stats.items() if key.startswith(f"{PREFIX}/") and key.endswith("/responses") and value}
 
 
-def revisit_request(record: dict[str, Any], spider: Spider) -> Request:
-    extraction = record.get("extraction") or {}
+def revisit_request(record: ArticleRecord, spider: Spider) -> Request:
     return Request(
-        record["url"],
+        record.url,
         priority=PRIORITY,
         errback=getattr(spider, "failed", None),
         meta={
             META_KEY: PageContext(
-                site=record.get("site"), adapter=extraction.get("adapter"), kind="article", hops="", via="revisit",
-                canonical=record["url"], revisit=True,
+                site=record.site, adapter=record.extraction.adapter, kind="article", hops="", via="revisit",
+                canonical=record.url, revisit=True,
             ),
         },
     )
@@ -87,7 +86,7 @@ class RevisitKnownExtension:
         with CorpusStore.open(self.data) as store:
             for site in sorted(sites):
                 for record in store.latest(site=site):
-                    if record.get("url"):
+                    if record.url:
                         self.crawler.engine.crawl(revisit_request(record, spider))
                         queued += 1
         self.crawler.stats.inc_value("revisit/queued", queued)

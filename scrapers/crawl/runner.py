@@ -18,6 +18,7 @@ from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from archive.paths import DEFAULT_COLLECTION, DataDir
+from scrapers.crawl.disk_guard import QuietFileHandler
 from scrapers.errors import CrawlSpecError
 
 logger = logging.getLogger(__name__)
@@ -127,7 +128,7 @@ def run(spec: CrawlSpec, *, spider: str = SPIDER) -> CrawlOutcome:
 
 def _attach_log_file(path: Path, level: str | None) -> logging.Handler:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
+    handler = QuietFileHandler(path, encoding="utf-8")  # a full disk: no traceback per log line
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     handler.setLevel(level or "INFO")
     logging.getLogger().addHandler(handler)

@@ -3,7 +3,7 @@
 A listing shows articles newest first; once one of its pages holds only articles the
 archive already has, the pages after it hold older articles still, so an incremental crawl
 stops paginating there. "Already has" means the archive holds a successful capture of the
-article's canonical URL (``archive.digest_index.CaptureIndex``, engineer B's latest capture
+article's canonical URL (``archive.warc.digests.CaptureIndex``, engineer B's latest capture
 per URL). Changed articles are still found: the article pages themselves are re-requested
 (conditionally) from the first listing pages, only the deep pagination is cut. Sitemap
 entries whose ``<lastmod>`` is older than the archive's capture are not requested at all.
@@ -14,8 +14,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Iterable
 
-from archive.crawl_history import CrawlHistory
-from archive.digest_index import CaptureIndex
+from archive.control.history import CrawlHistory
+from archive.warc.digests import CaptureIndex
 from archive.paths import DataDir
 
 

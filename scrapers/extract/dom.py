@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urljoin
 
 import lxml.html
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
+
+from scrapers.portals.safe_urls import safe_join
 
 from .text import clean_line
 
@@ -163,7 +164,7 @@ def base_url(root: etree._Element, url: str) -> str:
     """The URL relative links resolve against (``<base href>`` wins)."""
     for href in root.xpath("//base/@href"):
         if str(href).strip():
-            return urljoin(url, str(href).strip())
+            return safe_join(url, str(href).strip()) or url
     return url
 
 
@@ -173,4 +174,4 @@ def absolute(base: str, link: str | None) -> str | None:
     link = link.strip()
     if not link or link.startswith(("javascript:", "data:", "mailto:", "#")):
         return None
-    return urljoin(base, link)
+    return safe_join(base, link)  # None when malformed (scrapers.portals.safe_urls)

@@ -24,6 +24,7 @@ from urllib.parse import urlencode, urljoin
 from scrapers.discovery.adapter import API, ARTICLE, Adapter, Discovery, Page, Target, patterns
 from scrapers.extract.profile import JsonFields, Profile
 from scrapers.portals.urls import UrlRules
+from scrapers.portals.safe_urls import safe_join
 
 API_BASE = "/DesktopModules/cmsview/api/NewsContent"
 LISTNEW = API_BASE + "/listnew"
@@ -88,7 +89,10 @@ def _api_page(adapter: Adapter, page: Page) -> Discovery:
         ident, link = _first(item, ID_KEYS), _first(item, URL_KEYS)
         if ident is None or link is None:
             continue
-        canonical = adapter.canonicalize(urljoin(page.url, str(link)))
+        joined = safe_join(page.url, str(link))
+        if joined is None:
+            continue  # a malformed link in the JSON (scrapers.portals.safe_urls)
+        canonical = adapter.canonicalize(joined)
         api = adapter.canonicalize(urljoin(page.url, f"{GETBYID}?id={ident}"))
         articles.append(Target(api, ARTICLE, canonical=canonical))
     next_pages = ()

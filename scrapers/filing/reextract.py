@@ -27,7 +27,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from archive.corpus import CaptureRef, CorpusStore, ExtractedArticle
@@ -36,8 +35,7 @@ from archive.warc.records import (
     ALIAS_FIELD, LATE_ALIAS_FIELD, OUTLINKS_FIELD, PAGE_KIND_FIELD, PARSED_AS_FIELD, parse_warc_fields,
 )
 from archive.warc.reindex import written_order
-from archive.warc.repair import sound_length
-from scrapers.errors import DamagedWarcError
+from archive.warc.resync import Damage, iter_sound_records
 from scrapers.filing.article import PageCapture, extract_page, file_article
 from scrapers.portals.registry import Registry, load_registry
 
@@ -59,12 +57,19 @@ class ReextractStats:
     empty: int = 0
     unresolved_revisits: int = 0
     broken_files: int = 0
+    #: unreadable byte ranges skipped (file, range, records lost)
+    damage: list[Damage] = field(default_factory=list)
+
+    @property
+    def records_lost(self) -> int:
+        return sum(item.records_lost for item in self.damage)
 
     def to_json(self) -> dict[str, object]:
         return {
             "files": self.files, "articles": self.articles, "new": self.new, "changed": self.changed,
             "unchanged": self.unchanged, "empty": self.empty, "unresolved_revisits": self.unresolved_revisits,
-            "broken_files": self.broken_files,
+            "broken_files": self.broken_files, "records_lost": self.records_lost,
+            "damage": [item.to_json() for item in self.damage],
         }
 
 
@@ -96,11 +101,10 @@ def _fields(payload: bytes) -> dict[str, str]:
     return found
 
 
-def _pending(record, records: ArchiveIterator, path: Path, collection: str) -> _Pending:
-    """A response or revisit record, read to its end (its offset and length known)."""
+def _pending(record, path: Path, collection: str, offset: int, length: int) -> _Pending:
+    """A response or revisit record, read to its end."""
     headers = record.rec_headers
     body = record.content_stream().read() if record.rec_type == "response" else b""
-    records.read_to_end(record)
     http: dict[str, str] = {}
     if record.http_headers is not None:
         for name, value in record.http_headers.headers:
@@ -114,8 +118,8 @@ def _pending(record, records: ArchiveIterator, path: Path, collection: str) -> _
         body=body,
         headers=http,
         capture=CaptureRef(
-            timestamp=stamp, warc_file=path.name, offset=records.get_record_offset(),
-            length=records.get_record_length(), record_id=ident, url=url, collection=collection,
+            timestamp=stamp, warc_file=path.name, offset=offset,
+            length=length, record_id=ident, url=url, collection=collection,
         ),
         refers_to=headers.get_header("WARC-Refers-To"),
         refers_to_uri=headers.get_header("WARC-Refers-To-Target-URI"),
@@ -130,42 +134,31 @@ def _wanted(record) -> bool:
 
 
 def iter_article_exchanges(
-    path: Path, collection: str, parsed_as_article: frozenset[str] = frozenset()
+    path: Path, collection: str, parsed_as_article: frozenset[str] = frozenset(),
+    damage: list[Damage] | None = None,
 ) -> Iterator[tuple[_Pending, dict[str, str]]]:
     """(response or revisit, page metadata fields) of every article in one WARC file: pages
     requested as articles, and listings or seeds whose record id is in ``parsed_as_article``
     (the spider found an article in them: ``alias_index`` collects these from every file).
 
-    Raises :class:`DamagedWarcError` (after yielding what precedes the damage) when the file
-    goes on past its sound prefix (``archive.warc.repair.sound_length``)."""
+    Damaged gzip members are skipped (``archive.warc.resync``) and appended to ``damage``;
+    an exchange is filed only when its response and its page metadata record are intact."""
     pending: dict[str, _Pending] = {}
-    with open(path, "rb") as handle:
-        sound, _count = sound_length(handle)
-        size = handle.seek(0, 2)
-        handle.seek(0)
-        records = ArchiveIterator(handle)
-        for record in records:
-            found: tuple[_Pending, dict[str, str]] | None = None
-            if record.rec_type in ("response", "revisit") and _wanted(record):
-                exchange = _pending(record, records, path, collection)
-                pending[exchange.capture.record_id] = exchange
-            elif record.rec_type == "metadata":
-                meta = _fields(record.content_stream().read())
-                if PAGE_KIND_FIELD in meta:
-                    exchange = pending.pop(record.rec_headers.get_header("WARC-Concurrent-To"), None)
-                    kind = meta[PAGE_KIND_FIELD]
-                    if exchange is not None and kind == ARTICLE_KIND:
-                        found = (exchange, meta)
-                    elif (exchange is not None and kind in PARSED_LATER_KINDS
-                          and exchange.capture.record_id in parsed_as_article):
-                        found = (exchange, {**meta, PAGE_KIND_FIELD: ARTICLE_KIND})
-            records.read_to_end(record)
-            if records.get_record_offset() >= sound:
-                break  # past the sound prefix (known only once the record is read)
-            if found is not None:
-                yield found
-    if sound < size:
-        raise DamagedWarcError(f"only the first {sound} of {size} bytes hold whole exchanges")
+    for sound in iter_sound_records(path, damage):
+        record = sound.record
+        if record.rec_type in ("response", "revisit") and _wanted(record):
+            exchange = _pending(record, path, collection, sound.offset, sound.length)
+            pending[exchange.capture.record_id] = exchange
+        elif record.rec_type == "metadata":
+            meta = _fields(record.content_stream().read())
+            if PAGE_KIND_FIELD in meta:
+                exchange = pending.pop(record.rec_headers.get_header("WARC-Concurrent-To"), None)
+                kind = meta[PAGE_KIND_FIELD]
+                if exchange is not None and kind == ARTICLE_KIND:
+                    yield exchange, meta
+                elif (exchange is not None and kind in PARSED_LATER_KINDS
+                      and exchange.capture.record_id in parsed_as_article):
+                    yield exchange, {**meta, PAGE_KIND_FIELD: ARTICLE_KIND}
 
 
 @dataclass(frozen=True)
@@ -191,27 +184,20 @@ class AliasIndex:
 
 
 def iter_aliases(path: Path) -> Iterator[SeenAliases]:
-    """Every outlinks record of one WARC file that names aliases of the article of its
-    capture (``congan-alias``, ``congan-late-alias``), within the file's sound prefix."""
-    with open(path, "rb") as handle:
-        sound, _count = sound_length(handle)
-        handle.seek(0)
-        records = ArchiveIterator(handle)
-        for record in records:
-            found: list[SeenAliases] = []
-            if record.rec_type == "metadata":
-                fields = parse_warc_fields(record.content_stream().read())
-                if fields and fields[0][0] == OUTLINKS_FIELD:
-                    if (PARSED_AS_FIELD, ARTICLE_KIND) in fields:
-                        found.append(SeenAliases(fields[0][1], (), parsed_as_article=True))
-                    for name, late in ((ALIAS_FIELD, False), (LATE_ALIAS_FIELD, True)):
-                        aliases = tuple(value for key, value in fields if key == name and value)
-                        if aliases:
-                            found.append(SeenAliases(fields[0][1], aliases, late))
-            records.read_to_end(record)
-            if records.get_record_offset() >= sound:
-                break  # past the sound prefix, as in iter_article_exchanges
-            yield from found
+    """Every intact outlinks record of one WARC file that names aliases of the article of its
+    capture (``congan-alias``, ``congan-late-alias``)."""
+    for sound in iter_sound_records(path):
+        record = sound.record
+        if record.rec_type != "metadata":
+            continue
+        fields = parse_warc_fields(record.content_stream().read())
+        if fields and fields[0][0] == OUTLINKS_FIELD:
+            if (PARSED_AS_FIELD, ARTICLE_KIND) in fields:
+                yield SeenAliases(fields[0][1], (), parsed_as_article=True)
+            for name, late in ((ALIAS_FIELD, False), (LATE_ALIAS_FIELD, True)):
+                aliases = tuple(value for key, value in fields if key == name and value)
+                if aliases:
+                    yield SeenAliases(fields[0][1], aliases, late)
 
 
 def alias_index(paths: list[Path]) -> AliasIndex:
@@ -230,7 +216,7 @@ def alias_index(paths: list[Path]) -> AliasIndex:
                     index.late.setdefault(path.name, []).append(seen)
                 else:
                     at_filing.setdefault(seen.record_id, set()).update(seen.aliases)
-        except (ArchiveLoadFailed, EOFError, OSError, zlib.error) as exc:
+        except (ArchiveLoadFailed, EOFError, zlib.error) as exc:
             logger.debug("reextract: aliases of %s read up to damage (%s)", path.name, exc)
     index.at_filing = {record_id: tuple(sorted(aliases)) for record_id, aliases in at_filing.items()}
     index.parsed_as_article = frozenset(parsed_as_article)
@@ -245,12 +231,14 @@ def reextract(
     rebuild = _Rebuild(store, registry if registry is not None else load_registry(), collection, alias_index(paths))
     for path in paths:
         rebuild.stats.files += 1
+        damage: list[Damage] = []
         try:
-            rebuild.file_warc(path)
-        except (DamagedWarcError, ArchiveLoadFailed, EOFError, OSError, zlib.error) as exc:
-            # a damaged file: what was read before the damage is filed, the rest is lost
+            rebuild.file_warc(path, damage)
+        except (ArchiveLoadFailed, EOFError, zlib.error) as exc:  # a record warcio cannot parse
+            damage.append(Damage(path.name, 0, 0, 0, f"unreadable record: {exc}"))
+        if damage:
             rebuild.stats.broken_files += 1
-            logger.warning("reextract: %s is damaged after some records (%s); run `congan warc verify`", path.name, exc)
+            rebuild.stats.damage.extend(damage)
         for seen in rebuild.aliases.late.get(path.name, ()):
             store.add_aliases(seen.record_id, seen.aliases)
     return rebuild.stats
@@ -268,8 +256,8 @@ class _Rebuild:
     by_record: dict[str, ExtractedArticle] = field(default_factory=dict)
     by_url: dict[str, ExtractedArticle] = field(default_factory=dict)
 
-    def file_warc(self, path: Path) -> None:
-        for exchange, meta in iter_article_exchanges(path, self.collection, self.aliases.parsed_as_article):
+    def file_warc(self, path: Path, damage: list[Damage] | None = None) -> None:
+        for exchange, meta in iter_article_exchanges(path, self.collection, self.aliases.parsed_as_article, damage):
             earlier = None
             if exchange.record_type != "response":
                 earlier = self.by_record.get(exchange.refers_to or "") or self.by_url.get(

@@ -1,5 +1,5 @@
 """Conditional requests for URLs captured before: ``If-None-Match`` / ``If-Modified-Since``
-from the validators of their latest capture (``archive.digest_index.CaptureIndex.latest``).
+from the validators of their latest capture (``archive.warc.digests.CaptureIndex.latest``).
 
 Only pages that lead nowhere new are asked conditionally (``CONGAN_CONDITIONAL_PAGE_KINDS``,
 by the page context's ``kind``: articles and requisites by default): listings, seeds, feeds and
@@ -12,7 +12,7 @@ added are removed again if the request is redirected to another URL.
 Only captures made *before this crawl began* count: a resumed crawl must process again the
 pages its interrupted run fetched but did not finish with, so it may not be told "not
 modified" about its own captures. The start is the crawl's first start in the crawl history
-(``archive.crawl_history``), else the time this process started.
+(``archive.control.history``), else the time this process started.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from archive.crawl_history import CrawlHistory
-from archive.digest_index import CaptureIndex, LatestCapture
+from archive.control.history import CrawlHistory
+from archive.warc.digests import CaptureIndex, LatestCapture
 from archive.paths import DataDir
 from scrapers.config import crawl_config
 from scrapers.page_context import context_of

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import zlib
-from urllib.parse import urljoin
 from typing import TYPE_CHECKING
 
 from scrapy import signals
@@ -26,6 +25,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
 from scrapers.config import crawl_config
+from scrapers.portals.safe_urls import safe_join
 from scrapers.middlewares.backoff import PortalSkipped
 from scrapers.page_context import context_of
 
@@ -138,7 +138,9 @@ class PortalStatsMiddleware:
         location = response.headers.get(b"Location")
         if not location:
             return False
-        target = urljoin(request.url, location.decode("latin-1"))
+        target = safe_join(request.url, location.decode("latin-1"))
+        if target is None:
+            return False  # a malformed Location: the redirect middleware refuses it
         return target == request.url or target in request.meta.get("redirect_urls", ())
 
     def process_exception(self, request: Request, exception: Exception) -> None:

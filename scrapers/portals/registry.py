@@ -6,7 +6,7 @@ status, CMS family, the adapter that crawls it, and the evidence behind the gues
 Portal knowledge is data: adding a portal means adding a row.
 
 What crawls *learn* about portals (live, redirecting, down) lives apart, in
-``archive.registry_state``.
+``archive.control.registry_state``.
 """
 
 from __future__ import annotations

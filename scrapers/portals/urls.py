@@ -23,10 +23,12 @@ import binascii
 import html
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from w3lib.html import get_base_url
 from w3lib.url import safe_url_string
+
+from scrapers.portals.safe_urls import parse_url, safe_join
 
 #: query parameters that only track the visitor, on any site
 TRACKING_PARAMS = frozenset(
@@ -111,7 +113,9 @@ def resolve_href(href: str | None, base: str) -> str | None:
         return None  # the document itself
     if is_refused_scheme(href):
         return None
-    absolute = urljoin(base, href)
+    absolute = safe_join(base, href)  # None when malformed (scrapers.portals.safe_urls)
+    if absolute is None:
+        return None
     scheme = absolute.split(":", 1)[0].lower()
     if scheme not in DEFAULT_PORTS:
         return None
@@ -220,7 +224,7 @@ def canonicalize(url: str, rules: UrlRules = GENERIC_RULES) -> str:
     if rules.base64_link_param:
         target = _decode_link_param(urlsplit(url).query, rules.base64_link_param)
         if target:
-            url = urljoin(url, target)
+            url = safe_join(url, target) or url
     url = _clean(url, rules)
     if rules.rewrites:
         for rewrite in rules.rewrites:
@@ -243,8 +247,9 @@ def without_session(url: str) -> str:
 
 
 def url_host(url: str) -> str:
-    """The lower-case host of a URL (``""`` when it has none)."""
-    return (urlsplit(url).hostname or "").lower().rstrip(".")
+    """The lower-case host of a URL (``""`` when it has none or is malformed)."""
+    parts = parse_url(url)
+    return ((parts.hostname if parts else None) or "").lower().rstrip(".")
 
 
 def url_path(url: str) -> str:

@@ -1,4 +1,4 @@
-"""What a crawl tells ``archive.registry_state`` about the portals it visits.
+"""What a crawl tells ``archive.control.registry_state`` about the portals it visits.
 
 A portal's start page decides its status: an answer of its own makes it *live*, a redirect
 to another portal's domain makes it *redirecting* (the provinces absorbed in 2025 send
@@ -14,7 +14,7 @@ from typing import Any
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from archive.registry_state import RegistryState
+from archive.control.registry_state import RegistryState
 from scrapers.middlewares.robots_unreachable import MESSAGE as ROBOTS_UNREACHABLE_MESSAGE
 
 

@@ -19,18 +19,20 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from archive.atomic import write_json_atomic
+from archive.control.report import REPORT_FILE, CrawlReport, Extraction, Politeness, PortalRow, ReportTotals
 from archive.paths import DataDir
+from archive.times import VN_TZ
 from scrapers.middlewares.portal_stats import ERRORS_KEY, PREFIX
 
 if TYPE_CHECKING:
@@ -41,9 +43,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-REPORT_VERSION = 1
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-REPORT_FILE = "report.json"
 STATS_FILE = "stats.json"
 #: stats that are levels, not counts: a resumed crawl takes the latest value, not the sum
 LEVELS = frozenset({"frontier/pending", "frontier/leased", "frontier/done", "frontier/seen", "warc/files"})
@@ -122,10 +121,9 @@ def corpus_kinds(data: DataDir, crawl_id: str, warc_prefix: str, since: datetime
         for site in sites:
             counts = {"new": 0, "changed": 0, "unchanged": 0}
             for record in store.latest(site=site):
-                capture = record.get("capture") or {}
-                if str(capture.get("warc_file", "")).startswith(ours):
-                    counts["new" if record.get("version", 1) == 1 else "changed"] += 1
-                elif str(record.get("last_seen") or "") >= since_utc:
+                if record.capture.warc_file.startswith(ours):
+                    counts["new" if record.version == 1 else "changed"] += 1
+                elif record.last_seen >= since_utc:
                     counts["unchanged"] += 1
             kinds[site] = counts
     return kinds
@@ -149,7 +147,7 @@ def build_report(
     updated: datetime,
     runs: int,
     min_fill: float = 0.8,
-) -> dict[str, Any]:
+) -> CrawlReport:
     """The report of a crawl from its (combined, numeric) stats."""
     portals = portal_table(stats)
     errors: dict[str, int | float] = {}
@@ -160,56 +158,48 @@ def build_report(
     corpus = {kind: _int(stats.get(f"extract/{kind}", 0)) for kind in CORPUS_KINDS}
     elapsed = float(stats.get("elapsed_time_seconds", 0.0))
     pages = sum(row["pages"] for row in portals.values())
-    return {
-        "report_version": REPORT_VERSION,
-        "crawl_id": crawl_id,
-        "status": status,
-        "finish_reason": finish_reason,
-        "started": started,
-        "updated": updated.astimezone(VN_TZ).isoformat(timespec="seconds"),
-        "runs": runs,
-        "elapsed_s": round(elapsed, 3),
-        "totals": {
-            "pages": pages,
-            "requests": _int(stats.get("downloader/request_count", 0)),
-            "articles": _int(stats.get("item_scraped_count", 0)),
+    return CrawlReport(
+        crawl_id=crawl_id,
+        status=status,
+        finish_reason=finish_reason,
+        started=started,
+        updated=updated.astimezone(VN_TZ).isoformat(timespec="seconds"),
+        runs=runs,
+        elapsed_s=round(elapsed, 3),
+        totals=ReportTotals(
+            pages=pages,
+            requests=_int(stats.get("downloader/request_count", 0)),
+            articles=_int(stats.get("item_scraped_count", 0)),
             **corpus,
-            "not_modified": sum(row["not_modified"] for row in portals.values()),
-            "deleted": sum(row["deleted"] for row in portals.values()),
-            "bytes": sum(row["bytes"] for row in portals.values()),
-            "errors": _int(stats.get(ERRORS_KEY, 0)),
-            "robots_denied": sum(row["robots_denied"] for row in portals.values()),
-            "rejected": sum(rejected.values()),
-            "portals": len(portals),
-            "pages_per_s": round(pages / elapsed, 2) if elapsed else None,
-        },
-        "errors": dict(sorted(errors.items())),
-        "rejected": rejected,
-        "politeness": {
-            "crawl_delay_portals": _int(stats.get("crawl_delay/portals", 0)),
-            "retry_after_honoured": _int(stats.get("retry_after/honoured", 0)),
-            "retry_after_waited_requests": _int(stats.get("retry_after/waited_requests", 0)),
-            "backoff_paused": _int(stats.get("backoff/paused", 0)),
-            "backoff_skipped_portals": _int(stats.get("backoff/skipped_portals", 0)),
-            "backoff_skipped_requests": _int(stats.get("backoff/skipped_requests", 0)),
-            "retries": _int(stats.get("retry/count", 0)),
-        },
-        "frontier": _subtree(stats, "frontier/"),
-        "warc": _subtree(stats, "warc/"),
-        "extraction": {
-            "counts": {k: v for k, v in _subtree(stats, "extract/").items() if "/" not in k},
-            "health": extraction_health(stats, min_fill),
-        },
-        "portals": portals,
-        "stats": {name: _int(value) for name, value in sorted(stats.items())},
-    }
-
-
-def write_json_atomic(path: Path, data: Mapping[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+            not_modified=sum(row["not_modified"] for row in portals.values()),
+            deleted=sum(row["deleted"] for row in portals.values()),
+            bytes=sum(row["bytes"] for row in portals.values()),
+            errors=_int(stats.get(ERRORS_KEY, 0)),
+            robots_denied=sum(row["robots_denied"] for row in portals.values()),
+            rejected=sum(rejected.values()),
+            portals=len(portals),
+            pages_per_s=round(pages / elapsed, 2) if elapsed else None,
+        ),
+        errors=dict(sorted(errors.items())),
+        rejected=rejected,
+        politeness=Politeness(
+            crawl_delay_portals=_int(stats.get("crawl_delay/portals", 0)),
+            retry_after_honoured=_int(stats.get("retry_after/honoured", 0)),
+            retry_after_waited_requests=_int(stats.get("retry_after/waited_requests", 0)),
+            backoff_paused=_int(stats.get("backoff/paused", 0)),
+            backoff_skipped_portals=_int(stats.get("backoff/skipped_portals", 0)),
+            backoff_skipped_requests=_int(stats.get("backoff/skipped_requests", 0)),
+            retries=_int(stats.get("retry/count", 0)),
+        ),
+        frontier=_subtree(stats, "frontier/"),
+        warc=_subtree(stats, "warc/"),
+        extraction=Extraction(
+            counts={k: v for k, v in _subtree(stats, "extract/").items() if "/" not in k},
+            health=extraction_health(stats, min_fill),
+        ),
+        portals={site: PortalRow(**row) for site, row in portals.items()},
+        stats={name: _int(value) for name, value in sorted(stats.items())},
+    )
 
 
 def read_json(path: Path) -> dict[str, Any] | None:
@@ -295,20 +285,22 @@ class CrawlReportExtension:
             updated=datetime.now(timezone.utc), runs=self.runs, min_fill=self.min_fill,
         )
         if final and self.data is not None:
-            self._add_corpus_kinds(report)
-        write_json_atomic(self.report_path, report)
+            report = self._add_corpus_kinds(report)
+        report.save(self.report_path)
         return self.report_path
 
-    def _add_corpus_kinds(self, report: dict[str, Any]) -> None:
-        missing = [site for site, row in report["portals"].items() if row["new"] is None]
+    def _add_corpus_kinds(self, report: CrawlReport) -> CrawlReport:
+        missing = [site for site, row in report.portals.items() if row.new is None]
         if not missing or self.data is None:
-            return
+            return report
         from scrapers.middlewares.conditional import crawl_started
 
         try:
             kinds = corpus_kinds(self.data, self.crawl_id, self.warc_prefix, crawl_started(self.data, self.crawl_id), missing)
         except (OSError, ValueError) as exc:  # an unreadable corpus must not cost the report
             logger.warning("per-portal corpus counts unavailable: %s", exc)
-            return
+            return report
+        portals = dict(report.portals)
         for site, counts in kinds.items():
-            report["portals"][site].update(counts)
+            portals[site] = replace(portals[site], **counts)
+        return replace(report, portals=portals)

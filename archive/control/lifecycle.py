@@ -1,6 +1,6 @@
 """Portal lifecycle at a glance: which portals are at risk of disappearing, and why.
 
-A view over what crawls recorded in ``archive.registry_state.RegistryState`` (live,
+A view over what crawls recorded in ``archive.control.registry_state.RegistryState`` (live,
 redirecting to another domain, down, merged; with dates and evidence). The rules that make
 a portal *at risk* are the named constants below.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from .crawl_history import VN_TZ
+from ..times import VN_TZ
 from .registry_state import DOWN, LIVE, MERGED, REDIRECTING, PortalState, RegistryState
 
 #: a live portal that answered errors this recently is shown at risk ("unstable")

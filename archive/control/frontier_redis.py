@@ -1,6 +1,6 @@
 """The frontier in Redis, shared by several crawl processes (one or many machines).
 
-Same interface and guarantees as ``archive.frontier.SqliteFrontier``; every operation is one
+Same interface and guarantees as ``archive.control.frontier.SqliteFrontier``; every operation is one
 atomic Lua script, so there is nothing to commit and a crashed worker loses nothing: its
 leases are re-queued by :meth:`RedisFrontier.recover` once its heartbeat key has expired
 (``HEARTBEAT_SECONDS`` after its last call). Keys, under ``congan:frontier:<crawl_id>:``::
@@ -14,7 +14,7 @@ leases are re-queued by :meth:`RedisFrontier.recover` once its heartbeat key has
     worker:<worker id>   heartbeat (expires)
     done                 counter of acked entries
 
-Use: ``-s CONGAN_FRONTIER_URL=redis://127.0.0.1:6379/0`` (``scrapers.frontier_scheduler``).
+Use: ``-s CONGAN_FRONTIER_URL=redis://127.0.0.1:6379/0`` (``scrapers.crawl.frontier_scheduler``).
 Needs the ``redis`` package (``pip install 'congan-archive[redis]'``).
 """
 
@@ -26,7 +26,7 @@ import socket
 import time
 from typing import Any
 
-from archive.frontier import Frontier, FrontierCounts, FrontierEntry, FrontierError
+from archive.control.frontier import Frontier, FrontierCounts, FrontierEntry, FrontierError
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,8 @@ local prefix, fingerprint = KEYS[1], ARGV[1]
 if fingerprint ~= '' and redis.call('SADD', prefix .. 'seen', fingerprint) == 0 then return 0 end
 local id = redis.call('INCR', prefix .. 'next_id')
 local host, priority = ARGV[2], tonumber(ARGV[3])
-redis.call('HSET', prefix .. 'entry:' .. id, 'host', host, 'priority', priority, 'url', ARGV[4], 'payload', ARGV[5], 'attempts', 0)
+redis.call('HSET', prefix .. 'entry:' .. id, 'host', host, 'priority', priority,
+           'url', ARGV[4], 'payload', ARGV[5], 'attempts', 0)
 redis.call('ZADD', prefix .. 'pending:' .. host, -priority * tonumber(ARGV[6]) + id, id)
 redis.call('HINCRBY', prefix .. 'hosts', host, 1)
 return id
@@ -90,14 +91,18 @@ class RedisFrontier(Frontier):
         try:
             import redis
         except ImportError:
-            raise FrontierError("a redis:// frontier needs the redis package: pip install 'congan-archive[redis]'") from None
+            raise FrontierError(
+                "a redis:// frontier needs the redis package: pip install 'congan-archive[redis]'"
+            ) from None
         self.client = client or redis.Redis.from_url(url)
         self.prefix = f"congan:frontier:{crawl_id}:"
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{time.time_ns()}"
         try:
             self.client.ping()
         except redis.RedisError as exc:
-            raise FrontierError(f"cannot reach the frontier at {url}: {exc}; start Redis or use the SQLite frontier") from None
+            raise FrontierError(
+                f"cannot reach the frontier at {url}: {exc}; start Redis or use the SQLite frontier"
+            ) from None
         self._add = self.client.register_script(ADD)
         self._lease = self.client.register_script(LEASE)
         self._ack = self.client.register_script(ACK)
@@ -118,7 +123,11 @@ class RedisFrontier(Frontier):
             return None
         ident, host_b, priority, url, payload, attempts = row
         return FrontierEntry(
-            id=int(ident), host=host_b.decode(), priority=int(priority), url=url.decode(), payload=payload,
+            id=int(ident),
+            host=host_b.decode(),
+            priority=int(priority),
+            url=url.decode(),
+            payload=payload,
             attempts=int(attempts),
         )
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import UserInputError
-from .paths import DataDir
+from ..errors import UserInputError
+from ..paths import DataDir
 
 LIVE = "live"
 REDIRECTING = "redirecting"

@@ -24,15 +24,15 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from .errors import UserInputError
-from .migrations import Migration, connect
-from .paths import DataDir
+from ..errors import UserInputError
+from ..migrations import Migration, connect
+from ..paths import DataDir
+from ..times import VN_TZ, now_vn
+from .processes import process_alive, process_start_ticks
+from .report import REPORT_FILE, CrawlReport
 
 logger = logging.getLogger(__name__)
-
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 #: set by the scheduler in the environment of the crawls it starts: the schedule's name,
 #: recorded by :meth:`CrawlHistory.start` when the crawl does not name one itself
@@ -74,6 +74,9 @@ MIGRATIONS = (
         CREATE INDEX crawls_schedule ON crawls (schedule, started)
         """,
     ),
+    # report paths relative to the data directory, so a moved or restored one shows its own reports
+    Migration(2, "relative report paths", "UPDATE crawls SET report_path = 'crawls/' || crawl_id || '/report.json'"
+              " WHERE report_path LIKE '%/crawls/' || crawl_id || '/report.json'"),
 )
 
 
@@ -117,10 +120,6 @@ class CrawlRecord:
             "report_path": str(self.report_path) if self.report_path else None,
             "params": dict(self.params),
         }
-
-
-def now_vn() -> datetime:
-    return datetime.now(VN_TZ)
 
 
 def new_crawl_id(now: datetime | None = None) -> str:
@@ -180,7 +179,7 @@ class CrawlHistory:
         with self._write() as conn:
             row = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone()
             if row is not None:
-                existing = _record(row)
+                existing = _record(row, self.data_dir.root)
                 if existing.status is CrawlStatus.RUNNING and self._alive(row):
                     raise UserInputError(
                         f"crawl {crawl_id} is already running (pid {existing.pid} on {existing.host}); "
@@ -214,7 +213,7 @@ class CrawlHistory:
                 )
                 logger.info("crawl %s started (pid %s, schedule %s)", crawl_id, pid, schedule)
             row = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone()
-        return _record(row)
+        return _record(row, self.data_dir.root)
 
     def finish(
         self,
@@ -237,13 +236,14 @@ class CrawlHistory:
             cur = conn.execute(
                 "UPDATE crawls SET status = ?, ended = ?, report_path = COALESCE(?, report_path),"
                 " reason = ? WHERE crawl_id = ?",
-                (end.value, self._now(), str(report_path) if report_path else None, reason, crawl_id),
+                (end.value, self._now(), self.data_dir.relative(report_path) if report_path else None,
+                 reason, crawl_id),
             )
             if cur.rowcount == 0:
                 raise UserInputError(f"no crawl {crawl_id} in the history; see `congan crawls list`")
             row = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone()
         logger.info("crawl %s %s", crawl_id, end)
-        return _record(row)
+        return _record(row, self.data_dir.root)
 
     def mark_interrupted_stale(self) -> list[CrawlRecord]:
         """Mark *interrupted* every running crawl of this host whose process is gone.
@@ -278,7 +278,7 @@ class CrawlHistory:
             return None
         with self._db() as conn:
             row = conn.execute("SELECT * FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone()
-        return None if row is None else _record(row)
+        return None if row is None else _record(row, self.data_dir.root)
 
     def get(self, crawl_id: str) -> CrawlRecord:
         record = self.find(crawl_id)
@@ -310,20 +310,16 @@ class CrawlHistory:
             return []
         with self._db() as conn:
             rows = conn.execute(sql, args).fetchall()
-        return [_record(row) for row in rows]
+        return [_record(row, self.data_dir.root) for row in rows]
 
-    def report_of(self, record: CrawlRecord) -> dict[str, Any] | None:
-        """The crawl's report (JSON written by ``congan crawl``), or None if it has none yet."""
-        path = record.report_path or (self.data_dir.crawl_dir(record.crawl_id) / "report.json")
-        try:
-            with open(path, encoding="utf-8") as fh:
-                report = json.load(fh)
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as exc:
-            logger.warning("report of crawl %s unreadable at %s: %s", record.crawl_id, path, exc)
-            return None
-        return report if isinstance(report, dict) else None
+    def report_path(self, record: CrawlRecord) -> Path:
+        """Where the crawl's report is (or will be)."""
+        return record.report_path or (self.data_dir.crawl_dir(record.crawl_id) / REPORT_FILE)
+
+    def report_of(self, record: CrawlRecord) -> CrawlReport | None:
+        """The crawl's report (written by ``congan crawl``), or None if it has none yet or it
+        cannot be read (logged)."""
+        return CrawlReport.load(self.report_path(record))
 
     # -- process liveness ----------------------------------------------------------------
     def _alive(self, row: sqlite3.Row) -> bool:
@@ -332,46 +328,7 @@ class CrawlHistory:
         return process_alive(int(row["pid"]), row["pid_started"])
 
 
-def process_alive(pid: int, started_ticks: int | None = None) -> bool:
-    """Whether ``pid`` is a live (not zombie) process, and the same one that was recorded
-    (its start time in clock ticks, from /proc, guards against pid reuse)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # exists, owned by someone else
-    stat = _proc_stat(pid)
-    if stat is None:
-        return True  # no /proc on this system: the signal check is all we have
-    state, ticks = stat
-    if state in ("Z", "X"):
-        return False
-    return started_ticks is None or ticks == started_ticks
-
-
-def process_start_ticks(pid: int) -> int | None:
-    stat = _proc_stat(pid)
-    return None if stat is None else stat[1]
-
-
-def _proc_stat(pid: int) -> tuple[str, int] | None:
-    """(state letter, start time in clock ticks) of a process, from /proc/<pid>/stat."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return None
-    # the command name (field 2) may hold spaces and parentheses: split after the last ')'
-    fields = raw[raw.rfind(")") + 2 :].split()
-    try:
-        return fields[0], int(fields[19])
-    except (IndexError, ValueError):
-        return None
-
-
-def _record(row: sqlite3.Row) -> CrawlRecord:
+def _record(row: sqlite3.Row, root: Path) -> CrawlRecord:
     try:
         params = json.loads(row["params"] or "{}")
     except ValueError:
@@ -384,7 +341,7 @@ def _record(row: sqlite3.Row) -> CrawlRecord:
         schedule=row["schedule"],
         pid=int(row["pid"]),
         host=row["host"],
-        report_path=Path(row["report_path"]) if row["report_path"] else None,
+        report_path=root / row["report_path"] if row["report_path"] else None,  # absolute stays absolute
         attempts=int(row["attempts"]),
         reason=row["reason"],
         params=params if isinstance(params, dict) else {},

@@ -8,7 +8,7 @@ pending entry or its ack together with every child it produced. :meth:`Frontier.
 puts the leases of dead workers back in the queue: resuming re-issues only unacked work.
 
 The store knows nothing of Scrapy: entries are opaque payload bytes with a host, a
-priority and a URL (for people reading the file). ``scrapers.frontier_scheduler`` is the
+priority and a URL (for people reading the file). ``scrapers.crawl.frontier_scheduler`` is the
 bridge.
 
 :class:`Frontier` is the interface; :class:`SqliteFrontier` the single-machine backend
@@ -131,7 +131,9 @@ class Frontier(ABC):
     def __enter__(self) -> Frontier:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
 

@@ -1,7 +1,7 @@
 """The scheduler: starts due crawls as ``congan crawl`` subprocesses.
 
 Each tick it (1) marks crawls whose process is gone as interrupted, (2) finds the schedules
-due now (:func:`archive.schedules.due_slot`: one catch-up run after downtime, never a burst),
+due now (:func:`archive.control.schedules.due_slot`: one catch-up run after downtime, never a burst),
 (3) for each, takes the schedule's lock file without waiting — held by a running crawl of that
 schedule, it means "still running": the slot waits — and claims the slot in the schedule store
 (compare-and-set, so two schedulers never start the same slot), (4) starts the crawl: a new
@@ -32,9 +32,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .crawl_history import SCHEDULE_ENV, CrawlHistory, CrawlStatus, new_crawl_id, now_vn
-from .errors import DataDirError, UserInputError
-from .paths import DEFAULT_COLLECTION, DataDir
+from ..errors import DataDirError, UserInputError
+from ..paths import DEFAULT_COLLECTION, DataDir
+from ..times import now_vn
+from .history import SCHEDULE_ENV, CrawlHistory, CrawlStatus, new_crawl_id
 from .schedules import CrawlMode, Schedule, ScheduleStore, due_slot
 
 logger = logging.getLogger(__name__)

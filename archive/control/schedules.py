@@ -3,7 +3,7 @@
 A schedule says *when* (a standard 5-field cron expression or ``@daily``-style alias,
 validated with croniter, read in the schedule's time zone, Asia/Ho_Chi_Minh by default) and
 *what* (portal domains, seed URLs, incremental or full mode, Scrapy/project setting
-overrides). The scheduler (``archive.scheduler``) decides when a schedule is due with
+overrides). The scheduler (``archive.control.scheduler``) decides when a schedule is due with
 :func:`due_slot` and claims the run with :meth:`ScheduleStore.claim`.
 """
 
@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from croniter import croniter
 from croniter.croniter import CroniterError
 
-from .errors import UserInputError
-from .migrations import Migration, connect
-from .paths import DEFAULT_COLLECTION, DataDir
+from ..errors import UserInputError
+from ..migrations import Migration, connect
+from ..paths import DEFAULT_COLLECTION, DataDir
 
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 
@@ -36,7 +36,7 @@ NAME_RE = re.compile(r"^[\w.-]{1,64}$")
 #: ``-s NAME=VALUE`` setting names: Scrapy's UPPER_SNAKE, as ``congan crawl -s`` wants them
 SETTING_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 #: settings ``congan crawl`` takes from its own options, not from ``-s``
-#: (kept equal to ``scrapers.crawl_runner.RESERVED`` by tests/test_schedule_store.py)
+#: (kept equal to ``scrapers.crawl.runner.RESERVED`` by tests/test_schedule_store.py)
 RESERVED_SETTINGS = {
     "CONGAN_DATA": "--data",
     "CONGAN_CRAWL_ID": "the crawl id the scheduler gives",
