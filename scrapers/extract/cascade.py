@@ -42,11 +42,12 @@ from archive.corpus.article import (
     site_of,
 )
 
+from .agree import BLOCK, choose_body
 from .body import Body, process_body
 from .byline import parse_byline
 from .cleanup import clean_body, prune_html
 from .dates import parse_date
-from .dom import absolute, base_url, first_element, first_value, parse_html, select, select_values
+from .dom import absolute, base_url, first_element, first_value, parse_html, select, select_values, text_of
 from .generic import Generic, extract_generic
 from .jsonapi import GENERIC_JSON, first, load_json_article, looks_like_json
 from .profile import Profile
@@ -126,7 +127,7 @@ def extract_article(
         parsed_body = _profile_stage(root, base, chosen, found)
         _structured_stage(extract_structured(root), base, found)
         if not chosen.covers_page or found.missing("title", "published", "body"):
-            parsed_body = _generic_stage(root, url, base, chosen, found, parsed_body)
+            parsed_body = _generic_stage(root, url, base, chosen, found, parsed_body, text)
         _structured_body(found)
     return _assemble(url, found, parsed_body, chosen, adapter)
 
@@ -258,9 +259,10 @@ def _structured_stage(data: Structured, base: str, found: _Fields) -> None:
 
 
 def _generic_stage(
-    root: etree._Element, url: str, base: str, profile: Profile, found: _Fields, parsed_body: Body | None
+    root: etree._Element, url: str, base: str, profile: Profile, found: _Fields, parsed_body: Body | None,
+    html: str | None = None,
 ) -> Body | None:
-    data: Generic = extract_generic(root, url)
+    data: Generic = extract_generic(root, url, html)
     found.offer("title", data.title, STAGE_GENERIC)
     found.offer("summary", data.summary, STAGE_GENERIC)
     found.offer("published", data.published, STAGE_GENERIC)
@@ -270,7 +272,12 @@ def _generic_stage(
         found.offer("affiliation", data.affiliation, STAGE_GENERIC)
     if parsed_body is None and data.container is not None:
         parsed_body = process_body(data.container, base, profile, trailing=list(data.trailing))
-        found.offer("body", parsed_body.paragraphs, STAGE_GENERIC)
+        choice = choose_body(parsed_body.paragraphs, data.paragraphs, text_of(data.container))
+        if choice.source != BLOCK and "author" not in found.values:
+            # a signature at the block's end that trafilatura's text left out
+            signed = clean_body(parsed_body.paragraphs, title=None, summary=None, author=data.author)
+            found.offer("generic_author", signed.author, STAGE_GENERIC)
+        found.offer("body", choice.paragraphs, STAGE_GENERIC)
     found.offer("body", data.paragraphs, STAGE_GENERIC)
     return parsed_body
 

@@ -19,6 +19,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from archive.times import VN_TZ as VIETNAM
+
 #: Unix times above this are milliseconds (this many seconds is the year 5138)
 MILLISECONDS_FROM = 10**11
 #: years outside this range are not publication dates (IDs, phone numbers)

@@ -12,11 +12,12 @@ headline element and the body block.
 * category: the breadcrumb or section link above the headline inside the article block, a
   ``Chuyên mục:`` label, then the active menu item;
 * summary: the first long block between the headline and the body, never a sidebar;
-* body: the body block (trafilatura only when no block of text is found).
+* body: the body block, weighed against trafilatura's text (:mod:`.agree`).
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from dataclasses import dataclass
@@ -75,7 +76,7 @@ class Generic:
     category: str | None
     container: etree._Element | None
     trailing: tuple[etree._Element, ...]  # blocks right after the body (attached files)
-    paragraphs: list[str]
+    paragraphs: list[str]  # trafilatura's, weighed against the block's by :mod:`.agree`
 
 
 def _blocks(root: etree._Element) -> list[etree._Element]:
@@ -184,11 +185,13 @@ def _category(root: etree._Element, title_el: etree._Element | None, blocks: lis
     return None
 
 
-def _trafilatura_paragraphs(root: etree._Element, url: str) -> list[str]:
+def _trafilatura_paragraphs(source: str | etree._Element, url: str) -> list[str]:
+    """Trafilatura's text of the page (favouring precision). Given the page's text, it parses it
+    its own way (which finds more than from our tree); a tree is copied (trafilatura prunes it)."""
     try:
         document = trafilatura.bare_extraction(
-            root, url=url, with_metadata=False, include_comments=False, include_tables=True,
-            include_images=False, deduplicate=False,
+            source if isinstance(source, str) else copy.deepcopy(source), url=url, with_metadata=False, include_comments=False, include_tables=True,
+            include_images=False, deduplicate=False, favor_precision=True,
         )
     except (ValueError, TypeError, AttributeError) as exc:  # malformed trees
         logger.debug("trafilatura failed on %s: %s", url, exc)
@@ -197,7 +200,8 @@ def _trafilatura_paragraphs(root: etree._Element, url: str) -> list[str]:
     return split_paragraphs(text or "")
 
 
-def extract_generic(root: etree._Element, url: str) -> Generic:
+def extract_generic(root: etree._Element, url: str, html: str | None = None) -> Generic:
+    """The generic fields of the page ``root`` (parsed from ``html``, when given)."""
     title_el = find_title(root)
     title = text_of(title_el) if title_el is not None else None
     if not title:
@@ -227,7 +231,7 @@ def extract_generic(root: etree._Element, url: str) -> Generic:
     )
     summary = _summary(root, between, inside, container)
     trailing = tuple(container.itersiblings())[:AFTER_BODY_BLOCKS] if container is not None else ()
-    paragraphs = [] if container is not None else _trafilatura_paragraphs(root, url)
+    paragraphs = _trafilatura_paragraphs(html if html is not None else root, url)
     return Generic(
         title=title,
         summary=summary,
