@@ -190,7 +190,8 @@ def _trafilatura_paragraphs(source: str | etree._Element, url: str) -> list[str]
     its own way (which finds more than from our tree); a tree is copied (trafilatura prunes it)."""
     try:
         document = trafilatura.bare_extraction(
-            source if isinstance(source, str) else copy.deepcopy(source), url=url, with_metadata=False, include_comments=False, include_tables=True,
+            source if isinstance(source, str) else copy.deepcopy(source),
+            url=url, with_metadata=False, include_comments=False, include_tables=True,
             include_images=False, deduplicate=False, favor_precision=True,
         )
     except (ValueError, TypeError, AttributeError) as exc:  # malformed trees
