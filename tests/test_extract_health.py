@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
-from scrapers.extract.health import article_counts, portal_health
+from scrapers.extract import Profile, extract_article
+from scrapers.extract.health import (
+    MIN_DRIFT_SAMPLE,
+    article_counts,
+    disagreements,
+    drift_counts,
+    portal_health,
+    sampled_for_drift,
+)
 
 
 def stats_of(site: str, articles: list[dict[str, bool]]) -> Counter:
@@ -44,3 +53,44 @@ def test_a_template_change_that_loses_dates_flags_the_portal() -> None:
 
 def test_no_articles_no_entry_and_foreign_keys_ignored() -> None:
     assert portal_health({"extract/articles": 0, "extract/x/with_title": 3, "network/articles": 5}, 0.8) == {}
+
+
+# -- drift: a profile checked against the generic path -----------------------------------
+
+PAGE = (Path(__file__).parent / "data" / "extract" / "article_utf8.html").read_bytes()
+PAGE_URL = "https://congan.laocai.gov.vn/tin-tuc/bat-giu-doi-tuong-123.html"
+
+
+def drift_stats(profile: Profile, pages: int) -> Counter:
+    stats: Counter = Counter()
+    generic = extract_article(PAGE, PAGE_URL, profile="generic")
+    for _ in range(pages):
+        article = extract_article(PAGE, PAGE_URL, profile=profile)
+        stats.update(article_counts(article.site, title=True, date=True, author=True, body=bool(article.body)))
+        stats.update(drift_counts(article.site, disagreements(article, generic)))
+    return stats
+
+
+def test_a_profile_that_agrees_with_the_generic_path_shows_no_drift() -> None:
+    good = Profile(name="good", title=("h1.title",), body=("div.content",), published=("div.post-date",))
+    report = portal_health(drift_stats(good, 4))["congan.laocai.gov.vn"]
+    assert report["drift"] == {"title": 0.0, "published": 0.0, "author": 0.0, "category": 0.0, "body": 0.0}
+    assert report["flagged"] is False
+
+
+def test_a_profile_whose_selectors_went_stale_shows_up_as_drift() -> None:
+    # the template moved: the profile's body selector now lands on the related-articles box,
+    # its title selector on the site banner
+    stale = Profile(name="stale", title=("div.header",), body=("div.related",))
+    report = portal_health(drift_stats(stale, 4))["congan.laocai.gov.vn"]
+    assert report["drift"]["body"] == 1.0 and report["drift"]["title"] == 1.0
+    assert report["flagged"] is True
+    expected = "profile drift: body differs from the generic path on 100% of 4"
+    assert any(r.startswith(expected) for r in report["reasons"])
+
+
+def test_drift_needs_a_few_sampled_articles_and_samples_one_in_ten() -> None:
+    stale = Profile(name="stale", body=("div.related",))
+    report = portal_health(drift_stats(stale, MIN_DRIFT_SAMPLE - 1))["congan.laocai.gov.vn"]
+    assert report["drift"]["body"] == 1.0 and report["flagged"] is False
+    assert [n for n in range(25) if sampled_for_drift(n)] == [0, 10, 20]

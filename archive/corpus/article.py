@@ -94,6 +94,8 @@ class ExtractedArticle:
     published: str | None = None
     modified: str | None = None
     author: str | None = None
+    #: what follows the author's name in the byline ("Công an tỉnh"), or None
+    affiliation: str | None = None
     category: str | None = None
     tags: tuple[str, ...] = ()
     images: tuple[Image, ...] = ()

@@ -167,6 +167,7 @@ class ArticleRecord:
     published: str | None = None  # the page's own dates, +07:00 or a day
     modified: str | None = None
     author: str | None = None
+    affiliation: str | None = None  # what follows the author's name in the byline
     category: str | None = None
     tags: tuple[str, ...] = ()
     images: tuple[Image, ...] = ()
@@ -190,6 +191,7 @@ class ArticleRecord:
             "published": self.published,
             "modified": self.modified,
             "author": self.author,
+            "affiliation": self.affiliation,
             "category": self.category,
             "tags": list(self.tags),
             "body": self.body,
@@ -233,6 +235,7 @@ class ArticleRecord:
                 published=_opt(data.get("published")),
                 modified=_opt(data.get("modified")),
                 author=_opt(data.get("author")),
+                affiliation=_opt(data.get("affiliation")),
                 category=_opt(data.get("category")),
                 tags=tuple(str(t) for t in _list(data.get("tags"))),
                 body=str(data.get("body") or ""),
@@ -303,6 +306,7 @@ def build_record(
         published=article.published,
         modified=article.modified,
         author=article.author,
+        affiliation=article.affiliation,
         category=article.category,
         tags=tuple(article.tags),
         body=article.body,

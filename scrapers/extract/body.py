@@ -9,6 +9,8 @@ not).
 from __future__ import annotations
 
 import copy
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -18,7 +20,7 @@ from lxml_html_clean import Cleaner
 
 from archive.corpus.article import Attachment, Image
 
-from .dom import absolute, first_value, paragraphs_of, remove, select, text_of
+from .dom import absolute, first_value, paragraphs_of, remove, select_any, text_of
 from .profile import ATTACHMENT_EXTENSIONS, COMMON_NOISE, Profile
 from .text import clean_text
 
@@ -32,6 +34,23 @@ CAPTION_BLOCK_TAGS = frozenset({"p", "div", "center", "figure"})
 MAX_CAPTION_CHARS = 300
 #: the label of an attachment paragraph ("Tài liệu đính kèm:") is at most this long
 MAX_ATTACHMENT_LABEL_CHARS = 30
+#: paths of documents without an extension (download handlers, document libraries)
+DOCUMENT_PATH = re.compile(r"(?:/|^)(?:van-ban|vanban|download|downloadfile|tai-ve|taive|tai-lieu|documents?|"
+                           r"files?|attachments?|upload/files?)(?:[/.?_-]|$)|[?&](?:fileid|file_id|docid)=")
+#: content types of documents (the crawl recorded them for extension-less links)
+DOCUMENT_TYPES = frozenset({
+    "application/pdf", "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
+    "application/zip", "application/x-rar-compressed", "application/vnd.rar", "application/x-7z-compressed",
+    "application/vnd.oasis.opendocument.text", "application/octet-stream",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+})
+#: the label of a block of attached files
+ATTACHMENT_LABEL = re.compile(
+    r"(?i)^(?:tải về|download|file đính kèm|tệp đính kèm|tài liệu đính kèm|đính kèm|văn bản|tài liệu|tệp tin|"
+    r"file|tập tin)\b"
+)
 #: attributes kept in body_html
 SAFE_ATTRS = frozenset({"href", "src", "alt", "title", "colspan", "rowspan"})
 
@@ -112,7 +131,9 @@ def caption_nearby(img: etree._Element, root: etree._Element) -> tuple[str, list
     return None
 
 
-def _attachment_paragraphs(root: etree._Element, base: str) -> list[etree._Element]:
+def _attachment_paragraphs(
+    root: etree._Element, base: str, content_types: Mapping[str, str] | None = None
+) -> list[etree._Element]:
     """Blocks that only offer attached files ("Văn bản: <a>...pdf</a>"): kept out of the
     text, their links kept as attachments."""
     found = []
@@ -120,7 +141,7 @@ def _attachment_paragraphs(root: etree._Element, base: str) -> list[etree._Eleme
         links = [a for a in block.iter("a") if a.get("href")]
         if not links or block is root:
             continue
-        if not all(is_attachment(absolute(base, a.get("href")) or "") for a in links):
+        if not all(is_attachment(absolute(base, a.get("href")) or "", content_types) for a in links):
             continue
         label = text_of(block)
         for link in links:
@@ -130,19 +151,38 @@ def _attachment_paragraphs(root: etree._Element, base: str) -> list[etree._Eleme
     return found
 
 
-def is_attachment(url: str) -> bool:
-    path = urlsplit(url).path.lower()
-    return path.endswith(ATTACHMENT_EXTENSIONS) or any(f"{ext}/" in path for ext in ATTACHMENT_EXTENSIONS)
+def is_attachment(url: str, content_types: Mapping[str, str] | None = None) -> bool:
+    """A link to a document: by extension, by a documents/download path, or by the content
+    type the crawl recorded for that URL (extension-less download links)."""
+    parts = urlsplit(url)
+    path = parts.path.lower()
+    if path.endswith(ATTACHMENT_EXTENSIONS) or any(f"{ext}/" in path for ext in ATTACHMENT_EXTENSIONS):
+        return True
+    if DOCUMENT_PATH.search(path + ("?" + parts.query if parts.query else "")):
+        return True
+    kind = (content_types or {}).get(url, "").split(";")[0].strip().lower()
+    return kind in DOCUMENT_TYPES
 
 
-def _attachments(roots: list[etree._Element], base: str, *, any_link: bool = False) -> tuple[Attachment, ...]:
+def labelled_attachments(block: etree._Element) -> bool:
+    """A block that announces attached files ("Tải về:", "File đính kèm", "Văn bản:")."""
+    label = text_of(block)
+    for link in block.iter("a"):
+        label = label.replace(text_of(link), " ", 1)
+    return bool(ATTACHMENT_LABEL.match(label.strip())) and block.find(".//a") is not None
+
+
+def _attachments(
+    roots: list[etree._Element], base: str, *, any_link: bool = False, content_types: Mapping[str, str] | None = None
+) -> tuple[Attachment, ...]:
     """Attached files linked from ``roots`` (every link when ``any_link``: a container the
-    profile declares as the list of attachments)."""
+    profile declares as the list of attachments, or a block labelled as one)."""
     found: dict[str, Attachment] = {}
     for root in roots:
         for link in root.iter("a"):
             url = absolute(base, link.get("href"))
-            if url and (any_link or is_attachment(url)) and url not in found:
+            if url and url.startswith(("http://", "https://")) and (any_link or is_attachment(url, content_types)) \
+                    and url not in found:
                 found[url] = Attachment(url=url, title=clean_text(text_of(link)) or clean_text(link.get("title")))
     return tuple(found.values())
 
@@ -162,7 +202,12 @@ def process_body(
     profile: Profile,
     *,
     attachment_roots: list[etree._Element] | None = None,
+    trailing: list[etree._Element] | None = None,
+    content_types: Mapping[str, str] | None = None,
 ) -> Body:
+    """The body of ``element``; ``trailing`` blocks right after it may hold its attached
+    files; ``content_types`` (URL -> Content-Type the crawl saw) tells extension-less
+    document links."""
     root = copy.deepcopy(element)
     root.tail = None
     candidates: list[tuple[etree._Element, Image]] = []
@@ -178,22 +223,25 @@ def process_body(
                 caption, elements = nearby
                 cut.extend(elements)
         candidates.append((img, Image(url=url, caption=caption)))
-    offered = _attachment_paragraphs(root, base)
-    early = _attachments(offered, base)
+    offered = _attachment_paragraphs(root, base, content_types)
+    offered += [b for b in root.iter("div", "p", "ul", "section") if b is not root and labelled_attachments(b)]
+    early = _attachments(offered, base, any_link=True, content_types=content_types)
     for el in [*cut, *offered]:
         if _in_tree(el, root) and el is not root:
             remove(el)
-    for selector in (*profile.noise, *COMMON_NOISE):
-        for el in select(root, selector):
-            if el is not root and _in_tree(el, root):
-                remove(el)
+    for el in select_any(root, (*profile.noise, *COMMON_NOISE)):
+        if el is not root and _in_tree(el, root):
+            remove(el)
     images: dict[str, Image] = {}
     for img, image in candidates:
         if _in_tree(img, root) and image.url not in images:
             images[image.url] = image
+    after = [b for b in trailing or () if labelled_attachments(b)]
     attachments = _merge(
-        _merge(early, _attachments([root], base)), _attachments(list(attachment_roots or []), base, any_link=True)
+        _merge(early, _attachments([root], base, content_types=content_types)),
+        _attachments([*(attachment_roots or []), *after], base, any_link=True, content_types=content_types),
     )
+    attachments = _merge(attachments, _attachments(list(trailing or ()), base, content_types=content_types))
     return Body(
         paragraphs=paragraphs_of(root),
         html=sanitise(root, base),

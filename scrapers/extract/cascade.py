@@ -3,15 +3,19 @@
 Stages, tried per field, first answer wins (modelled on trafilatura's ``core.py``):
 
 1. ``profile``: the CMS family's selectors (``scrapers/families/<name>.py``); for pages served as
-   JSON, the profile's key paths (stage ``json``);
-2. ``structured``: JSON-LD, OpenGraph / ``article:*`` meta, microdata, ``<time>``;
-3. ``generic``: trafilatura for the body, our own rules for the headline, the day-first
-   date, the breadcrumb and the byline.
+   JSON, the profile's key paths, or the common key names of news APIs (stage ``json``);
+2. ``structured``: JSON-LD, OpenGraph / ``article:*`` meta, microdata, ``<time>``; an
+   ``articleBody`` only when it is at least as complete as the body found in the page, an
+   author only when it is a person (not an ``Organization`` nor the site's name);
+3. ``generic`` (:mod:`.generic`): stands alone, from page evidence only: the headline, the
+   day-first date near it, the byline and its affiliation, the section, the lead and the body
+   block.
 
-The generic stage runs only when an earlier one left the title, the date or the body
-empty (it is the slow one). Whatever stage found the body, the byline is separated from
-it and the headline, date line and summary are kept out of it. ``extraction.fields``
-records the stage of every field that was found.
+With the generic profile (no profile), the generic stage always runs. With a family's profile
+it runs when an earlier stage left the title, the date or the body empty; the profile is an
+accelerator, and :mod:`.health` compares it with the generic path on a sample of pages.
+Whatever stage found the body, the byline is separated from it and the headline, date line
+and summary are kept out of it. ``extraction.fields`` records the stage of every field found.
 """
 
 from __future__ import annotations
@@ -39,16 +43,23 @@ from archive.corpus.article import (
     site_of,
 )
 
+from .agree import BLOCK, choose_body
 from .body import Body, process_body
+from .byline import parse_byline
 from .cleanup import clean_body, prune_html
 from .dates import parse_date
-from .dom import absolute, base_url, first_element, first_value, parse_html, select, select_values
+from .dom import absolute, base_url, first_element, first_value, parse_html, select, select_values, text_of
 from .generic import Generic, extract_generic
-from .jsonapi import first, load_json_article, looks_like_json
-from .profile import COMMON_NOISE, Profile
+from .jsonapi import GENERIC_JSON, first, load_json_article, looks_like_json
+from .profile import Profile
 from .structured import Structured, extract_structured
 from .text import clean_text, decode_html, split_keywords, split_paragraphs, strip_byline_label
 
+#: what the stages find that is no article field (kept out of ``extraction.fields``)
+INTERNAL_FIELDS = frozenset({
+    "generic_author", "structured_body", "lead_image", "declared_canonical", "declared_aliases", "description",
+    "affiliation",
+})
 #: ``{{news.Title}}``: a client-side template placeholder, never content
 UNRENDERED_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 
@@ -113,26 +124,44 @@ def extract_article(
     text, _charset = decode_html(body, headers)
     found = _Fields()
     parsed_body: Body | None = None
-    if chosen.json is not None and looks_like_json(body, _content_type(headers)):
+    if looks_like_json(body, _content_type(headers)):
         parsed_body = _json_stage(text, url, chosen, found)
     if parsed_body is None:
         root = parse_html(text)
         base = base_url(root, url)
         parsed_body = _profile_stage(root, base, chosen, found)
         _structured_stage(extract_structured(root), base, found)
-        if found.missing("title", "published", "body"):
-            parsed_body = _generic_stage(root, url, base, chosen, found, parsed_body)
+        if not chosen.covers_page or found.missing("title", "published", "body"):
+            parsed_body = _generic_stage(root, url, base, chosen, found, parsed_body, text)
+        _structured_body(found)
     return _assemble(url, found, parsed_body, chosen, adapter)
 
 
+def _structured_body(found: _Fields) -> None:
+    """A JSON-LD ``articleBody`` replaces the page's body only when it is at least as complete
+    (a teaser ending in an ellipsis never is)."""
+    text = found.get("structured_body")
+    if not isinstance(text, str):
+        return
+    paragraphs = split_paragraphs(text)
+    dom = found.get("body")
+    dom_len = sum(len(p) for p in dom) if isinstance(dom, list) else 0
+    teaser = text.rstrip().endswith(("…", "...", "[…]"))
+    if paragraphs and not teaser and sum(len(p) for p in paragraphs) >= dom_len:
+        found.values.pop("body", None)
+        found.stages.pop("body", None)
+        found.offer("body", paragraphs, STAGE_STRUCTURED)
+
+
 def _json_stage(text: str, url: str, profile: Profile, found: _Fields) -> Body | None:
-    assert profile.json is not None
-    article = load_json_article(text, profile.json)
-    if article is None:
+    fields = profile.json or GENERIC_JSON
+    article = load_json_article(text, fields)
+    if article is None or (profile.json is None and not (article.get("title") and article.get("body_html"))):
         return None
-    for name in ("title", "summary", "author", "category"):
+    for name in ("title", "summary", "category"):
         value = article.get(name)
         found.offer(name, clean_text(str(value)) if value is not None else None, STAGE_JSON)
+    _offer_author(found, article.get("author"), STAGE_JSON)
     for name in ("published", "modified"):
         found.offer(name, parse_date(article.get(name)), STAGE_JSON)
     tags = article.get("tags")
@@ -150,11 +179,9 @@ def _json_stage(text: str, url: str, profile: Profile, found: _Fields) -> Body |
     if isinstance(files, list):
         listed = []
         for entry in files:
-            link = (
-                absolute(url, str(first(entry, profile.json.attachment_url) or "")) if isinstance(entry, dict) else None
-            )
+            link = absolute(url, str(first(entry, fields.attachment_url) or "")) if isinstance(entry, dict) else None
             if link:
-                title = first(entry, profile.json.attachment_title)
+                title = first(entry, fields.attachment_title)
                 listed.append(Attachment(url=link, title=clean_text(str(title)) if title else None))
         known = {a.url for a in body.attachments}
         body = replace(body, attachments=body.attachments + tuple(a for a in listed if a.url not in known))
@@ -174,8 +201,7 @@ def _profile_stage(root: etree._Element, base: str, profile: Profile, found: _Fi
             if parsed:
                 found.offer(name, parsed, STAGE_PROFILE)
                 break
-    author = first_value(root, profile.author)
-    found.offer("author", strip_byline_label(author) if author else None, STAGE_PROFILE)
+    _offer_author(found, first_value(root, profile.author), STAGE_PROFILE)
     found.offer("category", first_value(root, profile.category, last=True), STAGE_PROFILE)
     found.offer("category", _category_by_url(root, base, profile), STAGE_PROFILE)
     tags: list[str] = []
@@ -195,6 +221,18 @@ def _profile_stage(root: etree._Element, base: str, profile: Profile, found: _Fi
     body = process_body(element, base, profile, attachment_roots=extra_roots)
     found.offer("body", body.paragraphs, STAGE_PROFILE)
     return body
+
+
+def _offer_author(found: _Fields, value: object, stage: str) -> None:
+    """A byline found by a profile or an API: the name, and the unit after it as affiliation."""
+    if value is None or not str(value).strip():
+        return
+    byline = parse_byline(str(value))
+    if byline is not None:
+        found.offer("author", byline.author, stage)
+        found.offer("affiliation", byline.affiliation, stage)
+    else:
+        found.offer("author", strip_byline_label(str(value)), stage)
 
 
 def _category_by_url(root: etree._Element, url: str, profile: Profile) -> str | None:
@@ -219,24 +257,32 @@ def _structured_stage(data: Structured, base: str, found: _Fields) -> None:
     for name in ("title", "published", "modified", "author", "category", "tags"):
         found.offer(name, getattr(data, name), STAGE_STRUCTURED)
     if data.body:
-        found.offer("body", split_paragraphs(data.body), STAGE_STRUCTURED)
+        found.offer("structured_body", data.body, STAGE_STRUCTURED)
     if data.image:
         found.offer("lead_image", absolute(base, data.image), STAGE_STRUCTURED)
     found.offer("description", data.summary, STAGE_STRUCTURED)
 
 
 def _generic_stage(
-    root: etree._Element, url: str, base: str, profile: Profile, found: _Fields, parsed_body: Body | None
+    root: etree._Element, url: str, base: str, profile: Profile, found: _Fields, parsed_body: Body | None,
+    html: str | None = None,
 ) -> Body | None:
-    data: Generic = extract_generic(root, url, (*profile.noise, *COMMON_NOISE))
+    data: Generic = extract_generic(root, url, html)
     found.offer("title", data.title, STAGE_GENERIC)
     found.offer("summary", data.summary, STAGE_GENERIC)
     found.offer("published", data.published, STAGE_GENERIC)
     found.offer("category", data.category, STAGE_GENERIC)
-    found.offer("tags", data.tags, STAGE_GENERIC)
-    found.offer("generic_author", data.author, STAGE_GENERIC)
+    if "author" not in found.values:
+        found.offer("generic_author", data.author, STAGE_GENERIC)
+        found.offer("affiliation", data.affiliation, STAGE_GENERIC)
     if parsed_body is None and data.container is not None:
-        parsed_body = process_body(data.container, base, profile)
+        parsed_body = process_body(data.container, base, profile, trailing=list(data.trailing))
+        choice = choose_body(parsed_body.paragraphs, data.paragraphs, text_of(data.container))
+        if choice.source != BLOCK and "author" not in found.values:
+            # a signature at the block's end that trafilatura's text left out
+            signed = clean_body(parsed_body.paragraphs, title=None, summary=None, author=data.author)
+            found.offer("generic_author", signed.author, STAGE_GENERIC)
+        found.offer("body", choice.paragraphs, STAGE_GENERIC)
     found.offer("body", data.paragraphs, STAGE_GENERIC)
     return parsed_body
 
@@ -254,10 +300,13 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
         found.stages.pop("modified", None)
     raw = list(cast("list[str]", found.get("body", [])))
     _lead_from_description(raw, found)
-    cleaned = clean_body(raw, title=found.text("title"), summary=found.text("summary"), author=found.text("author"))
+    cleaned = clean_body(
+        raw, title=found.get("title"), summary=found.get("summary"),
+        author=found.get("author") or found.get("generic_author"),
+    )
     paragraphs = cleaned.paragraphs
-    found.offer("author", cleaned.author, found.stages.get("body", STAGE_GENERIC))
     found.offer("author", found.get("generic_author"), STAGE_GENERIC)
+    found.offer("author", cleaned.author, found.stages.get("body", STAGE_GENERIC))
     images: tuple[Image, ...] = body.images if body else ()
     lead = found.get("lead_image")
     if not images and isinstance(lead, str):
@@ -269,9 +318,7 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
         found.stages.setdefault("attachments", found.stages.get("body", STAGE_GENERIC))
     method = found.stages.get("body", STAGE_GENERIC)
     reported = {
-        k: v
-        for k, v in found.stages.items()
-        if k not in ("generic_author", "lead_image", "declared_canonical", "declared_aliases", "description")
+        k: v for k, v in found.stages.items() if k not in INTERNAL_FIELDS
     }
     declared = found.get("declared_canonical")
     return ExtractedArticle(
@@ -283,6 +330,7 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
         published=found.get("published"),  # type: ignore[arg-type]
         modified=found.get("modified"),  # type: ignore[arg-type]
         author=found.get("author"),  # type: ignore[arg-type]
+        affiliation=found.get("affiliation") if found.get("author") else None,  # type: ignore[arg-type]
         category=found.get("category"),  # type: ignore[arg-type]
         tags=tuple(found.get("tags", ())),  # type: ignore[arg-type]
         body="\n\n".join(paragraphs),

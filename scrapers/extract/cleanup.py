@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import lxml.html
 from lxml import etree
 
+from .byline import parse_byline
 from .dates import parse_date
 from .dom import BLOCK_TAGS, remove, text_of
 from .text import separate_byline, strip_byline_label
@@ -37,6 +38,11 @@ def is_date_line(line: str) -> bool:
     return not any(ch.isalpha() for ch in _DATE_WORDS.sub("", line))
 
 
+def _byline_of(line: str) -> str | None:
+    found = parse_byline(line)
+    return found.author if found else None
+
+
 def clean_body(paragraphs: list[str], *, title: str | None, summary: str | None, author: str | None) -> CleanBody:
     dropped = {p for p in paragraphs if p in (title, summary)}
     kept = [p for p in paragraphs if p not in dropped]
@@ -45,7 +51,7 @@ def clean_body(paragraphs: list[str], *, title: str | None, summary: str | None,
     dropped |= dates
     kept = [p for p in kept if p not in dates]
     if author:
-        bylines = {p for p in kept if strip_byline_label(p) == author}
+        bylines = {p for p in kept if strip_byline_label(p) == author or _byline_of(p) == author}
         dropped |= bylines
         kept = [p for p in kept if p not in bylines]
     before = set(kept)
@@ -68,7 +74,8 @@ def prune_html(html: str, dropped: frozenset[str], *, title: str | None = None, 
         if not isinstance(el.tag, str) or el.tag not in BLOCK_TAGS or el.getparent() is None:
             continue
         text = text_of(el)
-        if text and (text in dropped or is_date_line(text) or (author and strip_byline_label(text) == author)):
+        byline = author and author in (strip_byline_label(text), _byline_of(text))
+        if text and (text in dropped or is_date_line(text) or byline):
             remove(el)
     inner = root[0] if len(root) == 1 and not (root.text or "").strip() else root
     return str(lxml.html.tostring(inner, encoding="unicode", method="html")).strip()

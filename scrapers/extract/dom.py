@@ -20,41 +20,9 @@ from .text import clean_line
 #: tags whose start and end break a paragraph
 BLOCK_TAGS = frozenset(
     [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figure",
-        "footer",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "tbody",
-        "thead",
-        "tfoot",
-        "tr",
-        "td",
-        "th",
-        "ul",
-        "br",
-        "center",
+        "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figure", "footer", "h1", "h2",
+        "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table",
+        "tbody", "thead", "tfoot", "tr", "td", "th", "ul", "br", "center",
     ]
 )
 #: tags whose content is never text
@@ -94,6 +62,17 @@ def select(root: etree._Element, selector: str) -> list[etree._Element]:
     if compiled is None:
         return []
     return [el for el in compiled(root) if isinstance(el, etree._Element)]
+
+
+def select_any(root: etree._Element, selectors: tuple[str, ...]) -> list[etree._Element]:
+    """Elements matching any of ``selectors``, in document order, in one pass over the tree
+    (each selector on its own when one of them does not compile)."""
+    if not selectors:
+        return []
+    group = _xpath(", ".join(selectors))
+    if group is None:
+        return [el for selector in selectors for el in select(root, selector)]
+    return [el for el in group(root) if isinstance(el, etree._Element)]
 
 
 def select_values(root: etree._Element, selector: str) -> list[str]:

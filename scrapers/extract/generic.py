@@ -1,76 +1,70 @@
-"""Stage 3: the generic extractor for layouts no profile knows.
+"""Stage 3: the generic extractor, standing alone on layouts no profile knows.
 
-The body comes from trafilatura (``bare_extraction`` on the already parsed tree: it never
-fetches anything), the other fields from our own rules where trafilatura falls short on
-Vietnamese portals: the headline is the first ``<h1>``; the date is read, day-first, from
-the first element whose class or id says it holds a date, then from the text near the
-headline (trafilatura's htmldate drops the time and may read dates month-first); the
-section is the breadcrumb's last link; images, attachments and body_html come from the
-page element that holds the extracted paragraphs.
+Everything comes from page evidence, relative to two landmarks found by :mod:`.locate`: the
+headline element and the body block.
+
+* title: the headline element's text (the ``<title>`` minus the site's name otherwise);
+* published: the first date line near the headline (after it, then just before it), read
+  day-first in Asia/Ho_Chi_Minh; a clock in the page header (``Hôm nay: ...``), a date in an
+  image path or a related article's date are never near the headline;
+* author and affiliation: a byline (:mod:`.byline`) between the headline and the body, at
+  the body's ends or right after it (signatures, right-aligned bold names);
+* category: the breadcrumb or section link above the headline inside the article block, a
+  ``Chuyên mục:`` label, then the active menu item;
+* summary: the first long block between the headline and the body, never a sidebar;
+* body: the body block, weighed against trafilatura's text (:mod:`.agree`).
 """
 
 from __future__ import annotations
 
 import copy
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import trafilatura
 from lxml import etree
 
-from .body import caption_nearby
+from .byline import Byline, parse_byline
 from .dates import parse_date
-from .dom import first_value, paragraphs_of, remove, select, select_values, text_of
-from .text import clean_text, split_paragraphs, strip_byline_label
+from .dom import select, select_any, text_of
+from .locate import find_body, find_title, page_title
+from .text import clean_text, split_paragraphs
 
 logger = logging.getLogger(__name__)
 
-#: where a date usually is, when no profile says (class/id fragments, in order)
-DATE_SELECTORS = (
-    "[class*='date']",
-    "[class*='Date']",
-    "[id*='date']",
-    "[id*='Date']",
-    "[class*='time']",
-    "[class*='ngay']",
-    "[class*='publish']",
-    "[class*='post-meta']",
-    "[class*='meta']",
-    "time",
-)
-TITLE_SELECTORS = ("h1", "[class*='title'] h2", "h2[class*='title']", "[class*='tieude']", "[class*='title']")
-#: the lead ("sapo") of the article, by class
-SUMMARY_SELECTORS = (
-    "[class*='sapo']",
-    "[class~='lead']",
-    "[class~='Lead']",
-    "[class*='summary']",
-    "[class*='tomtat']",
-    "[class*='hometext']",
-    "[class*='description']",
-    "[class*='chapeau']",
-)
-#: where a byline usually is, by class (the label is stripped)
-AUTHOR_SELECTORS = (
-    "[class*='createdby']",
-    "[class~='author']",
-    "[class*='byline']",
-    "[class*='tacgia']",
-    "[class*='tac-gia']",
-)
-CATEGORY_SELECTORS = (
-    "[class*='breadcrumb'] a", "[class*='Breadcrumb'] a", "[class*='BreadCrumb'] a", "[class*='breadcrumb'] li",
-    "[class*='chuyenmuc']", "[class*='chuyen-muc']",
-)
-#: how many text blocks after the headline are searched for a date
-DATE_SEARCH_BLOCKS = 12
-#: a paragraph must be at least this long to anchor the body container
-ANCHOR_MIN_CHARS = 40
-#: trafilatura's metadata date search: no extensive search (slow, often wrong here)
+#: trafilatura's metadata date search (the fallback only): no extensive search
 DATE_PARAMS = {"extensive_search": False, "original_date": True}
-#: a "noise" element holding more than this share of the page's text is not cut
-MAX_NOISE_SHARE = 0.5
+#: a date line is at most this long
+MAX_DATE_LINE = 120
+#: how many text blocks after (and before) the headline are searched for the date
+DATE_AFTER, DATE_BEFORE = 12, 4
+#: a lead is at least this long
+MIN_LEAD_CHARS = 40
+#: a body block with less text than this is no body: trafilatura is asked instead
+MIN_BODY_CHARS = 150
+#: how many blocks after the body are searched for a signature or attached files
+AFTER_BODY_BLOCKS = 4
+#: a clock in the page header, not a publication date
+_CLOCK = re.compile(r"(?i)^\s*(hôm nay|today)\b")
+#: a section label before the section's name
+_SECTION_LABEL = re.compile(r"(?i)^\s*(chuyên mục|danh mục|mục|chủ đề|thể loại)\s*[:：]")
+#: link texts that are no section
+_HOME = re.compile(r"(?i)^(trang chủ|home|trang nhất)$")
+#: where a byline usually is, by class fragment (checked before the text rules)
+AUTHOR_SELECTORS = (
+    "[class*='author']", "[class*='Author']", "[class*='byline']", "[class*='tacgia']", "[class*='tac-gia']",
+    "[class*='signature']", "[class*='nguoiviet']", "[class*='createdby']",
+)
+#: the lead ("sapo") of the article, by class (only inside the article)
+SUMMARY_SELECTORS = (
+    "[class*='sapo']", "[class~='lead']", "[class~='Lead']", "[class*='summary']", "[class*='tomtat']",
+    "[class*='hometext']", "[class*='description']", "[class*='chapeau']",
+)
+#: the section in a breadcrumb, or the active menu item
+BREADCRUMB_SELECTORS = ("[class*='breadcrumb'] a", "[class*='Breadcrumb'] a", "[class*='BreadCrumb'] a")
+ACTIVE_MENU_SELECTORS = ("li[class~='active'] > a", "a[class~='active']", "li[class*='current'] > a")
 
 
 @dataclass(frozen=True)
@@ -79,138 +73,175 @@ class Generic:
     summary: str | None
     published: str | None
     author: str | None
+    affiliation: str | None
     category: str | None
-    tags: tuple[str, ...]
-    paragraphs: list[str]
     container: etree._Element | None
+    trailing: tuple[etree._Element, ...]  # blocks right after the body (attached files)
+    paragraphs: list[str]  # trafilatura's, weighed against the block's by :mod:`.agree`
 
 
-def run_trafilatura(root: etree._Element, url: str) -> Any:
-    """trafilatura's own bare extraction of a parsed page (no fetching), or None."""
+def _blocks(root: etree._Element) -> list[etree._Element]:
+    """Elements that hold text of their own, in document order."""
+    body = root.find("body")
+    out = []
+    for el in (body if body is not None else root).iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "option"):
+            continue
+        if (el.text or "").strip() or any((child.tail or "").strip() for child in el):
+            out.append(el)
+    return out
+
+
+def _index_of(el: etree._Element | None, index: dict[etree._Element, int], last: bool = False) -> int | None:
+    if el is None:
+        return None
+    found = [index[e] for e in el.iter() if e in index]
+    if not found:
+        return None
+    return max(found) if last else min(found)
+
+
+def _date(blocks: list[etree._Element], start: int, stop: int) -> str | None:
+    for el in blocks[start:stop]:
+        value = el.get("datetime") if el.tag == "time" else None
+        text = text_of(el)
+        if value and parse_date(value):
+            return parse_date(value)
+        if text and len(text) <= MAX_DATE_LINE and not _CLOCK.match(text):
+            found = parse_date(text)
+            if found:
+                return found
+    return None
+
+
+def _byline(candidates: list[etree._Element], *, signatures: bool) -> Byline | None:
+    for el in candidates:
+        if el.find(".//a") is not None and len(list(el.iter("a"))) > 1:
+            continue
+        found = parse_byline(text_of(el), labelled_only=not signatures)
+        if found is not None and (len(found.author.split()) > 1 or not signatures):
+            return found
+    return None
+
+
+def _summary(
+    root: etree._Element, between: list[etree._Element], inside: list[etree._Element], container: etree._Element | None
+) -> str | None:
+    """The lead: a block named as one inside the article, the first long block between the
+    headline and the body, or the body's first paragraph when it is all in bold."""
+    region = {id(el) for el in between + inside}
+    for el in select_any(root, SUMMARY_SELECTORS):
+        if id(el) in region or any(id(d) in region for d in el.iter()):
+            text = text_of(el)
+            if text and len(text) >= MIN_LEAD_CHARS:
+                return text
+    for el in between:
+        text = text_of(el)
+        if len(text) >= MIN_LEAD_CHARS and parse_byline(text) is None and el.find(".//a") is None:
+            return text
+    first = next((p for p in (container.iter("p") if container is not None else ()) if text_of(p)), None)
+    if first is not None:
+        text = text_of(first)
+        bold = clean_text(" ".join(text_of(b) for b in first.iter("strong", "b")))
+        if bold == text and len(text) >= MIN_LEAD_CHARS:
+            return text
+    return None
+
+
+def _category(root: etree._Element, title_el: etree._Element | None, blocks: list[etree._Element]) -> str | None:
+    names = [t for t in (text_of(a) for a in select_any(root, BREADCRUMB_SELECTORS)) if t and not _HOME.match(t)]
+    if names:
+        return names[-1]
+    if title_el is not None:
+        for el in blocks:
+            if not _SECTION_LABEL.match(el.text or ""):
+                continue
+            text = text_of(el)
+            if text and len(text) <= MAX_DATE_LINE:
+                link = el.find(".//a")
+                name = text_of(link) if link is not None else _SECTION_LABEL.sub("", text)
+                if name:
+                    return clean_text(name)
+        # the last section link above the headline, inside the article block
+        node = title_el
+        for _level in range(3):
+            parent = node.getparent()
+            if parent is None or parent.tag in ("body", "html"):
+                break
+            before = []
+            for el in parent.iter():
+                if el is title_el:
+                    break
+                if el.tag == "a" and el not in title_el.iterancestors():
+                    before.append(el)
+            names = [t for t in (text_of(a) for a in before) if t and not _HOME.match(t)]
+            if names:
+                return names[-1]
+            node = parent
+    for selector in ACTIVE_MENU_SELECTORS:
+        for a in select(root, selector):
+            name = text_of(a)
+            if name and not _HOME.match(name):
+                return name
+    return None
+
+
+def _trafilatura_paragraphs(source: str | etree._Element, url: str) -> list[str]:
+    """Trafilatura's text of the page (favouring precision). Given the page's text, it parses it
+    its own way (which finds more than from our tree); a tree is copied (trafilatura prunes it)."""
     try:
-        return trafilatura.bare_extraction(
-            root,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            include_images=False,
-            deduplicate=False,
-            date_extraction_params=DATE_PARAMS,
+        document = trafilatura.bare_extraction(
+            source if isinstance(source, str) else copy.deepcopy(source),
+            url=url, with_metadata=False, include_comments=False, include_tables=True,
+            include_images=False, deduplicate=False, favor_precision=True,
         )
     except (ValueError, TypeError, AttributeError) as exc:  # malformed trees
         logger.debug("trafilatura failed on %s: %s", url, exc)
-        return None
+        return []
+    text = getattr(document, "text", None) if document is not None else None
+    return split_paragraphs(text or "")
 
 
-def find_date(root: etree._Element, title: str | None) -> str | None:
-    for selector in DATE_SELECTORS:
-        for value in select_values(root, selector):
-            if len(value) <= 120:
-                parsed = parse_date(value)
-                if parsed:
-                    return parsed
-    body = root.find("body")
-    blocks = paragraphs_of(body if body is not None else root)
-    start = 0
-    if title:
-        for index, block in enumerate(blocks):
-            if block == title:
-                start = index
-                break
-    for block in blocks[start : start + DATE_SEARCH_BLOCKS]:
-        if len(block) <= 120:
-            parsed = parse_date(block)
-            if parsed:
-                return parsed
-    return None
-
-
-def find_title(root: etree._Element) -> str | None:
-    title = first_value(root, TITLE_SELECTORS)
-    if title:
-        return title
-    page_title = clean_text(text_of(root.find("head/title"))) if root.find("head/title") is not None else None
-    if page_title:
-        for separator in (" | ", " - ", " – "):
-            if separator in page_title:
-                return page_title.split(separator)[0].strip() or None
-    return page_title
-
-
-def find_container(root: etree._Element, paragraphs: list[str]) -> etree._Element | None:
-    """The deepest element holding every long extracted paragraph."""
-    wanted = {p for p in paragraphs if len(p) >= ANCHOR_MIN_CHARS}
-    if not wanted:
-        return None
-    anchors = [el for el in root.iter("p", "div", "td", "li") if clean_text(el.text_content() or "") in wanted]
-    if not anchors:
-        return None
-    common = list(anchors[0].iterancestors())
-    for anchor in anchors[1:]:
-        ancestors = set(anchor.iterancestors())
-        common = [el for el in common if el in ancestors]
-    return common[0] if common else anchors[0].getparent()
-
-
-def pruned(root: etree._Element, selectors: tuple[str, ...]) -> etree._Element:
-    """A copy of the page without its noise (captions, share buttons, related lists, view
-    counters), for trafilatura. A match holding a headline or most of the page's text is
-    kept: it is a badly named container, not noise."""
-    tree = copy.deepcopy(root)
-    total = len(tree.text_content() or "")
-    body = tree.find("body")
-    for img in list(tree.iter("img")):
-        nearby = caption_nearby(img, body if body is not None else tree)
-        for el in nearby[1] if nearby else ():
-            if el.getparent() is not None:
-                remove(el)
-    for selector in selectors:
-        for el in select(tree, selector):
-            if el.getparent() is None or el.find(".//h1") is not None:
-                continue
-            if len(el.text_content() or "") > total * MAX_NOISE_SHARE:
-                continue
-            remove(el)
-    return tree
-
-
-def bold_lead(root: etree._Element, paragraphs: list[str], title: str | None) -> str | None:
-    """The first paragraph (after the headline) when it is all in bold: the lead ("sapo")
-    of most portals."""
-    rest = [p for p in paragraphs if p != title]
-    if not rest:
-        return None
-    first = rest[0]
-    for el in root.iter("p"):
-        if clean_text(el.text_content() or "") == first:
-            bold = clean_text(" ".join(text_of(b) for b in el.iter("strong", "b")))
-            return first if bold == first else None
-    return None
-
-
-def extract_generic(root: etree._Element, url: str, noise: tuple[str, ...] = ()) -> Generic:
-    document = run_trafilatura(pruned(root, noise), url)
-    paragraphs = split_paragraphs(document.text or "") if document is not None and document.text else []
-    title = find_title(root) or (clean_text(document.title) if document is not None and document.title else None)
-    published = find_date(root, title)
-    if published is None and document is not None and document.date:
-        published = parse_date(document.date)
-    category = first_value(root, CATEGORY_SELECTORS, last=True)
-    if category is None and document is not None and document.categories:
-        category = clean_text(document.categories[-1])
-    tags = tuple(t for t in (clean_text(t) for t in (document.tags or [])) if t) if document is not None else ()
-    byline = first_value(root, AUTHOR_SELECTORS)
-    author = strip_byline_label(byline) if byline else None
-    if author is None and document is not None and document.author:
-        author = clean_text(document.author)
+def extract_generic(root: etree._Element, url: str, html: str | None = None) -> Generic:
+    """The generic fields of the page ``root`` (parsed from ``html``, when given)."""
+    title_el = find_title(root)
+    title = text_of(title_el) if title_el is not None else None
+    if not title:
+        declared = page_title(root)
+        title = clean_text(re.split(r"\s+[-|–]\s+", declared)[0]) if declared else None
+    container = find_body(root)
+    if container is not None and len(text_of(container)) < MIN_BODY_CHARS:
+        container = None
+    blocks = _blocks(root)
+    index = {el: n for n, el in enumerate(blocks)}
+    at = _index_of(title_el, index) if title_el is not None else None
+    body_start = _index_of(container, index)
+    body_end = _index_of(container, index, last=True)
+    published = None
+    if at is not None:
+        stop = min(at + DATE_AFTER, (body_start + 3) if body_start is not None and body_start > at else len(blocks))
+        published = _date(blocks, at + 1, stop) or _date(blocks, max(0, at - DATE_BEFORE), at)
+    between = blocks[at + 1 : body_start] if at is not None and body_start is not None and body_start > at else []
+    inside = list(blocks[body_start : (body_end or 0) + 1]) if body_start is not None else []
+    after = blocks[(body_end or 0) + 1 : (body_end or 0) + 1 + AFTER_BODY_BLOCKS] if body_end is not None else []
+    author_els = select_any(root, AUTHOR_SELECTORS)
+    byline = (
+        _byline(author_els, signatures=True)
+        or _byline(between, signatures=True)
+        or _byline(inside[:2] + inside[-2:], signatures=False)
+        or _byline(inside[-1:] + after, signatures=True)
+    )
+    summary = _summary(root, between, inside, container)
+    trailing = tuple(container.itersiblings())[:AFTER_BODY_BLOCKS] if container is not None else ()
+    paragraphs = _trafilatura_paragraphs(html if html is not None else root, url)
     return Generic(
         title=title,
-        summary=first_value(root, SUMMARY_SELECTORS) or bold_lead(root, paragraphs, title),
+        summary=summary,
         published=published,
-        author=author,
-        category=category,
-        tags=tags,
+        author=byline.author if byline else None,
+        affiliation=byline.affiliation if byline else None,
+        category=_category(root, title_el, blocks),
+        container=container,
+        trailing=trailing,
         paragraphs=paragraphs,
-        container=find_container(root, paragraphs),
     )

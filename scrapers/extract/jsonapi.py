@@ -16,6 +16,23 @@ from .profile import JsonFields
 JSON_CONTENT_TYPES = ("application/json", "text/json", "+json")
 
 
+#: the key names news APIs commonly use, for a JSON article no profile describes
+GENERIC_JSON = JsonFields(
+    record=("Data", "data", "Item", "item", "Article", "article", "Result", "result", "d", ""),
+    title=("Title", "TieuDe", "Headline", "Name", "Subject"),
+    summary=("Summary", "Sapo", "Description", "TomTat", "Lead", "Abstract"),
+    body_html=("Content", "Body", "NoiDung", "ContentHtml", "Detail", "HtmlContent", "Text"),
+    published=("PublishDate", "PublishedDate", "DatePublished", "NgayDang", "CreatedDate", "Date", "PostDate"),
+    modified=("ModifiedDate", "UpdatedDate", "DateModified", "LastModified"),
+    author=("Author", "TacGia", "AuthorName", "CreatedBy", "Writer"),
+    category=("CategoryName", "Category.Name", "Category", "ChuyenMuc", "ZoneName", "Section"),
+    tags=("Tags", "Keywords", "TuKhoa"),
+    image=("Image", "Avatar", "Thumbnail", "ImageUrl", "AnhDaiDien"),
+    url=("Url", "Link", "FriendlyUrl", "DetailUrl", "Href"),
+    attachments=("Attachments", "Files", "TepDinhKem", "Documents"),
+)
+
+
 def looks_like_json(body: bytes, content_type: str | None) -> bool:
     if content_type and any(kind in content_type.lower() for kind in JSON_CONTENT_TYPES):
         return True

@@ -47,6 +47,7 @@ COMMON_NOISE = (
     "[class*='luot-xem']",
     "[class*='print']",
     "[class*='comment']",
+    "[class~='footer']",
     "[class*='tags']",
     "[class*='breadcrumb']",
 )
@@ -54,18 +55,7 @@ COMMON_NOISE = (
 #: links to files with these extensions are attachments (also as a path segment, as in
 #: Liferay's ``/documents/1/2/name.pdf/<uuid>``)
 ATTACHMENT_EXTENSIONS = (
-    ".pdf",
-    ".doc",
-    ".docx",
-    ".xls",
-    ".xlsx",
-    ".ppt",
-    ".pptx",
-    ".zip",
-    ".rar",
-    ".7z",
-    ".odt",
-    ".txt",
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".odt", ".txt",
 )
 
 
@@ -114,3 +104,8 @@ class Profile:
     #: (query parameter, selector template): the section named by a parameter of the
     #: article's URL, e.g. Joomla's ``Itemid`` -> ``li.item-{value} a`` (the active menu item)
     category_by_url: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def covers_page(self) -> bool:
+        """The profile names where the page's fields are (the generic profile names nothing)."""
+        return bool(self.title or self.body or self.json)

@@ -7,12 +7,14 @@ OpenGraph and ``article:*`` meta tags, ``itemprop`` microdata, and the first
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
 
+from .byline import is_organisation
 from .dates import parse_date
 from .dom import first_value
 from .text import clean_text
@@ -38,9 +40,7 @@ META_MODIFIED = (
     'meta[property="og:updated_time"] @content',
 )
 META_AUTHOR = (
-    'meta[property="article:author"] @content',
-    '[itemprop="author"] [itemprop="name"]',
-    '[itemprop="author"]',
+    'meta[property="article:author"] @content', '[itemprop="author"] [itemprop="name"]', '[itemprop="author"]',
 )
 META_SECTION = ('meta[property="article:section"] @content', '[itemprop="articleSection"]')
 META_TAGS = 'meta[property="article:tag"] @content'
@@ -87,10 +87,21 @@ def _name(value: Any) -> str | None:
         names = [n for n in (_name(v) for v in value) if n]
         return ", ".join(names) or None
     if isinstance(value, dict):
-        return clean_text(str(value.get("name") or "")) or None
+        return clean_text(html.unescape(str(value.get("name") or ""))) or None
     if isinstance(value, str):
-        return clean_text(value)
+        return clean_text(html.unescape(value))
     return None
+
+
+def _person(value: Any, site_names: tuple[str, ...]) -> str | None:
+    """The author when it is a person: an ``Organization`` or the site's name is none."""
+    if isinstance(value, list):
+        names = [n for n in (_person(v, site_names) for v in value) if n]
+        return ", ".join(names) or None
+    if isinstance(value, dict) and str(value.get("@type") or "Person") not in ("Person", "person"):
+        return None
+    name = _name(value)
+    return name if name and not is_organisation(name, site_names) else None
 
 
 def _keywords(value: Any) -> tuple[str, ...]:
@@ -111,6 +122,10 @@ def _image(value: Any) -> str | None:
 
 def extract_structured(root: etree._Element) -> Structured:
     ld = _json_ld_objects(root)
+    sites = tuple(str(v) for v in root.xpath('//meta[@property="og:site_name"]/@content'))
+    publisher = next((o.get("publisher") for o in ld if isinstance(o.get("publisher"), dict)), None)
+    if publisher and publisher.get("name"):
+        sites += (str(publisher["name"]),)
     obj = ld[0] if ld else {}
     tags = _keywords(obj.get("keywords")) or tuple(
         t for t in (clean_text(v) for v in root.xpath('//meta[@property="article:tag"]/@content')) if t
@@ -120,10 +135,10 @@ def extract_structured(root: etree._Element) -> Structured:
         summary=_name(obj.get("description")) or first_value(root, META_SUMMARY),
         published=parse_date(obj.get("datePublished")) or _first_date(root, META_PUBLISHED),
         modified=parse_date(obj.get("dateModified")) or _first_date(root, META_MODIFIED),
-        author=_name(obj.get("author")) or first_value(root, META_AUTHOR),
+        author=_person(obj.get("author"), sites) or _person(first_value(root, META_AUTHOR), sites),
         category=_name(obj.get("articleSection")) or first_value(root, META_SECTION),
         tags=tags,
-        body=obj.get("articleBody") if isinstance(obj.get("articleBody"), str) else None,
+        body=html.unescape(obj["articleBody"]) if isinstance(obj.get("articleBody"), str) else None,
         image=_image(obj.get("image")) or first_value(root, ('meta[property="og:image"] @content',)),
     )
 

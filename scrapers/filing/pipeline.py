@@ -25,10 +25,12 @@ from scrapy.statscollectors import StatsCollector
 
 from archive.capture import StoredRecord
 from archive.corpus import CaptureRef, CorpusStore
+from archive.corpus.article import ExtractedArticle
 from archive.paths import DataDir
 from scrapers.capture.warc_capture import capture_extension
 from scrapers.config import crawl_config
-from scrapers.extract.health import article_counts
+from scrapers.extract import extract_article
+from scrapers.extract.health import article_counts, disagreements, drift_counts, sampled_for_drift
 from scrapers.filing.article import PageCapture, extract_page, file_article
 from scrapers.items import ArticlePage
 from scrapers.portals.registry import Registry, load_registry
@@ -85,6 +87,21 @@ class ArticlePipeline:
             if self.store.add_aliases(stored.record_id, late) is not None:
                 self.stats.inc_value("extract/late_aliases", len(late))
 
+    def check_drift(self, item: ArticlePage, article: ExtractedArticle) -> None:
+        """A sample of a profile's articles against the generic path (``scrapers.extract.health``)."""
+        if article.extraction.profile in (None, "generic"):
+            return
+        seen = int(self.stats.get_value(f"extract/{article.site}/articles", 0) or 0)
+        if not sampled_for_drift(seen):
+            return
+        try:
+            generic = extract_article(item.body, item.url, headers=item.headers, profile="generic")
+        except Exception:  # the page boundary: the check never stops the crawl
+            logger.exception("extract: the generic path failed on %s", item.url)
+            return
+        for key, value in drift_counts(article.site, disagreements(article, generic)).items():
+            self.stats.inc_value(key, value)
+
     def process_item(self, item: object) -> object:
         if not isinstance(item, ArticlePage):
             return item
@@ -104,6 +121,7 @@ class ArticlePipeline:
             self.stats.inc_value("extract/errors")
             return item
         article = filing.article
+        self.check_drift(item, article)
         for key, value in article_counts(
             article.site,
             title=bool(article.title),
