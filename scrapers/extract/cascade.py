@@ -131,7 +131,7 @@ def extract_article(
         base = base_url(root, url)
         parsed_body = _profile_stage(root, base, chosen, found)
         _structured_stage(extract_structured(root), base, found)
-        if not chosen.covers_page or found.missing("title", "published", "body"):
+        if not chosen.covers_page or found.missing("title", "published", "body", "author", "category"):
             parsed_body = _generic_stage(root, url, base, chosen, found, parsed_body, text)
         _structured_body(found)
     return _assemble(url, found, parsed_body, chosen, adapter)
