@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import trafilatura
 
-from scrapers.extract import extract_article  # noqa: E402
-from simnet.server import SimNet  # noqa: E402
-from simnet.truth import ground_truth  # noqa: E402
+from scrapers.extract import extract_article
+from simnet.server import SimNet
+from simnet.truth import ground_truth
 
 PROFILES = {
     "dnn": "dotnetnuke", "wordpress": "wordpress", "nukeviet": "nukeviet", "liferay": "liferay",

@@ -101,6 +101,6 @@ def test_update_reads_only_the_articles_changed_since_the_last_one(data_dir: Pat
     assert update_from_corpus(data) == 2
     assert len(read) == 2 and changed in read
     with open_index(data) as index:
-        assert [h.title for h in index.search(Query.build("tin so 7 da sua")).hits][0] == "Tin số 7 đã sửa"
+        assert next(h.title for h in index.search(Query.build("tin so 7 da sua")).hits) == "Tin số 7 đã sửa"
         assert index.search(Query.build("tuần tra")).total == 1
         assert index.count() == 31

@@ -20,6 +20,7 @@ Ranking (SPEC §8), all BM25 with these boosts:
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import tantivy
@@ -72,7 +73,7 @@ def _word(schema: tantivy.Schema, word: str, exact: bool, about: bool = True) ->
 
 
 def _pairs(items: tuple[str, ...]) -> list[str]:
-    return [a + JOIN + b for a, b in zip(items, items[1:])]
+    return [a + JOIN + b for a, b in itertools.pairwise(items)]
 
 
 def _on_pairs(schema: tantivy.Schema, field: str, pairs: list[str]) -> tantivy.Query:
@@ -115,17 +116,16 @@ def _single(clause: Clause) -> Term | None:
 
 def _pair_query(schema: tantivy.Schema, a: Term, b: Term) -> tantivy.Query:
     folded = fold(a.words[0]) + JOIN + fold(b.words[0])
-    query = Q.boolean_query([
+    return Q.boolean_query([
         (Occur.Must, Q.boost_query(Q.term_query(schema, "pf", folded), PAIR[1])),
         (Occur.Should, Q.boost_query(Q.term_query(schema, "tp", folded), TITLE_PAIR)),
     ])
-    return query
 
 
 def adjacent_pairs(clauses: tuple[Clause, ...]) -> list[tuple[Term, Term]]:
     """Consecutive one-syllable clauses of the query, as typed."""
     pairs = []
-    for left, right in zip(clauses, clauses[1:]):
+    for left, right in itertools.pairwise(clauses):
         a, b = _single(left), _single(right)
         if a is not None and b is not None:
             pairs.append((a, b))

@@ -82,7 +82,7 @@ class SearchReader(SearchStore):
         ).fetchone()
         if row is None:
             return None
-        found = dict(zip(OWN_COLUMNS, row[2:]))
+        found = dict(zip(OWN_COLUMNS, row[2:], strict=False))
         if not self._allowed(found["url"], row[1]):
             return None
         found.update(json.loads(row[0]))
@@ -163,7 +163,7 @@ class SearchReader(SearchStore):
                 row[0]: row[1:]
                 for row in self.conn.execute(HIT_SQL.format(", ".join("?" * len(numbers))), numbers)
             }
-            ordered = [(key, n) for (key, _address), n in zip(chunk, numbers) if n in rows]
+            ordered = [(key, n) for (key, _address), n in zip(chunk, numbers, strict=False) if n in rows]
             if relevance:  # equal scores: by id, whatever the segment layout or row numbers
                 ordered.sort(key=lambda item: (-round(item[0], 3), rows[item[1]][0]))
             for key, n in ordered:

@@ -25,6 +25,7 @@ Fields:
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import shutil
 import unicodedata
@@ -74,7 +75,7 @@ def schema() -> tantivy.Schema:
 
 def bigrams(text_words: list[str]) -> str:
     """``a_b b_c …`` of consecutive words, one token each for the whitespace tokenizer."""
-    return " ".join(map(JOIN.join, zip(text_words, text_words[1:])))
+    return " ".join(map(JOIN.join, itertools.pairwise(text_words)))
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ import copy
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import trafilatura
 from lxml import etree
