@@ -90,7 +90,7 @@ def fail_queued(engine: ExecutionEngine, key: str, error: Callable[[Request], Ex
     waiting = list(queue)
     queue.clear()
     for request, deferred in waiting:
-        deferred.errback(Failure(error(request)))  # type: ignore[no-untyped-call]
+        deferred.errback(Failure(error(request)))
     return len(waiting)
 
 

@@ -82,7 +82,9 @@ def test_update_reads_only_the_articles_changed_since_the_last_one(data_dir: Pat
     data = DataDir(data_dir)
     with CorpusStore.open(data) as store:
         for n in range(30):
-            _add(store, f"https://congan.hoabinh.gov.vn/tin/{n}.html", f"Tin số {n}", f"Nội dung {n}.", "20240506010000")
+            _add(
+                store, f"https://congan.hoabinh.gov.vn/tin/{n}.html", f"Tin số {n}", f"Nội dung {n}.", "20240506010000"
+            )
     assert update_from_corpus(data) == 30
     read: list[str] = []
     original = CorpusStore.get

@@ -2,8 +2,8 @@
 
 ``SearchWriter(path).upsert_many(records)`` / ``SearchIndex.rebuild(path, records)`` build it
 from corpus records (SPEC §7 dicts); ``SearchReader(path, readonly=True).search(Query.build(
-"cong an"))`` returns ``SearchResults(hits, total, facets)``; ``SearchIndex`` is both. :mod:`archive.search.sync` keeps it in
-step with the corpus store.
+"cong an"))`` returns ``SearchResults(hits, total, facets)``; ``SearchIndex`` is both.
+:mod:`archive.search.sync` keeps it in step with the corpus store.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@ rows written in large transactions into a file swapped in when complete.
 
 Normalising Vietnamese text (NFC, tone placement, folding, bigrams) costs more than
 writing it, so :func:`rebuild` prepares batches of rows in ``workers`` processes while the
-parent writes the previous ones into SQLite and tantivy (which indexes in its own threads). Only a few batches are in flight at a time, so a corpus
-of any size is streamed.
+parent writes the previous ones into SQLite and tantivy (which indexes in its own threads).
+Only a few batches are in flight at a time, so a corpus of any size is streamed.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 import tantivy
 
@@ -216,5 +217,5 @@ def filters(query: Query, schema: tantivy.Schema) -> list[tantivy.Query]:
     return found
 
 
-def facet_aggregations(names: tuple[str, ...]) -> dict[str, dict]:
+def facet_aggregations(names: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     return {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names}

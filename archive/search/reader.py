@@ -11,7 +11,7 @@ import difflib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import tantivy
@@ -153,7 +153,9 @@ class SearchReader(SearchStore):
             offset += len(page)
             wanted = wanted - len(page) if wanted > 0 else wanted
 
-    def _hits(self, searcher: tantivy.Searcher, query: Query, page: list, *, snippets: bool) -> Iterator[Hit]:
+    def _hits(
+        self, searcher: tantivy.Searcher, query: Query, page: list[tuple[Any, tantivy.DocAddress]], *, snippets: bool
+    ) -> Iterator[Hit]:
         """The hits of a page of (score, address), their text read from SQLite."""
         relevance = not (query.sort == "date" or not query.parsed.positive)
         for start in range(0, len(page), HIT_BATCH):
@@ -200,7 +202,7 @@ def _facet_value(name: str, key: Any) -> str | None:
     return None if key == MISSING else str(key)
 
 
-def _facet_order(name: str):
+def _facet_order(name: str) -> Callable[[tuple[str | None, int]], tuple[bool | int | str, ...]]:
     if name == "year":  # newest year first
         return lambda item: (item[0] is None, -int(item[0] or 0))
     return lambda item: (-item[1], item[0] is None, str(item[0]))

@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 from pathlib import Path
+from typing import Self
 
 import tantivy
 
@@ -90,7 +91,7 @@ class SearchStore:
         self.conn.close()
         self._text = None
 
-    def __enter__(self) -> SearchStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -117,7 +118,7 @@ class SearchStore:
         return version is not None and version != str(NORMALISER_VERSION)
 
     def count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     # -- the text index -----------------------------------------------------------------
     def text_dir(self) -> Path | None:

@@ -12,7 +12,7 @@ import os
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import tantivy
 
@@ -59,7 +59,7 @@ class SearchWriter(SearchStore):
         directory = self.text_dir()
         if not self.readonly and (directory is None or not directory.is_dir()):
             self._new_text_dir()
-        return SearchStore.text.fget(self)  # type: ignore[attr-defined]
+        return super().text
 
     def text_writer(self) -> tantivy.IndexWriter:
         if self._text_writer is None:
@@ -79,7 +79,7 @@ class SearchWriter(SearchStore):
         self._text = None
         if self.count():
             logger.info("search index: writing the text index of %s articles", self.count())
-            text = SearchStore.text.fget(self)  # type: ignore[attr-defined]
+            text = super().text
             writer = text.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
             for n, rows in self._stored_rows():
                 writer.add_document(rows.text_doc(n).to_tantivy())
@@ -150,7 +150,8 @@ class SearchWriter(SearchStore):
             (rows.facts.id,),
         ).fetchone()
         if old is None:
-            n = self.conn.execute(FACTS_INSERT, (None, *rows.facts.values(), self.combo_id(rows.facts))).lastrowid
+            inserted = self.conn.execute(FACTS_INSERT, (None, *rows.facts.values(), self.combo_id(rows.facts)))
+            n = cast("int", inserted.lastrowid)  # an INSERT always sets it
             self.conn.execute(DOCS_INSERT, (n, *rows.doc.values()))
         else:
             n = old[0]

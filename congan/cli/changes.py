@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -10,8 +11,11 @@ from archive.errors import UserInputError
 
 from .context import CliContext, data_option, emit_json, pass_cli
 
+if TYPE_CHECKING:
+    from archive.corpus import CorpusStore
 
-def _open_store(cli: CliContext):  # type: ignore[no-untyped-def]
+
+def _open_store(cli: CliContext) -> CorpusStore:
     from archive.corpus import CorpusStore
 
     if not (cli.data.corpus_dir / "articles.jsonl").exists():
@@ -39,7 +43,7 @@ def versions_command(
     if not versions:
         raise UserInputError(f"no article {article_id!r}; `congan search` or `congan export` give article ids")
     if not diff:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"version": v.version, "captured": v.capture.timestamp, "content_hash": v.content_hash,
              "title": v.title, "replay_url": v.capture.replay_url, "warc_file": v.capture.warc_file}
             for v in versions

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 
 from archive.access import AccessRules
 from archive.corpus import CorpusStore
@@ -73,7 +74,7 @@ def blueprint(data: DataDir, replay_base: str) -> Blueprint:
         return {"removal_of": removal_of, "KIND_LABELS": KIND_LABELS}
 
     @pages.get("/changes")
-    def changes_page():  # type: ignore[no-untyped-def]
+    def changes_page() -> ResponseReturnValue:
         try:
             found = events()
         except UserInputError as exc:
@@ -81,7 +82,7 @@ def blueprint(data: DataDir, replay_base: str) -> Blueprint:
         return render_template("changes.html", events=list(reversed(found)), error=None, args=request.args)
 
     @pages.get("/changes.atom")
-    def changes_atom():  # type: ignore[no-untyped-def]
+    def changes_atom() -> ResponseReturnValue:
         try:
             found = events()
         except UserInputError as exc:
@@ -91,7 +92,7 @@ def blueprint(data: DataDir, replay_base: str) -> Blueprint:
         return Response(body, mimetype="application/atom+xml")
 
     @pages.get("/api/changes")
-    def api_changes():  # type: ignore[no-untyped-def]
+    def api_changes() -> ResponseReturnValue:
         try:
             found = events()
         except UserInputError as exc:
@@ -101,7 +102,7 @@ def blueprint(data: DataDir, replay_base: str) -> Blueprint:
         ]})
 
     @pages.get("/removed")
-    def removed_page():  # type: ignore[no-untyped-def]
+    def removed_page() -> ResponseReturnValue:
         removed = removals_of(data)
         records = []
         if removed:
@@ -114,7 +115,7 @@ def blueprint(data: DataDir, replay_base: str) -> Blueprint:
         return render_template("removed.html", records=records)
 
     @pages.get("/articles/<article_id>/diff")
-    def diff_page(article_id: str):  # type: ignore[no-untyped-def]
+    def diff_page(article_id: str) -> ResponseReturnValue:
         if not _has_corpus(data):
             abort(404)
         with CorpusStore.open(data) as store:

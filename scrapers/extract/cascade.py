@@ -301,8 +301,8 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
     raw = list(cast("list[str]", found.get("body", [])))
     _lead_from_description(raw, found)
     cleaned = clean_body(
-        raw, title=found.get("title"), summary=found.get("summary"),
-        author=found.get("author") or found.get("generic_author"),
+        raw, title=found.text("title"), summary=found.text("summary"),
+        author=found.text("author") or found.text("generic_author"),
     )
     paragraphs = cleaned.paragraphs
     found.offer("author", found.get("generic_author"), STAGE_GENERIC)
