@@ -198,7 +198,7 @@ class NetworkSpider(scrapy.Spider):
         hops, via = context.hops, response.url
         depth = context.depth
         html = "html" in content_type
-        if html and kind == SEED and adapter.name == "generic":
+        if html and kind == SEED and adapter.name == "generic" and self.config.adapters:
             better = self.recognise(response, site)
             if better is not None:
                 adapter = better

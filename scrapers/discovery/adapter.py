@@ -157,8 +157,8 @@ class Adapter:
     #: family-specific discovery (JSON APIs, postbacks, sitemaps) before the generic one
     discover_hook: Discoverer | None = None
     start_hook: Starter | None = None
-    #: follow in-site links that are neither articles nor known listings (generic adapter)
-    explore: bool = False
+    #: kept for compatibility: every in-site link is followed whatever the adapter says
+    explore: bool = True
     description: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -258,7 +258,10 @@ def anchors(page: Page) -> list[tuple[str, str]]:
 
 
 def discover_html(adapter: Adapter, page: Page) -> Discovery:
-    """The generic part: classify the page's links with the adapter's patterns."""
+    """The generic part, always on: every in-site link of the page (anchors, options, data
+    attributes, inline scripts: ``scrapers.discovery.links``) that no trap rule ignores, sorted
+    into articles, next pages and listings by the adapter's patterns (hints, not filters)."""
+    from scrapers.discovery.links import page_links  # links.py reads Page from here
     host = url_host(page.url)
     sel = page.selector()
     next_urls: set[str] = set()
@@ -273,7 +276,8 @@ def discover_html(adapter: Adapter, page: Page) -> Discovery:
     next_pages: list[Target] = []
     links: list[str] = []
     sequence = page.sequence or adapter.canonicalize(page.url)
-    for url, text in anchors(page):
+    for link in page_links(page):
+        url, text = link.url, link.text
         links.append(url)
         if url_host(url) != host or ATTACHMENT_RE.search(url):
             continue
@@ -284,18 +288,22 @@ def discover_html(adapter: Adapter, page: Page) -> Discovery:
             articles.append(Target(canonical, ARTICLE, aliases=(url,) if url != canonical else ()))
         elif canonical in next_urls or (adapter.is_listing(canonical) and _is_pagination(text, canonical)):
             next_pages.append(Target(canonical, LISTING, sequence=sequence))
-        elif adapter.is_listing(canonical) or adapter.explore:
+        else:
+            # generic discovery is always on: every other in-site link is a candidate (the
+            # page decides whether it is an article once fetched: scrapers.discovery.classify)
             listings.append(Target(canonical, LISTING))
     # merging with nothing drops duplicates (a headline and its "Đọc tiếp" link) and keeps aliases
     return merge(Discovery(tuple(articles), tuple(listings), tuple(next_pages), tuple(links)), Discovery())
 
 
+#: link texts at least this long (words) behind a slug-like URL are article headlines (a hint)
+HEADLINE_WORDS = 6
 _SLUG_TAIL = re.compile(r"/[a-z0-9%]+(?:-[a-z0-9%]+){3,}(?:\.[a-z]{3,5})?/?(?:\?|$)", re.IGNORECASE)
 
 
 def _headline(adapter: Adapter, url: str, text: str) -> bool:
     """A headline-length link text behind a slug-like URL (adapters that set ``headline_words``)."""
-    words = adapter.extra.get("headline_words")
+    words = adapter.extra.get("headline_words", HEADLINE_WORDS)
     return isinstance(words, int) and len(text.split()) >= words and bool(_SLUG_TAIL.search(url))
 
 
