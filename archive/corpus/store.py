@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS captures (record_id TEXT NOT NULL, id TEXT NOT NULL, 
 CREATE TABLE IF NOT EXISTS fetched (url TEXT PRIMARY KEY, id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_site ON articles (site);
+CREATE INDEX IF NOT EXISTS articles_content ON articles (site, content_hash);
 """
 
 
@@ -115,7 +116,8 @@ class CorpusStore:
     # -- writing ------------------------------------------------------------------------
     def resolve_id(self, article: ExtractedArticle) -> str:
         """The id an article is filed under: its own URL's, or that of an article it is an
-        alias of (seen under that URL before, or declared by ``<link rel=canonical>``)."""
+        alias of (seen under that URL before, declared by ``<link rel=canonical>``, or the
+        same article under another URL of the portal: ``same_content``)."""
         for url in (article.url, article.fetched_url, article.declared_canonical):
             if not url:
                 continue
@@ -125,7 +127,29 @@ class CorpusStore:
             candidate = article_id(url)
             if self.db.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone():
                 return candidate
-        return article_id(article.url)
+        return self.same_content(article) or article_id(article.url)
+
+    def same_content(self, article: ExtractedArticle) -> str | None:
+        """The id of an article of the same portal with the same normalised title and body
+        and the same publication day (docs/corpus.md "One article, one record"): two URLs of
+        one article that no canonical link ties together (Joomla ``Itemid``/``catid``, print
+        views, trailing parameters). A re-posted article (same text, another publication day)
+        stays a record of its own; a day missing on one side matches any day (print views
+        often leave the date out). The oldest matching article wins, so crawl and reextract,
+        which file in the same order, agree."""
+        if not (article.title or "").strip() or not (article.body or "").strip():
+            return None
+        digest = content_hash(article.title, article.body)
+        day = (article.published or "")[:10]
+        site = article.site or site_of(article.url)
+        for ident, published in self.db.execute(
+            "SELECT id, published FROM articles WHERE site = ? AND content_hash = ? ORDER BY first_seen, id",
+            (site, digest),
+        ):
+            other = (published or "")[:10]
+            if not day or not other or day == other:
+                return str(ident)
+        return None
 
     def add(self, article: ExtractedArticle, capture: CaptureRef, seen_at: datetime) -> AddResult:
         ident = self.resolve_id(article)
