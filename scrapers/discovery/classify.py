@@ -43,6 +43,10 @@ MIN_BODY_CHARS = 300
 MIN_SHORT_BODY_CHARS = 80
 #: share of the main block's characters inside links above which it is a list of links
 MAX_LINK_DENSITY = 0.35
+#: another block with at least this share of the main block's text is a rival (repeated items)
+RIVAL_SHARE = 0.6
+#: this many rivals, each behind a headline, make a page of items (a listing, search results)
+LISTING_MIN_RIVALS = 2
 #: link texts of at least this many words are headlines (menus say 1-5 words)
 HEADLINE_WORDS = 6
 #: this many headline links inside the main block make it a listing, not an article body
@@ -151,16 +155,37 @@ def _block_of(node: lxml_html.HtmlElement) -> _Block:
     return _Block(chars, link_chars, headlines)
 
 
-def _main_block(doc: lxml_html.HtmlElement) -> _Block:
-    best = _Block()
+@dataclass(frozen=True)
+class _Main:
+    block: _Block
+    #: other blocks with nearly as much text (a listing's excerpts, search results)
+    rivals: int = 0
+
+
+def _main_block(doc: lxml_html.HtmlElement) -> _Main:
     body = doc.find("body")
+    scored: list[tuple[lxml_html.HtmlElement, _Block]] = []
     for node in (body if body is not None else doc).iter():
         if not isinstance(node.tag, str) or node.tag.lower() in CHROME_TAGS or node.tag.lower() in INLINE_TAGS:
             continue
         block = _block_of(node)
-        if block.chars - block.link_chars > best.chars - best.link_chars and not _in_chrome(node):
-            best = block
-    return best
+        if block.chars - block.link_chars > 0 and not _in_chrome(node):
+            scored.append((node, block))
+    if not scored:
+        return _Main(_Block())
+    best_node, best = max(scored, key=lambda item: item[1].chars - item[1].link_chars)
+    floor = (best.chars - best.link_chars) * RIVAL_SHARE
+    near = set(best_node.iterancestors()) | set(best_node.iterdescendants()) | {best_node}
+    rivals = 0
+    for node, block in scored:
+        text = block.chars - block.link_chars
+        if node in near or text < floor:
+            continue
+        parent = node.getparent()
+        if node.tag.lower() in PARAGRAPH_TAGS and parent is not None and any(n is parent for n, _ in scored):
+            continue  # a paragraph counts in its parent's text
+        rivals += 1
+    return _Main(best, rivals)
 
 
 def _headline_links(doc: lxml_html.HtmlElement) -> list[str]:
@@ -196,9 +221,11 @@ def classify_page(text: str, url: str = "") -> PageVerdict:
         doc = lxml_html.document_fromstring(text)
     except (etree.ParserError, ValueError):
         return PageVerdict(UNSURE, "unparsable page")
+    structured = _structured_article(doc)
     for node in doc.xpath("//script | //style | //noscript | //template"):
         node.drop_tree()
-    block = _main_block(doc)
+    main = _main_block(doc)
+    block = main.block
     density = block.link_chars / block.chars if block.chars else 0.0
     headline_texts = _headline_links(doc)
     headlines = len(headline_texts)
@@ -213,8 +240,10 @@ def classify_page(text: str, url: str = "") -> PageVerdict:
         return verdict(SHELL, "filled in by scripts")
     if block.headlines >= LISTING_MIN_HEADLINES or (density > MAX_LINK_DENSITY and own_text < MIN_BODY_CHARS):
         return verdict(LISTING, "main block is a list of links")
-    if _structured_article(doc) and own_text >= MIN_SHORT_BODY_CHARS:
+    if structured and own_text >= MIN_SHORT_BODY_CHARS:
         return verdict(ARTICLE, "structured data says article")
+    if main.rivals >= LISTING_MIN_RIVALS and headlines > main.rivals and own_text < 2 * MIN_BODY_CHARS:
+        return verdict(LISTING, "repeated items behind headlines")
     dated = _has_date(doc)
     if own_text >= MIN_BODY_CHARS and density <= MAX_LINK_DENSITY and dated:
         return verdict(ARTICLE, "dated page with a main text block")
