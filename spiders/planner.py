@@ -206,7 +206,10 @@ class CrawlPlanner:
 def page_is_article(page: Page, adapter: Adapter, canonical: str) -> bool:
     """Article or not: the page's own verdict when it has one, else the adapter's hints."""
     hinted = (page.kind == ARTICLE or adapter.is_article(canonical)) and not adapter.is_shell(page.url)
-    if "html" not in page.content_type or page.status >= 300:
+    if "html" not in page.content_type:
+        # API answers (JSON, XML) are articles when the adapter says so; documents never
+        return hinted and ("json" in page.content_type or "xml" in page.content_type)
+    if page.status >= 300:
         return hinted
     verdict = classify_page(page.text, page.url)
     if verdict.kind == ARTICLE:

@@ -34,6 +34,7 @@ def fixture(name: str) -> str:
     ("home.html", LISTING_VERDICT),  # teasers, header clock "Hôm nay: ..." (not a date of its own)
     ("category_index.html", LISTING_VERDICT),  # a page of category links
     ("search.html", LISTING_VERDICT),  # search results: repeated excerpts behind headlines
+    ("listing_last_page.html", LISTING_VERDICT),  # the last page of a listing: one headline + summary
     ("shell.html", SHELL),  # {{item.Title}}: the text comes from an API later
     ("about.html", UNSURE),  # long text but no date: not decided by the page (URL hints decide)
 ])
@@ -75,6 +76,10 @@ def test_json_api_answers_keep_the_adapters_decision() -> None:
     url = "http://congan.hanoi.gov.vn/DesktopModules/cmsview/api/NewsContent/getbyid?id=5"
     page = Page(url=url, text='{"Title": "x"}', content_type="application/json", kind=ARTICLE)
     assert page_is_article(page, dnn, url)
+    # a document behind a headline link is never an article page (it is an attachment)
+    pdf = "http://congan.khongro.gov.vn/documents/1/bao-cao-tong-hop-tinh-hinh-nam-2024.pdf/288ecb81-dfef-51b7-a9a2"
+    page = Page(url=pdf, text="%PDF-1.4", content_type="application/pdf", kind=ARTICLE)
+    assert not page_is_article(page, get_adapter("generic"), pdf)
 
 
 def test_adapters_off_crawls_every_portal_with_the_generic_adapter() -> None:

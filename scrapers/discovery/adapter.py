@@ -18,8 +18,10 @@ as module-level data; this module holds the machinery only.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlsplit
 
 from parsel import Selector
 
@@ -53,7 +55,10 @@ CALENDAR_RE = re.compile(
 #: text of a link to the next page of a listing
 NEXT_TEXT_RE = re.compile(r"^(?:»|›|>|>>|next|sau|trang sau|tiếp|tiếp theo|xem tiếp|\d{1,4})$", re.IGNORECASE)
 #: a pagination parameter or path segment
-PAGE_URL_RE = re.compile(r"(?:[?&](?:page|p|trang|pageindex|paged|pg|start|limitstart|cur)=\d+|_cur=\d+|/(?:page|trang|p)[/-]\d+/?$)", re.IGNORECASE)
+PAGE_URL_RE = re.compile(
+    r"(?:[?&](?:page|p|trang|pageindex|paged|pg|start|limitstart|cur)=\d+|_cur=\d+|/(?:page|trang|p)[/-]\d+/?$)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,8 @@ class Page:
         return cached
 
     def _parse(self) -> Selector:
-        kind = "json" if "json" in self.content_type else "xml" if "xml" in self.content_type and "html" not in self.content_type else "html"
+        xml = "xml" in self.content_type and "html" not in self.content_type
+        kind = "json" if "json" in self.content_type else "xml" if xml else "html"
         if kind == "json":
             return Selector(text=self.text or "{}", type="json")
         return Selector(text=self.text or "<html></html>", type=kind, base_url=self.url)
@@ -164,6 +170,11 @@ class Adapter:
 
     # -- URLs ----------------------------------------------------------------------------
     def canonicalize(self, url: str) -> str:
+        """The family's canonical form of a URL; its parameter-dropping rules stand down on a
+        URL where a dropped parameter carries the page's address (NukeViet without rewriting:
+        ``?nv=news&op=<cat>/<slug>-<id>``), so a rule never merges different pages."""
+        if self.rules.drop_params and drops_content(url, self.rules.drop_params):
+            return canonicalize(url, replace(self.rules, drop_params=frozenset()))
         return canonicalize(url, self.rules)
 
     def _path_query(self, url: str) -> str:
@@ -217,6 +228,22 @@ class Adapter:
             return generic
         special = self.discover_hook(self, page)
         return merge(special, generic)
+
+
+#: a query value that names a page (a path or a slug), not a view option: ``cat/slug-12``,
+#: ``slug-with-four-words``; addresses (``/path``, ``http...``: return and redirect links) are not
+CONTENT_VALUE_RE = re.compile(r"^(?![/h]|https?:)(?:[^/]+/[^/]|[a-z0-9]+(?:-[a-z0-9]+){3,})", re.IGNORECASE)
+
+
+def drops_content(url: str, drop_params: frozenset[str]) -> bool:
+    """Whether dropping ``drop_params`` from ``url`` would lose a parameter naming the page."""
+    query = urlsplit(url).query
+    if not query:
+        return False
+    return any(
+        name.lower() in drop_params and CONTENT_VALUE_RE.match(value)
+        for name, value in parse_qsl(query, keep_blank_values=True)
+    )
 
 
 def merge(first: Discovery, second: Discovery) -> Discovery:
@@ -291,7 +318,7 @@ def discover_html(adapter: Adapter, page: Page) -> Discovery:
         else:
             # generic discovery is always on: every other in-site link is a candidate (the
             # page decides whether it is an article once fetched: scrapers.discovery.classify)
-            listings.append(Target(canonical, LISTING))
+            listings.append(Target(canonical, LISTING, aliases=(url,) if url != canonical else ()))
     # merging with nothing drops duplicates (a headline and its "Đọc tiếp" link) and keeps aliases
     return merge(Discovery(tuple(articles), tuple(listings), tuple(next_pages), tuple(links)), Discovery())
 

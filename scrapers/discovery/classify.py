@@ -47,6 +47,8 @@ MAX_LINK_DENSITY = 0.35
 RIVAL_SHARE = 0.6
 #: this many rivals, each behind a headline, make a page of items (a listing, search results)
 LISTING_MIN_RIVALS = 2
+#: preceding siblings of the main block looked at for its title (heading or headline link)
+TEASER_LOOKBACK = 4
 #: link texts of at least this many words are headlines (menus say 1-5 words)
 HEADLINE_WORDS = 6
 #: this many headline links inside the main block make it a listing, not an article body
@@ -160,6 +162,8 @@ class _Main:
     block: _Block
     #: other blocks with nearly as much text (a listing's excerpts, search results)
     rivals: int = 0
+    #: the block follows a headline link, not a heading: a listing item's summary
+    teaser: bool = False
 
 
 def _main_block(doc: lxml_html.HtmlElement) -> _Main:
@@ -185,7 +189,41 @@ def _main_block(doc: lxml_html.HtmlElement) -> _Main:
         if node.tag.lower() in PARAGRAPH_TAGS and parent is not None and any(n is parent for n, _ in scored):
             continue  # a paragraph counts in its parent's text
         rivals += 1
-    return _Main(best, rivals)
+    return _Main(best, rivals, _is_teaser(best_node))
+
+
+def _is_teaser(node: lxml_html.HtmlElement) -> bool:
+    """Whether the nearest title of the block (inside it before its text, else just before it)
+    is a link to another page (a listing item: headline link, then its summary) rather than a
+    heading of its own (an article)."""
+    for child in node:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag.lower() in PARAGRAPH_TAGS and child.tag.lower() == "p":
+            break
+        found = _title_kind(child)
+        if found is not None:
+            return found
+    for seen, sibling in enumerate(node.itersiblings(preceding=True)):
+        if seen >= TEASER_LOOKBACK:
+            break
+        if isinstance(sibling.tag, str):
+            found = _title_kind(sibling)
+            if found is not None:
+                return found
+    return False
+
+
+def _title_kind(element: lxml_html.HtmlElement) -> bool | None:
+    """True: a headline link; False: a heading that is not a link; None: neither."""
+    tag = element.tag.lower()
+    anchors = [element] if tag == "a" else list(element.iter("a"))
+    if any(len(_words(a.text_content()).split()) >= HEADLINE_WORDS for a in anchors):
+        return True
+    titled = tag in ("h1", "h2", "h3") or "title" in (element.get("class") or "").lower()
+    if titled and _words(element.text_content()):
+        return False
+    return None
 
 
 def _headline_links(doc: lxml_html.HtmlElement) -> list[str]:
@@ -242,6 +280,8 @@ def classify_page(text: str, url: str = "") -> PageVerdict:
         return verdict(LISTING, "main block is a list of links")
     if structured and own_text >= MIN_SHORT_BODY_CHARS:
         return verdict(ARTICLE, "structured data says article")
+    if main.teaser:
+        return verdict(LISTING, "main text is a summary under a headline link")
     if main.rivals >= LISTING_MIN_RIVALS and headlines > main.rivals and own_text < 2 * MIN_BODY_CHARS:
         return verdict(LISTING, "repeated items behind headlines")
     dated = _has_date(doc)

@@ -17,7 +17,7 @@ ATOM_LINKS = "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel
 
 def is_xml(page: Page) -> bool:
     head = page.text[:300].lstrip().lower()
-    return "xml" in page.content_type or head.startswith("<?xml") or head.startswith(("<rss", "<urlset", "<sitemapindex", "<feed"))
+    return "xml" in page.content_type or head.startswith(("<?xml", "<rss", "<urlset", "<sitemapindex", "<feed"))
 
 
 def xml_discovery(adapter: Adapter, page: Page) -> Discovery:
