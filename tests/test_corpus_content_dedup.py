@@ -45,6 +45,16 @@ def test_a_print_view_without_a_date_joins_the_article(store: CorpusStore) -> No
     assert result.record["url"] == ITEMID_102 and len(store) == 1
 
 
+def test_a_print_view_without_the_byline_is_no_new_version(store: CorpusStore) -> None:
+    body = " ".join(f"Câu số {n} của bài viết về an ninh trật tự." for n in range(12))
+    store.add(article(url=ITEMID_102, fetched_url=ITEMID_102, body=body + "\n\nTác giả: Văn Quý\n\nIn bài"),
+              capture(1, ITEMID_102), at(1))
+    printed = f"{SITE}/index.php?option=com_content&view=article&id=9&print=1&x=1"
+    result = store.add(article(url=printed, fetched_url=printed, body=body), capture(2, printed), at(2))
+    assert result.kind == "unchanged" and len(store) == 1 and store.version_count() == 1
+    assert printed in result.record["aliases"]
+
+
 def test_a_repost_on_another_day_is_its_own_record(store: CorpusStore) -> None:
     store.add(article(url=ITEMID_102, fetched_url=ITEMID_102), capture(1, ITEMID_102), at(1))
     repost = f"{SITE}/index.php?option=com_content&view=article&id=31&catid=3&Itemid=102"
