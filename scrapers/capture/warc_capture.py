@@ -223,7 +223,7 @@ class WarcOutlinksMiddleware:
         # a page requested as something else (a generic adapter's "listing") that the spider
         # found to be an article: say so, so congan reextract files it as the crawl did
         parsed_as = ARTICLE_KIND if article and context.kind != ARTICLE_KIND else None
-        if not article and context.kind == ARTICLE_KIND:
+        if not article and context.not_article:
             parsed_as = NOT_ARTICLE_KIND
         # the other URLs seen for the article (the same list its ArticlePage carries), so
         # congan reextract gives the corpus the aliases the crawl gave it

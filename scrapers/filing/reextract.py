@@ -293,6 +293,8 @@ class _Rebuild:
                 earlier = self.by_record.get(exchange.refers_to or "") or self.by_url.get(
                     exchange.refers_to_uri or exchange.url
                 )
+                if earlier is None and (exchange.refers_to or "") in self.aliases.parsed_as_page:
+                    continue  # a revisit of a page the crawl found to hold no article
                 if earlier is None:
                     self.stats.unresolved_revisits += 1
                     logger.warning("reextract: revisit of %s refers to a record not in this collection", exchange.url)
