@@ -24,6 +24,8 @@ The network spider's section (``NetworkConfig``):
 ``CONGAN_SEED_SCHEME``          scheme of registry start URLs (``http``: portals redirect
                                 to https themselves, and the simulated network is plain http)
 ``CONGAN_REGISTRY``             another registry CSV (default: the packaged one)
+``CONGAN_ADAPTERS``             ``on``: CMS family adapters add targets and profiles; ``off``:
+                                the generic path only (no family, no fingerprinting)
 ==============================  ============================================================
 """
 
@@ -74,6 +76,23 @@ def _int(settings: BaseSettings, name: str, default: int = 0) -> int:
         raise ConfigError(f"{name} must be a whole number, not {settings.get(name)!r}") from None
 
 
+_ON = ("on", "true", "1", "yes")
+_OFF = ("off", "false", "0", "no")
+
+
+def _switch(settings: BaseSettings, name: str, default: bool = True) -> bool:
+    """An ``on``/``off`` setting (``True``/``False``, ``1``/``0`` too)."""
+    value = settings.get(name)
+    if value is None or value == "":
+        return default
+    text = str(value).strip().lower()
+    if text in _ON:
+        return True
+    if text in _OFF:
+        return False
+    raise NetworkConfigError(f"{name} must be on or off, not {value!r}")
+
+
 @dataclass(frozen=True)
 class NetworkConfig:
     seeds: tuple[str, ...] = ()
@@ -85,6 +104,8 @@ class NetworkConfig:
     incremental: bool = False
     seed_scheme: str = "http"
     registry_path: str = ""
+    #: CMS family adapters in use (``CONGAN_ADAPTERS=on``); off: the generic adapter only
+    adapters: bool = True
     collection: str = DEFAULT_COLLECTION
     data: str | None = None
     crawl_id: str = ""
@@ -101,6 +122,7 @@ class NetworkConfig:
             incremental=settings.getbool("CONGAN_INCREMENTAL", False),
             seed_scheme=(settings.get("CONGAN_SEED_SCHEME") or "http").lower(),
             registry_path=settings.get("CONGAN_REGISTRY") or "",
+            adapters=_switch(settings, "CONGAN_ADAPTERS"),
             collection=collection_of(settings),
             data=settings.get("CONGAN_DATA") or None,
             crawl_id=settings.get("CONGAN_CRAWL_ID") or "",

@@ -54,6 +54,9 @@ class PageContext:
     capture: StoredRecord | None = None
     outlinks: list[str] = field(default_factory=list)
     aliases: tuple[str, ...] = ()
+    #: the spider parsed a page requested as an article and found none (the page decides:
+    #: ``scrapers.discovery.classify``); the WARC says so (``congan-parsed-as: page``)
+    not_article: bool = False
 
 
 Carrier = Union["Request", "Response"]

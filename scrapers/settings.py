@@ -58,6 +58,9 @@ CONGAN_REVISIT_KNOWN = True
 CONGAN_SEED_SCHEME = "http"
 #: Another registry CSV (default: scrapers/data/registry.csv).
 CONGAN_REGISTRY = ""
+#: "on": CMS family adapters add targets; "off": the generic path only (no family adapter,
+#: no fingerprinting, no extraction profile)
+CONGAN_ADAPTERS = "on"
 
 # -- identity ------------------------------------------------------------------------------
 #: Where portal operators can reach whoever runs the crawler; goes into the User-Agent.

@@ -32,7 +32,7 @@ from archive.control.registry_state import RegistryState
 from archive.paths import DataDir
 from scrapers.config import NetworkConfig, crawl_config
 from scrapers.crawl.watermarks import KnownArticles, open_known_articles
-from scrapers.discovery.adapter import REQUISITE, SEED, Adapter, Page, Target
+from scrapers.discovery.adapter import ARTICLE, REQUISITE, SEED, Adapter, Page, Target
 from scrapers.discovery.fingerprint import fingerprint
 from scrapers.families import get_adapter
 from scrapers.items import ArticlePage
@@ -208,7 +208,7 @@ class NetworkSpider(scrapy.Spider):
         hops, via = context.hops, response.url
         depth = context.depth
         html = "html" in content_type
-        if html and kind == SEED and adapter.name == "generic":
+        if html and kind == SEED and adapter.name == "generic" and self.config.adapters:
             better = self.recognise(response, site)
             if better is not None:
                 adapter = better
@@ -232,6 +232,8 @@ class NetworkSpider(scrapy.Spider):
         canonical = context.canonical or adapter.canonicalize(response.url)
         if self.planner.is_article(page, adapter, canonical):
             yield self.article_item(response, canonical, site, adapter)
+        elif kind == ARTICLE and 200 <= response.status < 300:
+            context.not_article = True  # congan reextract must not file it either
         # after the item: its aliases are those known before this page's own links
         yield from self.emit_all(self.planner.plan_discovery(page, site, adapter, hops=hops, depth=depth), response)
 

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from scrapers.config import NetworkConfig
 from scrapers.crawl.watermarks import KnownArticles
 from scrapers.discovery.adapter import ARTICLE, REQUISITE, SEED, Adapter, Page, Target
+from scrapers.discovery.classify import LISTING as LISTING_VERDICT
+from scrapers.discovery.classify import SHELL as SHELL_VERDICT
+from scrapers.discovery.classify import classify_page
 from scrapers.families import GENERIC, UnknownAdapter, get_adapter
 from scrapers.page_context import PageContext
 from scrapers.portals.registry import Registry, normalise_host
@@ -92,7 +95,10 @@ class CrawlPlanner:
         return portal.domain if portal else normalise_host(url_or_host)
 
     def adapter_for(self, domain: str) -> Adapter:
+        """The portal's family adapter (the registry's), generic with ``CONGAN_ADAPTERS=off``."""
         portal = self.registry.get(domain)
+        if not self.config.adapters:
+            return get_adapter(GENERIC)
         return get_adapter(portal.adapter if portal else GENERIC)
 
     @staticmethod
@@ -162,8 +168,11 @@ class CrawlPlanner:
 
     # -- pages -----------------------------------------------------------------------------
     def is_article(self, page: Page, adapter: Adapter, canonical: str) -> bool:
-        """Whether a fetched page is an article the spider hands to extraction."""
-        return (page.kind == ARTICLE or adapter.is_article(canonical)) and not adapter.is_shell(page.url)
+        """Whether a fetched page is an article the spider hands to extraction: an HTML page
+        decides by itself (``scrapers.discovery.classify``), whatever its URL looks like; the
+        adapter's hints (the URL pattern, what the link said) decide only when the page does
+        not, and for API answers (JSON)."""
+        return page_is_article(page, adapter, canonical)
 
     def plan_discovery(self, page: Page, site: str, adapter: Adapter, *, hops: str, depth: int) -> list[Decision]:
         """What a parsed page leads to through its adapter: links out of scope (refused),
@@ -191,3 +200,19 @@ class CrawlPlanner:
             else:
                 decisions += self.plan_all(discovery.next_pages, site, adapter, hops=hops, via=via, depth=depth)
         return decisions
+
+
+def page_is_article(page: Page, adapter: Adapter, canonical: str) -> bool:
+    """Article or not: the page's own verdict when it has one, else the adapter's hints."""
+    hinted = (page.kind == ARTICLE or adapter.is_article(canonical)) and not adapter.is_shell(page.url)
+    if "html" not in page.content_type:
+        # API answers (JSON, XML) are articles when the adapter says so; documents never
+        return hinted and ("json" in page.content_type or "xml" in page.content_type)
+    if page.status >= 300:
+        return hinted
+    verdict = classify_page(page.text, page.url)
+    if verdict.kind == ARTICLE:
+        return True
+    if verdict.kind in (LISTING_VERDICT, SHELL_VERDICT):
+        return False
+    return hinted

@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -36,7 +37,7 @@ from .changes import ChangeEvent
 from .diff import same_version
 from .health import open_error
 from .lines import BadLines
-from .record import ArticleRecord, CaptureRef, article_id, build_record, content_hash, utc_stamp
+from .record import ArticleRecord, CaptureRef, article_id, build_record, content_hash, normalise, utc_stamp
 from .removals import Removal, RemovalEvidence
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,29 @@ CREATE TABLE IF NOT EXISTS captures (record_id TEXT NOT NULL, id TEXT NOT NULL, 
 CREATE TABLE IF NOT EXISTS fetched (url TEXT PRIMARY KEY, id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_site ON articles (site);
+-- normalised title -> articles filed with it (same_content: one article under two URLs)
+CREATE TABLE IF NOT EXISTS titles (site TEXT NOT NULL, title TEXT NOT NULL, id TEXT NOT NULL,
+    PRIMARY KEY (site, title, id));
 """
+
+
+#: share of the shorter body's words found in the other for two pages to hold one article
+SAME_BODY = 0.9
+
+
+def same_body(first: str, second: str) -> bool:
+    """Whether two bodies are one text: ``SAME_BODY`` of the shorter one's words (as a
+    multiset) are in the other (a print view drops the byline, a page adds "In bài")."""
+    a, b = Counter(normalise(first).lower().split()), Counter(normalise(second).lower().split())
+    shorter = min(sum(a.values()), sum(b.values()))
+    return shorter > 0 and sum((a & b).values()) >= SAME_BODY * shorter
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    ident: str
+    #: found by ``same_content`` (another URL of the article), not by one of its URLs
+    by_content: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,20 +155,52 @@ class CorpusStore:
     # -- writing ------------------------------------------------------------------------
     def resolve_id(self, article: ExtractedArticle) -> str:
         """The id an article is filed under: its own URL's, or that of an article it is an
-        alias of (seen under that URL before, or declared by ``<link rel=canonical>``)."""
+        alias of (seen under that URL before, declared by ``<link rel=canonical>``, or the
+        same article under another URL of the portal: ``same_content``)."""
+        return self._resolve(article).ident
+
+    def _resolve(self, article: ExtractedArticle) -> _Resolved:
         for url in (article.url, article.fetched_url, article.declared_canonical):
             if not url:
                 continue
             row = self.db.execute("SELECT id FROM aliases WHERE alias = ?", (url,)).fetchone()
             if row:
-                return str(row[0])
+                return _Resolved(str(row[0]))
             candidate = article_id(url)
             if self.db.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone():
-                return candidate
-        return article_id(article.url)
+                return _Resolved(candidate)
+        same = self.same_content(article)
+        return _Resolved(same, by_content=True) if same else _Resolved(article_id(article.url))
+
+    def same_content(self, article: ExtractedArticle) -> str | None:
+        """The id of an article of the same portal with the same normalised title, the same
+        publication day (or a day unknown on either side: print views often leave it out) and
+        the same body (``SAME_BODY`` of the shorter body's words in the other: a print view
+        without the byline, a trailing "In bài") (docs/corpus.md "One article, one record"):
+        two URLs of one article that no canonical link ties together (Joomla ``Itemid``,
+        print views, trailing parameters). A re-post (same text, another day) stays its own.
+        The first article filed wins, so crawl and reextract, filing in one order, agree."""
+        title = normalise(article.title)
+        if not title or not normalise(article.body):
+            return None
+        day = (article.published or "")[:10]
+        site = article.site or site_of(article.url)
+        rows = self.db.execute(
+            "SELECT t.id, a.published FROM titles t JOIN articles a ON a.id = t.id"
+            " WHERE t.site = ? AND t.title = ? ORDER BY a.first_seen, t.id", (site, title),
+        ).fetchall()
+        for ident, published in rows:
+            other = (published or "")[:10]
+            if day and other and day != other:
+                continue
+            record = self.get(str(ident))
+            if record is not None and same_body(article.body, record.body or ""):
+                return str(ident)
+        return None
 
     def add(self, article: ExtractedArticle, capture: CaptureRef, seen_at: datetime) -> AddResult:
-        ident = self.resolve_id(article)
+        resolved = self._resolve(article)
+        ident = resolved.ident
         seen = utc_stamp(seen_at)
         row = self.db.execute(
             "SELECT url, version, content_hash, first_seen, last_seen, aliases FROM articles WHERE id = ?", (ident,)
@@ -170,7 +225,8 @@ class CorpusStore:
         first_seen, last_seen = min(first_seen, seen), max(last_seen, seen)
         if digest != old_hash and same_version(self.get(ident), article.title, article.body):
             digest = old_hash  # whitespace, NFC or tone placement only: the same version
-        if digest == old_hash:
+        if digest == old_hash or resolved.by_content:
+            # another URL of the article (by content): its text is no new version of it
             self.db.execute(
                 "UPDATE articles SET first_seen = ?, last_seen = ?, aliases = ? WHERE id = ?",
                 (first_seen, last_seen, json.dumps(aliases, ensure_ascii=False), ident),
@@ -260,6 +316,9 @@ class CorpusStore:
         return sorted(found)  # whatever order captures were filed in (crawl, reextract)
 
     def _remember(self, ident: str, article: ExtractedArticle, url: str, capture: CaptureRef) -> None:
+        if normalise(article.title):
+            self.db.execute("INSERT OR IGNORE INTO titles (site, title, id) VALUES (?, ?, ?)",
+                            (article.site or site_of(url), normalise(article.title), ident))
         for alias in {article.url, article.fetched_url, article.declared_canonical, url}:
             if alias:
                 self.db.execute("INSERT OR IGNORE INTO aliases (alias, id) VALUES (?, ?)", (alias, ident))

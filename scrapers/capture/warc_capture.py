@@ -73,6 +73,9 @@ logger = logging.getLogger(__name__)
 #: extension's own bookkeeping, read nowhere else
 META_BODY_LIMIT = "_congan_body_limit"
 ARTICLE_KIND = "article"
+#: ``congan-parsed-as`` of a page requested as an article that the page showed was not one
+#: (``scrapers.discovery.classify``): ``congan reextract`` does not file it either
+NOT_ARTICLE_KIND = "page"
 
 class WarcCaptureExtension:
     """Writes every downloaded response of the crawl to WARC (one writer per process)."""
@@ -233,6 +236,8 @@ class WarcOutlinksMiddleware:
         # a page requested as something else (a generic adapter's "listing") that the spider
         # found to be an article: say so, so congan reextract files it as the crawl did
         parsed_as = ARTICLE_KIND if article and context.kind != ARTICLE_KIND else None
+        if not article and context.not_article:
+            parsed_as = NOT_ARTICLE_KIND
         # the other URLs seen for the article (the same list its ArticlePage carries), so
         # congan reextract gives the corpus the aliases the crawl gave it
         aliases = context.aliases if article else ()

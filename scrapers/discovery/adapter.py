@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlsplit
 
 from parsel import Selector
 
@@ -121,13 +122,8 @@ class Page:
         return cached
 
     def _parse(self) -> Selector:
-        kind = (
-            "json"
-            if "json" in self.content_type
-            else "xml"
-            if "xml" in self.content_type and "html" not in self.content_type
-            else "html"
-        )
+        xml = "xml" in self.content_type and "html" not in self.content_type
+        kind = "json" if "json" in self.content_type else "xml" if xml else "html"
         if kind == "json":
             return Selector(text=self.text or "{}", type="json")
         return Selector(text=self.text or "<html></html>", type=kind, base_url=self.url)
@@ -167,13 +163,18 @@ class Adapter:
     #: family-specific discovery (JSON APIs, postbacks, sitemaps) before the generic one
     discover_hook: Discoverer | None = None
     start_hook: Starter | None = None
-    #: follow in-site links that are neither articles nor known listings (generic adapter)
-    explore: bool = False
+    #: kept for compatibility: every in-site link is followed whatever the adapter says
+    explore: bool = True
     description: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
     # -- URLs ----------------------------------------------------------------------------
     def canonicalize(self, url: str) -> str:
+        """The family's canonical form of a URL; its parameter-dropping rules stand down on a
+        URL where a dropped parameter carries the page's address (NukeViet without rewriting:
+        ``?nv=news&op=<cat>/<slug>-<id>``), so a rule never merges different pages."""
+        if self.rules.drop_params and drops_content(url, self.rules.drop_params):
+            return canonicalize(url, replace(self.rules, drop_params=frozenset()))
         return canonicalize(url, self.rules)
 
     def _path_query(self, url: str) -> str:
@@ -229,6 +230,22 @@ class Adapter:
         return merge(special, generic)
 
 
+#: a query value that names a page (a path or a slug), not a view option: ``cat/slug-12``,
+#: ``slug-with-four-words``; addresses (``/path``, ``http...``: return and redirect links) are not
+CONTENT_VALUE_RE = re.compile(r"^(?![/h]|https?:)(?:[^/]+/[^/]|[a-z0-9]+(?:-[a-z0-9]+){3,})", re.IGNORECASE)
+
+
+def drops_content(url: str, drop_params: frozenset[str]) -> bool:
+    """Whether dropping ``drop_params`` from ``url`` would lose a parameter naming the page."""
+    query = urlsplit(url).query
+    if not query:
+        return False
+    return any(
+        name.lower() in drop_params and CONTENT_VALUE_RE.match(value)
+        for name, value in parse_qsl(query, keep_blank_values=True)
+    )
+
+
 def merge(first: Discovery, second: Discovery) -> Discovery:
     """Both discoveries, first one's targets first, duplicates (by URL and body) dropped."""
 
@@ -268,7 +285,10 @@ def anchors(page: Page) -> list[tuple[str, str]]:
 
 
 def discover_html(adapter: Adapter, page: Page) -> Discovery:
-    """The generic part: classify the page's links with the adapter's patterns."""
+    """The generic part, always on: every in-site link of the page (anchors, options, data
+    attributes, inline scripts: ``scrapers.discovery.links``) that no trap rule ignores, sorted
+    into articles, next pages and listings by the adapter's patterns (hints, not filters)."""
+    from scrapers.discovery.links import page_links  # links.py reads Page from here
     host = url_host(page.url)
     sel = page.selector()
     next_urls: set[str] = set()
@@ -283,7 +303,8 @@ def discover_html(adapter: Adapter, page: Page) -> Discovery:
     next_pages: list[Target] = []
     links: list[str] = []
     sequence = page.sequence or adapter.canonicalize(page.url)
-    for url, text in anchors(page):
+    for link in page_links(page):
+        url, text = link.url, link.text
         links.append(url)
         if url_host(url) != host or ATTACHMENT_RE.search(url):
             continue
@@ -294,18 +315,22 @@ def discover_html(adapter: Adapter, page: Page) -> Discovery:
             articles.append(Target(canonical, ARTICLE, aliases=(url,) if url != canonical else ()))
         elif canonical in next_urls or (adapter.is_listing(canonical) and _is_pagination(text, canonical)):
             next_pages.append(Target(canonical, LISTING, sequence=sequence))
-        elif adapter.is_listing(canonical) or adapter.explore:
-            listings.append(Target(canonical, LISTING))
+        else:
+            # generic discovery is always on: every other in-site link is a candidate (the
+            # page decides whether it is an article once fetched: scrapers.discovery.classify)
+            listings.append(Target(canonical, LISTING, aliases=(url,) if url != canonical else ()))
     # merging with nothing drops duplicates (a headline and its "Đọc tiếp" link) and keeps aliases
     return merge(Discovery(tuple(articles), tuple(listings), tuple(next_pages), tuple(links)), Discovery())
 
 
+#: link texts at least this long (words) behind a slug-like URL are article headlines (a hint)
+HEADLINE_WORDS = 6
 _SLUG_TAIL = re.compile(r"/[a-z0-9%]+(?:-[a-z0-9%]+){3,}(?:\.[a-z]{3,5})?/?(?:\?|$)", re.IGNORECASE)
 
 
 def _headline(adapter: Adapter, url: str, text: str) -> bool:
     """A headline-length link text behind a slug-like URL (adapters that set ``headline_words``)."""
-    words = adapter.extra.get("headline_words")
+    words = adapter.extra.get("headline_words", HEADLINE_WORDS)
     return isinstance(words, int) and len(text.split()) >= words and bool(_SLUG_TAIL.search(url))
 
 

@@ -16,7 +16,9 @@ articles are still filed in the order their pages were stored. Aliases linked on
 parsed after the article was filed (``congan-late-alias``, written when the crawl ended) are
 merged once the articles of their file are filed, as the crawl's pipeline did when it closed.
 The same pass notes pages requested as listings that the spider found to be articles
-(``congan-parsed-as: article``), so they are filed like pages requested as articles.
+(``congan-parsed-as: article``), so they are filed like pages requested as articles, and pages
+requested as articles that the spider found not to be (``congan-parsed-as: page``: the page
+decides, ``scrapers.discovery.classify``), which are not filed.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ ARTICLE_KIND = "article"
 #: page kinds the spider may find an article in only once it parses them (generic adapter);
 #: the outlinks record written after parsing says so (``congan-parsed-as: article``)
 PARSED_LATER_KINDS = frozenset({"listing", "seed"})
+#: ``congan-parsed-as`` of a page requested as an article that held none
+NOT_ARTICLE_KIND = "page"
 
 
 @dataclass
@@ -148,6 +152,7 @@ Observer = Callable[[_Pending, int, "str | None"], None]
 def iter_article_exchanges(
     path: Path, collection: str, parsed_as_article: frozenset[str] = frozenset(),
     damage: list[Damage] | None = None, observer: Observer | None = None,
+    parsed_as_page: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[_Pending, dict[str, str]]]:
     """(response or revisit, page metadata fields) of every article in one WARC file: pages
     requested as articles, and listings or seeds whose record id is in ``parsed_as_article``
@@ -174,7 +179,8 @@ def iter_article_exchanges(
                 exchange = pending.pop(record.rec_headers.get_header("WARC-Concurrent-To"), None)
                 kind = meta[PAGE_KIND_FIELD]
                 if exchange is not None and kind == ARTICLE_KIND:
-                    yield exchange, meta
+                    if exchange.capture.record_id not in parsed_as_page:
+                        yield exchange, meta
                 elif (exchange is not None and kind in PARSED_LATER_KINDS
                       and exchange.capture.record_id in parsed_as_article):
                     yield exchange, {**meta, PAGE_KIND_FIELD: ARTICLE_KIND}
@@ -190,6 +196,8 @@ class SeenAliases:
     late: bool = False
     #: the page was requested as a listing or seed and parsed as an article (``congan-parsed-as``)
     parsed_as_article: bool = False
+    #: the page was requested as an article and parsed as something else (``congan-parsed-as: page``)
+    parsed_as_page: bool = False
 
 
 @dataclass
@@ -200,11 +208,14 @@ class AliasIndex:
     late: dict[str, list[SeenAliases]] = field(default_factory=dict)
     #: record ids of pages requested as listings or seeds that the spider found to be articles
     parsed_as_article: frozenset[str] = frozenset()
+    #: record ids of pages requested as articles that the spider found not to be
+    parsed_as_page: frozenset[str] = frozenset()
 
 
 def iter_aliases(path: Path) -> Iterator[SeenAliases]:
     """Every intact outlinks record of one WARC file that names aliases of the article of its
-    capture (``congan-alias``, ``congan-late-alias``)."""
+    capture (``congan-alias``, ``congan-late-alias``) or how the spider judged the page
+    (``congan-parsed-as``)."""
     for sound in iter_sound_records(path):
         record = sound.record
         if record.rec_type != "metadata":
@@ -213,6 +224,8 @@ def iter_aliases(path: Path) -> Iterator[SeenAliases]:
         if fields and fields[0][0] == OUTLINKS_FIELD:
             if (PARSED_AS_FIELD, ARTICLE_KIND) in fields:
                 yield SeenAliases(fields[0][1], (), parsed_as_article=True)
+            if (PARSED_AS_FIELD, NOT_ARTICLE_KIND) in fields:
+                yield SeenAliases(fields[0][1], (), parsed_as_page=True)
             for name, late in ((ALIAS_FIELD, False), (LATE_ALIAS_FIELD, True)):
                 aliases = tuple(value for key, value in fields if key == name and value)
                 if aliases:
@@ -225,12 +238,15 @@ def alias_index(paths: list[Path]) -> AliasIndex:
     ``reextract`` reports the damage."""
     at_filing: dict[str, set[str]] = {}
     parsed_as_article: set[str] = set()
+    parsed_as_page: set[str] = set()
     index = AliasIndex()
     for path in paths:
         try:
             for seen in iter_aliases(path):
                 if seen.parsed_as_article:
                     parsed_as_article.add(seen.record_id)
+                elif seen.parsed_as_page:
+                    parsed_as_page.add(seen.record_id)
                 elif seen.late:
                     index.late.setdefault(path.name, []).append(seen)
                 else:
@@ -239,6 +255,7 @@ def alias_index(paths: list[Path]) -> AliasIndex:
             logger.debug("reextract: aliases of %s read up to damage (%s)", path.name, exc)
     index.at_filing = {record_id: tuple(sorted(aliases)) for record_id, aliases in at_filing.items()}
     index.parsed_as_article = frozenset(parsed_as_article)
+    index.parsed_as_page = frozenset(parsed_as_page)
     return index
 
 
@@ -285,7 +302,8 @@ class _Rebuild:
 
     def file_warc(self, path: Path, damage: list[Damage] | None = None) -> None:
         exchanges = iter_article_exchanges(
-            path, self.collection, self.aliases.parsed_as_article, damage, self.observe
+            path, self.collection, self.aliases.parsed_as_article, damage, self.observe,
+            self.aliases.parsed_as_page,
         )
         for exchange, meta in exchanges:
             earlier = None
@@ -293,6 +311,8 @@ class _Rebuild:
                 earlier = self.by_record.get(exchange.refers_to or "") or self.by_url.get(
                     exchange.refers_to_uri or exchange.url
                 )
+                if earlier is None and (exchange.refers_to or "") in self.aliases.parsed_as_page:
+                    continue  # a revisit of a page the crawl found to hold no article
                 if earlier is None:
                     self.stats.unresolved_revisits += 1
                     logger.warning("reextract: revisit of %s refers to a record not in this collection", exchange.url)

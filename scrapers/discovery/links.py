@@ -1,0 +1,102 @@
+"""Every link a portal's HTML page holds, wherever its CMS put it (SPEC 5 Discovery): the
+generic discovery that is always on reads them all, whatever adapter the portal has.
+
+* ``<a href>`` and ``<area href>`` (relative ones against ``<base href>``), menus included;
+* ``<option value>`` of jump boxes (``<select onchange="location=this.value">``);
+* ``data-url`` / ``data-href`` / ``data-link`` attributes ("Xem thêm" buttons that load a
+  fragment, cards made clickable by a script);
+* ``onclick`` / ``onchange`` handlers and inline ``<script>`` text: quoted strings that look
+  like a URL of the same host (``"/tin-tuc/slug-12.html"``, ``"https://host/..."``, JSON
+  with escaped slashes).
+
+Only same-host URLs come from scripts and attributes (a script names many third-party
+addresses); anchors keep every host, as the page's outlinks. A pure function of the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from scrapers.portals.urls import resolve_href, url_host
+
+if TYPE_CHECKING:
+    from .adapter import Page
+
+#: where a link came from (``Link.source``)
+ANCHOR = "a"
+OPTION = "option"
+DATA = "data"
+SCRIPT = "script"
+
+#: attributes scripts turn into navigation
+DATA_ATTRIBUTES = ("data-url", "data-href", "data-link", "data-src-page")
+#: a quoted string in a script that looks like an address: absolute http(s), or root-relative
+#: with at least one more character (``"/"`` alone is the home page, named by the menus anyway)
+SCRIPT_URL_RE = re.compile(r"""["'](https?:(?:\\?/){2}[^"'\s<>{}]+|(?:\\?/)[A-Za-z0-9_%~.\-][^"'\s<>{}]*)["']""")
+#: script strings that are static files, not pages (images, styles, scripts, fonts)
+STATIC_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|ico|css|js|mjs|map|woff2?|ttf|eot|mp[34]|swf)(?:[?#]|$)",
+                       re.IGNORECASE)
+#: a string concatenated with a script variable (``"/api/list?page=" + n``) ends with these: not a URL
+OPEN_ENDED_RE = re.compile(r"[=&?]$")
+#: an option value that is a link (a path, a file or a URL), not a plain value such as ``12``
+OPTION_LINK_RE = re.compile(r"[/.?]")
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link of a page: absolute URL, its text (anchors and options), where it came from."""
+
+    url: str
+    text: str = ""
+    source: str = ANCHOR
+
+
+def _text(node_texts: list[str]) -> str:
+    return " ".join(" ".join(node_texts).split())
+
+
+def script_urls(text: str, base: str, host: str) -> list[str]:
+    """Same-host URLs quoted in script text (JSON-escaped slashes undone), in order."""
+    found: list[str] = []
+    for match in SCRIPT_URL_RE.finditer(text):
+        raw = match.group(1).replace("\\/", "/")
+        if raw.startswith("//") or STATIC_RE.search(raw) or OPEN_ENDED_RE.search(raw):
+            continue
+        url = resolve_href(raw, base)
+        if url and url_host(url) == host:
+            found.append(url)
+    return found
+
+
+def page_links(page: Page) -> list[Link]:
+    """Every link of an HTML page, anchors first, each URL once (its first text kept)."""
+    sel = page.selector()
+    base = page.base
+    host = url_host(page.url)
+    found: dict[str, Link] = {}
+
+    def add(url: str | None, text: str, source: str) -> None:
+        if url and (url not in found or (text and not found[url].text)):
+            found[url] = Link(url, text or (found[url].text if url in found else ""), source)
+
+    for node in sel.css("a[href], area[href]"):
+        text = _text(node.css("::text").getall()) or (node.attrib.get("title") or "").strip()
+        add(resolve_href(node.attrib.get("href"), base), text, ANCHOR)
+    for node in sel.css("option[value]"):
+        value = (node.attrib.get("value") or "").strip()
+        if OPTION_LINK_RE.search(value):
+            url = resolve_href(value, base)
+            if url and url_host(url) == host:
+                add(url, _text(node.css("::text").getall()), OPTION)
+    for name in DATA_ATTRIBUTES:
+        for value in sel.xpath(f"//@{name}").getall():
+            url = resolve_href(value, base)
+            if url and url_host(url) == host and not STATIC_RE.search(url):
+                add(url, "", DATA)
+    handlers = sel.xpath("//@onclick | //@onchange").getall()
+    for chunk in (*sel.xpath("//script[not(@src)]/text()").getall(), *handlers):
+        for url in script_urls(chunk, base, host):
+            add(url, "", SCRIPT)
+    return list(found.values())
