@@ -32,9 +32,9 @@ def test_same_article_under_two_urls_is_one_record_with_an_alias(store: CorpusSt
         capture(2, ITEMID_103), at(2),
     )
     assert second.kind == "unchanged"
-    assert second.record["id"] == first.record["id"]
-    assert second.record["url"] == ITEMID_102
-    assert ITEMID_103 in second.record["aliases"]
+    assert second.record.id == first.record.id
+    assert second.record.url == ITEMID_102
+    assert ITEMID_103 in second.record.aliases
     assert len(store) == 1
 
 
@@ -42,7 +42,7 @@ def test_a_print_view_without_a_date_joins_the_article(store: CorpusStore) -> No
     store.add(article(url=ITEMID_102, fetched_url=ITEMID_102), capture(1, ITEMID_102), at(1))
     printed = f"{ITEMID_102}&tmpl=component&print=1x"
     result = store.add(article(url=printed, fetched_url=printed, published=None), capture(2, printed), at(2))
-    assert result.record["url"] == ITEMID_102 and len(store) == 1
+    assert result.record.url == ITEMID_102 and len(store) == 1
 
 
 def test_a_print_view_without_the_byline_is_no_new_version(store: CorpusStore) -> None:
@@ -52,7 +52,7 @@ def test_a_print_view_without_the_byline_is_no_new_version(store: CorpusStore) -
     printed = f"{SITE}/index.php?option=com_content&view=article&id=9&print=1&x=1"
     result = store.add(article(url=printed, fetched_url=printed, body=body), capture(2, printed), at(2))
     assert result.kind == "unchanged" and len(store) == 1 and store.version_count() == 1
-    assert printed in result.record["aliases"]
+    assert printed in result.record.aliases
 
 
 def test_a_repost_on_another_day_is_its_own_record(store: CorpusStore) -> None:
