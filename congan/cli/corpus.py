@@ -11,6 +11,7 @@ import click
 
 from archive.errors import UserInputError
 
+from .checks import check_data_exists, check_page_file, check_sites
 from .context import CliContext, data_option, emit_json, pass_cli
 
 
@@ -27,8 +28,9 @@ def export_command(cli: CliContext, fmt: str, site: str | None, since: str | Non
     from archive.corpus import CorpusStore
     from archive.corpus.export import ExportFilter, parse_user_date, select_records, write_csv, write_jsonl
 
+    check_data_exists(cli.data)
     selection = ExportFilter(
-        site=site.strip().lower() if site else None,
+        site=check_sites([site])[0] if site else None,
         since=parse_user_date(since, "--since") if since else None,
         until=parse_user_date(until, "--until") if until else None,
     )
@@ -68,6 +70,7 @@ def extract_command(cli: CliContext, path: str, url: str | None, profile: str | 
             raise UserInputError(f"{path}: no such file; give a saved HTML page or - for stdin")
         body = source.read_bytes()
         url = url or source.resolve().as_uri()
+    check_page_file(body, "stdin" if path == "-" else path)
     headers = {"Content-Type": content_type} if content_type else None
     article = extract_article(body, url, headers=headers, profile=profile)
     record = asdict(article)

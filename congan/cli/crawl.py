@@ -29,6 +29,7 @@ from archive.storage_errors import StorageError, disk_full_message
 from scrapers.crawl.runner import CrawlSpec, CrawlSpecError, parse_override, run
 from scrapers.crawl.disk_guard import DISK_FULL_REASON, is_storage_failure
 
+from .checks import check_seeds, check_sites
 from .context import CliContext, data_option, emit_json, pass_cli
 
 logger = logging.getLogger(__name__)
@@ -117,13 +118,13 @@ def crawl_command(
     "Liên kết công an các tỉnh" blocks reveal. Run the same command again after an
     interruption (Ctrl-C, kill, power loss) to resume it.
     """
-    for seed in seeds:
-        if not seed.lower().startswith(("http://", "https://")):
-            raise UserInputError(f"seed {seed!r} is not an http(s) URL")
+    check_seeds(seeds)
     try:
         settings = tuple(parse_override(text) for text in overrides)
     except CrawlSpecError as exc:
         raise UserInputError(str(exc)) from None
+    # unknown portals: one line, before anything is written
+    sites = check_sites(sites, dict(settings).get("CONGAN_REGISTRY"))
     if not re.match(r"^[A-Za-z0-9_.-]+$", collection):
         raise UserInputError(f"--collection {collection!r}: use letters, digits, '.', '_' or '-'")
     level = "WARNING" if cli.verbosity < 0 else "DEBUG" if cli.verbosity > 0 else None

@@ -11,6 +11,7 @@ from archive.search.query import SORTS, Query
 from archive.search.results import FACETS, SearchResults, replay_link
 from archive.search.sync import open_index
 
+from .checks import check_data_exists, check_search_filters
 from .context import CliContext, data_option, emit_json, pass_cli
 
 #: facet values printed per facet in readable output
@@ -46,6 +47,8 @@ def search(cli: CliContext, query: str, site: tuple[str, ...], province: tuple[s
     ("hoà" = "hòa"). Pass "" to list by filters only; put a query that starts with
     "-" after "--" (congan search -- "-xe cong an").
     """
+    check_data_exists(cli.data)
+    check_search_filters(cli.data, sites=site, provinces=province, categories=category)
     source = click.get_current_context().get_parameter_source("limit")
     export_limit = limit if source is click.core.ParameterSource.COMMANDLINE else None
     request = Query.build(
