@@ -16,7 +16,8 @@ from .context import CliContext, data_option, emit_json, pass_cli
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]), default="jsonl", show_default=True,
+              help="JSON lines, CSV (UTF-8 with BOM, for Excel) or XLSX (to stdout: redirect it to a file).")
 @click.option("--site", metavar="DOMAIN", help="Only this portal (e.g. congan.hanoi.gov.vn).")
 @click.option("--since", metavar="DATE", help="Published on or after (YYYY-MM-DD or DD/MM/YYYY).")
 @click.option("--until", metavar="DATE", help="Published on or before (YYYY-MM-DD or DD/MM/YYYY).")
@@ -26,7 +27,14 @@ def export_command(cli: CliContext, fmt: str, site: str | None, since: str | Non
     """The corpus, latest version of each article, to stdout."""
     from archive.access import AccessRules
     from archive.corpus import CorpusStore
-    from archive.corpus.export import ExportFilter, parse_user_date, select_records, write_csv, write_jsonl
+    from archive.corpus.export import (
+        ExportFilter,
+        parse_user_date,
+        select_records,
+        write_csv,
+        write_jsonl,
+        write_xlsx,
+    )
 
     check_data_exists(cli.data)
     selection = ExportFilter(
@@ -41,8 +49,10 @@ def export_command(cli: CliContext, fmt: str, site: str | None, since: str | Non
     access = AccessRules.load(cli.data)
     with CorpusStore.open(cli.data) as store:
         records = select_records(store.latest(), selection, access)
-        writer = write_csv if fmt == "csv" else write_jsonl
-        writer(records, sys.stdout)
+        if fmt == "xlsx":
+            write_xlsx(records, sys.stdout.buffer)
+        else:
+            (write_csv if fmt == "csv" else write_jsonl)(records, sys.stdout)
         skipped = store.bad_lines.summary()
     if skipped:
         click.echo(skipped, err=True)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from archive.search.export import FIELDS, FORMATS, parse_fields, write_export
+from archive.search.export import FIELDS, RECORD_FORMATS, parse_fields, write_export, write_records
 from archive.search.query import SORTS, Query
 from archive.search.results import FACETS, SearchResults, replay_link
 from archive.search.sync import open_index
@@ -32,9 +32,9 @@ FACET_LINES = 8
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--facets", "show_facets", is_flag=True, help="Also print counts per province, site, category, year.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
-@click.option("--export", "export_format", type=click.Choice(FORMATS),
-              help="Write every hit of the query as CSV or JSONL.")
-@click.option("--fields", metavar="a,b,c", help=f"Export fields, among: {', '.join(FIELDS)}.")
+@click.option("--export", "export_format", type=click.Choice(RECORD_FORMATS),
+              help="Write every hit with the columns of `congan export` (CSV with BOM, JSONL, XLSX).")
+@click.option("--fields", metavar="a,b,c", help=f"Export these fields instead (csv, jsonl), among: {', '.join(FIELDS)}.")
 @pass_cli
 def search(cli: CliContext, query: str, site: tuple[str, ...], province: tuple[str, ...],
            category: tuple[str, ...], since: str | None, until: str | None, sort: str, limit: int,
@@ -56,9 +56,15 @@ def search(cli: CliContext, query: str, site: tuple[str, ...], province: tuple[s
         sort=sort, limit=limit, page=page, facets=show_facets and not as_json,
     )
     if export_format:
-        names = parse_fields(fields)
+        if fields and export_format == "xlsx":
+            raise click.UsageError("--fields goes with --export csv|jsonl")
         with open_index(cli.data) as index:
-            count = write_export(index, request, sys.stdout, fmt=export_format, fields=names, limit=export_limit)
+            if fields:
+                count = write_export(index, request, sys.stdout, fmt=export_format, fields=parse_fields(fields),
+                                     limit=export_limit)
+            else:
+                count = write_records(index, request, export_format, text=sys.stdout, binary=sys.stdout.buffer,
+                                      limit=export_limit)
         if cli.verbosity >= 0:
             click.echo(f"{count} article(s) exported", err=True)
         return
