@@ -28,6 +28,8 @@ from .registry_state import DOWN, LIVE, MERGED, REDIRECTING, PortalEvent, Portal
 RECENT_ERROR_DAYS = 7
 #: ... and make it at risk ("unstable") when they happened in this many different crawls
 REPEATED_FAILURE_CRAWLS = 2
+#: why a portal is at risk (``PortalLifecycle.risk_kinds``)
+RISK_KINDS = ("redirecting", "merged", "down", "unstable", "not_seen")
 #: a portal no crawl has reached for this long is shown at risk ("not seen")
 NOT_SEEN_DAYS = 30
 
@@ -43,6 +45,7 @@ class PortalLifecycle:
     back_after_down: bool  # live again after having been down
     risks: tuple[str, ...]  # empty: not at risk
     failures: tuple[PortalEvent, ...] = ()  # the portal's own recent failures, oldest first
+    risk_kinds: tuple[str, ...] = ()  # one of RISK_KINDS per risk, in the order of ``risks``
 
     @property
     def at_risk(self) -> bool:
@@ -91,13 +94,17 @@ def lifecycle_of(state: RegistryState, portal: PortalState, now: datetime) -> Po
     events = state.history(portal.domain)
     back = portal.status == LIVE and len(events) >= 2 and events[-2].status == DOWN
     risks: list[str] = []
+    kinds: list[str] = []
     if portal.status == REDIRECTING:
         risks.append(f"redirects to {portal.redirect_to}: its own pages may already be gone")
+        kinds.append("redirecting")
     elif portal.status == MERGED:
         risks.append(f"merged into {portal.redirect_to}: likely to be retired")
+        kinds.append("merged")
     elif portal.status == DOWN:
         days = (now - since).days
         risks.append(f"down for {days} day(s): {portal.last_error or portal.evidence}")
+        kinds.append("down")
     failures = recent_failures(portal, events, now)
     if portal.status == LIVE and unstable(portal, failures):
         crawls = len({_crawl_key(f) for f in failures})
@@ -106,8 +113,10 @@ def lifecycle_of(state: RegistryState, portal: PortalState, now: datetime) -> Po
             f"failed in {crawls} crawls of the last {RECENT_ERROR_DAYS} days, latest "
             f"{_time(latest.at).astimezone(VN_TZ):%d/%m/%Y %H:%M}: {latest.detail}"
         )
+        kinds.append("unstable")
     if last_seen is not None and portal.status != DOWN and now - last_seen > timedelta(days=NOT_SEEN_DAYS):
         risks.append(f"not reached since {last_seen.astimezone(VN_TZ):%d/%m/%Y}")
+        kinds.append("not_seen")
     return PortalLifecycle(
         domain=portal.domain,
         status=portal.status,
@@ -118,6 +127,7 @@ def lifecycle_of(state: RegistryState, portal: PortalState, now: datetime) -> Po
         back_after_down=back,
         risks=tuple(risks),
         failures=tuple(failures),
+        risk_kinds=tuple(kinds),
     )
 
 
