@@ -40,7 +40,7 @@ def test_unknown_site_suggests_the_registry_domain_and_leaves_no_crawl(data_dir:
 @pytest.mark.parametrize("seed", ["congan.hanoi.gov.vn", "ftp://congan.hanoi.gov.vn/", "https://", "http://a b/"])
 def test_invalid_seed_url(data_dir: Path, seed: str) -> None:
     line = one_line_error(*invoke("crawl", seed))
-    assert "is not a web address" in line and "https://congan.hanoi.gov.vn/" in line
+    assert "is not an http(s) URL" in line and "https://congan.hanoi.gov.vn/" in line
     assert not any(DataDir(data_dir).root.glob("crawls/*"))
 
 

@@ -65,7 +65,7 @@ def check_seeds(seeds: Iterable[str]) -> None:
             host = None
         if parts.scheme.lower() not in ("http", "https") or not host or " " in seed.strip():
             raise UserInputError(
-                f"seed {seed!r} is not a web address: write it like https://congan.hanoi.gov.vn/"
+                f"seed {seed!r} is not an http(s) URL: write it like https://congan.hanoi.gov.vn/"
             )
 
 
