@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
+import pytest
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -86,3 +87,18 @@ def test_one_bad_crawl_is_not_a_risk_repeated_failures_are_with_evidence(data_di
     # old failures fall out of the window
     state.record_error(SITE, "HTTP 500 on /", T0 + timedelta(days=20), crawl_id="c9")
     assert not by_domain(state, T0 + timedelta(days=20, hours=1))[SITE].at_risk
+
+
+@pytest.mark.slow
+def test_no_live_portal_of_the_demo_network_is_at_risk_after_a_healthy_recrawl(network_recrawl) -> None:
+    """The simulated network answers 304s, robots.txt denials, missing pages and a few
+    transient 5xx: none of its live portals is at risk after a crawl and a re-crawl."""
+    from simnet.truth import portals
+
+    state = RegistryState.open(DataDir(network_recrawl.data_dir))
+    lifecycles = by_domain(state, datetime.now(UTC))
+    live = [p.domain for p in portals() if p.status == "live"]
+    assert set(live) <= set(lifecycles)
+    at_risk = {domain: lifecycles[domain].risks for domain in live if lifecycles[domain].at_risk}
+    assert at_risk == {}
+    assert lifecycles["congan.quangnam.gov.vn"].risk_kinds == ("redirecting",)  # a real risk stays one

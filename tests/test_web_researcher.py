@@ -109,7 +109,7 @@ def test_a_researchers_session(sites, network_recrawl, tmp_path: Path) -> None:
 
         # 3. a province bar (pre-2025 units) narrows it further
         province = page.locator("#provinces a").first
-        name = province.locator("text").first.inner_text()
+        name = province.locator("text").first.text_content() or ""
         with page.expect_navigation():
             province.click()
         assert f"Tỉnh: {name}" in page.inner_text(".active-filters")
