@@ -1,11 +1,12 @@
 # Quick start:  make demo   (set up, run the whole pipeline against the simulated network)
 #               make test   (set up, run the test suite)
+# Developers:   make lint   (ruff and mypy, configured in pyproject.toml; CI runs it before the tests)
 PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 DATA   ?= data
 
-.PHONY: setup demo test bench clean pywb-env
+.PHONY: setup demo test lint bench clean pywb-env
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +26,10 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest -q
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 bench: setup
 	$(PY) bench/run_all.py

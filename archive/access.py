@@ -22,10 +22,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Iterator
 
 import surt
 
@@ -93,7 +93,7 @@ def capture_time(timestamp: datetime | str) -> datetime:
     naive datetimes are taken as UTC, as WARC dates are.
     """
     if isinstance(timestamp, datetime):
-        return timestamp if timestamp.tzinfo else timestamp.replace(tzinfo=timezone.utc)
+        return timestamp if timestamp.tzinfo else timestamp.replace(tzinfo=UTC)
     text = timestamp.strip()
     if TIMESTAMP_RE.match(text):
         try:
@@ -104,7 +104,7 @@ def capture_time(timestamp: datetime | str) -> datetime:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise UserInputError(f"timestamp {timestamp!r} is neither YYYYMMDDhhmmss nor ISO 8601") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # -- URL keys ---------------------------------------------------------------------------
@@ -120,7 +120,8 @@ def url_key(url: str) -> str:
     value = url.strip()
     if "://" not in value:
         value = "http://" + value
-    return surt.surt(value)
+    key: str = surt.surt(value)
+    return key
 
 
 # -- rules ------------------------------------------------------------------------------
@@ -167,9 +168,7 @@ class AccessRule:
         moment = capture_time(timestamp)
         if self.since and moment < range_start(self.since):
             return False
-        if self.until and moment >= range_end(self.until):
-            return False
-        return True
+        return not (self.until and moment >= range_end(self.until))
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -183,7 +182,7 @@ class AccessRules:
     path: Path | None = None
 
     @classmethod
-    def load(cls, data_dir: DataDir | Path | str) -> "AccessRules":
+    def load(cls, data_dir: DataDir | Path | str) -> AccessRules:
         """The rules of a data directory (none when the file does not exist yet)."""
         path = _rules_path(data_dir)
         if not path.exists():
@@ -213,7 +212,7 @@ class AccessRules:
         since: str | None = None,
         until: str | None = None,
         reason: str | None = None,
-    ) -> tuple["AccessRules", AccessRule]:
+    ) -> tuple[AccessRules, AccessRule]:
         """A rule set with one more rule; a rule for the same URL/prefix is replaced
         (pywb applies one rule per key, so two could not both hold)."""
         target = target.strip()
@@ -240,7 +239,7 @@ class AccessRules:
         kept.append(rule)
         return replace(self, rules=tuple(sorted(kept, key=lambda r: r.id))), rule
 
-    def remove(self, target: str, *, prefix: bool = False) -> tuple["AccessRules", AccessRule]:
+    def remove(self, target: str, *, prefix: bool = False) -> tuple[AccessRules, AccessRule]:
         """A rule set without the rule given by its id or its URL/prefix."""
         target = target.strip()
         if target.isdigit():

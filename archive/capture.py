@@ -11,7 +11,7 @@ repeated names (``Set-Cookie``) as separate pairs: nothing is merged or decoded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 #: one header line as received: raw name and raw value
@@ -109,7 +109,7 @@ class Exchange:
 
     @property
     def fetched_utc(self) -> datetime:
-        return self.fetched_at.astimezone(timezone.utc)
+        return self.fetched_at.astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ class CdxjLine:
     method: str | None = None
 
     @classmethod
-    def parse(cls, line: str) -> "CdxjLine":
+    def parse(cls, line: str) -> CdxjLine:
         urlkey, timestamp, blob = line.rstrip("\n").split(" ", 2)
         fields = json.loads(blob)
         return cls(
@@ -57,7 +57,7 @@ class CdxjLine:
         )
 
 
-class CaptureIndexer(CDXJIndexer):
+class CaptureIndexer(CDXJIndexer):  # type: ignore[misc]  # cdxj-indexer is untyped
     """cdxj-indexer with the record choice fixed: responses, revisits, resources, and
     metadata that is not ``application/warc-fields``. (The ``wacz`` package appends
     ``warcinfo`` to ``CDXJIndexer.DEFAULT_RECORDS`` when imported, which would otherwise
@@ -66,7 +66,7 @@ class CaptureIndexer(CDXJIndexer):
     def filter_record(self, record) -> bool:  # type: ignore[no-untyped-def]
         if record.rec_type in ("response", "revisit", "resource"):
             return True
-        return (
+        return bool(
             record.rec_type == "metadata" and record.rec_headers.get_header("Content-Type") != "application/warc-fields"
         )
 
@@ -83,7 +83,7 @@ def cdxj_lines(warc_path: Path) -> list[str]:
     indexer = CaptureIndexer(out, [str(warc_path)], sort=True, post_append=True)
     try:
         indexer.process_all()
-    except Exception as exc:  # noqa: BLE001 -- cdxj-indexer/warcio raise bare Exception on bad files
+    except Exception as exc:  # cdxj-indexer/warcio raise bare Exception on bad files
         logger.warning("%s is damaged (%s); indexing its intact records", warc_path.name, type(exc).__name__)
         return _resynced_lines(warc_path)
     return out.getvalue().splitlines(keepends=True)
@@ -191,4 +191,5 @@ def lookup(index_dir: Path, url: str) -> list[CdxjLine]:
 
 def url_key(url: str) -> str:
     """The SURT key cdxj-indexer gives ``url``."""
-    return CDXJIndexer.get_url_key(None, url)  # type: ignore[arg-type]
+    key: str = CDXJIndexer.get_url_key(None, url)
+    return key

@@ -8,12 +8,13 @@ dies (kill -9 included), so the lock of a dead crawl is simply taken over, and s
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import logging
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.errors import UserInputError
@@ -79,7 +80,7 @@ class DataDirLock:
         if self._fd is None:
             return
         self.crawl_id = crawl_id
-        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        started = datetime.now(UTC).isoformat(timespec="seconds")
         text = json.dumps({"crawl_id": crawl_id, "pid": os.getpid(), "started": started})
         os.ftruncate(self._fd, 0)
         os.pwrite(self._fd, text.encode("utf-8"), 0)
@@ -87,10 +88,8 @@ class DataDirLock:
     def release(self) -> None:
         if self._fd is None:
             return
-        try:
+        with contextlib.suppress(OSError):
             os.ftruncate(self._fd, 0)  # nobody holds it now
-        except OSError:
-            pass
         fcntl.flock(self._fd, fcntl.LOCK_UN)
         os.close(self._fd)
         self._fd = None

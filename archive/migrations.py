@@ -18,7 +18,7 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import DataDirError
@@ -109,7 +109,7 @@ def apply_migrations(
                     conn.execute(statement)
                 conn.execute(
                     f"INSERT INTO {ledger.table} (number, name, {ledger.applied_column}) VALUES (?, ?, ?)",
-                    (migration.number, migration.name, datetime.now(timezone.utc).isoformat()),
+                    (migration.number, migration.name, datetime.now(UTC).isoformat()),
                 )
                 applied_now.append(migration.number)
             conn.execute("COMMIT")

@@ -32,7 +32,7 @@ class DataDir:
     root: Path
 
     @classmethod
-    def resolve(cls, explicit: str | os.PathLike[str] | None = None) -> "DataDir":
+    def resolve(cls, explicit: str | os.PathLike[str] | None = None) -> DataDir:
         return cls(resolve_data_root(explicit))
 
     # -- WARC part (pywb collection layout) -------------------------------------------
@@ -118,7 +118,7 @@ class DataDir:
         except ValueError:
             return str(path)
 
-    def ensure(self, collection: str = DEFAULT_COLLECTION) -> "DataDir":
+    def ensure(self, collection: str = DEFAULT_COLLECTION) -> DataDir:
         """Create the directories every command expects."""
         for path in (
             self.warc_dir(collection),

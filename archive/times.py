@@ -8,7 +8,7 @@ Wayback URLs allow). This module is the one place that knows both.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 #: Vietnam's time zone (UTC+7, no daylight saving): every date shown to a user
@@ -28,7 +28,7 @@ def now_vn() -> datetime:
 
 def as_utc(moment: datetime) -> datetime:
     """``moment`` in UTC; a naive datetime is taken as UTC, as WARC dates are."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def timestamp14(moment: datetime) -> str:
@@ -46,6 +46,6 @@ def parse_timestamp14(timestamp: str) -> datetime:
         raise ValueError(f"timestamp {timestamp!r} is not YYYYMMDDhhmmss (at least the year)")
     padded = text + _PAD[len(text) - 4 :] if len(text) < 14 else text
     try:
-        return datetime.strptime(padded, TIMESTAMP_FORMAT).replace(tzinfo=timezone.utc)
+        return datetime.strptime(padded, TIMESTAMP_FORMAT).replace(tzinfo=UTC)
     except ValueError:
         raise ValueError(f"timestamp {timestamp!r} is not a valid YYYYMMDDhhmmss date") from None

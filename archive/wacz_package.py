@@ -20,7 +20,7 @@ import logging
 import shutil
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from wacz.main import main as wacz_main
@@ -77,7 +77,7 @@ def complete_datapackage(path: Path, *, title: str, description: str, main: Page
         if main is not None:
             package["mainPageUrl"] = main.url
             package["mainPageDate"] = main.ts
-        package["modified"] = package.get("created") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        package["modified"] = package.get("created") or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         package_bytes = json.dumps(package, ensure_ascii=False, indent=2).encode("utf-8")
         digest = json.loads(source.read(DATAPACKAGE_DIGEST))
         digest["hash"] = "sha256:" + hashlib.sha256(package_bytes).hexdigest()

@@ -31,7 +31,7 @@ from warcio.recordloader import ArcWarcRecord
 from archive.corpus.record import ArticleRecord
 from archive.corpus.store import JSONL_NAME, CorpusStore
 from archive.paths import DataDir
-from archive.warc.reader import iter_records, load_record
+from archive.warc.reader import RecordRef, iter_records, load_record
 from archive.warc.records import PAGE_KIND_FIELD, PARSED_AS_FIELD, parse_warc_fields
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class Page:
 
     @property
     def page_id(self) -> str:
-        return hashlib.sha1(f"{self.ts} {self.url}".encode("utf-8")).hexdigest()[:32]
+        return hashlib.sha1(f"{self.ts} {self.url}".encode()).hexdigest()[:32]
 
     def as_json(self) -> str:
         line: dict[str, object] = {"id": self.page_id, "url": self.url, "ts": self.ts, "title": self.title,
@@ -100,7 +100,7 @@ def page_title(record: ArcWarcRecord, payload: bytes, decode: Decoder) -> str:
     body = _decoded_payload(record, payload)
     if body is None:
         return ""
-    headers = {name: value for name, value in record.http_headers.headers} if record.http_headers else {}
+    headers = dict(record.http_headers.headers) if record.http_headers else {}
     text, _charset = decode(body, headers)
     match = _TITLE_RX.search(text[:TITLE_SNIFF_CHARS])
     if not match:
@@ -147,7 +147,7 @@ def _capture_stamp(version: ArticleRecord) -> str:
     return version.capture.timestamp or ""
 
 
-def _candidate(path: Path, ref, record: ArcWarcRecord, decode: Decoder) -> _Candidate | None:
+def _candidate(path: Path, ref: RecordRef, record: ArcWarcRecord, decode: Decoder) -> _Candidate | None:
     """A capture that may be a page: a 2xx HTML response or identical-payload revisit."""
     content_type = (record.http_headers.get_header("Content-Type") or "").lower()
     status = int(record.http_headers.get_statuscode() or 0)
@@ -157,7 +157,7 @@ def _candidate(path: Path, ref, record: ArcWarcRecord, decode: Decoder) -> _Cand
     if ref.rec_type == "response":
         loaded, payload = load_record(path, ref.offset)
         title = page_title(loaded, payload, decode)
-    return _Candidate(ref.url, ref.date or "", status, title, ref.record_id)
+    return _Candidate(ref.url or "", ref.date or "", status, title, ref.record_id)
 
 
 def collect_pages(warcs: list[Path], decode: Decoder, texts: ArticleTexts | None = None) -> list[Page]:

@@ -127,7 +127,9 @@ def bare_scrapy(simnet: Simnet, urls: list[str], work: Path) -> Run:
     url_file.write_text("\n".join(urls), encoding="utf-8")
     before = len(simnet.entries())
     started = time.monotonic()
-    subprocess.run([sys.executable, "-c", BARE_SPIDER, str(url_file)], cwd=work, env=child_env(simnet.env()), check=True)
+    subprocess.run(
+        [sys.executable, "-c", BARE_SPIDER, str(url_file)], cwd=work, env=child_env(simnet.env()), check=True
+    )
     seconds = time.monotonic() - started
     time.sleep(0.5)
     return _run("bare scrapy", simnet, before, seconds)
@@ -174,13 +176,17 @@ def main(argv: list[str] | None = None) -> int:
         congan, report = congan_crawl(simnet, work / "data")
         stats = report.get("stats", {})
         peak = stats.get("memusage/max", 0) / 2**20
-        print(f"simnet scale {args.scale}: {report['totals']['portals']} portals, {report['totals']['articles']} articles")
+        print(
+            f"simnet scale {args.scale}: {report['totals']['portals']} portals, {report['totals']['articles']} articles"
+        )
         if args.memory:
             print(f"congan crawl: {congan.requests} requests in {congan.seconds:.0f} s ({congan.rate:.1f}/s); "
                   f"peak memory (RSS) {peak:.0f} MiB; frontier seen {report['frontier'].get('seen')}")
             return 0
         entries = simnet.entries()
-        fetched = [e["url"] for e in entries if e["method"] == "GET" and e["status"] and not e["path"].endswith("robots.txt")]
+        fetched = [
+            e["url"] for e in entries if e["method"] == "GET" and e["status"] and not e["path"].endswith("robots.txt")
+        ]
         runs = [congan, bare_scrapy(simnet, fetched, work)]
         if not args.skip_wget:
             seeds = sorted({f"http://{e['host']}/" for e in entries if e["path"] == "/" and e["status"] == 200})
@@ -188,7 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'tool':<40} {'requests':>9} {'distinct':>9} {'seconds':>8} {'pages/s':>8} {'vs congan':>9}")
         for run in runs:
             ratio = run.rate / congan.rate if congan.rate else 0
-            print(f"{run.tool:<40} {run.requests:>9} {run.distinct:>9} {run.seconds:>8.1f} {run.rate:>8.1f} {ratio:>8.2f}x")
+            print(
+                f"{run.tool:<40} {run.requests:>9} {run.distinct:>9} {run.seconds:>8.1f} {run.rate:>8.1f} "
+                f"{ratio:>8.2f}x"
+            )
         print("(wget has no trap cutting: session ids, calendars and endless pagination keep it going;"
               " congan canonicalises and cuts them, so its 'distinct' is the whole network)")
         print(f"congan crawl peak memory (RSS): {peak:.0f} MiB")

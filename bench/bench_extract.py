@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import trafilatura  # noqa: E402
+import trafilatura
 
-from scrapers.extract import extract_article  # noqa: E402
-from scrapers.extract.generic import DATE_PARAMS  # noqa: E402
-from simnet.server import SimNet  # noqa: E402
-from simnet.truth import ground_truth  # noqa: E402
+from scrapers.extract import extract_article
+from scrapers.extract.generic import DATE_PARAMS
+from simnet.server import SimNet
+from simnet.truth import ground_truth
 
 PROFILES = {
     "dnn": "dotnetnuke", "wordpress": "wordpress", "nukeviet": "nukeviet", "liferay": "liferay",

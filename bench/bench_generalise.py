@@ -28,8 +28,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from simnet.scoring import FIELDS, read_corpus, score  # noqa: E402
-from simnet.variants import (FAMILY_NAMES, VariantSimNet, dead_spec, make_variant, redirect_spec,  # noqa: E402
-                             variant_truth, write_registry)
+from simnet.variants import (  # noqa: E402
+    FAMILY_NAMES,
+    VariantSimNet,
+    dead_spec,
+    make_variant,
+    redirect_spec,
+    variant_truth,
+    write_registry,
+)
 
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONGAN_PROGRESS_INTERVAL=30",
         "-s", "LOG_LEVEL=WARNING")
@@ -43,7 +50,7 @@ def fresh_seed() -> int:
 def choose(args: argparse.Namespace) -> list[tuple[str, int]]:
     families = [f for f in (args.family or "").split(",") if f] or list(FAMILY_NAMES)
     if args.seed_list:
-        out = []
+        out: list[tuple[str, int]] = []
         for part in args.seed_list.split(","):
             fam, _, seed = part.rpartition(":")
             out += [(fam, int(seed))] if fam else [(f, int(seed)) for f in families]

@@ -23,8 +23,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.search import Query, SearchIndex  # noqa: E402
-from simnet.content import CATEGORIES, generate_article  # noqa: E402
+from archive.search import Query, SearchIndex
+from simnet.content import CATEGORIES, generate_article
 
 PORTALS_CSV = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "portals.csv"
 
@@ -40,7 +40,11 @@ def portals() -> list[tuple[str, str, str]]:
             if not r["domain"].startswith("congan"):
                 continue
             status = r["status"]
-            unit = names.get(status.split(":", 1)[1], r["province_vi"]) if status.startswith("merged_into:") else r["province_vi"]
+            unit = (
+                names.get(status.split(":", 1)[1], r["province_vi"])
+                if status.startswith("merged_into:")
+                else r["province_vi"]
+            )
             rows.append((r["domain"], r["province_vi"], unit))
     return rows or [("congan.hoabinh.gov.vn", "Hòa Bình", "Phú Thọ"), ("congan.hanoi.gov.vn", "Hà Nội", "Hà Nội")]
 
@@ -52,7 +56,7 @@ class Timed:
         self.items = items
         self.seconds = 0.0
 
-    def __iter__(self) -> "Timed":
+    def __iter__(self) -> Timed:
         return self
 
     def __next__(self) -> dict[str, Any]:
@@ -87,7 +91,10 @@ def records(count: int, sites: list[tuple[str, str, str]]) -> Iterator[dict[str,
             "body": art.body,
             "images": [],
             "version": 1,
-            "capture": {"timestamp": f"{year}{month:02d}{day:02d}010000", "replay_url": f"/congan/{year}{month:02d}{day:02d}010000/{url}"},
+            "capture": {
+                "timestamp": f"{year}{month:02d}{day:02d}010000",
+                "replay_url": f"/congan/{year}{month:02d}{day:02d}010000/{url}",
+            },
         }
 
 
@@ -127,15 +134,16 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def measure(run, mix: list[tuple[str, dict[str, Any]]], rounds: int, engine: str) -> None:
+def measure(run, mix: list[tuple[str, dict[str, Any]]], rounds: int, engine: str, query_cls=None) -> list[float]:
     """Run the mix ``rounds`` times through ``run(Query) -> total``; print latencies."""
+    build = (query_cls or Query).build
     latencies: dict[str, list[float]] = {}
     totals: dict[str, int] = {}
     for _round in range(rounds):
         for label, kwargs in mix:
             args = dict(kwargs)
             text = args.pop("text")
-            query = Query.build(text, **args)
+            query = build(text, **args)
             start = time.perf_counter()
             total = run(query)
             latencies.setdefault(f"{label}: {text}", []).append((time.perf_counter() - start) * 1000)
@@ -146,6 +154,25 @@ def measure(run, mix: list[tuple[str, dict[str, Any]]], rounds: int, engine: str
         print(f"{name[:60]:60} {totals[name]:>9,} {statistics.median(values):>8.1f} {percentile(values, 95):>8.1f}")
     print(f"[{engine}] all {len(every)} queries: p50 {statistics.median(every):.1f} ms, "
           f"p95 {percentile(every, 95):.1f} ms, max {max(every):.1f} ms")
+    return every
+
+
+def build_index(index_cls, path: Path, count: int, sites, label: str) -> float:
+    """Build an index of ``count`` generated articles; print and return articles/s (indexing alone)."""
+    stream = Timed(records(count, sites))
+    start = time.perf_counter()
+    built = index_cls.rebuild(path, stream)
+    total = time.perf_counter() - start
+    indexing = total - stream.seconds
+    print(f"[{label}] indexed {built:,} articles in {total:.1f} s ({built / total:,.0f} articles/s end to end; "
+          f"generation {stream.seconds:.1f} s; indexing alone {indexing:.1f} s = {built / indexing:,.0f} articles/s)")
+    return built / indexing
+
+
+def size_of(path: Path) -> int:
+    files = [p for p in path.parent.glob(path.name + "*") if p.is_file()]
+    files += [f for d in path.parent.glob(path.name + ".text-*") for f in d.iterdir()]
+    return sum(f.stat().st_size for f in files)
 
 
 def main() -> None:
@@ -154,175 +181,79 @@ def main() -> None:
     parser.add_argument("--dir", help="where to build the index (default: a temporary directory)")
     parser.add_argument("--rounds", type=int, default=5, help="times each query of the mix is run")
     parser.add_argument("--reuse", action="store_true", help="query an index already in --dir")
-    parser.add_argument("--engine", choices=("fts5", "tantivy"), default="fts5",
-                        help="fts5: the product's index; tantivy: the comparison engine (pip install tantivy)")
+    parser.add_argument("--compare", type=int, default=20_000,
+                        help="also build the previous engine (FTS5, from git) and this one at this size; 0: no")
     args = parser.parse_args()
 
     root = Path(args.dir or tempfile.mkdtemp(prefix="bench-search-"))
     root.mkdir(parents=True, exist_ok=True)
-    path = root / "index.sqlite3"
     sites = portals()
+    print(f"articles: {args.count:,} over {len(sites)} portals; directory: {root}; load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if args.compare:
+        compare(args, root, sites)
+    path = root / "index.sqlite3"
     mix = query_mix(args.count)
-    print(f"articles: {args.count:,} over {len(sites)} portals; directory: {root}")
-    if args.engine == "tantivy":
-        run_tantivy(args, root, mix)
-        return
+    rate = 0.0
     if not (args.reuse and path.exists()):
-        stream = Timed(records(args.count, sites))
-        start = time.perf_counter()
-        built = SearchIndex.rebuild(path, stream)
-        total = time.perf_counter() - start
-        indexing = total - stream.seconds
-        print(f"indexed {built:,} articles in {total:.1f} s ({built / total:,.0f} articles/s end to end; "
-              f"generation {stream.seconds:.1f} s; indexing alone {indexing:.1f} s = {built / indexing:,.0f} articles/s)")
-    size = os.path.getsize(path)
+        rate = build_index(SearchIndex, path, args.count, sites, "tantivy")
+    size = size_of(path)
     print(f"index size: {size / 1e6:,.1f} MB ({size / max(1, args.count):,.0f} bytes/article)")
-
-    SearchIndex(path).close()  # brings an index built by an older schema up to date
     index = SearchIndex(path, readonly=True)
     index.search(Query.build("công an"))  # warm the page cache once
-    measure(lambda q: index.search(q).total, mix, args.rounds, "fts5")
+    every = measure(lambda q: index.search(q).total, mix, args.rounds, "tantivy")
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"RESULT count={args.count} p50_ms={statistics.median(every):.1f} p95_ms={percentile(every, 95):.1f} "
+          f"index_per_s={rate:.0f}")
 
 
-# -- comparison engine: tantivy (Rust, block-max WAND top-k, columnar aggregations) ---------
-# Not part of the product: it answers the issue's "if FTS5 cannot reach it, find out what
-# can". Same normalisation and query parser as the product, same query mix.
+# -- the previous engine: SQLite FTS5, as it was before the tantivy engine (commit PREVIOUS) --
+# Loaded from git into a temporary package so both engines run in the same process, on the
+# same machine load, at a size both can do.
 
-TEXT_FIELDS = (("t", 12.0), ("s", 5.0), ("b", 1.5), ("tf", 10.0), ("sf", 4.0), ("bf", 1.0))
-FACET_FIELDS = ("province", "province_2025", "site", "category", "year")
-
-
-def tantivy_schema(tantivy):
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", stored=True, tokenizer_name="raw")
-    for name, _weight in TEXT_FIELDS:
-        builder.add_text_field(name, stored=False)
-    builder.add_text_field("title", stored=True, index_option="basic", tokenizer_name="raw")
-    builder.add_text_field("summary", stored=True, index_option="basic", tokenizer_name="raw")
-    builder.add_text_field("body", stored=True, index_option="basic", tokenizer_name="raw")
-    for name in ("province", "province_2025", "site", "category", "province_key", "province_2025_key", "category_key"):
-        builder.add_text_field(name, stored=name in ("province", "site", "category"), fast=True, tokenizer_name="raw")
-    builder.add_integer_field("year", stored=True, indexed=True, fast=True)
-    builder.add_integer_field("day", stored=True, indexed=True, fast=True)
-    return builder.build()
+PREVIOUS = "8cb62b4"
 
 
-def tantivy_build(path: Path, stream, tantivy) -> int:
-    """Index ``stream`` into tantivy; text normalised by the product's own code, in the
-    same worker processes as SearchIndex.rebuild (archive.search.build)."""
-    from archive.search.build import _batches, _prepared, default_workers
-    from archive.search.normalise import key, province_key
+def previous_engine(root: Path):
+    """(SearchIndex, Query) of the previous engine, extracted from git as package prev_search."""
+    import importlib
+    import io
+    import subprocess
+    import tarfile
 
-    schema = tantivy_schema(tantivy)
-    index = tantivy.Index(schema, path=str(path), reuse=False)
-    writer = index.writer(heap_size=512_000_000, num_threads=2)
-    count = 0
-    for batch, rows in _prepared(_batches(stream), default_workers()):
-        for record, (_facts, _doc, values) in zip(batch, rows):
-            doc = {
-                "id": record["id"], "title": record["title"] or "", "summary": record["summary"] or "",
-                "body": record["body"] or "",
-                "t": values[0], "s": values[1], "b": values[2], "tf": values[3], "sf": values[4], "bf": values[5],
-                "province": record["province"], "province_2025": record["province_2025"], "site": record["site"],
-                "category": record["category"], "province_key": province_key(record["province"]),
-                "province_2025_key": province_key(record["province_2025"]), "category_key": key(record["category"]),
-                "year": int(record["published"][:4]), "day": int(record["published"][:10].replace("-", "")),
-            }
-            writer.add_document(tantivy.Document.from_dict(doc, schema))
-            count += 1
-    writer.commit()
-    writer.wait_merging_threads()
-    return count
+    repo = Path(__file__).resolve().parent.parent
+    data = subprocess.run(["git", "-C", str(repo), "archive", PREVIOUS, "archive/search"],
+                          check=True, capture_output=True).stdout
+    target = root / "previous"
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(target, filter="data")
+    (target / "archive" / "search").rename(target / "prev_search")
+    sys.path.insert(0, str(target))
+    module = importlib.import_module("prev_search")
+    return module.SearchIndex, module.Query
 
 
-def tantivy_query(query: Query, schema, tantivy):
-    from archive.search.normalise import fold
-
-    Occur, Q = tantivy.Occur, tantivy.Query
-
-    def on_field(field: str, words: tuple[str, ...]):
-        if len(words) == 1:
-            return Q.term_query(schema, field, words[0])
-        return Q.phrase_query(schema, field, list(words))
-
-    def term(t):
-        if t.exact:
-            fields = [(f, w) for f, w in TEXT_FIELDS[:3]]
-            words = t.words
-            parts = [Q.boost_query(on_field(f, words), w) for f, w in fields]
-        else:
-            words = tuple(fold(w) for w in t.words)
-            parts = [Q.boost_query(on_field(f, words), w) for f, w in TEXT_FIELDS]
-        return Q.boolean_query([(Occur.Should, p) for p in parts])
-
-    def clause(c):
-        terms = [term(t) for t in c.terms]
-        return terms[0] if len(terms) == 1 else Q.boolean_query([(Occur.Should, t) for t in terms])
-
-    subs = [(Occur.Must, clause(c)) for c in query.parsed.positive]
-    subs += [(Occur.MustNot, clause(c)) for c in query.parsed.negative]
-    if not query.parsed.positive:
-        subs.append((Occur.Must, Q.all_query()))
-    if query.sites:
-        subs.append((Occur.Must, Q.term_set_query(schema, "site", list(query.sites))))
-    if query.provinces:
-        subs.append((Occur.Must, Q.boolean_query([
-            (Occur.Should, Q.term_set_query(schema, "province_key", list(query.provinces))),
-            (Occur.Should, Q.term_set_query(schema, "province_2025_key", list(query.provinces))),
-        ])))
-    if query.categories:
-        subs.append((Occur.Must, Q.term_set_query(schema, "category_key", list(query.categories))))
-    if query.since or query.until:
-        low = int(query.since.replace("-", "")) if query.since else None
-        high = int(query.until.replace("-", "")) if query.until else None
-        subs.append((Occur.Must, Q.range_query(schema, "day", tantivy.FieldType.Integer, low, high)))
-    return Q.boolean_query(subs)
-
-
-def tantivy_search(index, query: Query, tantivy):
-    """Hits with snippets, total and facets: what SearchIndex.search returns."""
-    from archive.search.snippets import make_snippet
-
-    schema = index.schema
-    searcher = index.searcher()
-    q = tantivy_query(query, schema, tantivy)
-    if query.sort == "date" or not query.parsed.positive:
-        result = searcher.search(q, limit=query.limit, offset=query.offset, order_by_field="day")
-    else:
-        result = searcher.search(q, limit=query.limit, offset=query.offset)
-    hits = []
-    for _score, address in result.hits:
-        doc = searcher.doc(address)
-        hits.append((doc.get_first("id"), make_snippet([doc.get_first("body"), doc.get_first("summary")], query.parsed)))
-    facets = {}
-    if query.facets:
-        aggs = {name: {"terms": {"field": name, "size": 100}} for name in FACET_FIELDS}
-        facets = searcher.aggregate(q, aggs)
-    return hits, result.count, facets
-
-
-def run_tantivy(args, root: Path, mix) -> None:
-    import shutil
-
-    import tantivy
-
-    path = root / "tantivy"
-    sites = portals()
-    if not (args.reuse and path.exists()):
-        shutil.rmtree(path, ignore_errors=True)
-        path.mkdir(parents=True)
-        stream = Timed(records(args.count, sites))
-        start = time.perf_counter()
-        built = tantivy_build(path, stream, tantivy)
-        total = time.perf_counter() - start
-        indexing = total - stream.seconds
-        print(f"tantivy: indexed {built:,} articles in {total:.1f} s ({built / total:,.0f} articles/s end to end; "
-              f"indexing alone {built / indexing:,.0f} articles/s)")
-    size = sum(p.stat().st_size for p in path.iterdir())
-    print(f"tantivy index size: {size / 1e6:,.1f} MB ({size / max(1, args.count):,.0f} bytes/article, bodies stored)")
-    index = tantivy.Index.open(str(path))
-    index.reload()
-    measure(lambda q: tantivy_search(index, q, tantivy)[1], mix, args.rounds, "tantivy")
+def compare(args, root: Path, sites) -> None:
+    count = min(args.compare, args.count)
+    mix = query_mix(count)
+    try:
+        prev_index, prev_query = previous_engine(root)
+    except Exception as exc:
+        print(f"previous engine unavailable ({exc}); comparison skipped")
+        return
+    figures = {}
+    for label, index_cls, query_cls, name in (
+        ("fts5 (previous)", prev_index, prev_query, "prev.sqlite3"),
+        ("tantivy", SearchIndex, Query, "cmp.sqlite3"),
+    ):
+        path = root / name
+        rate = build_index(index_cls, path, count, sites, label)
+        index = index_cls(path, readonly=True)
+        every = measure(lambda q, index=index: index.search(q).total, mix, args.rounds, label, query_cls)
+        figures[label] = (rate, statistics.median(every), percentile(every, 95))
+    print(f"\nsame run, {count:,} articles:")
+    for label, (rate, p50, p95) in figures.items():
+        print(f"  {label:16} indexing {rate:>7,.0f} articles/s   p50 {p50:>7.1f} ms   p95 {p95:>7.1f} ms")
 
 
 if __name__ == "__main__":

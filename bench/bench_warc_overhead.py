@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -69,7 +69,7 @@ def writer_throughput(tmp: Path, count: int = 3000) -> dict[str, float]:
         writer.write_exchange(Exchange(
             CapturedRequest("GET", f"http://congan.bench.gov.vn/{n}", ((b"User-Agent", b"bench"),)),
             CapturedResponse(200, "", "HTTP/1.1", ((b"Content-Type", b"text/html"),), body),
-            datetime.now(timezone.utc)))
+            datetime.now(UTC)))
     writer.close()
     elapsed = time.perf_counter() - start
     return {"exchanges_per_s": count / elapsed, "mb_per_s": written / elapsed / 1e6, "exchanges": count}
@@ -88,9 +88,15 @@ def main() -> None:
         best_off = max(without, key=lambda r: r["pages_per_s"])
         ratio = best_off["pages_per_s"] / best_on["pages_per_s"] if best_on["pages_per_s"] else float("nan")
         direct = writer_throughput(Path(tmp) / "direct")
-    print(f"crawl without WARC: {best_off['pages']:.0f} pages in {best_off['elapsed']:.2f} s = {best_off['pages_per_s']:.1f} pages/s")
-    print(f"crawl with WARC:    {best_on['pages']:.0f} pages in {best_on['elapsed']:.2f} s = {best_on['pages_per_s']:.1f} pages/s"
-          f" ({best_on['warc_bytes'] / 1e6:.2f} MB of WARC)")
+    print(
+        f"crawl without WARC: {best_off['pages']:.0f} pages in {best_off['elapsed']:.2f} s = "
+        f"{best_off['pages_per_s']:.1f} pages/s"
+    )
+    print(
+        f"crawl with WARC:    {best_on['pages']:.0f} pages in {best_on['elapsed']:.2f} s = "
+        f"{best_on['pages_per_s']:.1f} pages/s"
+        f" ({best_on['warc_bytes'] / 1e6:.2f} MB of WARC)"
+    )
     print(f"overhead ratio (without / with): {ratio:.3f}  (1.0 = free; {100 * (ratio - 1):.1f}% slower with WARC)")
     print(f"WarcWriter alone: {direct['exchanges_per_s']:.0f} exchanges/s, {direct['mb_per_s']:.1f} MB/s of payload"
           f" ({direct['exchanges']} exchanges of 20 kB, half of them revisits)")

@@ -11,6 +11,9 @@ Three places need them, each for a reason no public API serves:
   that nothing is downloaded (``scrapers.crawl.public_suffixes``).
 * ``downloader_slots`` / ``per_slot_settings``: Crawl-delay and Retry-After stretch one
   portal's download slot (``scrapers.middlewares.crawl_delay``, ``retry_after``).
+* ``fail_queued``: a portal deferred to a later crawl may have requests waiting in its
+  download slot's queue (held there by Retry-After); they are failed at once instead
+  (``scrapers.crawl.frontier_scheduler``).
 
 ``problems()`` lists what the installed Scrapy lacks; ``tests/test_scrapers_compat.py`` runs it
 so that a Scrapy upgrade that renames one of these fails a test, not a crawl.
@@ -18,7 +21,8 @@ so that a Scrapy upgrade that renames one of these fails a test, not a crawl.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from scrapy.utils.httpobj import urlparse_cached
 
@@ -55,7 +59,7 @@ def set_cookie_domain_splitter(splitter: Callable[[str], Any]) -> bool:
 
     if not hasattr(cookies, "_split_domain"):
         return False
-    cookies._split_domain = splitter  # noqa: SLF001 - see the module docstring
+    cookies._split_domain = splitter  # type: ignore[assignment]  # see the module docstring
     return True
 
 
@@ -72,6 +76,22 @@ def downloader_slot(engine: ExecutionEngine, key: str) -> Slot | None:
 def per_slot_settings(engine: ExecutionEngine, key: str) -> dict[str, Any]:
     """The settings a slot of ``key`` is created with (``DOWNLOAD_SLOTS``), created if absent."""
     return engine.downloader.per_slot_settings.setdefault(key, {})
+
+
+def fail_queued(engine: ExecutionEngine, key: str, error: Callable[[Request], Exception]) -> int:
+    """Fail every request waiting in the download slot ``key``'s queue with ``error(request)``
+    (it goes through the middlewares' process_exception and the errback); how many."""
+    from twisted.python.failure import Failure
+
+    slot = engine.downloader.slots.get(key)
+    queue = getattr(slot, "queue", None)
+    if not queue:
+        return 0
+    waiting = list(queue)
+    queue.clear()
+    for request, deferred in waiting:
+        deferred.errback(Failure(error(request)))  # type: ignore[no-untyped-call]
+    return len(waiting)
 
 
 def slot_key(request: Request) -> str:
@@ -91,9 +111,9 @@ def problems() -> list[str]:
     if not hasattr(cookies, "_split_domain"):
         found.append("scrapy.downloadermiddlewares.cookies._split_domain")
     for name in ("slots", "per_slot_settings"):
-        if name not in getattr(downloader.Downloader.__init__, "__code__").co_names:
+        if name not in downloader.Downloader.__init__.__code__.co_names:
             found.append(f"scrapy.core.downloader.Downloader.{name}")
-    for name in ("delay", "jitter", "lastseen"):
+    for name in ("delay", "jitter", "lastseen", "queue"):
         if name not in downloader.Slot.__init__.__code__.co_names:
             found.append(f"scrapy.core.downloader.Slot.{name}")
     return found

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
@@ -188,7 +188,7 @@ class WarcCaptureConfig:
         prefix = settings.get("WARC_PREFIX") or DEFAULT_WARC_PREFIX
         if "-" in prefix or "/" in prefix:
             raise WarcSettingError(f"WARC_PREFIX may not contain '-' or '/' (file names split on '-'): {prefix!r}")
-        crawl_id = settings.get("CONGAN_CRAWL_ID") or datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        crawl_id = settings.get("CONGAN_CRAWL_ID") or datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         recorded = tuple(
             (name, str(settings.get(name))) for name in RECORDED_SETTINGS if settings.get(name) is not None
         )
@@ -268,6 +268,8 @@ class FrontierConfig:
     max_pages: int = 0
     per_host_concurrency: int = 2
     frontier_url: str = ""
+    #: when only paused portals have work left, those paused longer than this are deferred
+    defer_after: float = 30.0
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> FrontierConfig:
@@ -275,9 +277,12 @@ class FrontierConfig:
             max_pages=_int(settings, "CONGAN_MAX_PAGES"),
             per_host_concurrency=_int(settings, "CONCURRENT_REQUESTS_PER_DOMAIN") or 2,
             frontier_url=settings.get("CONGAN_FRONTIER_URL") or "",
+            defer_after=settings.getfloat("CONGAN_DEFER_AFTER", 30.0),
         )
         if config.max_pages < 0:
             raise ConfigError(f"CONGAN_MAX_PAGES must be 0 (no limit) or more, not {config.max_pages}")
+        if config.defer_after < 0:
+            raise ConfigError(f"CONGAN_DEFER_AFTER must be 0 or more seconds, not {config.defer_after}")
         return config
 
 

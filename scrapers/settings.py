@@ -153,6 +153,10 @@ SCHEDULER = "scrapers.crawl.frontier_scheduler.FrontierScheduler"
 #: Where the frontier lives: empty for SQLite in the data directory (state/frontier/), or
 #: redis://host:port/db for one shared by several crawl processes (archive.control.frontier_redis).
 CONGAN_FRONTIER_URL = ""
+#: When only paused portals (Retry-After, backoff) have work left, those paused longer than
+#: this many seconds are not waited for: their pending requests are deferred to the next crawl
+#: (state/registry.sqlite3, shown in the report) and the crawl finishes.
+CONGAN_DEFER_AFTER = 30.0
 
 # -- Scrapy housekeeping ----------------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
@@ -202,6 +206,8 @@ EXTENSIONS: dict[str, int | None] = {
     "scrapers.crawl.revisit.RevisitKnownExtension": 30,
     # a 304 for an article moves its last_seen in the corpus (as congan reextract does)
     "scrapers.capture.not_modified.NotModifiedExtension": 40,
+    # a known article answered 404/410 or redirected to a non-article page: removed in the corpus
+    "scrapers.crawl.removals.RemovalWatchExtension": 45,
     # the cookie middleware's public-suffix check uses tldextract's bundled list, no download
     "scrapers.crawl.public_suffixes.OfflinePublicSuffixes": 50,
 }

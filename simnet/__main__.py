@@ -14,7 +14,9 @@ from .server import SimNet
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m simnet", description="The simulated portal network (127.0.0.1 only).")
+    parser = argparse.ArgumentParser(
+        prog="python -m simnet", description="The simulated portal network (127.0.0.1 only)."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve until SIGTERM/SIGINT")
     serve.add_argument("--host", default="127.0.0.1")

@@ -137,10 +137,7 @@ class Catalog:
         return out
 
     def total(self, category: int | None = None) -> int:
-        if category is None:
-            n = self.count
-        else:
-            n = len(range(category, self.count, self.ncat))
+        n = self.count if category is None else len(range(category, self.count, self.ncat))
         if self.deleted is not None and (category is None or self.deleted % self.ncat == category):
             n -= 1
         return n
@@ -151,7 +148,7 @@ class Catalog:
 
     def related(self, article: Article, n: int = 3) -> list[Article]:
         """Older articles of the same category (never newer ones: old pages stay unchanged)."""
-        out = []
+        out: list[Article] = []
         i = article.index - self.ncat
         while i >= 0 and len(out) < n:
             if self.exists(i):
@@ -170,8 +167,12 @@ class Catalog:
         title, paragraphs, version = gen.title, gen.paragraphs, 1
         if self.state >= 2 and index == spec.edited_in_state2:
             title = f"{gen.title}: khởi tố thêm 2 bị can"
-            paragraphs = gen.paragraphs + (
-                "Ngày 02/07/2025, Cơ quan Cảnh sát điều tra Công an tỉnh đã ra quyết định khởi tố bổ sung 2 bị can liên quan đến vụ án.",
+            paragraphs = (
+                *gen.paragraphs,
+                (
+                    "Ngày 02/07/2025, Cơ quan Cảnh sát điều tra Công an tỉnh đã ra quyết định khởi tố bổ sung "
+                    "2 bị can liên quan đến vụ án."
+                ),
             )
             modified = _parse("2025-07-02 10:20")
             version = 2

@@ -56,8 +56,14 @@ TITLE_TEMPLATES = (
     "Hướng dẫn người dân cài đặt, kích hoạt tài khoản định danh điện tử",
 )
 SUMMARY_TEMPLATES = (
-    "Ngày {day}/{month}, {unit} Công an tỉnh cho biết đã phát hiện, bắt giữ {n} đối tượng có hành vi {crime} tại {place}.",
-    "Thực hiện kế hoạch của Ban Giám đốc, lực lượng Công an tỉnh đã triển khai đồng bộ nhiều giải pháp bảo đảm an ninh, trật tự trên địa bàn {place}.",
+    (
+        "Ngày {day}/{month}, {unit} Công an tỉnh cho biết đã phát hiện, bắt giữ {n} đối tượng có hành vi "
+        "{crime} tại {place}."
+    ),
+    (
+        "Thực hiện kế hoạch của Ban Giám đốc, lực lượng Công an tỉnh đã triển khai đồng bộ nhiều giải pháp "
+        "bảo đảm an ninh, trật tự trên địa bàn {place}."
+    ),
     "Sáng {day}/{month}, {rank} {person} chủ trì hội nghị triển khai nhiệm vụ trọng tâm của lực lượng Công an tỉnh.",
     "Công an tỉnh khuyến cáo người dân nâng cao cảnh giác trước thủ đoạn {crime} đang diễn biến phức tạp.",
 )
@@ -66,13 +72,16 @@ SENTENCES = (
     "Ngay sau khi tiếp nhận tin báo, lực lượng chức năng đã khẩn trương xác minh, truy xét và làm rõ vụ việc.",
     "Tang vật thu giữ gồm {n} điện thoại di động, {m} xe mô tô cùng nhiều tài liệu liên quan.",
     "Tại cơ quan Công an, các đối tượng đã khai nhận toàn bộ hành vi phạm tội của mình.",
-    "{rank} {person}, Phó Giám đốc Công an tỉnh, đề nghị các đơn vị tiếp tục phối hợp chặt chẽ với chính quyền địa phương.",
+    (
+        "{rank} {person}, Phó Giám đốc Công an tỉnh, đề nghị các đơn vị tiếp tục phối hợp chặt chẽ với "
+        "chính quyền địa phương."
+    ),
     "Hiện vụ việc đang được cơ quan Cảnh sát điều tra củng cố hồ sơ để xử lý theo quy định của pháp luật.",
     "Công an tỉnh khuyến cáo người dân không cung cấp thông tin cá nhân, mã OTP cho người lạ qua điện thoại.",
     "Phong trào toàn dân bảo vệ an ninh Tổ quốc tiếp tục được duy trì, góp phần giữ vững hòa bình ở cơ sở.",
     "Năm {year}, lực lượng Công an đã giải quyết {n} hồ sơ thủ tục hành chính trên môi trường điện tử.",
     "Các tổ công tác đã đến từng hộ gia đình tại {place} để hướng dẫn kích hoạt tài khoản định danh điện tử mức độ 2.",
-    "Mô hình \"Camera an ninh\" do Ủy ban nhân dân xã phối hợp triển khai đã phát huy hiệu quả rõ rệt.",
+    'Mô hình "Camera an ninh" do Ủy ban nhân dân xã phối hợp triển khai đã phát huy hiệu quả rõ rệt.',
     "Lực lượng Cảnh sát đường thủy tăng cường tuần tra, kiểm soát trên các tuyến sông trọng điểm.",
     "Buổi lễ diễn ra trang trọng, ấm áp với sự tham dự của đại diện cấp ủy, chính quyền và đông đảo nhân dân.",
     "Đây là kết quả của quá trình đấu tranh bền bỉ, sự phối hợp hòa quyện giữa các lực lượng nghiệp vụ.",
@@ -94,7 +103,16 @@ IMAGE_CAPTIONS = (
 ATTACHMENT_TITLES = ("Kế hoạch số {n}/KH-CAT", "Thông báo số {n}/TB-CAT", "Quyết định số {n}/QĐ-CAT")
 
 # New tone placement (as written above) -> old placement, applied to "old style" articles.
-_OLD_STYLE = {"hòa": "hoà", "Hòa": "Hoà", "thủy": "thuỷ", "Thủy": "Thuỷ", "khỏe": "khoẻ", "Ủy": "Uỷ", "ủy": "uỷ", "úy": "uý"}
+_OLD_STYLE = {
+    "hòa": "hoà",
+    "Hòa": "Hoà",
+    "thủy": "thuỷ",
+    "Thủy": "Thuỷ",
+    "khỏe": "khoẻ",
+    "Ủy": "Uỷ",
+    "ủy": "uỷ",
+    "úy": "uý",
+}
 _OLD_RE = re.compile("|".join(sorted(_OLD_STYLE, key=len, reverse=True)))
 
 _SLUG_MAP = str.maketrans({"đ": "d", "Đ": "d"})

@@ -46,9 +46,8 @@ class FaultTable:
         if fault is None:
             return None, None
         kind = fault.kind
-        if kind in _FIRST_HIT_STATUS or kind == "reset_first":
-            if self.hit(req.target) > fault.hits:
-                return None, None
+        if (kind in _FIRST_HIT_STATUS or kind == "reset_first") and self.hit(req.target) > fault.hits:
+            return None, None
         if kind in _FIRST_HIT_STATUS:
             status = _FIRST_HIT_STATUS[kind]
             body = f"<html><body><h1>{status}</h1><p>Máy chủ đang bận, vui lòng thử lại sau.</p></body></html>"

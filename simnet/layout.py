@@ -43,7 +43,8 @@ def footer(spec: SiteSpec) -> str:
     outside = " | ".join(f'<a href="{u}" target="_blank">{escape(t)}</a>' for u, t in OUTSIDE_LINKS)
     return (
         f'<footer><p class="quick">{extra}</p><p class="outside">{outside}</p>'
-        f"<p>© Bản quyền thuộc {escape(spec.title)}. Ghi rõ nguồn khi phát hành lại thông tin từ website này.</p></footer>"
+        f"<p>© Bản quyền thuộc {escape(spec.title)}. Ghi rõ nguồn khi phát hành lại thông tin từ website "
+        f"này.</p></footer>"
     )
 
 
@@ -64,7 +65,10 @@ def paragraphs(paras: tuple[str, ...] | list[str]) -> str:
 
 
 def figure(url: str, caption: str) -> str:
-    return f'<figure class="image"><img src="{escape(url)}" alt="{escape(caption)}"><figcaption>{escape(caption)}</figcaption></figure>'
+    return (
+        f'<figure class="image"><img src="{escape(url)}" alt="{escape(caption)}"><figcaption>'
+        f'{escape(caption)}</figcaption></figure>'
+    )
 
 
 def table_figure(url: str, caption: str) -> str:

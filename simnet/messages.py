@@ -95,7 +95,12 @@ def redirect(location: str, status: int = 301) -> Response:
 
 
 def not_found(status: int = 404) -> Response:
-    text = "<html><head><title>Không tìm thấy trang</title></head><body><h1>404 - Không tìm thấy trang</h1></body></html>"
+    text = (
+        "<html><head><title>Không tìm thấy trang</title></head><body><h1>404 - Không tìm thấy trang</h1></body></html>"
+    )
     if status == 410:
-        text = "<html><head><title>Bài viết đã bị gỡ</title></head><body><h1>410 - Bài viết không còn tồn tại</h1></body></html>"
+        text = (
+            "<html><head><title>Bài viết đã bị gỡ</title></head><body><h1>410 - Bài viết không còn tồn tại</h1>"
+            "</body></html>"
+        )
     return html(text, status, cacheable=False)

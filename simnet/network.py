@@ -109,18 +109,21 @@ class Network:
         with self._lock:
             portal = self.portals[host]
             faults = self._faults[host]
-        fault, resp = faults.before(req)
-        if resp is None:
-            resp = portal.asset(req) or portal.route(req)
-            if resp is None:
-                resp = portal.not_found()
-            resp = faults.after(fault, resp)
-        return resp, verdict
+        fault, early = faults.before(req)
+        if early is not None:
+            return early, verdict
+        served = portal.asset(req) or portal.route(req)
+        if served is None:
+            served = portal.not_found()
+        return faults.after(fault, served), verdict
 
     def _home(self) -> Response:
         items = "".join(
             f'<li><a href="http://{s.domain}/">{escape(s.domain)}</a> ({escape(s.province)}, {s.cms}, {s.status})</li>'
             for s in self.sites
         )
-        text = f"<html><head><meta charset='utf-8'><title>simnet</title></head><body><h1>simnet</h1><p>state {self.state}</p><ul>{items}</ul></body></html>"
+        text = (
+            f"<html><head><meta charset='utf-8'><title>simnet</title></head><body><h1>simnet</h1><p>state "
+            f"{self.state}</p><ul>{items}</ul></body></html>"
+        )
         return html(text, cacheable=False)

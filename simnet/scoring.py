@@ -12,9 +12,10 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .truth import TruthArticle
 
@@ -25,8 +26,7 @@ _VOLATILE = re.compile(r"(?:;jsessionid=[^/?&]*)|(?<=[?&])(?:utm_[a-z]+|sid|redi
 
 def url_key(url: str) -> str:
     """A URL for matching: scheme-less, session ids and tracking parameters removed."""
-    key = _VOLATILE.sub("", url.split("://", 1)[-1]).rstrip("?&")
-    return key
+    return _VOLATILE.sub("", url.split("://", 1)[-1]).rstrip("?&")
 
 
 def _text(value: Any) -> str:
@@ -102,12 +102,12 @@ def score(records: list[dict[str, Any]], truth: list[TruthArticle]) -> dict[str,
     matched: dict[str, list[dict[str, Any]]] = {}
     for rec in records:
         keys = [url_key(u) for u in (rec.get("url", ""), *(rec.get("aliases") or ()))]
-        t = next((by_key[k] for k in keys if k in by_key), None)
-        site = t.site if t else str(rec.get("site") or "")
+        hit = next((by_key[k] for k in keys if k in by_key), None)
+        site = hit.site if hit else str(rec.get("site") or "")
         if site in scores:
             scores[site].records += 1
-        if t is not None:
-            matched.setdefault(t.canonical_url, []).append(rec)
+        if hit is not None:
+            matched.setdefault(hit.canonical_url, []).append(rec)
     for t in truth:
         recs = matched.get(t.canonical_url)
         if not recs:

@@ -6,6 +6,7 @@ uses ``http_proxy``; origin form with a ``Host`` header works too (curl --resolv
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import socket
@@ -15,7 +16,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 from urllib.parse import urlsplit
 
 from .messages import Request, Response
@@ -114,18 +115,18 @@ class _SocketWriter:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "_Server"
+    server: _Server
     tunnel_host: str | None = None  # set inside a CONNECT tunnel (HTTPS portals)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        logger.debug("%s " + format, self.address_string(), *args)
+    def log_message(self, format: str, *args: Any) -> None:  # stdlib signature
+        logger.debug("%s " + format, self.address_string(), *args)  # noqa: G003 - format is the stdlib template
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:  # stdlib naming
         self._serve()
 
     do_POST = do_HEAD = do_GET
 
-    def do_CONNECT(self) -> None:  # noqa: N802 - stdlib naming
+    def do_CONNECT(self) -> None:  # stdlib naming
         """Tunnel to an HTTPS portal: answer 200, then speak TLS with its (broken) certificate."""
         self.server.access.begin()
         try:
@@ -167,10 +168,8 @@ class _Handler(BaseHTTPRequestHandler):
     def finish(self) -> None:
         super().finish()
         if self.tunnel_host is not None:  # the TLS socket replaced the one socketserver closes
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.close()
-            except OSError:
-                pass
 
     def _log(self, entry: dict[str, Any], started: float) -> None:
         self.server.access.add({"ts": time.time(), **entry, "duration": round(time.monotonic() - started, 4)})
@@ -204,7 +203,7 @@ class _Handler(BaseHTTPRequestHandler):
                 server=SERVER_HEADERS.get(spec.cms if spec else "", "simnet"),
             )
             try:
-                sent = write(self.connection, self.wfile, req, resp)
+                sent = write(self.connection, cast("BinaryIO", self.wfile), req, resp)
             except OSError as exc:  # the client went away mid-body
                 logger.debug("write to client failed: %s", exc)
                 self.close_connection = True
@@ -237,7 +236,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        logger.debug("connection from %s ended with an error", client_address, exc_info=True)
+        logger.debug("connection from %s ended with an error", client_address, exc_info=True)  # noqa: LOG014 - called from an except block
 
 
 class SimNet:
@@ -254,7 +253,7 @@ class SimNet:
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
-    def start(self) -> "SimNet":
+    def start(self) -> SimNet:
         if self._server is None:
             self._server = _Server(self._address, self.network, self.access)
             self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="simnet", daemon=True)
@@ -269,7 +268,7 @@ class SimNet:
             self._server = None
             self._thread = None
 
-    def __enter__(self) -> "SimNet":
+    def __enter__(self) -> SimNet:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -12,7 +12,7 @@ import shutil
 import ssl
 import tempfile
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -34,7 +34,7 @@ def _name(common_name: str, org: str | None = None) -> x509.Name:
 
 def _certificate(subject: x509.Name, issuer: x509.Name, key: ec.EllipticCurvePrivateKey,
                  signer: ec.EllipticCurvePrivateKey, *, ca: bool, host: str | None = None) -> x509.Certificate:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject).issuer_name(issuer).public_key(key.public_key())
@@ -62,7 +62,9 @@ def make_chain(host: str, kind: str) -> tuple[bytes, bytes]:
         cert = _certificate(_name(host), inter_name, key, inter_key, ca=False, host=host)
     else:
         raise ValueError(f"unknown certificate kind {kind!r}")
-    pem_key = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    pem_key = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     return cert.public_bytes(serialization.Encoding.PEM), pem_key
 
 

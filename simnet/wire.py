@@ -38,7 +38,7 @@ def not_modified(req: Request, resp: Response) -> bool:
 
 def prepare(req: Request, resp: Response, *, gzip_site: bool, chunked_site: bool, server: str) -> Response:
     """Add validators, negotiate gzip and framing; turn a matching conditional GET into 304."""
-    headers = [("Server", server), ("Date", formatdate(usegmt=True))] + resp.headers
+    headers = [("Server", server), ("Date", formatdate(usegmt=True)), *resp.headers]
     if resp.cacheable and resp.status == 200 and resp.stream is None:
         headers.append(("ETag", entity_tag(resp)))
         if resp.last_modified is not None:

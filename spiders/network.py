@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Any, AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
 
 import scrapy
 from scrapy.http import FormRequest, HtmlResponse, Request, Response, TextResponse, XmlResponse
 
-from archive.paths import DataDir
 from archive.control.registry_state import RegistryState
+from archive.paths import DataDir
 from scrapers.config import NetworkConfig, crawl_config
 from scrapers.crawl.watermarks import KnownArticles, open_known_articles
 from scrapers.discovery.adapter import REQUISITE, SEED, Adapter, Page, Target
@@ -38,10 +39,10 @@ from scrapers.items import ArticlePage
 from scrapers.page_context import META_KEY, context_of, ensure_context
 from scrapers.portals.registry import Registry, load_registry
 from scrapers.portals.requisites import requisite_urls
+from scrapers.portals.safe_urls import MALFORMED_URL, malformed_links, safe_join
 from scrapers.portals.scope import Scope, link_block_urls
 from scrapers.portals.urls import url_host, without_session
 from scrapers.reporting.portal_watch import PortalWatch
-from scrapers.portals.safe_urls import MALFORMED_URL, malformed_links, safe_join
 from spiders.planner import OTHER_PORTAL, CrawlPlanner, Decision, Refused
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ MAX_SEED_REDIRECTS = 5
 
 def page_content_type(response: TextResponse) -> str:
     """The media type the page is handled as: the header, else what Scrapy chose for it."""
-    declared = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    declared = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
     if declared:
         return declared
     if isinstance(response, HtmlResponse):
@@ -67,7 +68,7 @@ class NetworkSpider(scrapy.Spider):
     name = "network"
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "NetworkSpider":
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NetworkSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.setup(crawl_config(crawler).network)
         return spider
@@ -193,9 +194,10 @@ class NetworkSpider(scrapy.Spider):
             yield from self.seed_redirect(response, site, adapter)
             return
         if kind == SEED or meta.get("redirect_urls"):
-            site, adapter = self.note_portal(response, site, adapter)
-            if adapter is None:
+            site, noted = self.note_portal(response, site, adapter)
+            if noted is None:
                 return
+            adapter = noted
         if not isinstance(response, TextResponse):
             return
         content_type = page_content_type(response)
@@ -262,7 +264,7 @@ class NetworkSpider(scrapy.Spider):
     def seed_redirect(self, response: Response, site: str, adapter: Adapter) -> Iterable[Request]:
         """A portal's start URL redirects: within the portal, follow it as the new start;
         to another portal, record the move (absorbed provinces) and open that portal."""
-        location = response.headers.get(b"Location", b"").decode("latin-1").strip()
+        location = (response.headers.get(b"Location") or b"").decode("latin-1").strip()
         hops = ensure_context(response).hops
         if not location or hops.count("R") >= MAX_SEED_REDIRECTS:
             self.watch.redirect_loop(site, response.url)

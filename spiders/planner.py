@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Union
 
 from scrapers.config import NetworkConfig
 from scrapers.crawl.watermarks import KnownArticles
@@ -55,7 +54,7 @@ class Refused:
     site: str | None = None
 
 
-Decision = Union[Planned, Refused]
+Decision = Planned | Refused
 ScheduleKey = tuple[str, str, tuple[tuple[str, str], ...]]
 
 

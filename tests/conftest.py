@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import offline_guard  # noqa: E402
+import offline_guard
 
 #: shared session fixtures: network_crawl, network_recrawl (tests/crawl_fixtures.py)
 pytest_plugins = ["crawl_fixtures"]

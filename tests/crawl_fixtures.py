@@ -58,7 +58,9 @@ def pythonpath(*paths: Path) -> str:
     return os.pathsep.join([*(str(p) for p in paths), *existing])
 
 
-def run_congan_crawl(data_dir: Path, env: dict[str, str], crawl_id: str, *extra: str) -> subprocess.CompletedProcess[str]:
+def run_congan_crawl(
+    data_dir: Path, env: dict[str, str], crawl_id: str, *extra: str
+) -> subprocess.CompletedProcess[str]:
     """``python -m congan --data DIR crawl --crawl-id ID <fast settings> EXTRA...``"""
     child_env = {k: v for k, v in os.environ.items() if k not in ("CONGAN_DATA",)}
     child_env.update(env)

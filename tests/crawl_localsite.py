@@ -63,7 +63,7 @@ class LocalSite:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 site._handle(self)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

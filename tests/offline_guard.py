@@ -61,7 +61,7 @@ _installed: dict[str, Any] = {}
 
 
 def install(log_path: str | None = None) -> None:
-    global _log_path
+    global _log_path  # noqa: PLW0603 - one guard per test process
     if log_path:
         _log_path = log_path
     if _installed:

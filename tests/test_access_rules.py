@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -69,13 +69,17 @@ def test_date_range_is_inclusive_days_in_vietnam_time(tmp_path: Path) -> None:
     assert not rules.allows(ARTICLE, "20250630170000")
     assert not rules.allows(ARTICLE, "2025-07-31T23:59:59+07:00")
     assert rules.allows(ARTICLE, "20250731170000")
-    assert rules.allows(ARTICLE, datetime(2025, 8, 1, tzinfo=timezone.utc))
+    assert rules.allows(ARTICLE, datetime(2025, 8, 1, tzinfo=UTC))
     assert not rules.allows(ARTICLE, datetime(2025, 7, 15))  # naive: UTC, like WARC dates
     assert not rules.allows(ARTICLE, None)  # unknown time: hidden, to be safe
 
 
 def test_adding_the_same_target_replaces_the_rule(tmp_path: Path) -> None:
-    rules = _rules(tmp_path, {"target": ARTICLE, "kind": "block"}, {"target": "http://congan.hanoi.gov.vn/tin-tuc/vu-an-lua-dao.html", "kind": "exclude"})
+    rules = _rules(
+        tmp_path,
+        {"target": ARTICLE, "kind": "block"},
+        {"target": "http://congan.hanoi.gov.vn/tin-tuc/vu-an-lua-dao.html", "kind": "exclude"},
+    )
     assert [(r.id, r.kind) for r in rules] == [(1, "exclude")]
 
 
@@ -127,10 +131,18 @@ def test_acl_for_replay_is_reverse_sorted_with_pywb_date_bounds(tmp_path: Path) 
     lines = acl_text(rules).splitlines()
     assert lines == sorted(lines, reverse=True)
     parsed = {line.split(" ", 1)[0]: json.loads(line.split(" - ", 1)[1]) for line in lines}
-    assert parsed["vn,gov,hanoi,congan)/"] == {"access": "block", "url": "congan.hanoi.gov.vn", "before": "20250630170000"}
+    assert parsed["vn,gov,hanoi,congan)/"] == {
+        "access": "block",
+        "url": "congan.hanoi.gov.vn",
+        "before": "20250630170000",
+    }
     assert parsed["vn,gov,hanoi,congan)/tin-tuc/vu-an-lua-dao.html###"]["after"] == "20250630165959"
     # pywb holds one bound per rule: a two-sided range keeps its start (hides more, never less)
-    assert parsed["vn,gov,laocai,congan)/a.html###"] == {"access": "exclude", "url": "http://congan.laocai.gov.vn/a.html", "after": "20250630165959"}
+    assert parsed["vn,gov,laocai,congan)/a.html###"] == {
+        "access": "exclude",
+        "url": "http://congan.laocai.gov.vn/a.html",
+        "after": "20250630165959",
+    }
 
 
 # -- the command ------------------------------------------------------------------------------
@@ -147,7 +159,10 @@ def test_access_commands_add_list_remove(data_dir: Path) -> None:
     assert run(data_dir, "add", "congan.hanoi.gov.vn/bi-mat/", "--prefix", "--kind", "block").exit_code == 0
     listed = run(data_dir, "list", "--json")
     rows = [json.loads(line) for line in listed.output.splitlines()]
-    assert [(r["id"], r["match"], r["kind"], r["since"]) for r in rows] == [(1, "exact", "exclude", "2025-07-01"), (2, "prefix", "block", None)]
+    assert [(r["id"], r["match"], r["kind"], r["since"]) for r in rows] == [
+        (1, "exact", "exclude", "2025-07-01"),
+        (2, "prefix", "block", None),
+    ]
     # the ACL a running replay reads follows every change
     assert "vn,gov,hanoi,congan)/bi-mat - " in acl_path(DataDir(data_dir)).read_text(encoding="utf-8")
     assert run(data_dir, "remove", "#2").exit_code == 0

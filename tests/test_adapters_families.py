@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from scrapers.families import FAMILIES, UnknownAdapter, get_adapter
 from scrapers.discovery.adapter import API, ARTICLE, LISTING, SITEMAP, Page
+from scrapers.families import FAMILIES, UnknownAdapter, get_adapter
 
 
 def page(url: str, body: str, content_type: str = "text/html; charset=utf-8", **kw) -> Page:
@@ -29,7 +29,10 @@ HANOI = "http://congan.hanoi.gov.vn"
 
 
 def test_dotnetnuke_category_shell_leads_to_the_listnew_api():
-    shell = '<div ng-controller="NewsListCtrl" data-category-id="2" data-page-size="5"><a ng-href="{{item.Url}}">x</a></div>'
+    shell = (
+        '<div ng-controller="NewsListCtrl" data-category-id="2" data-page-size="5"><a '
+        'ng-href="{{item.Url}}">x</a></div>'
+    )
     found = get_adapter("dotnetnuke").discover(page(HANOI + "/tin-tuc/an-ninh-trat-tu", shell))
     assert [t.url for t in found.listings] == [
         HANOI + "/DesktopModules/cmsview/api/NewsContent/listnew?CategoryId=2&PageIndex=1&PageSize=5"
@@ -73,16 +76,22 @@ def test_wordpress_sitemap_index_urlset_and_feed():
     found = wp.discover(page(SONLA + "/wp-sitemap-posts-post-1.xml", urlset, "application/xml", kind=SITEMAP))
     assert [t.url for t in found.articles] == [SONLA + "/bai-mot/"]
     assert [t.url for t in found.listings] == [SONLA + "/category/an-ninh/"]
-    feed = f'<?xml version="1.0"?><rss><channel><item><link>{SONLA}/bai-hai/?utm_source=rss</link></item></channel></rss>'
-    assert [t.url for t in wp.discover(page(SONLA + "/feed/", feed, "application/rss+xml")).articles] == [SONLA + "/bai-hai/"]
+    feed = (
+        f'<?xml version="1.0"?><rss><channel><item><link>{SONLA}/bai-hai/?utm_source=rss</link></item></channel></rss>'
+    )
+    assert [t.url for t in wp.discover(page(SONLA + "/feed/", feed, "application/rss+xml")).articles] == [
+        SONLA + "/bai-hai/"
+    ]
     assert wp.discover(page(SONLA + "/feed/", "<rss><broken", "application/rss+xml")).empty
 
 
 def test_wordpress_listing_articles_and_next_page():
-    html = (f'<nav><a href="{SONLA}/category/an-ninh/">An ninh</a><a href="/feed/">RSS</a><a href="/wp-admin/">x</a></nav>'
-            f'<h2><a href="{SONLA}/bai-mot/?utm_source=facebook&amp;utm_medium=social">Bài một</a></h2>'
-            f'<a class="more-link" href="{SONLA}/bai-mot/">Đọc tiếp…</a>'
-            f'<a class="next page-numbers" href="{SONLA}/category/an-ninh/page/2/">Sau »</a>')
+    html = (
+        f'<nav><a href="{SONLA}/category/an-ninh/">An ninh</a><a href="/feed/">RSS</a><a href="/wp-admin/">x</a></nav>'
+        f'<h2><a href="{SONLA}/bai-mot/?utm_source=facebook&amp;utm_medium=social">Bài một</a></h2>'
+        f'<a class="more-link" href="{SONLA}/bai-mot/">Đọc tiếp…</a>'
+        f'<a class="next page-numbers" href="{SONLA}/category/an-ninh/page/2/">Sau »</a>'
+    )
     found = get_adapter("wordpress").discover(page(SONLA + "/category/an-ninh/", html))
     assert [t.url for t in found.articles] == [SONLA + "/bai-mot/"]
     assert [t.url for t in found.next_pages] == [SONLA + "/category/an-ninh/page/2/"]
@@ -94,7 +103,10 @@ def test_wordpress_listing_articles_and_next_page():
 def test_nukeviet_savefile_is_the_article():
     nv = get_adapter("nukeviet")
     article = "http://congan.laichau.gov.vn/news/phong-chong-toi-pham/bat-giu-doi-tuong-3421.html"
-    assert nv.canonicalize("http://congan.laichau.gov.vn/savefile/phong-chong-toi-pham/bat-giu-doi-tuong-3421.html") == article
+    assert (
+        nv.canonicalize("http://congan.laichau.gov.vn/savefile/phong-chong-toi-pham/bat-giu-doi-tuong-3421.html")
+        == article
+    )
     assert nv.canonicalize("http://congan.dienbien.gov.vn/news/savefile/ANDB/bat-giu-22856/") == (
         "http://congan.dienbien.gov.vn/news/ANDB/bat-giu-22856.html")
     html = ('<h3><a href="/savefile/phong-chong-toi-pham/bat-giu-doi-tuong-3421.html">Lưu</a></h3>'
@@ -134,10 +146,15 @@ def test_joomla_views_and_parameter_orders_collapse_in_joomla_order():
     ):
         assert jm.canonicalize(alias) == canonical
     assert jm.is_article(canonical)
-    html = ('<h2><a href="/index.php?option=com_content&amp;view=article&amp;catid=9&amp;id=1814&amp;Itemid=102">Bài</a></h2>'
-            '<a href="/index.php?option=com_content&amp;view=category&amp;id=9&amp;Itemid=102&amp;limitstart=5">2</a>'
-            '<a href="/index.php?option=com_users&amp;view=login">Đăng nhập</a>')
-    found = jm.discover(page("http://congan.thuathienhue.gov.vn/index.php?option=com_content&view=category&id=9&Itemid=102", html))
+    html = (
+        '<h2><a href="/index.php?option=com_content&amp;view=article&amp;catid=9&amp;id=1814&amp;'
+        'Itemid=102">Bài</a></h2>'
+        '<a href="/index.php?option=com_content&amp;view=category&amp;id=9&amp;Itemid=102&amp;limitstart=5">2</a>'
+        '<a href="/index.php?option=com_users&amp;view=login">Đăng nhập</a>'
+    )
+    found = jm.discover(
+        page("http://congan.thuathienhue.gov.vn/index.php?option=com_content&view=category&id=9&Itemid=102", html)
+    )
     assert [t.url for t in found.articles] == [canonical]
     assert [t.url for t in found.next_pages] == [
         "http://congan.thuathienhue.gov.vn/index.php?option=com_content&view=category&id=9&Itemid=102&limitstart=5"
@@ -149,7 +166,8 @@ def test_joomla_views_and_parameter_orders_collapse_in_joomla_order():
 LANGSON = "http://congan.langson.gov.vn/chuyen-muc/64/cai-cach-hanh-chinh.aspx"
 WEBFORM = """<form method="post" action="/chuyen-muc/64/cai-cach-hanh-chinh.aspx" id="form1">
 <input type="hidden" name="__EVENTTARGET" value="" /><input type="hidden" name="__EVENTARGUMENT" value="" />
-<input type="hidden" name="__VIEWSTATE" value="/wEPDwUKLTI2NjY4" /><input type="hidden" name="__EVENTVALIDATION" value="abc=" />
+<input type="hidden" name="__VIEWSTATE" value="/wEPDwUKLTI2NjY4" />\
+<input type="hidden" name="__EVENTVALIDATION" value="abc=" />
 <a class="title" href="/9688/cai-cach-hanh-chinh/64/bai-mot/9688.aspx">Bài một</a>
 <div class="pager">%s</div></form>"""
 PAGER = "<a href=\"javascript:__doPostBack('ctl00$ContentPlaceHolder1$rptPager$ctl%02d$lnkPage','')\">%d</a>"
@@ -165,7 +183,9 @@ def test_webforms_next_page_is_a_post_with_the_viewstate():
     fields = dict(post.formdata)
     assert fields["__EVENTTARGET"] == "ctl00$ContentPlaceHolder1$rptPager$ctl01$lnkPage"
     assert fields["__VIEWSTATE"] == "/wEPDwUKLTI2NjY4" and fields["__EVENTVALIDATION"] == "abc="
-    on_two = wf.discover(page(LANGSON, WEBFORM % (PAGER % (0, 1) + ' <span class="current">2</span> ' + PAGER % (2, 3))))
+    on_two = wf.discover(
+        page(LANGSON, WEBFORM % (PAGER % (0, 1) + ' <span class="current">2</span> ' + PAGER % (2, 3)))
+    )
     assert dict(on_two.next_pages[0].formdata)["__EVENTTARGET"].endswith("ctl02$lnkPage")
     last = wf.discover(page(LANGSON, WEBFORM % (PAGER % (0, 1) + ' <span class="current">2</span>')))
     assert not last.next_pages
@@ -176,12 +196,16 @@ def test_webforms_next_page_is_a_post_with_the_viewstate():
 # -- VNPT Portal: AJAX "Xem thêm" ---------------------------------------------------------------
 def test_vnpt_ajax_pages_until_an_empty_fragment():
     vn = get_adapter("vnpt")
-    category = ('<ul class="ArticleList"><li><h2 class="Title"><a href="/an-ninh-trat-tu/bai-mot-7700">Bài</a></h2></li></ul>'
-                '<div class="ViewMore"><a class="btn-more" href="javascript:void(0)" data-cat="1" data-page="2" '
-                'data-url="/Ajax/ArticleList?cat=1&amp;page=2">Xem thêm</a></div>')
+    category = (
+        '<ul class="ArticleList"><li><h2 class="Title"><a href="/an-ninh-trat-tu/bai-mot-7700">Bài</a></h2></li></ul>'
+        '<div class="ViewMore"><a class="btn-more" href="javascript:void(0)" data-cat="1" data-page="2" '
+        'data-url="/Ajax/ArticleList?cat=1&amp;page=2">Xem thêm</a></div>'
+    )
     found = vn.discover(page("http://congan.laocai.gov.vn/an-ninh-trat-tu", category))
     assert [t.url for t in found.articles] == ["http://congan.laocai.gov.vn/an-ninh-trat-tu/bai-mot-7700"]
-    assert [(t.url, t.kind) for t in found.listings] == [("http://congan.laocai.gov.vn/Ajax/ArticleList?cat=1&page=2", API)]
+    assert [(t.url, t.kind) for t in found.listings] == [
+        ("http://congan.laocai.gov.vn/Ajax/ArticleList?cat=1&page=2", API)
+    ]
     fragment = '<li><h2 class="Title"><a href="/an-ninh-trat-tu/bai-hai-7709">Bài hai</a></h2></li>'
     more = vn.discover(page("http://congan.laocai.gov.vn/Ajax/ArticleList?cat=1&page=2", fragment, kind=API))
     assert [t.url for t in more.articles] == ["http://congan.laocai.gov.vn/an-ninh-trat-tu/bai-hai-7709"]
@@ -192,9 +216,12 @@ def test_vnpt_ajax_pages_until_an_empty_fragment():
 
 # -- custom and generic ------------------------------------------------------------------------
 def test_custom_portal_articles_and_trang_pagination():
-    html = ('<div class="tin"><a href="/tin-bai/bai-mot-560.htm"><b>Bài</b></a></div>'
-            '<a href="/chuyen-muc/an-ninh-trat-tu.htm?trang=1">1</a> <a href="/chuyen-muc/an-ninh-trat-tu.htm?trang=2">2</a>'
-            '<a href="/quan-tri/dang-nhap.htm">Quản trị</a>')
+    html = (
+        '<div class="tin"><a href="/tin-bai/bai-mot-560.htm"><b>Bài</b></a></div>'
+        '<a href="/chuyen-muc/an-ninh-trat-tu.htm?trang=1">1</a> <a '
+        'href="/chuyen-muc/an-ninh-trat-tu.htm?trang=2">2</a>'
+        '<a href="/quan-tri/dang-nhap.htm">Quản trị</a>'
+    )
     found = get_adapter("custom").discover(page("http://congan.vinhphuc.gov.vn/chuyen-muc/an-ninh-trat-tu.htm", html))
     assert [t.url for t in found.articles] == ["http://congan.vinhphuc.gov.vn/tin-bai/bai-mot-560.htm"]
     assert "http://congan.vinhphuc.gov.vn/chuyen-muc/an-ninh-trat-tu.htm?trang=2" in [t.url for t in found.next_pages]

@@ -8,7 +8,7 @@ from scrapers.discovery.fingerprint import fingerprint
 
 
 @pytest.mark.parametrize(
-    "html, headers, family",
+    ("html", "headers", "family"),
     [
         ('<meta name="generator" content="WordPress 6.4.3">', {}, "wordpress"),
         ('<link rel="stylesheet" href="/wp-content/themes/newspaper/style.css">', {}, "wordpress"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,8 +21,8 @@ def test_timestamps_are_utc_14_digits_and_shortened_ones_are_their_first_second(
     assert timestamp14(moment) == "20250701013005"
     assert timestamp14(datetime(2025, 7, 1, 1, 30, 5)) == "20250701013005"  # naive is UTC, as in WARC
     assert parse_timestamp14("20250701013005") == moment
-    assert parse_timestamp14("2025") == datetime(2025, 1, 1, tzinfo=timezone.utc)
-    assert parse_timestamp14("202507") == datetime(2025, 7, 1, tzinfo=timezone.utc)
+    assert parse_timestamp14("2025") == datetime(2025, 1, 1, tzinfo=UTC)
+    assert parse_timestamp14("202507") == datetime(2025, 7, 1, tzinfo=UTC)
     for bad in ("", "20x5", "20251301000000", "12"):
         with pytest.raises(ValueError, match="timestamp"):
             parse_timestamp14(bad)
@@ -56,13 +56,13 @@ def test_migrations_run_once_in_order_into_the_ledger_named(tmp_path: Path) -> N
     assert apply_migrations(conn, MIGRATIONS, ledger) == []
     assert recorded(conn, ledger) == [1, 2]
     conn.execute("INSERT INTO t (a, b) VALUES (1, 'x')")  # both migrations are in the schema
-    assert [row[0] for row in conn.execute("SELECT applied_at FROM search_migrations")][0].startswith("20")
+    assert next(row[0] for row in conn.execute("SELECT applied_at FROM search_migrations")).startswith("20")
 
 
 def test_a_database_from_a_newer_version_is_refused_when_the_ledger_says_so(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
     apply_migrations(conn, MIGRATIONS)  # the default ledger of the state databases
-    with pytest.raises(DataDirError, match="upgrade congan.*migration 2"):
+    with pytest.raises(DataDirError, match=r"upgrade congan.*migration 2"):
         apply_migrations(conn, MIGRATIONS[:1], Ledger(newer_hint="upgrade congan"))
     assert apply_migrations(conn, MIGRATIONS[:1]) == []  # without a hint: newer ones are left alone
 

@@ -13,7 +13,7 @@ import json
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -115,7 +115,7 @@ def test_reextract_gives_the_crawls_aliases(network_crawl, tmp_path: Path) -> No
 
 def _page(url: str) -> Exchange:
     response = CapturedResponse(200, "", "HTTP/1.1", ((b"Content-Type", b"text/html"),), b"<p>x")
-    return Exchange(CapturedRequest("GET", url), response, datetime(2026, 7, 1, tzinfo=timezone.utc))
+    return Exchange(CapturedRequest("GET", url), response, datetime(2026, 7, 1, tzinfo=UTC))
 
 
 def test_aliases_in_an_outlinks_record_of_a_later_file_and_a_torn_one(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,11 +20,24 @@ DATA = Path(__file__).parent / "data" / "extract"
 def _add(store: CorpusStore, n: int, site: str, published: str | None) -> None:
     url = f"https://{site}/tin/{n}.html"
     store.add(
-        ExtractedArticle(url=url, fetched_url=url, site=site, title=f"Tin số {n} về Công an tỉnh", body=f"Nội dung {n}.",
-                         body_html="", published=published),
-        CaptureRef(timestamp="20240312020000", warc_file="a.warc.gz", offset=n, length=10,
-                   record_id=f"<urn:uuid:00000000-0000-4000-8000-{n:012d}>", url=url),
-        datetime(2024, 3, 12, 2, tzinfo=timezone.utc),
+        ExtractedArticle(
+            url=url,
+            fetched_url=url,
+            site=site,
+            title=f"Tin số {n} về Công an tỉnh",
+            body=f"Nội dung {n}.",
+            body_html="",
+            published=published,
+        ),
+        CaptureRef(
+            timestamp="20240312020000",
+            warc_file="a.warc.gz",
+            offset=n,
+            length=10,
+            record_id=f"<urn:uuid:00000000-0000-4000-8000-{n:012d}>",
+            url=url,
+        ),
+        datetime(2024, 3, 12, 2, tzinfo=UTC),
     )
 
 

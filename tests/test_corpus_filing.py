@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from archive.corpus import CaptureRef, CorpusStore
-from scrapers.filing.article import PageCapture, extract_page, file_article, placement
 from scrapers.families import get_adapter
+from scrapers.filing.article import PageCapture, extract_page, file_article, placement
 from scrapers.portals.registry import load_registry
 
 DATA = Path(__file__).parent / "data" / "extract"
@@ -27,7 +27,10 @@ def test_placement_takes_the_crawl_canonical_else_the_family_rules() -> None:
     registry = load_registry()
     joomla = "http://congan.thuathienhue.gov.vn/index.php?option=com_content&view=article&id=5&print=1&tmpl=component"
     assert placement(joomla, "joomla", registry).canonical_url.endswith("id=5")
-    assert placement(joomla, get_adapter("joomla"), registry).canonical_url == placement(joomla, "joomla", registry).canonical_url
+    assert (
+        placement(joomla, get_adapter("joomla"), registry).canonical_url
+        == placement(joomla, "joomla", registry).canonical_url
+    )
     given = placement(URL, "vnpt", registry, canonical="http://congan.laocai.gov.vn/tin/7700")
     assert given.canonical_url == "http://congan.laocai.gov.vn/tin/7700" and given.province == "Lào Cai"
     unknown = placement(URL, "drupal", registry)

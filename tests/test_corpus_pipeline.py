@@ -10,8 +10,8 @@ from scrapy.utils.test import get_crawler
 
 from archive.capture import StoredRecord
 from archive.corpus import CorpusStore
-from scrapers.items import ArticlePage
 from scrapers.filing.pipeline import ArticlePipeline
+from scrapers.items import ArticlePage
 
 PAGE = (Path(__file__).parent / "data" / "extract" / "article_cp1258_meta.html").read_bytes()
 URL = "http://congan.laocai.gov.vn/an-ninh-trat-tu/bat-giu-doi-tuong-7700"
@@ -35,7 +35,9 @@ def pipeline(data_dir: Path):
 
 
 def test_article_is_filed_with_its_capture_and_counted(pipeline: ArticlePipeline, data_dir: Path) -> None:
-    item = ArticlePage(url=URL, body=PAGE, site="congan.laocai.gov.vn", adapter="vnpt", profile="generic", capture=stored(1))
+    item = ArticlePage(
+        url=URL, body=PAGE, site="congan.laocai.gov.vn", adapter="vnpt", profile="generic", capture=stored(1)
+    )
     assert pipeline.process_item(item) is item
     pipeline.process_item(ArticlePage(url=URL, body=PAGE, adapter="vnpt", profile="generic", capture=stored(2)))
     stats = pipeline.stats.get_stats()

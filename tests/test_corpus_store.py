@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
@@ -37,7 +37,7 @@ def capture(n: int, url: str = URL) -> CaptureRef:
 
 
 def at(n: int) -> datetime:
-    return datetime(2024, 3, 10 + n, 2, 0, tzinfo=timezone.utc)
+    return datetime(2024, 3, 10 + n, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ def test_congan_collection_alone_and_the_default() -> None:
 
 
 @pytest.mark.parametrize(
-    "name, value",
+    ("name", "value"),
     [
         ("CONGAN_MAX_PAGES", "-3"),
         ("CONGAN_MAX_PAGES", "many"),

@@ -3,6 +3,7 @@ its report: scope, robots.txt, Crawl-delay, Retry-After, bad answers, the re-cra
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 import pytest
@@ -53,7 +54,7 @@ def test_crawl_delay_is_respected_per_portal(network_crawl) -> None:
         if not delay:
             continue
         delayed += 1
-        gaps = [arrival(b) - arrival(a) for a, b in zip(entries, entries[1:])]
+        gaps = [arrival(b) - arrival(a) for a, b in itertools.pairwise(entries)]
         assert gaps and min(gaps) >= delay, (host, delay, min(gaps))
     assert delayed >= 1, "no portal of the simulated network declares a Crawl-delay"
     assert network_crawl.report["politeness"]["crawl_delay_portals"] == delayed
@@ -86,7 +87,9 @@ def test_bad_answers_are_counted_in_the_report_and_never_stop_the_crawl(network_
     if "redirect_loop" in faults:
         assert errors.get("redirect_loop", 0) >= 1
     if "reset_first" in faults:
-        assert any(kind in errors for kind in ("ResponseDataLossError", "ResponseFailed", "ResponseNeverReceived", "dataloss"))
+        assert any(
+            kind in errors for kind in ("ResponseDataLossError", "ResponseFailed", "ResponseNeverReceived", "dataloss")
+        )
     assert network_crawl.report["status"] == "finished"
     assert network_crawl.report["totals"]["articles"] > 0
 
@@ -131,4 +134,6 @@ def test_the_recrawl_notices_deleted_articles(network_crawl, network_recrawl) ->
     deleted = before - after
     assert deleted, "the simulated network deletes no article in state 2"
     answers = {e["url"]: e["status"] for e in network_recrawl.access_log}
-    assert {url: answers.get(url) for url in deleted} == {url: answers[url] for url in deleted if answers.get(url) in (404, 410)}
+    assert {url: answers.get(url) for url in deleted} == {
+        url: answers[url] for url in deleted if answers.get(url) in (404, 410)
+    }

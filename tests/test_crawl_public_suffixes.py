@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import socket
 
+import offline_guard
 import pytest
 from scrapy.downloadermiddlewares import cookies
 
-import offline_guard
 from scrapers.crawl.public_suffixes import use_bundled_suffix_list
 
 

@@ -54,8 +54,9 @@ def test_every_setting_the_code_reads_is_defined() -> None:
 
 
 def test_the_user_agent_names_the_contact_url() -> None:
-    from scrapers.crawl.addon import CrawlAddon
     from scrapy.settings import Settings
+
+    from scrapers.crawl.addon import CrawlAddon
 
     settings = Settings()
     settings.setmodule("scrapers.settings", priority="project")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -33,7 +33,7 @@ from scrapers.extract.dates import parse_date
         ("1710209700", "2024-03-12T09:15:00+07:00"),
         (1710209700, "2024-03-12T09:15:00+07:00"),
         (1710209700000, "2024-03-12T09:15:00+07:00"),
-        (datetime(2024, 3, 12, 2, 15, tzinfo=timezone.utc), "2024-03-12T09:15:00+07:00"),
+        (datetime(2024, 3, 12, 2, 15, tzinfo=UTC), "2024-03-12T09:15:00+07:00"),
     ],
 )
 def test_dates_as_portals_show_them(shown: object, expected: str) -> None:

@@ -21,7 +21,10 @@ def test_healthy_portal_is_not_flagged_even_without_authors() -> None:
     stats = stats_of("congan.sonla.gov.vn", [FULL] * 8 + [dict(FULL, author=False)] * 12)
     report = portal_health(stats, 0.8)
     assert report["congan.sonla.gov.vn"] == {
-        "articles": 20, "fill": {"title": 1.0, "date": 1.0, "author": 0.4, "body": 1.0}, "flagged": False, "reasons": [],
+        "articles": 20,
+        "fill": {"title": 1.0, "date": 1.0, "author": 0.4, "body": 1.0},
+        "flagged": False,
+        "reasons": [],
     }
 
 
@@ -30,7 +33,10 @@ def test_a_template_change_that_loses_dates_flags_the_portal() -> None:
     no_body = [dict(FULL, body=False)] * 5 + [FULL] * 5
     stats = stats_of("congan.laocai.gov.vn", broken) + stats_of("congan.hanoi.gov.vn", no_body)
     report = portal_health(stats, 0.8)
-    assert report["congan.laocai.gov.vn"]["flagged"] and "date fill rate 70%" in report["congan.laocai.gov.vn"]["reasons"][0]
+    assert (
+        report["congan.laocai.gov.vn"]["flagged"]
+        and "date fill rate 70%" in report["congan.laocai.gov.vn"]["reasons"][0]
+    )
     assert report["congan.hanoi.gov.vn"]["reasons"] == ["body fill rate 50% is below 80%"]
     # the threshold is a setting: at 0.6 the first portal passes
     assert not portal_health(stats, 0.6)["congan.laocai.gov.vn"]["flagged"]

@@ -17,7 +17,9 @@ def extract(name: str, profile: str | None = None, headers: dict[str, str] | Non
     return extract_article((DATA / name).read_bytes(), URL, headers=headers, profile=profile)
 
 
-@pytest.mark.parametrize("name", ["article_utf8.html", "article_nfd.html", "article_cp1258_meta.html", "article_cp1258_undeclared.html"])
+@pytest.mark.parametrize(
+    "name", ["article_utf8.html", "article_nfd.html", "article_cp1258_meta.html", "article_cp1258_undeclared.html"]
+)
 def test_unknown_layout_yields_every_field_through_the_generic_stage(name: str) -> None:
     article = extract(name)
     assert article.title == "Bắt giữ đối tượng trộm cắp tài sản"
@@ -28,7 +30,15 @@ def test_unknown_layout_yields_every_field_through_the_generic_stage(name: str) 
     assert paragraphs[0].startswith("Ngày 10/3, Công an huyện Bảo Thắng")
     assert "Qua đấu tranh, đối tượng đã khai nhận toàn bộ hành vi phạm tội của mình. Vụ việc" in article.body
     # noise stays out: captions, byline, share buttons, view counters, related lists
-    for noise in ("Tang vật thu giữ", "Đối tượng tại cơ quan", "Lan Hương", "Chia sẻ", "Lượt xem", "Tin liên quan", "Bản quyền"):
+    for noise in (
+        "Tang vật thu giữ",
+        "Đối tượng tại cơ quan",
+        "Lan Hương",
+        "Chia sẻ",
+        "Lượt xem",
+        "Tin liên quan",
+        "Bản quyền",
+    ):
         assert noise not in article.body
     assert unicodedata.is_normalized("NFC", article.body)
     assert "\u00a0" not in article.body and "  " not in article.body
@@ -98,7 +108,9 @@ def test_dotnetnuke_json_api_article() -> None:
 
 
 def test_broken_json_falls_back_to_the_page_cascade() -> None:
-    article = extract_article(b'{"Title": "Thi', URL, headers={"Content-Type": "application/json"}, profile="dotnetnuke")
+    article = extract_article(
+        b'{"Title": "Thi', URL, headers={"Content-Type": "application/json"}, profile="dotnetnuke"
+    )
     assert article.title is None  # the torn JSON gives no title, and the page cascade finds none
     assert article.extraction.method == "generic"
     assert not article.has_content

@@ -109,7 +109,9 @@ def test_golden_articles_per_cms_family(pages: list[Fetched], cms: str) -> None:
         for name, value in expected.items():
             if got[name] != value:
                 problems.append(f"{page.url} {name}: {got[name]!r} != {value!r}")
-        if not set(article.declared_aliases) <= set(truth.aliases) or (cms in SHOWS_ALIASES) != bool(article.declared_aliases):
+        if not set(article.declared_aliases) <= set(truth.aliases) or (cms in SHOWS_ALIASES) != bool(
+            article.declared_aliases
+        ):
             problems.append(f"{page.url} aliases {article.declared_aliases} not within {truth.aliases}")
         html_text = re.sub(r"<[^>]+>", " ", article.body_html)
         if truth.summary in html_text or (truth.author and f">{truth.author}<" in article.body_html):

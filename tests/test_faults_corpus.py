@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from faults import assert_no_traceback, congan, copy_data, corpus_lines, exported_ids
 
 from archive.paths import DataDir
 from congan.cli.main import get_cli
 from congan.web import WebConfig, create_app
-from faults import assert_no_traceback, congan, copy_data, corpus_lines, exported_ids
 
 ARTICLES = 126
 
@@ -107,7 +107,7 @@ def test_a_damaged_corpus_index_gives_the_rebuild_message_and_index_rebuild_repa
 
 
 def test_a_full_disk_during_reextract_keeps_the_current_corpus(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import archive.corpus.store as store
+    from archive.corpus import store
 
     before = (data / "corpus" / "articles.jsonl").read_bytes()
     calls = {"n": 0}

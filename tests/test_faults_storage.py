@@ -16,12 +16,12 @@ import time
 from pathlib import Path
 
 import pytest
-from scrapy.utils.test import get_crawler
-
-from archive.datalock import DataDirLock, DataDirBusy
-from archive.paths import DataDir
 from crawl_fixtures import run_congan_crawl
 from faults import assert_no_traceback, congan
+from scrapy.utils.test import get_crawler
+
+from archive.datalock import DataDirBusy, DataDirLock
+from archive.paths import DataDir
 from scrapers.crawl.disk_guard import DISK_FULL_REASON, STORAGE_STAT, stop_for_storage, stopped_for_storage
 from spiders.network import NetworkSpider
 

@@ -19,6 +19,7 @@ from scrapy.utils.test import get_crawler
 from congan.cli.main import get_cli
 from scrapers.discovery.adapter import ARTICLE, SEED
 from scrapers.extract import extract_article
+from scrapers.page_context import META_KEY, PageContext
 from scrapers.portals.safe_urls import is_well_formed, safe_join
 from scrapers.portals.urls import canonicalize, resolve_href, url_host
 from spiders.network import NetworkSpider
@@ -45,8 +46,7 @@ def make_spider(data: Path) -> NetworkSpider:
 
 
 def response_for(url: str, body: bytes, *, kind: str, headers=None, status: int = 200) -> HtmlResponse:
-    meta = {"congan_site": "congan.danang.gov.vn", "congan_adapter": "generic", "congan_page_kind": kind,
-            "congan_hops": "L", "congan_capture": None}
+    meta = {META_KEY: PageContext(site="congan.danang.gov.vn", adapter="generic", kind=kind, hops="L")}
     return HtmlResponse(url, status=status, body=body, encoding="utf-8", request=Request(url, meta=meta),
                         headers=headers)
 

@@ -12,9 +12,15 @@ import json
 from pathlib import Path
 
 import pytest
-
 from faults import (
-    assert_no_traceback, assert_readable, congan, copy_data, exported_ids, flip_bits, warcs, zero_range,
+    assert_no_traceback,
+    assert_readable,
+    congan,
+    copy_data,
+    exported_ids,
+    flip_bits,
+    warcs,
+    zero_range,
 )
 
 ARTICLES = 126  # the simulated network's state 1 (simnet.truth)

@@ -13,10 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from crawl_fixtures import pythonpath
 from crawl_localsite import LocalSite, SiteConfig, all_article_paths
-
-import redis
 
 from archive.control.frontier_redis import RedisFrontier
 
@@ -37,7 +36,9 @@ def crawl_id() -> Iterator[str]:
 
 
 def _add(frontier: RedisFrontier, url: str, host: str = "a.gov.vn", priority: int = 0, dedup: bool = True) -> bool:
-    return frontier.add(url.encode(), url=url, host=host, priority=priority, fingerprint=url.encode() if dedup else None)
+    return frontier.add(
+        url.encode(), url=url, host=host, priority=priority, fingerprint=url.encode() if dedup else None
+    )
 
 
 def test_dedup_and_order(crawl_id: str) -> None:

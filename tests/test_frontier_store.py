@@ -11,8 +11,12 @@ import pytest
 from archive.control.frontier import FrontierBusy, SqliteFrontier, read_counts
 
 
-def _add(frontier: SqliteFrontier, url: str, *, host: str = "a.gov.vn", priority: int = 0, fp: bytes | None = b"") -> bool:
-    return frontier.add(url.encode(), url=url, host=host, priority=priority, fingerprint=fp if fp != b"" else url.encode())
+def _add(
+    frontier: SqliteFrontier, url: str, *, host: str = "a.gov.vn", priority: int = 0, fp: bytes | None = b""
+) -> bool:
+    return frontier.add(
+        url.encode(), url=url, host=host, priority=priority, fingerprint=fp if fp != b"" else url.encode()
+    )
 
 
 def test_duplicates_are_refused_unless_unfiltered(tmp_path: Path) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import socket
 
-import pytest
-
 import offline_guard
+import pytest
 
 
 def test_connect_to_outside_address_is_refused() -> None:
@@ -49,7 +48,10 @@ def test_child_python_processes_are_guarded_too(tmp_path) -> None:
 
     log = tmp_path / "child.log"
     env = {**os.environ, "CONGAN_OFFLINE_GUARD_LOG": str(log)}
-    code = "import socket\ntry:\n    socket.create_connection(('93.184.216.34', 80), timeout=1)\nexcept OSError as e:\n    print(type(e).__name__)"
+    code = (
+        "import socket\ntry:\n    socket.create_connection(('93.184.216.34', 80), timeout=1)\nexcept OSError as e:\n   "
+        " print(type(e).__name__)"
+    )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "OfflineViolation"
     assert "93.184.216.34" in log.read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ requests on a second crawl."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -24,7 +25,9 @@ CRAWL_DELAY = 0.5
 SKIP_AFTER = 3
 
 
-def crawl(site: LocalSite, data: Path, crawl_id: str, starts: list[str], *settings: str) -> subprocess.CompletedProcess[str]:
+def crawl(
+    site: LocalSite, data: Path, crawl_id: str, starts: list[str], *settings: str
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, http_proxy=site.proxy, PYTHONPATH=pythonpath(TESTS.parent, TESTS))
     return subprocess.run(
         [sys.executable, str(TESTS / "crawl_localsite.py"), ",".join(starts), str(data), crawl_id, *settings],
@@ -86,7 +89,7 @@ def test_crawl_delay_is_honoured_per_portal(polite_crawl) -> None:
     hits, report, _, _ = polite_crawl
     times = _times(hits, DELAYED)
     assert len(times) == 6  # robots.txt, /, /list/1, 3 articles
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= CRAWL_DELAY, gaps
     assert report["politeness"]["crawl_delay_portals"] == 1
     # the other portals were not held back by it (DOWNLOAD_DELAY=0)
@@ -119,7 +122,7 @@ def test_a_dead_portal_is_backed_off_then_skipped(polite_crawl) -> None:
 
 
 def test_malformed_answers_are_counted_and_never_abort_the_crawl(polite_crawl) -> None:
-    hits, report, log, data = polite_crawl
+    hits, report, _log, data = polite_crawl
     errors = report["portals"][FAST]["errors"]
     assert errors.get("broken_encoding", 0) >= 1
     assert errors.get("redirect_loop") == 1
@@ -157,5 +160,5 @@ def test_crawl_delay_holds_against_autothrottle(tmp_path: Path) -> None:
         times = _times(list(site.hits), DELAYED)
     assert result.returncode == 0, result.stderr[-2000:]
     assert len(times) == 7  # robots.txt, /, /private/x (allowed here), /list/1, 3 articles
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= CRAWL_DELAY, gaps

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -16,8 +16,8 @@ from scrapers.middlewares.backoff import BackoffPolicy, is_failure_status
 from scrapers.middlewares.conditional import validators
 from scrapers.middlewares.crawl_delay import CRAWL_DELAY_MARGIN, effective_delay
 from scrapers.middlewares.host_pause import HostPauses, SlotHolds
-from scrapers.middlewares.retry_after import parse_retry_after
 from scrapers.middlewares.portal_stats import body_decodes
+from scrapers.middlewares.retry_after import parse_retry_after
 from scrapers.reporting.progress import measure
 from scrapers.reporting.report import build_report, combine
 
@@ -26,9 +26,9 @@ def test_retry_after_seconds_dates_and_garbage() -> None:
     assert parse_retry_after(b"120") == 120.0
     assert parse_retry_after(" 3 ") == 3.0
     now = 1_800_000_000.0
-    later = format_datetime(datetime.fromtimestamp(now + 90, timezone.utc), usegmt=True)
+    later = format_datetime(datetime.fromtimestamp(now + 90, UTC), usegmt=True)
     assert parse_retry_after(later, now=now) == pytest.approx(90, abs=1)
-    earlier = format_datetime(datetime.fromtimestamp(now - 90, timezone.utc), usegmt=True)
+    earlier = format_datetime(datetime.fromtimestamp(now - 90, UTC), usegmt=True)
     assert parse_retry_after(earlier, now=now) == 0.0
     for bad in (None, b"", "soon", "-5", "1.5e3", "Mon, 99 Foo 2025"):
         assert parse_retry_after(bad) is None
@@ -36,7 +36,7 @@ def test_retry_after_seconds_dates_and_garbage() -> None:
 
 def test_backoff_doubles_up_to_the_cap_then_skips() -> None:
     policy = BackoffPolicy(base=2.0, max_delay=10.0, skip_after=4)
-    assert [policy.delay(n) for n in range(0, 5)] == [0.0, 2.0, 4.0, 8.0, 10.0]
+    assert [policy.delay(n) for n in range(5)] == [0.0, 2.0, 4.0, 8.0, 10.0]
     assert not policy.skips(3) and policy.skips(4)
     assert BackoffPolicy(base=0.0).delay(5) == 0.0  # DOWNLOAD_DELAY=0: skip without pausing
     with pytest.raises(ValueError, match="CONGAN_BACKOFF_SKIP_AFTER"):
@@ -92,11 +92,13 @@ def test_broken_and_truncated_content_encodings_are_told_apart() -> None:
 
 
 def test_conditional_validators_only_for_earlier_successful_captures() -> None:
-    start = datetime(2026, 12, 6, 0, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 12, 6, 0, 0, tzinfo=UTC)
 
     def capture(status: int, when: datetime, etag: str | None = '"v1"') -> LatestCapture:
         stamp = when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        return LatestCapture("http://a.gov.vn/x", stamp, status, etag, "Mon, 01 Dec 2025 08:00:00 GMT", "sha1:X", "<urn:x>")
+        return LatestCapture(
+            "http://a.gov.vn/x", stamp, status, etag, "Mon, 01 Dec 2025 08:00:00 GMT", "sha1:X", "<urn:x>"
+        )
 
     earlier = start - timedelta(days=1)
     assert validators(capture(200, earlier), start) == {
@@ -111,7 +113,12 @@ def test_a_resumed_crawl_adds_counts_but_keeps_levels() -> None:
     first = {"response_received_count": 10, "frontier/pending": 40, "memusage/max": 100, "portal/a/responses": 10}
     second = {"response_received_count": 5, "frontier/pending": 0, "memusage/max": 80, "portal/a/responses": 5}
     combined = combine(first, second)
-    assert combined == {"response_received_count": 15, "frontier/pending": 0, "memusage/max": 100, "portal/a/responses": 15}
+    assert combined == {
+        "response_received_count": 15,
+        "frontier/pending": 0,
+        "memusage/max": 100,
+        "portal/a/responses": 15,
+    }
 
 
 def test_report_per_portal_and_totals() -> None:
@@ -126,7 +133,7 @@ def test_report_per_portal_and_totals() -> None:
         "crawl_delay/portals": 1,
     }
     report = build_report(stats, crawl_id="c", status="finished", finish_reason="finished",
-                          started="2026-12-06T07:00:00+07:00", updated=datetime(2026, 12, 6, tzinfo=timezone.utc), runs=1)
+                          started="2026-12-06T07:00:00+07:00", updated=datetime(2026, 12, 6, tzinfo=UTC), runs=1)
     hanoi = report.portals["congan.hanoi.gov.vn"]
     assert (hanoi.pages, hanoi.articles, hanoi.new, hanoi.robots_denied, hanoi.not_modified) == (7, 3, 2, 2, 1)
     assert hanoi.status == {"200": 6, "503": 1} and hanoi.errors == {"http_503": 1}
@@ -147,4 +154,6 @@ def test_progress_line() -> None:
     stats = {"response_received_count": 130, "item_scraped_count": 12, "crawl/errors": 2,
              "portal/a/robots_denied": 1, "portal/b/robots_denied": 2}
     progress = measure(stats, previous_pages=30, seconds=10, pending=45)
-    assert progress.line() == "progress: 130 pages (10.0/s), 12 articles, 2 errors, 3 robots-denied, frontier 45 pending"
+    assert (
+        progress.line() == "progress: 130 pages (10.0/s), 12 articles, 2 errors, 3 robots-denied, frontier 45 pending"
+    )

@@ -84,7 +84,7 @@ def test_a_broken_registry_says_which_line(tmp_path):
     header, first = text[0], text[1]
     bad = tmp_path / "bad.csv"
     bad.write_text(header + "\n" + first.replace(",active,", ",lost,", 1) + "\n", encoding="utf-8")
-    with pytest.raises(RegistryError, match="line 2.*status"):
+    with pytest.raises(RegistryError, match=r"line 2.*status"):
         load_registry(bad)
     dup = tmp_path / "dup.csv"
     dup.write_text(header + "\n" + first + "\n" + first + "\n", encoding="utf-8")

@@ -59,7 +59,9 @@ def test_discover_from_a_select_only_portal(net, tmp_path):
     # a registry that does not know Đà Nẵng: it must come out marked as new
     lines = REGISTRY_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
     partial = tmp_path / "partial.csv"
-    partial.write_text("".join(l for l in lines if not l.startswith("congan.danang.gov.vn,")), encoding="utf-8")
+    partial.write_text(
+        "".join(line for line in lines if not line.startswith("congan.danang.gov.vn,")), encoding="utf-8"
+    )
     result = run(
         "sites", "discover", "http://congan.vinhphuc.gov.vn/", "--json", "--registry", str(partial),
         env=net.proxy_env(),
@@ -82,7 +84,9 @@ def test_discover_from_a_select_only_portal(net, tmp_path):
     assert found["congan.quangnam.gov.vn"]["final_url"] == "http://congan.danang.gov.vn/"
     assert found["congan.backan.gov.vn"]["status"] is None and found["congan.backan.gov.vn"]["error"]
     assert "bocongan.gov.vn" not in found and "cand.com.vn" not in found
-    text = run("sites", "discover", "http://congan.vinhphuc.gov.vn/", "--registry", str(partial), env=net.proxy_env()).output
+    text = run(
+        "sites", "discover", "http://congan.vinhphuc.gov.vn/", "--registry", str(partial), env=net.proxy_env()
+    ).output
     assert "NEW congan.danang.gov.vn" in text
     assert "1 not in the registry" in text
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,7 +10,7 @@ from archive.control.registry_state import DOWN, LIVE, MERGED, REDIRECTING, Regi
 from archive.errors import UserInputError
 from archive.paths import DataDir
 
-T0 = datetime(2026, 7, 1, 1, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 7, 1, 1, 0, tzinfo=UTC)
 
 
 def test_lifecycle_keeps_since_first_and_last_seen(data_dir):
@@ -68,5 +68,5 @@ def test_merged_is_sticky_and_needs_a_target(tmp_path):
     assert kept.evidence == "Nghị quyết 202/2025/QH15"
     with pytest.raises(UserInputError):
         state.record_merged("congan.hagiang.gov.vn", "")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="timezone-aware"):
         state.record_live("congan.hagiang.gov.vn", datetime(2026, 7, 1))  # naive datetime

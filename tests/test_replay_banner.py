@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ def replay(tmp_path_factory: pytest.TempPathFactory):
     capture = CaptureRef(timestamp=T1, warc_file="crawl-1.warc.gz", offset=0, length=1, record_id="<urn:uuid:x>",
                          url=ARTICLE)
     with CorpusStore.open(data) as store:
-        store.add(article, capture, datetime(2025, 7, 10, 3, tzinfo=timezone.utc))
+        store.add(article, capture, datetime(2025, 7, 10, 3, tzinfo=UTC))
         article_id = store.resolve_id(article)
     with ReplayServer(data, port=0, serve_url=SERVE) as server:
         server.article_id = article_id  # type: ignore[attr-defined]

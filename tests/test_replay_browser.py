@@ -12,6 +12,7 @@ import json
 import threading
 import unicodedata
 from collections.abc import Iterator
+from datetime import UTC
 
 import pytest
 from browser_support import NEEDS_CHROMIUM, loopback_page
@@ -35,7 +36,9 @@ def sites(network_crawl, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
     data = DataDir(root)
     # the web interface's address is known first: the replay banner links back to it
     holder = {}
-    httpd = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start), threaded=True)
+    httpd = make_server(
+        "127.0.0.1", 0, lambda environ, start: holder["app"](environ, start), threaded=True,  # noqa: PLW0108 - late lookup
+    )
     web = f"http://127.0.0.1:{httpd.server_port}"
     with ReplayServer(data, port=0, serve_url=web) as replay:
         holder["app"] = create_app(WebConfig.build(data, replay.base_url))
@@ -56,7 +59,10 @@ def page(sites):
 
 def test_view_archived_page_link_opens_the_capture(sites, page, network_crawl) -> None:
     web, replay = sites
-    records = [json.loads(line) for line in (network_crawl.data_dir / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()]
+    records = [
+        json.loads(line)
+        for line in (network_crawl.data_dir / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()
+    ]
     record = next(r for r in records if r["images"] and "/api/" not in r["url"])
     page.goto(f"{web}/articles/{record['id']}")
     page.wait_for_selector("#replay-link")
@@ -78,17 +84,20 @@ def test_view_archived_page_link_opens_the_capture(sites, page, network_crawl) -
 def test_replayed_article_shows_the_vietnamese_banner(sites, page, network_crawl, tmp_path) -> None:
     """The banner a visitor sees on top of a replayed article: capture date and time in
     Vietnam time, the capture count, the other captures, the way back to the article page."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     web, replay = sites
-    records = [json.loads(line) for line in (network_crawl.data_dir / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()]
+    records = [
+        json.loads(line)
+        for line in (network_crawl.data_dir / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()
+    ]
     record = next(r for r in records if "/api/" not in r["url"])
     stamp = record["capture"]["timestamp"]
     page.goto(replay.url_for(record["url"], stamp))
     banner = page.wait_for_selector("#congan-banner", state="visible")
     page.screenshot(path=str(tmp_path / "replay-banner.png"))
     shown = unicodedata.normalize("NFC", banner.inner_text())
-    vietnam = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc) + timedelta(hours=7)
+    vietnam = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC) + timedelta(hours=7)
     assert vietnam.strftime("%d/%m/%Y %H:%M") in shown, shown
     assert "Trang lưu trữ" in shown and "giờ Việt Nam" in shown
     assert "bản lưu" in shown and page.locator("#congan-banner-all").count() == 1

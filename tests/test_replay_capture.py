@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -25,8 +25,8 @@ SITE = "https://congan.quangninh.gov.vn"
 ARTICLE = f"{SITE}/tin-tuc/bat-giu-doi-tuong.html"
 NOTICE = f"{SITE}/thong-bao/truy-na.html"
 PHOTO = f"{SITE}/uploads/anh-hien-truong.jpg"
-FIRST = datetime(2025, 6, 2, 1, 30, tzinfo=timezone.utc)
-SECOND = datetime(2025, 7, 3, 1, 30, tzinfo=timezone.utc)
+FIRST = datetime(2025, 6, 2, 1, 30, tzinfo=UTC)
+SECOND = datetime(2025, 7, 3, 1, 30, tzinfo=UTC)
 TS1, TS2 = FIRST.strftime("%Y%m%d%H%M%S"), SECOND.strftime("%Y%m%d%H%M%S")
 PHOTO_BYTES = b"\xff\xd8\xff\xe0JFIF\x00" + bytes(reversed(range(256))) * 8 + b"\xff\xd9"
 HTML = [(b"Content-Type", b"text/html; charset=utf-8")]
@@ -34,15 +34,21 @@ HTML = [(b"Content-Type", b"text/html; charset=utf-8")]
 
 def _html(title: str) -> bytes:
     return (f"<html><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1>"
-            f"<img src=\"/uploads/anh-hien-truong.jpg\"><a href=\"{NOTICE}\">Truy nã</a></body></html>").encode("utf-8")
+            f"<img src=\"/uploads/anh-hien-truong.jpg\"><a href=\"{NOTICE}\">Truy nã</a></body></html>").encode()
 
 
 def _exchange(url: str, when: datetime, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> Exchange:
     reason = {200: "OK", 304: "Not Modified"}[status]
     return Exchange(
-        request=CapturedRequest("GET", url, ((b"Host", b"congan.quangninh.gov.vn"), (b"User-Agent", b"congan-archive test"))),
+        request=CapturedRequest(
+            "GET", url, ((b"Host", b"congan.quangninh.gov.vn"), (b"User-Agent", b"congan-archive test"))
+        ),
         response=CapturedResponse(status, reason, "HTTP/1.1", tuple(headers), body),
-        fetched_at=when, ip_address="127.0.0.1", site="congan.quangninh.gov.vn", page_kind="article", adapter="test",
+        fetched_at=when,
+        ip_address="127.0.0.1",
+        site="congan.quangninh.gov.vn",
+        page_kind="article",
+        adapter="test",
     )
 
 
@@ -58,10 +64,10 @@ def _crawl(data: DataDir, crawl_id: str, when: datetime, exchanges: list[Exchang
 @pytest.fixture(scope="module")
 def replay(tmp_path_factory: pytest.TempPathFactory):
     data = DataDir(tmp_path_factory.mktemp("capture") / "data").ensure()
-    gz = HTML + [(b"Content-Encoding", b"gzip"), (b"Vary", b"Accept-Encoding")]
+    gz = [*HTML, (b"Content-Encoding", b"gzip"), (b"Vary", b"Accept-Encoding")]
     _crawl(data, "crawl-1", FIRST, [
         _exchange(ARTICLE, FIRST, 200, gz, gzip.compress(_html("Bắt giữ đối tượng trộm cắp tài sản"))),
-        _exchange(NOTICE, FIRST, 200, HTML + [(b"ETag", b'"v1"')], _html("Thông báo truy nã Lê Thị Hoà")),
+        _exchange(NOTICE, FIRST, 200, [*HTML, (b"ETag", b'"v1"')], _html("Thông báo truy nã Lê Thị Hoà")),
         _exchange(PHOTO, FIRST, 200, [(b"Content-Type", b"image/jpeg")], PHOTO_BYTES),
     ])
     _crawl(data, "crawl-2", SECOND, [

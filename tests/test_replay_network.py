@@ -142,7 +142,9 @@ def test_gzip_encoded_capture_replays_decoded(replay: ReplayServer, warc_records
     assert status == 200 and title.strip() in text_of(body, headers)
 
 
-def test_not_modified_revisit_of_the_recrawl_replays_the_first_capture(replay: ReplayServer, records: list[dict], warc_records: list[dict]) -> None:
+def test_not_modified_revisit_of_the_recrawl_replays_the_first_capture(
+    replay: ReplayServer, records: list[dict], warc_records: list[dict]
+) -> None:
     article_urls = {r["url"]: r for r in records}
     revisit = next(r for r in warc_records if r["status"] == "304" and r["url"] in article_urls)
     status, body, final, headers = fetch(replay.url_for(revisit["url"], revisit["ts"]))
@@ -152,7 +154,9 @@ def test_not_modified_revisit_of_the_recrawl_replays_the_first_capture(replay: R
 
 
 def test_identical_payload_revisit_replays(replay: ReplayServer, warc_records: list[dict]) -> None:
-    revisit = next(r for r in warc_records if r["type"] == "revisit" and r["status"] == "200" and r["ctype"] == "text/html")
+    revisit = next(
+        r for r in warc_records if r["type"] == "revisit" and r["status"] == "200" and r["ctype"] == "text/html"
+    )
     status, body, final, _ = fetch(replay.url_for(revisit["url"], revisit["ts"]))
     assert status == 200 and b"<html" in body.lower()
     assert final.endswith(f"/congan/{revisit['ts']}/{revisit['url']}")

@@ -49,14 +49,14 @@ def _page(title: str) -> bytes:
         f"<title>{title}</title><link rel=\"stylesheet\" href=\"/css/site.css\"></head>"
         f"<body><h1>{title}</h1><p>Người dân cần cảnh giác với thủ đoạn giả danh cơ quan công an.</p>"
         "<a href=\"/tin-tuc/canh-bao.html\">Cảnh báo</a> <img src=\"/img/logo.png\" alt=\"logo\"></body></html>"
-    ).encode("utf-8")
+    ).encode()
 
 
 class _Warc:
     """Writes request/response pairs (and revisits) of one crawl into one WARC file."""
 
     def __init__(self, path: Path, when: str) -> None:
-        self.fh = open(path, "wb")
+        self.fh = open(path, "wb")  # noqa: SIM115 - closed by close()
         self.writer = WARCWriter(self.fh, gzip=True, warc_version="1.1")
         self.date = f"{when[:4]}-{when[4:6]}-{when[6:8]}T{when[8:10]}:{when[10:12]}:{when[12:14]}Z"
 
@@ -70,7 +70,7 @@ class _Warc:
 
     def response(self, url: str, status: str, headers: list[tuple[str, str]], body: bytes) -> None:
         record_id = f"<urn:uuid:{uuid.uuid4()}>"
-        http = StatusAndHeaders(status, headers + [("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+        http = StatusAndHeaders(status, [*headers, ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
         self.writer.write_record(self.writer.create_warc_record(
             url, "response", payload=io.BytesIO(body), http_headers=http,
             warc_headers_dict={"WARC-Date": self.date, "WARC-Record-ID": record_id, "WARC-IP-Address": "127.0.0.1"},
@@ -93,7 +93,7 @@ def _build_collection(root: Path) -> DataDir:
     html = [("Content-Type", "text/html; charset=utf-8")]
     first = _Warc(data.warc_dir() / "crawl-1.warc.gz", T1)
     first.response(ARTICLE, "200 OK", html, _page(TITLE_V1))
-    first.response(GZIP_PAGE, "200 OK", html + [("Content-Encoding", "gzip")],
+    first.response(GZIP_PAGE, "200 OK", [*html, ("Content-Encoding", "gzip")],
                    gzip.compress(_page("Cảnh báo thủ đoạn lừa đảo mới")))
     first.response(LOGO, "200 OK", [("Content-Type", "image/png")], LOGO_BYTES)
     first.response(CSS, "200 OK", [("Content-Type", "text/css")],
@@ -200,7 +200,9 @@ def test_redirect_capture_points_into_archive(replay: ReplayServer) -> None:
     ("asked", "expected_ts", "title"),
     [("20250716", T1, TITLE_V1), ("20250815120000", T2, TITLE_V2), ("2026", T2, TITLE_V2), ("2024", T1, TITLE_V1)],
 )
-def test_inexact_timestamp_goes_to_closest_capture(replay: ReplayServer, asked: str, expected_ts: str, title: str) -> None:
+def test_inexact_timestamp_goes_to_closest_capture(
+    replay: ReplayServer, asked: str, expected_ts: str, title: str
+) -> None:
     status, _, body, final = fetch(replay.url_for(ARTICLE, asked))
     assert status == 200
     assert final.endswith(f"/congan/{expected_ts}/{ARTICLE}")
@@ -276,7 +278,7 @@ def test_client_cannot_choose_its_acl_user(replay: ReplayServer, rules: DataDir)
     # An operator-only rule that would let user "admin" through, were the header trusted.
     path = acl_path(rules)
     admin = f'vn,gov,hanoi,congan)/bi-mat/ho-so.html### - {{"access": "allow", "user": "admin", "url": "{SECRET}"}}\n'
-    lines = sorted(path.read_text(encoding="utf-8").splitlines(keepends=True) + [admin], reverse=True)
+    lines = sorted([*path.read_text(encoding="utf-8").splitlines(keepends=True), admin], reverse=True)
     path.write_text("".join(lines), encoding="utf-8")
     assert fetch(replay.url_for(SECRET, T1))[0] == 451
     for header in ("X-Pywb-ACL-User", "x-pywb-acl-user", "X_Pywb_ACL_User"):

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -115,7 +115,7 @@ def test_crawls_portals_shows_redirects_and_downs_at_risk(data_dir: Path) -> Non
     assert invoke("crawls", "portals")[1].startswith("no portal has been crawled yet")
     state = RegistryState.open(DataDir(data_dir))
     day = timedelta(days=1)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     state.record_live("congan.danang.gov.vn", now - day, crawl_id="c1")
     state.record_redirect("congan.quangnam.gov.vn", "congan.danang.gov.vn", now - day,
                           evidence="301 / -> https://congan.danang.gov.vn/", crawl_id="c1")
@@ -147,9 +147,11 @@ def test_crawls_portals_shows_redirects_and_downs_at_risk(data_dir: Path) -> Non
 def test_crawls_portal_shows_one_portals_changes_with_dates_and_evidence(data_dir: Path) -> None:
     state = RegistryState.open(DataDir(data_dir))
     day = timedelta(days=1)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     state.record_live("congan.hanoi.gov.vn", now - 12 * day, crawl_id="c1")
-    state.record_down("congan.hanoi.gov.vn", "TimeoutError on http://congan.hanoi.gov.vn/", now - 11 * day, crawl_id="c2")
+    state.record_down(
+        "congan.hanoi.gov.vn", "TimeoutError on http://congan.hanoi.gov.vn/", now - 11 * day, crawl_id="c2"
+    )
     state.record_live("congan.hanoi.gov.vn", now - 10 * day, crawl_id="c3")
     code, out = invoke("crawls", "portal", "congan.hanoi.gov.vn")
     lines = out.splitlines()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -56,7 +56,7 @@ def test_a_schedule_is_stored_with_what_and_when(store: ScheduleStore) -> None:
 
 
 @pytest.mark.parametrize(
-    "cron, message",
+    ("cron", "message"),
     [
         ("61 * * * *", "invalid cron expression"),
         ("* * *", "give 5 fields"),
@@ -143,11 +143,11 @@ def test_paused_schedules_are_never_due_and_resume_skips_missed_slots(
 
 def test_cron_is_read_in_the_schedule_time_zone(store: ScheduleStore) -> None:
     schedule = store.add("nightly", "0 2 * * *")  # 02:00 in Hà Nội = 19:00 UTC the day before
-    utc_now = datetime(2026, 7, 1, 19, 0, 30, tzinfo=timezone.utc)
+    utc_now = datetime(2026, 7, 1, 19, 0, 30, tzinfo=UTC)
     assert due_slot(schedule, utc_now) == datetime(2026, 7, 2, 2, 0, tzinfo=VN)
     assert due_slot(schedule, utc_now - timedelta(minutes=1)) is None
     paris = store.add("paris", "0 2 * * *", tz="Europe/Paris")
-    assert due_slot(paris, datetime(2026, 7, 2, 0, 0, 30, tzinfo=timezone.utc)) is not None
+    assert due_slot(paris, datetime(2026, 7, 2, 0, 0, 30, tzinfo=UTC)) is not None
 
 
 def test_reserved_settings_are_those_congan_crawl_sets_from_its_options() -> None:

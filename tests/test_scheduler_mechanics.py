@@ -224,7 +224,7 @@ def test_crawl_arguments_carry_the_schedule(data: DataDir) -> None:
 def test_a_crawl_command_that_cannot_start_is_a_clear_error(data: DataDir) -> None:
     add_due(data, "s")
     run = congan(data, "scheduler", "run", "--once", command=("/nonexistent/congan-crawl",))
-    out, err = run.communicate(timeout=30)
+    _out, err = run.communicate(timeout=30)
     assert run.returncode == 1 and "Traceback" not in err
     assert "cannot start the crawl command '/nonexistent/congan-crawl'" in err
     (record,) = CrawlHistory(data).list()

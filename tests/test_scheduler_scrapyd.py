@@ -99,7 +99,7 @@ def test_scrapyd_lists_the_spiders_of_the_deployed_egg(egg: Path, project_copy: 
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(server.stdout.read().decode() if server.stdout else "scrapyd died")
+                    raise AssertionError(server.stdout.read().decode() if server.stdout else "scrapyd died") from None
                 time.sleep(0.2)
         cfg = project_copy / "scrapy.cfg"
         cfg.write_text(cfg.read_text(encoding="utf-8") + f"\n[deploy:test]\nurl = {base}\nproject = congan-archive\n",

@@ -6,7 +6,12 @@ from __future__ import annotations
 from scrapers.portals.registry import load_registry
 from scrapers.portals.requisites import requisite_urls
 from scrapers.portals.scope import (
-    NOT_HTTP, OUT_OF_NETWORK, OUTSIDE_REGISTRY, REQUISITE_OFFSITE, Scope, link_block_urls,
+    NOT_HTTP,
+    OUT_OF_NETWORK,
+    OUTSIDE_REGISTRY,
+    REQUISITE_OFFSITE,
+    Scope,
+    link_block_urls,
 )
 
 PAGE = "http://congan.vinhphuc.gov.vn/"
@@ -95,7 +100,10 @@ def test_requisites_of_a_page():
 
 def test_garbage_hosts_from_truncated_pages_never_join():
     # a broken gzip body cut inside the block: lxml recovers '<a href="http://cong. ghi rõ ng ta'
-    truncated = '<div class="lien-ket"><h3>Liên kết công an các tỉnh</h3><ul><li><a href="http://cong. ghi rõ ng ta\ufffdnk">x</a>'
+    truncated = (
+        '<div class="lien-ket"><h3>Liên kết công an các tỉnh</h3><ul><li><a href="http://cong. ghi rõ ng '
+        'ta\ufffdnk">x</a>'
+    )
     scope = Scope(load_registry())
     for url in link_block_urls(truncated, PAGE):
         assert scope.add_portal(url, PAGE) is False

@@ -10,7 +10,7 @@ from scrapy.downloadermiddlewares import cookies
 from scrapy.utils.test import get_crawler
 
 from scrapers import compat
-from scrapers.errors import ScrapyCompatError, ScrapersError
+from scrapers.errors import ScrapersError, ScrapyCompatError
 
 
 def test_the_installed_scrapy_has_every_internal_compat_uses() -> None:
@@ -43,7 +43,7 @@ def test_hook_request_done_without_a_slot_says_what_to_do() -> None:
     class Engine:
         _slot = None
 
-    with pytest.raises(ScrapyCompatError, match="pyproject.toml") as raised:
+    with pytest.raises(ScrapyCompatError, match=r"pyproject\.toml") as raised:
         compat.hook_request_done(Engine(), lambda request: None)  # type: ignore[arg-type]
     assert isinstance(raised.value, ScrapersError)
 

@@ -41,7 +41,7 @@ UNTOUCHED = [
 ]
 
 
-@pytest.mark.parametrize("a, b, canonical", SAME)
+@pytest.mark.parametrize(("a", "b", "canonical"), SAME)
 def test_both_tone_placements_normalise_to_one_form(a: str, b: str, canonical: str) -> None:
     assert normalise(a) == normalise(b) == canonical
 
@@ -78,7 +78,7 @@ def test_has_marks() -> None:
 
 
 @pytest.mark.parametrize(
-    "name, key",
+    ("name", "key"),
     [
         ("Hòa Bình", "hoa_binh"),
         ("Hoà Bình", "hoa_binh"),

@@ -26,7 +26,7 @@ def test_words_with_marks_match_exactly_words_without_fold() -> None:
 
 
 @pytest.mark.parametrize(
-    "text, message",
+    ("text", "message"),
     [
         ('"công an', "unbalanced quote"),
         ("-ma -túy", "only excludes"),
@@ -63,7 +63,15 @@ def test_engine_syntax_in_user_text_becomes_plain_words(text: str) -> None:
     inside = expr.split('"')[1::2]
     outside = " ".join(expr.split('"')[0::2])
     assert all(w.replace(" ", "").isalnum() for w in inside)
-    assert set(outside.replace("{t s b}", "").replace("{tf sf bf}", "").split()) <= {"(", ")", ":", "OR", "AND", "NOT", "(("}
+    assert set(outside.replace("{t s b}", "").replace("{tf sf bf}", "").split()) <= {
+        "(",
+        ")",
+        ":",
+        "OR",
+        "AND",
+        "NOT",
+        "((",
+    }
 
 
 def test_only_punctuation_means_no_words() -> None:
@@ -72,7 +80,7 @@ def test_only_punctuation_means_no_words() -> None:
 
 
 @pytest.mark.parametrize(
-    "value, end, day",
+    ("value", "end", "day"),
     [
         ("2024-03-05", False, "2024-03-05"),
         ("05/03/2024", False, "2024-03-05"),  # day first, as Vietnamese write it

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.corpus import CaptureRef, CorpusStore, ExtractedArticle
@@ -17,8 +17,10 @@ def _add(store: CorpusStore, url: str, title: str, body: str, stamp: str) -> str
         body_html=f"<p>{body}</p>", published="2024-05-06T07:00:00+07:00", category="Tin tức",
         province="Hòa Bình", province_2025="Phú Thọ",
     )
-    capture = CaptureRef(timestamp=stamp, warc_file="x.warc.gz", offset=0, length=10, record_id=f"<urn:uuid:{stamp}-{url}>", url=url)
-    seen = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+    capture = CaptureRef(
+        timestamp=stamp, warc_file="x.warc.gz", offset=0, length=10, record_id=f"<urn:uuid:{stamp}-{url}>", url=url
+    )
+    seen = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
     return store.add(article, capture, seen).record.id
 
 
@@ -27,7 +29,13 @@ def test_update_follows_new_and_changed_articles(data_dir: Path) -> None:
     url = "https://congan.hoabinh.gov.vn/tin/1.html"
     with CorpusStore.open(data) as store:
         _add(store, url, "Công an tỉnh Hoà Bình tuần tra", "Đại tá chỉ đạo tuần tra ban đêm.", "20240506010000")
-        _add(store, "https://congan.hoabinh.gov.vn/tin/2.html", "Phòng cháy chữa cháy", "Diễn tập phòng cháy.", "20240506010000")
+        _add(
+            store,
+            "https://congan.hoabinh.gov.vn/tin/2.html",
+            "Phòng cháy chữa cháy",
+            "Diễn tập phòng cháy.",
+            "20240506010000",
+        )
     assert update_from_corpus(data) == 2  # no index yet: built from scratch
     with open_index(data) as index:
         hits = index.search(Query.build("tuan tra")).hits
@@ -57,8 +65,41 @@ def test_index_rebuild_command_rebuilds_the_search_index(data_dir: Path) -> None
     data = DataDir(data_dir)
     data.ensure()
     with CorpusStore.open(data) as store:
-        _add(store, "https://congan.hoabinh.gov.vn/tin/9.html", "Khánh thành trụ sở mới", "Lễ khánh thành.", "20240506010000")
+        _add(
+            store,
+            "https://congan.hoabinh.gov.vn/tin/9.html",
+            "Khánh thành trụ sở mới",
+            "Lễ khánh thành.",
+            "20240506010000",
+        )
     result = CliRunner().invoke(get_cli(), ["--data", str(data_dir), "index", "rebuild"])
     assert result.exit_code == 0, result.output
     assert "search: 1 articles indexed" in result.output
     assert SearchIndex(data.search_db, readonly=True).search(Query.build("khanh thanh")).total == 1
+
+
+def test_update_reads_only_the_articles_changed_since_the_last_one(data_dir: Path, monkeypatch) -> None:
+    data = DataDir(data_dir)
+    with CorpusStore.open(data) as store:
+        for n in range(30):
+            _add(store, f"https://congan.hoabinh.gov.vn/tin/{n}.html", f"Tin số {n}", f"Nội dung {n}.", "20240506010000")
+    assert update_from_corpus(data) == 30
+    read: list[str] = []
+    original = CorpusStore.get
+
+    def counting_get(self, ident):
+        read.append(ident)
+        return original(self, ident)
+
+    monkeypatch.setattr(CorpusStore, "get", counting_get)
+    monkeypatch.setattr(CorpusStore, "latest", lambda self, **kw: (_ for _ in ()).throw(AssertionError("full scan")))
+    assert update_from_corpus(data) == 0 and read == []  # nothing new: nothing read
+    with CorpusStore.open(data) as store:
+        changed = _add(store, "https://congan.hoabinh.gov.vn/tin/7.html", "Tin số 7 đã sửa", "Mới.", "20240601010000")
+        _add(store, "https://congan.hoabinh.gov.vn/tin/new.html", "Tin mới tuần tra", "Tuần tra.", "20240601010000")
+    assert update_from_corpus(data) == 2
+    assert len(read) == 2 and changed in read
+    with open_index(data) as index:
+        assert [h.title for h in index.search(Query.build("tin so 7 da sua")).hits][0] == "Tin số 7 đã sửa"
+        assert index.search(Query.build("tuần tra")).total == 1
+        assert index.count() == 31

@@ -46,10 +46,16 @@ def test_robots_rules_linked_disallowed_paths_and_crawl_delay(net):
     assert fetch(net.url, "http://congan.hanoi.gov.vn/robots.txt").status == 404
 
 
-@pytest.mark.parametrize(("url", "status"), [
-    ("http://congan.laocai.gov.vn/Ajax/ArticleList?cat=1&page=2", 429),
-    ("http://congan.hanoi.gov.vn/DesktopModules/cmsview/api/NewsContent/listnew?CategoryId=2&PageIndex=2&PageSize=5", 503),
-])
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("http://congan.laocai.gov.vn/Ajax/ArticleList?cat=1&page=2", 429),
+        (
+            "http://congan.hanoi.gov.vn/DesktopModules/cmsview/api/NewsContent/listnew?CategoryId=2&PageIndex=2&PageSize=5",
+            503,
+        ),
+    ],
+)
 def test_retry_after_on_first_hit_then_ok(net, url, status):
     first = fetch(net.url, url)
     assert (first.status, first.header("Retry-After")) == (status, "1")
@@ -71,7 +77,9 @@ def test_down_portal_closes_without_answering(net):
 
 
 def test_slow_response(net):
-    url = next(a.canonical_url for a in TRUTH if a.site == "congan.danang.gov.vn" and a.canonical_url.endswith("-88185.html"))
+    url = next(
+        a.canonical_url for a in TRUTH if a.site == "congan.danang.gov.vn" and a.canonical_url.endswith("-88185.html")
+    )
     started = time.monotonic()
     assert fetch(net.url, url).status == 200
     assert time.monotonic() - started >= 1.4
@@ -113,7 +121,9 @@ def test_gzip_when_asked_on_gzip_portals_and_chunked_on_others(net):
 
 
 def test_conditional_requests_get_304(net):
-    url = next(a.canonical_url for a in TRUTH if a.site == "congan.laichau.gov.vn" and a.canonical_url.endswith("-3401.html"))
+    url = next(
+        a.canonical_url for a in TRUTH if a.site == "congan.laichau.gov.vn" and a.canonical_url.endswith("-3401.html")
+    )
     first = fetch(net.url, url)
     etag, modified = first.header("ETag"), first.header("Last-Modified")
     assert etag and modified
@@ -130,7 +140,9 @@ def test_calendar_trap_never_ends(net):
     for _ in range(15):
         got = fetch(net.url, url, headers={"Accept-Encoding": "identity"})
         assert got.status == 200
-        url = "http://congan.danang.gov.vn" + re.search(r'href="(/lich-cong-tac\?thang=[^"]+)">Tháng sau', got.text()).group(1)
+        url = "http://congan.danang.gov.vn" + re.search(
+            r'href="(/lich-cong-tac\?thang=[^"]+)">Tháng sau', got.text()
+        ).group(1)
     assert url.endswith("thang=2025-06")
 
 

@@ -186,8 +186,14 @@ def test_webforms_postback_pagination(net):
     form["__EVENTTARGET"] = target
     page2 = fetch(net.url, url, method="POST", body=urlencode(form).encode())
     assert page2.status == 200
-    second = {u for u in links(lxml_html.fromstring(page2.body.decode("cp1258")), base) if u.count("/") > 6 and u.endswith(".aspx")}
-    assert second - first and (first | second) >= {a.canonical_url for a in TRUTH if a.site == "congan.langson.gov.vn" and a.category == "Cải cách hành chính"}
+    second = {
+        u
+        for u in links(lxml_html.fromstring(page2.body.decode("cp1258")), base)
+        if u.count("/") > 6 and u.endswith(".aspx")
+    }
+    assert second - first and (first | second) >= {
+        a.canonical_url for a in TRUTH if a.site == "congan.langson.gov.vn" and a.category == "Cải cách hành chính"
+    }
     del form["__EVENTVALIDATION"]
     assert fetch(net.url, url, method="POST", body=urlencode(form).encode()).status == 500
 

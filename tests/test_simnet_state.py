@@ -15,7 +15,9 @@ from simnet.truth import ground_truth
 
 ONE, TWO = ground_truth(1), ground_truth(2)
 SLOW = "-88185.html"  # the slow article: 1.5 s per fetch, left out to keep the test fast
-CHANGED_SITES = {s.domain for s in network() if s.new_in_state2 or s.edited_in_state2 is not None or s.deleted_in_state2 is not None}
+CHANGED_SITES = {
+    s.domain for s in network() if s.new_in_state2 or s.edited_in_state2 is not None or s.deleted_in_state2 is not None
+}
 SESSION = re.compile(rb";jsessionid=[0-9A-F]+|JSESSIONID=[0-9A-F]+")
 
 
@@ -75,7 +77,9 @@ def test_unchanged_pages_are_byte_identical_with_the_same_validators(snapshots):
         if url in touched or (url.endswith(".vn/") and host in CHANGED_SITES):
             continue
         assert (new.status, SESSION.sub(b"", new.body)) == (old.status, SESSION.sub(b"", old.body)), url
-        assert (new.header("ETag"), new.header("Last-Modified")) == (old.header("ETag"), old.header("Last-Modified")), url
+        assert (new.header("ETag"), new.header("Last-Modified")) == (old.header("ETag"), old.header("Last-Modified")), (
+            url
+        )
         if old.header("ETag"):
             assert conditional[url] == 304, url
         same += 1

@@ -94,7 +94,9 @@ def test_page_shows_its_truth(net, a: TruthArticle):
         assert (item["Author"] or None) == a.author
         raw = item["PublishDate"]
         m = re.fullmatch(r"/Date\((\d+)\)/", raw)
-        when = datetime.fromtimestamp(int(m.group(1)) / 1000, VN) if m else datetime.fromisoformat(raw).replace(tzinfo=VN)
+        when = (
+            datetime.fromtimestamp(int(m.group(1)) / 1000, VN) if m else datetime.fromisoformat(raw).replace(tzinfo=VN)
+        )
         assert when.isoformat() == a.published
         tree = lxml_html.fromstring(item["Content"])
         files = {urljoin(a.canonical_url, f["FileUrl"]): f["Title"] for f in item["Attachments"]}

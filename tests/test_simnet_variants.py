@@ -160,8 +160,8 @@ def test_query_parameters_in_any_order_reach_the_same_page() -> None:
             net = VariantNetwork([v])
             portal = net.portals[v.domain]
             pages = [portal.listing_path(0, n) for n in range(1, min(portal.catalog.pages(0), 2) + 1)]
-            for path in (*pages, variant_truth([v])[-1].canonical_url):
-                path = path.split(v.domain, 1)[-1]
+            for target in (*pages, variant_truth([v])[-1].canonical_url):
+                path = target.split(v.domain, 1)[-1]
                 base, _, query = path.partition("?")
                 if not query:
                     continue

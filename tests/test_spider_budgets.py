@@ -13,10 +13,10 @@ from twisted.python.failure import Failure
 from archive.control.registry_state import DOWN, REDIRECTING, RegistryState
 from archive.paths import DataDir
 from archive.warc.digests import CaptureIndex, LatestCapture
-from scrapers.families import get_adapter
 from scrapers.discovery.adapter import ARTICLE, LISTING, REQUISITE, SEED, Target
-from spiders.network import NetworkSpider
+from scrapers.families import get_adapter
 from scrapers.page_context import META_KEY, PageContext, context_of
+from spiders.network import NetworkSpider
 
 DANANG = "http://congan.danang.gov.vn"
 
@@ -41,7 +41,9 @@ def response_for(url: str, body: str, *, kind: str = LISTING, site: str = "conga
                  adapter: str = "generic", hops: str = "L", status: int = 200, headers=None) -> HtmlResponse:
     meta = {META_KEY: PageContext(site=site, adapter=adapter, kind=kind, hops=hops)}
     request = Request(url, meta=meta)
-    return HtmlResponse(url, status=status, body=body.encode("utf-8"), encoding="utf-8", request=request, headers=headers)
+    return HtmlResponse(
+        url, status=status, body=body.encode("utf-8"), encoding="utf-8", request=request, headers=headers
+    )
 
 
 def test_page_budget_per_portal(data_dir):
@@ -62,13 +64,18 @@ def test_page_budget_per_portal(data_dir):
 def test_depth_counts_link_hops_but_not_pagination(data_dir):
     spider = make_spider(data_dir, CONGAN_MAX_DEPTH=2)
     generic = get_adapter("generic")
-    deep = spider.request_for(Target(f"{DANANG}/chuyen-muc/x", LISTING), "congan.danang.gov.vn", generic, hops="LLL", via="", depth=3)
+    deep = spider.request_for(
+        Target(f"{DANANG}/chuyen-muc/x", LISTING), "congan.danang.gov.vn", generic, hops="LLL", via="", depth=3
+    )
     assert deep is None and stats(spider)["scope/rejected/depth"] == 1
     image = spider.request_for(Target(f"{DANANG}/media/a.jpg", REQUISITE, hop="E"), "congan.danang.gov.vn", generic,
                                hops="LLL", via="", depth=3)
     assert image is not None and ctx(image).hops == "LLLE" and ctx(image).kind == REQUISITE
     # page 40 of a listing found at depth 1 is still at depth 1
-    body = '<h2><a href="/tin-tuc/khoi-to-bi-can-88185.html">Khởi tố</a></h2><a rel="next" href="/chuyen-muc/x?page=41">Trang sau</a>'
+    body = (
+        '<h2><a href="/tin-tuc/khoi-to-bi-can-88185.html">Khởi tố</a></h2><a rel="next" href="/chuyen-muc/x?page=41">'
+        'Trang sau</a>'
+    )
     listing = response_for(f"{DANANG}/chuyen-muc/x?page=40", body, hops="L" + "L" * 39)
     ctx(listing).depth = 1
     out = {r.url: ctx(r).depth for r in spider.parse(listing) if isinstance(r, Request)}
@@ -97,11 +104,15 @@ def test_out_of_network_links_are_recorded_as_outlinks_and_counted(data_dir):
 def test_only_the_chosen_portals_with_sites(data_dir):
     spider = make_spider(data_dir, CONGAN_SITES="congan.danang.gov.vn")
     assert [d for d, _ in spider.seed_portals()] == ["congan.danang.gov.vn"]
-    body = '<div><h3>Liên kết công an các tỉnh</h3><ul><li><a href="http://congan.hanoi.gov.vn">Hà Nội</a></li></ul></div>'
+    body = (
+        '<div><h3>Liên kết công an các tỉnh</h3><ul><li><a href="http://congan.hanoi.gov.vn">Hà Nội</a></li></ul></div>'
+    )
     requests = [r for r in spider.parse(response_for(DANANG + "/", body, kind=SEED, hops="")) if isinstance(r, Request)]
     assert not [r for r in requests if "hanoi" in r.url]
     open_spider = make_spider(data_dir)
-    requests = [r for r in open_spider.parse(response_for(DANANG + "/", body, kind=SEED, hops="")) if isinstance(r, Request)]
+    requests = [
+        r for r in open_spider.parse(response_for(DANANG + "/", body, kind=SEED, hops="")) if isinstance(r, Request)
+    ]
     assert [r.url for r in requests if "hanoi" in r.url] == ["http://congan.hanoi.gov.vn/"]
 
 
@@ -116,7 +127,9 @@ def test_empty_listing_page_does_not_lead_further(data_dir):
 def test_listing_watermark_in_incremental_crawls(data_dir):
     known = f"{DANANG}/tin-tuc/khoi-to-bi-can-88185.html"
     with CaptureIndex.open(DataDir(data_dir)) as index:
-        index.record(first=None, latest=LatestCapture(known, "2026-07-01T00:00:00Z", 200, None, None, "sha1:X", "<urn:uuid:1>"))
+        index.record(
+            first=None, latest=LatestCapture(known, "2026-07-01T00:00:00Z", 200, None, None, "sha1:X", "<urn:uuid:1>")
+        )
     body = (f'<h2><a href="{known}">Khởi tố bị can</a></h2>'
             '<a rel="next" href="/chuyen-muc/an-ninh?page=3">Trang sau</a>')
     full = make_spider(data_dir)
@@ -127,7 +140,9 @@ def test_listing_watermark_in_incremental_crawls(data_dir):
     assert [r for r in requests if r.url == known]  # the article itself is still re-checked
     assert stats(incremental)["network/pagination_stopped/watermark"] == 1
     fresh = body.replace("</h2>", '</h2><h2><a href="/tin-tuc/bai-moi-toanh-88202.html">Bài mới</a></h2>')
-    requests = list(make_spider(data_dir, CONGAN_INCREMENTAL=True).parse(response_for(DANANG + "/chuyen-muc/an-ninh?page=2", fresh)))
+    requests = list(
+        make_spider(data_dir, CONGAN_INCREMENTAL=True).parse(response_for(DANANG + "/chuyen-muc/an-ninh?page=2", fresh))
+    )
     assert [r for r in requests if "page=3" in r.url]
 
 
@@ -156,7 +171,9 @@ def test_a_portal_that_does_not_answer_is_down(data_dir):
     from twisted.internet.error import ConnectionRefusedError
 
     spider = make_spider(data_dir)
-    request = Request("http://congan.backan.gov.vn/", meta={META_KEY: PageContext(site="congan.backan.gov.vn", kind=SEED)})
+    request = Request(
+        "http://congan.backan.gov.vn/", meta={META_KEY: PageContext(site="congan.backan.gov.vn", kind=SEED)}
+    )
     failure = Failure(ConnectionRefusedError())
     failure.request = request
     spider.failed(failure)
@@ -189,8 +206,13 @@ def test_article_aliases_seen_on_listings_travel_with_the_article(data_dir):
     nv = "http://congan.laichau.gov.vn"
     listing = ('<h3><a href="/savefile/an-ninh/bat-giu-3421.html">Lưu</a></h3>'
                '<h3><a href="/news/an-ninh/bat-giu-3421.html?utm_source=zalo">Bắt giữ</a></h3>')
-    requests = [r for r in spider.parse(response_for(nv + "/news/an-ninh/", listing, site="congan.laichau.gov.vn", adapter="nukeviet"))
-                if isinstance(r, Request) and ctx(r).kind == ARTICLE]
+    requests = [
+        r
+        for r in spider.parse(
+            response_for(nv + "/news/an-ninh/", listing, site="congan.laichau.gov.vn", adapter="nukeviet")
+        )
+        if isinstance(r, Request) and ctx(r).kind == ARTICLE
+    ]
     assert [r.url for r in requests] == [nv + "/news/an-ninh/bat-giu-3421.html"]
     article = response_for(nv + "/news/an-ninh/bat-giu-3421.html", "<html><h1>Bắt giữ</h1></html>", kind=ARTICLE,
                            site="congan.laichau.gov.vn", adapter="nukeviet")
@@ -237,11 +259,18 @@ def test_broken_pages_never_stop_the_spider(data_dir):
     meta = {META_KEY: PageContext(site="congan.hanoi.gov.vn", adapter="dotnetnuke", kind="api", hops="L")}
     api = "http://congan.hanoi.gov.vn/DesktopModules/cmsview/api/NewsContent/listnew?CategoryId=1&PageIndex=1&PageSize=5"
     for response in (
-        TextResponse(api, body=b"<html>Runtime Error</html>", headers={"Content-Type": "application/json"},
-                     request=Request(api, meta=meta), encoding="utf-8"),
+        TextResponse(
+            api,
+            body=b"<html>Runtime Error</html>",
+            headers={"Content-Type": "application/json"},
+            request=Request(api, meta=meta),
+            encoding="utf-8",
+        ),
         TextResponse(api, body=b"", headers={"Content-Type": "application/json"}, request=Request(api, meta=meta)),
         BinaryResponse("http://congan.hanoi.gov.vn/a.pdf", body=b"%PDF-1.4\x00\xff", request=Request(api, meta=meta)),
-        response_for(DANANG + "/", "<html><body><div><a href='/tin-tuc/x-1.html'>unclosed <p><table><tr>", kind=SEED, hops=""),
+        response_for(
+            DANANG + "/", "<html><body><div><a href='/tin-tuc/x-1.html'>unclosed <p><table><tr>", kind=SEED, hops=""
+        ),
         response_for(DANANG + "/", "", kind=SEED, hops=""),
         response_for(DANANG + "/", "\x00\x01 binary \xff garbage", kind=SEED, hops=""),
     ):
@@ -262,13 +291,17 @@ def test_a_start_page_refused_because_robots_txt_is_unreachable_means_down(data_
     from scrapers.middlewares.robots_unreachable import MESSAGE
 
     spider = make_spider(data_dir)
-    request = Request("http://congan.backan.gov.vn/", meta={META_KEY: PageContext(site="congan.backan.gov.vn", kind=SEED)})
+    request = Request(
+        "http://congan.backan.gov.vn/", meta={META_KEY: PageContext(site="congan.backan.gov.vn", kind=SEED)}
+    )
     failure = Failure(IgnoreRequest(MESSAGE.format(reason="ConnectionDone")))
     failure.request = request
     spider.failed(failure)
     state = RegistryState.open(DataDir(data_dir)).get("congan.backan.gov.vn")
     assert state.status == DOWN and "robots.txt unreachable (ConnectionDone)" in state.last_error
-    robots_denied = Request("http://congan.sonla.gov.vn/wp-admin/", meta={META_KEY: PageContext(site="congan.sonla.gov.vn", kind=SEED)})
+    robots_denied = Request(
+        "http://congan.sonla.gov.vn/wp-admin/", meta={META_KEY: PageContext(site="congan.sonla.gov.vn", kind=SEED)}
+    )
     failure = Failure(IgnoreRequest("Forbidden by robots.txt"))
     failure.request = robots_denied
     spider.failed(failure)

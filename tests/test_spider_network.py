@@ -84,8 +84,17 @@ def test_every_ground_truth_article_under_its_canonical_url(crawl):
 
 
 def test_each_portal_is_crawled_by_its_family_adapter(crawl):
-    cms_to_adapter = {"dnn": "dotnetnuke", "webforms": "webforms", "wordpress": "wordpress", "nukeviet": "nukeviet",
-                      "liferay": "liferay", "joomla": "joomla", "vnpt": "vnpt", "custom": "custom", "generic": "generic"}
+    cms_to_adapter = {
+        "dnn": "dotnetnuke",
+        "webforms": "webforms",
+        "wordpress": "wordpress",
+        "nukeviet": "nukeviet",
+        "liferay": "liferay",
+        "joomla": "joomla",
+        "vnpt": "vnpt",
+        "custom": "custom",
+        "generic": "generic",
+    }
     sites = {t.site: cms_to_adapter[t.cms] for t in ground_truth(1, https=True)}
     for item in crawl["items"]:
         assert item["adapter"] == sites[item["site"]] == item["profile"], item
@@ -126,7 +135,7 @@ def test_webforms_postback_pages_are_posted_with_their_viewstate(crawl):
 
 
 def test_portal_lifecycle_is_recorded(crawl):
-    state = RegistryState((crawl["data"] / "state" / "registry.sqlite3"))
+    state = RegistryState(crawl["data"] / "state" / "registry.sqlite3")
     moved = state.get("congan.quangnam.gov.vn")
     assert moved.status == REDIRECTING and moved.redirect_to == "congan.danang.gov.vn"
     assert "301" in moved.evidence
@@ -139,6 +148,8 @@ def test_incremental_recrawl_stops_at_the_listing_watermark(crawl):
     second = crawl["second"]
     stopped = stats_of(second["log"], "network/pagination_stopped/")
     assert stopped.get("watermark", 0) > 0
-    new_urls = {t.canonical_url for t in ground_truth(2, https=True)} - {t.canonical_url for t in ground_truth(1, https=True)}
+    new_urls = {t.canonical_url for t in ground_truth(2, https=True)} - {
+        t.canonical_url for t in ground_truth(1, https=True)
+    }
     assert new_urls and new_urls <= {i["canonical_url"] for i in crawl["items2"]}
     assert len(second["access"]) < len(crawl["access"])

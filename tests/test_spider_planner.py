@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from archive.warc.digests import CaptureIndex, LatestCapture
 from archive.paths import DataDir
+from archive.warc.digests import CaptureIndex, LatestCapture
 from scrapers.config import NetworkConfig
 from scrapers.crawl.watermarks import KnownArticles
 from scrapers.discovery.adapter import ARTICLE, LISTING, REQUISITE, SEED, Page, Target
@@ -94,17 +94,24 @@ def test_articles_are_decided_from_the_page_and_script_shells_are_not(data_dir: 
     generic = get_adapter("generic")
     slug = f"{DANANG}/tin-tuc/khoi-to-bi-can-88185.html"
     assert plan.is_article(Page(url=slug, text="", kind=LISTING), generic, slug)
-    assert not plan.is_article(Page(url=f"{DANANG}/chuyen-muc/x", text="", kind=LISTING), generic, f"{DANANG}/chuyen-muc/x")
+    assert not plan.is_article(
+        Page(url=f"{DANANG}/chuyen-muc/x", text="", kind=LISTING), generic, f"{DANANG}/chuyen-muc/x"
+    )
 
 
 def test_incremental_watermark_stops_pagination_over_known_articles(data_dir: Path) -> None:
     known_url = f"{DANANG}/tin-tuc/khoi-to-bi-can-88185.html"
     with CaptureIndex.open(DataDir(data_dir)) as index:
-        index.record(first=None, latest=LatestCapture(known_url, "2026-07-01T00:00:00Z", 200, None, None, "sha1:X", "<urn:uuid:1>"))
+        index.record(
+            first=None,
+            latest=LatestCapture(known_url, "2026-07-01T00:00:00Z", 200, None, None, "sha1:X", "<urn:uuid:1>"),
+        )
     index = CaptureIndex.open(DataDir(data_dir))
     try:
         plan, counts = planner(KnownArticles(index), incremental=True)
-        body = f'<h2><a href="{known_url}">Khởi tố bị can</a></h2><a rel="next" href="/chuyen-muc/x?page=3">Trang sau</a>'
+        body = (
+            f'<h2><a href="{known_url}">Khởi tố bị can</a></h2><a rel="next" href="/chuyen-muc/x?page=3">Trang sau</a>'
+        )
         page = Page(url=f"{DANANG}/chuyen-muc/x?page=2", text=body, kind=LISTING)
         urls = [d.target.url for d in plan.plan_discovery(page, "congan.danang.gov.vn", get_adapter("generic"),
                                                           hops="L", depth=1) if isinstance(d, Planned)]

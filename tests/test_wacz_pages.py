@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -22,7 +22,7 @@ from congan.cli.main import get_cli
 from scrapers.extract import extract_article
 from simnet.portals.webforms import encode_cp1258
 
-T0 = datetime(2026, 7, 1, 2, 30, tzinfo=timezone.utc)
+T0 = datetime(2026, 7, 1, 2, 30, tzinfo=UTC)
 INFO = WarcInfo(software="congan-archive/test", operator="ops", crawl_id="w1")
 TITLE = "Công an tỉnh Thừa Thiên Huế triệt phá đường dây đánh bạc"
 #: a word that occurs only in the article body, never in a title or a menu
@@ -93,7 +93,9 @@ def test_wacz_lists_successful_pages_with_decoded_titles_and_article_text(tmp_pa
     assert by_url["http://congan.hue.gov.vn/tin-tuc/"]["title"] == "Tin tức – Sự kiện"
     assert "text" not in by_url["http://congan.hue.gov.vn/tin-tuc/"]
     assert extra[0]["hasText"] is True
-    assert all(p["status"] == 200 and p["ts"].startswith("2026-07-01T02:30:00") and p["id"] for p in seeds[1:] + extra[1:])
+    assert all(
+        p["status"] == 200 and p["ts"].startswith("2026-07-01T02:30:00") and p["id"] for p in seeds[1:] + extra[1:]
+    )
     assert package["title"] == "congan-archive crawl w1"
     assert "congan.<province>.gov.vn" in package["description"] and "3 pages" in package["description"]
     assert package["mainPageUrl"] == "http://congan.hue.gov.vn/" and "mainPageURL" not in package

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from warc_testserver import BIG, BINARY, CHUNKS, GZIPPED, WarcTestServer, self_signed_cert
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.warc.records import ORIG_TRANSFER_ENCODING, PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED
 from archive.wacz_package import validate_wacz
+from archive.warc.records import ORIG_TRANSFER_ENCODING, PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED
 from congan.cli.main import get_cli
-from warc_testserver import BIG, BINARY, CHUNKS, GZIPPED, WarcTestServer, self_signed_cert
 
 REPO = Path(__file__).resolve().parent.parent
 LIMIT = 50_000
@@ -59,7 +59,9 @@ def run_crawl(data: Path, crawl_id: str, urls: list[str], *extra: str) -> list[d
 def crawled(tmp_path_factory: pytest.TempPathFactory):
     data = tmp_path_factory.mktemp("warc-capture") / "data"
     with WarcTestServer() as server:
-        urls = [server.url(p) for p in ("/gzip", "/chunked", "/binary", "/big", "/cond", "/missing", "/reset", "/to-big")]
+        urls = [
+            server.url(p) for p in ("/gzip", "/chunked", "/binary", "/big", "/cond", "/missing", "/reset", "/to-big")
+        ]
         first = run_crawl(data, "one", urls, "--post", server.url("/form"), "-s", "DOWNLOAD_FAIL_ON_DATALOSS=False")
         sent_first = dict(server.sent)
         second = run_crawl(data, "two", [server.url("/gzip"), server.url("/same"), server.url("/cond")],
@@ -69,7 +71,9 @@ def crawled(tmp_path_factory: pytest.TempPathFactory):
 
 
 def by_uri(records: list, rec_type: str) -> dict:
-    return {headers["WARC-Target-URI"]: (headers, http, raw) for kind, headers, http, raw in records if kind == rec_type}
+    return {
+        headers["WARC-Target-URI"]: (headers, http, raw) for kind, headers, http, raw in records if kind == rec_type
+    }
 
 
 def test_every_header_and_body_byte_is_what_the_server_sent(crawled: Crawled) -> None:
@@ -80,8 +84,10 @@ def test_every_header_and_body_byte_is_what_the_server_sent(crawled: Crawled) ->
         assert int(http.get_statuscode()) == sent.status
         assert http.protocol == "HTTP/1.1"
         stored = [(n.lower(), v) for n, v in http.headers]
-        for name, value in sent.headers:  # every value, repeated ones included, in order
-            assert [v for n, v in stored if n == name.lower()] == [v for n, v in sent.headers if n.lower() == name.lower()]
+        for name, _value in sent.headers:  # every value, repeated ones included, in order
+            assert [v for n, v in stored if n == name.lower()] == [
+                v for n, v in sent.headers if n.lower() == name.lower()
+            ]
         assert headers["WARC-IP-Address"] == "127.0.0.1"
         if path == "/chunked":
             assert raw == b"".join(CHUNKS)  # de-chunked, and no Transfer-Encoding left for replay
@@ -97,11 +103,11 @@ def test_requests_are_linked_and_carry_host_headers_and_post_body(crawled: Crawl
     records = crawled.records("one")
     ids = {h["WARC-Record-ID"] for kind, h, _, _ in records if kind in ("response", "revisit")}
     requests = by_uri(records, "request")
-    for uri, (headers, http, raw) in requests.items():
+    for _uri, (headers, http, _raw) in requests.items():
         assert headers["WARC-Concurrent-To"] in ids
         assert http.get_header("Host") == f"127.0.0.1:{crawled.server.port}"
         assert http.get_header("Accept-Encoding") == "gzip, deflate"  # pinned: no br, no zstd
-    post_headers, post_http, post_body = requests[crawled.server.url("/form")]
+    _post_headers, post_http, post_body = requests[crawled.server.url("/form")]
     assert post_http.protocol == "POST" and post_body == crawled.server.sent["/form"].request_body
     assert post_body == b"q=c%C3%B4ng+an&page=2"
 
@@ -155,27 +161,35 @@ def test_second_crawl_writes_revisits(crawled: Crawled) -> None:
     same = revisits[crawled.server.url("/same")][0]  # a new URL with a payload stored before
     assert same["WARC-Refers-To-Target-URI"] == crawled.server.url("/binary")
     cond = revisits[crawled.server.url("/cond")][0]
-    assert cond["WARC-Profile"] == PROFILE_NOT_MODIFIED and cond["WARC-Refers-To-Target-URI"] == crawled.server.url("/cond")
+    assert cond["WARC-Profile"] == PROFILE_NOT_MODIFIED and cond["WARC-Refers-To-Target-URI"] == crawled.server.url(
+        "/cond"
+    )
 
 
 def test_verify_get_rebuild_and_wacz_on_the_crawl(crawled: Crawled, tmp_path: Path) -> None:
     runner = CliRunner()
     data = ["--data", str(crawled.data)]
     files = sorted(crawled.warc_dir.glob("*.warc.gz"))
-    check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", *map(str, files)], capture_output=True, text=True)
+    check = subprocess.run(
+        [str(Path(sys.executable).parent / "warcio"), "check", *map(str, files)], capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stdout
     result = runner.invoke(get_cli(), [*data, "warc", "verify"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(get_cli(), [*data, "index", "rebuild"])
     assert result.exit_code == 0 and "2 indexes rebuilt" in result.output
-    result = runner.invoke(get_cli(), [*data, "warc", "get", crawled.server.url("/gzip"), "--payload", "--decoded", "-t", "2000"])
+    result = runner.invoke(
+        get_cli(), [*data, "warc", "get", crawled.server.url("/gzip"), "--payload", "--decoded", "-t", "2000"]
+    )
     assert result.exit_code == 0 and "Công an tỉnh Thừa Thiên Huế" in result.stdout_bytes.decode()
     result = runner.invoke(get_cli(), [*data, "warc", "get", crawled.server.url("/same"), "--payload"])
     assert result.exit_code == 0 and result.stdout_bytes == BINARY  # a revisit resolves to the original
     result = runner.invoke(get_cli(), [*data, "warc", "get", crawled.server.url("/form"), "--payload"])
     assert result.exit_code == 0 and result.stdout_bytes == crawled.server.sent["/form"].body  # a POST capture
     result = runner.invoke(get_cli(), [*data, "warc", "get", crawled.server.url("/binary")])
-    assert result.stdout_bytes.startswith(b"WARC/1.1\r\nWARC-Type: response\r\n") and result.stdout_bytes.endswith(BINARY + b"\r\n\r\n")
+    assert result.stdout_bytes.startswith(b"WARC/1.1\r\nWARC-Type: response\r\n") and result.stdout_bytes.endswith(
+        BINARY + b"\r\n\r\n"
+    )
 
     out = tmp_path / "one.wacz"
     result = runner.invoke(get_cli(), [*data, "wacz", "create", "one", "-o", str(out), "--json"])
@@ -250,4 +264,4 @@ def test_accept_encoding_is_pinned_even_when_scrapy_would_ask_for_br(tmp_path: P
         # no DEFAULT_REQUEST_HEADERS: Scrapy's HttpCompressionMiddleware would ask for br (brotli is installed)
         run_crawl(tmp_path / "data", "pin", [server.url("/binary")], "-s", "DEFAULT_REQUEST_HEADERS={}")
         sent = server.sent["/binary"].request_headers
-    assert dict((k.lower(), v) for k, v in sent)["accept-encoding"] == "gzip, deflate"
+    assert {k.lower(): v for k, v in sent}["accept-encoding"] == "gzip, deflate"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from archive.capture import CapturedRequest, CapturedResponse, Exchange
 from archive.warc.dedup import RecordKind, decide_record, index_update
@@ -19,7 +19,7 @@ def exchange(status: int = 200, body: bytes = "<html>Công an</html>".encode(), 
     return Exchange(
         request=CapturedRequest("GET", URL),
         response=CapturedResponse(status, "OK", "HTTP/1.1", headers, body, truncated),
-        fetched_at=datetime(2026, 7, 3, tzinfo=timezone.utc),
+        fetched_at=datetime(2026, 7, 3, tzinfo=UTC),
     )
 
 

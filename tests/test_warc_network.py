@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.warc.records import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED
 from archive.wacz_package import validate_wacz
+from archive.warc.records import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED
 from congan.cli.main import get_cli
 from simnet.server import SimNet
 
@@ -162,8 +162,22 @@ def test_the_50_mb_document_is_archived_truncated_through_the_proxy(tmp_path: Pa
     assert uuid.UUID(url.rsplit("/", 1)[1])
     with SimNet(state=1) as net:
         env = dict(os.environ, **net.proxy_env())
-        result = subprocess.run([sys.executable, str(REPO / "tests" / "warc_crawl.py"), str(tmp_path / "data"), "huge", url,
-                                 "-s", "WARC_MAX_BODY_SIZE=1000000"], env=env, capture_output=True, text=True, timeout=120, cwd=REPO)
+        result = subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "tests" / "warc_crawl.py"),
+                str(tmp_path / "data"),
+                "huge",
+                url,
+                "-s",
+                "WARC_MAX_BODY_SIZE=1000000",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=REPO,
+        )
     assert result.returncode == 0, result.stderr[-2000:]
     row = json.loads(result.stdout.splitlines()[0])
     assert row["status"] == 200 and "download_stopped" in row["flags"]

@@ -7,7 +7,7 @@ import gzip
 import hashlib
 import itertools
 import zlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from archive.capture import CapturedRequest, CapturedResponse, Exchange, TlsInfo
 from archive.warc.records import ORIG_TRANSFER_ENCODING, WarcInfo
 from archive.warc.writer import WarcWriter
 
-MOMENT = datetime(2026, 7, 1, 3, 4, 5, 678901, tzinfo=timezone.utc)
+MOMENT = datetime(2026, 7, 1, 3, 4, 5, 678901, tzinfo=UTC)
 INFO = WarcInfo(software="congan-archive/test", operator="ops@example.org", crawl_id="c1",
                 user_agent="congan-archive/0.1 (+contact)", settings=(("DOWNLOAD_DELAY", "0"),))
 
@@ -54,7 +54,7 @@ def test_response_record_is_exact_bytes(tmp_path: Path) -> None:
         CapturedRequest("GET", "https://congan.hue.gov.vn/tin?id=1", ((b"User-Agent", b"ua"),)),
         CapturedResponse(200, "OK", "HTTP/1.1", (
             (b"Content-Encoding", b"gzip"), (b"Set-Cookie", b"a=1"), (b"Set-Cookie", b"b=2"),
-            (b"X-City", "Đà Nẵng".encode("utf-8")), (b"Transfer-Encoding", b"chunked"),
+            (b"X-City", "Đà Nẵng".encode()), (b"Transfer-Encoding", b"chunked"),
         ), body),
         MOMENT, ip_address="203.0.113.7",
     )
@@ -66,7 +66,7 @@ def test_response_record_is_exact_bytes(tmp_path: Path) -> None:
     assert len(records) == 4  # warcinfo, response, request, page metadata: one gzip member each
 
     http = (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n"
-            b"X-City: " + "Đà Nẵng".encode("utf-8") + b"\r\n"
+            b"X-City: " + "Đà Nẵng".encode() + b"\r\n"
             + ORIG_TRANSFER_ENCODING.encode() + b": chunked\r\n\r\n")
     block = http + body
     expected = (
@@ -99,11 +99,21 @@ def test_response_record_is_exact_bytes(tmp_path: Path) -> None:
 
 def test_post_body_tls_and_metadata_read_back(tmp_path: Path) -> None:
     exchange = Exchange(
-        CapturedRequest("POST", "http://congan.hanoi.gov.vn:8080/search", ((b"Content-Type", b"application/x-www-form-urlencoded"),),
-                        "q=c%C3%B4ng+an".encode()),
+        CapturedRequest(
+            "POST",
+            "http://congan.hanoi.gov.vn:8080/search",
+            ((b"Content-Type", b"application/x-www-form-urlencoded"),),
+            b"q=c%C3%B4ng+an",
+        ),
         CapturedResponse(200, "", "HTTP/1.0", ((b"Content-Type", b"text/plain"),), b"ok"),
-        MOMENT, duration=0.25, page_kind="api", adapter="dnn", hops="LLE", via="http://congan.hanoi.gov.vn/",
-        outlinks=("http://a/", "http://b/"), site="congan.hanoi.gov.vn",
+        MOMENT,
+        duration=0.25,
+        page_kind="api",
+        adapter="dnn",
+        hops="LLE",
+        via="http://congan.hanoi.gov.vn/",
+        outlinks=("http://a/", "http://b/"),
+        site="congan.hanoi.gov.vn",
         tls=TlsInfo((b"\x30\x82der",), False, "OpenSSL: unable to get local issuer certificate"),
     )
     writer = make_writer(tmp_path)
@@ -128,7 +138,9 @@ def test_post_body_tls_and_metadata_read_back(tmp_path: Path) -> None:
 
 def test_naive_datetime_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        Exchange(CapturedRequest("GET", "http://x/"), CapturedResponse(200, "", "HTTP/1.1", (), b""), datetime(2026, 1, 1))
+        Exchange(
+            CapturedRequest("GET", "http://x/"), CapturedResponse(200, "", "HTTP/1.1", (), b""), datetime(2026, 1, 1)
+        )
 
 
 def test_proxy_credentials_never_reach_the_request_record() -> None:
@@ -137,7 +149,9 @@ def test_proxy_credentials_never_reach_the_request_record() -> None:
 
     from scrapers.capture.warc_exchange import build_exchange
 
-    request = Request("http://congan.hanoi.gov.vn/", headers={"Proxy-Authorization": "Basic c2VjcmV0", "User-Agent": "ua"})
+    request = Request(
+        "http://congan.hanoi.gov.vn/", headers={"Proxy-Authorization": "Basic c2VjcmV0", "User-Agent": "ua"}
+    )
     response = Response("http://congan.hanoi.gov.vn/", status=200, body=b"x", headers={"Set-Cookie": ["a=1", "b=2"]},
                         protocol="HTTP/1.1")
     exchange = build_exchange(request, response, max_body_size=0, stopped=False)
@@ -145,7 +159,7 @@ def test_proxy_credentials_never_reach_the_request_record() -> None:
     assert [v for n, v in exchange.response.headers if n.lower() == b"set-cookie"] == [b"a=1", b"b=2"]
 
 
-@pytest.mark.parametrize("name,value,message", [
+@pytest.mark.parametrize(("name", "value", "message"), [
     ("WARC_MAX_SIZE", "big", "WARC_MAX_SIZE must be a whole number"),
     ("WARC_MAX_SIZE", "0", "WARC_MAX_SIZE must be a positive"),
     ("WARC_MAX_BODY_SIZE", "-1", "WARC_MAX_BODY_SIZE must be 0"),
@@ -167,7 +181,9 @@ def test_body_limit_defaults_to_download_maxsize() -> None:
 
     config = WarcCaptureConfig.from_settings(Settings({"DOWNLOAD_MAXSIZE": 1234, "CONGAN_CRAWL_ID": "c"}))
     assert config.max_body_size == 1234 and config.crawl_id == "c" and config.prefix == "congan"
-    assert WarcCaptureConfig.from_settings(Settings({"WARC_MAX_BODY_SIZE": "0", "DOWNLOAD_MAXSIZE": 9})).max_body_size == 0
+    assert (
+        WarcCaptureConfig.from_settings(Settings({"WARC_MAX_BODY_SIZE": "0", "DOWNLOAD_MAXSIZE": 9})).max_body_size == 0
+    )
 
 
 def test_metadata_and_warcinfo_records_carry_no_payload_digest(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from archive.warc.writer import WarcWriter
 
 REPO = Path(__file__).resolve().parent.parent
 INFO = WarcInfo(software="congan-archive/test", operator="ops", crawl_id="x")
-T0 = datetime(2026, 7, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 7, 1, tzinfo=UTC)
 
 
 def exchange(url: str, body: bytes, *, status: int = 200, at: datetime = T0, headers=(), truncated=None) -> Exchange:
@@ -114,7 +114,7 @@ def test_torn_file_is_repaired_at_next_start(tmp_path: Path) -> None:
     w.write_exchange(exchange("http://c.gov.vn/torn", os.urandom(2000)))
     # the crash: the process dies with the last exchange half written, lock released
     data = open_path.read_bytes()
-    w._fh.close()  # noqa: SLF001 -- simulate the dead process letting go of the file
+    w._fh.close()  # simulate the dead process letting go of the file
     open_path.write_bytes(data[: sound + (len(data) - sound) // 2])
     (tmp_path / "archive" / "congan-crash-20260101000000-00009.warc.gz.open").write_bytes(b"\x1f\x8b garbage")
 
@@ -182,7 +182,7 @@ def test_kill_9_while_writing_then_restart_every_file_validates(tmp_path: Path) 
     assert report.ok, [str(p) for p in report.problems]
 
 
-@pytest.mark.parametrize("name,expected", [
+@pytest.mark.parametrize(("name", "expected"), [
     ("congan-20261206-001-20261206001221-00003.warc.gz", ("congan", "20261206-001", 3)),
     ("congan-t1-20261206001221-00000.warc.gz.open", None),
     ("index.cdxj", None),
@@ -221,8 +221,12 @@ def test_verify_finds_bad_digests_lone_requests_and_torn_files(tmp_path: Path) -
     buf = io.BytesIO()
     builder = WARCWriter(buf, gzip=True, warc_version="1.1")
     builder.write_record(builder.create_warcinfo_record(lone.name, {"software": "test"}))
-    request = builder.create_warc_record("http://c.gov.vn/x", "request", payload=io.BytesIO(b"GET /x HTTP/1.1\r\nHost: c.gov.vn\r\n\r\n"),
-                                         warc_headers_dict={"WARC-Concurrent-To": "<urn:uuid:nowhere>"})
+    request = builder.create_warc_record(
+        "http://c.gov.vn/x",
+        "request",
+        payload=io.BytesIO(b"GET /x HTTP/1.1\r\nHost: c.gov.vn\r\n\r\n"),
+        warc_headers_dict={"WARC-Concurrent-To": "<urn:uuid:nowhere>"},
+    )
     builder.write_record(request)
     lone.write_bytes(buf.getvalue())
 
@@ -281,8 +285,12 @@ def test_wacz_pages_are_the_html_pages_with_their_titles(tmp_path: Path) -> None
     w = WarcWriter(data.warc_dir(), prefix="congan", crawl_id="pages", warcinfo=INFO, digest_index=None)
 
     def page(url: str, kind: str, html: str, content_type: bytes = b"text/html; charset=utf-8") -> Exchange:
-        return Exchange(CapturedRequest("GET", url), CapturedResponse(200, "", "HTTP/1.1", ((b"Content-Type", content_type),),
-                        html.encode("utf-8")), T0, page_kind=kind)
+        return Exchange(
+            CapturedRequest("GET", url),
+            CapturedResponse(200, "", "HTTP/1.1", ((b"Content-Type", content_type),), html.encode("utf-8")),
+            T0,
+            page_kind=kind,
+        )
 
     w.write_exchange(page("http://c.gov.vn/tin/1", "article", "<title>Đại tá  Nguyễn&nbsp;Văn A</title>"))
     w.write_exchange(page("http://c.gov.vn/", "seed", "<html><title>Công an tỉnh</title>"))
@@ -306,7 +314,7 @@ def test_a_failed_write_leaves_no_half_exchange(tmp_path: Path, monkeypatch: pyt
     w = writer(tmp_path, "full", None)
     w.write_exchange(exchange("http://c.gov.vn/ok", b"fine"))
     calls = {"n": 0}
-    original = w._write  # noqa: SLF001
+    original = w._write
 
     # A full disk cannot be made here (no spare filesystem to fill): the second record of the
     # exchange fails the way a write does on ENOSPC.
@@ -317,7 +325,7 @@ def test_a_failed_write_leaves_no_half_exchange(tmp_path: Path, monkeypatch: pyt
         original(record)
 
     monkeypatch.setattr(w, "_write", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="No space left"):
         w.write_exchange(exchange("http://c.gov.vn/fails", os.urandom(4000)))
     monkeypatch.setattr(w, "_write", original)
     w.write_exchange(exchange("http://c.gov.vn/after", b"after"))

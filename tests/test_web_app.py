@@ -32,7 +32,7 @@ def client(data: DataDir):
 def test_search_page_lists_hits_facets_and_vietnamese_labels(client) -> None:
     page = client.get("/?q=dai+ta").get_data(as_text=True)
     assert "kết quả" in page and "Tìm" in page and "Từ ngày" in page
-    assert "<mark>Đại</mark> <mark>tá</mark>" in page
+    assert "<mark>Đại tá</mark>" in page  # the phrase marked whole
     assert 'data-facet="province"' in page and "Tỉnh, thành (trước 2025)" in page
     assert "Xem trang lưu trữ" in page and f"{REPLAY}/congan/" in page
 

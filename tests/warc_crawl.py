@@ -69,9 +69,14 @@ def main(argv: list[str]) -> None:
     import scrapers.settings as project
 
     settings = Settings()
-    settings.update({name: getattr(project, name) for name in dir(project)
-                     if name.startswith("WARC_") or name in ("DEFAULT_REQUEST_HEADERS", "USER_AGENT", "DOWNLOAD_MAXSIZE")},
-                    priority="project")
+    settings.update(
+        {
+            name: getattr(project, name)
+            for name in dir(project)
+            if name.startswith("WARC_") or name in ("DEFAULT_REQUEST_HEADERS", "USER_AGENT", "DOWNLOAD_MAXSIZE")
+        },
+        priority="project",
+    )
     settings.update({
         "CONGAN_DATA": data, "CONGAN_CRAWL_ID": crawl_id, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
         "ROBOTSTXT_OBEY": False, "LOG_LEVEL": "WARNING", "HTTPERROR_ALLOW_ALL": True, "RETRY_ENABLED": False,

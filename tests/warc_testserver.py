@@ -2,7 +2,8 @@
 
 It answers with what the capture must keep exactly: a gzip-encoded page, a chunked page, a
 binary body, repeated headers (Set-Cookie), a POST echo, a 304 for conditional requests and a
-body larger than the test size limit, and a body broken off before its announced length. ``SENT`` remembers, per path, the status line, headers
+body larger than the test size limit, and a body broken off before its announced length.
+``SENT`` remembers, per path, the status line, headers
 and body bytes the server wrote so tests compare the WARC with what really went out.
 """
 
@@ -21,7 +22,7 @@ PAGE = "<html><head><title>Công an tỉnh Thừa Thiên Huế</title></head><bo
 GZIPPED = gzip.compress(PAGE.encode("utf-8"), mtime=0)
 BINARY = bytes(range(256)) * 40
 BIG = b"0123456789abcdef" * 8192  # 128 KiB
-CHUNKS = [b"<html><body>", "Đại tá ".encode("utf-8"), b"chunked</body></html>"]
+CHUNKS = [b"<html><body>", "Đại tá ".encode(), b"chunked</body></html>"]
 
 
 @dataclass
@@ -35,7 +36,7 @@ class Sent:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "_Server"
+    server: _Server
 
     def log_message(self, *args: object) -> None:  # quiet
         pass
@@ -58,7 +59,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         self.server.sent[self.path] = Sent(status, headers, body, list(self.headers.items()), request_body)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         path = self.path
         if path == "/gzip":
             self._send(200, [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip"),
@@ -91,7 +92,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, [("Content-Type", "text/plain")], b"not here")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
         self._send(200, [("Content-Type", "text/plain; charset=utf-8")], b"posted:" + body, request_body=body)
@@ -111,12 +112,18 @@ def self_signed_cert(directory: Path) -> tuple[Path, Path]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "congan.test.gov.vn")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=7))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-            .sign(key, hashes.SHA256()))
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=7))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = directory / "cert.pem", directory / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -131,7 +138,7 @@ class WarcTestServer:
     def __init__(self, tls: tuple[Path, Path] | None = None) -> None:
         self.tls = tls
 
-    def __enter__(self) -> "WarcTestServer":
+    def __enter__(self) -> WarcTestServer:
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         if self.tls:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -53,6 +53,11 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE INDEX IF NOT EXISTS entries_pending ON entries (host, priority DESC, id) WHERE state = 0;
 CREATE INDEX IF NOT EXISTS entries_leased ON entries (lease_owner) WHERE state = 1;
 CREATE TABLE IF NOT EXISTS seen (fingerprint BLOB PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS run_stats (      -- counters of each run, saved with the acks
+    worker  TEXT PRIMARY KEY,
+    started REAL NOT NULL,
+    stats   TEXT NOT NULL                   -- JSON object of numbers
+);
 """
 
 
@@ -127,6 +132,14 @@ class Frontier(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    def save_run_stats(self, stats_json: str) -> None:  # noqa: B027 - optional for a backend
+        """Keep this run's counters (JSON) with the frontier, durable at the next commit, so a
+        resume after ``kill -9`` adds up every run (the SQLite backend; others may not)."""
+
+    def done_hosts(self) -> set[str] | None:
+        """Hosts with at least one request done in any run; None when the backend cannot say."""
+        return None
 
     def __enter__(self) -> Frontier:
         return self
@@ -299,9 +312,35 @@ class SqliteFrontier(Frontier):
         elif new == PENDING:
             self._pending_by_host[host] += 1
 
+    def save_run_stats(self, stats_json: str) -> None:
+        self._begin()
+        self._db.execute(
+            "INSERT INTO run_stats (worker, started, stats) VALUES (?, ?, ?) "
+            "ON CONFLICT (worker) DO UPDATE SET stats = excluded.stats",
+            (self.worker, time.time(), stats_json),
+        )
+
+    def done_hosts(self) -> set[str] | None:
+        return {row[0] for row in self._db.execute("SELECT DISTINCT host FROM entries WHERE state = 2")}
+
     def leased_urls(self) -> list[str]:
         """URLs leased and not acked (what a resume will re-issue), oldest lease first."""
         return [row[0] for row in self._db.execute("SELECT url FROM entries WHERE state = 1 ORDER BY leased_at, id")]
+
+
+def read_run_stats(path: str | os.PathLike[str]) -> list[str]:
+    """The counters (JSON) each earlier run saved in a frontier file, oldest run first,
+    without locking it; empty when there is none."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [row[0] for row in db.execute("SELECT stats FROM run_stats ORDER BY started, worker")]
+    except sqlite3.OperationalError:  # a frontier from before run_stats
+        return []
+    finally:
+        db.close()
 
 
 def read_counts(path: str | os.PathLike[str]) -> FrontierCounts | None:

@@ -143,8 +143,8 @@ class RedisFrontier(Frontier):
         self._beat()
         recovered = 0
         alive: dict[str, bool] = {}
-        for ident, owner in self.client.hgetall(f"{self.prefix}leases").items():
-            owner = owner.decode()
+        for ident, raw_owner in self.client.hgetall(f"{self.prefix}leases").items():
+            owner = _text(raw_owner)
             if owner == self.worker:
                 continue
             if owner not in alive:
@@ -154,7 +154,8 @@ class RedisFrontier(Frontier):
         return recovered
 
     def pending_hosts(self) -> dict[str, int]:
-        return {host.decode(): int(n) for host, n in self.client.hgetall(f"{self.prefix}hosts").items() if int(n) > 0}
+        hosts = self.client.hgetall(f"{self.prefix}hosts")
+        return {_text(host): int(n) for host, n in hosts.items() if int(n) > 0}
 
     def counts(self) -> FrontierCounts:
         pending = sum(self.pending_hosts().values())
@@ -175,3 +176,8 @@ class RedisFrontier(Frontier):
         """Delete every key of this crawl's frontier (tests, finished crawls)."""
         for key in self.client.scan_iter(match=f"{self.prefix}*", count=1000):
             self.client.delete(key)
+
+
+def _text(value: bytes | str) -> str:
+    """A Redis reply as text (the client returns bytes unless told to decode)."""
+    return value.decode() if isinstance(value, bytes) else value

@@ -13,6 +13,9 @@ a portal *at risk* are the named constants below:
 
 The failures behind a risk are kept as its evidence (``failures``), shown by ``congan crawls
 portals`` and the portal page of ``congan serve``.
+
+Work kept for a later crawl (``archive.control.deferred``: a portal paused beyond a
+crawl) is a risk too.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..times import VN_TZ
+from .deferred import DeferredStore, DeferredSummary
 from .registry_state import DOWN, LIVE, MERGED, REDIRECTING, PortalEvent, PortalState, RegistryState
 
 #: failures of a live portal count for this many days
@@ -29,7 +33,7 @@ RECENT_ERROR_DAYS = 7
 #: ... and make it at risk ("unstable") when they happened in this many different crawls
 REPEATED_FAILURE_CRAWLS = 2
 #: why a portal is at risk (``PortalLifecycle.risk_kinds``)
-RISK_KINDS = ("redirecting", "merged", "down", "unstable", "not_seen")
+RISK_KINDS = ("redirecting", "merged", "down", "unstable", "not_seen", "deferred")
 #: a portal no crawl has reached for this long is shown at risk ("not seen")
 NOT_SEEN_DAYS = 30
 
@@ -46,6 +50,9 @@ class PortalLifecycle:
     risks: tuple[str, ...]  # empty: not at risk
     failures: tuple[PortalEvent, ...] = ()  # the portal's own recent failures, oldest first
     risk_kinds: tuple[str, ...] = ()  # one of RISK_KINDS per risk, in the order of ``risks``
+    deferred: int = 0  # requests kept for a later crawl
+    deferred_until: datetime | None = None
+    deferred_reason: str | None = None
 
     @property
     def at_risk(self) -> bool:
@@ -78,17 +85,23 @@ class PortalLifecycle:
                 {"at": _time(f.at).astimezone(VN_TZ).isoformat(), "crawl_id": f.crawl_id, "error": f.detail}
                 for f in self.failures
             ],
+            "deferred": self.deferred,
+            "deferred_until": self.deferred_until.astimezone(VN_TZ).isoformat() if self.deferred_until else None,
+            "deferred_reason": self.deferred_reason,
             "summary": self.describe(),
         }
 
 
 def portal_lifecycles(state: RegistryState, now: datetime) -> list[PortalLifecycle]:
     """Every portal the crawls have seen, at-risk ones first, then by domain."""
-    found = [lifecycle_of(state, portal, now) for portal in state.all()]
+    deferred = DeferredStore(state.path).summary()
+    found = [lifecycle_of(state, portal, now, deferred) for portal in state.all()]
     return sorted(found, key=lambda p: (not p.at_risk, p.domain))
 
 
-def lifecycle_of(state: RegistryState, portal: PortalState, now: datetime) -> PortalLifecycle:
+def lifecycle_of(
+    state: RegistryState, portal: PortalState, now: datetime, deferred: dict[str, DeferredSummary] | None = None
+) -> PortalLifecycle:
     since = _time(portal.since)
     last_seen = _time(portal.last_seen) if portal.last_seen else None
     events = state.history(portal.domain)
@@ -117,6 +130,11 @@ def lifecycle_of(state: RegistryState, portal: PortalState, now: datetime) -> Po
     if last_seen is not None and portal.status != DOWN and now - last_seen > timedelta(days=NOT_SEEN_DAYS):
         risks.append(f"not reached since {last_seen.astimezone(VN_TZ):%d/%m/%Y}")
         kinds.append("not_seen")
+    work = (DeferredStore(state.path).summary() if deferred is None else deferred).get(portal.domain)
+    until = datetime.fromtimestamp(work.until, VN_TZ) if work else None
+    if work is not None and until is not None:
+        risks.append(f"{work.count} request(s) deferred to a crawl after {until:%d/%m/%Y %H:%M}: {work.reason}")
+        kinds.append("deferred")
     return PortalLifecycle(
         domain=portal.domain,
         status=portal.status,
@@ -128,6 +146,9 @@ def lifecycle_of(state: RegistryState, portal: PortalState, now: datetime) -> Po
         risks=tuple(risks),
         failures=tuple(failures),
         risk_kinds=tuple(kinds),
+        deferred=work.count if work else 0,
+        deferred_until=until,
+        deferred_reason=work.reason if work else None,
     )
 
 

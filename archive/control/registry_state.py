@@ -19,7 +19,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import UserInputError
@@ -62,7 +62,7 @@ MIGRATIONS: tuple[str, ...] = (
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def _iso(at: datetime | str | None) -> str:
@@ -72,7 +72,7 @@ def _iso(at: datetime | str | None) -> str:
         return at
     if at.tzinfo is None:
         raise ValueError("registry_state needs timezone-aware datetimes")
-    return at.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+    return at.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class RegistryState:
             self._migrate(db)
 
     @classmethod
-    def open(cls, data: DataDir) -> "RegistryState":
+    def open(cls, data: DataDir) -> RegistryState:
         return cls(data.registry_db)
 
     def _connect(self) -> sqlite3.Connection:

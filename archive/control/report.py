@@ -27,7 +27,7 @@ REPORT_FILE = "report.json"
 Number: TypeAlias = "int | float"
 #: counts by name (errors by kind, statuses, rejected URLs by reason, raw stats)
 Counts: TypeAlias = "dict[str, Number]"
-JsonValue: TypeAlias = "str | int | float | bool | None | list[JsonValue] | dict[str, JsonValue]"
+JsonValue: TypeAlias = "str | int | float | bool | list[JsonValue] | dict[str, JsonValue] | None"
 JsonObject: TypeAlias = "dict[str, JsonValue]"
 
 
@@ -153,6 +153,23 @@ class Extraction:
 
 
 @dataclass(frozen=True)
+class DeferredRow:
+    """A paused portal's work kept for a later crawl: how many requests, not before when
+    (ISO 8601, +07:00), why (``archive.control.deferred``)."""
+
+    count: int = 0
+    until: str | None = None
+    reason: str | None = None
+
+    @classmethod
+    def from_json(cls, data: object) -> DeferredRow | None:
+        if not isinstance(data, dict):
+            return None
+        count = _number(data.get("count"))
+        return cls(int(count or 0), _text(data.get("until")), _text(data.get("reason")))
+
+
+@dataclass(frozen=True)
 class CrawlReport:
     """A crawl's report, as ``scrapers.reporting.report`` writes it when the crawl closes (and every
     ``CONGAN_REPORT_INTERVAL`` seconds while it runs, ``status`` ``"running"``)."""
@@ -174,6 +191,7 @@ class CrawlReport:
     extraction: Extraction | None = None
     portals: dict[str, PortalRow] = field(default_factory=dict)
     stats: Counts | None = None  # the raw numeric stats, combined over runs
+    deferred: dict[str, DeferredRow] = field(default_factory=dict)  # by portal: work left for a later crawl
 
     # -- JSON -----------------------------------------------------------------------------
     def to_json(self) -> JsonObject:
@@ -211,6 +229,7 @@ class CrawlReport:
             extraction=Extraction.from_json(data.get("extraction")),
             portals=portals,
             stats=_counts(data.get("stats")),
+            deferred=_deferred(data.get("deferred")),
         )
 
     # -- files ----------------------------------------------------------------------------
@@ -229,6 +248,13 @@ class CrawlReport:
             logger.warning("crawl report %s unreadable (%s); the crawl's figures are not shown", path, exc)
             return None
         return cls.from_json(data)
+
+
+def _deferred(value: object) -> dict[str, DeferredRow]:
+    if not isinstance(value, dict):
+        return {}
+    rows = {str(site): DeferredRow.from_json(raw) for site, raw in value.items()}
+    return {site: row for site, row in rows.items() if row is not None}
 
 
 def _text(value: object) -> str | None:

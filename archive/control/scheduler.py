@@ -16,6 +16,7 @@ left, so they stay resumable), waits for them up to ``stop_timeout_s`` and retur
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import logging
@@ -27,10 +28,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from ..errors import DataDirError, UserInputError
 from ..paths import DEFAULT_COLLECTION, DataDir
@@ -120,7 +122,7 @@ class ScheduleLock:
             os.close(fd)
             return False
         os.ftruncate(fd, 0)
-        os.write(fd, f"{self.name}\n".encode("utf-8"))
+        os.write(fd, f"{self.name}\n".encode())
         self.fd = fd
         return True
 
@@ -262,7 +264,7 @@ class Scheduler:
         self.history.mark_interrupted_stale()
         record = self.history.find(crawl.crawl_id)
         if record is None:  # the command died before it registered the crawl
-            self.history.start(crawl.crawl_id, params={"argv": list(crawl.process.args)},
+            self.history.start(crawl.crawl_id, params={"argv": list(cast("Sequence[str]", crawl.process.args))},
                                schedule=crawl.schedule.name, pid=crawl.process.pid)
             record = self.history.finish(
                 crawl.crawl_id, CrawlStatus.FAILED,
@@ -286,10 +288,8 @@ class Scheduler:
         """SIGTERM every running crawl, wait up to ``stop_timeout_s``, leave the rest."""
         for crawl in self.running.values():
             logger.info("stopping crawl %s (pid %s); it stays resumable", crawl.crawl_id, crawl.process.pid)
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 crawl.process.send_signal(signal.SIGTERM)
-            except ProcessLookupError:
-                pass
         outcomes: list[Outcome] = []
         deadline = time.monotonic() + self.config.stop_timeout_s
         while self.running and time.monotonic() < deadline:

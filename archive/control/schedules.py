@@ -112,7 +112,8 @@ class Schedule:
 
     def next_slot(self, now: datetime) -> datetime:
         """The first cron slot strictly after ``now``, in the schedule's time zone."""
-        return croniter(self.cron, now.astimezone(self.zone)).get_next(datetime)
+        slot: datetime = croniter(self.cron, now.astimezone(self.zone)).get_next(datetime)
+        return slot
 
     def to_json(self, now: datetime | None = None) -> dict[str, Any]:
         return {
@@ -122,7 +123,7 @@ class Schedule:
             "sites": list(self.sites),
             "seeds": list(self.seeds),
             "mode": str(self.mode),
-            "settings": {name: value for name, value in self.settings},
+            "settings": dict(self.settings),
             "collection": self.collection,
             "max_pages": self.max_pages,
             "paused": self.paused,
@@ -144,7 +145,7 @@ def due_slot(schedule: Schedule, now: datetime) -> datetime | None:
     local_now = now.astimezone(schedule.zone)
     # croniter's get_prev is strictly before its start: start one second later so that a
     # slot falling exactly on ``now`` counts, then step back if that overshot ``now``.
-    slot = croniter(schedule.cron, local_now + timedelta(seconds=1)).get_prev(datetime)
+    slot: datetime = croniter(schedule.cron, local_now + timedelta(seconds=1)).get_prev(datetime)
     if slot > local_now:
         slot = croniter(schedule.cron, slot).get_prev(datetime)
     if slot <= schedule.anchor:

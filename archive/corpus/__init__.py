@@ -13,8 +13,8 @@ from .store import AddResult, CorpusStore
 __all__ = [
     "SCHEMA_VERSION",
     "AddResult",
-    "Attachment",
     "ArticleRecord",
+    "Attachment",
     "CaptureLink",
     "CaptureRef",
     "CorpusStore",

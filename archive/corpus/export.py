@@ -34,7 +34,7 @@ from .record import ArticleRecord
 CSV_COLUMNS = (
     "id", "url", "site", "province", "province_2025", "title", "summary", "published", "modified",
     "author", "category", "tags", "body", "images", "attachments", "aliases", "content_hash",
-    "version", "first_seen", "last_seen", "capture_replay_url", "capture_warc_file",
+    "version", "first_seen", "last_seen", "removed", "removal", "capture_replay_url", "capture_warc_file",
     "capture_offset", "capture_record_id", "extraction_method",
 )
 
@@ -68,9 +68,13 @@ class ExportFilter:
     site: str | None = None
     since: date | None = None
     until: date | None = None
+    #: only articles taken down by their portal
+    removed: bool = False
 
     def accepts(self, record: ArticleRecord) -> bool:
         if self.site and record.site != self.site:
+            return False
+        if self.removed and not record.removed:
             return False
         if self.since or self.until:
             published = record.published

@@ -1,4 +1,7 @@
-"""One corpus record (SPEC §7, schema version 1): ids, hashes, capture links.
+"""One corpus record (SPEC §7, schema version 2): ids, hashes, capture links, takedown.
+
+Schema 2 adds ``removed`` and ``removal`` (``archive.corpus.removals``); a version-1 line
+(without them) reads as a record that was never removed, and is written back as version 2.
 
 Times of capture (``first_seen``, ``last_seen``) are UTC, ``YYYY-MM-DDTHH:MM:SSZ``, like
 WARC-Date; ``published``/``modified`` are the page's own dates in Vietnam time (+07:00).
@@ -15,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
@@ -24,7 +27,9 @@ from archive.times import parse_timestamp14
 
 from .article import Attachment, ExtractedArticle, Extraction, Image
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: schema versions :meth:`ArticleRecord.from_json` reads
+READABLE_VERSIONS = (1, 2)
 #: a record's JSON object, as one line of ``articles.jsonl`` holds it (SPEC §7)
 RecordJson = dict[str, object]
 
@@ -49,8 +54,8 @@ def content_hash(title: str | None, body: str) -> str:
 
 def utc_stamp(moment: datetime) -> str:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def timestamp_to_datetime(timestamp: str) -> datetime:
@@ -136,7 +141,7 @@ class CaptureLink:
 
 @dataclass(frozen=True)
 class ArticleRecord:
-    """One version of one article: a line of the corpus (SPEC §7, schema version 1).
+    """One version of one article: a line of the corpus (SPEC §7, schema version 2).
 
     Fields in SPEC order; :meth:`to_json` gives the JSON object with its keys in that order,
     and :meth:`from_json` reads it back (``from_json(r.to_json()) == r``), so records that
@@ -166,6 +171,9 @@ class ArticleRecord:
     tags: tuple[str, ...] = ()
     images: tuple[Image, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    #: when the article was first found gone from its live portal (UTC), or None; the evidence
+    removed: str | None = None
+    removal: dict[str, object] | None = None
 
     def to_json(self) -> RecordJson:
         """The JSON object of this version, keys in SPEC §7 order."""
@@ -192,6 +200,8 @@ class ArticleRecord:
             "version": self.version,
             "first_seen": self.first_seen,
             "last_seen": self.last_seen,
+            "removed": self.removed,
+            "removal": self.removal,
             "capture": self.capture.to_json(),
             "extraction": self.extraction.to_json(),
         }
@@ -205,10 +215,14 @@ class ArticleRecord:
         """A record from its JSON object; ValueError (saying which field) when it is not one."""
         if not isinstance(data, dict):
             raise ValueError(f"a corpus record is a JSON object, not {type(data).__name__}")
+        version = _int(data.get("schema_version", SCHEMA_VERSION))
+        if version not in READABLE_VERSIONS:
+            raise ValueError(f"corpus record {data.get('id')!r} has schema_version {version}; this congan reads "
+                             f"{', '.join(map(str, READABLE_VERSIONS))}")
+        removal = data.get("removal")
         try:
             return cls(
                 id=str(data["id"]),
-                schema_version=_int(data.get("schema_version", SCHEMA_VERSION)),
                 url=str(data["url"]),
                 aliases=tuple(str(a) for a in _list(data.get("aliases"))),
                 site=str(data["site"]),
@@ -231,6 +245,8 @@ class ArticleRecord:
                 version=_int(data["version"]),
                 first_seen=str(data["first_seen"]),
                 last_seen=str(data["last_seen"]),
+                removed=_opt(data.get("removed")),
+                removal=dict(removal) if isinstance(removal, dict) else None,
                 capture=CaptureLink.from_json(_dict(data["capture"])),
                 extraction=Extraction.from_json(_dict(data.get("extraction") or {})),
             )
@@ -302,11 +318,12 @@ def build_record(
     )
 
 
-SCHEMA_FILE = "article-v1.schema.json"
+SCHEMA_FILE = f"article-v{SCHEMA_VERSION}.schema.json"
 
 
-def load_schema() -> dict[str, Any]:
-    """The published JSON Schema of a corpus record (``archive/schemas/``)."""
+def load_schema(version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    """The published JSON Schema of a corpus record (``archive/schemas/``), of one version."""
     # importlib.resources: the schema also loads from a zipped egg (scrapyd)
-    schema: dict[str, Any] = json.loads((resources.files("archive") / "schemas" / SCHEMA_FILE).read_text("utf-8"))
+    name = f"article-v{version}.schema.json"
+    schema: dict[str, Any] = json.loads((resources.files("archive") / "schemas" / name).read_text("utf-8"))
     return schema

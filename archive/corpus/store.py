@@ -30,10 +30,14 @@ from typing import Literal
 
 from archive.paths import DataDir
 
+from . import ledger
 from .article import ExtractedArticle, site_of
+from .changes import ChangeEvent
+from .diff import same_version
 from .health import open_error
 from .lines import BadLines
 from .record import ArticleRecord, CaptureRef, article_id, build_record, content_hash, utc_stamp
+from .removals import Removal, RemovalEvidence
 
 logger = logging.getLogger(__name__)
 
@@ -92,10 +96,12 @@ class CorpusStore:
         self.db = sqlite3.connect(self.directory / INDEX_NAME, timeout=30)
         try:
             self.db.executescript(_SCHEMA)
+            self.db.executescript(ledger.SCHEMA)
             if not durable:
                 self.db.execute("PRAGMA synchronous = OFF")
             self.db.commit()
             self._recover()
+            ledger.backfill(self.db, self.jsonl_path)  # a corpus from before the change feed
         except sqlite3.DatabaseError as exc:
             self.db.close()
             error = open_error(self.directory / INDEX_NAME, exc)
@@ -162,12 +168,15 @@ class CorpusStore:
         url, version, old_hash, first_seen, last_seen, aliases_json = row
         aliases = self._aliases(url, json.loads(aliases_json), article)
         first_seen, last_seen = min(first_seen, seen), max(last_seen, seen)
+        if digest != old_hash and same_version(self.get(ident), article.title, article.body):
+            digest = old_hash  # whitespace, NFC or tone placement only: the same version
         if digest == old_hash:
             self.db.execute(
                 "UPDATE articles SET first_seen = ?, last_seen = ?, aliases = ? WHERE id = ?",
                 (first_seen, last_seen, json.dumps(aliases, ensure_ascii=False), ident),
             )
             self._remember(ident, article, url, capture)
+            ledger.restore(self.db, self._require(ident), seen)
             self.db.commit()
             return AddResult("unchanged", self._require(ident))
         record = build_record(
@@ -177,6 +186,7 @@ class CorpusStore:
         record = replace(record, url=url)  # the article keeps the URL it was first filed under
         self._append(record, ident, new_article=False)
         self._remember(ident, article, url, capture)
+        ledger.restore(self.db, record, seen)
         self.db.commit()
         return AddResult("changed", record)
 
@@ -197,8 +207,30 @@ class CorpusStore:
             "UPDATE articles SET last_seen = ? WHERE id = ?", (max(found[0], utc_stamp(seen_at)), ident)
         )
         self.db.execute("INSERT OR IGNORE INTO captures (record_id, id) VALUES (?, ?)", (capture.record_id, ident))
+        record = self.get(ident)
+        if record is not None:
+            ledger.restore(self.db, record, utc_stamp(seen_at))
         self.db.commit()
         return ident
+
+    # -- takedowns and the change feed (archive.corpus.ledger) -----------------------------
+    def mark_removed(self, url: str, evidence: RemovalEvidence) -> str | None:
+        """The article whose own URL (no alias) is ``url`` was found gone (``archive.corpus.removals``):
+        its id when this is news (first evidence since it was last seen alive)."""
+        record = self.get(article_id(url))  # an article's id is that of the URL it is filed under
+        if record is None or record.url != url or not ledger.mark_removed(self.db, record, evidence):
+            return None
+        self.db.commit()
+        return record.id
+
+    def removal(self, ident: str) -> Removal | None:
+        return ledger.removal_of(self.db, ident)
+
+    def removals(self) -> dict[str, Removal]:  # every article removed now, by id
+        return ledger.all_removals(self.db)
+
+    def events(self, **bounds: object) -> list[ChangeEvent]:  # since, until, site, kinds
+        return ledger.read_events(self.db, **bounds)  # type: ignore[arg-type]
 
     def add_aliases(self, record_id: str, aliases: Iterable[str]) -> str | None:
         """Merge other URLs seen for the article filed from the capture ``record_id`` (links
@@ -246,6 +278,7 @@ class CorpusStore:
         self._index_line(record, offset, len(line))
 
     def _index_line(self, record: ArticleRecord, offset: int, length: int) -> None:
+        ledger.version_event(self.db, record)
         self.db.execute(
             "INSERT OR REPLACE INTO versions (id, version, offset, length, content_hash) VALUES (?, ?, ?, ?, ?)",
             (record.id, record.version, offset, length, record.content_hash),
@@ -300,8 +333,15 @@ class CorpusStore:
             handle.seek(offset)
             return self.bad_lines.parse(handle.read(length), offset, ident)
 
-    def _overlay(self, record: ArticleRecord, last_seen: str, first_seen: str, aliases_json: str) -> ArticleRecord:
-        return replace(record, last_seen=last_seen, first_seen=first_seen, aliases=tuple(json.loads(aliases_json)))
+    def _overlay(
+        self, record: ArticleRecord, last_seen: str, first_seen: str, aliases_json: str,
+        removed: str | None = None, evidence: str | None = None,
+    ) -> ArticleRecord:
+        removal = Removal.from_row(removed, evidence) if removed and evidence else None
+        return replace(
+            record, last_seen=last_seen, first_seen=first_seen, aliases=tuple(json.loads(aliases_json)),
+            removed=removal.removed if removal else None, removal=removal.evidence if removal else None,
+        )
 
     def _require(self, ident: str) -> ArticleRecord:
         record = self.get(ident)
@@ -312,14 +352,15 @@ class CorpusStore:
     def get(self, ident: str) -> ArticleRecord | None:
         """The latest version of article ``ident``, or None."""
         row = self.db.execute(
-            "SELECT v.offset, v.length, a.last_seen, a.first_seen, a.aliases FROM articles a"
-            " JOIN versions v ON v.id = a.id AND v.version = a.version WHERE a.id = ?",
+            "SELECT v.offset, v.length, a.last_seen, a.first_seen, a.aliases, r.removed, r.evidence FROM articles a"
+            " JOIN versions v ON v.id = a.id AND v.version = a.version"
+            " LEFT JOIN removals r ON r.id = a.id WHERE a.id = ?",
             (ident,),
         ).fetchone()
         if row is None:
             return None
         record = self._read(row[0], row[1], ident)
-        return None if record is None else self._overlay(record, row[2], row[3], row[4])
+        return None if record is None else self._overlay(record, *row[2:])
 
     def versions(self, ident: str) -> list[ArticleRecord]:
         """Every version of article ``ident``, oldest first (empty if unknown)."""
@@ -335,8 +376,9 @@ class CorpusStore:
     def latest(self, *, site: str | None = None) -> Iterator[ArticleRecord]:
         """The latest version of every article (of one site), in id order."""
         query = (
-            "SELECT v.offset, v.length, a.last_seen, a.first_seen, a.aliases, a.id FROM articles a"
-            " JOIN versions v ON v.id = a.id AND v.version = a.version"
+            "SELECT v.offset, v.length, a.id, a.last_seen, a.first_seen, a.aliases, r.removed, r.evidence"
+            " FROM articles a JOIN versions v ON v.id = a.id AND v.version = a.version"
+            " LEFT JOIN removals r ON r.id = a.id"
         )
         params: tuple[str, ...] = ()
         if site:
@@ -346,11 +388,11 @@ class CorpusStore:
         if not rows:
             return
         with open(self.jsonl_path, "rb") as handle:
-            for offset, length, last_seen, first_seen, aliases, ident in rows:
+            for offset, length, ident, *overlay in rows:
                 handle.seek(offset)
                 record = self.bad_lines.parse(handle.read(length), offset, ident)
                 if record is not None:
-                    yield self._overlay(record, last_seen, first_seen, aliases)
+                    yield self._overlay(record, *overlay)
 
     def version_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM versions").fetchone()[0])

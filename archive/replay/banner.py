@@ -24,8 +24,10 @@ import io
 import json
 import logging
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode
 
 logger = logging.getLogger(__name__)
@@ -38,24 +40,26 @@ VN_OFFSET = timezone(timedelta(hours=7))
 def vn_datetime(timestamp: str) -> str:
     """``20260701023000`` (UTC) -> ``01/07/2026 09:30`` (Vietnam time)."""
     digits = "".join(ch for ch in str(timestamp) if ch.isdigit())[:14].ljust(14, "0")
-    moment = datetime.strptime(digits, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+    moment = datetime.strptime(digits, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
     try:
         from zoneinfo import ZoneInfo
 
-        zone = ZoneInfo(VN_ZONE)
-    except Exception:  # noqa: BLE001 - no tz database: the fixed offset is exact for Vietnam
+        zone: tzinfo = ZoneInfo(VN_ZONE)
+    except Exception:  # no tz database: the fixed offset is exact for Vietnam
         zone = VN_OFFSET
     return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M")
 
 
-def ascii_html(text: str):
+def ascii_html(text: str) -> str:
     """Rendered HTML with every non-ASCII character as ``&#N;`` (same page, ASCII bytes)."""
     from markupsafe import Markup
 
     return Markup(str(text).encode("ascii", "xmlcharrefreplace").decode("ascii"))
 
 
-def cdx_query(app, environ: dict, coll: str, params: list[tuple[str, str]]) -> list[dict] | None:
+def cdx_query(
+    app: Any, environ: dict[str, Any], coll: str, params: list[tuple[str, str]]
+) -> list[dict[str, Any]] | None:
     """Lines of pywb's CDX API (``/<coll>/cdx``, JSON output) asked through the app itself;
     None when it does not answer 200."""
     query = urlencode([*params, ("output", "json")])
@@ -70,7 +74,7 @@ def cdx_query(app, environ: dict, coll: str, params: list[tuple[str, str]]) -> l
     })
     held: dict[str, str] = {}
 
-    def hold(status, headers, exc_info=None):
+    def hold(status: str, headers: object, exc_info: object = None) -> Callable[[bytes], object]:
         held["status"] = status
         return _no_write
 
@@ -86,7 +90,7 @@ def cdx_query(app, environ: dict, coll: str, params: list[tuple[str, str]]) -> l
     return [json.loads(line) for line in body.decode("utf-8", "replace").splitlines() if line.strip()]
 
 
-def _no_write(_data):
+def _no_write(_data: bytes) -> object:
     raise RuntimeError("write() is not supported for inner requests")
 
 
@@ -112,12 +116,12 @@ class ArticleLinks:
         return f"{self.serve_url}/articles/{quote(row[0], safe='')}" if row else None
 
 
-def install(app, jinja_env, *, corpus_index: Path | None, serve_url: str) -> None:
+def install(app: Any, jinja_env: Any, *, corpus_index: Path | None, serve_url: str) -> None:
     """Add the banner's filter and globals to pywb's jinja2 Environment."""
     from jinja2 import pass_context
 
     @pass_context
-    def congan_captures(context) -> list[dict]:
+    def congan_captures(context: Any) -> list[dict[str, str]]:
         cdx = context.get("cdx") or {}
         env = context.get("env") or {}
         coll = context.get("coll")
@@ -125,10 +129,10 @@ def install(app, jinja_env, *, corpus_index: Path | None, serve_url: str) -> Non
             return []
         try:
             lines = cdx_query(app, env, coll, [("url", cdx["url"]), ("fl", "timestamp,status")]) or []
-        except Exception:  # noqa: BLE001 - the banner must never break the replayed page
+        except Exception:  # the banner must never break the replayed page
             logger.exception("banner: capture list of %s failed", cdx.get("url"))
             return []
-        seen: dict[str, dict] = {}
+        seen: dict[str, dict[str, str]] = {}
         for line in lines:
             seen.setdefault(str(line.get("timestamp")), {"timestamp": str(line.get("timestamp")),
                                                           "status": str(line.get("status") or "-")})

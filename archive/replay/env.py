@@ -20,9 +20,9 @@ import subprocess
 import sys
 import time
 import venv
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..errors import ArchiveError
 
@@ -65,7 +65,7 @@ class PywbEnv:
     path: Path
 
     @classmethod
-    def default(cls) -> "PywbEnv":
+    def default(cls) -> PywbEnv:
         return cls(default_venv_path())
 
     @property
@@ -88,7 +88,7 @@ class PywbEnv:
         except OSError:
             return False
 
-    def ensure(self, announce: Callable[[str], object] | None = None) -> "PywbEnv":
+    def ensure(self, announce: Callable[[str], object] | None = None) -> PywbEnv:
         """Create the venv and install pywb unless it is already there.
 
         ``announce`` (a callable taking one line) tells the user what is happening, since
@@ -106,7 +106,7 @@ class PywbEnv:
                 return self
             return self._install(announce or logger.info)
 
-    def _install(self, say: Callable[[str], object]) -> "PywbEnv":
+    def _install(self, say: Callable[[str], object]) -> PywbEnv:
         say(f"setting up pywb {PYWB_VERSION} in its own environment at {self.path} (once; about a minute)")
         started = time.monotonic()
         if not self.python.exists():
@@ -122,7 +122,7 @@ class PywbEnv:
             "-c", str(CONSTRAINTS),
             f"pywb=={PYWB_VERSION}", I18N_REQUIREMENT,
         ]
-        result = subprocess.run(command, capture_output=True, text=True)
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             tail = " | ".join(result.stderr.strip().splitlines()[-3:])
             raise ReplayEnvError(

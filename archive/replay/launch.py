@@ -28,26 +28,35 @@ a free port), then serves until terminated.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import re
 import sys
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from banner import cdx_query, compile_catalogs, install  # beside this script, in pywb's venv too
 
 #: environ keys a client must not control (WSGI maps header X-Pywb-ACL-User to this)
 STRIPPED_ENVIRON_KEYS = ("HTTP_X_PYWB_ACL_USER",)
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
+    Environ = dict[str, Any]
+    StartResponse = Callable[..., Callable[[bytes], object]]
+    WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+
 
 class StripTrustedHeaders:
     """WSGI middleware: remove client-supplied headers that pywb treats as trusted."""
 
-    def __init__(self, app):
+    def __init__(self, app: WsgiApp) -> None:
         self.app = app
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         for key in STRIPPED_ENVIRON_KEYS:
             environ.pop(key, None)
         return self.app(environ, start_response)
@@ -60,16 +69,16 @@ _REPLAY_TARGET = re.compile(r"^/(?P<coll>[^/?]+)/(?P<ts>\d{1,14})(?P<mod>[a-z]{2
 class ResolveNotModified:
     """WSGI middleware: a replayed 304 revisit becomes a redirect to the capture it confirmed."""
 
-    def __init__(self, app):
+    def __init__(self, app: WsgiApp) -> None:
         self.app = app
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         target = _REPLAY_TARGET.match(environ.get("REQUEST_URI") or environ.get("PATH_INFO", ""))
         if target is None or environ.get("REQUEST_METHOD") != "GET":
             return self.app(environ, start_response)
-        held = {}
+        held: dict[str, Any] = {}
 
-        def hold(status, headers, exc_info=None):
+        def hold(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> Callable[[bytes], object]:
             held["args"] = (status, headers, exc_info)
             return _no_write
 
@@ -87,26 +96,29 @@ class ResolveNotModified:
         start_response(status, headers, exc_info)
         return _Body(chain(first, chunks), result)
 
-    def _confirmed_capture(self, environ, target) -> str | None:
+    def _confirmed_capture(self, environ: Environ, target: re.Match[str]) -> str | None:
         """Timestamp of the latest capture at or before the 304 that is not a 304."""
         lines = cdx_query(self.app, environ, target["coll"], [
             ("url", target["url"]), ("to", target["ts"]), ("sort", "reverse"),
             ("filter", "!status:304"), ("limit", "1"),
         ])
-        return lines[0].get("timestamp") if lines else None
+        if not lines:
+            return None
+        found: str | None = lines[0].get("timestamp")
+        return found
 
 
-def _no_write(_data):
+def _no_write(_data: bytes) -> object:
     raise RuntimeError("write() is not supported behind ResolveNotModified")
 
 
-def _first(chunks):
+def _first(chunks: Iterator[bytes]) -> Iterator[bytes]:
     for chunk in chunks:
         yield chunk
         return
 
 
-def _close(result):
+def _close(result: object) -> None:
     close = getattr(result, "close", None)
     if close is not None:
         close()
@@ -115,18 +127,18 @@ def _close(result):
 class _Body:
     """The response body, still closing the application's iterable when done."""
 
-    def __init__(self, chunks, result):
+    def __init__(self, chunks: Iterator[bytes], result: Iterable[bytes]) -> None:
         self.chunks = chunks
         self.result = result
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[bytes]:
         return self.chunks
 
-    def close(self):
+    def close(self) -> None:
         _close(self.result)
 
 
-def load_app(spec: str):
+def load_app(spec: str) -> Any:
     module_name, _, attr = spec.partition(":")
     module = importlib.import_module(module_name)
     return getattr(module, attr or "application")
@@ -153,11 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     monkey.patch_all()
     from gevent.pywsgi import WSGIHandler, WSGIServer
 
-    class RequestURIHandler(WSGIHandler):
+    class RequestURIHandler(WSGIHandler):  # type: ignore[misc]  # gevent is untyped here
         """pywb reads the raw request target from REQUEST_URI (as its own server sets)."""
 
-        def get_environ(self):
-            environ = super().get_environ()
+        def get_environ(self) -> Environ:
+            environ: Environ = super().get_environ()
             environ["REQUEST_URI"] = self.path
             return environ
 
@@ -176,10 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     server.init_socket()
     host, port = server.address[:2]
     print(f"pywb listening on http://{host}:{port}", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

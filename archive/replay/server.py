@@ -17,8 +17,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO
 
 from ..errors import ArchiveError
 from ..paths import DEFAULT_COLLECTION, DataDir
@@ -80,11 +81,11 @@ class ReplayServer:
         self._log: IO[str] | None = None
 
     # -- lifecycle ----------------------------------------------------------------------
-    def start(self) -> "ReplayServer":
+    def start(self) -> ReplayServer:
         self.config = write_config(self.data, self.collection)
         self.env.ensure(announce=self.announce)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log = open(self.log_path, "a", encoding="utf-8")
+        self._log = open(self.log_path, "a", encoding="utf-8")  # noqa: SIM115 - held until stop()
         command = [
             str(self.env.python), str(LAUNCHER),
             "--config", str(self.config.config_path),
@@ -106,14 +107,15 @@ class ReplayServer:
             text=True,
             env=child_env,
             cwd=str(self.config.config_path.parent),
-            preexec_fn=_die_with_parent,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl(PDEATHSIG), async-signal-safe
         )
         self.base_url = self._wait_listening()
         logger.info("pywb serving %s at %s", ", ".join(self.config.collections), self.base_url)
         return self
 
     def _wait_listening(self) -> str:
-        assert self._process is not None and self._process.stdout is not None
+        assert self._process is not None
+        assert self._process.stdout is not None
         deadline = time.monotonic() + START_TIMEOUT
         with selectors.DefaultSelector() as selector:
             selector.register(self._process.stdout, selectors.EVENT_READ)
@@ -165,7 +167,7 @@ class ReplayServer:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
-    def __enter__(self) -> "ReplayServer":
+    def __enter__(self) -> ReplayServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

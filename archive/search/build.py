@@ -1,9 +1,9 @@
 """Building a search index from scratch, fast: normalisation in worker processes,
 rows written in large transactions into a file swapped in when complete.
 
-Normalising Vietnamese text (NFC, tone placement, folding) costs more than SQLite's FTS5
-insertion, so :func:`rebuild` prepares batches of rows in ``workers`` processes while the
-parent writes the previous ones. Only a few batches are in flight at a time, so a corpus
+Normalising Vietnamese text (NFC, tone placement, folding, bigrams) costs more than
+writing it, so :func:`rebuild` prepares batches of rows in ``workers`` processes while the
+parent writes the previous ones into SQLite and tantivy (which indexes in its own threads). Only a few batches are in flight at a time, so a corpus
 of any size is streamed.
 """
 
@@ -12,17 +12,21 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import secrets
+import shutil
 import sqlite3
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .normalise import NORMALISER_VERSION
-from .rows import DOCS_INSERT, FACTS_INSERT, FTS_INSERT, article_rows, fts_values
+from .rows import DOCS_INSERT, FACTS_INSERT, ArticleRows, article_rows
+from .textindex import WRITER_HEAP, WRITER_THREADS, TextDoc, open_text_index
 
 if TYPE_CHECKING:
-    from .index import SearchIndex
+    from .writer import SearchWriter
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +37,7 @@ AHEAD = 2
 #: below this many records the workers are not worth starting
 PARALLEL_MIN = 5 * BATCH
 
-Prepared = list[tuple[tuple[Any, ...], tuple[Any, ...], tuple[str, ...]]]
+Prepared = list[tuple[ArticleRows, TextDoc]]
 
 
 def default_workers() -> int:
@@ -42,11 +46,12 @@ def default_workers() -> int:
 
 
 def prepare(batch: list[dict[str, Any]]) -> Prepared:
-    """(facts, document, FTS values) of every record of a batch (runs in a worker)."""
+    """The rows and text document (row number 0, set by the writer) of every record of a
+    batch (runs in a worker)."""
     out = []
     for record in batch:
-        facts, doc = article_rows(record)
-        out.append((facts, doc, fts_values(doc[0], doc[1], doc[2])))
+        rows = article_rows(record)
+        out.append((rows, rows.text_doc(0)))
     return out
 
 
@@ -77,65 +82,82 @@ def _prepared(batches: Iterator[list[dict[str, Any]]], workers: int) -> Iterator
         for batch in batches:
             yield batch, prepare(batch)
         return
-    pending: deque = deque()
+    pending: deque[tuple[list[dict[str, Any]], Any]] = deque()
     source = iter(head)
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         while True:
             while len(pending) < workers * AHEAD:
-                batch = next(source, None)
-                if batch is None:
-                    batch = next(batches, None)
-                if batch is None:
+                queued = next(source, None)
+                if queued is None:
+                    queued = next(batches, None)
+                if queued is None:
                     break
-                pending.append((batch, pool.apply_async(prepare, (batch,))))
+                pending.append((queued, pool.apply_async(prepare, (queued,))))
             if not pending:
                 return
             batch, result = pending.popleft()
             yield batch, result.get()
 
 
-def rebuild(cls: type[SearchIndex], path: Path, records: Iterable[dict[str, Any]], *,
+def rebuild(cls: type[SearchWriter], path: Path, records: Iterable[dict[str, Any]], *,
             workers: int | None = None) -> int:
-    """Build ``path`` from ``records`` (latest version of each article) in a temporary file
-    beside it, then rename it over the old index. Returns the number of articles."""
+    """Build ``path`` and a new text index from ``records`` (latest version of each
+    article) beside it, then rename the SQLite file over the old one: the new file names
+    the new text directory, so both switch at once. Returns the number of articles."""
     tmp = path.with_name(path.name + ".rebuild")
     for leftover in (tmp, Path(str(tmp) + "-journal")):
         leftover.unlink(missing_ok=True)
+    text_name = f"{path.name}.text-{secrets.token_hex(4)}"
+    text_dir = path.parent / text_name
     index = cls(tmp)
     try:
         index.conn.execute("PRAGMA journal_mode=OFF")
         index.conn.execute("PRAGMA synchronous=OFF")
-        total = _write(index, _prepared(_batches(records), workers or default_workers()))
-        index.conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+        text = open_text_index(text_dir, create=True)
+        writer = text.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
+        total = _write(index, writer, _prepared(_batches(records), workers or default_workers()))
+        writer.commit()
+        writer.wait_merging_threads()
+        del writer
+        index.conn.execute("BEGIN")
+        index.set_meta("text_dir", text_name)
+        index.conn.execute("COMMIT")
         index.conn.execute("PRAGMA journal_mode=DELETE")
     except BaseException:
         index.close()
         tmp.unlink(missing_ok=True)
+        shutil.rmtree(text_dir, ignore_errors=True)
         raise
     index.close()
     os.replace(tmp, path)
+    for old in path.parent.glob(f"{path.name}.text-*"):  # open readers keep their mapped files
+        if old.name != text_name:
+            shutil.rmtree(old, ignore_errors=True)
     logger.info("search index: rebuilt %s with %s articles", path, total)
     return total
 
 
-def _write(index: SearchIndex, prepared: Iterator[tuple[list[dict[str, Any]], Prepared]]) -> int:
+def _write(index: SearchWriter, writer: Any, prepared: Iterator[tuple[list[dict[str, Any]], Prepared]]) -> int:
     conn = index.conn
     n = 0
     for batch, rows in prepared:
         conn.execute("BEGIN")
         try:
-            conn.executemany(
-                FACTS_INSERT, [(n + i, *facts, index.combo_id(facts)) for i, (facts, _d, _f) in enumerate(rows, 1)]
-            )
-            conn.executemany(DOCS_INSERT, [(n + i, *doc) for i, (_f, doc, _v) in enumerate(rows, 1)])
-            conn.executemany(FTS_INSERT, [(n + i, *values) for i, (_f, _d, values) in enumerate(rows, 1)])
+            conn.executemany(FACTS_INSERT, [
+                (n + i, *r.facts.values(), index.combo_id(r.facts)) for i, (r, _t) in enumerate(rows, 1)
+            ])
+            conn.executemany(DOCS_INSERT, [(n + i, *r.doc.values()) for i, (r, _t) in enumerate(rows, 1)])
             conn.execute("COMMIT")
-            n += len(rows)
         except sqlite3.IntegrityError:  # the same id twice: the later one wins
             conn.execute("ROLLBACK")
             index.forget_combos()  # rolled back with the batch
+            index._text_writer = writer
             index.upsert_many(batch)
             n = conn.execute("SELECT coalesce(max(n), 0) FROM articles").fetchone()[0]
+            continue
+        for i, (_r, text) in enumerate(rows, 1):
+            writer.add_document(replace(text, n=n + i).to_tantivy())
+        n += len(rows)
     conn.execute("BEGIN")
     index.set_meta("normaliser_version", str(NORMALISER_VERSION))
     conn.execute("COMMIT")

@@ -43,7 +43,7 @@ def _tone_rules() -> tuple[re.Pattern[str], dict[str, str]]:
         open_wrong, closed_wrong = (
             (on_second, on_first) if tones.OPEN_MARK_ON == "first" else (on_first, on_second)
         )
-        for wrong, right in zip(open_wrong, closed_wrong):
+        for wrong, right in zip(open_wrong, closed_wrong, strict=True):
             replacements[wrong] = right
             replacements[right] = wrong
         # one character class per alternative (much faster than an alternation of pairs)
@@ -72,7 +72,7 @@ def _fold_table() -> dict[int, str]:
             table[cp] = base
     table.update({ord("đ"): "d", ord("Đ"): "D", ord("ð"): "d", ord("Ð"): "D"})
     # identity entries for the rest of Latin: str.translate is much slower on misses
-    for cp in list(range(0x0000, 0x0250)) + list(range(0x1E00, 0x1F00)):
+    for cp in list(range(0x0250)) + list(range(0x1E00, 0x1F00)):
         table.setdefault(cp, chr(cp))
     return table
 

@@ -26,6 +26,10 @@ from .normalise import has_marks, key, normalise, province_key, words
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 MAX_LIMIT = 1000
+#: the deepest result a page can reach (page * limit): deeper pages are refused, not computed
+MAX_WINDOW = 100_000
+#: lone surrogates (from a broken terminal or URL encoding) cannot be text in any file or index
+_SURROGATE = re.compile("[\ud800-\udfff]")
 SORTS = ("relevance", "date")
 
 
@@ -121,7 +125,7 @@ def _clauses(items: list[tuple[str, Term | None]]) -> list[Clause]:
             last = clauses[-1]
             if negated or last.negated:
                 raise UserInputError("OR cannot join an exclusion; write -a -b to exclude both")
-            clauses[-1] = Clause(last.terms + (term,))
+            clauses[-1] = Clause((*last.terms, term))
             pending_or = False
         else:
             clauses.append(Clause((term,), negated))
@@ -143,6 +147,8 @@ class Query:
     limit: int = 20
     page: int = 1
     facets: bool = True
+    #: only articles taken down by their portal (SPEC §7 ``removed``)
+    removed: bool = False
 
     @classmethod
     def build(
@@ -158,7 +164,8 @@ class Query:
         limit: int = 20,
         page: int = 1,
         facets: bool = True,
-    ) -> "Query":
+        removed: bool = False,
+    ) -> Query:
         """Validate everything the user gave; UserInputError names what is wrong."""
         if sort not in SORTS:
             raise UserInputError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
@@ -166,6 +173,19 @@ class Query:
             raise UserInputError(f"limit must be between 1 and {MAX_LIMIT}")
         if page < 1:
             raise UserInputError("page must be 1 or more")
+        if page * limit > MAX_WINDOW:
+            raise UserInputError(
+                f"page {page} is too deep: results beyond the first {MAX_WINDOW:,} cannot be paged through;"
+                " narrow the query with filters, or use --export for every result"
+            )
+        for name, values in (("query", [text]), ("--site", sites), ("--province", provinces),
+                             ("--category", categories), ("--since", [since]), ("--until", [until])):
+            for value in values:
+                if value is not None and not isinstance(value, str):
+                    raise UserInputError(f"{name} must be text")
+                if value and _SURROGATE.search(value):
+                    raise UserInputError(f"{name} contains a character that is not valid text (a lone surrogate):"
+                                         " retype it")
         since_day = parse_date(since, end=False) if since else None
         until_day = parse_date(until, end=True) if until else None
         if since_day and until_day and since_day > until_day:
@@ -182,6 +202,7 @@ class Query:
             limit=limit,
             page=page,
             facets=facets,
+            removed=removed,
         )
 
     @property
@@ -205,9 +226,10 @@ def parse_date(value: str, *, end: bool) -> str:
     first, as Vietnamese write it), 2024-03, 03/2024 and 2024; a partial date means its
     first day (``end=False``) or its last day (``end=True``)."""
     raw = value.strip()
-    year = month = day = None
+    month: int | None = None
+    day: int | None = None
     if m := _ISO.match(raw):
-        year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+        year, month, day = int(m[1]), int(m[2]) if m[2] else None, int(m[3]) if m[3] else None
     elif m := _DAY_FIRST.match(raw):
         day, month, year = int(m[1]), int(m[2]), int(m[3])
     elif m := _MONTH_YEAR.match(raw):
@@ -217,7 +239,7 @@ def parse_date(value: str, *, end: bool) -> str:
             f"cannot read the date {value!r}: write it as YYYY-MM-DD or DD/MM/YYYY"
         )
     try:
-        if day:
+        if day and month:
             return dt.date(year, month, day).isoformat()
         if month:
             first = dt.date(year, month, 1)

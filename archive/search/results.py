@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from archive.replay.urls import default_base
 
@@ -49,7 +50,7 @@ class Hit:
     snippet: Snippet = field(default_factory=Snippet)
     title_highlight: Snippet = field(default_factory=Snippet)
 
-    def to_json(self, replay_base: str | None = None) -> dict:
+    def to_json(self, replay_base: str | None = None) -> dict[str, Any]:
         """The documented JSON shape of a hit (docs/api.md)."""
         return {
             "id": self.id,
@@ -80,12 +81,14 @@ class SearchResults:
     hits: tuple[Hit, ...]
     total: int
     facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
+    #: what the user should know about the request (an unknown site or province, with a suggestion)
+    notices: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.query.limit))
 
-    def to_json(self, replay_base: str | None = None) -> dict:
+    def to_json(self, replay_base: str | None = None) -> dict[str, Any]:
         return {
             "query": self.query.text,
             "total": self.total,
@@ -94,6 +97,7 @@ class SearchResults:
             "limit": self.query.limit,
             "sort": self.query.sort,
             "hits": [h.to_json(replay_base) for h in self.hits],
+            "notices": list(self.notices),
             "facets": {
                 name: [{"value": v.value, "count": v.count} for v in values]
                 for name, values in self.facets.items()

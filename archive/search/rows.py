@@ -1,4 +1,4 @@
-"""The rows of one article in the search index: narrow facts, wide text, FTS values.
+"""The rows of one article in the search index: narrow facts, wide text, text document.
 
 Pure functions of a corpus record (SPEC §7 dict), shared by incremental updates
 (:mod:`archive.search.index`) and bulk builds (:mod:`archive.search.build`).
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from .normalise import fold, key, normalise, province_key
+from .normalise import key, province_key
+from .textindex import TextDoc, TextFields
 
 #: SPEC §7 fields kept in their own columns, not repeated in the stored record JSON
 OWN_COLUMNS = (
@@ -46,19 +48,17 @@ FACTS_UPDATE = f"UPDATE articles SET {', '.join(c + ' = ?' for c in FACT_COLUMNS
 #: the facet values of an articles row, as the combos table keys them
 COMBO_KEY = "json_array(?, ?, ?, ?, ?)"
 COMBO_INSERT = (
-    f"INSERT OR IGNORE INTO combos (k, province, province_2025, site, category, year) VALUES ({COMBO_KEY}, ?, ?, ?, ?, ?)"
+    f"INSERT OR IGNORE INTO combos (k, province, province_2025, site, category, year) VALUES ({COMBO_KEY}, "
+    f"?, ?, ?, ?, ?)"
 )
 COMBO_SELECT = f"SELECT id FROM combos WHERE k = {COMBO_KEY}"
 
 
-def facet_values(facts: tuple[Any, ...]) -> tuple[Any, ...]:
-    """(province, province_2025, site, category, year) of an articles row."""
-    return (facts[3], facts[4], facts[2], facts[7], facts[11])
-FTS_INSERT = "INSERT INTO articles_fts (rowid, t, s, b, tf, sf, bf) VALUES (?, ?, ?, ?, ?, ?, ?)"
-FTS_DELETE = (
-    "INSERT INTO articles_fts (articles_fts, rowid, t, s, b, tf, sf, bf)"
-    " VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)"
-)
+def facet_values(facts: Facts) -> tuple[Any, ...]:
+    """(province, province_2025, site, category, year) of an articles row: the combos key."""
+    return (facts.province, facts.province_2025, facts.site, facts.category, facts.year)
+
+
 HIT_SQL = (
     "SELECT a.n, a.id, a.url, a.published, a.site, a.province, a.province_2025, a.category,"
     " d.title, d.summary, d.replay_url, d.version, d.body"
@@ -66,13 +66,62 @@ HIT_SQL = (
 )
 
 
-def fts_values(title: str | None, summary: str | None, body: str | None) -> tuple[str, ...]:
-    exact = (normalise(title or ""), normalise(summary or ""), normalise(body or ""))
-    return exact + tuple(fold(v) for v in exact)
+@dataclass(frozen=True)
+class Facts:
+    """The narrow row of an article (FACT_COLUMNS): what filters, facets and order read."""
+
+    id: str
+    url: str | None
+    site: str | None
+    province: str | None
+    province_2025: str | None
+    province_key: str | None
+    province_2025_key: str | None
+    category: str | None
+    category_key: str | None
+    published: str | None
+    day: str | None
+    year: int | None
+    capture_ts: str | None
+
+    def values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, c) for c in FACT_COLUMNS)
 
 
-def article_rows(record: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """The (articles, documents) rows of a record, in FACT_COLUMNS/DOC_COLUMNS order."""
+@dataclass(frozen=True)
+class Document:
+    """The wide row of an article (DOC_COLUMNS): text, read only for the hits shown."""
+
+    title: str | None
+    summary: str | None
+    body: str | None
+    replay_url: str | None
+    version: int | None
+    record: str
+
+    def values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, c) for c in DOC_COLUMNS)
+
+
+@dataclass(frozen=True)
+class ArticleRows:
+    facts: Facts
+    doc: Document
+
+    def text_doc(self, n: int) -> TextDoc:
+        """The tantivy document of this article, stored under row number ``n``."""
+        f = self.facts
+        return TextDoc(
+            n=n, id=f.id, text=TextFields.of(self.doc.title, self.doc.summary, self.doc.body,
+                                             (f.province, f.province_2025, f.category)),
+            site=f.site, province=f.province, province_2025=f.province_2025, province_key=f.province_key,
+            province_2025_key=f.province_2025_key, category=f.category, category_key=f.category_key,
+            published=f.published, day=f.day,
+        )
+
+
+def article_rows(record: dict[str, Any]) -> ArticleRows:
+    """The articles and documents rows of a record."""
     published = record.get("published") or None
     day = published[:10] if published and _DAY.match(published) else None
     capture = record.get("capture")
@@ -80,7 +129,7 @@ def article_rows(record: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ..
     stored = {k: v for k, v in record.items() if k not in OWN_COLUMNS + _DROPPED}
     province, province_2025 = record.get("province"), record.get("province_2025")
     category = record.get("category")
-    facts = (
+    facts = Facts(
         record["id"],
         record.get("url"),
         record.get("site"),
@@ -95,7 +144,7 @@ def article_rows(record: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ..
         int(day[:4]) if day else None,
         capture.get("timestamp"),
     )
-    doc = (
+    doc = Document(
         record.get("title"),
         record.get("summary"),
         record.get("body"),
@@ -103,4 +152,4 @@ def article_rows(record: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ..
         record.get("version"),
         json.dumps(stored, ensure_ascii=False),
     )
-    return facts, doc
+    return ArticleRows(facts, doc)

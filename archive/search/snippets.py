@@ -51,7 +51,11 @@ class Snippet:
         return self.plain()
 
 
-def _tokens(text: str) -> list[tuple[int, int, str, str]]:
+#: a token: start, end, and its two search forms
+Token = tuple[int, int, str, str]
+
+
+def _tokens(text: str) -> list[Token]:
     """(start, end, exact form, folded form) of every word of ``text``."""
     normal = normalise(text)
     if len(normal) == len(text):  # the usual case: offsets carry over
@@ -81,10 +85,24 @@ def _spans(tokens: list[tuple[int, int, str, str]], parsed: ParsedQuery) -> list
             ):
                 spans.append((i, i + k))
                 break
-    return spans
+    return _phrases(tokens, spans)
 
 
-def _segments(text: str, tokens, spans, first: int, last: int) -> list[Segment]:
+def _phrases(tokens: list[tuple[int, int, str, str]], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Matches that touch become one (a phrase is marked whole, not syllable by syllable),
+    and a syllable standing alone is not marked when the text shows it inside a marked
+    phrase ("đổi mới công tác dân vận, gần dân": the second "dân" is not the match)."""
+    merged: list[tuple[int, int]] = []
+    for i, j in spans:
+        if merged and merged[-1][1] >= i:
+            merged[-1] = (merged[-1][0], max(j, merged[-1][1]))
+        else:
+            merged.append((i, j))
+    in_phrases = {tokens[k][3] for i, j in merged if j - i > 1 for k in range(i, j)}
+    return [(i, j) for i, j in merged if j - i > 1 or tokens[i][3] not in in_phrases]
+
+
+def _segments(text: str, tokens: list[Token], spans: list[tuple[int, int]], first: int, last: int) -> list[Segment]:
     """Segments of ``text`` from token ``first`` to token ``last`` (exclusive)."""
     if first >= last:
         return []
@@ -146,10 +164,10 @@ def make_snippet(texts: list[str | None], parsed: ParsedQuery, words: int = SNIP
     order, e.g. body then summary); the start of the first non-empty text otherwise.
     Only the region around the match is tokenized, so long bodies cost little."""
     fallback: str | None = None
-    for text in texts:
-        if not text or not text.strip():
+    for whole in texts:
+        if not whole or not whole.strip():
             continue
-        text = text[:SCAN_CHARS]
+        text = whole[:SCAN_CHARS]
         if fallback is None:
             fallback = text
         if not parsed.terms:
@@ -171,7 +189,10 @@ def make_snippet(texts: list[str | None], parsed: ParsedQuery, words: int = SNIP
     return _window(region, _tokens(region), [], 0, words, cut_before=False, cut_after=len(fallback) > WINDOW_CHARS)
 
 
-def _window(text: str, tokens, spans, first: int, words: int, *, cut_before: bool, cut_after: bool) -> Snippet:
+def _window(
+    text: str, tokens: list[Token], spans: list[tuple[int, int]], first: int, words: int, *,
+    cut_before: bool, cut_after: bool,
+) -> Snippet:
     if not tokens:
         return Snippet()
     last = min(len(tokens), first + words)

@@ -1,7 +1,9 @@
 """Keep the search index in step with the corpus store (docs/DESIGN.md "Corpus -> search").
 
-``update_from_corpus(data_dir)`` is what a crawl calls when it ends: new and changed
-articles are (re)indexed, unchanged ones cost one lookup each. ``rebuild_from_corpus``
+``update_from_corpus(data_dir)`` is what a crawl calls when it ends: only the articles
+with a version written to the corpus since the last update are read and (re)indexed (the
+index keeps the corpus file offset it has read up to, ``search_meta.corpus_end``), so the
+cost follows the number of changed articles, not the size of the corpus. ``rebuild_from_corpus``
 is what ``congan index rebuild`` calls: a fresh index swapped in atomically.
 """
 
@@ -16,6 +18,7 @@ from archive.corpus import ArticleRecord, CorpusStore
 from archive.paths import DataDir
 
 from .index import SearchIndex
+from .writer import SearchWriter
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +33,32 @@ def corpus_records(data_dir: DataDir) -> Iterator[dict[str, Any]]:
             logger.warning("%s", skipped)
 
 
+def corpus_end(store: CorpusStore) -> int:
+    """How far the corpus file holds versions (the offset after the last one)."""
+    row = store.db.execute("SELECT coalesce(max(offset + length), 0) FROM versions").fetchone()
+    return int(row[0])
+
+
 def rebuild_from_corpus(data_dir: DataDir) -> int:
     """Rebuild the search index from the corpus; the number of articles indexed."""
+    with CorpusStore.open(data_dir) as store:
+        end = corpus_end(store)  # read first: versions added meanwhile are indexed next time
     total = SearchIndex.rebuild(data_dir.search_db, corpus_records(data_dir))
+    with SearchWriter(data_dir.search_db) as index:
+        index.conn.execute("BEGIN")
+        index.set_meta("corpus_end", str(end))
+        index.conn.execute("COMMIT")
     logger.info("search index: %s articles from the corpus", total)
     return total
+
+
+def changed_records(store: CorpusStore, since: int) -> Iterator[dict[str, Any]]:
+    """The latest version of every article with a version written at or after ``since``."""
+    ids = [row[0] for row in store.db.execute("SELECT DISTINCT id FROM versions WHERE offset >= ?", (since,))]
+    for ident in ids:
+        record = store.get(ident)
+        if record is not None:
+            yield record.to_json()
 
 
 def update_from_corpus(data_dir: DataDir) -> int:
@@ -43,11 +67,20 @@ def update_from_corpus(data_dir: DataDir) -> int:
     path = data_dir.search_db
     if not path.exists():
         return rebuild_from_corpus(data_dir)
-    with SearchIndex(path) as index:
+    with SearchWriter(path) as index:
         if index.stale:
             index.close()
             return rebuild_from_corpus(data_dir)
-        changed = index.upsert_many(corpus_records(data_dir))
+        known = index.meta("corpus_end")
+        with CorpusStore.open(data_dir) as store:
+            end = corpus_end(store)
+            if known is None or int(known) > end:  # an index from before the watermark, or another corpus
+                changed = index.upsert_many(r.to_json() for r in store.latest())
+            else:
+                changed = index.upsert_many(changed_records(store, int(known)))
+        index.conn.execute("BEGIN")
+        index.set_meta("corpus_end", str(end))
+        index.conn.execute("COMMIT")
     logger.info("search index: %s articles added or changed", changed)
     return changed
 

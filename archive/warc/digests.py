@@ -89,7 +89,7 @@ class CaptureIndex:
         self._migrate()
 
     @classmethod
-    def open(cls, data: DataDir, collection: str = DEFAULT_COLLECTION) -> "CaptureIndex":
+    def open(cls, data: DataDir, collection: str = DEFAULT_COLLECTION) -> CaptureIndex:
         return cls(data.digest_db, collection=collection)
 
     def _migrate(self) -> None:
@@ -170,7 +170,7 @@ class CaptureIndex:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> "CaptureIndex":
+    def __enter__(self) -> CaptureIndex:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -15,7 +15,7 @@ import base64
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from urllib.parse import urlsplit
@@ -74,7 +74,7 @@ CAPTURE_METHOD = (
 )
 
 
-class Warc11Writer(WARCWriter):
+class Warc11Writer(WARCWriter):  # type: ignore[misc]  # warcio is untyped
     """warcio's writer, minus the payload digest of ``metadata`` records.
 
     WARC 1.1 §5.9: ``WARC-Payload-Digest`` belongs to records with a well-defined payload
@@ -85,7 +85,7 @@ class Warc11Writer(WARCWriter):
     NO_PAYLOAD_DIGEST_TYPES = (*WARCWriter.NO_PAYLOAD_DIGEST_TYPES, "metadata")
 
 
-class RawHttpHeaders(StatusAndHeaders):
+class RawHttpHeaders(StatusAndHeaders):  # type: ignore[misc]  # warcio is untyped
     """A status line and headers written back byte for byte.
 
     Header strings are latin-1 views of the raw bytes; warcio's default would percent-encode
@@ -137,8 +137,9 @@ def warc_fields(fields: list[tuple[str, str]]) -> bytes:
 
 def warc_date(moment: datetime) -> str:
     """WARC-Date of ``moment``: UTC, microseconds as WARC/1.1 allows."""
-    utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return datetime_to_iso_date(utc, use_micros=True)
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    date: str = datetime_to_iso_date(utc, use_micros=True)
+    return date
 
 
 def new_record_id() -> str:
@@ -152,9 +153,8 @@ def _latin1(headers: tuple[Header, ...]) -> list[tuple[str, str]]:
 def response_headers(exchange: Exchange) -> RawHttpHeaders:
     response = exchange.response
     headers = []
-    for name, value in _latin1(response.headers):
-        if name.lower() == "transfer-encoding":
-            name = ORIG_TRANSFER_ENCODING
+    for sent_name, value in _latin1(response.headers):
+        name = ORIG_TRANSFER_ENCODING if sent_name.lower() == "transfer-encoding" else sent_name
         headers.append((name, value))
     reason = response.reason or _standard_reason(response.status)
     statusline = f"{response.status} {reason}".rstrip()

@@ -103,12 +103,10 @@ def sound_length(stream: BinaryIO) -> tuple[int, int]:
     """Byte length of the longest sound prefix of a WARC file and how many records it holds."""
     keep = 0
     kept_records = 0
-    records = 0
-    for member in iter_members(stream):
+    for records, member in enumerate(iter_members(stream), start=1):
         kind = record_type(member.data)
         if kind is None:
             break
-        records += 1
         if kind == "warcinfo" or (kind == "metadata" and _closes_exchange(member.data)):
             keep = member.offset + member.length
             kept_records = records

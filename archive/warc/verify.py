@@ -134,7 +134,9 @@ def _check_file(path: Path, seen: _Seen, report: VerifyReport) -> None:
                 if uri and date:
                     seen.revisits.append((name, ref.offset, uri, date))
                 elif profile == PROFILE_IDENTICAL:
-                    report.problems.append(Problem(name, ref.offset, "identical-payload revisit without WARC-Refers-To-Target-URI/-Date"))
+                    report.problems.append(
+                        Problem(name, ref.offset, "identical-payload revisit without WARC-Refers-To-Target-URI/-Date")
+                    )
     except (ArchiveLoadFailed, zlib.error, EOFError, ValueError) as exc:
         message = f"a record after this offset does not parse: {printable(str(exc))}"
         report.problems.append(Problem(name, offset, message))
@@ -160,7 +162,7 @@ def verify_collection(warc_dir: Path, index_dir: Path) -> VerifyReport:
             continue
         try:
             fresh = cdxj_lines(path)
-        except Exception as exc:  # noqa: BLE001 -- cdxj-indexer raises bare Exception on bad files
+        except Exception as exc:  # cdxj-indexer raises bare Exception on bad files
             report.problems.append(Problem(path.name, None, f"cannot be indexed: {exc}"))
             continue
         stored = index.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -180,7 +182,9 @@ def verify_collection(warc_dir: Path, index_dir: Path) -> VerifyReport:
     for path in sorted(warc_dir.glob("*" + OPEN_SUFFIX)) if warc_dir.is_dir() else []:
         report.open_files += 1
         if not is_locked(path):
-            report.problems.append(Problem(path.name, None, "left open by a writer that is gone; run `congan warc repair`"))
+            report.problems.append(
+                Problem(path.name, None, "left open by a writer that is gone; run `congan warc repair`")
+            )
     damaged_files = {item.file for item in report.damage}
     repaired = {path.name[: -len(DAMAGED_SUFFIX)] for path in warc_dir.glob("*" + DAMAGED_SUFFIX)}
 

@@ -21,7 +21,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -74,7 +74,7 @@ class WarcWriter:
         self.max_size = max_size
         self.warcinfo = warcinfo
         self.digest_index = digest_index
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock or (lambda: datetime.now(UTC))
         self._builder = Warc11Writer(None, gzip=True, warc_version="1.1")
         self.records = RecordFactory(self._builder, make_id)
         self._serial = 0
@@ -147,7 +147,8 @@ class WarcWriter:
         """Write the records of one exchange, flush, and say where the main record is."""
         if self._fh is None:
             self._open_file()
-        assert self._fh is not None and self._name is not None
+        assert self._fh is not None
+        assert self._name is not None
         response = exchange.response
         digest = payload_digest(response.body)
         index = self.digest_index
@@ -253,7 +254,7 @@ class WarcWriter:
         """Close, rename and index the current file. Safe to call twice."""
         return self._close_file()
 
-    def __enter__(self) -> "WarcWriter":
+    def __enter__(self) -> WarcWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:

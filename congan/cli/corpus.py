@@ -21,9 +21,12 @@ from .context import CliContext, data_option, emit_json, pass_cli
 @click.option("--site", metavar="DOMAIN", help="Only this portal (e.g. congan.hanoi.gov.vn).")
 @click.option("--since", metavar="DATE", help="Published on or after (YYYY-MM-DD or DD/MM/YYYY).")
 @click.option("--until", metavar="DATE", help="Published on or before (YYYY-MM-DD or DD/MM/YYYY).")
+@click.option("--removed", is_flag=True, help="Only articles taken down by their portal (`removed` set).")
 @data_option
 @pass_cli
-def export_command(cli: CliContext, fmt: str, site: str | None, since: str | None, until: str | None) -> None:
+def export_command(
+    cli: CliContext, fmt: str, site: str | None, since: str | None, until: str | None, removed: bool
+) -> None:
     """The corpus, latest version of each article, to stdout."""
     from archive.access import AccessRules
     from archive.corpus import CorpusStore
@@ -41,6 +44,7 @@ def export_command(cli: CliContext, fmt: str, site: str | None, since: str | Non
         site=check_sites([site])[0] if site else None,
         since=parse_user_date(since, "--since") if since else None,
         until=parse_user_date(until, "--until") if until else None,
+        removed=removed,
     )
     if selection.since and selection.until and selection.since > selection.until:
         raise UserInputError("--since is after --until; swap them")

@@ -10,6 +10,7 @@ Afterwards the search index is brought up to date with the corpus, and a summary
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -22,12 +23,13 @@ import click
 
 from archive.control.history import CrawlHistory, CrawlStatus, new_crawl_id
 from archive.control.report import REPORT_FILE, CrawlReport
-from archive.errors import ArchiveError, UserInputError
 from archive.datalock import DataDirLock
+from archive.errors import ArchiveError, UserInputError
 from archive.paths import DEFAULT_COLLECTION
 from archive.storage_errors import StorageError, disk_full_message
-from scrapers.crawl.runner import CrawlSpec, CrawlSpecError, parse_override, run
 from scrapers.crawl.disk_guard import DISK_FULL_REASON, is_storage_failure
+from scrapers.crawl.runner import CrawlSpec, parse_override, run
+from scrapers.errors import CrawlSpecError
 
 from .checks import check_seeds, check_sites
 from .context import CliContext, data_option, emit_json, pass_cli
@@ -182,10 +184,9 @@ def _crawl(cli: CliContext, spec: CrawlSpec, crawl_id: str | None, lock: DataDir
         history.finish(chosen, CrawlStatus.FAILED, reason=f"{type(exc).__name__}: {exc}")
         raise
     if outcome.finish_reason == DISK_FULL_REASON or (outcome.error and is_storage_failure(outcome.error)):
-        try:  # the history may not be writable either: then the next run marks it interrupted
+        # the history may not be writable either: then the next run marks it interrupted
+        with contextlib.suppress(OSError, sqlite3.DatabaseError):
             history.finish(chosen, CrawlStatus.INTERRUPTED, reason=DISK_FULL_REASON)
-        except (OSError, sqlite3.DatabaseError):
-            pass
         raise StorageError(disk_full_message(cli.data.root))
     status = end_status(outcome.finish_reason, outcome.error)
     report_path = spec.directory / REPORT_FILE

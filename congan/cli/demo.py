@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 
@@ -46,7 +46,7 @@ def _congan(data: DataDir, args: list[str], env: dict[str, str], *, check: bool 
     """Run one ``congan`` subcommand as its own process (own Twisted reactor per crawl)."""
     command = [sys.executable, "-m", "congan", "--data", str(data.root), *args]
     started = time.monotonic()
-    proc = subprocess.run(command, env=env, capture_output=True, text=True)
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     elapsed = time.monotonic() - started
     if check and proc.returncode != 0:
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
@@ -88,7 +88,7 @@ def demo(cli: CliContext, no_recrawl: bool) -> None:
     simulated = [p.domain for p in portals() if p.status == "live" or p.status.startswith("redirects_to")]
     access_log = data.root / "demo" / "simnet-access.jsonl"
     access_log.parent.mkdir(parents=True, exist_ok=True)
-    stamp = timestamp14(datetime.now(timezone.utc))
+    stamp = timestamp14(datetime.now(UTC))
     first_id, second_id = f"demo-{stamp}-1", f"demo-{stamp}-2"
 
     with SimNet(state=1, access_log=access_log) as net:

@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 
 from archive.cdxj import rebuild
-from archive.errors import UserInputError
-from archive.paths import DEFAULT_COLLECTION
 from archive.corpus.health import repair_index
+from archive.errors import UserInputError
 from archive.generations import ShrinkRefused, check_shrink
+from archive.paths import DEFAULT_COLLECTION
 from archive.search.index import SearchIndex, SearchIndexError
 from archive.search.sync import corpus_records, rebuild_from_corpus
 from archive.warc.digests import CaptureIndex

@@ -7,10 +7,12 @@ and exit status 1, never a traceback.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import sqlite3
 import sys
+from typing import Any
 
 import click
 
@@ -31,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "search",
     "serve",
     "corpus",
+    "changes",
     "warc",
     "index",
     "wacz",
@@ -42,7 +45,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 class CongAnGroup(click.Group):
     """A click group that turns project errors into one clear line and exit 1."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ArchiveError as exc:
@@ -80,6 +83,7 @@ def cli(ctx: click.Context, data_dir: str | None, verbose: int, quiet: bool) -> 
     ctx.obj = CliContext(data=DataDir.resolve(data_dir), verbosity=verbosity)
 
 
+@functools.cache
 def _register() -> None:
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"congan.cli.{name}")
@@ -87,23 +91,14 @@ def _register() -> None:
             cli.add_command(command)
 
 
-_registered = False
-
-
 def main(argv: list[str] | None = None) -> None:
-    global _registered
-    if not _registered:
-        _register()
-        _registered = True
+    _register()
     cli.main(args=argv, prog_name="congan")
 
 
 def get_cli() -> click.Group:
     """The fully registered group (for tests using click's CliRunner)."""
-    global _registered
-    if not _registered:
-        _register()
-        _registered = True
+    _register()
     return cli
 
 

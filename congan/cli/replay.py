@@ -20,9 +20,21 @@ def _stop_on_sigterm(_signum: int, _frame: object) -> None:
 
 @click.command("replay")
 @data_option
-@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to bind (pywb's own default, 0.0.0.0, is not used).")
-@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True, help="Port (0: any free port).")
-@click.option("--collection", default=DEFAULT_COLLECTION, show_default=True, help="Collection to announce (every collection is served).")
+@click.option(
+    "--host",
+    default=DEFAULT_HOST,
+    show_default=True,
+    help="Address to bind (pywb's own default, 0.0.0.0, is not used).",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True, help="Port (0: any free port)."
+)
+@click.option(
+    "--collection",
+    default=DEFAULT_COLLECTION,
+    show_default=True,
+    help="Collection to announce (every collection is served).",
+)
 @click.option("--serve-url", metavar="URL", envvar=SERVE_URL_ENV,
               help="Where `congan serve` runs (default http://127.0.0.1:8080): the banner of an archived article "
                    "links to its page there.")
@@ -46,6 +58,7 @@ def replay_command(cli: CliContext, host: str, port: int, collection: str, serve
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         server.start()
+        assert server.config is not None  # written by start()
         click.echo(
             f"replaying {', '.join(server.config.collections)} at {server.base_url}/{collection}/ "
             f"(log: {server.log_path}; Ctrl-C to stop)"

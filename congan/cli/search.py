@@ -35,11 +35,12 @@ FACET_LINES = 8
 @click.option("--export", "export_format", type=click.Choice(RECORD_FORMATS),
               help="Write every hit with the columns of `congan export` (CSV with BOM, JSONL, XLSX).")
 @click.option("--fields", metavar="a,b,c", help=f"Export these fields instead (csv, jsonl), among: {', '.join(FIELDS)}.")
+@click.option("--removed", is_flag=True, help="Only articles taken down by their portal.")
 @pass_cli
 def search(cli: CliContext, query: str, site: tuple[str, ...], province: tuple[str, ...],
            category: tuple[str, ...], since: str | None, until: str | None, sort: str, limit: int,
            page: int, show_facets: bool, as_json: bool, export_format: str | None,
-           fields: str | None) -> None:
+           fields: str | None, removed: bool) -> None:
     """Search the articles. QUERY: words, "a phrase", -excluded, a OR b.
 
     Without diacritics a word matches every accented form ("cong an" finds "Công an");
@@ -53,7 +54,7 @@ def search(cli: CliContext, query: str, site: tuple[str, ...], province: tuple[s
     export_limit = limit if source is click.core.ParameterSource.COMMANDLINE else None
     request = Query.build(
         query, sites=site, provinces=province, categories=category, since=since, until=until,
-        sort=sort, limit=limit, page=page, facets=show_facets and not as_json,
+        sort=sort, limit=limit, page=page, facets=show_facets and not as_json, removed=removed,
     )
     if export_format:
         if fields and export_format == "xlsx":
@@ -72,6 +73,8 @@ def search(cli: CliContext, query: str, site: tuple[str, ...], province: tuple[s
         raise click.UsageError("--fields goes with --export csv|jsonl")
     with open_index(cli.data) as index:
         results = index.search(request)
+    for notice in results.notices:
+        click.echo(notice, err=True)
     if as_json:
         for hit in results.hits:
             emit_json(hit.to_json())
@@ -94,7 +97,7 @@ def _print(results: SearchResults, show_facets: bool) -> None:
         click.echo(f"{number}. {click.style(title, bold=True)}")
         facts = [hit.published or "no date", hit.province or "", hit.site or "", hit.category or ""]
         if hit.score is not None:
-            facts.append(f"score {hit.score:.4g}")
+            facts.append(f"relevance {hit.score:.1f}")
         click.echo("   " + " · ".join(f for f in facts if f))
         snippet = hit.snippet.plain("[", "]")
         if snippet:

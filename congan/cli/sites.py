@@ -3,12 +3,15 @@ network reachable from a seed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from archive.control.registry_state import RegistryState
 from archive.errors import UserInputError
+from scrapers.errors import RegistryError
 from scrapers.portals.network_map import DEFAULT_MAX_PORTALS, UrllibFetcher, discover_network
-from scrapers.portals.registry import RegistryError, load_registry
+from scrapers.portals.registry import Registry, load_registry
 
 from .context import CliContext, data_option, emit_json, pass_cli
 
@@ -16,7 +19,7 @@ from .context import CliContext, data_option, emit_json, pass_cli
 UNSEEN = "unseen"
 
 
-def _registry(path: str | None):
+def _registry(path: str | None) -> Registry:
     try:
         return load_registry(path)
     except (OSError, RegistryError) as exc:
@@ -26,7 +29,7 @@ def _registry(path: str | None):
 def _user_agent() -> str:
     from scrapy.utils.project import get_project_settings
 
-    return get_project_settings().get("USER_AGENT")
+    return str(get_project_settings().get("USER_AGENT"))
 
 
 @click.group()
@@ -46,7 +49,7 @@ def list_sites(cli: CliContext, as_json: bool, show_all: bool, registry_path: st
     learned = {}
     if cli.data.registry_db.exists():
         learned = {s.domain: s for s in RegistryState.open(cli.data).all()}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for portal in registry:
         if not portal.in_network and not show_all:
             continue

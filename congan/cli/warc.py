@@ -12,8 +12,8 @@ from archive.cdxj import write_index
 from archive.errors import UserInputError
 from archive.paths import DEFAULT_COLLECTION
 from archive.warc.reader import find_capture, load_record, original_of, record_bytes
-from archive.warc.repair import repair_directory
 from archive.warc.reindex import written_order
+from archive.warc.repair import repair_directory
 from archive.warc.set_aside import set_aside_damage
 from archive.warc.verify import REPAIRED, Problem, verify_collection
 

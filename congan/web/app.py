@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, abort, jsonify, render_template, request
+from flask import Flask, Response, abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from archive.errors import ArchiveError, UserInputError
@@ -35,6 +35,8 @@ LIST_PARAMS = ("site", "province", "category")
 #: the menu of every page: (path, label); other parts append theirs
 NAV: list[tuple[str, str]] = [
     ("/", "Tìm kiếm"),
+    ("/changes", "Thay đổi"),
+    ("/removed", "Đã gỡ"),
     ("/crawls", "Các đợt thu thập"),
     ("/portals", "Các cổng"),
 ]
@@ -63,7 +65,7 @@ def create_app(config: WebConfig) -> Flask:
     replay_origin = "{0.scheme}://{0.netloc}".format(urlsplit(config.replay_base))
 
     @app.after_request
-    def _headers(response: Any) -> Any:  # archived text must never run as code here
+    def _headers(response: Response) -> Response:  # archived text must never run as code here
         response.headers["Content-Security-Policy"] = (
             "default-src 'none'; style-src 'self'; "
             f"img-src 'self' {replay_origin}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -101,6 +103,9 @@ def create_app(config: WebConfig) -> Flask:
             "export_link": lambda fmt: f"/export.{fmt}" + link(page=None)[1:],
         }
 
+    from .changes import blueprint as changes_pages  # issue 15: feed, removed articles, diffs
+
+    app.register_blueprint(changes_pages(config.data, config.replay_base))
     search_views.register(app, config.data, link)
     crawl_views.register(app, config.data, vn_datetime)
 

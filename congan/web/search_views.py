@@ -58,6 +58,7 @@ def query_from_args(args: Any, *, limit: int = PAGE_SIZE) -> Query:
         limit=limit,
         page=page,
         facets=(args.get("facets") or "1").lower() not in ("0", "false", "no"),
+        removed=(args.get("removed") or "").lower() in ("1", "true", "yes"),
     )
 
 

@@ -22,7 +22,6 @@ from scrapy.exceptions import NotConfigured
 from archive.corpus import CaptureRef, CorpusStore
 from archive.corpus.record import timestamp_to_datetime
 from archive.paths import DataDir
-
 from scrapers.config import crawl_config
 from scrapers.page_context import context_of
 

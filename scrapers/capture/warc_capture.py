@@ -46,12 +46,18 @@ from archive.warc.digests import CaptureIndex
 from archive.warc.writer import WarcWriter
 from scrapers.capture.warc_exchange import build_exchange, pin_accept_encoding, system_trust_store
 from scrapers.config import WarcCaptureConfig, crawl_config
+from scrapers.crawl.disk_guard import is_storage_failure, stop_for_storage
 from scrapers.errors import WarcSettingError
 from scrapers.items import ArticlePage
-from scrapers.crawl.disk_guard import is_storage_failure, stop_for_storage
 from scrapers.page_context import context_of, ensure_context
 
-__all__ = ["WarcCaptureConfig", "WarcCaptureExtension", "WarcOutlinksMiddleware", "WarcSettingError", "capture_extension"]
+__all__ = [
+    "WarcCaptureConfig",
+    "WarcCaptureExtension",
+    "WarcOutlinksMiddleware",
+    "WarcSettingError",
+    "capture_extension",
+]
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable
@@ -83,7 +89,7 @@ class WarcCaptureExtension:
         self.crawler: Crawler | None = None  # to stop it when the disk is full (scrapers.crawl.disk_guard)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "WarcCaptureExtension":
+    def from_crawler(cls, crawler: Crawler) -> WarcCaptureExtension:
         if not crawl_config(crawler).warc_enabled:
             raise NotConfigured("WARC_ENABLED is off")
         config = crawl_config(crawler).warc  # a bad value stops the crawl
@@ -206,7 +212,7 @@ class WarcOutlinksMiddleware:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "WarcOutlinksMiddleware":
+    def from_crawler(cls, crawler: Crawler) -> WarcOutlinksMiddleware:
         if not crawl_config(crawler).warc_enabled:
             raise NotConfigured("WARC_ENABLED is off")
         return cls(crawler)

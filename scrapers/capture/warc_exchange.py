@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import ssl
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -22,7 +22,15 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
-from archive.capture import TRUNCATED_DISCONNECT, TRUNCATED_LENGTH, CapturedRequest, CapturedResponse, Exchange, Header, TlsInfo
+from archive.capture import (
+    TRUNCATED_DISCONNECT,
+    TRUNCATED_LENGTH,
+    CapturedRequest,
+    CapturedResponse,
+    Exchange,
+    Header,
+    TlsInfo,
+)
 from scrapers.page_context import context_of
 
 if TYPE_CHECKING:
@@ -65,7 +73,7 @@ def tls_info(certificate: Any, hostname: str | None, roots: Store | None) -> Tls
     if roots is None:
         return TlsInfo((der,), None, "no system trust store to validate against")
     try:
-        subject: x509.GeneralName = x509.IPAddress(ipaddress.ip_address(hostname or ""))
+        subject: x509.IPAddress | x509.DNSName = x509.IPAddress(ipaddress.ip_address(hostname or ""))
     except ValueError:
         subject = x509.DNSName(hostname or "")
     try:
@@ -130,7 +138,7 @@ def build_exchange(request: Request, response: Response, *, max_body_size: int, 
             body=body,
             truncated=truncated,
         ),
-        fetched_at=datetime.now(timezone.utc),
+        fetched_at=datetime.now(UTC),
         ip_address=str(response.ip_address) if response.ip_address is not None else None,
         duration=float(duration) if duration is not None else None,
         tls=tls_info(response.certificate, hostname, roots),

@@ -1,53 +1,68 @@
 """A Scrapy scheduler over the durable frontier (``archive.control.frontier``).
 
 Requests are serialised with Scrapy's ``Request.to_dict`` / ``request_from_dict`` (the
-successors of ``request_to_dict``), pickled as Scrapy's own disk queues do, and deduplicated by their fingerprint, persisted with the frontier. A request is
-*leased* when handed to the engine and *acked* when the engine is completely done with it:
-its response went through the spider callback, every item through the pipelines, every
-child request into the frontier; or the final failure went through the errback; or a
-downloader middleware replaced it (retry, redirect) and the replacement was queued. So a
-``kill -9`` at any moment, then a resume, re-issues only the requests whose processing had
-not finished.
+successors of ``request_to_dict``), pickled as Scrapy's own disk queues do, and deduplicated
+by their fingerprint, persisted with the frontier. A request is *leased* when handed to the
+engine and *acked* when the engine is completely done with it: its response went through the
+spider callback, every item through the pipelines, every child request into the frontier; or
+the final failure went through the errback; or a downloader middleware replaced it (retry,
+redirect) and the replacement was queued. So a ``kill -9`` at any moment, then a resume,
+re-issues only the requests whose processing had not finished.
 
-Which request next: the frontier is asked for a host first, chosen among hosts with
-pending work and fewer requests in flight than ``CONCURRENT_REQUESTS_PER_DOMAIN``, the
-least loaded and least recently served first. A portal that is slow, paused (Crawl-delay,
-Retry-After, backoff) or down thus holds at most that many requests and never fills the
-global ``CONCURRENT_REQUESTS`` while other portals wait.
+Which request next: the frontier is asked for a host first, chosen among hosts with pending
+work and fewer requests in flight than ``CONCURRENT_REQUESTS_PER_DOMAIN``, the least loaded
+and least recently served first. A portal that is slow, paused (Crawl-delay, Retry-After,
+backoff) or down thus holds at most that many requests and never fills the global
+``CONCURRENT_REQUESTS`` while other portals wait.
+
+A paused portal never holds the crawl (``scrapers.crawl.deferral``): when only portals
+paused longer than ``CONGAN_DEFER_AFTER`` have work left, their requests are deferred to the
+next crawl of the portal, and a request a middleware refused as deferred
+(``host_pause.DEFER_META_KEY``) is kept there instead of being acked as done.
+
+With an ack every ``STATS_SECONDS`` (and at close), the run's counters are saved in the
+frontier in the same commit (``Frontier.save_run_stats``), so the report of a crawl resumed
+after a ``kill -9`` adds up every run (``scrapers.reporting.report``), short of at most the
+counts of the last quarter second before the kill.
 
 ``CONGAN_MAX_PAGES`` caps the number of distinct requests handed out, counted in the
 frontier, so the cap holds across resumes.
 
 ``CONGAN_FRONTIER_URL`` chooses the store: empty for SQLite in the data directory
-(``archive.control.frontier.SqliteFrontier``), ``redis://host:port/db`` for a frontier several crawl
-processes share (``archive.control.frontier_redis.RedisFrontier``).
+(``archive.control.frontier.SqliteFrontier``), ``redis://host:port/db`` for a frontier
+several crawl processes share (``archive.control.frontier_redis.RedisFrontier``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
 import time
 from collections import Counter
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy.core.scheduler import BaseScheduler
 from scrapy.utils.request import request_from_dict
 
+from archive.control.deferred import DeferredRequest, DeferredStore
 from archive.control.frontier import Frontier, SqliteFrontier
 from archive.paths import DataDir
-from scrapers.compat import hook_request_done, slot_key
+from scrapers.compat import fail_queued, hook_request_done, slot_key
 from scrapers.config import crawl_config
+from scrapers.crawl.deferral import Deferrals
 from scrapers.crawl.disk_guard import stopped_for_storage
 from scrapers.errors import ConfigError
+from scrapers.middlewares.host_pause import DEFER_META_KEY, defer_request, deferral_of, shared_pauses
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Self
 
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +72,9 @@ PICKLE_PROTOCOL = 4
 #: seconds between two housekeeping rounds of the scheduler: commit (SQLite) or heartbeat
 #: (Redis), and re-queueing the leases of workers that are gone
 MAINTENANCE_SECONDS = 5.0
+#: at most this often, an ack also saves the run's counters (in its commit): a kill -9 loses
+#: the counts of at most this many seconds of acked work
+STATS_SECONDS = 0.25
 
 
 def frontier_path(data: DataDir, crawl_id: str) -> Path:
@@ -85,7 +103,7 @@ def serialize_request(request: Request, spider: Spider | None) -> bytes:
 
 
 def deserialize_request(payload: bytes, spider: Spider | None) -> Request:
-    return request_from_dict(pickle.loads(payload), spider=spider)  # noqa: S301 - our own file
+    return request_from_dict(pickle.loads(payload), spider=spider)
 
 
 class FrontierScheduler(BaseScheduler):
@@ -98,6 +116,7 @@ class FrontierScheduler(BaseScheduler):
         per_host_concurrency: int = 2,
         frontier_url: str = "",
         crawl_id: str = "",
+        deferrals: Deferrals | None = None,
     ) -> None:
         self.path = path
         self.frontier_url = frontier_url
@@ -113,7 +132,9 @@ class FrontierScheduler(BaseScheduler):
         self._last_served: dict[str, float] = {}
         self._memory: list[Request] = []  # requests that cannot be serialised (not durable)
         self._maintained = time.monotonic()
+        self._stats_saved = 0.0
         self._bound: dict[str, Any] = {}
+        self.deferrals = deferrals
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -128,6 +149,10 @@ class FrontierScheduler(BaseScheduler):
             per_host_concurrency=config.frontier.per_host_concurrency,
             frontier_url=config.frontier.frontier_url,
             crawl_id=crawl_id,
+            deferrals=Deferrals(
+                DeferredStore.open(config.data), shared_pauses(crawler), crawl_id=crawl_id,
+                defer_after=config.frontier.defer_after, stats=crawler.stats,
+            ),
         )
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -143,6 +168,16 @@ class FrontierScheduler(BaseScheduler):
             )
         self._inc("frontier/recovered", recovered)
         self._hook_engine()
+        if self.deferrals is not None:
+            self.deferrals.open()
+
+    def _enqueue_deferred(self, deferred: DeferredRequest) -> bool:
+        try:
+            request = deserialize_request(deferred.payload, self.spider)
+        except (ValueError, AttributeError, pickle.UnpicklingError) as exc:
+            logger.error("Dropping unreadable deferred request %s: %s", deferred.url, exc)
+            return False
+        return self.enqueue_request(request)
 
     def _hook_engine(self) -> None:
         # The engine has no signal for "done with this request" (response scraped and every
@@ -155,6 +190,7 @@ class FrontierScheduler(BaseScheduler):
     def close(self, reason: str) -> None:
         if self.frontier is None:
             return
+        self._save_run_stats()
         for entry_id in list(self._leased):
             # Not done when the spider closed (shutdown): stays leased, re-issued on resume.
             self._leased.pop(entry_id)
@@ -185,6 +221,13 @@ class FrontierScheduler(BaseScheduler):
         fingerprint = None if request.dont_filter else self.crawler.request_fingerprinter.fingerprint(request)
         try:
             payload = serialize_request(request, self.spider)
+            if self.deferrals is not None:
+                host = self._host(request)
+                self.deferrals.take_back(host, self._enqueue_deferred)
+                deferral = self.deferrals.pauses.deferred.get(host)
+                if deferral is not None:
+                    self.deferrals.keep_one(host, request.url, payload, deferral)
+                    return True
         except (ValueError, TypeError, pickle.PicklingError, AttributeError) as exc:
             logger.warning("Cannot store %s in the frontier (%s); keeping it in memory only", request, exc)
             self._inc("frontier/unserializable")
@@ -207,6 +250,9 @@ class FrontierScheduler(BaseScheduler):
         self._maintain()
         if self._limit_reached():
             return None
+        if self.deferrals is not None:
+            for deferred_host in self.deferrals.settle(self.frontier, self._in_flight):
+                self._fail_queued(deferred_host)
         host = self._pick_host()
         if host is None:
             return None
@@ -236,7 +282,9 @@ class FrontierScheduler(BaseScheduler):
     # -- helpers ---------------------------------------------------------------------------------
     def _done(self, request: Request) -> None:
         entry_id = request.meta.get(ENTRY_META_KEY)
-        leased = self._leased.get(entry_id) if entry_id is not None else None
+        if not isinstance(entry_id, int):
+            return  # robots.txt and other direct downloads
+        leased = self._leased.get(entry_id)
         if leased is None or leased[0] is not request or self.frontier is None:
             return  # robots.txt and other direct downloads, or a copy carrying the key
         if stopped_for_storage(self.crawler):
@@ -246,6 +294,14 @@ class FrontierScheduler(BaseScheduler):
         self._in_flight[host] -= 1
         if self._in_flight[host] <= 0:
             del self._in_flight[host]
+        deferral = deferral_of(request)
+        if deferral is not None and self.deferrals is not None:
+            # refused as deferred (paused, backoff, robots.txt unreachable): kept for a later
+            # crawl, stored before the ack so that a crash in between re-issues it
+            del request.meta[DEFER_META_KEY]
+            self.deferrals.keep_one(host, request.url, serialize_request(request, self.spider), deferral)
+        if time.monotonic() - self._stats_saved >= STATS_SECONDS:
+            self._save_run_stats()  # committed with the ack
         self.frontier.ack(entry_id)
         self._inc("frontier/acked")
 
@@ -266,12 +322,39 @@ class FrontierScheduler(BaseScheduler):
         if now - self._maintained < MAINTENANCE_SECONDS:
             return
         self._maintained = now
+        self._save_run_stats()
         self.frontier.commit()
         if self.frontier.counts().leased > len(self._leased):
             recovered = self.frontier.recover()
             if recovered:
                 logger.info("%s requests of workers that are gone are back in the frontier", recovered)
                 self._inc("frontier/recovered", recovered)
+
+    def _save_run_stats(self) -> None:
+        """This run's counters, with the acks of the same commit: a resume after ``kill -9``
+        adds them up (``scrapers.reporting.report``)."""
+        if self.stats is None or self.frontier is None:
+            return
+        stats = self.stats.get_stats()
+        numbers = {k: v for k, v in stats.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        started = stats.get("start_time")
+        if "elapsed_time_seconds" not in numbers and isinstance(started, datetime):
+            numbers["elapsed_time_seconds"] = (datetime.now(started.tzinfo) - started).total_seconds()
+        self.frontier.save_run_stats(json.dumps(numbers))
+        self._stats_saved = time.monotonic()
+
+    def _fail_queued(self, host: str) -> None:
+        """Requests of a deferred portal held in its download slot's queue give up too."""
+        assert self.deferrals is not None
+        deferral = self.deferrals.pauses.deferred.get(host)
+        if deferral is None or self.crawler.engine is None:
+            return
+        failed = fail_queued(self.crawler.engine, host, lambda request: defer_request(request, deferral))
+        self._inc("deferred/dequeued", failed)
+
+    def reached_hosts(self) -> set[str] | None:
+        """Hosts with a request done in any run of this crawl (None: the store cannot say)."""
+        return None if self.frontier is None else self.frontier.done_hosts()
 
     def _pick_host(self) -> str | None:
         assert self.frontier is not None

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
-from scrapers.config import crawl_config
 from scrapers.compat import set_cookie_domain_splitter
+from scrapers.config import crawl_config
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -31,7 +31,9 @@ def use_bundled_suffix_list() -> bool:
     """Make Scrapy's cookie middleware use tldextract's bundled snapshot. True if done."""
     from tldextract import TLDExtract
 
-    splitter = TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True, include_psl_private_domains=True)
+    splitter = TLDExtract(
+        cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True, include_psl_private_domains=True
+    )
     if not set_cookie_domain_splitter(splitter):
         logger.warning("public suffixes: scrapy's cookie middleware changed; cannot pin the offline list")
         return False

@@ -3,7 +3,9 @@
 Listing watermarks stop a re-crawl from paging through old articles, so an article deleted
 from a portal (gone from its listings, answered 404/410) would never be asked for again.
 When the crawl has nothing left to do (``spider_idle``), this extension queues one request
-for every article of the corpus of each portal the crawl reached, once per run. The
+for every article of the corpus of each portal the crawl reached, once per run: reached in
+this run (its stats) or in an earlier run of the same crawl (hosts with work done in the
+durable frontier), so a portal finished by a run that was killed is revisited too. The
 frontier drops those already fetched in this crawl (same fingerprint); the others go out as
 conditional requests (``scrapers.middlewares.conditional``: article pages), so an unchanged
 article costs a 304, a silently edited one becomes a new version, and a deleted one is
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
@@ -30,9 +33,10 @@ from scrapers.middlewares.portal_stats import PREFIX
 from scrapers.page_context import META_KEY, PageContext
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Spider
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +46,19 @@ PRIORITY = -10
 
 def reached_sites(stats: dict[str, Any]) -> set[str]:
     """Portals that answered at least once in this crawl (``portal/<site>/responses``)."""
-    return {key.split("/")[1] for key, value in stats.items() if key.startswith(f"{PREFIX}/") and key.endswith("/responses") and value}
+    return {
+        key.split("/")[1]
+        for key, value in stats.items()
+        if key.startswith(f"{PREFIX}/") and key.endswith("/responses") and value
+    }
+
+
+def earlier_hosts(scheduler: object) -> set[str]:
+    """Hosts the crawl's earlier runs reached (a run killed after finishing a portal leaves
+    nothing of it in this run's stats), as the durable frontier knows them."""
+    reached = getattr(scheduler, "reached_hosts", None)
+    found = reached() if callable(reached) else None
+    return set(found) if found else set()
 
 
 def revisit_request(record: ArticleRecord, spider: Spider) -> Request:
@@ -78,17 +94,21 @@ class RevisitKnownExtension:
         if self.done:
             return
         self.done = True
-        assert self.crawler.stats is not None and self.crawler.engine is not None
+        assert self.crawler.stats is not None
+        assert self.crawler.engine is not None
         sites = reached_sites(self.crawler.stats.get_stats())
-        if not sites or not self.data.corpus_dir.exists():
+        hosts = earlier_hosts(self.crawler.engine.scheduler)
+        if not (sites or hosts) or not self.data.corpus_dir.exists():
             return
         queued = 0
+        reached: set[str] = set()
         with CorpusStore.open(self.data) as store:
-            for site in sorted(sites):
-                for record in store.latest(site=site):
-                    if record.url:
-                        self.crawler.engine.crawl(revisit_request(record, spider))
-                        queued += 1
+            for record in store.latest():
+                if record.url and (record.site in sites or (urlsplit(record.url).hostname or "") in hosts):
+                    self.crawler.engine.crawl(revisit_request(record, spider))
+                    reached.add(record.site)
+                    queued += 1
+        sites |= reached
         self.crawler.stats.inc_value("revisit/queued", queued)
         if self.crawler.engine.scheduler is not None and self.crawler.engine.scheduler.has_pending_requests():
             logger.info("Revisiting known articles of %s portals (%s in the corpus)", len(sites), queued)

@@ -49,7 +49,9 @@ def parse_override(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     name = name.strip()
     if not sep or not SETTING_NAME.match(name):
-        raise CrawlSpecError(f"-s {text!r}: expected NAME=VALUE with an upper-case setting name, e.g. -s DOWNLOAD_DELAY=0")
+        raise CrawlSpecError(
+            f"-s {text!r}: expected NAME=VALUE with an upper-case setting name, e.g. -s DOWNLOAD_DELAY=0"
+        )
     if name in RESERVED:
         raise CrawlSpecError(f"-s {name}: use {RESERVED[name]} instead")
     return name, value
@@ -129,7 +131,7 @@ def run(spec: CrawlSpec, *, spider: str = SPIDER) -> CrawlOutcome:
         deferred = process.crawl(crawler)
 
         def failed(failure: Failure) -> None:
-            errors.append(failure.value)
+            errors.append(failure.value or RuntimeError(failure.getErrorMessage()))
             logger.error("crawl %s stopped: %s", spec.crawl_id, failure.getErrorMessage())
 
         deferred.addErrback(failed)

@@ -11,12 +11,12 @@ entries whose ``<lastmod>`` is older than the archive's capture are not requeste
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from archive.control.history import CrawlHistory
-from archive.warc.digests import CaptureIndex
 from archive.paths import DataDir
+from archive.warc.digests import CaptureIndex
 
 
 class KnownArticles:
@@ -69,7 +69,7 @@ def _instant(value: str) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def crawl_start(data: DataDir, crawl_id: str) -> datetime:
@@ -79,8 +79,8 @@ def crawl_start(data: DataDir, crawl_id: str) -> datetime:
         record = CrawlHistory(data).find(crawl_id)
         if record is not None:
             started = record.started
-            return started if started.tzinfo else started.replace(tzinfo=timezone.utc)
-    return datetime.now(timezone.utc)
+            return started if started.tzinfo else started.replace(tzinfo=UTC)
+    return datetime.now(UTC)
 
 
 def open_known_articles(data: DataDir, collection: str, crawl_id: str = "") -> KnownArticles:

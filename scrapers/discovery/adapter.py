@@ -18,8 +18,9 @@ as module-level data; this module holds the machinery only.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from parsel import Selector
 
@@ -53,7 +54,10 @@ CALENDAR_RE = re.compile(
 #: text of a link to the next page of a listing
 NEXT_TEXT_RE = re.compile(r"^(?:»|›|>|>>|next|sau|trang sau|tiếp|tiếp theo|xem tiếp|\d{1,4})$", re.IGNORECASE)
 #: a pagination parameter or path segment
-PAGE_URL_RE = re.compile(r"(?:[?&](?:page|p|trang|pageindex|paged|pg|start|limitstart|cur)=\d+|_cur=\d+|/(?:page|trang|p)[/-]\d+/?$)", re.IGNORECASE)
+PAGE_URL_RE = re.compile(
+    r"(?:[?&](?:page|p|trang|pageindex|paged|pg|start|limitstart|cur)=\d+|_cur=\d+|/(?:page|trang|p)[/-]\d+/?$)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,13 @@ class Page:
         return cached
 
     def _parse(self) -> Selector:
-        kind = "json" if "json" in self.content_type else "xml" if "xml" in self.content_type and "html" not in self.content_type else "html"
+        kind = (
+            "json"
+            if "json" in self.content_type
+            else "xml"
+            if "xml" in self.content_type and "html" not in self.content_type
+            else "html"
+        )
         if kind == "json":
             return Selector(text=self.text or "{}", type="json")
         return Selector(text=self.text or "<html></html>", type=kind, base_url=self.url)

@@ -17,7 +17,7 @@ ATOM_LINKS = "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel
 
 def is_xml(page: Page) -> bool:
     head = page.text[:300].lstrip().lower()
-    return "xml" in page.content_type or head.startswith("<?xml") or head.startswith(("<rss", "<urlset", "<sitemapindex", "<feed"))
+    return "xml" in page.content_type or head.startswith(("<?xml", "<rss", "<urlset", "<sitemapindex", "<feed"))
 
 
 def xml_discovery(adapter: Adapter, page: Page) -> Discovery:
@@ -36,9 +36,9 @@ def xml_discovery(adapter: Adapter, page: Page) -> Discovery:
             sitemaps.append(Target(adapter.canonicalize(url), SITEMAP))
     entries: list[tuple[str, str | None]] = []
     for entry in sel.xpath(URLSET_ENTRIES):
-        loc = entry.xpath("normalize-space(*[local-name()='loc'])").get()
+        entry_loc = entry.xpath("normalize-space(*[local-name()='loc'])").get()
         lastmod = entry.xpath("normalize-space(*[local-name()='lastmod'])").get()
-        entries.append((loc or "", lastmod or None))
+        entries.append((entry_loc or "", lastmod or None))
     entries += [(loc, None) for loc in sel.xpath(f"{RSS_LINKS} | {ATOM_LINKS}").getall()]
     for loc, lastmod in entries:
         url = resolve_href(loc, page.url)

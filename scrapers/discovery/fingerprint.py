@@ -11,7 +11,7 @@ signatures first.
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from parsel import Selector
 

@@ -9,11 +9,10 @@ package).
 from __future__ import annotations
 
 from archive.corpus.article import Attachment, ExtractedArticle, Extraction, Image
-
-from .cascade import extract_article, software_version
 from scrapers.errors import UnknownProfileError
 from scrapers.families import PROFILE_NAMES, get_profile
 
+from .cascade import extract_article, software_version
 from .profile import Profile
 
 __all__ = [

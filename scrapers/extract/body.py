@@ -215,4 +215,4 @@ def sanitise(root: etree._Element, base: str) -> str:
         return ""
     if isinstance(cleaned, lxml.html.HtmlElement):
         cleaned.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
-    return lxml.html.tostring(cleaned, encoding="unicode", method="html").strip()
+    return str(lxml.html.tostring(cleaned, encoding="unicode", method="html")).strip()

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
+from typing import cast
 from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
@@ -78,6 +79,10 @@ class _Fields:
 
     def get(self, name: str, default: object = None) -> object:
         return self.values.get(name, default)
+
+    def text(self, name: str) -> str | None:
+        """A text field (the cascade only offers strings under these names)."""
+        return cast("str | None", self.values.get(name))
 
     def missing(self, *names: str) -> bool:
         return any(name not in self.values for name in names)
@@ -145,7 +150,9 @@ def _json_stage(text: str, url: str, profile: Profile, found: _Fields) -> Body |
     if isinstance(files, list):
         listed = []
         for entry in files:
-            link = absolute(url, str(first(entry, profile.json.attachment_url) or "")) if isinstance(entry, dict) else None
+            link = (
+                absolute(url, str(first(entry, profile.json.attachment_url) or "")) if isinstance(entry, dict) else None
+            )
             if link:
                 title = first(entry, profile.json.attachment_title)
                 listed.append(Attachment(url=link, title=clean_text(str(title)) if title else None))
@@ -245,9 +252,9 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
     if found.get("modified") is not None and found.get("modified") == found.get("published"):
         found.values.pop("modified")  # a modification date equal to publication is none
         found.stages.pop("modified", None)
-    raw = list(found.get("body", []))
+    raw = list(cast("list[str]", found.get("body", [])))
     _lead_from_description(raw, found)
-    cleaned = clean_body(raw, title=found.get("title"), summary=found.get("summary"), author=found.get("author"))
+    cleaned = clean_body(raw, title=found.text("title"), summary=found.text("summary"), author=found.text("author"))
     paragraphs = cleaned.paragraphs
     found.offer("author", cleaned.author, found.stages.get("body", STAGE_GENERIC))
     found.offer("author", found.get("generic_author"), STAGE_GENERIC)
@@ -262,7 +269,9 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
         found.stages.setdefault("attachments", found.stages.get("body", STAGE_GENERIC))
     method = found.stages.get("body", STAGE_GENERIC)
     reported = {
-        k: v for k, v in found.stages.items() if k not in ("generic_author", "lead_image", "declared_canonical", "declared_aliases", "description")
+        k: v
+        for k, v in found.stages.items()
+        if k not in ("generic_author", "lead_image", "declared_canonical", "declared_aliases", "description")
     }
     declared = found.get("declared_canonical")
     return ExtractedArticle(
@@ -277,7 +286,7 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
         category=found.get("category"),  # type: ignore[arg-type]
         tags=tuple(found.get("tags", ())),  # type: ignore[arg-type]
         body="\n\n".join(paragraphs),
-        body_html=prune_html(body.html, cleaned.dropped, title=found.get("title"), author=found.get("author"))
+        body_html=prune_html(body.html, cleaned.dropped, title=found.text("title"), author=found.text("author"))
         if body
         else "",
         images=images,

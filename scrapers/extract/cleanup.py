@@ -71,4 +71,4 @@ def prune_html(html: str, dropped: frozenset[str], *, title: str | None = None, 
         if text and (text in dropped or is_date_line(text) or (author and strip_byline_label(text) == author)):
             remove(el)
     inner = root[0] if len(root) == 1 and not (root.text or "").strip() else root
-    return lxml.html.tostring(inner, encoding="unicode", method="html").strip()
+    return str(lxml.html.tostring(inner, encoding="unicode", method="html")).strip()

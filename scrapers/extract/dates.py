@@ -16,9 +16,10 @@ Never month-first: ``02/05/2024`` is 2 May; ``05/13/2024`` is no date at all.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from archive.times import VN_TZ as VIETNAM
+
 #: Unix times above this are milliseconds (this many seconds is the year 5138)
 MILLISECONDS_FROM = 10**11
 #: years outside this range are not publication dates (IDs, phone numbers)
@@ -51,7 +52,7 @@ def format_local(moment: datetime) -> str:
 def from_unix(value: float) -> str:
     if abs(value) >= MILLISECONDS_FROM:
         value = value / 1000
-    return format_local(datetime.fromtimestamp(value, tz=timezone.utc))
+    return format_local(datetime.fromtimestamp(value, tz=UTC))
 
 
 def parse_date(value: object) -> str | None:
@@ -91,7 +92,7 @@ def _parse_iso(text: str) -> str | None:
         return None
     if zone:
         if zone == "Z":
-            moment = moment.replace(tzinfo=timezone.utc)
+            moment = moment.replace(tzinfo=UTC)
         else:
             sign = 1 if zone[0] == "+" else -1
             digits = zone[1:].replace(":", "")
@@ -119,9 +120,11 @@ def _parse_shown(text: str) -> str | None:
             day, month, year = (a, b, c) if order == "dmy" else (c, b, a)
             found = (_valid_date(year, month, day), match)
             break
-    if found is None or found[0] is None:
+    if found is None:
         return None
     day_iso, match = found
+    if day_iso is None:
+        return None
     rest = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
     clock = _nearest_time(rest, match.start(), match.end())
     if clock is None:

@@ -19,11 +19,46 @@ from .text import clean_line
 
 #: tags whose start and end break a paragraph
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote dd div dl dt figure footer h1 h2 h3 h4 h5 h6 header "
-    "hr li main nav ol p pre section table tbody thead tfoot tr td th ul br center".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "ul",
+        "br",
+        "center",
+    ]
 )
 #: tags whose content is never text
-SKIP_TAGS = frozenset("script style noscript template head title".split())
+SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "head", "title"])
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TRANSLATOR = GenericTranslator()

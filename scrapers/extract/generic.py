@@ -14,12 +14,13 @@ from __future__ import annotations
 import copy
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import trafilatura
 from lxml import etree
 
-from .dates import parse_date
 from .body import caption_nearby
+from .dates import parse_date
 from .dom import first_value, paragraphs_of, remove, select, select_values, text_of
 from .text import clean_text, split_paragraphs, strip_byline_label
 
@@ -41,11 +42,23 @@ DATE_SELECTORS = (
 TITLE_SELECTORS = ("h1", "[class*='title'] h2", "h2[class*='title']", "[class*='tieude']", "[class*='title']")
 #: the lead ("sapo") of the article, by class
 SUMMARY_SELECTORS = (
-    "[class*='sapo']", "[class~='lead']", "[class~='Lead']", "[class*='summary']", "[class*='tomtat']", "[class*='hometext']",
-    "[class*='description']", "[class*='chapeau']",
+    "[class*='sapo']",
+    "[class~='lead']",
+    "[class~='Lead']",
+    "[class*='summary']",
+    "[class*='tomtat']",
+    "[class*='hometext']",
+    "[class*='description']",
+    "[class*='chapeau']",
 )
 #: where a byline usually is, by class (the label is stripped)
-AUTHOR_SELECTORS = ("[class*='createdby']", "[class~='author']", "[class*='byline']", "[class*='tacgia']", "[class*='tac-gia']")
+AUTHOR_SELECTORS = (
+    "[class*='createdby']",
+    "[class~='author']",
+    "[class*='byline']",
+    "[class*='tacgia']",
+    "[class*='tac-gia']",
+)
 CATEGORY_SELECTORS = (
     "[class*='breadcrumb'] a", "[class*='Breadcrumb'] a", "[class*='BreadCrumb'] a", "[class*='breadcrumb'] li",
     "[class*='chuyenmuc']", "[class*='chuyen-muc']",
@@ -72,7 +85,7 @@ class Generic:
     container: etree._Element | None
 
 
-def run_trafilatura(root: etree._Element, url: str):
+def run_trafilatura(root: etree._Element, url: str) -> Any:
     """trafilatura's own bare extraction of a parsed page (no fetching), or None."""
     try:
         return trafilatura.bare_extraction(

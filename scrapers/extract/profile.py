@@ -53,7 +53,20 @@ COMMON_NOISE = (
 
 #: links to files with these extensions are attachments (also as a path segment, as in
 #: Liferay's ``/documents/1/2/name.pdf/<uuid>``)
-ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".odt", ".txt")
+ATTACHMENT_EXTENSIONS = (
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".zip",
+    ".rar",
+    ".7z",
+    ".odt",
+    ".txt",
+)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,11 @@ META_MODIFIED = (
     '[itemprop="dateModified"] @datetime',
     'meta[property="og:updated_time"] @content',
 )
-META_AUTHOR = ('meta[property="article:author"] @content', '[itemprop="author"] [itemprop="name"]', '[itemprop="author"]')
+META_AUTHOR = (
+    'meta[property="article:author"] @content',
+    '[itemprop="author"] [itemprop="name"]',
+    '[itemprop="author"]',
+)
 META_SECTION = ('meta[property="article:section"] @content', '[itemprop="articleSection"]')
 META_TAGS = 'meta[property="article:tag"] @content'
 

@@ -74,9 +74,9 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[
     else:
         return nfc(text), "utf-8"
     candidates: list[str] = []
-    for name in (charset_from_headers(headers), charset_from_meta(body), *FALLBACK_CHARSETS):
-        if name and name != "utf-8" and name not in candidates:
-            candidates.append(name)
+    for declared in (charset_from_headers(headers), charset_from_meta(body), *FALLBACK_CHARSETS):
+        if declared and declared != "utf-8" and declared not in candidates:
+            candidates.append(declared)
     best: tuple[int, str, str] | None = None
     for index, name in enumerate(candidates):
         try:

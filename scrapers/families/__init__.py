@@ -36,7 +36,8 @@ def get_adapter(name: str) -> Adapter:
     if name not in FAMILIES:
         raise UnknownAdapter(f"unknown adapter {name!r}; known: {', '.join(FAMILIES)}")
     module = importlib.import_module(f"{__name__}.{name}")
-    return module.ADAPTER  # type: ignore[no-any-return]
+    adapter: Adapter = module.ADAPTER
+    return adapter
 
 
 def adapter_or_generic(name: str | None) -> Adapter:
@@ -53,4 +54,5 @@ def get_profile(name: str | None) -> Profile:
     if name not in PROFILE_NAMES:
         raise UnknownProfileError(f"unknown extraction profile {name!r}; known: {', '.join(PROFILE_NAMES)}")
     module = importlib.import_module(f"{__name__}.{name}")
-    return module.PROFILE  # type: ignore[no-any-return]
+    profile: Profile = module.PROFILE
+    return profile

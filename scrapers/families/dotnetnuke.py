@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from urllib.parse import urlencode, urljoin
 
 from scrapers.discovery.adapter import API, ARTICLE, Adapter, Discovery, Page, Target, patterns
 from scrapers.extract.profile import JsonFields, Profile
-from scrapers.portals.urls import UrlRules
 from scrapers.portals.safe_urls import safe_join
+from scrapers.portals.urls import UrlRules
 
 API_BASE = "/DesktopModules/cmsview/api/NewsContent"
 LISTNEW = API_BASE + "/listnew"
@@ -81,7 +82,9 @@ def _api_page(adapter: Adapter, page: Page) -> Discovery:
         payload = json.loads(page.text)
     except ValueError:
         return Discovery()
-    items = next((payload[k] for k in LIST_KEYS if isinstance(payload, dict) and isinstance(payload.get(k), list)), [])
+    items: list[Any] = next(
+        (payload[k] for k in LIST_KEYS if isinstance(payload, dict) and isinstance(payload.get(k), list)), []
+    )
     articles = []
     for item in items:
         if not isinstance(item, dict):
@@ -95,7 +98,7 @@ def _api_page(adapter: Adapter, page: Page) -> Discovery:
         canonical = adapter.canonicalize(joined)
         api = adapter.canonicalize(urljoin(page.url, f"{GETBYID}?id={ident}"))
         articles.append(Target(api, ARTICLE, canonical=canonical))
-    next_pages = ()
+    next_pages: tuple[Target, ...] = ()
     match = re.search(r"PageIndex=(\d+)", page.url, re.IGNORECASE)
     if articles and match:
         following = re.sub(r"PageIndex=\d+", f"PageIndex={int(match.group(1)) + 1}", page.url, flags=re.IGNORECASE)

@@ -49,7 +49,9 @@ ADAPTER = Adapter(
     speculative=("/sitemap.xml",),
     article_patterns=patterns(*ARTICLE_SHAPES),
     listing_patterns=patterns(r"^/(?:chuyen-muc|danh-muc|category|tin-tuc|news)(?:/|$)"),
-    ignore_patterns=patterns(r"^/(?:admin|quan-tri|wp-admin|administrator)/", r"\.(?:jpe?g|png|gif|webp|svg|css|js|ico|xml|json|rss)(?:\?|$)"),
+    ignore_patterns=patterns(
+        r"^/(?:admin|quan-tri|wp-admin|administrator)/", r"\.(?:jpe?g|png|gif|webp|svg|css|js|ico|xml|json|rss)(?:\?|$)"
+    ),
     next_selector="a[rel=next], link[rel=next]",
     discover_hook=xml_discovery,
     explore=True,

@@ -41,11 +41,15 @@ ADAPTER = Adapter(
         base64_link_param="link",
     ),
     start_paths=("/",),
-    article_patterns=patterns(r"^/index\.php\?option=com_content&view=article&id=\d+", r"^/[a-z0-9-]+/[a-z0-9-]+/\d+-[^/?]+(?:\.html)?$"),
+    article_patterns=patterns(
+        r"^/index\.php\?option=com_content&view=article&id=\d+", r"^/[a-z0-9-]+/[a-z0-9-]+/\d+-[^/?]+(?:\.html)?$"
+    ),
     listing_patterns=patterns(r"^/index\.php\?option=com_content&view=(?:category|featured|section)", r"^/index\.php$"),
     ignore_patterns=patterns(
-        r"option=com_(?:mailto|users|user|search|finder|contact|weblinks|banners)", r"^/administrator/",
-        r"format=(?:feed|pdf|raw)", r"task=",
+        r"option=com_(?:mailto|users|user|search|finder|contact|weblinks|banners)",
+        r"^/administrator/",
+        r"format=(?:feed|pdf|raw)",
+        r"task=",
     ),
     description="Joomla non-SEF: parameter order, print and e-mail views",
 )

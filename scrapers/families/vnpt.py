@@ -40,7 +40,9 @@ def ajax_pages(adapter: Adapter, page: Page) -> Discovery:
     for node in page.selector().xpath(MORE_XPATH):
         href = node.attrib.get("data-url")
         if not href and node.attrib.get("data-cat"):
-            href = f"{AJAX_PATH}?" + urlencode({"cat": node.attrib["data-cat"], "page": node.attrib.get("data-page", "2")})
+            href = f"{AJAX_PATH}?" + urlencode(
+                {"cat": node.attrib["data-cat"], "page": node.attrib.get("data-page", "2")}
+            )
         url = resolve_href(href, page.base)
         if url:
             canonical = adapter.canonicalize(url)

@@ -25,7 +25,10 @@ POSTBACK_RE = re.compile(r"__doPostBack\(\s*'([^']*)'\s*,\s*'([^']*)'\s*\)")
 #: the form ASP.NET renders around the page
 FORM_XPATH = "//form[.//input[@name='__VIEWSTATE']]"
 #: the current page number of a pager (not a link)
-CURRENT_XPATH = "//*[contains(@class, 'pager') or contains(@class, 'paging') or contains(@class, 'pagination')]//*[self::span or self::b or self::strong][contains(@class, 'current') or contains(@class, 'active') or not(@class)]/text()"
+CURRENT_XPATH = (
+    "//*[contains(@class, 'pager') or contains(@class, 'paging') or contains(@class, 'pagination')]//*[self::span or "
+    "self::b or self::strong][contains(@class, 'current') or contains(@class, 'active') or not(@class)]/text()"
+)
 NEXT_WORDS = ("»", "›", ">", "sau", "tiếp", "next", "trang sau")
 
 

@@ -19,13 +19,19 @@ from scrapers.extract.profile import Profile
 from scrapers.portals.urls import UrlRules
 
 #: first path segments that are not article slugs
-RESERVED = "feed|page|tag|category|author|search|tim-kiem|wp-admin|wp-content|wp-includes|wp-json|comments|trackback|embed"
+RESERVED = (
+    "feed|page|tag|category|author|search|tim-kiem|wp-admin|wp-content|wp-includes|wp-json|comments|trackback|embed"
+)
 
 PROFILE = Profile(
     name="wordpress",
     title=("h1.entry-title", "article h1"),
     summary=(".entry-content > p:first-child > strong", ".entry-summary"),
-    published=("time.entry-date.published @datetime", 'meta[property="article:published_time"] @content', "time.entry-date"),
+    published=(
+        "time.entry-date.published @datetime",
+        'meta[property="article:published_time"] @content',
+        "time.entry-date",
+    ),
     modified=('meta[property="article:modified_time"] @content', "time.updated @datetime"),
     author=(".entry-meta .author", ".byline .author", ".byline"),
     category=(".cat-links a",),
@@ -45,9 +51,13 @@ ADAPTER = Adapter(
     start_kinds=(("/wp-sitemap.xml", SITEMAP), ("/feed/", FEED)),
     article_patterns=patterns(rf"^/(?!(?:{RESERVED})/)[a-z0-9%-]+/$", r"^/\d{4}/\d{2}/(?:\d{2}/)?[a-z0-9%-]+/$"),
     listing_patterns=patterns(
-        r"^/category/[a-z0-9%/-]+/(?:page/\d+/)?$", r"^/page/\d+/$", r"^/tag/[a-z0-9%-]+/$",
+        r"^/category/[a-z0-9%/-]+/(?:page/\d+/)?$",
+        r"^/page/\d+/$",
+        r"^/tag/[a-z0-9%-]+/$",
     ),
-    ignore_patterns=patterns(r"^/(?:wp-admin|wp-login\.php|wp-json|xmlrpc\.php)", r"/(?:feed|embed|trackback)/$", r"^/\?p=\d+"),
+    ignore_patterns=patterns(
+        r"^/(?:wp-admin|wp-login\.php|wp-json|xmlrpc\.php)", r"/(?:feed|embed|trackback)/$", r"^/\?p=\d+"
+    ),
     next_selector="a.next.page-numbers, a.next, link[rel=next]",
     discover_hook=xml_discovery,
     description="WordPress: sitemaps, feed, category pagination",

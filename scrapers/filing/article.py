@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from archive.corpus import AddResult, CaptureRef, CorpusStore, ExtractedArticle
@@ -143,7 +143,7 @@ def file_article(store: CorpusStore, filing: Filing) -> Filing:
     capture = filing.page.capture
     if capture is None:
         raise ValueError(f"{filing.page.url} has no WARC capture: nothing to link the article to")
-    seen_at = timestamp_to_datetime(capture.timestamp) if capture.timestamp else datetime.now(timezone.utc)
+    seen_at = timestamp_to_datetime(capture.timestamp) if capture.timestamp else datetime.now(UTC)
     return replace(filing, result=file_capture(store, filing.article, capture, seen_at))
 
 

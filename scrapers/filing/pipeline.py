@@ -26,12 +26,12 @@ from scrapy.statscollectors import StatsCollector
 from archive.capture import StoredRecord
 from archive.corpus import CaptureRef, CorpusStore
 from archive.paths import DataDir
+from scrapers.capture.warc_capture import capture_extension
 from scrapers.config import crawl_config
-from scrapers.filing.article import PageCapture, extract_page, file_article
 from scrapers.extract.health import article_counts
+from scrapers.filing.article import PageCapture, extract_page, file_article
 from scrapers.items import ArticlePage
 from scrapers.portals.registry import Registry, load_registry
-from scrapers.capture.warc_capture import capture_extension
 
 logger = logging.getLogger(__name__)
 

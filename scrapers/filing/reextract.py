@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,11 +32,17 @@ from warcio.exceptions import ArchiveLoadFailed
 from archive.corpus import CaptureRef, CorpusStore, ExtractedArticle
 from archive.paths import DEFAULT_COLLECTION
 from archive.warc.records import (
-    ALIAS_FIELD, LATE_ALIAS_FIELD, OUTLINKS_FIELD, PAGE_KIND_FIELD, PARSED_AS_FIELD, parse_warc_fields,
+    ALIAS_FIELD,
+    LATE_ALIAS_FIELD,
+    OUTLINKS_FIELD,
+    PAGE_KIND_FIELD,
+    PARSED_AS_FIELD,
+    parse_warc_fields,
 )
 from archive.warc.reindex import written_order
 from archive.warc.resync import Damage, iter_sound_records
 from scrapers.filing.article import PageCapture, extract_page, file_article
+from scrapers.filing.takedowns import LiveAnswers, evidence_of
 from scrapers.portals.registry import Registry, load_registry
 
 logger = logging.getLogger(__name__)
@@ -57,6 +63,7 @@ class ReextractStats:
     empty: int = 0
     unresolved_revisits: int = 0
     broken_files: int = 0
+    removed: int = 0
     #: unreadable byte ranges skipped (file, range, records lost)
     damage: list[Damage] = field(default_factory=list)
 
@@ -69,7 +76,7 @@ class ReextractStats:
             "files": self.files, "articles": self.articles, "new": self.new, "changed": self.changed,
             "unchanged": self.unchanged, "empty": self.empty, "unresolved_revisits": self.unresolved_revisits,
             "broken_files": self.broken_files, "records_lost": self.records_lost,
-            "damage": [item.to_json() for item in self.damage],
+            "damage": [item.to_json() for item in self.damage], "removed": self.removed,
         }
 
 
@@ -133,9 +140,14 @@ def _wanted(record) -> bool:
     return status.startswith("2") or (record.rec_type == "revisit" and status == "304")
 
 
+#: sees every response and revisit record, in order (``scrapers.filing.takedowns``): the
+#: exchange, its HTTP status and its Location header
+Observer = Callable[[_Pending, int, "str | None"], None]
+
+
 def iter_article_exchanges(
     path: Path, collection: str, parsed_as_article: frozenset[str] = frozenset(),
-    damage: list[Damage] | None = None,
+    damage: list[Damage] | None = None, observer: Observer | None = None,
 ) -> Iterator[tuple[_Pending, dict[str, str]]]:
     """(response or revisit, page metadata fields) of every article in one WARC file: pages
     requested as articles, and listings or seeds whose record id is in ``parsed_as_article``
@@ -144,11 +156,18 @@ def iter_article_exchanges(
     Damaged gzip members are skipped (``archive.warc.resync``) and appended to ``damage``;
     an exchange is filed only when its response and its page metadata record are intact."""
     pending: dict[str, _Pending] = {}
+    exchange: _Pending | None
     for sound in iter_sound_records(path, damage):
         record = sound.record
-        if record.rec_type in ("response", "revisit") and _wanted(record):
+        if record.rec_type in ("response", "revisit"):
             exchange = _pending(record, path, collection, sound.offset, sound.length)
-            pending[exchange.capture.record_id] = exchange
+            if _wanted(record):
+                pending[exchange.capture.record_id] = exchange
+            if observer is not None:
+                http = record.http_headers
+                status = http.get_statuscode() if http is not None else ""
+                location = http.get_header("Location") if http is not None else None
+                observer(exchange, int(status) if status.isdigit() else 0, location)
         elif record.rec_type == "metadata":
             meta = _fields(record.content_stream().read())
             if PAGE_KIND_FIELD in meta:
@@ -255,9 +274,20 @@ class _Rebuild:
     #: articles already extracted, for the revisits that refer to them
     by_record: dict[str, ExtractedArticle] = field(default_factory=dict)
     by_url: dict[str, ExtractedArticle] = field(default_factory=dict)
+    #: when each portal last answered successfully (takedowns need a live portal)
+    live: LiveAnswers = field(default_factory=LiveAnswers)
+
+    def observe(self, exchange: _Pending, status: int, location: str | None) -> None:
+        """Takedowns, as the crawl's ``scrapers.crawl.removals`` records them."""
+        found = evidence_of(status, exchange.url, location, exchange.capture, self.live)
+        if found is not None and self.store.mark_removed(exchange.url, found) is not None:
+            self.stats.removed += 1
 
     def file_warc(self, path: Path, damage: list[Damage] | None = None) -> None:
-        for exchange, meta in iter_article_exchanges(path, self.collection, self.aliases.parsed_as_article, damage):
+        exchanges = iter_article_exchanges(
+            path, self.collection, self.aliases.parsed_as_article, damage, self.observe
+        )
+        for exchange, meta in exchanges:
             earlier = None
             if exchange.record_type != "response":
                 earlier = self.by_record.get(exchange.refers_to or "") or self.by_url.get(

@@ -18,24 +18,25 @@ modified" about its own captures. The start is the crawl's first start in the cr
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from archive.control.history import CrawlHistory
-from archive.warc.digests import CaptureIndex, LatestCapture
 from archive.paths import DataDir
+from archive.warc.digests import CaptureIndex, LatestCapture
 from scrapers.config import crawl_config
 from scrapers.page_context import context_of
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def captured_before(latest: LatestCapture, moment: datetime) -> bool:
     except ValueError:
         return False
     if date.tzinfo is None:
-        date = date.replace(tzinfo=timezone.utc)
+        date = date.replace(tzinfo=UTC)
     return date < moment
 
 
@@ -75,7 +76,7 @@ def crawl_started(data: DataDir, crawl_id: str | None) -> datetime:
         record = CrawlHistory(data).find(crawl_id)
         if record is not None:
             return record.started
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class ConditionalRequestMiddleware:

@@ -25,15 +25,16 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.python import to_unicode
 
-from scrapers.config import crawl_config
 from scrapers.compat import downloader_slot, per_slot_settings, slot_key
+from scrapers.config import crawl_config
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.robotstxt import RobotParser
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,9 @@ class CrawlDelayMiddleware:
             return
         host = urlparse_cached(request).hostname or ""
         if declared is not None and declared > self.cap:
-            logger.warning("%s asks for Crawl-delay %s s; capped at %s s (CONGAN_CRAWL_DELAY_MAX)", host, declared, self.cap)
+            logger.warning(
+                "%s asks for Crawl-delay %s s; capped at %s s (CONGAN_CRAWL_DELAY_MAX)", host, declared, self.cap
+            )
             self._inc("crawl_delay/capped")
         self.delays[host] = delay
         self._inc("crawl_delay/portals")
@@ -107,8 +110,7 @@ class CrawlDelayMiddleware:
         if slot is None:
             return  # created later from per_slot_settings
         delay = self.delays[key]
-        if slot.delay < delay:
-            slot.delay = delay
+        slot.delay = max(slot.delay, delay)
         slot.jitter = 0.0
 
     def _inc(self, key: str) -> None:

@@ -25,16 +25,17 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
 from scrapers.config import crawl_config
-from scrapers.portals.safe_urls import safe_join
 from scrapers.middlewares.backoff import PortalSkipped
 from scrapers.page_context import context_of
+from scrapers.portals.safe_urls import safe_join
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +155,6 @@ class PortalStatsMiddleware:
                 self.stats.inc_value(key(site, "ignored"))
         else:
             self.error(site, type(exception).__name__)
-        return None
 
     # -- spider side ----------------------------------------------------------------------------
     def item_scraped(self, item: object, response: Response) -> None:

@@ -5,6 +5,10 @@ As soon as such an answer is downloaded (``response_downloaded``), the portal is
 wait in ``process_request`` and its downloader slot is held, so nothing reaches the portal
 before the time is up. Scrapy's RetryMiddleware queues the retry as usual; it waits like the
 others. Retry-After is either seconds or an HTTP date.
+
+The pauses are the crawl's shared ``host_pause.HostPauses``: when only paused portals have
+work left, the scheduler defers them to a later crawl until the time the portal asked for
+(uncapped), and the waiting requests give up at once (``PortalDeferred``).
 """
 
 from __future__ import annotations
@@ -18,17 +22,18 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
-from scrapers.config import crawl_config
 from scrapers.compat import downloader_slots, slot_key
+from scrapers.config import crawl_config
 
-from .host_pause import HostPauses, SlotHolds, wait_for
+from .host_pause import HostPauses, SlotHolds, shared_pauses, wait_for
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +73,7 @@ class RetryAfterMiddleware:
         config = crawl_config(crawler).politeness
         if not config.retry_after_enabled:
             raise NotConfigured
-        middleware = cls(crawler.stats, cap=config.retry_after_max)
+        middleware = cls(crawler.stats, cap=config.retry_after_max, pauses=shared_pauses(crawler))
         middleware.crawler = crawler
         crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
         return middleware
@@ -80,7 +85,7 @@ class RetryAfterMiddleware:
 
     async def process_request(self, request: Request) -> None:
         host = urlparse_cached(request).hostname or ""
-        waited = await wait_for(self.pauses, host)
+        waited = await wait_for(self.pauses, host, request)
         if waited:
             self._inc("retry_after/waited_requests")
 
@@ -92,11 +97,14 @@ class RetryAfterMiddleware:
         if seconds is None:
             return
         host = urlparse_cached(request).hostname or ""
+        asked = seconds
         if seconds > self.cap:
-            logger.warning("%s asks to retry after %s s; capped at %s s (CONGAN_RETRY_AFTER_MAX)", host, seconds, self.cap)
+            logger.warning(
+                "%s asks to retry after %s s; capped at %s s (CONGAN_RETRY_AFTER_MAX)", host, seconds, self.cap
+            )
             self._inc("retry_after/capped")
             seconds = self.cap
-        self.pauses.pause(host, seconds)
+        self.pauses.pause(host, seconds, reason=f"Retry-After {asked:.0f} s (HTTP {response.status})", asked=asked)
         self._inc("retry_after/honoured")
         logger.info("%s answered %s with Retry-After %s s: pausing it", host, response.status, seconds)
 

@@ -10,6 +10,11 @@ starts like Scrapy's robots.txt refusals, so it is counted with them (``robots_d
 in ``robotstxt/unreachable``. A portal that is down thus costs its robots.txt attempts only.
 A later successful robots.txt answer (4xx included: "no robots.txt, all allowed") lifts it.
 
+The refused requests are not lost: each is marked deferred (``host_pause.Deferral``), so the
+scheduler keeps it for the next crawl of the portal. When the robots.txt request itself was
+deferred (the portal paused beyond this crawl, ``PortalDeferred``), the portal's other
+requests are deferred with it: nothing of a portal is fetched before its robots.txt is read.
+
 ``CONGAN_ROBOTS_UNREACHABLE_DISALLOW`` switches it off. It sits just after RobotsTxtMiddleware
 (order 100), whose ``process_request`` waits for robots.txt before a page goes on.
 """
@@ -17,6 +22,7 @@ A later successful robots.txt answer (4xx included: "no robots.txt, all allowed"
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -24,12 +30,15 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from scrapers.config import crawl_config
 
+from .host_pause import DEFER_META_KEY, Deferral, PortalDeferred, defer_request, deferral_of
+
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +54,7 @@ class RobotsUnreachableMiddleware:
     def __init__(self, stats: StatsCollector | None) -> None:
         self.stats = stats
         self.unreachable: dict[str, str] = {}  # netloc -> why
+        self.deferred: dict[str, Deferral] = {}  # netloc -> its robots.txt request's deferral
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -56,8 +66,13 @@ class RobotsUnreachableMiddleware:
     def process_request(self, request: Request) -> None:
         if request.meta.get("dont_obey_robotstxt"):
             return
-        reason = self.unreachable.get(urlparse_cached(request).netloc)
+        netloc = urlparse_cached(request).netloc
+        deferral = self.deferred.get(netloc)
+        if deferral is not None:
+            raise defer_request(request, deferral)
+        reason = self.unreachable.get(netloc)
         if reason is not None:
+            request.meta[DEFER_META_KEY] = Deferral(until=time.time(), reason=f"robots.txt unreachable ({reason})")
             raise IgnoreRequest(MESSAGE.format(reason=reason))
 
     def process_response(self, request: Request, response: Response) -> Response:
@@ -67,12 +82,15 @@ class RobotsUnreachableMiddleware:
                 self._mark(netloc, f"HTTP {response.status}")
             else:
                 self.unreachable.pop(netloc, None)
+                self.deferred.pop(netloc, None)
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        if is_robots_request(request) and not isinstance(exception, IgnoreRequest):
+        if is_robots_request(request) and isinstance(exception, PortalDeferred):
+            deferral = deferral_of(request) or Deferral(until=time.time(), reason=str(exception))
+            self.deferred[urlparse_cached(request).netloc] = deferral
+        elif is_robots_request(request) and not isinstance(exception, IgnoreRequest):
             self._mark(urlparse_cached(request).netloc, type(exception).__name__)
-        return None
 
     def _mark(self, netloc: str, reason: str) -> None:
         if netloc not in self.unreachable:

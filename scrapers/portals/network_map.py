@@ -72,7 +72,9 @@ class PortalFound:
         }
 
 
-def discover_network(seed: str, registry: Registry, fetcher: Fetcher, *, max_portals: int = DEFAULT_MAX_PORTALS) -> list[PortalFound]:
+def discover_network(
+    seed: str, registry: Registry, fetcher: Fetcher, *, max_portals: int = DEFAULT_MAX_PORTALS
+) -> list[PortalFound]:
     """Every portal reachable from ``seed``, in the order found (the seed first)."""
     scope = Scope(registry)
     found: dict[str, PortalFound] = {}

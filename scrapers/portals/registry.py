@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import csv
 import unicodedata
-from importlib import resources
+from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -112,7 +113,7 @@ class Registry:
     def __len__(self) -> int:
         return len(self.portals)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Portal]:
         return iter(self.portals)
 
     def get(self, host_or_url: str) -> Portal | None:
@@ -173,7 +174,7 @@ def _portal_from_row(row: dict[str, str], line: int) -> Portal:
 def load_registry(path: str | Path | None = None) -> Registry:
     """Read the registry CSV (the packaged one by default)."""
     source = Path(path) if path else REGISTRY_RESOURCE
-    with source.open(encoding="utf-8", newline="") as handle:
+    with source.open(encoding="utf-8", newline="") as handle:  # type: ignore[call-overload]  # Path or resource
         reader = csv.DictReader(handle)
         portals = tuple(_portal_from_row(row, n) for n, row in enumerate(reader, start=2))
     seen: set[str] = set()

@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from parsel import Selector
 
@@ -108,8 +108,7 @@ class Scope:
             return portal.domain if portal else host
         if host in self._asset_hosts:
             return self._asset_hosts[host]
-        parent = self._parent_portal(host)
-        return parent
+        return self._parent_portal(host)
 
     def _parent_portal(self, host: str) -> str | None:
         parts = host.split(".")

@@ -64,7 +64,7 @@ class Rewrite:
     replacement: str
 
     @classmethod
-    def of(cls, pattern: str, replacement: str) -> "Rewrite":
+    def of(cls, pattern: str, replacement: str) -> Rewrite:
         return cls(re.compile(pattern, re.IGNORECASE), replacement)
 
     def apply(self, url: str) -> str:

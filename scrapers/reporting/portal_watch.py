@@ -2,7 +2,9 @@
 
 A portal's start page decides its status: an answer of its own makes it *live*, a redirect
 to another portal's domain makes it *redirecting* (the provinces absorbed in 2025 send
-their visitors to the new unit's portal), a failure makes it *down*. Failures of other pages
+their visitors to the new unit's portal), a failure makes it *down*, and so does a start
+page deferred to a later crawl (``PortalDeferred``: paused beyond the crawl by Retry-After,
+backoff or an unreachable robots.txt; the lifecycle shows the deferred work). Failures of other pages
 are kept as the portal's last error without changing its status. Each change goes to the
 stats too (``network/portals_*``).
 
@@ -21,6 +23,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from archive.control.registry_state import RegistryState
+from scrapers.middlewares.host_pause import PortalDeferred
 from scrapers.middlewares.robots_unreachable import MESSAGE as ROBOTS_UNREACHABLE_MESSAGE
 
 
@@ -74,7 +77,9 @@ class PortalWatch:
         self.state.record_live(site, crawl_id=self.crawl_id, evidence=f"{status} {url}")
 
     def moved(self, site: str, target_site: str, status: int, url: str, target_url: str) -> None:
-        self.state.record_redirect(site, target_site, crawl_id=self.crawl_id, evidence=f"{status} {url} -> {target_url}")
+        self.state.record_redirect(
+            site, target_site, crawl_id=self.crawl_id, evidence=f"{status} {url} -> {target_url}"
+        )
         self.stats.inc_value("network/portals_redirecting")
 
     def redirect_loop(self, site: str, url: str) -> None:
@@ -88,6 +93,10 @@ class PortalWatch:
         unreachable = unreachable_reason(value)
         if unreachable is not None and start_page and site:
             self.state.record_down(site, f"robots.txt unreachable ({unreachable}) for {url}", crawl_id=self.crawl_id)
+            self.stats.inc_value("network/portals_down")
+            return
+        if isinstance(value, PortalDeferred) and start_page and site:
+            self.state.record_down(site, f"deferred to a later crawl ({value}) for {url}", crawl_id=self.crawl_id)
             self.stats.inc_value("network/portals_down")
             return
         if is_refusal(value):

@@ -6,22 +6,27 @@ deleted articles found by ``scrapers.crawl.revisit``,
 bytes, HTTP statuses, errors by kind, robots.txt denials, skipped requests), URLs rejected by
 reason (``scope/rejected/<reason>``), politeness (Crawl-delay portals, Retry-After waits,
 backoff), frontier, WARC and extraction figures with ``scrapers.extract.health.portal_health``
-when it is there, and elapsed time.
+when it is there, elapsed time, and per portal the work deferred to a later crawl
+(``deferred``: count, until when, why; ``scrapers.crawl.deferral``).
 
 ``CrawlReportExtension`` writes it when the spider closes, and every
 ``CONGAN_REPORT_INTERVAL`` seconds while it runs (``"status": "running"``), with the raw
 numeric stats beside it (``stats.json``). A resumed crawl starts from the stats of its
-earlier runs, so the report of a crawl id covers all its runs; after a ``kill -9`` the
-counts of the last ``CONGAN_REPORT_INTERVAL`` seconds before the kill are missing from it.
+earlier runs, so the report of a crawl id covers all its runs: each run's counters are saved
+in the crawl's SQLite frontier with the acks they go with (every few seconds and at close,
+``scrapers.crawl.frontier_scheduler``), so after a ``kill -9`` only the counts of the
+seconds before the kill (work that the resume does again) differ; without them (another
+frontier store), ``stats.json`` of the earlier runs.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,16 +35,25 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from archive.atomic import write_json_atomic
-from archive.control.report import REPORT_FILE, CrawlReport, Extraction, Politeness, PortalRow, ReportTotals
+from archive.control.report import (
+    REPORT_FILE,
+    CrawlReport,
+    DeferredRow,
+    Extraction,
+    Politeness,
+    PortalRow,
+    ReportTotals,
+)
 from archive.paths import DataDir
 from archive.times import VN_TZ
 from scrapers.middlewares.portal_stats import ERRORS_KEY, PREFIX
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +119,9 @@ def portal_table(stats: Mapping[str, float]) -> dict[str, dict[str, Any]]:
     return dict(sorted(portals.items()))
 
 
-def corpus_kinds(data: DataDir, crawl_id: str, warc_prefix: str, since: datetime, sites: list[str]) -> dict[str, dict[str, int]]:
+def corpus_kinds(
+    data: DataDir, crawl_id: str, warc_prefix: str, since: datetime, sites: list[str]
+) -> dict[str, dict[str, int]]:
     """Per portal, the corpus articles this crawl added (``new``), gave a new version
     (``changed``) or saw again unchanged (``unchanged``), read from the corpus: the capture
     of the latest version is in one of this crawl's WARC files, or its last sighting is
@@ -115,7 +131,7 @@ def corpus_kinds(data: DataDir, crawl_id: str, warc_prefix: str, since: datetime
     if not data.corpus_dir.exists():
         return {}
     ours = f"{warc_prefix}-{crawl_id}-"
-    since_utc = since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    since_utc = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     kinds: dict[str, dict[str, int]] = {}
     with CorpusStore.open(data) as store:
         for site in sites:
@@ -202,6 +218,27 @@ def build_report(
     )
 
 
+def deferred_rows(data: DataDir, crawl_id: str) -> dict[str, DeferredRow]:
+    """Per portal, the work this crawl deferred to a later one (``archive.control.deferred``)."""
+    from archive.control.deferred import DeferredStore
+
+    if not data.registry_db.exists():
+        return {}
+    try:
+        summary = DeferredStore.open(data).summary(crawl_id=crawl_id)
+    except (OSError, sqlite3.Error) as exc:  # an unreadable store must not cost the report
+        logger.warning("deferred work unavailable: %s", exc)
+        return {}
+    return {
+        site: DeferredRow(
+            count=row.count,
+            until=datetime.fromtimestamp(row.until, VN_TZ).isoformat(timespec="seconds"),
+            reason=row.reason,
+        )
+        for site, row in summary.items()
+    }
+
+
 def read_json(path: Path) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -263,9 +300,36 @@ class CrawlReportExtension:
             self.base = numeric_stats(previous.get("stats", {}))
             self.runs = int(previous.get("runs", 1)) + 1
             self.started = str(previous.get("started") or self.started)
+        runs = self._earlier_runs()
+        if runs:  # saved with the frontier's acks: complete after a kill -9 too
+            self.base = {}
+            for run in runs:
+                self.base = combine(self.base, run)
+            self.runs = len(runs) + 1
         if self.interval > 0:
             self.task = create_looping_call(self.write, "running", None)
             self.task.start(self.interval, now=False)
+
+    def _earlier_runs(self) -> list[dict[str, float]]:
+        """The counters each earlier run of this crawl saved in its SQLite frontier
+        (``scrapers.crawl.frontier_scheduler``); empty for a first run or another store."""
+        if self.data is None:
+            return []
+        from archive.control.frontier import read_run_stats
+        from scrapers.crawl.frontier_scheduler import frontier_path
+
+        try:
+            saved = read_run_stats(frontier_path(self.data, self.crawl_id))
+        except sqlite3.Error as exc:
+            logger.warning("counters of earlier runs unavailable: %s", exc)
+            return []
+        runs = []
+        for text in saved:
+            try:
+                runs.append(numeric_stats(json.loads(text)))
+            except (ValueError, AttributeError):
+                logger.warning("unreadable counters of an earlier run: skipped")
+        return runs
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.task is not None and self.task.running:
@@ -277,15 +341,17 @@ class CrawlReportExtension:
     def write(self, status: str, reason: str | None, final: bool = False) -> Path:
         current = numeric_stats(self.stats.get_stats())
         if "elapsed_time_seconds" not in current and isinstance(self.stats.get_value("start_time"), datetime):
-            current["elapsed_time_seconds"] = (datetime.now(timezone.utc) - self.stats.get_value("start_time")).total_seconds()
+            current["elapsed_time_seconds"] = (datetime.now(UTC) - self.stats.get_value("start_time")).total_seconds()
         combined = combine(self.base, current)
         write_json_atomic(self.directory / STATS_FILE, {"runs": self.runs, "started": self.started, "stats": combined})
         report = build_report(
             combined, crawl_id=self.crawl_id, status=status, finish_reason=reason, started=self.started,
-            updated=datetime.now(timezone.utc), runs=self.runs, min_fill=self.min_fill,
+            updated=datetime.now(UTC), runs=self.runs, min_fill=self.min_fill,
         )
         if final and self.data is not None:
             report = self._add_corpus_kinds(report)
+        if self.data is not None:
+            report = replace(report, deferred=deferred_rows(self.data, self.crawl_id))
         report.save(self.report_path)
         return self.report_path
 
@@ -296,11 +362,14 @@ class CrawlReportExtension:
         from scrapers.middlewares.conditional import crawl_started
 
         try:
-            kinds = corpus_kinds(self.data, self.crawl_id, self.warc_prefix, crawl_started(self.data, self.crawl_id), missing)
+            kinds = corpus_kinds(
+                self.data, self.crawl_id, self.warc_prefix, crawl_started(self.data, self.crawl_id), missing
+            )
         except (OSError, ValueError) as exc:  # an unreadable corpus must not cost the report
             logger.warning("per-portal corpus counts unavailable: %s", exc)
             return report
         portals = dict(report.portals)
         for site, counts in kinds.items():
-            portals[site] = replace(portals[site], **counts)
+            portals[site] = replace(portals[site], new=counts["new"], changed=counts["changed"],
+                                    unchanged=counts["unchanged"])
         return replace(report, portals=portals)

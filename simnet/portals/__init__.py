@@ -11,4 +11,5 @@ from .base import Portal
 
 def load(spec: SiteSpec, catalog: Catalog, sites: tuple[SiteSpec, ...] = SITES) -> Portal:
     module = importlib.import_module(f"{__name__}.{spec.cms}")
-    return module.PORTAL(spec, catalog, sites)  # type: ignore[no-any-return]
+    portal: Portal = module.PORTAL(spec, catalog, sites)
+    return portal

@@ -9,8 +9,8 @@ from datetime import datetime
 
 from .. import assets
 from ..catalog import Article, Catalog
-from ..messages import Request, Response, data, not_found
 from ..layout import links_block
+from ..messages import Request, Response, data, not_found
 from ..sites import SITES, SiteSpec
 
 _SLUG_INDEX = re.compile(r"-so-(\d+)$")
@@ -91,7 +91,7 @@ class Portal:
         """Text as this portal publishes it (decomposed on NFD portals)."""
         return unicodedata.normalize("NFD", text) if self.spec.nfd else text
 
-    def article(self, req_id: str | int) -> Article | None | int:
+    def article(self, req_id: str | int) -> Article | int | None:
         """The article with this id, 410 when deleted in this state, None when unknown."""
         try:
             index = self.catalog.index_of_id(int(req_id))

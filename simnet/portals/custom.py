@@ -48,11 +48,16 @@ class CustomPortal(Portal):
             if m.group("cat") in cats:
                 return self._listing(cats.index(m.group("cat")), req.int_arg("trang", 1))
         if path == "/quan-tri/dang-nhap.htm":
-            return html(self._page("Quản trị", '<form method="post"><input name="u"><input name="p" type="password"></form>'), cacheable=False)
+            return html(
+                self._page("Quản trị", '<form method="post"><input name="u"><input name="p" type="password"></form>'),
+                cacheable=False,
+            )
         return None
 
     def _page(self, title: str, main: str) -> str:
-        nav = "".join(f'<a href="/chuyen-muc/{CATEGORIES[c][0]}.htm">{escape(CATEGORIES[c][1])}</a>' for c in self.spec.categories)
+        nav = "".join(
+            f'<a href="/chuyen-muc/{CATEGORIES[c][0]}.htm">{escape(CATEGORIES[c][1])}</a>' for c in self.spec.categories
+        )
         return (
             '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)}</title>\n</head>\n<body>\n"
@@ -67,13 +72,16 @@ class CustomPortal(Portal):
         if not items:
             return None
         rows = "".join(
-            f'<div class="tin"><a href="{self.article_path(a)}"><b>{escape(a.title)}</b></a><br><i>{self._date(a)}</i></div>'
+            f'<div class="tin"><a href="{self.article_path(a)}"><b>{escape(a.title)}</b></a><br><i>'
+            f'{self._date(a)}</i></div>'
             for a in items
         )
         pager = ""
         if pos is not None and self.catalog.pages(pos) > 1:
             cat = CATEGORIES[self.spec.categories[pos]][0]
-            pager = " ".join(f'<a href="/chuyen-muc/{cat}.htm?trang={p}">{p}</a>' for p in range(1, self.catalog.pages(pos) + 1))
+            pager = " ".join(
+                f'<a href="/chuyen-muc/{cat}.htm?trang={p}">{p}</a>' for p in range(1, self.catalog.pages(pos) + 1)
+            )
         return html(self._page("Cổng thông tin Công an tỉnh Vĩnh Phúc", rows + pager))
 
     def _article(self, a: Article) -> str:
@@ -82,17 +90,26 @@ class CustomPortal(Portal):
             body.append(f"<P>{escape(para)}\n")  # hand-written HTML: upper case, never closed
             if n == 2:
                 body += [
-                    f'<center><img src="{i["url"].removeprefix(self.base)}"><br><span class="ghichu">{escape(i["caption"])}</span></center>'
+                    f'<center><img src="{i["url"].removeprefix(self.base)}"><br><span class="ghichu">'
+                    f'{escape(i["caption"])}</span></center>'
                     for i in self.images(a)
                 ]
         if len(a.paragraphs) <= 2:
-            body += [f'<center><img src="{i["url"].removeprefix(self.base)}"><br><span class="ghichu">{escape(i["caption"])}</span></center>' for i in self.images(a)]
-        docs = "".join(f'<p><a href="{d["url"].removeprefix(self.base)}">{escape(d["title"])}</a></p>' for d in self.attachments(a))
+            body += [
+                f'<center><img src="{i["url"].removeprefix(self.base)}"><br><span class="ghichu">'
+                f'{escape(i["caption"])}</span></center>'
+                for i in self.images(a)
+            ]
+        docs = "".join(
+            f'<p><a href="{d["url"].removeprefix(self.base)}">{escape(d["title"])}</a></p>' for d in self.attachments(a)
+        )
         author = f'<div class="tacgia">Tác giả: {escape(a.author)}</div>' if a.author else ""
         rel = related([(self.article_path(r), r.title) for r in self.catalog.related(a)], "Tin khác")
         main = (
-            f'<div class="chitiet"><div class="chuyenmuc">{escape(a.cat_name)}</div><h2 class="tieude">{escape(a.title)}</h2>'
-            f'<div class="ngay"><FONT color="#666666">{self._date(a)}</div>{author}<div class="tomtat"><b>{escape(a.summary)}</b></div>'
+            f'<div class="chitiet"><div class="chuyenmuc">{escape(a.cat_name)}</div><h2 class="tieude">'
+            f'{escape(a.title)}</h2>'
+            f'<div class="ngay"><FONT color="#666666">{self._date(a)}</div>{author}<div class="tomtat"><b>'
+            f'{escape(a.summary)}</b></div>'
             f'<div class="noidung">{"".join(body)}</div>{docs}{share_buttons(self.canonical_url(a))}</div>{rel}'
         )
         return self._page(a.title, main)

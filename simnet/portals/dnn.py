@@ -24,7 +24,8 @@ _CATEGORY = re.compile(r"/tin-tuc/(?P<slug>[a-z-]+)")
 
 SERVICE_JS = f"""angular.module('cmsview').service('newsService', function ($http) {{
   this.listNew = function (categoryId, pageIndex, pageSize) {{
-    return $http.get('{API}/listnew', {{ params: {{ CategoryId: categoryId, PageIndex: pageIndex, PageSize: pageSize }} }});
+    return $http.get('{API}/listnew', {{ params: {{ \
+CategoryId: categoryId, PageIndex: pageIndex, PageSize: pageSize }} }});
   }};
   this.getById = function (id) {{ return $http.get('{API}/getbyid', {{ params: {{ id: id }} }}); }};
 }});
@@ -64,14 +65,19 @@ class DotNetNuke(Portal):
                 return not_found(410)
             if not isinstance(found, Article) or found.slug != m.group("slug"):
                 return None
-            shell = f'<div ng-controller="NewsDetailCtrl" data-id="{found.id}"><h1>{{{{news.Title}}}}</h1><div ng-bind-html="news.Content"></div></div>'
+            shell = (
+                f'<div ng-controller="NewsDetailCtrl" data-id="{found.id}"><h1>{{{{news.Title}}}}</h1><div '
+                f'ng-bind-html="news.Content"></div></div>'
+            )
             return self.article_response(found, html(self._shell(found.title, shell)))
         if m := _CATEGORY.fullmatch(path):
             for pos, cat in enumerate(self.spec.categories, start=1):
                 if CATEGORIES[cat][0] == m.group("slug"):
                     shell = (
-                        f'<div ng-controller="NewsListCtrl" data-category-id="{pos}" data-page-size="{self.spec.page_size}">'
-                        '<ul class="news-list"><li ng-repeat="item in items"><a ng-href="{{item.Url}}">{{item.Title}}</a></li></ul>'
+                        f'<div ng-controller="NewsListCtrl" data-category-id="{pos}" '
+                        f'data-page-size="{self.spec.page_size}">'
+                        '<ul class="news-list"><li ng-repeat="item in items"><a ng-href="{{item.Url}}">'
+                        '{{item.Title}}</a></li></ul>'
                         '<button ng-click="loadMore()">Xem thêm</button></div>'
                     )
                     return html(self._shell(CATEGORIES[cat][1], shell))
@@ -88,7 +94,8 @@ class DotNetNuke(Portal):
             '<meta name="GENERATOR" content="DotNetNuke">\n'
             '<link href="/Portals/_default/default.css" rel="stylesheet">\n'
             '<script src="/DesktopModules/cmsview/js/service.js"></script>\n</head>\n<body>\n'
-            '<form method="post" action="/" id="Form"><input type="hidden" name="__VIEWSTATE" value="/wEPDwUKMTY1NDU2MTA1MmRk">\n'
+            '<form method="post" action="/" id="Form"><input type="hidden" name="__VIEWSTATE" '
+            'value="/wEPDwUKMTY1NDU2MTA1MmRk">\n'
             f'<div id="dnn_Menu"><ul>{nav}</ul></div>\n<div id="dnn_ContentPane">{main}</div>\n'
             f"{self.links_block()}\n</form>\n{footer(self.spec)}\n</body>\n</html>\n"
         )
@@ -113,7 +120,9 @@ class DotNetNuke(Portal):
             return self._json({"Data": [], "TotalRecord": 0, "Message": "CategoryId không hợp lệ"})
         items = self.catalog.page(cat - 1, page, size)
         total = self.catalog.total(cat - 1)
-        return self._json({"Data": [self._item(a) for a in items], "TotalRecord": total, "PageIndex": page, "PageSize": size})
+        return self._json(
+            {"Data": [self._item(a) for a in items], "TotalRecord": total, "PageIndex": page, "PageSize": size}
+        )
 
     def _getbyid(self, req: Request) -> Response | None:
         found = self.article(req.arg("id"))
@@ -131,15 +140,23 @@ class DotNetNuke(Portal):
             if n == 0:
                 for img in images:
                     parts.append(
-                        f'<p style="text-align: center;"><img alt="" src="{img["url"].removeprefix(self.base)}" style="width: 600px;"></p>'
+                        f'<p style="text-align: center;"><img alt="" src="{img["url"].removeprefix(self.base)}" '
+                        f'style="width: 600px;"></p>'
                         f'<p style="text-align: center;"><em>{escape(img["caption"])}</em></p>'
                     )
         item = self._item(a)
-        item.update({
-            "Content": "".join(parts), "Author": a.author or "", "CategoryName": a.cat_name,
-            "Tags": ", ".join(a.tags), "ViewCount": (a.index * 97) % 3000 + 120,
-            "Attachments": [{"Title": t["title"], "FileUrl": t["url"].removeprefix(self.base)} for t in self.attachments(a)],
-        })
+        item.update(
+            {
+                "Content": "".join(parts),
+                "Author": a.author or "",
+                "CategoryName": a.cat_name,
+                "Tags": ", ".join(a.tags),
+                "ViewCount": (a.index * 97) % 3000 + 120,
+                "Attachments": [
+                    {"Title": t["title"], "FileUrl": t["url"].removeprefix(self.base)} for t in self.attachments(a)
+                ],
+            }
+        )
         return self.article_response(a, self._json({"Data": item}))
 
     @staticmethod

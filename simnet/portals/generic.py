@@ -57,7 +57,9 @@ class GenericPortal(Portal):
         return None
 
     def _page(self, title: str, main: str) -> str:
-        nav = "".join(f'<a href="/chuyen-muc/{CATEGORIES[c][0]}">{escape(CATEGORIES[c][1])}</a>' for c in self.spec.categories)
+        nav = "".join(
+            f'<a href="/chuyen-muc/{CATEGORIES[c][0]}">{escape(CATEGORIES[c][1])}</a>' for c in self.spec.categories
+        )
         return (
             '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)} - {escape(self.spec.title)}</title>\n</head>\n<body>\n"
@@ -67,14 +69,21 @@ class GenericPortal(Portal):
 
     def _listing(self, pos: int | None, page: int) -> Response:
         items = self.catalog.page(pos, page)
-        rows = "".join(
-            f'<article class="teaser"><h2><a href="{self.article_path(a)}">{escape(a.title)}</a></h2>{self._time(a)}<p>{escape(a.summary)}</p></article>'
-            for a in items
-        ) or "<p>Không có bài viết nào.</p>"
+        rows = (
+            "".join(
+                f'<article class="teaser"><h2><a href="{self.article_path(a)}">{escape(a.title)}</a></h2>'
+                f'{self._time(a)}<p>{escape(a.summary)}</p></article>'
+                for a in items
+            )
+            or "<p>Không có bài viết nào.</p>"
+        )
         nxt = ""
         if pos is not None:
             # The "next" link never disappears: past the end, pages are empty but still link on.
-            nxt = f'<a rel="next" href="/chuyen-muc/{CATEGORIES[self.spec.categories[pos]][0]}?page={page + 1}">Trang sau</a>'
+            nxt = (
+                f'<a rel="next" href="/chuyen-muc/{CATEGORIES[self.spec.categories[pos]][0]}?page={page + 1}">'
+                f'Trang sau</a>'
+            )
         title = "Trang chủ" if pos is None else CATEGORIES[self.spec.categories[pos]][1]
         return html(self._page(title, f"<h1>{escape(title)}</h1>{rows}<nav>{nxt}</nav>"))
 
@@ -85,10 +94,13 @@ class GenericPortal(Portal):
         y, mo = int(m.group("y")), int(m.group("m"))
         prev_m = f"{y - (mo == 1)}-{12 if mo == 1 else mo - 1:02d}"
         next_m = f"{y + (mo == 12)}-{1 if mo == 12 else mo + 1:02d}"
-        rows = "".join(f"<tr><td>{d:02d}/{mo:02d}/{y}</td><td>Giao ban công tác tuần</td></tr>" for d in (3, 10, 17, 24))
+        rows = "".join(
+            f"<tr><td>{d:02d}/{mo:02d}/{y}</td><td>Giao ban công tác tuần</td></tr>" for d in (3, 10, 17, 24)
+        )
         main = (
             f"<h1>Lịch công tác tháng {mo}/{y}</h1><table>{rows}</table>"
-            f'<a href="/lich-cong-tac?thang={prev_m}">« Tháng trước</a> <a href="/lich-cong-tac?thang={next_m}">Tháng sau »</a>'
+            f'<a href="/lich-cong-tac?thang={prev_m}">« Tháng trước</a> <a href="/lich-cong-tac?thang={next_m}">'
+            f'Tháng sau »</a>'
         )
         return html(self._page("Lịch công tác", main))
 
@@ -99,7 +111,9 @@ class GenericPortal(Portal):
             if n == 0:
                 body += [figure(i["url"].removeprefix(self.base), i["caption"]) for i in self.images(a)]
         for d in self.attachments(a):
-            body.append(f'<p><a class="attachment" href="{d["url"].removeprefix(self.base)}">{escape(d["title"])}</a></p>')
+            body.append(
+                f'<p><a class="attachment" href="{d["url"].removeprefix(self.base)}">{escape(d["title"])}</a></p>'
+            )
         author = f'<p class="author">{escape(a.author)}</p>' if a.author else ""
         rel = related([(self.article_path(r), r.title) for r in self.catalog.related(a)])
         main = (

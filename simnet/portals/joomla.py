@@ -53,7 +53,7 @@ class Joomla(Portal):
         if req.path not in ("/", "/index.php"):
             return None
         option, view = req.arg("option"), req.arg("view")
-        if req.path == "/" and not req.query or (option, view) == ("", ""):
+        if (req.path == "/" and not req.query) or (option, view) == ("", ""):
             return self._listing(None, 0)
         if option == "com_content" and view == "category":
             catid = req.int_arg("id", 0)
@@ -80,7 +80,10 @@ class Joomla(Portal):
                 '<label>Email tới:</label><input name="mailto"><label>Người gửi:</label><input name="sender">'
                 '<button type="submit">Gửi</button></form></div>'
             )
-            return self._html(f'<html><head><meta charset="utf-8"><title>Gửi email</title></head><body class="contentpane">{form}</body></html>')
+            return self._html(
+                f'<html><head><meta charset="utf-8"><title>Gửi email</title></head><body class="contentpane">'
+                f'{form}</body></html>'
+            )
         return None
 
     def _html(self, text: str) -> Response:
@@ -88,7 +91,9 @@ class Joomla(Portal):
 
     def _page(self, title: str, main: str) -> str:
         nav = "".join(
-            f'<li class="item-{ITEMID_BASE + p}"><a href="{amp(f"/index.php?option=com_content&view=category&id={CATID_BASE + p}&Itemid={ITEMID_BASE + p}")}">{escape(CATEGORIES[c][1])}</a></li>'
+            f'<li class="item-{ITEMID_BASE + p}"><a '
+            f'href="{amp(f"/index.php?option=com_content&view=category&id={CATID_BASE + p}&Itemid={ITEMID_BASE + p}")}"'
+            f'>{escape(CATEGORIES[c][1])}</a></li>'
             for p, c in enumerate(self.spec.categories, start=1)
         )
         return (
@@ -97,7 +102,8 @@ class Joomla(Portal):
             '<meta http-equiv="content-type" content="text/html; charset=utf-8" />\n'
             '<meta name="generator" content="Joomla! - Open Source Content Management" />\n'
             f"<title>{escape(title)}</title>\n</head>\n<body>\n"
-            f'<div id="header"><a href="/">Công an tỉnh {escape(self.spec.province)}</a></div><ul class="menu">{nav}</ul>\n'
+            f'<div id="header"><a href="/">Công an tỉnh {escape(self.spec.province)}</a></div><ul '
+            f'class="menu">{nav}</ul>\n'
             f'<div id="main"><div id="content">{main}</div><div id="right">{self.links_block()}</div></div>\n'
             f"{footer(self.spec)}\n</body>\n</html>\n"
         )
@@ -112,11 +118,19 @@ class Joomla(Portal):
         rows = []
         for a in items:
             link = self.alias_paths(a)[0] if pos is None else self.article_path(a)
-            rows.append(f'<div class="items-row"><h2><a href="{amp(link)}">{escape(a.title)}</a></h2><p>{escape(a.summary)}</p></div>')
+            rows.append(
+                f'<div class="items-row"><h2><a href="{amp(link)}">{escape(a.title)}</a></h2><p>'
+                f'{escape(a.summary)}</p></div>'
+            )
         pager = ""
         if pos is not None:
-            base = f"/index.php?option=com_content&view=category&id={CATID_BASE + pos + 1}&Itemid={ITEMID_BASE + pos + 1}"
-            links = [f'<li><a href="{amp(base + (f"&limitstart={k * size}" if k else ""))}">{k + 1}</a></li>' for k in range(self.catalog.pages(pos))]
+            base = (
+                f"/index.php?option=com_content&view=category&id={CATID_BASE + pos + 1}&Itemid={ITEMID_BASE + pos + 1}"
+            )
+            links = [
+                f'<li><a href="{amp(base + (f"&limitstart={k * size}" if k else ""))}">{k + 1}</a></li>'
+                for k in range(self.catalog.pages(pos))
+            ]
             pager = f'<div class="pagination"><ul>{"".join(links)}</ul></div>'
         title = "Trang chủ" if pos is None else CATEGORIES[self.spec.categories[pos]][1]
         return self._html(self._page(title, f"<h1>{escape(title)}</h1>{''.join(rows)}{pager}"))
@@ -127,21 +141,35 @@ class Joomla(Portal):
             body.append(f"<p>{escape(para)}</p>")
             if n == 0:
                 body += [
-                    f'<p style="text-align: center;"><img src="{escape(i["url"].removeprefix(self.base))}" alt="{escape(i["caption"])}" title="{escape(i["caption"])}" /><br /><em>{escape(i["caption"])}</em></p>'
+                    f'<p style="text-align: center;"><img src="{escape(i["url"].removeprefix(self.base))}" '
+                    f'alt="{escape(i["caption"])}" title="{escape(i["caption"])}" /><br /><em>'
+                    f'{escape(i["caption"])}</em></p>'
                     for i in self.images(a)
                 ]
         for d in self.attachments(a):
-            body.append(f'<p>Văn bản: <a href="{escape(d["url"].removeprefix(self.base))}">{escape(d["title"])}</a></p>')
+            body.append(
+                f'<p>Văn bản: <a href="{escape(d["url"].removeprefix(self.base))}">{escape(d["title"])}</a></p>'
+            )
         author = f'<dd class="createdby">Viết bởi {escape(a.author)}</dd>' if a.author else ""
-        info = f'<dl class="article-info">{author}<dd class="published">Được đăng {long_vn(a.published)}</dd><dd class="hits">{view_counter(a.index)}</dd></dl>'
+        info = (
+            f'<dl class="article-info">{author}<dd class="published">Được đăng {long_vn(a.published)}</dd><dd '
+            f'class="hits">{view_counter(a.index)}</dd></dl>'
+        )
         mail = base64.b64encode(self.canonical_url(a).encode()).decode()
         icons = (
-            f'<ul class="actions"><li class="print-icon"><a href="{amp(self.article_path(a) + "&tmpl=component&print=1")}" rel="nofollow">In</a></li>'
-            f'<li class="email-icon"><a href="{amp(f"/index.php?option=com_mailto&tmpl=component&link={mail}")}">Email</a></li></ul>'
+            f'<ul class="actions"><li class="print-icon"><a '
+            f'href="{amp(self.article_path(a) + "&tmpl=component&print=1")}" rel="nofollow">In</a></li>'
+            f'<li class="email-icon"><a href="{amp(f"/index.php?option=com_mailto&tmpl=component&link={mail}")}">'
+            f'Email</a></li></ul>'
         )
-        article = f'<div class="item-page"><h2>{escape(a.title)}</h2>{"" if printing else icons}{info}{"".join(body)}</div>'
+        article = (
+            f'<div class="item-page"><h2>{escape(a.title)}</h2>{"" if printing else icons}{info}{"".join(body)}</div>'
+        )
         if printing:
-            return f'<html><head><meta charset="utf-8"><title>{escape(a.title)}</title></head><body class="contentpane">{article}</body></html>'
+            return (
+                f'<html><head><meta charset="utf-8"><title>{escape(a.title)}</title></head><body class="contentpane">'
+                f'{article}</body></html>'
+            )
         rel = related([(self.article_path(r), r.title) for r in self.catalog.related(a)], "Các tin khác")
         return self._page(a.title, f"{article}{share_buttons(self.canonical_url(a))}{rel}")
 

@@ -32,7 +32,7 @@ def instance(cat_slug: str) -> str:
 
 
 def date_dmy(d: object) -> str:
-    return d.strftime("%d-%m-%Y %H:%M:%S")  # type: ignore[attr-defined]
+    return str(d.strftime("%d-%m-%Y %H:%M:%S"))  # type: ignore[attr-defined]
 
 
 class Liferay(Portal):
@@ -58,7 +58,10 @@ class Liferay(Portal):
         return docs
 
     def huge_path(self) -> str:
-        return f"/documents/{self.spec.group_id}/{HUGE_FILE_ID}/{slugify(HUGE_TITLE)}.pdf/{uuid.uuid5(uuid.NAMESPACE_URL, 'huge')}"
+        return (
+            f"/documents/{self.spec.group_id}/{HUGE_FILE_ID}/{slugify(HUGE_TITLE)}.pdf/"
+            f"{uuid.uuid5(uuid.NAMESPACE_URL, 'huge')}"
+        )
 
     # -- routing -------------------------------------------------------------------------
     def route(self, req: Request) -> Response | None:
@@ -81,7 +84,8 @@ class Liferay(Portal):
                 return None
             return self._finish(self._article(a), a)
         if path == "/web/guest/trang-chu":
-            return self._finish(self._listing(None, 1))
+            home = self._listing(None, 1)
+            return self._finish(home) if home is not None else None
         if m := _CATEGORY.fullmatch(path):
             cats = [CATEGORIES[c][0] for c in self.spec.categories]
             if m.group("cat") not in cats:
@@ -96,7 +100,9 @@ class Liferay(Portal):
     def asset(self, req: Request) -> Response | None:
         if req.path == self.huge_path():
             return None  # served by route(), streamed
-        return super().asset(Request(req.method, req.host, _JSESSION.sub("", req.path), req.query, req.headers, req.body))
+        return super().asset(
+            Request(req.method, req.host, _JSESSION.sub("", req.path), req.query, req.headers, req.body)
+        )
 
     def _finish(self, text: str, a: Article | None = None) -> Response:
         """Entity tag of the page without its session id, then a fresh session id everywhere."""
@@ -119,7 +125,8 @@ class Liferay(Portal):
 
     def _page(self, title: str, main: str) -> str:
         nav = "".join(
-            f'<li><a href="{self._link("/web/guest/" + CATEGORIES[c][0])}"><span>{escape(CATEGORIES[c][1])}</span></a></li>'
+            f'<li><a href="{self._link("/web/guest/" + CATEGORIES[c][0])}"><span>'
+            f'{escape(CATEGORIES[c][1])}</span></a></li>'
             for c in self.spec.categories
         )
         return (
@@ -127,7 +134,8 @@ class Liferay(Portal):
             f"<title>{escape(title)} - Công an tỉnh {escape(self.spec.province)}</title>\n"
             '<meta content="text/html; charset=UTF-8" http-equiv="content-type">\n'
             '</head>\n<body class="yui3-skin-sam controls-visible guest-site signed-out public-page site">\n'
-            f'<header id="banner"><a class="logo" href="{self._link("/web/guest/trang-chu")}">{escape(self.spec.title)}</a>'
+            f'<header id="banner"><a class="logo" href="{self._link("/web/guest/trang-chu")}">'
+            f'{escape(self.spec.title)}</a>'
             f'<nav class="sort-pages modify-pages" id="navigation"><ul>{nav}</ul></nav></header>\n'
             f'<div id="content"><div class="portlet-body">{main}</div>'
             f'<div class="portlet-boundary">{self.links_block()}</div></div>\n{footer(self.spec)}\n</body>\n</html>\n'
@@ -147,15 +155,20 @@ class Liferay(Portal):
                 f"&_101_INSTANCE_{inst}_redirect={quote(listing_url, safe='')}"
             )
             rows.append(
-                f'<div class="asset-abstract"><h3 class="asset-title"><a href="{self._link(self.article_path(a), query)}">{escape(a.title)}</a></h3>'
-                f'<div class="asset-summary">{escape(a.summary)}</div><span class="metadata-entry">{date_dmy(a.published)}</span></div>'
+                f'<div class="asset-abstract"><h3 class="asset-title"><a '
+                f'href="{self._link(self.article_path(a), query)}">{escape(a.title)}</a></h3>'
+                f'<div class="asset-summary">{escape(a.summary)}</div><span class="metadata-entry">'
+                f'{date_dmy(a.published)}</span></div>'
             )
         pager = ""
         if pos is not None:
             inst = instance(cat)
             links = []
             for p in range(1, self.catalog.pages(pos) + 1):
-                q = f"p_p_id=101_INSTANCE_{inst}&p_p_lifecycle=0&p_p_state=normal&p_p_mode=view&_101_INSTANCE_{inst}_cur={p}&_101_INSTANCE_{inst}_delta={self.spec.page_size}"
+                q = (
+                    f"p_p_id=101_INSTANCE_{inst}&p_p_lifecycle=0&p_p_state=normal&p_p_mode=view&"
+                    f"_101_INSTANCE_{inst}_cur={p}&_101_INSTANCE_{inst}_delta={self.spec.page_size}"
+                )
                 links.append(f'<li><a href="{self._link("/web/guest/" + cat, q)}">{p}</a></li>')
             pager = f'<div class="pagination"><ul>{"".join(links)}</ul></div>'
         title = "Trang chủ" if pos is None else CATEGORIES[self.spec.categories[pos]][1]
@@ -169,25 +182,36 @@ class Liferay(Portal):
                 for img in self.images(a):
                     body.append(
                         f'<p style="text-align: center;"><img src="{escape(img["url"].removeprefix(self.base))}"></p>'
-                        f'<p style="text-align: center;"><span style="font-size:12px;"><em>{escape(img["caption"])}</em></span></p>'
+                        f'<p style="text-align: center;"><span style="font-size:12px;"><em>'
+                        f'{escape(img["caption"])}</em></span></p>'
                     )
         docs = "".join(
-            f'<li><a href="{escape(d["url"].removeprefix(self.base))}">{escape(d["title"])}</a></li>' for d in self.attachments(a)
+            f'<li><a href="{escape(d["url"].removeprefix(self.base))}">{escape(d["title"])}</a></li>'
+            for d in self.attachments(a)
         )
         files = f'<div class="asset-attachments"><b>File đính kèm:</b><ul>{docs}</ul></div>' if docs else ""
         updated = f' <span class="update-date">Cập nhật: {date_dmy(a.modified)}</span>' if a.modified else ""
-        author = f'<div class="asset-author" style="text-align:right"><strong>{escape(a.author)}</strong></div>' if a.author else ""
+        author = (
+            f'<div class="asset-author" style="text-align:right"><strong>{escape(a.author)}</strong></div>'
+            if a.author
+            else ""
+        )
         inst = instance(a.cat_slug)
         rel = related(
-            [(self._link(self.article_path(r), f"p_p_id=101_INSTANCE_{inst}&p_p_lifecycle=0"), r.title) for r in self.catalog.related(a)],
+            [
+                (self._link(self.article_path(r), f"p_p_id=101_INSTANCE_{inst}&p_p_lifecycle=0"), r.title)
+                for r in self.catalog.related(a)
+            ],
             "Tin khác",
         )
         crumbs = (
-            f'<ul class="breadcrumbs breadcrumbs-horizontal lfr-component"><li class="first"><a href="{self._link("/web/guest/trang-chu")}">Trang chủ</a></li>'
+            f'<ul class="breadcrumbs breadcrumbs-horizontal lfr-component"><li class="first"><a '
+            f'href="{self._link("/web/guest/trang-chu")}">Trang chủ</a></li>'
             f'<li class="last"><a href="{self._link("/web/guest/" + a.cat_slug)}">{escape(a.cat_name)}</a></li></ul>'
         )
         main = (
-            f'{crumbs}<div class="journal-content-article"><div class="taglib-header"><h1 class="header-title"><span>{escape(a.title)}</span></h1></div>'
+            f'{crumbs}<div class="journal-content-article"><div class="taglib-header"><h1 class="header-title"><span>'
+            f'{escape(a.title)}</span></h1></div>'
             f'<div class="news-date">{date_dmy(a.published)}{updated}</div>'
             f'<div class="news-summary"><strong>{escape(a.summary)}</strong></div>'
             f'<div class="news-content">{"".join(body)}</div>{author}{files}'

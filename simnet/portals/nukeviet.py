@@ -62,15 +62,18 @@ class NukeViet(Portal):
 
     def _page(self, title: str, main: str) -> str:
         nav = "".join(
-            f'<li><a href="/news/{CATEGORIES[c][0]}/" title="{escape(CATEGORIES[c][1])}">{escape(CATEGORIES[c][1])}</a></li>'
+            f'<li><a href="/news/{CATEGORIES[c][0]}/" title="{escape(CATEGORIES[c][1])}">'
+            f'{escape(CATEGORIES[c][1])}</a></li>'
             for c in self.spec.categories
         )
         return (
             '<!DOCTYPE html>\n<html lang="vi" xmlns="http://www.w3.org/1999/xhtml">\n<head>\n'
             f"<title>{escape(title)} - Công an tỉnh {escape(self.spec.province)}</title>\n"
-            '<meta name="generator" content="NukeViet v4.5">\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n'
+            '<meta name="generator" content="NukeViet v4.5">\n<meta http-equiv="Content-Type" content="text/html; '
+            'charset=utf-8">\n'
             '</head>\n<body>\n<div class="wraper"><header><div class="logo"><a href="/">Công an tỉnh Lai Châu</a></div>'
-            f'<ul class="nav navbar-nav">{nav}</ul></header>\n<div class="container"><div class="col-md-16">{main}</div>'
+            f'<ul class="nav navbar-nav">{nav}</ul></header>\n<div class="container"><div '
+            f'class="col-md-16">{main}</div>'
             f'<div class="col-md-8">{self.links_block()}</div></div>\n{footer(self.spec)}</div>\n</body>\n</html>\n'
         )
 
@@ -79,16 +82,22 @@ class NukeViet(Portal):
         if not items:
             return None
         rows = "".join(
-            f'<div class="news_column panel"><h3><a href="{self.article_path(a)}" title="{escape(a.title)}">{escape(a.title)}</a></h3>'
-            f'<div class="text-muted"><em class="fa fa-clock-o">&nbsp;</em> {nv_date(a)}</div><p>{escape(a.summary)}</p></div>'
+            f'<div class="news_column panel"><h3><a href="{self.article_path(a)}" title="{escape(a.title)}">'
+            f'{escape(a.title)}</a></h3>'
+            f'<div class="text-muted"><em class="fa fa-clock-o">&nbsp;</em> {nv_date(a)}</div><p>'
+            f'{escape(a.summary)}</p></div>'
             for a in items
         )
         title = "Trang chủ" if pos is None else CATEGORIES[self.spec.categories[pos]][1]
         pager = ""
         if pos is not None:
             cat = CATEGORIES[self.spec.categories[pos]][0]
-            links = [f'<li><a href="/news/{cat}/page-{p}/">{p}</a></li>' if p > 1 else f'<li><a href="/news/{cat}/">1</a></li>'
-                     for p in range(max(1, page - 2), min(self.catalog.pages(pos), page + 2) + 1)]
+            links = [
+                f'<li><a href="/news/{cat}/page-{p}/">{p}</a></li>'
+                if p > 1
+                else f'<li><a href="/news/{cat}/">1</a></li>'
+                for p in range(max(1, page - 2), min(self.catalog.pages(pos), page + 2) + 1)
+            ]
             pager = f'<div class="text-center"><ul class="pagination">{"".join(links)}</ul></div>'
         return html(self._page(title, f"<h1>{escape(title)}</h1>{rows}{pager}"))
 
@@ -99,7 +108,11 @@ class NukeViet(Portal):
             body.append(f'<p style="text-align:justify">{escape(para)}</p>')
             if n == 0:
                 body += [table_figure(i["url"].removeprefix(self.base), i["caption"]) for i in images]
-        docs = "".join(f'<li><a href="{d["url"].removeprefix(self.base)}" title="{escape(d["title"])}">{escape(d["title"])}</a></li>' for d in self.attachments(a))
+        docs = "".join(
+            f'<li><a href="{d["url"].removeprefix(self.base)}" title="{escape(d["title"])}">'
+            f'{escape(d["title"])}</a></li>'
+            for d in self.attachments(a)
+        )
         files = f'<div class="news_download"><h4>Tập tin đính kèm</h4><ul>{docs}</ul></div>' if docs else ""
         author = (
             f'<p class="text-right"><strong>Tác giả: </strong>{escape(a.author)}</p>' if a.author

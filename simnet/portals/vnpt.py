@@ -46,8 +46,7 @@ class VnptPortal(Portal):
             pos = req.int_arg("cat", 0) - 1
             if not 0 <= pos < len(self.spec.categories):
                 return html("", cacheable=False)
-            resp = html(self._items(pos, req.int_arg("page", 1)), cacheable=False)
-            return resp
+            return html(self._items(pos, req.int_arg("page", 1)), cacheable=False)
         if m := _ARTICLE.fullmatch(path):
             return self.serve_article(m.group("id"), path, lambda a: html(self._article(a)))
         if (m := _CATEGORY.fullmatch(path)) and m.group("cat") in self._cats():
@@ -55,13 +54,21 @@ class VnptPortal(Portal):
             more = ""
             if self.catalog.pages(pos) > 1:
                 more = (
-                    f'<div class="ViewMore"><a class="btn-more" href="javascript:void(0)" data-cat="{pos + 1}" data-page="2" '
+                    f'<div class="ViewMore"><a class="btn-more" href="javascript:void(0)" data-cat="{pos + 1}" '
+                    f'data-page="2" '
                     f'data-url="/Ajax/ArticleList?cat={pos + 1}&amp;page=2">Xem thêm</a></div>'
-                    "<script>$('.btn-more').click(function(){var b=$(this);$.get('/Ajax/ArticleList',{cat:b.data('cat'),page:b.data('page')},"
+                    "<script>$('.btn-more').click(function(){var b=$(this);$.get('/Ajax/ArticleList',"
+                    "{cat:b.data('cat'),page:b.data('page')},"
                     "function(h){if(!h){b.hide();return;}$('ul.ArticleList').append(h);b.data('page',b.data('page')+1);});});</script>"
                 )
             name = CATEGORIES[self.spec.categories[pos]][1]
-            return html(self._page(name, f'<h1 class="CateTitle">{escape(name)}</h1><ul class="ArticleList">{self._items(pos, 1)}</ul>{more}'))
+            return html(
+                self._page(
+                    name,
+                    f'<h1 class="CateTitle">{escape(name)}</h1><ul class="ArticleList">'
+                    f'{self._items(pos, 1)}</ul>{more}',
+                )
+            )
         return None
 
     def _items(self, pos: int | None, page: int) -> str:
@@ -72,12 +79,15 @@ class VnptPortal(Portal):
         )
 
     def _page(self, title: str, main: str) -> str:
-        nav = "".join(f'<li><a href="/{CATEGORIES[c][0]}">{escape(CATEGORIES[c][1])}</a></li>' for c in self.spec.categories)
+        nav = "".join(
+            f'<li><a href="/{CATEGORIES[c][0]}">{escape(CATEGORIES[c][1])}</a></li>' for c in self.spec.categories
+        )
         return (
             '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)} | Công an tỉnh {escape(self.spec.province)}</title>\n"
             '<script src="/Scripts/jquery.min.js"></script>\n</head>\n<body>\n'
-            f'<div class="Header"><a href="/">Công an tỉnh {escape(self.spec.province)}</a><ul class="MainMenu">{nav}</ul></div>\n'
+            f'<div class="Header"><a href="/">Công an tỉnh {escape(self.spec.province)}</a><ul class="MainMenu">'
+            f'{nav}</ul></div>\n'
             f'<div class="MainContent">{main}</div>\n<div class="RightColumn">{self.links_block()}</div>\n'
             f"{footer(self.spec)}\n</body>\n</html>\n"
         )

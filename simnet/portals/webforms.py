@@ -63,7 +63,8 @@ class WebForms(Portal):
     def route(self, req: Request) -> Response | None:
         path = req.path
         if path in ("/", "/Default.aspx", "/default.aspx"):
-            return self._html(self._listing_page(None, 1, "/Default.aspx"))
+            home = self._listing_page(None, 1, "/Default.aspx")
+            return self._html(home) if home is not None else None
         if m := _ARTICLE.fullmatch(path):
             return self.serve_article(m.group("id"), path, lambda a: self._html(self._article(a)))
         if m := _LISTING.fullmatch(path):
@@ -92,7 +93,10 @@ class WebForms(Portal):
         return resp
 
     def _error(self) -> Response:
-        text = "<html><head><title>Invalid postback or callback argument.</title></head><body><h1>Server Error in '/' Application.</h1></body></html>"
+        text = (
+            "<html><head><title>Invalid postback or callback argument.</title></head><body><h1>Server Error in '/' "
+            "Application.</h1></body></html>"
+        )
         resp = html(text, 500, cacheable=False)
         resp.fault = "invalid_postback"
         return resp
@@ -102,7 +106,8 @@ class WebForms(Portal):
 
     def _page(self, title: str, main: str, action: str, pos: int | None, page: int) -> str:
         nav = "".join(
-            f'<li><a href="/chuyen-muc/{CATID_BASE + p * 4}/{CATEGORIES[c][0]}.aspx">{escape(CATEGORIES[c][1])}</a></li>'
+            f'<li><a href="/chuyen-muc/{CATID_BASE + p * 4}/{CATEGORIES[c][0]}.aspx">'
+            f'{escape(CATEGORIES[c][1])}</a></li>'
             for p, c in enumerate(self.spec.categories, start=1)
         )
         viewstate = base64.b64encode(f"/wEPDwUKLTI2NjY4{pos}|{page}|{'x' * 40}".encode()).decode()
@@ -118,9 +123,12 @@ class WebForms(Portal):
             '<input type="hidden" name="__VIEWSTATEGENERATOR" id="__VIEWSTATEGENERATOR" value="CA0B0334" />\n'
             f'<input type="hidden" name="__EVENTVALIDATION" id="__EVENTVALIDATION" value="{self._validation(pos)}" />\n'
             "<script type=\"text/javascript\">\nvar theForm = document.forms['form1'];\n"
-            "function __doPostBack(eventTarget, eventArgument) {\n  if (!theForm.onsubmit || (theForm.onsubmit() != false)) {\n"
-            "    theForm.__EVENTTARGET.value = eventTarget;\n    theForm.__EVENTARGUMENT.value = eventArgument;\n    theForm.submit();\n  }\n}\n</script>\n"
-            f'<div id="header"><a href="/Default.aspx">Công an tỉnh {escape(self.spec.province)}</a><ul id="menu">{nav}</ul></div>\n'
+            "function __doPostBack(eventTarget, eventArgument) {\n  if (!theForm.onsubmit || (theForm.onsubmit() "
+            "!= false)) {\n"
+            "    theForm.__EVENTTARGET.value = eventTarget;\n    theForm.__EVENTARGUMENT.value = eventArgument;\n    "
+            "theForm.submit();\n  }\n}\n</script>\n"
+            f'<div id="header"><a href="/Default.aspx">Công an tỉnh {escape(self.spec.province)}</a><ul id="menu">'
+            f'{nav}</ul></div>\n'
             f'<div id="ContentPlaceHolder1_pnMain">{main}</div>\n<div id="right">{self.links_block()}</div>\n'
             f"</form>\n{footer(self.spec)}\n</body>\n</html>\n"
         )
@@ -137,8 +145,10 @@ class WebForms(Portal):
         pager = ""
         if pos is not None:
             links = [
-                f'<span class="current">{p}</span>' if p == page else
-                f"<a id=\"ContentPlaceHolder1_rptPager_lnkPage_{p - 1}\" href=\"javascript:__doPostBack('{PAGER_TARGET.format(p - 1)}','')\">{p}</a>"
+                f'<span class="current">{p}</span>'
+                if p == page
+                else f"<a id=\"ContentPlaceHolder1_rptPager_lnkPage_{p - 1}\" "
+                     f"href=\"javascript:__doPostBack('{PAGER_TARGET.format(p - 1)}','')\">{p}</a>"
                 for p in range(1, self.catalog.pages(pos) + 1)
             ]
             pager = f'<div class="pager">{" ".join(links)}</div>'
@@ -151,16 +161,20 @@ class WebForms(Portal):
             body.append(f'<p style="text-align: justify">{escape(para)}</p>')
             if n == 0:
                 body += [
-                    f'<div style="text-align:center"><img src="{i["url"].removeprefix(self.base)}" border="0" /><div class="chuthich">{escape(i["caption"])}</div></div>'
+                    f'<div style="text-align:center"><img src="{i["url"].removeprefix(self.base)}" border="0" /><div '
+                    f'class="chuthich">{escape(i["caption"])}</div></div>'
                     for i in self.images(a)
                 ]
         if a.author:
             body.append(f"<p>{escape(a.author)} - Công an tỉnh</p>")
-        docs = "".join(f'<a href="{d["url"].removeprefix(self.base)}">{escape(d["title"])}</a><br />' for d in self.attachments(a))
+        docs = "".join(
+            f'<a href="{d["url"].removeprefix(self.base)}">{escape(d["title"])}</a><br />' for d in self.attachments(a)
+        )
         files = f'<div class="attach">Tài liệu đính kèm: {docs}</div>' if docs else ""
         rel = related([(self.article_path(r), r.title) for r in self.catalog.related(a)], "Các tin đã đưa")
         main = (
-            f'<div class="breadcrumb"><a href="/">Trang chủ</a> &gt; <a href="/chuyen-muc/{self._catid(a)}/{a.cat_slug}.aspx">{escape(a.cat_name)}</a></div>'
+            f'<div class="breadcrumb"><a href="/">Trang chủ</a> &gt; <a '
+            f'href="/chuyen-muc/{self._catid(a)}/{a.cat_slug}.aspx">{escape(a.cat_name)}</a></div>'
             f'<h1 id="ContentPlaceHolder1_lblTitle" class="title-detail">{escape(a.title)}</h1>'
             f'<span id="ContentPlaceHolder1_lblDate" class="date">{ddmmyyyy(a.published)}</span>'
             f'<div id="ContentPlaceHolder1_pnContent" class="content-detail">{"".join(body)}</div>{files}'

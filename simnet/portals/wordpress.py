@@ -66,11 +66,22 @@ class WordPress(Portal):
             urls = [f"{self.base}/category/{s}/" for s, _ in self._cats()]
             return self._urlset([(u, None) for u in urls])
         if path.startswith("/wp-admin"):
-            return redirect(f"{self.base}/wp-login.php?redirect_to=http%3A%2F%2F{self.spec.domain}%2Fwp-admin%2F&reauth=1", 302)
+            return redirect(
+                f"{self.base}/wp-login.php?redirect_to=http%3A%2F%2F{self.spec.domain}%2Fwp-admin%2F&reauth=1", 302
+            )
         if path == "/wp-login.php":
-            return html(self._page("Đăng nhập", '<form method="post" action="/wp-login.php"><input name="log"><input name="pwd" type="password"></form>'))
+            return html(
+                self._page(
+                    "Đăng nhập",
+                    '<form method="post" action="/wp-login.php"><input name="log"><input name="pwd" '
+                    'type="password"></form>',
+                )
+            )
         if path == "/tim-kiem/":
-            return html(self._page("Tìm kiếm", f"<h1>Kết quả tìm kiếm: {escape(req.arg('s'))}</h1><p>Không có kết quả.</p>"), cacheable=False)
+            return html(
+                self._page("Tìm kiếm", f"<h1>Kết quả tìm kiếm: {escape(req.arg('s'))}</h1><p>Không có kết quả.</p>"),
+                cacheable=False,
+            )
         if re.fullmatch(r"/[a-z0-9-]+/", path):
             return self._article_by_index(self.index_of_slug(path.strip("/")))
         return None
@@ -96,13 +107,16 @@ class WordPress(Portal):
 
     # -- pages -------------------------------------------------------------------------
     def _page(self, title: str, main: str, head: str = "", body_class: str = "home") -> str:
-        nav = "".join(f'<li class="menu-item"><a href="{self.base}/category/{s}/">{escape(n)}</a></li>' for s, n in self._cats())
+        nav = "".join(
+            f'<li class="menu-item"><a href="{self.base}/category/{s}/">{escape(n)}</a></li>' for s, n in self._cats()
+        )
         return (
             '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="UTF-8">\n'
             f"<title>{escape(title)} &#8211; Công an tỉnh {escape(self.spec.province)}</title>\n"
             '<meta name="generator" content="WordPress 6.4.3">\n'
-            f'<link rel="alternate" type="application/rss+xml" title="Công an tỉnh Sơn La &raquo; Feed" href="{self.base}/feed/">\n'
-            f"{head}</head>\n<body class=\"{body_class}\">\n"
+            f'<link rel="alternate" type="application/rss+xml" title="Công an tỉnh Sơn La &raquo; Feed" '
+            f'href="{self.base}/feed/">\n'
+            f'{head}</head>\n<body class="{body_class}">\n'
             f'<header id="masthead"><a href="{self.base}/">Công an tỉnh {escape(self.spec.province)}</a>'
             f'<nav id="site-navigation"><ul class="menu">{nav}</ul></nav></header>\n'
             f'<div id="content" class="site-content"><main id="main">{main}</main>\n'
@@ -120,15 +134,23 @@ class WordPress(Portal):
         for n, a in enumerate(items):
             link = self.canonical_url(a) + (f"?{UTM}" if pos is None and n == 0 else "")
             posts.append(
-                f'<article class="post type-post"><h2 class="entry-title"><a href="{link}" rel="bookmark">{escape(a.title)}</a></h2>'
-                f'<div class="entry-summary"><p>{escape(a.summary)} <a class="more-link" href="{self.canonical_url(a)}">Đọc tiếp…</a></p></div></article>'
+                f'<article class="post type-post"><h2 class="entry-title"><a href="{link}" rel="bookmark">'
+                f'{escape(a.title)}</a></h2>'
+                f'<div class="entry-summary"><p>{escape(a.summary)} <a class="more-link" '
+                f'href="{self.canonical_url(a)}">Đọc tiếp…</a></p></div></article>'
             )
         nav = []
         if page > 1:
-            nav.append(f'<a class="prev page-numbers" href="{base}page/{page - 1}/">« Trước</a>' if page > 2 else f'<a class="prev page-numbers" href="{base}">« Trước</a>')
+            nav.append(
+                f'<a class="prev page-numbers" href="{base}page/{page - 1}/">« Trước</a>'
+                if page > 2
+                else f'<a class="prev page-numbers" href="{base}">« Trước</a>'
+            )
         if page < self.catalog.pages(pos):
             nav.append(f'<a class="next page-numbers" href="{base}page/{page + 1}/">Sau »</a>')
-        main = f'<h1 class="page-title">{escape(heading)}</h1>{"".join(posts)}<nav class="pagination">{"".join(nav)}</nav>'
+        main = (
+            f'<h1 class="page-title">{escape(heading)}</h1>{"".join(posts)}<nav class="pagination">{"".join(nav)}</nav>'
+        )
         return html(self._page(heading, main, body_class="archive"))
 
     def _tag(self, tag_slug: str) -> Response | None:
@@ -142,8 +164,14 @@ class WordPress(Portal):
                 found.append(a)
             if len(found) == 5 or index < self.catalog.count - 200:
                 break
-        lis = "".join(f'<h2 class="entry-title"><a href="{self.canonical_url(a)}">{escape(a.title)}</a></h2>' for a in found)
-        return html(self._page(names[tag_slug], f'<h1 class="page-title">Thẻ: {escape(names[tag_slug])}</h1>{lis}', body_class="tag"))
+        lis = "".join(
+            f'<h2 class="entry-title"><a href="{self.canonical_url(a)}">{escape(a.title)}</a></h2>' for a in found
+        )
+        return html(
+            self._page(
+                names[tag_slug], f'<h1 class="page-title">Thẻ: {escape(names[tag_slug])}</h1>{lis}', body_class="tag"
+            )
+        )
 
     def _article_html(self, a: Article) -> str:
         url = self.canonical_url(a)
@@ -159,7 +187,8 @@ class WordPress(Portal):
         head = (
             f'<link rel="canonical" href="{url}">\n<link rel="shortlink" href="{self.base}/?p={a.id}">\n'
             f'<meta property="og:type" content="article">\n<meta property="og:title" content="{escape(a.title)}">\n'
-            f'<meta property="og:description" content="{escape(a.summary)}">\n<meta property="og:url" content="{url}">\n'
+            f'<meta property="og:description" content="{escape(a.summary)}">\n<meta property="og:url" '
+            f'content="{url}">\n'
             f'<meta property="og:image" content="{images[0]["url"]}">\n'
             f'<meta property="article:published_time" content="{a.published.isoformat()}">\n'
         )
@@ -172,22 +201,30 @@ class WordPress(Portal):
             if n == 1:
                 for img in images:
                     content.append(
-                        f'<figure class="wp-block-image size-large"><img src="{img["url"]}" alt="" class="wp-image-{a.id}">'
+                        f'<figure class="wp-block-image size-large"><img src="{img["url"]}" alt="" '
+                        f'class="wp-image-{a.id}">'
                         f'<figcaption class="wp-element-caption">{escape(img["caption"])}</figcaption></figure>'
                     )
         for att in self.attachments(a):
             content.append(f'<p class="attachment">Tải về: <a href="{att["url"]}">{escape(att["title"])}</a></p>')
-        byline = f'<span class="byline"> Viết bởi <span class="author vcard">{escape(a.author)}</span></span>' if a.author else ""
+        byline = (
+            f'<span class="byline"> Viết bởi <span class="author vcard">{escape(a.author)}</span></span>'
+            if a.author
+            else ""
+        )
         tags = ", ".join(f'<a href="{self.base}/tag/{slugify(t)}/" rel="tag">{escape(t)}</a>' for t in a.tags)
         rel = related([(self.canonical_url(r), r.title) for r in self.catalog.related(a)], "Bài viết liên quan")
         main = (
             f'<article id="post-{a.id}" class="post-{a.id} post type-post status-publish">'
-            f'<header class="entry-header"><div class="cat-links"><a href="{self.base}/category/{a.cat_slug}/" rel="category tag">{escape(a.cat_name)}</a></div>'
+            f'<header class="entry-header"><div class="cat-links"><a href="{self.base}/category/{a.cat_slug}/" '
+            f'rel="category tag">{escape(a.cat_name)}</a></div>'
             f'<h1 class="entry-title">{escape(a.title)}</h1>'
-            f'<div class="entry-meta"><span class="posted-on"><time class="entry-date published" datetime="{a.published.isoformat()}">{ddmmyyyy(a.published)}</time></span>'
+            f'<div class="entry-meta"><span class="posted-on"><time class="entry-date published" '
+            f'datetime="{a.published.isoformat()}">{ddmmyyyy(a.published)}</time></span>'
             f"{byline} {view_counter(a.index)}</div></header>"
             f'<div class="entry-content">{"".join(content)}</div>'
-            f'<footer class="entry-footer"><span class="tags-links">Thẻ: {tags}</span>{share_buttons(url)}</footer></article>{rel}'
+            f'<footer class="entry-footer"><span class="tags-links">Thẻ: {tags}</span>{share_buttons(url)}</footer>'
+            f'</article>{rel}'
         )
         return self._page(a.title, main, head, body_class=f"post-template-default single single-post postid-{a.id}")
 

@@ -9,8 +9,17 @@ See simnet/README.md, "Variants". Public API:
 from __future__ import annotations
 
 from .families import FAMILIES, FAMILY_NAMES
-from .network import (Variant, VariantNetwork, VariantSimNet, dead_spec, make_variant, parse_variants, redirect_spec,
-                      variant_truth, write_registry)
+from .network import (
+                      Variant,
+                      VariantNetwork,
+                      VariantSimNet,
+                      dead_spec,
+                      make_variant,
+                      parse_variants,
+                      redirect_spec,
+                      variant_truth,
+                      write_registry,
+)
 
 __all__ = [
     "FAMILIES", "FAMILY_NAMES", "Variant", "VariantNetwork", "VariantSimNet", "dead_spec", "make_variant",

@@ -13,6 +13,7 @@ import random
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..catalog import Catalog
 from ..faults import FaultTable
@@ -72,7 +73,7 @@ def make_variant(family: str, seed: int) -> Variant:
     if rng.random() < 0.2:
         robots_lines.append("Crawl-delay: 1")
     robots = "\n".join(robots_lines) + "\n" if len(robots_lines) > 1 else None
-    state2 = {"new": rng.randint(0, 2), "edited": articles - 1 if rng.random() < 0.5 else None,
+    state2: dict[str, Any] = {"new": rng.randint(0, 2), "edited": articles - 1 if rng.random() < 0.5 else None,
               "deleted": articles - 2 if rng.random() < 0.4 else None}
     spec = SiteSpec(
         domain=style.domain, province=style.province, cms=family, articles=articles,
@@ -81,10 +82,19 @@ def make_variant(family: str, seed: int) -> Variant:
         nfd=style.encoding == "nfd", robots=robots, faults=tuple(faults), extra_links=tuple(extra),
         new_in_state2=state2["new"], edited_in_state2=state2["edited"], deleted_in_state2=state2["deleted"],
     )
-    facts = {"robots": robots, "faults": [f.kind for f in faults], "state2": state2, "link_mode": style.link_mode,
-             "href_mode": style.href_mode, "encoding": style.encoding, "canonical": style.canonical,
-             "shell": style.shell, "aliases": list(style.alias_kinds), "disallowed": ["/quan-tri/"] if robots and
-             "/quan-tri/" in robots else [], "crawl_delay": bool(robots and "Crawl-delay" in robots)}
+    facts: dict[str, object] = {
+        "robots": robots,
+        "faults": [f.kind for f in faults],
+        "state2": state2,
+        "link_mode": style.link_mode,
+        "href_mode": style.href_mode,
+        "encoding": style.encoding,
+        "canonical": style.canonical,
+        "shell": style.shell,
+        "aliases": list(style.alias_kinds),
+        "disallowed": ["/quan-tri/"] if robots and "/quan-tri/" in robots else [],
+        "crawl_delay": bool(robots and "Crawl-delay" in robots),
+    }
     return Variant(family, seed, style, spec, facts)
 
 

@@ -13,6 +13,8 @@ from ..layout import footer, share_buttons, view_counter
 from .vocab import DATE_FORMATS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .portal import VariantPortal
 
 CLOCK = "Hôm nay: Thứ Hai, 07/07/2025"
@@ -64,7 +66,7 @@ def simple(p: VariantPortal, title: str, text: str) -> str:
     return _page(p, title, "/", f"<h1>{escape(title)}</h1><p>{escape(text)}</p>")
 
 
-def _items(p: VariantPortal, items: list[Article], here: str, link=None) -> str:  # type: ignore[no-untyped-def]
+def _items(p: VariantPortal, items: list[Article], here: str, link: Callable[[Article], str] | None = None) -> str:
     s, link = p.style, link or p.listing_link
     if s.link_mode == "select":
         opts = "".join(f'<option value="{escape(p.href(link(a), here))}">{escape(a.title)}</option>' for a in items)

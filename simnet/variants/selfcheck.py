@@ -10,11 +10,13 @@ import re
 import unicodedata
 from collections import deque
 from dataclasses import dataclass, field
+from typing import cast
 from urllib.parse import urljoin, urlsplit
 
 from ..messages import Request
 from ..truth import TruthArticle
 from .network import Variant, VariantNetwork, variant_truth
+from .portal import VariantPortal
 
 _URLS = re.compile(
     r"""(?:href|src|value|data-url|data-src|data-original)\s*=\s*["']([^"'#]+)["']"""
@@ -65,7 +67,7 @@ def links(text: str, url: str) -> list[str]:
 
 def reachable(net: VariantNetwork, variant: Variant) -> set[str]:
     """Every URL of the portal reached from its home page (and, for JSON listings, the API pages)."""
-    portal = net.portals[variant.domain]
+    portal = cast(VariantPortal, net.portals[variant.domain])
     host = variant.domain
     start = [f"http://{host}/"]
     if variant.style.link_mode == "json":

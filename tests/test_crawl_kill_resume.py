@@ -1,0 +1,116 @@
+"""kill -9 at random moments of an incremental re-crawl, then resume (issue 13, item 6).
+
+The re-crawl of the simulated network in state 2 (edits, deletions) starts from the corpus
+of the state 1 crawl, is killed twice at random moments, and resumed to its end by the same
+command. It must end as the uninterrupted re-crawl (``network_recrawl``): the same corpus,
+every URL captured (the end-of-crawl revisit of known articles included, also for portals a
+killed run had finished, so every deletion is archived), and a report adding up all runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from crawl_fixtures import FAST, REPO, pythonpath
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.control.history import CrawlHistory
+from archive.corpus import CorpusStore
+from archive.paths import DataDir
+
+pytestmark = pytest.mark.slow
+
+#: a resumed spider may open a portal from another entry point first (see test_crawl_resume)
+ENTRY_POINTS = {"/", "/robots.txt", "/sitemap.xml", "/wp-sitemap.xml", "/feed/"}
+
+
+def captured(data_dir: Path, crawl_id: str) -> dict[str, set[str]]:
+    """URLs of this crawl's response and revisit records, by HTTP status."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(DataDir(data_dir).warc_dir().glob(f"*-{crawl_id}-*.warc.gz")):
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                if record.rec_type in ("response", "revisit"):
+                    status = record.http_headers.get_statuscode() if record.http_headers else "-"
+                    found.setdefault(status, set()).add(record.rec_headers.get_header("WARC-Target-URI"))
+    return found
+
+
+def every_url(by_status: dict[str, set[str]]) -> set[str]:
+    return set().union(*by_status.values()) if by_status else set()
+
+
+def corpus_ids(data_dir: Path) -> set[str]:
+    with CorpusStore.open(DataDir(data_dir)) as store:
+        return {record.id for record in store.latest()}
+
+
+def _start(data_dir: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    child_env = {k: v for k, v in os.environ.items() if k != "CONGAN_DATA"} | env | {"PYTHONPATH": pythonpath(REPO)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "congan", "--data", str(data_dir), "crawl", *FAST],
+        env=child_env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def test_kill_9_twice_then_resume_ends_as_the_uninterrupted_recrawl(
+    network_crawl, network_recrawl, tmp_path: Path
+) -> None:
+    from simnet.server import SimNet
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(network_crawl.data_dir, data_dir)
+    before = {r.crawl_id for r in CrawlHistory(DataDir(data_dir)).list()}
+    moments = sorted(random.uniform(0.15, 0.9) for _ in range(2))
+    with SimNet(state=2) as simnet:
+        for moment in moments:
+            process = _start(data_dir, simnet.proxy_env())
+            target = int(moment * network_recrawl.requests)
+            deadline = time.monotonic() + 240
+            while len(simnet.access_entries()) < target and time.monotonic() < deadline and process.poll() is None:
+                time.sleep(0.02)
+            assert process.poll() is None, "the crawl ended before it could be killed"
+            os.kill(process.pid, signal.SIGKILL)
+            process.communicate(timeout=30)
+        process = _start(data_dir, simnet.proxy_env())
+        _, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err[-3000:]
+        total = len(simnet.access_entries())
+
+    (crawl_id,) = {r.crawl_id for r in CrawlHistory(DataDir(data_dir)).list()} - before
+    assert corpus_ids(data_dir) == corpus_ids(network_recrawl.data_dir)
+    resumed = captured(data_dir, crawl_id)
+    uninterrupted = captured(network_recrawl.data_dir, network_recrawl.crawl_id)
+    missing = every_url(uninterrupted) - every_url(resumed)
+    assert not missing, f"{len(missing)} URLs never captured after the resume, e.g. {sorted(missing)[:5]}"
+    extra = {urlsplit(url).path for url in every_url(resumed) - every_url(uninterrupted)}
+    assert extra <= ENTRY_POINTS, extra
+    # every deletion the uninterrupted re-crawl found is archived (a 404/410 answer)
+    gone = uninterrupted.get("404", set()) | uninterrupted.get("410", set())
+    assert gone and gone <= resumed.get("404", set()) | resumed.get("410", set())
+    # each resumed run asks every portal's entry points again (robots.txt, start pages,
+    # sitemaps, conditionally), and what was in flight at the kill: a bounded cost per kill
+    assert total <= network_recrawl.requests * 1.1 + 90 * len(moments), (total, network_recrawl.requests)
+
+    report = json.loads((data_dir / "crawls" / crawl_id / "report.json").read_text(encoding="utf-8"))
+    expected = network_recrawl.report["totals"]
+    assert report["status"] == "finished" and report["runs"] == 3
+    # all three runs add up: the requests of the report are those the network served to the
+    # three runs (short of at most the last quarter second before each kill, STATS_SECONDS)...
+    assert abs(report["totals"]["requests"] - total) <= 0.03 * total + 5, (report["totals"], total)
+    # ...and the articles and deletions found are those of the uninterrupted re-crawl (what a
+    # kill made the resume do again may count twice)
+    for name in ("articles", "deleted"):
+        got, want = report["totals"][name], expected[name]
+        assert want * 0.97 - 2 <= got <= want * 1.15 + 2, (name, report["totals"], expected)
+    assert expected["deleted"] > 0
