@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from crawl_fixtures import FAST, REPO, pythonpath
 
-from scrapers.reporting.live import live_line, portal_counts
-from scrapers.reporting.progress import measure
+from scrapers.reporting.live import answering, live_line
+from scrapers.reporting.progress import Waiting, measure
 
 SITES = ("--site", "congan.sonla.gov.vn", "--site", "congan.hanoi.gov.vn")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -57,10 +57,11 @@ def congan(data_dir: Path, env: dict[str, str], *args: str) -> subprocess.Comple
 
 def test_live_line_figures() -> None:
     stats = {"response_received_count": 120, "item_scraped_count": 30, "crawl/errors": 2,
-             "portal/a.vn/responses": 70, "portal/b.vn/responses": 50, "backoff/skipped_portals": 1}
-    line = live_line(measure(stats, previous_pages=0, seconds=0, pending=60), *portal_counts(stats), 4.0)
-    assert line == ("120 pages (4.0/s) · 30 articles · 2 errors · portals 2 answering, 1 deferred · 60 waiting"
-                    " · about 0:15 left")
+             "portal/a.vn/responses": 70, "portal/b.vn/responses": 50, "deferred/requests": 7}
+    waiting = (Waiting("b.vn", 30.0, "Retry-After"),)
+    line = live_line(measure(stats, previous_pages=0, seconds=0, pending=60, waiting=waiting), answering(stats), 4.0)
+    assert line == ("120 pages (4.0/s) · 30 articles · 2 errors · portals 2 answering, 1 paused · 7 deferred"
+                    " · 60 waiting · about 0:15 left")
 
 
 @pytest.mark.timeout(600)

@@ -13,7 +13,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -40,7 +40,9 @@ def sites(network_recrawl, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         (root / part).symlink_to(network_recrawl.data_dir / part, target_is_directory=True)
     data = DataDir(root)
     holder = {}
-    httpd = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start), threaded=True)
+    httpd = make_server(
+        "127.0.0.1", 0, lambda environ, start: holder["app"](environ, start), threaded=True  # noqa: PLW0108 (set later)
+    )
     web = f"http://127.0.0.1:{httpd.server_port}"
     with ReplayServer(data, port=0, serve_url=web) as replay:
         holder["app"] = create_app(WebConfig.build(data, replay.base_url))
@@ -76,7 +78,7 @@ def download(page, selector: str, where: Path) -> bytes:
 
 
 def test_a_researchers_session(sites, network_recrawl, tmp_path: Path) -> None:
-    web, replay = sites
+    web, _replay = sites
     records = [json.loads(line) for line in
                (network_recrawl.data_dir / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()]
     with loopback_page() as page:
@@ -150,7 +152,7 @@ def test_a_researchers_session(sites, network_recrawl, tmp_path: Path) -> None:
         with page.expect_navigation():
             page.click("#replay-link")
         banner = page.wait_for_selector("#congan-banner", state="visible")
-        vietnam = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc) + timedelta(hours=7)
+        vietnam = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC) + timedelta(hours=7)
         assert vietnam.strftime("%d/%m/%Y %H:%M") in unicodedata.normalize("NFC", banner.inner_text())
         shot(page, "06-replay-banner")
 

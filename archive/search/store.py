@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 from pathlib import Path
+from typing import Self
 
 import tantivy
 
@@ -90,7 +91,7 @@ class SearchStore:
         self.conn.close()
         self._text = None
 
-    def __enter__(self) -> SearchStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -34,7 +34,8 @@ FACET_LINES = 8
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
 @click.option("--export", "export_format", type=click.Choice(RECORD_FORMATS),
               help="Write every hit with the columns of `congan export` (CSV with BOM, JSONL, XLSX).")
-@click.option("--fields", metavar="a,b,c", help=f"Export these fields instead (csv, jsonl), among: {', '.join(FIELDS)}.")
+@click.option("--fields", metavar="a,b,c",
+              help=f"Export these fields instead (csv, jsonl), among: {', '.join(FIELDS)}.")
 @click.option("--removed", is_flag=True, help="Only articles taken down by their portal.")
 @pass_cli
 def search(cli: CliContext, query: str, site: tuple[str, ...], province: tuple[str, ...],

@@ -156,7 +156,7 @@ def _attach_log_file(path: Path, level: str | None) -> logging.Handler:
     return handler
 
 
-class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg, unused-ignore]
     """Writes to the current ``sys.stderr`` (the live line redirects it while it runs)."""
 
     def emit(self, record: logging.LogRecord) -> None:

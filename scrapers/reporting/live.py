@@ -1,11 +1,12 @@
 """The live progress line of ``congan crawl`` on a terminal (``rich``), redrawn every second::
 
-    ⠹ 412 pages (5.1/s) · 120 articles · 3 errors · portals 11 answering, 1 deferred · 96 waiting · about 0:19 left
+    ⠹ 412 pages (5.1/s) · 120 articles · 3 errors · portals 11 answering, 1 paused · 30 deferred
+      · 96 waiting · about 0:19 left
 
 Only when the command's stderr is a terminal and it is neither ``-q`` nor ``-v``
 (``CONGAN_LIVE_PROGRESS``, set by ``scrapers.crawl.runner``); the line disappears at the end,
-when the summary takes its place. Figures are those of ``scrapers.reporting.progress`` plus
-the portals that answered and those the backoff middleware set aside (deferred work).
+when the summary takes its place. Figures are those of ``scrapers.reporting.progress`` (the
+portals paused now, the requests deferred to a later crawl) plus the portals that answered.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
-from scrapers.reporting.progress import Progress, measure
+from scrapers.middlewares.host_pause import shared_pauses
+from scrapers.reporting.progress import Progress, measure, waiting_on
 
 if TYPE_CHECKING:
     from typing import Self
@@ -31,15 +33,17 @@ REFRESH_S = 1.0
 RATE_WINDOW = 10
 
 
-def portal_counts(stats: dict[str, Any]) -> tuple[int, int]:
-    """(portals that answered, portals set aside for the rest of the crawl by the backoff)."""
-    answering = {k.split("/")[1] for k in stats if k.startswith("portal/") and k.endswith("/responses")}
-    return len(answering), int(stats.get("backoff/skipped_portals", 0))
+def answering(stats: dict[str, Any]) -> int:
+    """Portals that answered so far."""
+    return len({k.split("/")[1] for k in stats if k.startswith("portal/") and k.endswith("/responses")})
 
 
-def live_line(progress: Progress, answering: int, deferred: int, rate: float) -> str:
+def live_line(progress: Progress, portals: int, rate: float) -> str:
+    paused = f", {len(progress.waiting)} paused" if progress.waiting else ""
     parts = [f"{progress.pages} pages ({rate:.1f}/s)", f"{progress.articles} articles", f"{progress.errors} errors",
-             f"portals {answering} answering" + (f", {deferred} deferred" if deferred else "")]
+             f"portals {portals} answering{paused}"]
+    if progress.deferred:
+        parts.append(f"{progress.deferred} deferred")
     if progress.pending is not None:
         parts.append(f"{progress.pending} waiting")
         if rate > 0 and progress.pending:
@@ -86,9 +90,10 @@ class LiveProgressExtension:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
         pending = len(scheduler) if scheduler is not None and hasattr(scheduler, "__len__") else None
-        progress = measure(stats, previous_pages=0, seconds=0, pending=pending)
+        progress = measure(stats, previous_pages=0, seconds=0, pending=pending,
+                           waiting=waiting_on(shared_pauses(self.crawler)))
         now = time.monotonic()
         self.history = [*self.history[-RATE_WINDOW:], (now, progress.pages)]
         (start, first), (end, last) = self.history[0], self.history[-1]
         rate = (last - first) / (end - start) if end > start else 0.0
-        self.spinner.update(text=live_line(progress, *portal_counts(stats), rate))
+        self.spinner.update(text=live_line(progress, answering(stats), rate))
