@@ -118,7 +118,7 @@ class SearchStore:
         return version is not None and version != str(NORMALISER_VERSION)
 
     def count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     # -- the text index -----------------------------------------------------------------
     def text_dir(self) -> Path | None:
