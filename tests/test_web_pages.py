@@ -119,7 +119,9 @@ def test_crawl_page_and_portal_page_show_health_and_risk_evidence(data: DataDir,
         ' "extraction": {"counts": {}, "health": {"congan.hanoi.gov.vn": {"articles": 9, "fill":'
         ' {"title": 1.0, "date": 0.5}, "flagged": true, "reasons": ["date"]}}},'
         ' "portals": {"congan.hanoi.gov.vn": {"pages": 30, "articles": 9, "new": 9, "errors": {"http_503": 2,'
-        ' "TimeoutError": 1}, "robots_denied": 3, "skipped": 5, "status": {"200": 20, "304": 5, "404": 3, "503": 2}}}}',
+        ' "TimeoutError": 1}, "robots_denied": 3, "skipped": 5, "status": {"200": 20, "304": 5, "404": 3, "503": 2}}},'
+        ' "deferred": {"congan.hanoi.gov.vn": {"count": 7, "until": "2026-07-01T09:00:00+07:00",'
+        ' "reason": "Retry-After"}}}',
         encoding="utf-8",
     )
     history.finish(crawl_id, "finished", report)
@@ -128,6 +130,7 @@ def test_crawl_page_and_portal_page_show_health_and_risk_evidence(data: DataDir,
     row = re.search(r'<tr data-site="congan.hanoi.gov.vn">.*?</tr>', page, re.S).group(0)
     assert "http_503: 2" in row and "TimeoutError: 1" in row and "title 100%" in row and "cần xem lại" in row
     assert "robots.txt chặn 3" in row and "<td>5" in row  # deferred work: skipped by backoff
+    assert "7 địa chỉ để lại cho đợt sau (từ 01/07/2026 09:00)" in row
     assert f'href="/crawls/{crawl_id}"' in text(client, "/crawls")
 
     state = RegistryState.open(data)

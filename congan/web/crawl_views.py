@@ -39,6 +39,7 @@ RISK_WORDS = {
     "down": "Cổng không truy cập được từ {since}.",
     "unstable": "Cổng tự gặp lỗi trong {crawls} đợt thu thập gần đây, kể cả đợt mới nhất.",
     "not_seen": "Chưa đợt thu thập nào tới được cổng từ {last_seen}.",
+    "deferred": "{deferred} địa chỉ của cổng được để lại cho một đợt thu thập sau {until}.",
 }
 
 
@@ -66,7 +67,8 @@ class PortalCrawl:
 def risk_words(portal: PortalLifecycle, vn_datetime: Any) -> list[str]:
     crawls = len({f.crawl_id or f.at[:10] for f in portal.failures})
     facts = {"target": portal.redirect_to or "", "since": vn_datetime(portal.since), "crawls": crawls,
-             "last_seen": vn_datetime(portal.last_seen)}
+             "last_seen": vn_datetime(portal.last_seen), "deferred": portal.deferred,
+             "until": vn_datetime(portal.deferred_until)}
     return [RISK_WORDS[kind].format(**facts) for kind in portal.risk_kinds if kind in RISK_WORDS]
 
 
