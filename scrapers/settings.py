@@ -123,6 +123,9 @@ CONGAN_CONDITIONAL_PAGE_KINDS = ["article", "requisite"]
 # -- progress and reports --------------------------------------------------------------------
 #: Seconds between two progress lines in the log (0: off).
 CONGAN_PROGRESS_INTERVAL = 30.0
+#: A live progress line on stderr (rich), redrawn every second; `congan crawl` sets it when
+#: stderr is a terminal and neither -q nor -v is given.
+CONGAN_LIVE_PROGRESS = False
 #: Write DataDir.crawl_dir(id)/report.json when the spider closes (scrapers.reporting.report),
 #: and every CONGAN_REPORT_INTERVAL seconds while it runs (0: only at the end).
 CONGAN_REPORT_ENABLED = True
@@ -199,6 +202,8 @@ EXTENSIONS: dict[str, int | None] = {
     # after CoreStats (0) has set elapsed_time_seconds
     "scrapy.extensions.logstats.LogStats": None,
     "scrapers.reporting.progress.ProgressExtension": 10,
+    # the live line on a terminal (CONGAN_LIVE_PROGRESS, set by `congan crawl`)
+    "scrapers.reporting.live.LiveProgressExtension": 11,
     "scrapers.reporting.report.CrawlReportExtension": 20,
     # incremental crawls: revisit known articles at the end, to notice deletions
     "scrapers.crawl.revisit.RevisitKnownExtension": 30,

@@ -69,7 +69,8 @@ def test_export_jsonl_filters_by_site_and_day_first_dates(corpus: Path) -> None:
 
 def test_export_csv(corpus: Path) -> None:
     result = run("export", "--format", "csv", "--site", "congan.hanoi.gov.vn")
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert result.output.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(result.output.removeprefix("\ufeff"))))
     assert {r["url"] for r in rows} == {"https://congan.hanoi.gov.vn/tin/3.html", "https://congan.hanoi.gov.vn/tin/4.html"}
     assert all(r["capture_replay_url"].startswith("/congan/20240312020000/https://") for r in rows)
 

@@ -53,7 +53,9 @@ def test_filters_from_the_query_string_and_facet_links(client) -> None:
 def test_bad_query_is_explained_not_crashed(client) -> None:
     response = client.get('/?q="unbalanced')
     assert response.status_code == 400
-    assert "unbalanced quote" in response.get_data(as_text=True)
+    # the page says it in Vietnamese, in plain words; the JSON API keeps the archive's message
+    assert "Thiếu dấu ngoặc kép đóng" in response.get_data(as_text=True)
+    assert "unbalanced quote" in client.get('/api/search?q="unbalanced').get_json()["error"]
     for text in ["NEAR(a b)", "x" * 10_000, "a\x00b", "title:*", "'; DROP TABLE articles; --"]:
         assert client.get("/", query_string={"q": text}).status_code in (200, 400)
         assert client.get("/api/search", query_string={"q": text}).status_code in (200, 400)
@@ -95,7 +97,9 @@ def test_crawls_page_lists_the_history(data: DataDir, client) -> None:
 
 def test_no_index_yet_says_how_to_build_it(tmp_path: Path) -> None:
     client = create_app(WebConfig.build(DataDir(tmp_path), REPLAY)).test_client()
-    assert "congan index rebuild" in client.get("/?q=x").get_data(as_text=True)
+    page = client.get("/?q=x").get_data(as_text=True)  # the page: plain Vietnamese, no command
+    assert "chỉ mục tìm kiếm chưa được tạo" in page and "dựng lại chỉ mục" in page
+    assert "congan index" not in page.split("<main>")[1]
     response = client.get("/api/search?q=x")
     assert response.status_code == 503 and "congan index rebuild" in response.get_json()["error"]
 

@@ -56,6 +56,8 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX portal_event_domain ON portal_event(domain, at);
     """,
+    # failures of the portal itself are marked, so "at risk" can count them (archive.control.lifecycle)
+    "ALTER TABLE portal_event ADD COLUMN failure INTEGER NOT NULL DEFAULT 0;",
 )
 
 
@@ -108,6 +110,7 @@ class PortalEvent:
     status: str
     detail: str
     crawl_id: str | None
+    failure: bool = False  # a failure of the portal itself (record_down, record_error)
 
 
 class RegistryState:
@@ -176,8 +179,9 @@ class RegistryState:
             )
             if changed or error is not None:
                 db.execute(
-                    "INSERT INTO portal_event (domain, at, status, detail, crawl_id) VALUES (?, ?, ?, ?, ?)",
-                    (domain, at, status, detail, crawl_id),
+                    "INSERT INTO portal_event (domain, at, status, detail, crawl_id, failure)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (domain, at, status, detail, crawl_id, int(error is not None)),
                 )
         return self.get(domain)  # type: ignore[return-value]
 
@@ -262,4 +266,6 @@ class RegistryState:
             rows = db.execute(
                 "SELECT * FROM portal_event WHERE domain = ? ORDER BY at, id", (domain.lower(),)
             ).fetchall()
-        return [PortalEvent(r["domain"], r["at"], r["status"], r["detail"], r["crawl_id"]) for r in rows]
+        return [
+            PortalEvent(r["domain"], r["at"], r["status"], r["detail"], r["crawl_id"], bool(r["failure"])) for r in rows
+        ]

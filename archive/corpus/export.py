@@ -1,5 +1,11 @@
 """Exporting the corpus: latest version of each article, filtered, as JSON lines or CSV.
 
+The three formats have the same columns (``CSV_COLUMNS``; ``congan export``, ``congan search
+--export`` and the web interface's export of a query): CSV starts with a UTF-8 byte order
+mark (so that Excel reads Vietnamese right), XLSX is written by XlsxWriter. Every time in a
+CSV or XLSX has one form, ISO 8601 in Vietnam time (``2024-03-05T08:00:00+07:00``; a date
+without a time stays ``2024-03-05``); JSON lines are the corpus records as they are.
+
 Dates given by the user (``--since``/``--until``) are ``YYYY-MM-DD`` or day-first
 ``DD/MM/YYYY``; they compare with the article's ``published`` date (Vietnam time), bounds
 included. Articles without a date are left out when a date filter is given. Records the
@@ -13,10 +19,11 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING, TextIO
+from datetime import date, datetime
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from archive.errors import UserInputError
+from archive.times import VN_TZ
 
 if TYPE_CHECKING:
     from archive.access import AccessRules
@@ -30,6 +37,13 @@ CSV_COLUMNS = (
     "version", "first_seen", "last_seen", "removed", "removal", "capture_replay_url", "capture_warc_file",
     "capture_offset", "capture_record_id", "extraction_method",
 )
+
+#: columns holding a time (written in one form, Vietnam time)
+TIME_COLUMNS = frozenset({"published", "modified", "first_seen", "last_seen"})
+#: the byte order mark a CSV export starts with
+BOM = "\ufeff"
+#: the longest text an XLSX cell holds (Excel's limit); longer bodies are cut there
+XLSX_CELL_LIMIT = 32767
 
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _VN_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -94,6 +108,19 @@ def write_jsonl(records: Iterable[ArticleRecord], out: TextIO) -> int:
     return count
 
 
+def export_time(value: str | None) -> str | None:
+    """``2024-03-05T01:00:00Z`` -> ``2024-03-05T08:00:00+07:00``; a bare day stays as it is."""
+    if not value or len(value) <= 10:
+        return value
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=VN_TZ)
+    return moment.astimezone(VN_TZ).replace(microsecond=0).isoformat()
+
+
 def csv_row(record: ArticleRecord) -> list[str]:
     capture = record.capture
     flat = {
@@ -107,6 +134,8 @@ def csv_row(record: ArticleRecord) -> list[str]:
     row = []
     for column in CSV_COLUMNS:
         value = flat.get(column)
+        if column in TIME_COLUMNS and isinstance(value, str):
+            value = export_time(value)
         if isinstance(value, (list, dict)):
             value = json.dumps(value, ensure_ascii=False)
         row.append("" if value is None else str(value))
@@ -114,10 +143,28 @@ def csv_row(record: ArticleRecord) -> list[str]:
 
 
 def write_csv(records: Iterable[ArticleRecord], out: TextIO) -> int:
+    out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
     for record in records:
         writer.writerow(csv_row(record))
         count += 1
+    return count
+
+
+def write_xlsx(records: Iterable[ArticleRecord], out: BinaryIO) -> int:
+    """One sheet, the CSV columns, every cell text (ids and offsets stay exact)."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False})
+    sheet = workbook.add_worksheet("articles")
+    bold = workbook.add_format({"bold": True})
+    sheet.write_row(0, 0, CSV_COLUMNS, bold)
+    sheet.freeze_panes(1, 0)
+    count = 0
+    for count, record in enumerate(records, start=1):
+        for column, value in enumerate(csv_row(record)):
+            sheet.write_string(count, column, value[:XLSX_CELL_LIMIT])
+    workbook.close()
     return count

@@ -1,16 +1,19 @@
-"""Export of a result set: chosen fields, CSV or JSONL, stable ids and replay URLs.
+"""Export of a result set: stable ids and replay URLs, every hit of a query (not just a page).
 
-What researchers ask of web archives: every hit of a query (not just a page), each row
-keyed by the article's stable ``id`` and linked to the exact capture it came from.
+By default the rows are the corpus records of the hits, with the columns and formats of
+``congan export`` (``archive.corpus.export``: CSV with a byte order mark, JSON lines, XLSX);
+``write_export`` writes chosen fields instead (CSV or JSONL).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterable
-from typing import Any, TextIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, BinaryIO, TextIO
 
+from archive.corpus.export import BOM, write_csv, write_jsonl, write_xlsx
+from archive.corpus.record import ArticleRecord
 from archive.errors import UserInputError
 
 from .index import SearchIndex
@@ -18,6 +21,8 @@ from .query import Query
 from .results import Hit, replay_link
 
 FORMATS = ("csv", "jsonl")
+#: formats of a whole-record export (the columns of ``congan export``)
+RECORD_FORMATS = ("csv", "jsonl", "xlsx")
 DEFAULT_FIELDS = ("id", "url", "title", "published", "site", "province", "province_2025", "category", "replay_url")
 #: fields read from the hit itself
 HIT_FIELDS = (
@@ -82,6 +87,7 @@ def write_export(index: SearchIndex, query: Query, out: TextIO, *, fmt: str,
     count = 0
     writer: Callable[[dict[str, Any]], Any]
     if fmt == "csv":
+        out.write(BOM)
         table = csv.writer(out, lineterminator="\n")
         table.writerow(fields)
         writer = lambda row: table.writerow([_csv_cell(row[f]) for f in fields])  # noqa: E731
@@ -91,3 +97,23 @@ def write_export(index: SearchIndex, query: Query, out: TextIO, *, fmt: str,
         writer(row)
         count += 1
     return count
+
+
+def iter_records(index: SearchIndex, query: Query, limit: int | None = None) -> Iterator[ArticleRecord]:
+    """The corpus record (latest version) of every hit, in the query's order."""
+    for hit in index.iter_hits(query, limit=limit):
+        found = index.get(hit.id)
+        if found is not None:
+            yield ArticleRecord.from_json(found | {"body_html": found.get("body_html") or ""})
+
+
+def write_records(index: SearchIndex, query: Query, fmt: str, *, text: TextIO | None = None,
+                  binary: BinaryIO | None = None, limit: int | None = None) -> int:
+    """Every hit of ``query`` as ``congan export`` writes it: ``csv``/``jsonl`` to ``text``,
+    ``xlsx`` to ``binary``; the number of rows."""
+    records = iter_records(index, query, limit)
+    if fmt == "xlsx" and binary is not None:
+        return write_xlsx(records, binary)
+    if fmt in ("csv", "jsonl") and text is not None:
+        return (write_csv if fmt == "csv" else write_jsonl)(records, text)
+    raise UserInputError(f"unknown export format {fmt!r}: use {', '.join(RECORD_FORMATS)}")

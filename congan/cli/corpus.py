@@ -11,11 +11,13 @@ import click
 
 from archive.errors import UserInputError
 
+from .checks import check_data_exists, check_page_file, check_sites
 from .context import CliContext, data_option, emit_json, pass_cli
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]), default="jsonl", show_default=True,
+              help="JSON lines, CSV (UTF-8 with BOM, for Excel) or XLSX (to stdout: redirect it to a file).")
 @click.option("--site", metavar="DOMAIN", help="Only this portal (e.g. congan.hanoi.gov.vn).")
 @click.option("--since", metavar="DATE", help="Published on or after (YYYY-MM-DD or DD/MM/YYYY).")
 @click.option("--until", metavar="DATE", help="Published on or before (YYYY-MM-DD or DD/MM/YYYY).")
@@ -28,10 +30,18 @@ def export_command(
     """The corpus, latest version of each article, to stdout."""
     from archive.access import AccessRules
     from archive.corpus import CorpusStore
-    from archive.corpus.export import ExportFilter, parse_user_date, select_records, write_csv, write_jsonl
+    from archive.corpus.export import (
+        ExportFilter,
+        parse_user_date,
+        select_records,
+        write_csv,
+        write_jsonl,
+        write_xlsx,
+    )
 
+    check_data_exists(cli.data)
     selection = ExportFilter(
-        site=site.strip().lower() if site else None,
+        site=check_sites([site])[0] if site else None,
         since=parse_user_date(since, "--since") if since else None,
         until=parse_user_date(until, "--until") if until else None,
         removed=removed,
@@ -43,8 +53,10 @@ def export_command(
     access = AccessRules.load(cli.data)
     with CorpusStore.open(cli.data) as store:
         records = select_records(store.latest(), selection, access)
-        writer = write_csv if fmt == "csv" else write_jsonl
-        writer(records, sys.stdout)
+        if fmt == "xlsx":
+            write_xlsx(records, sys.stdout.buffer)
+        else:
+            (write_csv if fmt == "csv" else write_jsonl)(records, sys.stdout)
         skipped = store.bad_lines.summary()
     if skipped:
         click.echo(skipped, err=True)
@@ -72,6 +84,7 @@ def extract_command(cli: CliContext, path: str, url: str | None, profile: str | 
             raise UserInputError(f"{path}: no such file; give a saved HTML page or - for stdin")
         body = source.read_bytes()
         url = url or source.resolve().as_uri()
+    check_page_file(body, "stdin" if path == "-" else path)
     headers = {"Content-Type": content_type} if content_type else None
     article = extract_article(body, url, headers=headers, profile=profile)
     record = asdict(article)

@@ -31,6 +31,7 @@ from scrapers.crawl.disk_guard import DISK_FULL_REASON, is_storage_failure
 from scrapers.crawl.runner import CrawlSpec, parse_override, run
 from scrapers.errors import CrawlSpecError
 
+from .checks import check_seeds, check_sites
 from .context import CliContext, data_option, emit_json, pass_cli
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,15 @@ def summary_line(crawl_id: str, status: CrawlStatus, report: CrawlReport | None)
     )
 
 
+def next_steps(cli: CliContext, crawl_id: str) -> str:
+    """What to do with a finished crawl: its report per portal, the web interface, search."""
+    data = f" --data {cli.data.root}" if os.environ.get("CONGAN_DATA") != str(cli.data.root) else ""
+    return (
+        f"next: congan{data} crawls show {crawl_id}  (per portal)  ·  congan{data} serve  (web interface, "
+        f"http://127.0.0.1:8080)  ·  congan{data} search \"cong an\""
+    )
+
+
 def update_search(cli: CliContext) -> None:
     try:
         from archive.search.sync import update_from_corpus
@@ -119,16 +129,20 @@ def crawl_command(
     "Liên kết công an các tỉnh" blocks reveal. Run the same command again after an
     interruption (Ctrl-C, kill, power loss) to resume it.
     """
-    for seed in seeds:
-        if not seed.lower().startswith(("http://", "https://")):
-            raise UserInputError(f"seed {seed!r} is not an http(s) URL")
+    check_seeds(seeds)
     try:
         settings = tuple(parse_override(text) for text in overrides)
     except CrawlSpecError as exc:
         raise UserInputError(str(exc)) from None
+    # unknown portals: one line, before anything is written
+    sites = check_sites(sites, dict(settings).get("CONGAN_REGISTRY"))
     if not re.match(r"^[A-Za-z0-9_.-]+$", collection):
         raise UserInputError(f"--collection {collection!r}: use letters, digits, '.', '_' or '-'")
-    level = "WARNING" if cli.verbosity < 0 else "DEBUG" if cli.verbosity > 0 else None
+    level = "DEBUG" if cli.verbosity > 1 else None  # crawl.log: INFO (the settings' LOG_LEVEL), -vv DEBUG
+    console = "quiet" if cli.verbosity < 0 else "log" if cli.verbosity > 0 else "progress"
+    if console != "log":  # the start-up and the log are in crawl.log (shown with -v)
+        for handler in logging.getLogger().handlers:
+            handler.setLevel(max(handler.level, logging.WARNING))
     spec = CrawlSpec(
         data=cli.data,
         crawl_id="",
@@ -138,6 +152,7 @@ def crawl_command(
         max_pages=max_pages,
         overrides=settings,
         log_level=level,
+        console=console,
     )
     cli.data.ensure(collection)
     lock = DataDirLock(cli.data.locks_dir)
@@ -157,7 +172,7 @@ def _crawl(cli: CliContext, spec: CrawlSpec, crawl_id: str | None, lock: DataDir
     record = history.start(chosen, params=spec.params(), schedule=None, pid=os.getpid())
     if resumed:
         click.echo(f"resuming crawl {chosen} (attempt {record.attempts})", err=True)
-    else:
+    elif cli.verbosity >= 0:
         click.echo(f"crawl {chosen}", err=True)
 
     try:
@@ -195,7 +210,9 @@ def _crawl(cli: CliContext, spec: CrawlSpec, crawl_id: str | None, lock: DataDir
     else:
         click.echo(summary_line(chosen, status, report))
         if report:
-            click.echo(f"report: {report_path}")
+            click.echo(f"report: {report_path}  (log: {spec.directory / 'crawl.log'})")
+        if status is CrawlStatus.FINISHED and cli.verbosity >= 0:
+            click.echo(next_steps(cli, chosen))
     if status is CrawlStatus.INTERRUPTED:
         click.echo(f"interrupted: run `congan crawl --crawl-id {chosen}` (or the same command) to resume", err=True)
         sys.exit(1)

@@ -15,6 +15,7 @@ from archive.control.report import CrawlReport
 from archive.errors import UserInputError
 from archive.times import VN_TZ, now_vn
 
+from .checks import check_data_exists
 from .context import CliContext, data_option, emit_json, pass_cli
 
 #: statuses shown loudly in listings
@@ -35,6 +36,7 @@ def crawls_group() -> None:
 @pass_cli
 def list_command(cli: CliContext, status: str | None, schedule: str | None, limit: int, as_json: bool) -> None:
     """Crawls, newest first."""
+    check_data_exists(cli.data)
     history = CrawlHistory(cli.data)
     if cli.data.crawls_db.exists():
         history.mark_interrupted_stale()

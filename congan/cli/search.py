@@ -6,11 +6,12 @@ import sys
 
 import click
 
-from archive.search.export import FIELDS, FORMATS, parse_fields, write_export
+from archive.search.export import FIELDS, RECORD_FORMATS, parse_fields, write_export, write_records
 from archive.search.query import SORTS, Query
 from archive.search.results import FACETS, SearchResults, replay_link
 from archive.search.sync import open_index
 
+from .checks import check_data_exists, check_search_filters
 from .context import CliContext, data_option, emit_json, pass_cli
 
 #: facet values printed per facet in readable output
@@ -31,9 +32,10 @@ FACET_LINES = 8
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--facets", "show_facets", is_flag=True, help="Also print counts per province, site, category, year.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
-@click.option("--export", "export_format", type=click.Choice(FORMATS),
-              help="Write every hit of the query as CSV or JSONL.")
-@click.option("--fields", metavar="a,b,c", help=f"Export fields, among: {', '.join(FIELDS)}.")
+@click.option("--export", "export_format", type=click.Choice(RECORD_FORMATS),
+              help="Write every hit with the columns of `congan export` (CSV with BOM, JSONL, XLSX).")
+@click.option("--fields", metavar="a,b,c",
+              help=f"Export these fields instead (csv, jsonl), among: {', '.join(FIELDS)}.")
 @click.option("--removed", is_flag=True, help="Only articles taken down by their portal.")
 @pass_cli
 def search(cli: CliContext, query: str, site: tuple[str, ...], province: tuple[str, ...],
@@ -47,6 +49,8 @@ def search(cli: CliContext, query: str, site: tuple[str, ...], province: tuple[s
     ("hoà" = "hòa"). Pass "" to list by filters only; put a query that starts with
     "-" after "--" (congan search -- "-xe cong an").
     """
+    check_data_exists(cli.data)
+    check_search_filters(cli.data, sites=site, provinces=province, categories=category)
     source = click.get_current_context().get_parameter_source("limit")
     export_limit = limit if source is click.core.ParameterSource.COMMANDLINE else None
     request = Query.build(
@@ -54,9 +58,15 @@ def search(cli: CliContext, query: str, site: tuple[str, ...], province: tuple[s
         sort=sort, limit=limit, page=page, facets=show_facets and not as_json, removed=removed,
     )
     if export_format:
-        names = parse_fields(fields)
+        if fields and export_format == "xlsx":
+            raise click.UsageError("--fields goes with --export csv|jsonl")
         with open_index(cli.data) as index:
-            count = write_export(index, request, sys.stdout, fmt=export_format, fields=names, limit=export_limit)
+            if fields:
+                count = write_export(index, request, sys.stdout, fmt=export_format, fields=parse_fields(fields),
+                                     limit=export_limit)
+            else:
+                count = write_records(index, request, export_format, text=sys.stdout, binary=sys.stdout.buffer,
+                                      limit=export_limit)
         if cli.verbosity >= 0:
             click.echo(f"{count} article(s) exported", err=True)
         return

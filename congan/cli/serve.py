@@ -8,6 +8,7 @@ import click
 
 from archive.errors import UserInputError
 
+from .checks import check_data_exists
 from .context import CliContext, data_option, pass_cli
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ def serve(cli: CliContext, host: str, port: int, replay_url: str | None) -> None
 
     from congan.web import WebConfig, create_app
 
+    check_data_exists(cli.data)
     app = create_app(WebConfig.build(cli.data, replay_url))
     try:
         server = make_server(host, port, app, threaded=True)

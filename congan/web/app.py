@@ -1,5 +1,10 @@
 """Flask application factory and routes. Every page composes archive functions; the only
-thing decided here is how to show them (docs/api.md for the JSON shapes)."""
+thing decided here is how to show them (docs/api.md for the JSON shapes). The search page
+and its export live in ``search_views``, the crawl and portal pages in ``crawl_views``;
+words and dates in ``wording``, charts in ``charts``.
+
+Other parts may add pages: register routes on the app and an entry in ``NAV`` (the menu of
+every page, in order)."""
 
 from __future__ import annotations
 
@@ -12,20 +17,30 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask, Response, abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
-from archive.control.history import CrawlHistory
 from archive.errors import ArchiveError, UserInputError
 from archive.paths import DataDir
 from archive.replay.urls import default_base, replay_url
-from archive.search.query import SORTS, Query
 from archive.search.results import FACETS, replay_link
 from archive.search.sync import article_versions, open_index
 from archive.storage_errors import storage_message
+
+from . import crawl_views, search_views
+from .search_views import PAGE_SIZE, query_from_args
+from .wording import UNAVAILABLE, vn_datetime
 
 logger = logging.getLogger(__name__)
 
 #: query-string parameters of the search page and /api/search
 LIST_PARAMS = ("site", "province", "category")
-PAGE_SIZE = 20
+#: the menu of every page: (path, label); other parts append theirs
+NAV: list[tuple[str, str]] = [
+    ("/", "Tìm kiếm"),
+    ("/changes", "Thay đổi"),
+    ("/removed", "Đã gỡ"),
+    ("/crawls", "Các đợt thu thập"),
+    ("/portals", "Các cổng"),
+]
+__all__ = ["LIST_PARAMS", "NAV", "PAGE_SIZE", "WebConfig", "create_app", "query_from_args"]
 
 
 @dataclass(frozen=True)
@@ -40,29 +55,6 @@ class WebConfig:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise UserInputError(f"--replay-url {replay_base!r} must look like http://127.0.0.1:8090")
         return cls(data=data, replay_base=base)
-
-
-def query_from_args(args: Any, *, limit: int = PAGE_SIZE) -> Query:
-    """The Query of a request's parameters (q, site, province, category, since, until,
-    sort, page, limit, facets); UserInputError names a bad one."""
-    try:
-        page = int(args.get("page") or 1)
-        limit = int(args.get("limit") or limit)
-    except ValueError:
-        raise UserInputError("page and limit must be whole numbers") from None
-    return Query.build(
-        args.get("q", ""),
-        sites=args.getlist("site"),
-        provinces=args.getlist("province"),
-        categories=args.getlist("category"),
-        since=args.get("since") or None,
-        until=args.get("until") or None,
-        sort=args.get("sort") or "relevance",
-        limit=limit,
-        page=page,
-        facets=(args.get("facets") or "1").lower() not in ("0", "false", "no"),
-        removed=(args.get("removed") or "").lower() in ("1", "true", "yes"),
-    )
 
 
 def create_app(config: WebConfig) -> Flask:
@@ -98,13 +90,7 @@ def create_app(config: WebConfig) -> Flask:
     def without(name: str, value: str) -> str:
         return link(**{name: [v for v in request.args.getlist(name) if v != value]})
 
-    @app.template_filter("vn_date")
-    def _vn_date(value: str | None) -> str:
-        """``2024-03-05T08:00:00+07:00`` -> ``05/03/2024 08:00`` (day first, Vietnam time)."""
-        if not value or len(value) < 10 or value[4] != "-":
-            return value or ""
-        day = f"{value[8:10]}/{value[5:7]}/{value[0:4]}"
-        return f"{day} {value[11:16]}" if len(value) >= 16 and value[10] == "T" else day
+    app.add_template_filter(vn_datetime, "vn_date")
 
     @app.context_processor
     def _helpers() -> dict[str, Any]:
@@ -113,26 +99,15 @@ def create_app(config: WebConfig) -> Flask:
             "without": without,
             "FACETS": FACETS,
             "replay": lambda path: replay_link(path, config.replay_base),
+            "nav": NAV,
+            "export_link": lambda fmt: f"/export.{fmt}" + link(page=None)[1:],
         }
 
     from .changes import blueprint as changes_pages  # issue 15: feed, removed articles, diffs
 
     app.register_blueprint(changes_pages(config.data, config.replay_base))
-
-    @app.get("/")
-    def search_page() -> ResponseReturnValue:
-        error, results, status = None, None, 200
-        try:
-            query = query_from_args(request.args)
-            with open_index(config.data) as index:
-                results = index.search(query)
-        except UserInputError as exc:
-            error, status = str(exc), 400
-        except ArchiveError as exc:
-            error, status = str(exc), 503
-        return render_template(
-            "search.html", results=results, error=error, args=request.args, sorts=SORTS,
-        ), status
+    search_views.register(app, config.data, link)
+    crawl_views.register(app, config.data, vn_datetime)
 
     @app.get("/articles/<article_id>")
     def article_page(article_id: str) -> ResponseReturnValue:
@@ -149,14 +124,6 @@ def create_app(config: WebConfig) -> Flask:
             "article.html", record=record, versions=list(reversed(versions)), images=images,
             paragraphs=[p for p in record.body.split("\n\n") if p.strip()],
         )
-
-    @app.get("/crawls")
-    def crawls_page() -> ResponseReturnValue:
-        history = CrawlHistory(config.data)
-        crawls = history.list(limit=200)
-        reports = {c.crawl_id: history.report_of(c) for c in crawls}
-        totals = {crawl_id: report.totals if report else None for crawl_id, report in reports.items()}
-        return render_template("crawls.html", crawls=crawls, totals=totals)
 
     @app.get("/api/search")
     def api_search() -> ResponseReturnValue:
@@ -203,17 +170,20 @@ def create_app(config: WebConfig) -> Flask:
 
     @app.errorhandler(ArchiveError)
     def _archive_error(exc: ArchiveError) -> ResponseReturnValue:
-        return render_template("error.html", message=str(exc)), 503
+        if request.path.startswith("/api/"):
+            return jsonify({"error": str(exc)}), 503
+        return render_template("error.html", message=UNAVAILABLE), 503
 
     @app.errorhandler(sqlite3.DatabaseError)
-    def _damaged(exc: sqlite3.DatabaseError):
+    def _damaged(exc: sqlite3.DatabaseError) -> ResponseReturnValue:
         # a damaged (or full) index: the rebuild message, never a 500 with a traceback
         message = storage_message(exc, config.data.root) or (
             f"a database in {config.data.root} cannot be read ({exc}): run `congan index rebuild`"
         )
         if request.path.startswith("/api/"):
             return jsonify({"error": message}), 503
-        return render_template("error.html", message=message), 503
+        logger.warning("%s", message)
+        return render_template("error.html", message=UNAVAILABLE), 503
 
     return app
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,12 @@ RESERVED = {
     "CONGAN_MAX_PAGES": "--max-pages",
 }
 LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
+#: what stderr shows while the crawl runs (``crawl.log`` always has the whole log):
+#: ``log`` the log as Scrapy writes it (-v); ``progress`` a live line on a terminal and only
+#: the project's warnings and everyone's errors (the default); ``quiet`` errors only (-q)
+CONSOLE_MODES = ("log", "progress", "quiet")
+#: loggers whose warnings reach the console in ``progress`` mode (others: errors only)
+OWN_LOGGERS = ("archive", "scrapers", "spiders", "congan")
 
 
 def parse_override(text: str) -> tuple[str, str]:
@@ -60,6 +67,7 @@ class CrawlSpec:
     max_pages: int = 0
     overrides: tuple[tuple[str, str], ...] = field(default=())
     log_level: str | None = None  # None: the settings' LOG_LEVEL
+    console: str = "log"  # what stderr shows: CONSOLE_MODES
 
     def params(self) -> dict[str, Any]:
         """What makes two crawls "the same crawl" (to resume an interrupted one)."""
@@ -89,6 +97,10 @@ def build_settings(spec: CrawlSpec) -> Settings:
     settings.set("CONGAN_SITES", list(spec.sites), priority="cmdline")
     settings.set("CONGAN_COLLECTION", spec.collection, priority="cmdline")
     settings.set("CONGAN_MAX_PAGES", spec.max_pages, priority="cmdline")
+    # logging handlers are this module's (the crawl log and the console), never Scrapy's root handler
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    live = spec.console == "progress" and sys.stderr.isatty()
+    settings.set("CONGAN_LIVE_PROGRESS", live, priority="cmdline")
     return settings
 
 
@@ -103,12 +115,15 @@ def run(spec: CrawlSpec, *, spider: str = SPIDER) -> CrawlOutcome:
     to the crawl's ``crawl.log``."""
     settings = build_settings(spec)
     root = logging.getLogger()
-    for handler in list(root.handlers):  # Scrapy installs its own (LOG_LEVEL, LOG_FORMAT)
+    previous = list(root.handlers), root.level
+    for handler in previous[0]:  # the command's own handler: the crawl has its two below
         root.removeHandler(handler)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    root.setLevel(logging.NOTSET)
     log_file = _attach_log_file(spec.directory / "crawl.log", settings.get("LOG_LEVEL"))
+    console = _attach_console(spec.console, settings.get("LOG_LEVEL"))
     errors: list[BaseException] = []
     try:
+        process = CrawlerProcess(settings)  # its start-up lines (versions, settings) go to crawl.log
         try:
             crawler = process.create_crawler(spider)
         except KeyError:
@@ -122,8 +137,12 @@ def run(spec: CrawlSpec, *, spider: str = SPIDER) -> CrawlOutcome:
         deferred.addErrback(failed)
         process.start()
     finally:
-        logging.getLogger().removeHandler(log_file)
-        log_file.close()
+        for handler in (log_file, console):
+            root.removeHandler(handler)
+            handler.close()
+        for handler in previous[0]:
+            root.addHandler(handler)
+        root.setLevel(previous[1])
     reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
     return CrawlOutcome(finish_reason=reason, error=errors[0] if errors else None)
 
@@ -133,5 +152,36 @@ def _attach_log_file(path: Path, level: str | None) -> logging.Handler:
     handler = QuietFileHandler(path, encoding="utf-8")  # a full disk: no traceback per log line
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     handler.setLevel(level or "INFO")
+    logging.getLogger().addHandler(handler)
+    return handler
+
+
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg, unused-ignore]
+    """Writes to the current ``sys.stderr`` (the live line redirects it while it runs)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.setStream(sys.stderr)
+        super().emit(record)
+
+
+def console_filter(mode: str) -> logging.Filter:
+    """Which records the console shows in ``mode`` (see ``CONSOLE_MODES``)."""
+
+    def keep(record: logging.LogRecord) -> bool:
+        if mode == "log" or record.levelno >= logging.ERROR:
+            return True
+        own = record.name.split(".", 1)[0] in OWN_LOGGERS
+        return mode == "progress" and own and record.levelno >= logging.WARNING
+
+    shown = logging.Filter()
+    shown.filter = keep  # type: ignore[method-assign]
+    return shown
+
+
+def _attach_console(mode: str, level: str | None) -> logging.Handler:
+    handler = _Stderr(sys.stderr)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setLevel(level or "INFO")
+    handler.addFilter(console_filter(mode if mode in CONSOLE_MODES else "log"))
     logging.getLogger().addHandler(handler)
     return handler

@@ -7,6 +7,12 @@ page deferred to a later crawl (``PortalDeferred``: paused beyond the crawl by R
 backoff or an unreachable robots.txt; the lifecycle shows the deferred work). Failures of other pages
 are kept as the portal's last error without changing its status. Each change goes to the
 stats too (``network/portals_*``).
+
+Only failures *of the portal itself* are recorded (``portal_fault``): a server error, a
+timeout, a refused or reset connection. A ``304 Not Modified`` (the page is unchanged), a
+robots.txt denial, a guessed address that does not exist and a missing page (``404``/``410``
+of an article, listing or requisite: the portal answered) are counted in the stats only,
+so that a healthy portal is never shown at risk (``archive.control.lifecycle``).
 """
 
 from __future__ import annotations
@@ -40,6 +46,16 @@ def unreachable_reason(value: BaseException) -> str | None:
     if isinstance(value, IgnoreRequest) and text.startswith(UNREACHABLE_PREFIX):
         return text[len(UNREACHABLE_PREFIX):].split(")", 1)[0]
     return None
+
+
+#: answers that say something of one page, not of the portal: unchanged, gone, not found
+PAGE_STATUSES = frozenset({304, 400, 401, 403, 404, 410, 451})
+
+
+def portal_fault(value: BaseException) -> bool:
+    """A failure of the portal itself (5xx, 429, timeout, connection): what makes it at risk."""
+    response = getattr(value, "response", None)
+    return response is None or int(response.status) not in PAGE_STATUSES
 
 
 def is_refusal(value: BaseException) -> bool:
@@ -89,6 +105,14 @@ class PortalWatch:
         if speculative:
             self.stats.inc_value("network/speculative_missing")
             return  # a guessed address (/sitemap.xml): its failure says nothing of the portal
+        response = getattr(value, "response", None)
+        if response is not None and int(response.status) == 304:
+            if start_page and site:  # unchanged since the last crawl: the portal answered
+                self.answered(site, 304, url)
+            return
+        if not start_page and not portal_fault(value):
+            self.stats.inc_value(f"network/page_missing/{kind}")
+            return  # the portal answered: this page is unchanged (304) or gone, the portal is fine
         self.stats.inc_value(f"network/failed/{kind}")
         if not site:
             return
