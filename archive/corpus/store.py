@@ -22,7 +22,6 @@ import json
 import logging
 import os
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -39,6 +38,8 @@ from .health import open_error
 from .lines import BadLines
 from .record import ArticleRecord, CaptureRef, article_id, build_record, content_hash, normalise, utc_stamp
 from .removals import Removal, RemovalEvidence
+from .sameness import same_content
+from .tables import SCHEMA
 
 logger = logging.getLogger(__name__)
 
@@ -47,48 +48,6 @@ INDEX_NAME = "index.sqlite3"
 
 AddKind = Literal["new", "changed", "unchanged"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    url TEXT NOT NULL,
-    site TEXT NOT NULL,
-    published TEXT,
-    version INTEGER NOT NULL,
-    content_hash TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL,
-    aliases TEXT NOT NULL DEFAULT '[]'
-);
-CREATE TABLE IF NOT EXISTS versions (
-    id TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    offset INTEGER NOT NULL,
-    length INTEGER NOT NULL,
-    content_hash TEXT NOT NULL,
-    PRIMARY KEY (id, version)
-);
-CREATE TABLE IF NOT EXISTS aliases (alias TEXT PRIMARY KEY, id TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS captures (record_id TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (record_id, id));
--- URLs whose captured payload an article was extracted from (for 304s: seen_again)
-CREATE TABLE IF NOT EXISTS fetched (url TEXT PRIMARY KEY, id TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS articles_site ON articles (site);
--- normalised title -> articles filed with it (same_content: one article under two URLs)
-CREATE TABLE IF NOT EXISTS titles (site TEXT NOT NULL, title TEXT NOT NULL, id TEXT NOT NULL,
-    PRIMARY KEY (site, title, id));
-"""
-
-
-#: share of the shorter body's words found in the other for two pages to hold one article
-SAME_BODY = 0.9
-
-
-def same_body(first: str, second: str) -> bool:
-    """Whether two bodies are one text: ``SAME_BODY`` of the shorter one's words (as a
-    multiset) are in the other (a print view drops the byline, a page adds "In bài")."""
-    a, b = Counter(normalise(first).lower().split()), Counter(normalise(second).lower().split())
-    shorter = min(sum(a.values()), sum(b.values()))
-    return shorter > 0 and sum((a & b).values()) >= SAME_BODY * shorter
 
 
 @dataclass(frozen=True)
@@ -118,7 +77,7 @@ class CorpusStore:
         self.bad_lines = BadLines(self.jsonl_path)
         self.db = sqlite3.connect(self.directory / INDEX_NAME, timeout=30)
         try:
-            self.db.executescript(_SCHEMA)
+            self.db.executescript(SCHEMA)
             self.db.executescript(ledger.SCHEMA)
             if not durable:
                 self.db.execute("PRAGMA synchronous = OFF")
@@ -173,30 +132,9 @@ class CorpusStore:
         return _Resolved(same, by_content=True) if same else _Resolved(article_id(article.url))
 
     def same_content(self, article: ExtractedArticle) -> str | None:
-        """The id of an article of the same portal with the same normalised title, the same
-        publication day (or a day unknown on either side: print views often leave it out) and
-        the same body (``SAME_BODY`` of the shorter body's words in the other: a print view
-        without the byline, a trailing "In bài") (docs/corpus.md "One article, one record"):
-        two URLs of one article that no canonical link ties together (Joomla ``Itemid``,
-        print views, trailing parameters). A re-post (same text, another day) stays its own.
-        The first article filed wins, so crawl and reextract, filing in one order, agree."""
-        title = normalise(article.title)
-        if not title or not normalise(article.body):
-            return None
-        day = (article.published or "")[:10]
-        site = article.site or site_of(article.url)
-        rows = self.db.execute(
-            "SELECT t.id, a.published FROM titles t JOIN articles a ON a.id = t.id"
-            " WHERE t.site = ? AND t.title = ? ORDER BY a.first_seen, t.id", (site, title),
-        ).fetchall()
-        for ident, published in rows:
-            other = (published or "")[:10]
-            if day and other and day != other:
-                continue
-            record = self.get(str(ident))
-            if record is not None and same_body(article.body, record.body or ""):
-                return str(ident)
-        return None
+        """The id of the article that ``article`` repeats under another URL, or None
+        (``archive.corpus.sameness.same_content``)."""
+        return same_content(self.db, article, self.get)
 
     def add(self, article: ExtractedArticle, capture: CaptureRef, seen_at: datetime) -> AddResult:
         resolved = self._resolve(article)
