@@ -132,7 +132,9 @@ def test_a_diff_names_changed_added_and_removed_paragraphs_and_the_title(store: 
 
 def test_the_feed_is_filtered_by_day_and_site_and_written_as_json_and_atom(store: CorpusStore) -> None:
     store.add(article(), capture(1), at(1))
-    store.add(article(url=SECOND, fetched_url=SECOND), capture(3, SECOND), at(3))
+    # another article (another title and text: the same text under a second URL would be one article)
+    store.add(article(url=SECOND, fetched_url=SECOND, title="Tuần tra kiểm soát", body="Đoạn ba.\n\nĐoạn bốn."),
+              capture(3, SECOND), at(3))
     store.mark_removed(URL, _gone(4))
     from datetime import date
 

@@ -49,7 +49,7 @@ def test_search_filter_and_open_an_article(server: str, page) -> None:
     assert page.locator("li.hit mark").first.inner_text().lower() == "an ninh"  # the phrase marked whole
 
     # filter by a facet value: the pre-2025 province Quảng Nam
-    page.click('section[data-facet="province"] a:text-is("Quảng Nam")')
+    page.click('[data-facet="province"] a:text-is("Quảng Nam")')
     page.wait_for_selector("a.chip")
     assert "Tỉnh: Quảng Nam" in page.inner_text(".active-filters")
     assert sorted(page.locator("li.hit").evaluate_all("els => els.map(e => e.dataset.id)")) == ["qn-anninh", "qn-tratu"]
