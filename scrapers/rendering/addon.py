@@ -35,11 +35,14 @@ BROWSER_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--d
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
                 "--disable-extensions", "--metrics-recording-only", "--mute-audio", "--disable-domain-reliability",
                 "--disable-client-side-phishing-detection", "--no-pings", "--disable-breakpad",
-                "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,"
-                "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,SigninPromo")
+                ("--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,"
+                 "CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,SigninPromo"))
 #: settings key the add-on sets: True when the handler is installed (read by the spider)
 ACTIVE = "_CONGAN_RENDER_ACTIVE"
 MODES = ("auto", "off")
+#: where the browser's own (non-page) traffic goes when the crawl uses a proxy: the discard
+#: port of the loopback, closed, so it never leaves the machine
+DEAD_PROXY = "http://127.0.0.1:9"
 
 
 @dataclass(frozen=True)
@@ -104,14 +107,20 @@ def proxy_option() -> dict[str, str] | None:
 def context_kwargs(user_agent: str) -> dict[str, Any]:
     """The one browser context (made at the first rendered page, none before): portals with
     broken certificate chains are crawled anyway (SPEC §5)."""
-    return {"ignore_https_errors": True, "locale": "vi-VN", "user_agent": user_agent, "service_workers": "block"}
+    kwargs: dict[str, Any] = {"ignore_https_errors": True, "locale": "vi-VN", "user_agent": user_agent,
+                              "service_workers": "block"}
+    proxy = proxy_option()
+    if proxy is not None:
+        kwargs["proxy"] = proxy
+    return kwargs
 
 
 def playwright_settings(config: RenderConfig) -> dict[str, Any]:
     launch: dict[str, Any] = {"executable_path": config.browser, "headless": True, "args": list(BROWSER_ARGS)}
-    proxy = proxy_option()
-    if proxy is not None:
-        launch["proxy"] = proxy
+    if proxy_option() is not None:
+        # pages reach the network through the context's proxy (context_kwargs); the browser's
+        # own traffic (update checks, sign-in) goes to a closed loopback port, nowhere else
+        launch["proxy"] = {"server": DEAD_PROXY}
     return {
         "DOWNLOAD_HANDLERS": {"http": HANDLER, "https": HANDLER},
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",

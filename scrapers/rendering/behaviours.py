@@ -22,8 +22,8 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 #: texts of controls that load more or the next page (NFC, compared lower-case, trimmed)
-CONTROL_TEXT_RE = (r"^(xem thêm|tải thêm|thêm tin|xem tiếp|trang sau|trang tiếp|tiếp theo|tiếp|sau|next|more|"
-                   r"load more|»|›|>>|\d{1,4})$")
+CONTROL_TEXT_RE = (r"^((xem thêm|tải thêm|thêm tin|xem tiếp|trang sau|trang tiếp|tiếp theo|load more)(\s.{0,20})?"
+                   r"|tiếp|sau|next|more|»|›|>>|tiếp »|\d{1,4})$")
 #: milliseconds to wait for the network to go quiet after a load or a click
 IDLE_MS = 3000
 
@@ -74,14 +74,14 @@ async def settle(page: Any, timeout_ms: int = IDLE_MS) -> None:
     """Wait until the page's network is quiet (or ``timeout_ms`` passed)."""
     try:
         await page.wait_for_load_state("networkidle", timeout=timeout_ms)
-    except Exception:  # noqa: BLE001 - Playwright's TimeoutError: a page that keeps polling is fine
+    except Exception:
         await asyncio.sleep(0.2)
 
 
 async def link_count(page: Any) -> int:
     try:
         return int(await page.evaluate("() => document.querySelectorAll('a[href], option[value]').length"))
-    except Exception:  # noqa: BLE001 - the page navigated or closed
+    except Exception:
         return -1
 
 
@@ -96,7 +96,7 @@ async def run_behaviours(page: Any, budget: int, responses: list[int], seen: dic
     while result.clicks < budget:
         try:
             keys = await page.evaluate(CONTROLS_JS, CONTROL_TEXT_RE)
-        except Exception:  # noqa: BLE001 - the page navigated or closed
+        except Exception:
             break
         if not keys:
             break
@@ -108,7 +108,7 @@ async def run_behaviours(page: Any, budget: int, responses: list[int], seen: dic
             before_links, before_responses = await link_count(page), responses[0]
             try:
                 await page.click(selector, timeout=IDLE_MS, no_wait_after=True)
-            except Exception:  # noqa: BLE001 - hidden or detached by the page's own script
+            except Exception:
                 await _mark_done(page, selector)
                 continue
             result.clicks += 1
@@ -128,14 +128,14 @@ async def run_behaviours(page: Any, budget: int, responses: list[int], seen: dic
 async def _mark_done(page: Any, selector: str) -> None:
     try:
         await page.eval_on_selector(selector, "el => { el.dataset.congandone = '1'; }")
-    except Exception:  # noqa: BLE001 - the control is gone
+    except Exception:
         return
 
 
 async def _unmark(page: Any, selector: str) -> None:
     try:
         await page.eval_on_selector(selector, "el => { delete el.dataset.conganControl; }")
-    except Exception:  # noqa: BLE001 - the control is gone (replaced by the next page's)
+    except Exception:
         return
 
 
@@ -143,7 +143,7 @@ async def collect_links(page: Any, seen: dict[str, str]) -> None:
     """Add (absolute URL -> text) every address the rendered DOM shows to ``seen``."""
     try:
         found = await page.evaluate(LINKS_JS)
-    except Exception:  # noqa: BLE001 - the page navigated or closed
+    except Exception:
         return
     for url, text in found:
         if str(url).startswith(("http://", "https://")) and not seen.get(str(url)):

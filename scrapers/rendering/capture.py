@@ -20,7 +20,7 @@ sites) are aborted and counted, as the crawler never fetches out-of-network addr
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -53,7 +53,7 @@ def leaves_portal(request: Any) -> bool:
         return True
     try:
         page_url = str(request.frame.page.url)
-    except Exception:  # noqa: BLE001 - a detached frame: judge by the URL alone
+    except Exception:
         page_url = ""
     if not page_url.startswith(("http://", "https://")):
         return False  # the page's own navigation, which Scrapy's scope already allowed
@@ -86,7 +86,7 @@ async def browser_exchange(response: Any, site: str | None, via: str | None) -> 
     request = response.request
     try:
         body = await response.body()
-    except Exception:  # noqa: BLE001 - Playwright raises a bare Error for bodies it no longer holds
+    except Exception:
         body = b""
         if not 300 <= response.status < 400:
             return None
@@ -96,7 +96,7 @@ async def browser_exchange(response: Any, site: str | None, via: str | None) -> 
     try:
         address = await response.server_addr()
         server = address["ipAddress"] if address else None
-    except Exception:  # noqa: BLE001 - not every response knows its server (cache, service worker)
+    except Exception:
         server = None
     post = request.post_data_buffer or b""
     return Exchange(
@@ -104,7 +104,7 @@ async def browser_exchange(response: Any, site: str | None, via: str | None) -> 
                                 body=post),
         response=CapturedResponse(status=response.status, reason=response.status_text or "",
                                   protocol="HTTP/1.1", headers=decoded_headers(response_headers, body), body=body),
-        fetched_at=datetime.now(timezone.utc),
+        fetched_at=datetime.now(UTC),
         ip_address=server,
         site=site,
         page_kind=BROWSER_KIND if request.resource_type not in ("document",) else None,
@@ -125,7 +125,7 @@ class BrowserCapture:
             return None
         try:
             exchange = await browser_exchange(response, site, via)
-        except Exception as exc:  # noqa: BLE001 - the page closed under us; count it, never stop the crawl
+        except Exception as exc:
             logger.debug("browser response of %s not captured: %s", url, exc)
             self.stats.inc_value("render/capture_lost")
             return None

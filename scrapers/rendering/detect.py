@@ -52,7 +52,8 @@ CONFIG_URL_RE = re.compile(r"""['"]?\b(?:api|url|endpoint|service|source)['"]?\s
 DOM_WRITE_RE = re.compile(r"innerHTML|insertAdjacentHTML|appendChild|document\.write|\.append\(|\.html\(")
 URL_STRING_RE = re.compile(r"""['"](?:https?:)?/[^'"\s<>]{2,}['"]|\\?/[\w.-]+\\/[^'"\s]+""")
 LOADING_RE = re.compile(r"^\s*(?:đang tải|loading|vui lòng chờ|please wait)\b", re.IGNORECASE)
-MORE_TEXT_RE = re.compile(r"^(?:xem thêm|tải thêm|thêm tin|xem tiếp|trang sau|tiếp theo|load more|more|»|›)\W*$",
+MORE_TEXT_RE = re.compile(r"^(?:(?:xem thêm|tải thêm|thêm tin|xem tiếp|trang sau|tiếp theo|load more)(?:\s.{0,20})?"
+                          r"|more|»|›)\W*$",
                           re.IGNORECASE)
 DATA_URL_ATTRS = ("data-api", "data-url", "data-source", "data-href", "data-endpoint")
 LIST_TAGS = ("ul", "ol", "tbody")

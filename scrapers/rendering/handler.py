@@ -145,7 +145,7 @@ class Renderer:
         """scrapy-playwright's ``response`` event handler: archive it, harvest JSON answers."""
         try:
             page = response.frame.page
-        except Exception:  # noqa: BLE001 - a response of a closed frame
+        except Exception:
             page = None
         state = self._state(page) if page is not None else PageState(site=self.site_of(str(response.url)), via="")
         if state.site is None:
@@ -159,12 +159,12 @@ class Renderer:
         content_type = ""
         try:
             content_type = (await response.header_value("content-type") or "").lower()
-        except Exception:  # noqa: BLE001 - headers of a closed page
+        except Exception:
             return
         if "json" in content_type:
             try:
                 body = await response.body()
-            except Exception:  # noqa: BLE001 - the body is gone (page closed, redirect)
+            except Exception:
                 return
             for link in json_body_links(body, str(response.url)):
                 state.harvested.setdefault(link.url, link)
@@ -181,8 +181,8 @@ class Renderer:
         try:
             result = await run_behaviours(page, self.config.clicks, state.responses, seen)
             self._inc("render/clicks", result.clicks)
-            html = await page.content()
-        except Exception as exc:  # noqa: BLE001 - a page that crashed or closed: keep what was seen
+            html = str(await page.content())
+        except Exception as exc:
             logger.warning("rendering %s stopped early: %s", response.url, exc)
             self._inc("render/failed")
             html = response.text if hasattr(response, "text") else ""
@@ -198,7 +198,7 @@ class Renderer:
         self._pages.pop(id(page), None)
         try:
             await page.close()
-        except Exception:  # noqa: BLE001 - already closed
+        except Exception:
             return
 
     async def failed(self, request: Request, error: Any) -> None:

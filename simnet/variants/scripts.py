@@ -17,7 +17,11 @@ SCRIPT_PATH = "/scripts/portal.js"
 
 _JS = r"""(function(){
 var F = %(fields)s;
-function qs(o){var p=[];for(var k in o){if(o.hasOwnProperty(k))p.push(encodeURIComponent(k)+'='+encodeURIComponent(o[k]));}return p.join('&');}
+function qs(o){
+  var p = [];
+  for (var k in o) { if (o.hasOwnProperty(k)) p.push(encodeURIComponent(k) + '=' + encodeURIComponent(o[k])); }
+  return p.join('&');
+}
 function get(url, params, cb, asJson){
   var q = params ? qs(params) : '';
   var x = new XMLHttpRequest();
@@ -38,7 +42,8 @@ window.loadNews = function(api, params){
     var rows = (d && d[F.list]) || [];
     if (String(params[F.page]) === '1') box.innerHTML = '';
     for (var i = 0; i < rows.length; i++) {
-      box.insertAdjacentHTML('beforeend', '<div class="item"><a href="' + esc(rows[i][F.url]) + '">' + esc(rows[i][F.title]) + '</a></div>');
+      var link = '<a href="' + esc(rows[i][F.url]) + '">' + esc(rows[i][F.title]) + '</a>';
+      box.insertAdjacentHTML('beforeend', '<div class="item">' + link + '</div>');
     }
     if (!rows.length) state.done = true;
   }, true);
