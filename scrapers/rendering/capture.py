@@ -119,7 +119,11 @@ class BrowserCapture:
         self.capture = capture
         self.stats = stats
 
-    async def record(self, response: Any, site: str | None, via: str | None) -> StoredRecord | None:
+    async def record(self, response: Any, site: str | None, via: str | None, *, count: bool = True
+                     ) -> StoredRecord | None:
+        """Archive one browser response; ``count``: add it to the portal's answered pages
+        (``portal/<site>/responses``), as for Scrapy's responses (not for the page's own
+        document, which reaches the spider as the rendered response and is counted there)."""
         url = str(response.url)
         if not url.startswith(("http://", "https://")):
             return None
@@ -132,6 +136,10 @@ class BrowserCapture:
         if exchange is None:
             self.stats.inc_value("render/capture_empty")
             return None
+        if count and site:
+            self.stats.inc_value(f"portal/{site}/responses")
+            self.stats.inc_value(f"portal/{site}/bytes", len(exchange.response.body))
+            self.stats.inc_value(f"portal/{site}/status/{exchange.response.status}")
         capture = self.capture
         if capture is None:
             return None
