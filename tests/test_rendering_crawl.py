@@ -71,9 +71,11 @@ def test_script_driven_variants_are_crawled_through_the_browser(tmp_path: Path) 
             # the static crawl never reached a listing page: adapters that narrow what is
             # followed (fixed by issue 13 item 1, generic discovery always on), not rendering
             pytest.xfail(f"{v.label}: no listing page reached before rendering ({len(hits)} requests)")
-        assert report["portals"][v.domain]["rendered"] >= 1, v.label
+        if v.style.link_mode == "json":  # listings exist only in API answers: the browser must see them
+            assert report["portals"][v.domain]["rendered"] >= 1, v.label
         assert scores[v.domain].recall >= 0.95, (v.label, scores[v.domain].found, scores[v.domain].truth)
     # what only the browser asked for (the JSON API / "Xem thêm" fragments) is in the WARC
+    assert sum(report["portals"][v.domain]["rendered"] for v in variants) >= 1
     api_paths = {v.style.api_path.lower() for v in variants}
     archived: dict[str, bytes] = {}
     for warc in sorted((data / "collections" / "congan" / "archive").glob("*.warc.gz")):
@@ -83,7 +85,8 @@ def test_script_driven_variants_are_crawled_through_the_browser(tmp_path: Path) 
                     url = record.rec_headers.get_header("WARC-Target-URI")
                     archived[url] = record.content_stream().read()
     browser_made = [u for u in archived if any(p in u.lower() for p in api_paths)]
-    assert len(browser_made) >= len(variants), sorted(archived)[:40]
+    assert len(browser_made) >= sum(1 for v in variants if v.style.link_mode == "json") and browser_made, \
+        sorted(archived)[:40]
     url = browser_made[0]
     got = subprocess.run([sys.executable, "-m", "congan", "--data", str(data), "warc", "get", url, "--payload"],
                          cwd=REPO, capture_output=True, timeout=120)

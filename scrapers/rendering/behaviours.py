@@ -93,6 +93,7 @@ async def run_behaviours(page: Any, budget: int, responses: list[int], seen: dic
     result = BehaviourResult()
     await settle(page)
     await collect_links(page, seen)
+    await _stay_on_page(page)
     while result.clicks < budget:
         try:
             keys = await page.evaluate(CONTROLS_JS, CONTROL_TEXT_RE)
@@ -123,6 +124,23 @@ async def run_behaviours(page: Any, budget: int, responses: list[int], seen: dic
         if not progressed:
             break
     return result
+
+
+async def _stay_on_page(page: Any) -> None:
+    """From now on the page may not navigate away (a control that submits a form or sets
+    ``location``): such requests are aborted before they leave, as Browsertrix's behaviours do."""
+    main = page.main_frame
+
+    async def guard(route: Any, request: Any) -> None:
+        if request.is_navigation_request() and request.frame == main:
+            await route.abort()
+        else:
+            await route.fallback()
+
+    try:
+        await page.route("**/*", guard)
+    except Exception:
+        return
 
 
 async def _mark_done(page: Any, selector: str) -> None:

@@ -152,11 +152,15 @@ class Renderer:
             state.site = self.site_of(str(response.url))
         if not state.via.startswith(("http://", "https://")):
             state.via = str(response.url)
-        first = state.responses[0] == 0  # the page's own document: the spider's rendered response
         state.responses[0] += 1
+        try:  # the page's own documents (and redirects to it): the spider's rendered response
+            request = response.request
+            own = bool(request.is_navigation_request() and request.frame.parent_frame is None)
+        except Exception:
+            own = False
         capture = BrowserCapture(capture_extension(self.crawler) if self.crawler is not None else None,
                                  self.crawler.stats if self.crawler is not None else None)
-        await capture.record(response, state.site, state.via or None, count=not first)
+        await capture.record(response, state.site, state.via or None, count=not own)
         content_type = ""
         try:
             content_type = (await response.header_value("content-type") or "").lower()
