@@ -252,8 +252,10 @@ class NetworkSpider(scrapy.Spider):
         """scrapy-playwright's handler of every response a rendered page gets (archived)."""
         await self.renderer.on_response(response)
 
-    async def render_failed(self, failure: Any) -> None:
-        await self.renderer.failed(failure.request, failure.value)
+    async def render_failed(self, failure: Any) -> AsyncIterator[Request]:
+        retry = await self.renderer.failed(failure.request, failure.value)
+        if retry is not None:
+            yield retry
 
     def recognise(self, response: TextResponse, site: str) -> Adapter | None:
         """The adapter of the CMS the page shows, for a portal crawled as unknown."""

@@ -45,6 +45,10 @@ logger = logging.getLogger(__name__)
 #: the spider method scrapy-playwright calls with every browser response (by name: the
 #: request stays serialisable for the durable frontier)
 RESPONSE_HANDLER = "on_browser_response"
+#: request.meta key: how many times rendering this page failed so far
+META_ATTEMPT = "congan_render_attempt"
+#: renders of a page tried again after a failure
+RENDER_RETRIES = 1
 
 
 @dataclasses.dataclass
@@ -206,10 +210,19 @@ class Renderer:
         except Exception:
             return
 
-    async def failed(self, request: Request, error: Any) -> None:
-        """A render that failed (timeout, browser gone): counted, the static page stays."""
-        self._inc("render/failed")
-        logger.warning("could not render %s: %s", request.url, error)
+    async def failed(self, request: Request, error: Any) -> Request | None:
+        """A render that failed (timeout, the browser closed by a stopping crawl): counted, and
+        tried once more (the retry goes to the durable frontier, so a crawl stopped meanwhile
+        renders the page when it resumes); the static page stays archived either way."""
         page = request.meta.get("playwright_page")
         if page is not None:
             await self.close(page)
+        attempt = int(request.meta.get(META_ATTEMPT, 0))
+        if attempt < RENDER_RETRIES:
+            self._inc("render/retried")
+            meta = {k: v for k, v in request.meta.items() if k != "playwright_page"}
+            meta[META_ATTEMPT] = attempt + 1
+            return request.replace(meta=meta, dont_filter=True)
+        self._inc("render/failed")
+        logger.warning("could not render %s: %s", request.url, error)
+        return None
