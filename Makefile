@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 DATA   ?= data
 
-.PHONY: setup demo test lint bench clean pywb-env
+.PHONY: setup demo test lint bench clean pywb-env browser-check
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-setup: $(VENV)/.installed pywb-env
+setup: $(VENV)/.installed pywb-env browser-check
+
+# Script-driven portals are rendered in Debian's chromium (CONGAN_RENDER_BROWSER); never a
+# browser download. Without it crawls run, unrendered, with one warning.
+browser-check:
+	@test -x /usr/bin/chromium || echo "note: /usr/bin/chromium missing: script-driven pages will not be rendered (sudo apt-get install chromium)"
 
 # pywb (congan replay) lives in its own venv (.venv-pywb): its pinned dependencies clash
 # with the crawler's. Does nothing when it is already there.

@@ -62,6 +62,22 @@ CONGAN_REGISTRY = ""
 #: no fingerprinting, no extraction profile)
 CONGAN_ADAPTERS = "on"
 
+# -- rendering of script-driven pages (scrapers.rendering) -----------------------------------
+#: ``auto``: pages whose static HTML shows script-filled content are rendered in headless
+#: chromium (every request they make archived); ``off``: never. Without scrapy-playwright or
+#: the browser the crawl logs one warning and runs without rendering.
+CONGAN_RENDER = "auto"
+#: The browser (Debian's chromium; never a browser download).
+CONGAN_RENDER_BROWSER = "/usr/bin/chromium"
+#: Pages rendered per portal at most (0: no limit).
+CONGAN_RENDER_MAX_PAGES_PER_SITE = 200
+#: Seconds a rendered page may take to load.
+CONGAN_RENDER_TIMEOUT = 20.0
+#: "Load more" / next-page clicks per rendered page at most.
+CONGAN_RENDER_CLICKS = 40
+#: Browser pages open at once (one browser context).
+CONGAN_RENDER_CONCURRENCY = 2
+
 # -- identity ------------------------------------------------------------------------------
 #: Where portal operators can reach whoever runs the crawler; goes into the User-Agent.
 CONGAN_CONTACT_URL = "https://github.com/congan-archive/congan-archive#contact"
@@ -225,4 +241,6 @@ EXTRACT_HEALTH_MIN_FILL = 0.8
 ADDONS: dict[str, int] = {
     # crawl id when none is given, User-Agent from CONGAN_CONTACT_URL
     "scrapers.crawl.addon.CrawlAddon": 0,
+    # scrapy-playwright's download handler when CONGAN_RENDER is on and chromium is there
+    "scrapers.rendering.addon.RenderingAddon": 10,
 }

@@ -42,6 +42,8 @@ from scrapers.portals.requisites import requisite_urls
 from scrapers.portals.safe_urls import MALFORMED_URL, malformed_links, safe_join
 from scrapers.portals.scope import Scope, link_block_urls
 from scrapers.portals.urls import url_host, without_session
+from scrapers.rendering.addon import RenderConfig
+from scrapers.rendering.handler import Renderer
 from scrapers.reporting.portal_watch import PortalWatch
 from spiders.planner import OTHER_PORTAL, CrawlPlanner, Decision, Refused
 
@@ -80,6 +82,10 @@ class NetworkSpider(scrapy.Spider):
         self.watch = PortalWatch(RegistryState.open(self.data), self.crawler, config.crawl_id)
         known = open_known_articles(self.data, config.collection, config.crawl_id) if config.incremental else None
         self.planner = CrawlPlanner(config, self.registry, known, count=self.count)
+        # script-driven pages go to the browser (scrapers.rendering; CONGAN_RENDER)
+        crawler = getattr(self, "crawler", None)
+        self.renderer = (Renderer.from_crawler(crawler, self.planner.domain_of) if crawler is not None
+                         else Renderer(RenderConfig(mode="off"), False, None, self.planner.domain_of))
 
     def count(self, stat: str) -> None:
         """Count in the crawl's stats (set once the crawl starts, after the spider is made)."""
@@ -229,6 +235,11 @@ class NetworkSpider(scrapy.Spider):
                     )
                     if request is not None:
                         yield request
+            found = self.renderer.wants(response.text, response.url, site) if response.status < 300 else None
+            if found is not None:
+                yield self.renderer.request(
+                    response.url, context, self.parse_rendered, self.render_failed, found,
+                )
         canonical = context.canonical or adapter.canonicalize(response.url)
         if self.planner.is_article(page, adapter, canonical):
             yield self.article_item(response, canonical, site, adapter)
@@ -236,6 +247,29 @@ class NetworkSpider(scrapy.Spider):
             context.not_article = True  # congan reextract must not file it either
         # after the item: its aliases are those known before this page's own links
         yield from self.emit_all(self.planner.plan_discovery(page, site, adapter, hops=hops, depth=depth), response)
+
+    # -- rendered pages (scrapers.rendering) ------------------------------------------------
+    async def parse_rendered(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        """A page the browser rendered: its DOM and harvested addresses, discovered as any page's."""
+        text = await self.renderer.finish(response)
+        context = ensure_context(response)
+        site = context.site or self.planner.domain_of(response.url)
+        adapter = self.planner.adapter_named(context.adapter) or self.sites.get(site) or self.adapter_for(site)
+        page = Page(url=response.url, text=text, status=response.status, content_type="text/html",
+                    kind=context.kind or "", sequence=context.sequence)
+        for request in self.emit_all(
+            self.planner.plan_discovery(page, site, adapter, hops=context.hops, depth=context.depth), response,
+        ):
+            yield request
+
+    async def on_browser_response(self, response: Any) -> None:
+        """scrapy-playwright's handler of every response a rendered page gets (archived)."""
+        await self.renderer.on_response(response)
+
+    async def render_failed(self, failure: Any) -> AsyncIterator[Request]:
+        retry = await self.renderer.failed(failure.request, failure.value)
+        if retry is not None:
+            yield retry
 
     def recognise(self, response: TextResponse, site: str) -> Adapter | None:
         """The adapter of the CMS the page shows, for a portal crawled as unknown."""

@@ -162,6 +162,11 @@ class WarcCaptureExtension:
         if not request.url.startswith(("http://", "https://")):
             self.stats.inc_value("warc/skipped_not_http")  # data:, file:, s3:... have no HTTP exchange
             return
+        if request.meta.get("playwright"):
+            # a rendered DOM, not what a server sent: the browser's own responses are archived
+            # by scrapers.rendering.capture
+            self.stats.inc_value("warc/skipped_rendered")
+            return
         if self.writer is None:
             self.open()
         assert self.writer is not None

@@ -97,6 +97,7 @@ def portal_table(stats: Mapping[str, float]) -> dict[str, dict[str, Any]]:
         return portals.setdefault(site, {
             "pages": 0, "articles": 0, "new": None, "changed": None, "unchanged": None, "not_modified": 0,
             "deleted": 0, "bytes": 0, "errors": {}, "robots_denied": 0, "skipped": 0, "status": {},
+            "rendered": 0,
         })
 
     for name, value in stats.items():

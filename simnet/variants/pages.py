@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..catalog import Article
 from ..content import CATEGORIES
 from ..layout import footer, share_buttons, view_counter
+from .scripts import SCRIPT_PATH, needs_script
 from .vocab import DATE_FORMATS
 
 if TYPE_CHECKING:
@@ -38,6 +39,8 @@ def _head(p: VariantPortal, title: str, here: str, extra: str = "") -> str:
                else '<meta charset="utf-8">')
     gen = f'<meta name="generator" content="{escape(s.generator)}">' if s.generator else ""
     base = f'<base href="{p.base}/">' if s.href_mode == "base" else ""
+    if needs_script(s):
+        extra = f'<script src="{SCRIPT_PATH}"></script>{extra}'
     return (f'<!DOCTYPE html>\n<html lang="vi">\n<head>{charset}<title>{escape(title)} - {escape(p.spec.title)}</title>'
             f"{gen}{base}{extra}</head>\n<body>")
 

@@ -20,6 +20,7 @@ from ..portals.base import Portal
 from ..portals.webforms import encode_cp1258
 from ..sites import SiteSpec
 from . import pages
+from .scripts import SCRIPT_PATH, needs_script, portal_script
 from .style import Style, stable_hex
 
 _PLACEHOLDERS = {
@@ -219,6 +220,8 @@ class VariantPortal(Portal):
         target, s = req.target, self.style
         if req.path in ("/", "/index.php", "/Default.aspx") and not req.query:
             return self.finish(pages.home(self))
+        if req.path == SCRIPT_PATH and needs_script(s):
+            return data(portal_script(s).encode(), "application/javascript; charset=utf-8")
         if self.detail_path and req.path.lower() == self.detail_path.lower():
             return self._detail(req)
         if s.api_path and req.path.lower() == s.api_path.lower():

@@ -1,0 +1,1 @@
+"""Script-driven pages rendered in headless chromium (scrapy-playwright), the way Browsertrix does."""

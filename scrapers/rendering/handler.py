@@ -1,0 +1,228 @@
+"""The spider's side of rendering: which pages go to the browser, and what comes back.
+
+A page the spider fetched statically (archived as sent) whose HTML the detector flags
+(``scrapers.rendering.detect``) is requested once more, through scrapy-playwright
+(``meta["playwright"]``), within ``CONGAN_RENDER_MAX_PAGES_PER_SITE`` rendered pages per portal.
+While it loads, every response the page gets is archived (``scrapers.rendering.capture``) and
+JSON answers are searched for addresses (``scrapers.rendering.harvest``); once loaded, the
+behaviours click "load more"/next controls (``scrapers.rendering.behaviours``). The page is
+then closed and its rendered DOM, with the addresses harvested from JSON as ``<a href>``
+markup, goes to the spider's ordinary discovery: the same scope, traps, budgets and
+article-or-not decisions as any page.
+
+The rendered response itself is not written to the WARC (it is the DOM, not what a server
+sent: the WARC capture extension skips responses flagged ``playwright``); the browser's own
+requests are. Counts: ``render/pages``, ``portal/<site>/rendered`` (the crawl report's
+``rendered`` per portal), ``render/skipped/budget``, ``render/failed``, ``render/clicks``,
+``render/harvested``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request
+
+from scrapers.capture.warc_capture import capture_extension
+from scrapers.page_context import META_KEY, PageContext
+from scrapers.rendering.addon import ACTIVE, HANDLER, RenderConfig, context_kwargs
+from scrapers.rendering.behaviours import run_behaviours
+from scrapers.rendering.capture import BrowserCapture
+from scrapers.rendering.detect import Detection, detect
+from scrapers.rendering.harvest import Harvested, anchor_block, json_body_links
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+#: the spider method scrapy-playwright calls with every browser response (by name: the
+#: request stays serialisable for the durable frontier)
+RESPONSE_HANDLER = "on_browser_response"
+#: request.meta key: how many times rendering this page failed so far
+META_ATTEMPT = "congan_render_attempt"
+#: renders of a page tried again after a failure
+RENDER_RETRIES = 1
+
+
+@dataclasses.dataclass
+class PageState:
+    """What one rendered page gathered while it was open."""
+
+    site: str | None
+    via: str
+    responses: list[int] = dataclasses.field(default_factory=lambda: [0])
+    harvested: dict[str, Harvested] = dataclasses.field(default_factory=dict)
+
+
+class Renderer:
+    """Decides which pages are rendered and turns a rendered page into markup for discovery."""
+
+    def __init__(self, config: RenderConfig, active: bool | None, crawler: Crawler | None,
+                 site_of: Callable[[str], str]) -> None:
+        self.config = config
+        self._active = active
+        self.crawler = crawler
+        self.site_of = site_of
+        self.user_agent = str(crawler.settings.get("USER_AGENT") or "") if crawler is not None else ""
+        self.rendered: Counter[str] = Counter()
+        self._requested: set[str] = set()
+        self._pages: dict[int, PageState] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, site_of: Callable[[str], str]) -> Renderer:
+        settings = crawler.settings
+        # Scrapy makes the spider before the add-ons ran: whether the handler is installed is
+        # read at the first page (``active``)
+        return cls(RenderConfig.from_settings(settings), None, crawler, site_of)
+
+    @property
+    def active(self) -> bool:
+        """Rendering on: ``CONGAN_RENDER`` on and the add-on installed scrapy-playwright."""
+        if self._active is None:
+            settings = self.crawler.settings if self.crawler is not None else None
+            self._active = settings is not None and (
+                settings.getdict("DOWNLOAD_HANDLERS").get("http") == HANDLER or settings.getbool(ACTIVE))
+        return bool(self._active) and self.config.enabled
+
+    def _inc(self, stat: str, count: int = 1) -> None:
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(stat, count)
+
+    # -- which pages --------------------------------------------------------------------
+    def wants(self, text: str, url: str, site: str) -> Detection | None:
+        """The detection of a page to render (None: not rendered: off, not flagged, already
+        rendered in this crawl, or the portal's budget spent)."""
+        if not self.active or url in self._requested:
+            return None
+        found = detect(text, url)
+        if not found.needs_rendering:
+            return None
+        limit = self.config.max_pages_per_site
+        if limit and self.rendered[site] >= limit:
+            self._inc("render/skipped/budget")
+            return None
+        return found
+
+    def request(self, url: str, context: PageContext, callback: Any, errback: Any, found: Detection) -> Request:
+        """The render request of a flagged page (same page context, no conditional request)."""
+        self._requested.add(url)
+        site = context.site or self.site_of(url)
+        self.rendered[site] += 1
+        self._inc("render/pages")
+        self._inc(f"portal/{site}/rendered")
+        for signal in found.signals:
+            self._inc(f"render/signals/{signal}")
+        logger.debug("rendering %s (%s)", url, ", ".join(found.signals))
+        rendered = dataclasses.replace(context, conditional=False, capture=None, outlinks=[], aliases=())
+        return Request(
+            url, callback=callback, errback=errback, dont_filter=True, priority=-1,
+            meta={
+                META_KEY: rendered,
+                "playwright": True,
+                "playwright_include_page": True,
+                "playwright_context": "default",
+                "playwright_context_kwargs": context_kwargs(self.user_agent),
+                "playwright_page_event_handlers": {"response": RESPONSE_HANDLER},
+                "playwright_page_goto_kwargs": {"wait_until": "load"},
+                "dont_redirect": False,
+            },
+        )
+
+    # -- while the page is open ---------------------------------------------------------
+    def _state(self, page: Any) -> PageState:
+        key = id(page)
+        state = self._pages.get(key)
+        if state is None:
+            url = str(page.url)
+            state = PageState(site=self.site_of(url) if url.startswith("http") else None, via=url)
+            self._pages[key] = state
+        return state
+
+    async def on_response(self, response: Any) -> None:
+        """scrapy-playwright's ``response`` event handler: archive it, harvest JSON answers."""
+        try:
+            page = response.frame.page
+        except Exception:
+            page = None
+        state = self._state(page) if page is not None else PageState(site=self.site_of(str(response.url)), via="")
+        if state.site is None:
+            state.site = self.site_of(str(response.url))
+        if not state.via.startswith(("http://", "https://")):
+            state.via = str(response.url)
+        state.responses[0] += 1
+        try:  # the page's own documents (and redirects to it): the spider's rendered response
+            request = response.request
+            own = bool(request.is_navigation_request() and request.frame.parent_frame is None)
+        except Exception:
+            own = False
+        capture = BrowserCapture(capture_extension(self.crawler) if self.crawler is not None else None,
+                                 self.crawler.stats if self.crawler is not None else None)
+        await capture.record(response, state.site, state.via or None, count=not own)
+        content_type = ""
+        try:
+            content_type = (await response.header_value("content-type") or "").lower()
+        except Exception:
+            return
+        if "json" in content_type:
+            try:
+                body = await response.body()
+            except Exception:
+                return
+            for link in json_body_links(body, str(response.url)):
+                state.harvested.setdefault(link.url, link)
+
+    # -- once loaded ----------------------------------------------------------------------
+    async def finish(self, response: Response) -> str:
+        """Run the behaviours, read the rendered DOM and close the page; the markup the
+        spider's discovery reads (rendered DOM + harvested JSON addresses)."""
+        page = response.meta.get("playwright_page")
+        if page is None:
+            return response.text if hasattr(response, "text") else ""
+        state = self._state(page)
+        seen: dict[str, str] = {}
+        try:
+            result = await run_behaviours(page, self.config.clicks, state.responses, seen)
+            self._inc("render/clicks", result.clicks)
+            html = str(await page.content())
+        except Exception as exc:
+            logger.warning("rendering %s stopped early: %s", response.url, exc)
+            self._inc("render/failed")
+            html = response.text if hasattr(response, "text") else ""
+        finally:
+            await self.close(page)
+        links = [Harvested(url, text) for url, text in seen.items()]
+        links += [h for h in state.harvested.values() if h.url not in seen]
+        self._inc("render/harvested", len(links))
+        return html.replace("</body>", anchor_block(links) + "</body>", 1) if "</body>" in html \
+            else html + anchor_block(links)
+
+    async def close(self, page: Any) -> None:
+        self._pages.pop(id(page), None)
+        try:
+            await page.close()
+        except Exception:
+            return
+
+    async def failed(self, request: Request, error: Any) -> Request | None:
+        """A render that failed (timeout, the browser closed by a stopping crawl): counted, and
+        tried once more (the retry goes to the durable frontier, so a crawl stopped meanwhile
+        renders the page when it resumes); the static page stays archived either way."""
+        page = request.meta.get("playwright_page")
+        if page is not None:
+            await self.close(page)
+        attempt = int(request.meta.get(META_ATTEMPT, 0))
+        if attempt < RENDER_RETRIES:
+            self._inc("render/retried")
+            meta = {k: v for k, v in request.meta.items() if k != "playwright_page"}
+            meta[META_ATTEMPT] = attempt + 1
+            return request.replace(meta=meta, dont_filter=True)
+        self._inc("render/failed")
+        logger.warning("could not render %s: %s", request.url, error)
+        return None
