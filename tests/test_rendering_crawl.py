@@ -58,7 +58,7 @@ def test_script_driven_variants_are_crawled_through_the_browser(tmp_path: Path) 
         env = {k: v for k, v in os.environ.items() if k != "CONGAN_DATA"} | net.proxy_env()
         command = [sys.executable, "-m", "congan", "--data", str(data), "crawl", "--crawl-id", "render",
                    "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING",
-                   "-s", f"CONGAN_REGISTRY={registry}"]
+                   "-s", f"CONGAN_REGISTRY={registry}", "-s", "CONGAN_RENDER=auto"]
         result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
         entries = net.access_entries()
     assert result.returncode == 0, result.stderr[-3000:]

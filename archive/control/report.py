@@ -99,6 +99,8 @@ class PortalRow:
     robots_denied: Number | None = None
     skipped: Number | None = None
     status: Counts = field(default_factory=dict)
+    #: pages rendered in the browser (scrapers.rendering)
+    rendered: Number | None = None
 
     @classmethod
     def from_json(cls, data: object) -> PortalRow | None:
