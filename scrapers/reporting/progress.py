@@ -1,7 +1,7 @@
 """The live progress line of a crawl, logged every ``CONGAN_PROGRESS_INTERVAL`` seconds::
 
     progress: 1204 pages (38.5/s), 311 articles, 7 errors, 2 robots-denied, frontier 845 pending
-    progress: ..., frontier 3 pending, waiting on congan.x.gov.vn 4m58s (Retry-After 3600 s (HTTP 503)), 12 deferred
+    progress: ..., frontier 3 pending, waiting on <portal> 4m58s (Retry-After 3600 s (HTTP 503)), 12 deferred
 
 It replaces Scrapy's LogStats (disabled in the settings). Figures come from the stats:
 ``response_received_count``, ``item_scraped_count``, ``crawl/errors`` and
