@@ -66,7 +66,7 @@ CONGAN_ADAPTERS = "on"
 #: ``auto``: pages whose static HTML shows script-filled content are rendered in headless
 #: chromium (every request they make archived); ``off``: never. Without scrapy-playwright or
 #: the browser the crawl logs one warning and runs without rendering.
-CONGAN_RENDER = "off"
+CONGAN_RENDER = "auto"
 #: The browser (Debian's chromium; never a browser download).
 CONGAN_RENDER_BROWSER = "/usr/bin/chromium"
 #: Pages rendered per portal at most (0: no limit).

@@ -235,13 +235,15 @@ class NetworkSpider(scrapy.Spider):
                     )
                     if request is not None:
                         yield request
-            found = self.renderer.wants(response.text, response.url, site) if response.status < 300 else None
+        canonical = context.canonical or adapter.canonicalize(response.url)
+        article = self.planner.is_article(page, adapter, canonical)
+        if html:
+            found = self.renderer.wants(page, site, adapter, canonical)
             if found is not None:
                 yield self.renderer.request(
-                    response.url, context, self.parse_rendered, self.render_failed, found,
+                    response.url, context, self.parse_rendered, self.render_failed, found, article=article,
                 )
-        canonical = context.canonical or adapter.canonicalize(response.url)
-        if self.planner.is_article(page, adapter, canonical):
+        if article:
             yield self.article_item(response, canonical, site, adapter)
         elif kind == ARTICLE and 200 <= response.status < 300:
             context.not_article = True  # congan reextract must not file it either
@@ -251,12 +253,21 @@ class NetworkSpider(scrapy.Spider):
     # -- rendered pages (scrapers.rendering) ------------------------------------------------
     async def parse_rendered(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
         """A page the browser rendered: its DOM and harvested addresses, discovered as any page's."""
-        text = await self.renderer.finish(response)
+        rendered = await self.renderer.finish(response)
         context = ensure_context(response)
         site = context.site or self.planner.domain_of(response.url)
         adapter = self.planner.adapter_named(context.adapter) or self.sites.get(site) or self.adapter_for(site)
-        page = Page(url=response.url, text=text, status=response.status, content_type="text/html",
+        page = Page(url=response.url, text=rendered.html, status=response.status, content_type="text/html",
                     kind=context.kind or "", sequence=context.sequence)
+        answer = self.renderer.shell_article(rendered, response.url) if context.not_article else None
+        if answer is not None:  # a script shell: its article is the JSON answer the browser got
+            canonical = context.canonical or adapter.canonicalize(response.url)
+            aliases = tuple(sorted(({answer.url, response.url} | self.aliases.get(canonical, set())) - {canonical}))
+            self.crawler.stats.inc_value("network/articles")
+            yield ArticlePage(url=answer.url, body=answer.body, site=site, canonical_url=canonical,
+                              adapter=adapter.name, profile=adapter.profile.name,
+                              headers={"Content-Type": answer.content_type}, capture=answer.capture,
+                              collection=self.config.collection, aliases=aliases)
         for request in self.emit_all(
             self.planner.plan_discovery(page, site, adapter, hops=context.hops, depth=context.depth), response,
         ):

@@ -65,3 +65,21 @@ def test_congan_adapters_setting_parses_on_and_off() -> None:
     assert NetworkConfig.from_settings(Settings({"CONGAN_ADAPTERS": "on"})).adapters
     with pytest.raises(NetworkConfigError, match="CONGAN_ADAPTERS"):
         NetworkConfig.from_settings(Settings({"CONGAN_ADAPTERS": "maybe"}))
+
+
+def test_script_endpoints_called_with_their_parameters_apart_are_not_links() -> None:
+    # a shell article, a JSON listing's config, a jQuery call with a data object: requested
+    # bare (without the id/page the script adds) such an endpoint answers an error or nothing
+    script = """<html><body><a href="/">Trang chủ</a><script>
+    $.getJSON('/api/baiviet/chitiet', {id: 4071}, render);
+    var cfg = {"api": "/api/tintuc/danhsach", "params": {"chuyenmuc": 11, "trang": 1}}; loadNews(cfg.api, cfg.params);
+    $.ajax({url: '/Services/News.asmx/List', data: {page: 2}, success: show});
+    $.post('/api/binhluan', params, done);
+    var next = '/api/tintuc/trang/' + n;
+    var tin = [{"url": "/bai/khoi-to-vu-an-51.html", "chuyenmuc": {"id": 3, "ten": "An ninh"}}];
+    $.get('/tin-tuc/moi-nhat.html', function(h) { box.innerHTML = h; });
+    window.open('/bai/ra-quan-52.html', '_blank');
+    </script></body></html>"""
+    urls = {link.url for link in page_links(Page(url=f"{HOST}/", text=script)) if link.source == SCRIPT}
+    assert urls == {f"{HOST}/bai/khoi-to-vu-an-51.html", f"{HOST}/tin-tuc/moi-nhat.html",
+                    f"{HOST}/bai/ra-quan-52.html"}

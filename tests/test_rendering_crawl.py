@@ -30,6 +30,11 @@ WANTED = (("dnn", "json"), ("vnpt", "more"))
 STATIC_FLOOR = 6
 
 
+def network_requests(entries: list[dict[str, object]]) -> int:
+    """Requests the portals answered (a CONNECT only opens the proxy's tunnel)."""
+    return sum(1 for e in entries if e.get("method") != "CONNECT")
+
+
 def _draw() -> list[tuple[str, int]]:
     fixed = os.environ.get("CONGAN_VARIANT_SEEDS", "")
     if ":" in fixed:
@@ -76,6 +81,10 @@ def test_script_driven_variants_are_crawled_through_the_browser(tmp_path: Path) 
         assert scores[v.domain].recall >= 0.95, (v.label, scores[v.domain].found, scores[v.domain].truth)
     # what only the browser asked for (the JSON API / "Xem thêm" fragments) is in the WARC
     assert sum(report["portals"][v.domain]["rendered"] for v in variants) >= 1
+    # ... and in the report: its request total is what the network answered, browser included
+    totals = report["totals"]
+    assert totals["browser_requests"] == sum(report["portals"][v.domain]["browser_requests"] for v in variants) > 0
+    assert totals["requests"] == network_requests(entries), (totals, network_requests(entries))
     api_paths = {v.style.api_path.lower() for v in variants}
     archived: dict[str, bytes] = {}
     for warc in sorted((data / "collections" / "congan" / "archive").glob("*.warc.gz")):
@@ -92,3 +101,32 @@ def test_script_driven_variants_are_crawled_through_the_browser(tmp_path: Path) 
                          cwd=REPO, capture_output=True, timeout=120)
     assert got.returncode == 0, got.stderr[-2000:]
     assert got.stdout == archived[url]
+
+
+@pytest.mark.parametrize("how", ["CONGAN_RENDER=off", "no browser"])
+def test_without_rendering_the_crawl_runs_and_counts_what_it_asked(tmp_path: Path, how: str) -> None:
+    """``-s CONGAN_RENDER=off``, or no browser where the setting points: the crawl runs as a
+    static one (no page rendered, nothing asked by a browser), the second with one warning."""
+    (family, seed), = _draw()[:1]
+    variant = make_variant(family, seed)
+    print(f"variant seed: CONGAN_VARIANT_SEEDS={family}:{seed}")
+    registry = write_registry([variant], tmp_path / "registry.csv", adapters=False)
+    data = tmp_path / "data"
+    switch = "CONGAN_RENDER=off" if how.startswith("CONGAN") else f"CONGAN_RENDER_BROWSER={tmp_path / 'no-chromium'}"
+    with VariantSimNet([variant], access_log=tmp_path / "access.jsonl") as net:
+        env = {k: v for k, v in os.environ.items() if k != "CONGAN_DATA"} | net.proxy_env()
+        command = [sys.executable, "-m", "congan", "--data", str(data), "crawl", "--crawl-id", "static",
+                   "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING",
+                   "-s", f"CONGAN_REGISTRY={registry}", "-s", switch]
+        result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+        entries = net.access_entries()
+    assert result.returncode == 0, result.stderr[-3000:]
+    warnings = [line for line in result.stderr.splitlines() if "rendering of script-driven pages is off" in line]
+    assert len(warnings) == (0 if how.startswith("CONGAN") else 1), warnings
+    report = json.loads((data / "crawls" / "static" / "report.json").read_text())
+    row = report["portals"][variant.domain]
+    assert row["rendered"] == 0 and row["browser_requests"] == 0 and row["pages"] > 1
+    assert report["totals"]["requests"] == network_requests(entries)
+    # the listing API named in the page's script was not asked bare (without the category and
+    # page number its script adds): generic discovery leaves such endpoints to the browser
+    assert not [e["url"] for e in entries if e["path"].lower() == variant.style.api_path.lower()]

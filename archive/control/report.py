@@ -53,7 +53,10 @@ class ReportTotals:
     """The headline counts of a crawl (None: not in the report)."""
 
     pages: Number | None = None
+    #: every request the network answered: Scrapy's and the browser's (``browser_requests``)
     requests: Number | None = None
+    #: requests a rendered page made in the browser (scripts, XHR, images; scrapers.rendering)
+    browser_requests: Number | None = None
     articles: Number | None = None
     new: Number | None = None
     changed: Number | None = None
@@ -101,6 +104,8 @@ class PortalRow:
     status: Counts = field(default_factory=dict)
     #: pages rendered in the browser (scrapers.rendering)
     rendered: Number | None = None
+    #: requests those pages made in the browser (also counted in ``pages`` when answered)
+    browser_requests: Number | None = None
 
     @classmethod
     def from_json(cls, data: object) -> PortalRow | None:

@@ -40,6 +40,19 @@ STATIC_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|ico|css|js|mjs|map|woff2?|t
                        re.IGNORECASE)
 #: a string concatenated with a script variable (``"/api/list?page=" + n``) ends with these: not a URL
 OPEN_ENDED_RE = re.compile(r"[=&?]$")
+#: after a quoted URL: it is completed by the script (``"/api/news/" + id``), or it is a call's
+#: endpoint whose parameters follow as a further argument (``$.getJSON("/api/detail", {id: 7}, cb)``,
+#: ``$.post("/api/list", params, cb)``)
+COMPLETED_AFTER_RE = re.compile(r"\s*(?:\+|,\s*(?:\{|[A-Za-z_$][\w$.]*\s*,))")
+#: before a quoted URL: it is the first argument of a call (``fn(`` / ``fn (``)
+CALL_BEFORE_RE = re.compile(r"\(\s*$")
+#: before a quoted URL: it is the value of a key of an object literal (``url: ``, ``"api": ``)
+KEY_BEFORE_RE = re.compile(r"[\w$\"']\s*:\s*$")
+#: in the rest of an object literal: the request's parameters as an object, under the names
+#: the usual request libraries give them (jQuery ``data``, axios ``params``, fetch ``body``)
+PARAMS_KEY_RE = re.compile(r"""(?:^|[\s,{])["']?(?:data|params|query|body|payload|args)["']?\s*:\s*\{""", re.IGNORECASE)
+#: how far around a quoted URL the script is read for its call or object
+CONTEXT = 400
 #: an option value that is a link (a path, a file or a URL), not a plain value such as ``12``
 OPTION_LINK_RE = re.compile(r"[/.?]")
 
@@ -57,12 +70,60 @@ def _text(node_texts: list[str]) -> str:
     return " ".join(" ".join(node_texts).split())
 
 
+def _object_around(text: str, start: int, end: int) -> str:
+    """The object literal a quoted string at ``start:end`` is a value of, without the string
+    ("" when it is not in one, or the literal is longer than ``CONTEXT``)."""
+    depth, left = 0, start - 1
+    while left >= max(0, start - CONTEXT):
+        char = text[left]
+        if char == "}":
+            depth += 1
+        elif char == "{":
+            if depth == 0:
+                break
+            depth -= 1
+        left -= 1
+    else:
+        return ""
+    depth, right = 0, end
+    while right < min(len(text), end + CONTEXT):
+        char = text[right]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return text[left + 1 : start] + text[end:right]
+            depth -= 1
+        right += 1
+    return ""
+
+
+def needs_parameters(text: str, start: int, end: int) -> bool:
+    """Whether the quoted URL at ``text[start:end]`` is only part of a request the script makes:
+    completed by concatenation, a call's endpoint with its parameters in the next argument, or
+    an object's address beside a parameters object (``{url: "/api/list", data: {page: 2}}``,
+    ``{"api": "/api/news", "params": {...}}``). Requested bare, such an endpoint answers an
+    error or an empty list; the browser, when the page is rendered, calls it whole."""
+    after = text[end : end + CONTEXT]
+    if re.match(r"\s*\+", after):
+        return True
+    before = text[max(0, start - CONTEXT) : start]
+    if CALL_BEFORE_RE.search(before) and COMPLETED_AFTER_RE.match(after):
+        return True
+    if KEY_BEFORE_RE.search(before):
+        return bool(PARAMS_KEY_RE.search(_object_around(text, start, end)))
+    return False
+
+
 def script_urls(text: str, base: str, host: str) -> list[str]:
-    """Same-host URLs quoted in script text (JSON-escaped slashes undone), in order."""
+    """Same-host URLs quoted in script text (JSON-escaped slashes undone), in order; not those
+    a script completes or calls with parameters given apart (``needs_parameters``)."""
     found: list[str] = []
     for match in SCRIPT_URL_RE.finditer(text):
         raw = match.group(1).replace("\\/", "/")
         if raw.startswith("//") or STATIC_RE.search(raw) or OPEN_ENDED_RE.search(raw):
+            continue
+        if needs_parameters(text, match.start(), match.end()):
             continue
         url = resolve_href(raw, base)
         if url and url_host(url) == host:

@@ -49,7 +49,7 @@ DEAD_PROXY = "http://127.0.0.1:9"
 class RenderConfig:
     """``CONGAN_RENDER*`` settings (docs/settings.md)."""
 
-    mode: str = "off"
+    mode: str = "auto"
     browser: str = "/usr/bin/chromium"
     max_pages_per_site: int = 200
     timeout: float = 20.0
@@ -62,7 +62,7 @@ class RenderConfig:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> RenderConfig:
-        raw = settings.get("CONGAN_RENDER", "off")
+        raw = settings.get("CONGAN_RENDER", "auto")
         mode = "off" if raw in (False, 0) else str(raw).strip().lower()
         mode = {"false": "off", "0": "off", "no": "off", "true": "auto", "on": "auto", "1": "auto"}.get(mode, mode)
         if mode not in MODES:

@@ -13,7 +13,9 @@ article-or-not decisions as any page.
 The rendered response itself is not written to the WARC (it is the DOM, not what a server
 sent: the WARC capture extension skips responses flagged ``playwright``); the browser's own
 requests are. Counts: ``render/pages``, ``portal/<site>/rendered`` (the crawl report's
-``rendered`` per portal), ``render/skipped/budget``, ``render/failed``, ``render/clicks``,
+``rendered`` per portal), ``render/requests`` and ``portal/<site>/browser_requests`` (what the
+browser asked the network for besides the page Scrapy requested: the report adds them to its
+request total), ``render/skipped/budget``, ``render/skipped/adapter``, ``render/failed``, ``render/clicks``,
 ``render/harvested``.
 """
 
@@ -24,21 +26,31 @@ import logging
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from lxml import html as lxml_html
+from lxml.etree import ParserError
 from scrapy import Request
 
 from scrapers.capture.warc_capture import capture_extension
+from scrapers.discovery.adapter import API
+from scrapers.discovery.classify import LISTING, SHELL, classify_page
+from scrapers.extract.jsonapi import GENERIC_JSON, load_json_article
+from scrapers.families import GENERIC
 from scrapers.page_context import META_KEY, PageContext
 from scrapers.rendering.addon import ACTIVE, HANDLER, RenderConfig, context_kwargs
 from scrapers.rendering.behaviours import run_behaviours
 from scrapers.rendering.capture import BrowserCapture
 from scrapers.rendering.detect import Detection, detect
 from scrapers.rendering.harvest import Harvested, anchor_block, json_body_links
+from scrapers.reporting.report import BROWSER_REQUESTS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+
+    from archive.capture import StoredRecord
+    from scrapers.discovery.adapter import Adapter, Discovery, Page
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +61,19 @@ RESPONSE_HANDLER = "on_browser_response"
 META_ATTEMPT = "congan_render_attempt"
 #: renders of a page tried again after a failure
 RENDER_RETRIES = 1
+#: JSON answers holding an article kept per rendered page (a shell article asks for one)
+MAX_JSON_ARTICLES = 3
+
+
+@dataclasses.dataclass(frozen=True)
+class JsonAnswer:
+    """A JSON answer of the page's own host that holds one article (a title and a body under
+    the common key names of news APIs), as archived by the browser capture."""
+
+    url: str
+    body: bytes
+    content_type: str
+    capture: StoredRecord | None
 
 
 @dataclasses.dataclass
@@ -59,6 +84,35 @@ class PageState:
     via: str
     responses: list[int] = dataclasses.field(default_factory=lambda: [0])
     harvested: dict[str, Harvested] = dataclasses.field(default_factory=dict)
+    articles: list[JsonAnswer] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(frozen=True)
+class Rendered:
+    """A rendered page for the spider: the markup its discovery reads (rendered DOM and
+    harvested addresses), and the JSON answers that held an article."""
+
+    html: str
+    articles: tuple[JsonAnswer, ...] = ()
+
+
+def json_article(body: bytes) -> bool:
+    """Whether a JSON answer holds one article (title and body, generic key names)."""
+    try:
+        article = load_json_article(body.decode("utf-8-sig"), GENERIC_JSON)
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return article is not None and bool(article.get("title")) and bool(article.get("body_html"))
+
+
+def read_by_adapter(discovery: Discovery, canonical: str) -> bool:
+    """Whether the adapter already reads what the page's scripts load: its discovery of the
+    page gives an API target (a listing API it knows), or the page's own article under
+    another address (``Target.canonical``: a JSON view of a script shell). Such a page is not
+    rendered: the browser would fetch the same answers again, and file the article twice."""
+    targets = (*discovery.articles, *discovery.listings, *discovery.next_pages)
+    return any(t.kind == API for t in targets) or any(
+        t.canonical == canonical and t.url != canonical for t in discovery.articles)
 
 
 class Renderer:
@@ -96,13 +150,16 @@ class Renderer:
             self.crawler.stats.inc_value(stat, count)
 
     # -- which pages --------------------------------------------------------------------
-    def wants(self, text: str, url: str, site: str) -> Detection | None:
+    def wants(self, page: Page, site: str, adapter: Adapter, canonical: str) -> Detection | None:
         """The detection of a page to render (None: not rendered: off, not flagged, already
-        rendered in this crawl, or the portal's budget spent)."""
-        if not self.active or url in self._requested:
+        rendered in this crawl, read by its adapter, or the portal's budget spent)."""
+        if not self.active or page.url in self._requested or page.status >= 300:
             return None
-        found = detect(text, url)
+        found = detect(page.text, page.url)
         if not found.needs_rendering:
+            return None
+        if adapter.name != GENERIC and read_by_adapter(adapter.discover(page), canonical):
+            self._inc("render/skipped/adapter")
             return None
         limit = self.config.max_pages_per_site
         if limit and self.rendered[site] >= limit:
@@ -110,8 +167,11 @@ class Renderer:
             return None
         return found
 
-    def request(self, url: str, context: PageContext, callback: Any, errback: Any, found: Detection) -> Request:
-        """The render request of a flagged page (same page context, no conditional request)."""
+    def request(self, url: str, context: PageContext, callback: Any, errback: Any, found: Detection, *,
+                article: bool = True) -> Request:
+        """The render request of a flagged page (same page context, no conditional request);
+        ``article``: the page as served was filed as an article (if not, its rendered form
+        may be one: ``shell_article``)."""
         self._requested.add(url)
         site = context.site or self.site_of(url)
         self.rendered[site] += 1
@@ -120,7 +180,8 @@ class Renderer:
         for signal in found.signals:
             self._inc(f"render/signals/{signal}")
         logger.debug("rendering %s (%s)", url, ", ".join(found.signals))
-        rendered = dataclasses.replace(context, conditional=False, capture=None, outlinks=[], aliases=())
+        rendered = dataclasses.replace(context, conditional=False, capture=None, outlinks=[], aliases=(),
+                                       not_article=not article)
         return Request(
             url, callback=callback, errback=errback, dont_filter=True, priority=-1,
             meta={
@@ -162,9 +223,15 @@ class Renderer:
             own = bool(request.is_navigation_request() and request.frame.parent_frame is None)
         except Exception:
             own = False
+        if not own or 300 <= int(response.status) < 400:
+            # a request of the network Scrapy's downloader did not count: the page's scripts,
+            # images, XHR, and redirects the browser followed to the page itself
+            self._inc(BROWSER_REQUESTS)
+            if state.site:
+                self._inc(f"portal/{state.site}/browser_requests")
         capture = BrowserCapture(capture_extension(self.crawler) if self.crawler is not None else None,
                                  self.crawler.stats if self.crawler is not None else None)
-        await capture.record(response, state.site, state.via or None, count=not own)
+        stored = await capture.record(response, state.site, state.via or None, count=not own)
         content_type = ""
         try:
             content_type = (await response.header_value("content-type") or "").lower()
@@ -177,14 +244,17 @@ class Renderer:
                 return
             for link in json_body_links(body, str(response.url)):
                 state.harvested.setdefault(link.url, link)
+            if response.status == 200 and len(state.articles) < MAX_JSON_ARTICLES and json_article(body):
+                state.articles.append(JsonAnswer(str(response.url).split("#", 1)[0], body, content_type, stored))
 
     # -- once loaded ----------------------------------------------------------------------
-    async def finish(self, response: Response) -> str:
+    async def finish(self, response: Response) -> Rendered:
         """Run the behaviours, read the rendered DOM and close the page; the markup the
-        spider's discovery reads (rendered DOM + harvested JSON addresses)."""
+        spider's discovery reads (rendered DOM + harvested JSON addresses) and the JSON
+        answers that held an article."""
         page = response.meta.get("playwright_page")
         if page is None:
-            return response.text if hasattr(response, "text") else ""
+            return Rendered(response.text if hasattr(response, "text") else "")
         state = self._state(page)
         seen: dict[str, str] = {}
         try:
@@ -200,8 +270,27 @@ class Renderer:
         links = [Harvested(url, text) for url, text in seen.items()]
         links += [h for h in state.harvested.values() if h.url not in seen]
         self._inc("render/harvested", len(links))
-        return html.replace("</body>", anchor_block(links) + "</body>", 1) if "</body>" in html \
+        markup = html.replace("</body>", anchor_block(links) + "</body>", 1) if "</body>" in html \
             else html + anchor_block(links)
+        return Rendered(markup, tuple(state.articles))
+
+    def shell_article(self, rendered: Rendered, url: str) -> JsonAnswer | None:
+        """The article of a page that was no article as served (a script shell) and is one
+        rendered: the JSON answer whose title the rendered page shows. Filed with that answer's
+        capture (the browser archived it), so ``congan reextract`` finds the text again."""
+        if not rendered.articles or classify_page(rendered.html, url).kind in (LISTING, SHELL):
+            return None
+        try:
+            shown = " ".join(lxml_html.document_fromstring(rendered.html).text_content().split())
+        except (ParserError, ValueError):
+            return None
+        for answer in rendered.articles:
+            article = load_json_article(answer.body.decode("utf-8-sig", "replace"), GENERIC_JSON)
+            title = " ".join(str(article.get("title") or "").split()) if article is not None else ""
+            if title and title in shown:
+                self._inc("render/shell_articles")
+                return answer
+        return None
 
     async def close(self, page: Any) -> None:
         self._pages.pop(id(page), None)

@@ -62,6 +62,9 @@ STATS_FILE = "stats.json"
 LEVELS = frozenset({"frontier/pending", "frontier/leased", "frontier/done", "frontier/seen", "warc/files"})
 MAXIMA = ("memusage/max", "memusage/startup", "request_depth_max")
 CORPUS_KINDS = ("new", "changed", "unchanged")
+#: requests made by the browser of rendered pages (scrapers.rendering.capture), beside Scrapy's
+#: ``downloader/request_count``
+BROWSER_REQUESTS = "render/requests"
 
 
 def numeric_stats(stats: Mapping[str, Any]) -> dict[str, float]:
@@ -97,7 +100,7 @@ def portal_table(stats: Mapping[str, float]) -> dict[str, dict[str, Any]]:
         return portals.setdefault(site, {
             "pages": 0, "articles": 0, "new": None, "changed": None, "unchanged": None, "not_modified": 0,
             "deleted": 0, "bytes": 0, "errors": {}, "robots_denied": 0, "skipped": 0, "status": {},
-            "rendered": 0,
+            "rendered": 0, "browser_requests": 0,
         })
 
     for name, value in stats.items():
@@ -185,7 +188,8 @@ def build_report(
         elapsed_s=round(elapsed, 3),
         totals=ReportTotals(
             pages=pages,
-            requests=_int(stats.get("downloader/request_count", 0)),
+            requests=_int(stats.get("downloader/request_count", 0) + stats.get(BROWSER_REQUESTS, 0)),
+            browser_requests=_int(stats.get(BROWSER_REQUESTS, 0)),
             articles=_int(stats.get("item_scraped_count", 0)),
             **corpus,
             not_modified=sum(row["not_modified"] for row in portals.values()),

@@ -1,0 +1,56 @@
+"""The rendering switch (scrapers.rendering.addon): on by default, off with one setting, and a
+crawl without the browser still runs, with one warning saying why."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+
+from scrapers import settings as project_settings
+from scrapers.errors import ConfigError
+from scrapers.rendering.addon import ACTIVE, HANDLER, RenderConfig, RenderingAddon
+
+
+def crawl_settings(**overrides: object) -> Settings:
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    settings.update(overrides, priority="cmdline")
+    return settings
+
+
+def installed(settings: Settings) -> bool:
+    RenderingAddon().update_settings(settings)
+    handlers = settings.getdict("DOWNLOAD_HANDLERS")
+    assert settings.getbool(ACTIVE) == (handlers.get("http") == HANDLER == handlers.get("https"))
+    return settings.getbool(ACTIVE)
+
+
+def test_rendering_is_on_by_default_and_off_with_one_setting() -> None:
+    assert RenderConfig.from_settings(crawl_settings()).mode == "auto"
+    for value in ("off", "OFF", "false", "0", "no"):
+        config = RenderConfig.from_settings(crawl_settings(CONGAN_RENDER=value))
+        assert config.mode == "off" and not config.enabled
+        assert not installed(crawl_settings(CONGAN_RENDER=value))  # Scrapy's own HTTP handler stays
+    with pytest.raises(ConfigError, match="CONGAN_RENDER must be one of"):
+        RenderConfig.from_settings(crawl_settings(CONGAN_RENDER="sometimes"))
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists() or importlib.util.find_spec("scrapy_playwright") is None,
+                    reason="needs Debian's chromium and scrapy-playwright")
+def test_with_the_browser_there_the_default_installs_the_handler() -> None:
+    settings = crawl_settings()
+    assert installed(settings)
+    launch = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
+    assert launch["executable_path"] == "/usr/bin/chromium" and launch["headless"]
+
+
+def test_a_missing_browser_costs_one_warning_not_the_crawl(caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    settings = crawl_settings(CONGAN_RENDER_BROWSER=str(tmp_path / "no-chromium"))
+    with caplog.at_level(logging.WARNING, logger="scrapers.rendering.addon"):
+        assert not installed(settings)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "no-chromium" in warnings[0] and "apt-get install chromium" in warnings[0]
