@@ -268,6 +268,7 @@ class NetworkSpider(scrapy.Spider):
                               adapter=adapter.name, profile=adapter.profile.name,
                               headers={"Content-Type": answer.content_type}, capture=answer.capture,
                               collection=self.config.collection, aliases=aliases)
+            self.renderer.file_shell_article(answer, aliases)
         for request in self.emit_all(
             self.planner.plan_discovery(page, site, adapter, hops=context.hops, depth=context.depth), response,
         ):

@@ -6,8 +6,8 @@ network or disallowed by robots.txt.
 Seeds are drawn per run and printed; ``CONGAN_VARIANT_SEEDS=11,42,...`` (one per family, in
 ``FAMILY_NAMES`` order, cycled when shorter) reproduces a run. Variants whose articles are
 reachable only through script-driven pages (links only in JSON API answers, article pages that
-are script shells) need the rendering path (issue 13 item 3): they are expected to fail until it
-lands (xfail, not strict)."""
+are script shells) are crawled through the browser (rendering is on by default, issue 13 item
+3): without Debian's chromium they are skipped."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import NEEDS_CHROMIUM
 
 from simnet.scoring import SiteScore, read_corpus, score
 from simnet.variants import FAMILY_NAMES, Variant, VariantSimNet, make_variant, variant_truth, write_registry
@@ -70,10 +71,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> VariantCrawl:
 
 
 @pytest.mark.parametrize("variant", [
-    pytest.param(v, id=v.label, marks=[pytest.mark.xfail(
-        reason=f"{v.label}: articles only through scripts (link mode {v.facts.get('link_mode')}, "
-               f"shell {v.facts.get('shell')}): needs the rendering path", strict=False,
-    )] if needs_rendering(v) else [])
+    pytest.param(v, id=v.label, marks=[pytest.mark.browser, NEEDS_CHROMIUM] if needs_rendering(v) else [])
     for v in VARIANTS
 ])
 def test_every_article_of_a_fresh_variant_once(crawl: VariantCrawl, variant: Variant) -> None:

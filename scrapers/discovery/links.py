@@ -10,7 +10,11 @@ generic discovery that is always on reads them all, whatever adapter the portal 
   with escaped slashes).
 
 Only same-host URLs come from scripts and attributes (a script names many third-party
-addresses); anchors keep every host, as the page's outlinks. A pure function of the page.
+addresses); anchors keep every host, as the page's outlinks. A script's request endpoint whose
+parameters the script adds (``"/api/detail" + id``, ``$.getJSON("/api/detail", {id: 7})``,
+``{url: "/api/list", data: {page: 2}}``) is not a link: asked bare, without the id or page it
+needs, it answers an error or nothing (the browser calls it whole when the page is rendered).
+A pure function of the page.
 """
 
 from __future__ import annotations

@@ -50,9 +50,10 @@ from scrapers.portals.registry import Registry, load_registry
 logger = logging.getLogger(__name__)
 
 ARTICLE_KIND = "article"
-#: page kinds the spider may find an article in only once it parses them (generic adapter);
+#: page kinds the spider may find an article in only once it parses them (generic adapter;
+#: ``rendered``: a JSON answer the browser got for a script shell, scrapers.rendering);
 #: the outlinks record written after parsing says so (``congan-parsed-as: article``)
-PARSED_LATER_KINDS = frozenset({"listing", "seed"})
+PARSED_LATER_KINDS = frozenset({"listing", "seed", "rendered"})
 #: ``congan-parsed-as`` of a page requested as an article that held none
 NOT_ARTICLE_KIND = "page"
 

@@ -30,7 +30,7 @@ from lxml import html as lxml_html
 from lxml.etree import ParserError
 from scrapy import Request
 
-from scrapers.capture.warc_capture import capture_extension
+from scrapers.capture.warc_capture import ARTICLE_KIND, capture_extension
 from scrapers.discovery.adapter import API
 from scrapers.discovery.classify import LISTING, SHELL, classify_page
 from scrapers.extract.jsonapi import GENERIC_JSON, load_json_article
@@ -291,6 +291,13 @@ class Renderer:
                 self._inc("render/shell_articles")
                 return answer
         return None
+
+    def file_shell_article(self, answer: JsonAnswer, aliases: tuple[str, ...]) -> None:
+        """Say in the WARC that the browser's JSON answer is an article, with the page's
+        addresses, so ``congan reextract`` files it as the crawl did."""
+        capture = capture_extension(self.crawler) if self.crawler is not None else None
+        if capture is not None and answer.capture is not None:
+            capture.write_outlinks(answer.capture, (), ARTICLE_KIND, aliases)
 
     async def close(self, page: Any) -> None:
         self._pages.pop(id(page), None)
