@@ -32,7 +32,7 @@ from archive.control.registry_state import RegistryState
 from archive.paths import DataDir
 from scrapers.config import NetworkConfig, crawl_config
 from scrapers.crawl.watermarks import KnownArticles, open_known_articles
-from scrapers.discovery.adapter import ARTICLE, REQUISITE, SEED, Adapter, Page, Target
+from scrapers.discovery.adapter import API, ARTICLE, REQUISITE, SEED, Adapter, Page, Target
 from scrapers.discovery.fingerprint import fingerprint
 from scrapers.families import get_adapter
 from scrapers.items import ArticlePage
@@ -213,6 +213,8 @@ class NetworkSpider(scrapy.Spider):
         )
         hops, via = context.hops, response.url
         depth = context.depth
+        if response.status == 200 and "json" in content_type and kind in (API, ARTICLE):
+            self.renderer.adapter_answered(site)
         html = "html" in content_type
         if html and kind == SEED and adapter.name == "generic" and self.config.adapters:
             better = self.recognise(response, site)

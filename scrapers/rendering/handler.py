@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import unicodedata
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +95,12 @@ class Rendered:
 
     html: str
     articles: tuple[JsonAnswer, ...] = ()
+    #: the rendered DOM alone (``html`` without the harvested addresses)
+    dom: str = ""
+
+
+def nfc_words(text: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
 def json_article(body: bytes) -> bool:
@@ -127,6 +134,7 @@ class Renderer:
         self.user_agent = str(crawler.settings.get("USER_AGENT") or "") if crawler is not None else ""
         self.rendered: Counter[str] = Counter()
         self._requested: set[str] = set()
+        self._answered: set[str] = set()
         self._pages: dict[int, PageState] = {}
 
     @classmethod
@@ -152,13 +160,14 @@ class Renderer:
     # -- which pages --------------------------------------------------------------------
     def wants(self, page: Page, site: str, adapter: Adapter, canonical: str) -> Detection | None:
         """The detection of a page to render (None: not rendered: off, not flagged, already
-        rendered in this crawl, read by its adapter, or the portal's budget spent)."""
+        rendered in this crawl, read by its adapter while its API answers on this portal
+        (``adapter_answered``), or the portal's budget spent)."""
         if not self.active or page.url in self._requested or page.status >= 300:
             return None
         found = detect(page.text, page.url)
         if not found.needs_rendering:
             return None
-        if adapter.name != GENERIC and read_by_adapter(adapter.discover(page), canonical):
+        if site in self._answered and adapter.name != GENERIC and read_by_adapter(adapter.discover(page), canonical):
             self._inc("render/skipped/adapter")
             return None
         limit = self.config.max_pages_per_site
@@ -166,6 +175,12 @@ class Renderer:
             self._inc("render/skipped/budget")
             return None
         return found
+
+    def adapter_answered(self, site: str) -> None:
+        """An API request of the adapter got a JSON answer on ``site``: its knowledge of the
+        portal's scripts holds there (an adapter whose API paths a portal does not have
+        gets none, and the portal's script-driven pages are rendered)."""
+        self._answered.add(site)
 
     def request(self, url: str, context: PageContext, callback: Any, errback: Any, found: Detection, *,
                 article: bool = True) -> Request:
@@ -272,21 +287,21 @@ class Renderer:
         self._inc("render/harvested", len(links))
         markup = html.replace("</body>", anchor_block(links) + "</body>", 1) if "</body>" in html \
             else html + anchor_block(links)
-        return Rendered(markup, tuple(state.articles))
+        return Rendered(markup, tuple(state.articles), html)
 
     def shell_article(self, rendered: Rendered, url: str) -> JsonAnswer | None:
         """The article of a page that was no article as served (a script shell) and is one
         rendered: the JSON answer whose title the rendered page shows. Filed with that answer's
         capture (the browser archived it), so ``congan reextract`` finds the text again."""
-        if not rendered.articles or classify_page(rendered.html, url).kind in (LISTING, SHELL):
+        if not rendered.articles or not rendered.dom or classify_page(rendered.dom, url).kind in (LISTING, SHELL):
             return None
         try:
-            shown = " ".join(lxml_html.document_fromstring(rendered.html).text_content().split())
+            shown = nfc_words(lxml_html.document_fromstring(rendered.dom).text_content())
         except (ParserError, ValueError):
             return None
         for answer in rendered.articles:
             article = load_json_article(answer.body.decode("utf-8-sig", "replace"), GENERIC_JSON)
-            title = " ".join(str(article.get("title") or "").split()) if article is not None else ""
+            title = nfc_words(str(article.get("title") or "")) if article is not None else ""
             if title and title in shown:
                 self._inc("render/shell_articles")
                 return answer
