@@ -54,3 +54,30 @@ def test_a_missing_browser_costs_one_warning_not_the_crawl(caplog: pytest.LogCap
         assert not installed(settings)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "no-chromium" in warnings[0] and "apt-get install chromium" in warnings[0]
+
+
+SHELL_PAGE = """<html><body><h1>An ninh trật tự</h1>
+<div ng-controller="NewsListCtrl" data-category-id="2" data-page-size="5">
+<div ng-repeat="news in list"><a ng-href="{{news.Url}}">{{news.Title}}</a></div></div>
+<script src="/js/service.js"></script></body></html>"""
+
+
+def test_a_page_its_adapter_reads_is_rendered_until_that_adapter_answers_on_the_portal() -> None:
+    from scrapers.discovery.adapter import Page
+    from scrapers.families import get_adapter
+    from scrapers.rendering.handler import Renderer
+
+    url = "http://congan.khongro.gov.vn/tin-tuc/an-ninh"
+    page = Page(url=url, text=SHELL_PAGE, content_type="text/html")
+    renderer = Renderer(RenderConfig(mode="auto"), True, None, lambda u: "congan.khongro.gov.vn")
+    knows, blind = get_adapter("dotnetnuke"), get_adapter("generic")
+    site = "congan.khongro.gov.vn"
+    # the DotNetNuke adapter knows this shell's API; until that API answered JSON on this
+    # portal (another installation may not have it), the page is rendered all the same
+    assert renderer.wants(page, site, knows, url) is not None
+    renderer.adapter_answered(site)
+    assert renderer.wants(page, site, knows, url) is None
+    assert renderer.wants(page, site, blind, url) is not None  # the generic adapter reads no API
+    assert renderer.wants(page, "other.gov.vn", knows, url) is not None  # per portal
+    off = Renderer(RenderConfig(mode="off"), True, None, lambda u: site)
+    assert off.wants(page, site, blind, url) is None
