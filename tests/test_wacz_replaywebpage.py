@@ -55,7 +55,8 @@ class Served:
 
 
 def words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", unicodedata.normalize("NFC", text).casefold()))
+    """Words as a search index splits them: runs of letters and digits (``_`` splits too)."""
+    return set(re.findall(r"[^\W_]+", unicodedata.normalize("NFC", text).casefold()))
 
 
 @pytest.fixture(scope="module")
