@@ -55,6 +55,15 @@ def test_links_only_in_a_script_are_script_links() -> None:
     found = detect(html, URL)
     assert "script_links" in found.signals
     assert found.needs_rendering
+    # relative slug paths, resolved against <base href> once the script wrote them
+    relative = page('<ul id="ds"></ul><script>var ds = [{"t": "Khởi tố vụ án", "u": "bai-viet/an-ninh/51/khoi-to-vu-an"}];'
+                    "ds.forEach(function(x){document.getElementById('ds').insertAdjacentHTML('beforeend', x.u);});"
+                    "</script>", head='<base href="http://congan.example.gov.vn/">')
+    assert detect(relative, URL).needs_rendering
+    # a script writing markup with no address in it is no sign of script-built links
+    plain = page('<div id="clock"></div><script>var d = "16/07/2024"; var t = "text/javascript";'
+                 "document.getElementById('clock').innerHTML = d;</script>" + LINKS)
+    assert "script_links" not in detect(plain, URL).signals
 
 
 def test_one_weak_signal_alone_is_not_enough_and_bad_input_is_safe() -> None:

@@ -50,7 +50,10 @@ FETCH_RE = re.compile(
 CONFIG_URL_RE = re.compile(r"""['"]?\b(?:api|url|endpoint|service|source)['"]?\s*[:=]\s*['"](/[^'"\s]+)['"]""",
                            re.IGNORECASE)
 DOM_WRITE_RE = re.compile(r"innerHTML|insertAdjacentHTML|appendChild|document\.write|\.append\(|\.html\(")
-URL_STRING_RE = re.compile(r"""['"](?:https?:)?/[^'"\s<>]{2,}['"]|\\?/[\w.-]+\\/[^'"\s]+""")
+#: a URL string in a script: absolute, root-relative, JSON-escaped, or a relative slug path
+#: (``"bai-viet/12/khoi-to-vu-an"``, resolved against the page or its ``<base href>``)
+URL_STRING_RE = re.compile(r"""['"](?:https?:)?/[^'"\s<>]{2,}['"]|\\?/[\w.-]+\\/[^'"\s]+"""
+                           r"""|['"][A-Za-z][\w.%-]*/[\w.%/-]*-[\w.%/-]*['"]""")
 LOADING_RE = re.compile(r"^\s*(?:đang tải|loading|vui lòng chờ|please wait)\b", re.IGNORECASE)
 MORE_TEXT_RE = re.compile(r"^(?:(?:xem thêm|tải thêm|thêm tin|xem tiếp|trang sau|tiếp theo|load more)(?:\s.{0,20})?"
                           r"|more|»|›)\W*$",
