@@ -26,6 +26,7 @@ import logging
 import unicodedata
 from collections import Counter
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from lxml import html as lxml_html
 from lxml.etree import ParserError
@@ -135,7 +136,7 @@ class Renderer:
         self.rendered: Counter[str] = Counter()
         self._requested: set[str] = set()
         self._answered: set[str] = set()
-        self._pages: dict[int, PageState] = {}
+        self._pages: WeakKeyDictionary[Any, PageState] = WeakKeyDictionary()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, site_of: Callable[[str], str]) -> Renderer:
@@ -213,12 +214,14 @@ class Renderer:
 
     # -- while the page is open ---------------------------------------------------------
     def _state(self, page: Any) -> PageState:
-        key = id(page)
-        state = self._pages.get(key)
+        """What ``page`` gathered so far, kept on the page object itself (an ``id()`` of a
+        closed page is given again to later objects: a table by id would hand a new page the
+        answers of an old one)."""
+        state = self._pages.get(page)
         if state is None:
             url = str(page.url)
             state = PageState(site=self.site_of(url) if url.startswith("http") else None, via=url)
-            self._pages[key] = state
+            self._pages[page] = state
         return state
 
     async def on_response(self, response: Any) -> None:
@@ -315,7 +318,7 @@ class Renderer:
             capture.write_outlinks(answer.capture, (), ARTICLE_KIND, aliases)
 
     async def close(self, page: Any) -> None:
-        self._pages.pop(id(page), None)
+        self._pages.pop(page, None)
         try:
             await page.close()
         except Exception:
