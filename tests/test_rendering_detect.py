@@ -56,7 +56,8 @@ def test_links_only_in_a_script_are_script_links() -> None:
     assert "script_links" in found.signals
     assert found.needs_rendering
     # relative slug paths, resolved against <base href> once the script wrote them
-    relative = page('<ul id="ds"></ul><script>var ds = [{"t": "Khởi tố vụ án", "u": "bai-viet/an-ninh/51/khoi-to-vu-an"}];'
+    relative = page('<ul id="ds"></ul><script>'
+                    'var ds = [{"t": "Khởi tố vụ án", "u": "bai-viet/an-ninh/51/khoi-to-vu-an"}];'
                     "ds.forEach(function(x){document.getElementById('ds').insertAdjacentHTML('beforeend', x.u);});"
                     "</script>", head='<base href="http://congan.example.gov.vn/">')
     assert detect(relative, URL).needs_rendering
