@@ -238,6 +238,8 @@ EXTENSIONS: dict[str, int | None] = {
     "scrapers.capture.not_modified.NotModifiedExtension": 40,
     # a known article answered 404/410 or redirected to a non-article page: removed in the corpus
     "scrapers.crawl.removals.RemovalWatchExtension": 45,
+    # incremental crawls: whether each portal's sitemap <lastmod> dates proved right
+    "scrapers.crawl.lastmod_check.LastmodCheckExtension": 46,
     # the cookie middleware's public-suffix check uses tldextract's bundled list, no download
     "scrapers.crawl.public_suffixes.OfflinePublicSuffixes": 50,
 }

@@ -154,6 +154,8 @@ class CrawlPlanner:
         context = PageContext(
             site=site, adapter=adapter.name, kind=target.kind, hops=hops + target.hop, depth=depth, via=via,
             sequence=target.sequence, canonical=target.canonical, formdata=target.formdata,
+            lastmod_claimed=bool(target.modified and self.config.incremental and target.kind == ARTICLE
+                                 and self.known.lastmod_says_changed(target, site)),
         )
         return Planned(target, context)
 
