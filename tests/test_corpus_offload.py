@@ -17,6 +17,7 @@ from scrapy.utils.test import get_crawler
 
 from archive.capture import StoredRecord
 from archive.corpus import CorpusStore
+from scrapers.filing.article import PageCapture
 from scrapers.filing.offload import Offload
 from scrapers.filing.pipeline import ArticlePipeline
 from scrapers.items import ArticlePage
@@ -118,3 +119,23 @@ def test_a_worker_ends_when_its_crawl_is_killed(tmp_path: Path) -> None:
 
 def test_outside_a_running_loop_nothing_is_offloaded() -> None:
     assert not Offload.running()
+
+
+def test_a_page_is_still_extracted_when_its_worker_dies(tmp_path: Path) -> None:
+    page = items()[0]
+    capture = PageCapture(url=page.url, capture=None, body=page.body, profile="generic")
+
+    async def crawl() -> list[str | None]:
+        offload = Offload(1, None)
+        first = await offload.extract(capture, False)
+        assert offload._processes is not None
+        for pid in list(offload._processes._processes):  # the worker is killed (out of memory...)
+            os.kill(pid, signal.SIGKILL)
+        await asyncio.sleep(0.5)
+        again = await offload.extract(capture, False)
+        third = await offload.extract(capture, False)  # and a new worker takes over
+        offload.close()
+        return [e.filing.article.title for e in (first, again, third)]
+
+    titles = asyncio.run(crawl())
+    assert titles[0] and titles == [titles[0]] * 3

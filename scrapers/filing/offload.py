@@ -22,11 +22,13 @@ outside a running crawl (no event loop: tests, tools).
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from scrapers.portals.registry import Registry
+
+logger = logging.getLogger(__name__)
 
 #: seconds between two looks of a worker process at its parent
 PARENT_CHECK_SECONDS = 1.0
@@ -109,7 +113,17 @@ class Offload:
                 self.workers, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker, initargs=(self.registry, os.getpid()),
             )
-        return await asyncio.wrap_future(self._processes.submit(_extract_in_worker, page, drift))
+        pool = self._processes
+        try:
+            return await asyncio.wrap_future(pool.submit(_extract_in_worker, page, drift))
+        except BrokenProcessPool:
+            # a worker died (killed, out of memory): this page is extracted here, the next one
+            # by a new pool
+            if self._processes is pool:
+                logger.warning("extract: a worker process died; starting another")
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._processes = None
+            return extract(page, self.registry, drift)
 
     async def file(self, work: Callable[[], Any]) -> Any:
         """Run ``work`` (corpus writes) in the filing thread, in submission order."""
