@@ -79,7 +79,7 @@ def main() -> None:
     pages = [(key, entry["url"], gzip.decompress((args.data / "html" / f"{key}.html.gz").read_bytes()))
              for key, entry in sorted(truth.items())]
     runs = {
-        "generic": lambda url, html: extract_article(html, url, profile="generic").body,
+        "generic": lambda url, html: extract_article(html, url, profile="generic").text,
         "trafilatura": lambda url, html: trafilatura.extract(html, url=url) or "",
     }
     results: dict[str, list[tuple[float, float, float]]] = {}

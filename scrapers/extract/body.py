@@ -166,10 +166,12 @@ def is_attachment(url: str, content_types: Mapping[str, str] | None = None) -> b
 
 def labelled_attachments(block: etree._Element) -> bool:
     """A block that announces attached files ("Tải về:", "File đính kèm", "Văn bản:")."""
+    if block.find(".//a") is None:
+        return False
     label = text_of(block)
     for link in block.iter("a"):
         label = label.replace(text_of(link), " ", 1)
-    return bool(ATTACHMENT_LABEL.match(label.strip())) and block.find(".//a") is not None
+    return bool(ATTACHMENT_LABEL.match(label.strip()))
 
 
 def _attachments(

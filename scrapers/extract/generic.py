@@ -12,7 +12,9 @@ headline element and the body block.
 * category: the breadcrumb or section link above the headline inside the article block, a
   ``Chuyên mục:`` label, then the active menu item;
 * summary: the first long block between the headline and the body, never a sidebar;
-* body: the body block, weighed against trafilatura's text (:mod:`.agree`).
+* body: the body block; when the block is not certain (it holds less than
+  :data:`CERTAIN_SHARE` of the page's text, or the headline is not right above it or inside
+  it), weighed against trafilatura's text (:mod:`.agree`), which is only computed then.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import trafilatura
 from lxml import etree
@@ -28,7 +32,7 @@ from lxml import etree
 from .byline import Byline, parse_byline
 from .dates import parse_date
 from .dom import select, select_any, text_of
-from .locate import find_body, find_title, page_title
+from .locate import find_title, locate_body, page_title
 from .text import clean_text, split_paragraphs
 
 logger = logging.getLogger(__name__)
@@ -45,6 +49,11 @@ MIN_LEAD_CHARS = 40
 MIN_BODY_CHARS = 150
 #: how many blocks after the body are searched for a signature or attached files
 AFTER_BODY_BLOCKS = 4
+#: the block is certain (trafilatura is not asked) when it holds this share of the page's text
+#: votes and starts at most :data:`CERTAIN_DISTANCE` text blocks after the headline (or holds
+#: it); measured on the Zyte benchmark: 40 of 181 pages skip trafilatura for -0.0005 F1
+CERTAIN_SHARE = 0.75
+CERTAIN_DISTANCE = 5
 #: a clock in the page header, not a publication date
 _CLOCK = re.compile(r"(?i)^\s*(hôm nay|today)\b")
 #: a section label before the section's name
@@ -76,7 +85,8 @@ class Generic:
     category: str | None
     container: etree._Element | None
     trailing: tuple[etree._Element, ...]  # blocks right after the body (attached files)
-    paragraphs: list[str]  # trafilatura's, weighed against the block's by :mod:`.agree`
+    certain: bool  # the block is the article without asking trafilatura
+    text: Callable[[], list[str]]  # trafilatura's paragraphs (computed on the first call)
 
 
 def _blocks(root: etree._Element) -> list[etree._Element]:
@@ -201,14 +211,17 @@ def _trafilatura_paragraphs(source: str | etree._Element, url: str) -> list[str]
     return split_paragraphs(text or "")
 
 
-def extract_generic(root: etree._Element, url: str, html: str | None = None) -> Generic:
-    """The generic fields of the page ``root`` (parsed from ``html``, when given)."""
+def extract_generic(
+    root: etree._Element, url: str, html: str | None = None, *, container: etree._Element | None = None
+) -> Generic:
+    """The generic fields of the page ``root`` (parsed from ``html``, when given), around the
+    body block ``container`` when the caller knows it (else it is located)."""
     title_el = find_title(root)
     title = text_of(title_el) if title_el is not None else None
     if not title:
         declared = page_title(root)
         title = clean_text(re.split(r"\s+[-|–]\s+", declared)[0]) if declared else None
-    container = find_body(root)
+    container, share = (container, 1.0) if container is not None else locate_body(root)
     if container is not None and len(text_of(container)) < MIN_BODY_CHARS:
         container = None
     blocks = _blocks(root)
@@ -232,7 +245,15 @@ def extract_generic(root: etree._Element, url: str, html: str | None = None) -> 
     )
     summary = _summary(root, between, inside, container)
     trailing = tuple(container.itersiblings())[:AFTER_BODY_BLOCKS] if container is not None else ()
-    paragraphs = _trafilatura_paragraphs(html if html is not None else root, url)
+
+    @cache
+    def text() -> list[str]:
+        return _trafilatura_paragraphs(html if html is not None else root, url)
+
+    certain = (
+        container is not None and share >= CERTAIN_SHARE and at is not None and body_start is not None
+        and -1 <= body_start - at <= CERTAIN_DISTANCE
+    )
     return Generic(
         title=title,
         summary=summary,
@@ -242,5 +263,6 @@ def extract_generic(root: etree._Element, url: str, html: str | None = None) -> 
         category=_category(root, title_el, blocks),
         container=container,
         trailing=trailing,
-        paragraphs=paragraphs,
+        certain=certain,
+        text=text,
     )
