@@ -41,3 +41,36 @@ def test_a_lead_the_description_repeats_is_the_summary_and_opens_the_reading_tex
     assert article.text.split("\n\n") == PARAGRAPHS  # as a reader reads the page
     plain = extract_article(page(body=PARAGRAPHS), URL)
     assert plain.text == plain.body  # no lead taken out of the body: the text is the body
+
+
+def test_selectors_skipped_by_the_prefilter_are_those_that_match_nothing() -> None:
+    """Every selector of every profile and of the generic stage finds the same elements with
+    the prefilter (which skips selectors that cannot match the page) as by running it."""
+    from dataclasses import fields
+    from pathlib import Path
+
+    from scrapers.extract import generic, structured
+    from scrapers.extract.dom import _split_attr, _xpath, parse_html, select
+    from scrapers.extract.profile import COMMON_NOISE
+    from scrapers.families import PROFILE_NAMES, get_profile
+
+    selectors = {*COMMON_NOISE, *generic.AUTHOR_SELECTORS, *generic.SUMMARY_SELECTORS, *generic.BREADCRUMB_SELECTORS,
+                 *structured.META_TITLE, *structured.META_PUBLISHED, *structured.META_AUTHOR, *structured.META_SECTION}
+    for name in PROFILE_NAMES:
+        profile = get_profile(name)
+        for f in fields(profile):
+            value = getattr(profile, f.name)
+            if isinstance(value, tuple):
+                selectors.update(v for v in value if isinstance(v, str))
+    pages = [p for p in (Path(__file__).parent / "data" / "extract").glob("*.html") if p.name != "binary_junk.html"]
+    assert len(selectors) > 50 and pages
+    skipped = 0
+    for path in pages:
+        root = parse_html(path.read_bytes().decode("utf-8", "replace"))
+        for selector in sorted(selectors):
+            compiled = _xpath(_split_attr(selector)[0])
+            expected = list(compiled(root)) if compiled is not None else []
+            got = select(root, selector)
+            assert got == expected, (path.name, selector)
+            skipped += not expected
+    assert skipped  # most selectors miss on any one page: the prefilter has work to do

@@ -98,6 +98,8 @@ def _caption(img: etree._Element, profile: Profile) -> str | None:
             return None
         if sum(1 for _ in node.iter("img")) > 1:
             return None  # this container holds other images: their captions are not ours
+        if not select_any(node, profile.image_caption):
+            continue  # one pass for every caption selector; in their order only when one matches
         value = first_value(node, profile.image_caption)
         if value:
             return value

@@ -59,7 +59,7 @@ from .dom import (
     select_values,
     text_of,
 )
-from .generic import Generic, extract_generic
+from .generic import GENERIC_FIELDS, Generic, extract_generic
 from .jsonapi import GENERIC_JSON, first, load_json_article, looks_like_json
 from .profile import Profile
 from .structured import Structured, extract_structured
@@ -289,7 +289,9 @@ def _generic_stage(
 ) -> Body | None:
     """The generic fields; around the profile's body ``element`` when the profile found one
     (the body block is then known: no block is located and trafilatura is not asked)."""
-    data: Generic = extract_generic(root, url, html, container=element if parsed_body is not None else None)
+    known = element if parsed_body is not None else None
+    wanted = frozenset(name for name in GENERIC_FIELDS if name not in found.values)
+    data: Generic = extract_generic(root, url, html, container=known, wanted=wanted)
     found.offer("title", data.title, STAGE_GENERIC)
     found.offer("summary", data.summary, STAGE_GENERIC)
     found.offer("published", data.published, STAGE_GENERIC)

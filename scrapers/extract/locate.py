@@ -70,13 +70,14 @@ def find_title(root: etree._Element) -> etree._Element | None:
     if declared:
         folded = declared.casefold()
         head = _SITE_SUFFIX.split(folded)[0]
+        first_word = folded.split()[0]
         longest = 2 * len(declared) + 100
         for el in scope.iter(*TITLE_TAGS):
             if len(el) > MAX_TITLE_CHILDREN:
                 continue
             raw = el.text_content() or ""
-            if len(raw) > longest or not raw.strip():
-                continue
+            if len(raw) > longest or first_word not in raw.casefold():
+                continue  # cheap test first: a headline holds the title's first word
             text = clean_line(raw)
             if len(text) < len(declared) * MIN_TITLE_SHARE and len(text) < 20:
                 continue
