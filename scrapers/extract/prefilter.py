@@ -22,6 +22,16 @@ _ATTR_NEEDS = re.compile(r"""\[\s*([a-zA-Z][\w-]*)\s*[*~^$|]?=\s*["']?([^"'\]]+?
 _CLASS_NEEDS = re.compile(r"\.(-?[_a-zA-Z\u00a0-\uffff][\w-]*)")
 _ID_NEEDS = re.compile(r"#(-?[_a-zA-Z\u00a0-\uffff][\w-]*)")
 
+@lru_cache(maxsize=64)
+def _query(path: str) -> etree.XPath:
+    """Attribute values as plain strings (no link back to their elements: far cheaper)."""
+    return etree.XPath(path, smart_strings=False)
+
+
+#: attributes looked up together
+_NAMES = ("class", "id")
+
+
 class _LastPage:
     """The last page looked at: its root element and the values of each attribute asked
     about (one string per attribute), and the last element asked about (most calls ask
@@ -40,7 +50,11 @@ class _LastPage:
                 self.page, self.seen = top, {}
         if attr not in self.seen:
             page = self.page if self.page is not None else root
-            self.seen[attr] = "\n".join(str(v) for v in page.xpath(f"//@{attr}")).casefold()
+            # one walk for both names: a class-or-id text is searched in both (still conservative)
+            query = _query("//@class | //@id" if attr in _NAMES else f"//@{attr}")
+            self.seen[attr] = "\n".join(query(page)).casefold()
+            if attr in _NAMES:
+                self.seen.update(dict.fromkeys(_NAMES, self.seen[attr]))
         return self.seen[attr]
 
 
