@@ -11,6 +11,7 @@ conservative: a selector it cannot read (a group, parentheses) is always run.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 from lxml import etree
@@ -32,10 +33,10 @@ def _query(path: str) -> etree.XPath:
 _NAMES = ("class", "id")
 
 
-class _LastPage:
-    """The last page looked at: its root element and the values of each attribute asked
-    about (one string per attribute), and the last element asked about (most calls ask
-    about the same one)."""
+class _LastPage(threading.local):
+    """The last page looked at (per thread): its root element and the values of each
+    attribute asked about (one string per attribute), and the last element asked about (most
+    calls ask about the same one)."""
 
     def __init__(self) -> None:
         self.page: etree._Element | None = None
