@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from archive.paths import DEFAULT_COLLECTION, DataDir
 from archive.warc.records import WarcInfo
 from archive.warc.writer import DEFAULT_MAX_SIZE
+from scrapers.crawl.revisit_schedule import RecrawlConfig
 from scrapers.errors import ConfigError, NetworkConfigError, WarcSettingError
 
 if TYPE_CHECKING:
@@ -337,6 +338,7 @@ class CrawlConfig:
     collection: str
     warc_enabled: bool
     extract_enabled: bool
+    extract_workers: int
     revisit_known: bool
     incremental: bool
     public_suffix_offline: bool
@@ -345,6 +347,7 @@ class CrawlConfig:
     politeness: PolitenessConfig
     frontier: FrontierConfig
     report: ReportConfig
+    recrawl: RecrawlConfig
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> CrawlConfig:
@@ -354,6 +357,7 @@ class CrawlConfig:
             collection=collection_of(settings),
             warc_enabled=settings.getbool("WARC_ENABLED", True),
             extract_enabled=settings.getbool("EXTRACT_ENABLED", True),
+            extract_workers=max(0, _int(settings, "EXTRACT_WORKERS")),
             revisit_known=settings.getbool("CONGAN_REVISIT_KNOWN"),
             incremental=settings.getbool("CONGAN_INCREMENTAL"),
             public_suffix_offline=settings.getbool("CONGAN_PUBLIC_SUFFIX_OFFLINE", True),
@@ -362,6 +366,7 @@ class CrawlConfig:
             politeness=PolitenessConfig.from_settings(settings),
             frontier=FrontierConfig.from_settings(settings),
             report=ReportConfig.from_settings(settings),
+            recrawl=RecrawlConfig.from_settings(settings),
         )
 
 
