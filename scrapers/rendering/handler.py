@@ -296,7 +296,16 @@ class Renderer:
         """The article of a page that was no article as served (a script shell) and is one
         rendered: the JSON answer whose title the rendered page shows. Filed with that answer's
         capture (the browser archived it), so ``congan reextract`` finds the text again."""
-        if not rendered.articles or not rendered.dom or classify_page(rendered.dom, url).kind in (LISTING, SHELL):
+        if not rendered.articles or not rendered.dom:
+            return None
+        verdict = classify_page(rendered.dom, url).kind
+        if verdict == LISTING:
+            return None
+        if verdict == SHELL:
+            # read before its script filled it in (a loaded machine): its one article answer is it
+            if len(rendered.articles) == 1:
+                self._inc("render/shell_articles")
+                return rendered.articles[0]
             return None
         try:
             shown = nfc_words(lxml_html.document_fromstring(rendered.dom).text_content())
