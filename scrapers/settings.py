@@ -54,6 +54,9 @@ CONGAN_INCREMENTAL = True
 #: corpus article of the portals reached, so deletions (404/410) are noticed
 #: (scrapers.crawl.revisit).
 CONGAN_REVISIT_KNOWN = True
+#: Days an article must be missing from every listing of its live portal (in the crawls whose
+#: listing pages would show it) before it is recorded as removed (archive.corpus.vanished).
+CONGAN_VANISHED_AFTER = 30.0
 #: Scheme of the registry's start URLs (portals redirect to https themselves).
 CONGAN_SEED_SCHEME = "http"
 #: Another registry CSV (default: scrapers/data/registry.csv).
@@ -204,6 +207,9 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
 SPIDER_MIDDLEWARES: dict[str, int | None] = {
     # archives each page's outlinks once its callback is done (metadata record)
     "scrapers.capture.warc_capture.WarcOutlinksMiddleware": 1000,
+    # records what each listing page held; articles gone from every listing are removed when
+    # the crawl finishes (scrapers.crawl.vanished)
+    "scrapers.crawl.vanished.ListingMembershipMiddleware": 990,
 }
 #: Scrapy's cookie middleware reads the Public Suffix List from tldextract's bundled snapshot
 #: instead of downloading it (scrapers.crawl.public_suffixes).
