@@ -14,6 +14,8 @@ Traps are cut four ways: a listing page with no articles does not lead to its ne
 link hops (the next page of a listing is not a hop) and ``CONGAN_MAX_PAGES_PER_SITE`` bounds
 requests per portal. In incremental crawls a listing page whose articles were all archived
 before the crawl began stops its pagination (listing watermark, ``scrapers.crawl.watermarks``).
+Each page of a listing the portal served (no article) carries what it held in its page context
+(``listing``: ``scrapers.crawl.vanished`` records it; articles gone from every listing are removed).
 What the spider learns about portals (live, redirecting, down) goes to
 ``archive.control.registry_state``. Rejected URLs are counted as ``scope/rejected/<reason>``.
 """

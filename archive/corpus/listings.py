@@ -12,7 +12,8 @@ reextract`` reads the same pages back (``from_fields``), and into ``corpus/listi
 (``ListingStore``), a file of its own beside the corpus index: rebuilding that index from
 ``articles.jsonl`` leaves it alone. Kept there:
 
-- ``held``: per address and listing, the last time a fetched page of the listing held it;
+- ``held``: per address and listing, the last time a fetched page of the listing held it
+  (once a crawl is finished, only for addresses of corpus articles);
 - ``pages``: the pages of crawls not finished yet, with their items (dropped by ``finish``);
 - ``walks``: per listing and crawl, when it was fetched and its *horizon* (``horizon_of``):
   only articles published after it can be judged missing from that walk
@@ -240,9 +241,14 @@ class ListingStore:
             out += [Walk(*row) for row in rows]
         return out
 
-    def sites_of(self, crawl: str) -> list[str]:
-        return [row[0] for row in self.db.execute("SELECT DISTINCT site FROM walks WHERE crawl = ?", (crawl,))]
-
+    def keep_only(self, addresses: set[str]) -> int:
+        """Forget the membership of addresses that are no article of the corpus (menus, section
+        links): what is kept stays proportional to the corpus. How many were dropped."""
+        urls = [row[0] for row in self.db.execute("SELECT DISTINCT url FROM held")]
+        gone = [(url,) for url in urls if url not in addresses]
+        self.db.executemany("DELETE FROM held WHERE url = ?", gone)
+        self.db.commit()
+        return len(gone)
 
 def stamped(page: ListingPage, *, crawl: str, at: str, vanished_after: float) -> ListingPage:
     return replace(page, crawl=crawl, at=at, vanished_after=vanished_after)

@@ -63,6 +63,7 @@ def finish_crawls(store: CorpusStore, listings: ListingStore) -> VanishedCounts:
         dates = _published_lookup(store)
         walks = listings.finish(crawl, dates.get)
         judged = judge(store, listings, walks)
+        listings.keep_only(set(_published_lookup(store)))
         counts.removed += judged.removed
         counts.restored += judged.restored
     return counts
