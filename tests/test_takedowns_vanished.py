@@ -129,3 +129,14 @@ def test_listed_again_it_is_restored(crawls: dict[str, Path], tmp_path: Path) ->
     feed = json.loads(_run(data, "changes", "--json"))["changes"]
     kinds = [e["kind"] for e in feed if e["url"] == _unlisted_url()]
     assert kinds[-2:] == ["removed", "restored"]
+
+
+def test_its_page_says_it_left_every_listing(crawls: dict[str, Path]) -> None:
+    from archive.paths import DataDir
+    from congan.web.app import WebConfig, create_app
+
+    (record,) = _removed(crawls["twice"])
+    client = create_app(WebConfig.build(DataDir(crawls["twice"]), "http://127.0.0.1:8090")).test_client()
+    page = client.get(f"/articles/{record['id']}").get_data(as_text=True)
+    assert "Đã gỡ" in page and "không còn trong danh mục nào" in page
+    assert record["removal"]["listings"][0] in page and "HTTP" not in page.split('id="removed-notice"')[1][:400]
