@@ -31,18 +31,16 @@ import scrapy
 from scrapy.http import FormRequest, HtmlResponse, Request, Response, TextResponse, XmlResponse
 
 from archive.control.registry_state import RegistryState
-from archive.corpus.listings import ListingPage, stamped
-from archive.corpus.record import utc_stamp
 from archive.paths import DataDir
-from archive.times import parse_timestamp14
 from scrapers.config import NetworkConfig, crawl_config
 from scrapers.crawl.revisit_schedule import RecrawlConfig
+from scrapers.crawl.vanished import stamp_listing
 from scrapers.crawl.watermarks import KnownArticles, open_known_articles
 from scrapers.discovery.adapter import API, ARTICLE, FEED, LISTING, REQUISITE, SEED, SITEMAP, Adapter, Page, Target
 from scrapers.discovery.fingerprint import fingerprint
 from scrapers.families import get_adapter
 from scrapers.items import ArticlePage
-from scrapers.page_context import META_KEY, PageContext, context_of, ensure_context
+from scrapers.page_context import META_KEY, context_of, ensure_context
 from scrapers.portals.registry import Registry, load_registry
 from scrapers.portals.requisites import requisite_urls
 from scrapers.portals.safe_urls import MALFORMED_URL, malformed_links, safe_join
@@ -261,19 +259,12 @@ class NetworkSpider(scrapy.Spider):
         # after the item: its aliases are those known before this page's own links
         decisions, listing = self.planner.discover(page, site, adapter, hops=hops, depth=depth)
         if not article and kind in LISTING_KINDS and self.serves(response, site):
-            context.listing = self.listing_stamped(listing, context)
+            context.listing = stamp_listing(listing, context.capture, self.config)
         yield from self.emit_all(decisions, response)
 
     def serves(self, response: Response, site: str) -> bool:
         """The portal itself served the page (2xx, on its own domain): a page of a listing."""
         return 200 <= response.status < 300 and self.planner.domain_of(response.url) == site
-
-    def listing_stamped(self, listing: ListingPage, context: PageContext) -> ListingPage | None:
-        """A listing page with its crawl and capture time (not archived: not recorded)."""
-        if context.capture is None:
-            return None
-        at = utc_stamp(parse_timestamp14(context.capture.timestamp))
-        return stamped(listing, crawl=self.config.crawl_id, at=at, vanished_after=self.config.vanished_after)
 
     # -- rendered pages (scrapers.rendering) ------------------------------------------------
     async def parse_rendered(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:

@@ -20,10 +20,12 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from archive.corpus import CorpusStore
-from archive.corpus.listings import ListingStore
+from archive.corpus.listings import ListingPage, ListingStore, stamped
+from archive.corpus.record import utc_stamp
 from archive.corpus.vanished import finish_crawls
 from archive.paths import DataDir
-from scrapers.config import crawl_config
+from archive.times import parse_timestamp14
+from scrapers.config import NetworkConfig, crawl_config
 from scrapers.page_context import context_of
 
 if TYPE_CHECKING:
@@ -33,7 +35,18 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
 
+    from archive.capture import StoredRecord
+
 logger = logging.getLogger(__name__)
+
+
+def stamp_listing(listing: ListingPage, capture: StoredRecord | None, config: NetworkConfig) -> ListingPage | None:
+    """A page of a listing with its crawl, capture time and the crawl's ``CONGAN_VANISHED_AFTER``
+    (None when it was not archived: ``congan reextract`` could not know it)."""
+    if capture is None:
+        return None
+    at = utc_stamp(parse_timestamp14(capture.timestamp))
+    return stamped(listing, crawl=config.crawl_id, at=at, vanished_after=config.vanished_after)
 
 
 class ListingMembershipMiddleware:
