@@ -38,6 +38,7 @@ from scrapers.crawl.vanished import stamp_listing
 from scrapers.crawl.watermarks import KnownArticles, open_known_articles
 from scrapers.discovery.adapter import API, ARTICLE, FEED, LISTING, REQUISITE, SEED, SITEMAP, Adapter, Page, Target
 from scrapers.discovery.fingerprint import fingerprint
+from scrapers.discovery.media import is_page
 from scrapers.families import get_adapter
 from scrapers.items import ArticlePage
 from scrapers.page_context import META_KEY, context_of, ensure_context
@@ -215,6 +216,10 @@ class NetworkSpider(scrapy.Spider):
                 return
             adapter = noted
         if not isinstance(response, TextResponse):
+            return
+        if not is_page((response.headers.get(b"Content-Type") or b"").decode("latin-1"), response.body):
+            self.crawler.stats.inc_value("network/documents")  # archived, never read as text
+            context.not_article = kind == ARTICLE  # congan reextract must not file it either
             return
         content_type = page_content_type(response)
         page = Page(
