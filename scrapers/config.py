@@ -110,6 +110,9 @@ class NetworkConfig:
     collection: str = DEFAULT_COLLECTION
     data: str | None = None
     crawl_id: str = ""
+    #: ``CONGAN_VANISHED_AFTER`` (days), in seconds: how long an article must be missing from
+    #: every listing of its live portal before it is removed (``archive.corpus.vanished``)
+    vanished_after: float = 30 * 86400.0
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> NetworkConfig:
@@ -127,6 +130,7 @@ class NetworkConfig:
             collection=collection_of(settings),
             data=settings.get("CONGAN_DATA") or None,
             crawl_id=settings.get("CONGAN_CRAWL_ID") or "",
+            vanished_after=settings.getfloat("CONGAN_VANISHED_AFTER", 30.0) * 86400.0,
         )
         config.validate()
         return config
@@ -136,6 +140,8 @@ class NetworkConfig:
             raise NetworkConfigError("CONGAN_MAX_PAGES_PER_SITE must be 0 (no limit) or more")
         if self.max_depth < 0:
             raise NetworkConfigError("CONGAN_MAX_DEPTH must be 0 (no limit) or more")
+        if self.vanished_after < 0:
+            raise NetworkConfigError("CONGAN_VANISHED_AFTER must be 0 or more days")
         if self.seed_scheme not in SCHEMES:
             raise NetworkConfigError(f"CONGAN_SEED_SCHEME must be one of {', '.join(SCHEMES)}")
         for seed in self.seeds:

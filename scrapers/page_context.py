@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
     from archive.capture import StoredRecord
+    from archive.corpus.listings import ListingPage
 
 #: the request.meta key of the page context
 META_KEY = "congan"
@@ -61,6 +62,9 @@ class PageContext:
     #: the spider parsed a page requested as an article and found none (the page decides:
     #: ``scrapers.discovery.classify``); the WARC says so (``congan-parsed-as: page``)
     not_article: bool = False
+    #: a listing page: what it held and where its listing goes on (``archive.corpus.listings``),
+    #: stamped with the crawl and capture time (``scrapers.crawl.vanished``)
+    listing: ListingPage | None = None
 
 
 Carrier = Union["Request", "Response"]

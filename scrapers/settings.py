@@ -54,6 +54,9 @@ CONGAN_INCREMENTAL = True
 #: articles of the portals reached that are due (CONGAN_REVISIT_MODE), so edits and deletions
 #: (404/410) are noticed (scrapers.crawl.revisit).
 CONGAN_REVISIT_KNOWN = True
+#: Days an article must be missing from every listing of its live portal (in the crawls whose
+#: listing pages would show it) before it is recorded as removed (archive.corpus.vanished).
+CONGAN_VANISHED_AFTER = 30.0
 #: Which known articles a re-crawl checks: "schedule" (by age, plus those gone from a listing
 #: page read again) or "full" (all of them; `congan crawl --full-revisit`).
 CONGAN_REVISIT_MODE = "schedule"
@@ -215,6 +218,9 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
 SPIDER_MIDDLEWARES: dict[str, int | None] = {
     # archives each page's outlinks once its callback is done (metadata record)
     "scrapers.capture.warc_capture.WarcOutlinksMiddleware": 1000,
+    # records what each listing page held; articles gone from every listing are removed when
+    # the crawl finishes (scrapers.crawl.vanished)
+    "scrapers.crawl.vanished.ListingMembershipMiddleware": 990,
 }
 #: Scrapy's cookie middleware reads the Public Suffix List from tldextract's bundled snapshot
 #: instead of downloading it (scrapers.crawl.public_suffixes).

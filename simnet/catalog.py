@@ -63,6 +63,9 @@ class Catalog:
         self.base_count = scale if scale is not None else spec.articles
         self.count = self.base_count + (spec.new_in_state2 if state >= 2 else 0)
         self.deleted = spec.deleted_in_state2 if state >= 2 else None
+        #: indices no listing shows: the deleted article, and one still served but unlisted
+        unlisted = spec.unlisted_in_state2 if state >= 2 else None
+        self.hidden = tuple(sorted({i for i in (self.deleted, unlisted) if i is not None}, reverse=True))
         self.ncat = len(spec.categories)
         first, last = _parse(FIRST_DATE), _parse(LAST_DATE)
         # Portals did not all start the same day: a stable per-portal offset of up to ten days.
@@ -111,7 +114,7 @@ class Catalog:
         else:
             start = top - ((top - category) % self.ncat)
             indices = iter(range(start, -1, -self.ncat))
-        return (i for i in indices if i != self.deleted)
+        return (i for i in indices if i not in self.hidden)
 
     def nth_newest(self, category: int | None, k: int) -> int | None:
         """Index of the ``k``-th newest existing article (0-based) of a listing, in O(1)."""
@@ -119,9 +122,9 @@ class Catalog:
         top = self.count - 1 if category is None else self.count - 1 - ((self.count - 1 - category) % self.ncat)
         if k < 0 or top < 0:
             return None
-        d = self.deleted
-        if d is not None and d <= top and (top - d) % step == 0 and k >= (top - d) // step:
-            k += 1  # the deleted article's slot is skipped
+        for d in self.hidden:  # newest first: the slots of hidden articles are skipped
+            if d <= top and (top - d) % step == 0 and k >= (top - d) // step:
+                k += 1
         index = top - k * step
         return index if index >= 0 else None
 
@@ -138,8 +141,9 @@ class Catalog:
 
     def total(self, category: int | None = None) -> int:
         n = self.count if category is None else len(range(category, self.count, self.ncat))
-        if self.deleted is not None and (category is None or self.deleted % self.ncat == category):
-            n -= 1
+        for d in self.hidden:
+            if d < self.count and (category is None or d % self.ncat == category):
+                n -= 1
         return n
 
     def pages(self, category: int | None = None, size: int | None = None) -> int:

@@ -47,6 +47,8 @@ class SiteSpec:
     new_in_state2: int = 0
     edited_in_state2: int | None = None  # article index whose title/body change in state 2
     deleted_in_state2: int | None = None  # article index answered 410 in state 2
+    #: article index still served in state 2 but gone from every listing, sitemap, feed and API
+    unlisted_in_state2: int | None = None
     fixed_dates: tuple[tuple[int, str], ...] = field(default=())  # (index, "YYYY-MM-DD HH:MM")
     scheme: str = "http"
     certificate: str | None = None  # tls.SELF_SIGNED | tls.MISSING_INTERMEDIATE for https portals

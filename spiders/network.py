@@ -14,6 +14,8 @@ Traps are cut four ways: a listing page with no articles does not lead to its ne
 link hops (the next page of a listing is not a hop) and ``CONGAN_MAX_PAGES_PER_SITE`` bounds
 requests per portal. In incremental crawls a listing page whose articles were all archived
 before the crawl began stops its pagination (listing watermark, ``scrapers.crawl.watermarks``).
+Each page of a listing the portal served (no article) carries what it held in its page context
+(``listing``: ``scrapers.crawl.vanished`` records it; articles gone from every listing are removed).
 What the spider learns about portals (live, redirecting, down) goes to
 ``archive.control.registry_state``. Rejected URLs are counted as ``scope/rejected/<reason>``.
 """
@@ -26,16 +28,17 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import scrapy
-from scrapy.http import FormRequest, HtmlResponse, Request, Response, TextResponse, XmlResponse
+from scrapy.http import FormRequest, Request, Response, TextResponse
 
 from archive.control.registry_state import RegistryState
 from archive.paths import DataDir
 from scrapers.config import NetworkConfig, crawl_config
 from scrapers.crawl.revisit_schedule import RecrawlConfig
+from scrapers.crawl.vanished import stamp_listing
 from scrapers.crawl.watermarks import KnownArticles, open_known_articles
-from scrapers.discovery.adapter import API, ARTICLE, REQUISITE, SEED, Adapter, Page, Target
+from scrapers.discovery.adapter import API, ARTICLE, FEED, LISTING, REQUISITE, SEED, SITEMAP, Adapter, Page, Target
 from scrapers.discovery.fingerprint import fingerprint
-from scrapers.discovery.media import is_page
+from scrapers.discovery.media import is_page, page_content_type
 from scrapers.families import get_adapter
 from scrapers.items import ArticlePage
 from scrapers.page_context import META_KEY, context_of, ensure_context
@@ -52,20 +55,10 @@ from spiders.planner import OTHER_PORTAL, CrawlPlanner, Decision, Refused
 logger = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+#: page kinds whose pages, when no article, are pages of a listing (``archive.corpus.listings``)
+LISTING_KINDS = frozenset({LISTING, SEED, API, SITEMAP, FEED})
 #: redirects followed from a portal's start URL before it is recorded as a redirect loop
 MAX_SEED_REDIRECTS = 5
-
-
-def page_content_type(response: TextResponse) -> str:
-    """The media type the page is handled as: the header, else what Scrapy chose for it."""
-    declared = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-    if declared:
-        return declared
-    if isinstance(response, HtmlResponse):
-        return "text/html"
-    if isinstance(response, XmlResponse):
-        return "application/xml"
-    return "text/html" if "<html" in response.text[:1000].lower() else "text/plain"
 
 
 class NetworkSpider(scrapy.Spider):
@@ -260,7 +253,14 @@ class NetworkSpider(scrapy.Spider):
         elif kind == ARTICLE and 200 <= response.status < 300:
             context.not_article = True  # congan reextract must not file it either
         # after the item: its aliases are those known before this page's own links
-        yield from self.emit_all(self.planner.plan_discovery(page, site, adapter, hops=hops, depth=depth), response)
+        decisions, listing = self.planner.discover(page, site, adapter, hops=hops, depth=depth)
+        if not article and kind in LISTING_KINDS and self.serves(response, site):
+            context.listing = stamp_listing(listing, context.capture, self.config)
+        yield from self.emit_all(decisions, response)
+
+    def serves(self, response: Response, site: str) -> bool:
+        """The portal itself served the page (2xx, on its own domain): a page of a listing."""
+        return 200 <= response.status < 300 and self.planner.domain_of(response.url) == site
 
     # -- rendered pages (scrapers.rendering) ------------------------------------------------
     async def parse_rendered(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:

@@ -19,9 +19,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from archive.corpus.listings import ListingPage, page_id
 from scrapers.config import NetworkConfig
 from scrapers.crawl.watermarks import KnownArticles, page_key
-from scrapers.discovery.adapter import ARTICLE, LISTING, REQUISITE, SEED, Adapter, Page, Target
+from scrapers.discovery.adapter import ARTICLE, LISTING, REQUISITE, SEED, Adapter, Discovery, Page, Target
 from scrapers.discovery.classify import LISTING as LISTING_VERDICT
 from scrapers.discovery.classify import SHELL as SHELL_VERDICT
 from scrapers.discovery.classify import classify_page
@@ -199,7 +200,20 @@ class CrawlPlanner:
         """What a parsed page leads to through its adapter: links out of scope (refused),
         articles and listings (one hop deeper), and the next page of a listing (same depth),
         unless the listing is empty or, in an incremental crawl, holds only known articles."""
+        return self.discover(page, site, adapter, hops=hops, depth=depth)[0]
+
+    def discover(
+        self, page: Page, site: str, adapter: Adapter, *, hops: str, depth: int
+    ) -> tuple[list[Decision], ListingPage]:
+        """``plan_discovery``, and what the page held as a page of a listing
+        (``listing_of``)."""
         discovery = adapter.discover(page)
+        decisions = self._plan(page, site, adapter, discovery, hops=hops, depth=depth)
+        return decisions, listing_of(page, site, adapter, discovery)
+
+    def _plan(
+        self, page: Page, site: str, adapter: Adapter, discovery: Discovery, *, hops: str, depth: int
+    ) -> list[Decision]:
         self.count("network/pages_parsed")
         decisions: list[Decision] = []
         for link in discovery.links:
@@ -225,6 +239,20 @@ class CrawlPlanner:
         if self.config.incremental and page.kind != ARTICLE and (discovery.articles or cut):
             self.known.record_listing(page_key(page.url, page.formdata), site, discovery.articles, cut)
         return decisions
+
+
+def listing_of(page: Page, site: str, adapter: Adapter, discovery: Discovery) -> ListingPage:
+    """The page as a page of a listing (``archive.corpus.listings``): the listing it belongs to
+    (the sequence it continues, else itself; named within its portal), the in-site addresses
+    it held, and the next pages it points to (none past the end of the listing: an empty page
+    is where pagination stops)."""
+    this = page_id(adapter.canonicalize(page.url), page.formdata)
+    sequence = page.sequence or adapter.canonicalize(page.url)
+    listing = sequence if sequence.startswith(("http://", "https://")) else f"{site}/{sequence}"
+    items = (t.canonical or t.url for t in (*discovery.articles, *discovery.listings))
+    following = () if discovery.empty else tuple(page_id(t.url, t.formdata) for t in discovery.next_pages)
+    return ListingPage(listing, this, site, items=tuple(dict.fromkeys(items)),
+                       next=tuple(n for n in dict.fromkeys(following) if n != this))
 
 
 def page_is_article(page: Page, adapter: Adapter, canonical: str) -> bool:

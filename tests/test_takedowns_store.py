@@ -188,12 +188,49 @@ def test_a_removal_is_on_disk_the_moment_it_is_recorded(tmp_path: Path) -> None:
 
 
 def test_a_corpus_from_before_the_feed_gets_its_version_events(tmp_path: Path) -> None:
+    with CorpusStore(tmp_path / "corpus") as store:
+        store.add(article(), capture(1), at(1))
+        store.add(article(body="Khác."), capture(2), at(2))
+    (tmp_path / "corpus" / "ledger.sqlite3").unlink()  # no feed at all
+    with CorpusStore(tmp_path / "corpus") as store:
+        assert [(e.kind, e.version) for e in store.events()] == [("new", 1), ("changed", 2)]
+
+
+def test_a_rebuilt_corpus_index_keeps_its_removals_and_feed(tmp_path: Path) -> None:
+    """``congan index rebuild`` of a damaged index re-reads ``articles.jsonl``, which holds no
+    takedown: the takedowns and the feed live in their own file and stay."""
+    from archive.corpus.health import repair_index
+
+    with CorpusStore(tmp_path / "corpus") as store:
+        store.add(article(), capture(1), at(1))
+        assert store.mark_removed(URL, _gone(3))
+        feed = [e.to_json() for e in store.events()]
+    index = tmp_path / "corpus" / "index.sqlite3"
+    index.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4096)  # damaged
+    assert repair_index(tmp_path / "corpus")
+    with CorpusStore(tmp_path / "corpus") as store:
+        assert set(store.removals()) == {article_id(URL)}
+        assert store.get(article_id(URL)).removed is not None
+        assert [e.to_json() for e in store.events()] == feed
+
+
+def test_a_corpus_that_kept_its_ledger_in_the_index_moves_it(tmp_path: Path) -> None:
     import sqlite3
 
     with CorpusStore(tmp_path / "corpus") as store:
         store.add(article(), capture(1), at(1))
-        store.add(article(body="Khác."), capture(2), at(2))
-    with sqlite3.connect(tmp_path / "corpus" / "index.sqlite3") as db:
-        db.execute("DROP TABLE events")
+        assert store.mark_removed(URL, _gone(3))
+        feed = [e.to_json() for e in store.events()]
+    ledger = tmp_path / "corpus" / "ledger.sqlite3"
+    with sqlite3.connect(tmp_path / "corpus" / "index.sqlite3") as db:  # the layout before the ledger file
+        db.execute("ATTACH DATABASE ? AS old", (str(ledger),))
+        db.execute("CREATE TABLE removals AS SELECT * FROM old.removals")
+        db.execute("CREATE TABLE events AS SELECT * FROM old.events")
+    db.close()
+    ledger.unlink()
     with CorpusStore(tmp_path / "corpus") as store:
-        assert [(e.kind, e.version) for e in store.events()] == [("new", 1), ("changed", 2)]
+        assert set(store.removals()) == {article_id(URL)}
+        assert [e.to_json() for e in store.events()] == feed
+    with sqlite3.connect(tmp_path / "corpus" / "index.sqlite3") as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert not tables & {"removals", "events"}

@@ -1,8 +1,10 @@
-"""The corpus's record of takedowns and of the change feed, in its SQLite index.
+"""The corpus's record of takedowns and of the change feed, in ``corpus/ledger.sqlite3``,
+attached to the corpus index's connection (``attach``).
 
 Tables (created by ``CorpusStore``): ``removals`` (the articles removed now: when first found
-gone, the evidence) and ``events`` (every new, changed, removed and restored event; a
-restored article leaves its ``removals`` row but keeps both events). Writes are idempotent
+gone, the evidence: an answer, or the listings that no longer hold it) and ``events`` (every
+new, changed, removed and restored event; a restored article leaves its ``removals`` row but
+keeps both events). Writes are idempotent
 (the same capture twice is one event), so a resumed crawl or a rebuild never doubles one.
 """
 
@@ -15,11 +17,17 @@ from pathlib import Path
 
 from .changes import ChangeEvent, ChangeKind, day_bounds
 from .record import ArticleRecord, CaptureLink
-from .removals import Removal, RemovalEvidence
+from .removals import VANISHED, Removal, RemovalEvidence
+
+_COLUMNS = "id, kind, at, site, url, version, title, replay_url, detail"
+
+#: the ledger's own file beside the corpus index: ``congan index rebuild`` rebuilds that index
+#: from ``articles.jsonl`` (which holds no takedown), and must not lose them
+LEDGER_NAME = "ledger.sqlite3"
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS removals (id TEXT PRIMARY KEY, removed TEXT NOT NULL, evidence TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS events (
+CREATE TABLE IF NOT EXISTS ledger.removals (id TEXT PRIMARY KEY, removed TEXT NOT NULL, evidence TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ledger.events (
     id TEXT NOT NULL,
     kind TEXT NOT NULL,
     at TEXT NOT NULL,
@@ -31,10 +39,23 @@ CREATE TABLE IF NOT EXISTS events (
     detail TEXT NOT NULL DEFAULT '{}',
     PRIMARY KEY (id, kind, at)
 );
-CREATE INDEX IF NOT EXISTS events_at ON events (at);
+CREATE INDEX IF NOT EXISTS ledger.events_at ON events (at);
 """
 
-_COLUMNS = "id, kind, at, site, url, version, title, replay_url, detail"
+
+def attach(db: sqlite3.Connection, directory: Path) -> None:
+    """Attach the ledger (``corpus/ledger.sqlite3``) to the corpus index's connection as
+    ``ledger``; its tables are then found by their plain names. A corpus from before kept
+    them in the index itself: they move (rowids kept, the search index's sync counts on them)."""
+    db.execute("ATTACH DATABASE ? AS ledger", (str(directory / LEDGER_NAME),))
+    db.executescript(SCHEMA)
+    old = {row[0] for row in db.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
+    for table, columns in (("removals", "id, removed, evidence"), ("events", _COLUMNS)):
+        if table in old:
+            db.execute(f"INSERT OR IGNORE INTO ledger.{table} (rowid, {columns})"
+                       f" SELECT rowid, {columns} FROM main.{table}")
+            db.execute(f"DROP TABLE main.{table}")
+    db.commit()
 
 
 def stamp_of(capture: CaptureLink) -> str:
@@ -62,8 +83,21 @@ def restore(db: sqlite3.Connection, record: ArticleRecord, seen: str) -> bool:
     """The article of ``record`` was captured again at ``seen``: if it was removed before
     that, it is back (``restored`` event; the ``removed`` event stays)."""
     row = db.execute("SELECT removed, evidence FROM removals WHERE id = ?", (record.id,)).fetchone()
-    if row is None or seen <= row[0]:
+    if row is None or seen <= row[0] or json.loads(row[1]).get("reason") == VANISHED:
+        return False  # an article gone from the listings is back only when a listing holds it again
+    return _restore(db, record, seen, row)
+
+
+def restore_listed(db: sqlite3.Connection, record: ArticleRecord, seen: str) -> bool:
+    """The article of ``record``, removed as gone from every listing, was held by a listing
+    page again at ``seen``: it is back (``restored`` event; the ``removed`` one stays)."""
+    row = db.execute("SELECT removed, evidence FROM removals WHERE id = ?", (record.id,)).fetchone()
+    if row is None or seen <= row[0] or json.loads(row[1]).get("reason") != VANISHED:
         return False
+    return _restore(db, record, seen, row)
+
+
+def _restore(db: sqlite3.Connection, record: ArticleRecord, seen: str, row: tuple[str, str]) -> bool:
     db.execute("DELETE FROM removals WHERE id = ?", (record.id,))
     _event(db, "restored", record, seen, record.capture.replay_url, {"removed": row[0], "removal": json.loads(row[1])})
     return True
@@ -80,6 +114,17 @@ def mark_removed(db: sqlite3.Connection, record: ArticleRecord, evidence: Remova
     text = evidence.to_text()
     db.execute("INSERT INTO removals (id, removed, evidence) VALUES (?, ?, ?)", (record.id, at, text))
     _event(db, "removed", record, at, evidence.capture.replay_url, json.loads(text))
+    return True
+
+
+def mark_vanished(db: sqlite3.Connection, record: ArticleRecord, at: str, evidence: dict[str, object]) -> bool:
+    """Record that the article of ``record`` is gone from every listing of its live portal
+    since ``at`` (``archive.corpus.vanished``); False when it is already removed."""
+    if db.execute("SELECT 1 FROM removals WHERE id = ?", (record.id,)).fetchone():
+        return False
+    text = json.dumps(evidence, ensure_ascii=False, sort_keys=True)
+    db.execute("INSERT INTO removals (id, removed, evidence) VALUES (?, ?, ?)", (record.id, at, text))
+    _event(db, "removed", record, at, record.capture.replay_url, json.loads(text))
     return True
 
 

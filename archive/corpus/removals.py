@@ -21,6 +21,8 @@ from urllib.parse import urljoin, urlsplit
 
 from .record import CaptureRef, RecordJson
 
+#: ``removal.reason`` of an article gone from every listing of its live portal (``archive.corpus.vanished``)
+VANISHED = "vanished"
 #: statuses saying the article is gone
 GONE_STATUSES = frozenset({404, 410})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

@@ -4,6 +4,8 @@ Layout under ``DataDir.corpus_dir``::
 
     articles.jsonl     one record per article version, append-only (SPEC §7)
     index.sqlite3      id -> latest version, hashes, aliases, first/last seen, line offsets
+    ledger.sqlite3     takedowns and the change feed (``archive.corpus.ledger``), kept apart
+                       so that rebuilding the index from the lines keeps them
 
 ``add`` decides: ``new`` (first time this article is seen), ``changed`` (normalised title or
 body differ from the latest version: a new version is appended), ``unchanged`` (only
@@ -78,7 +80,7 @@ class CorpusStore:
         self.db = sqlite3.connect(self.directory / INDEX_NAME, timeout=30)
         try:
             self.db.executescript(SCHEMA)
-            self.db.executescript(ledger.SCHEMA)
+            ledger.attach(self.db, self.directory)
             if not durable:
                 self.db.execute("PRAGMA synchronous = OFF")
             self.db.commit()

@@ -294,15 +294,19 @@ class RecordFactory:
     def outlinks_metadata(
         self, url: str, concurrent_to: str, outlinks: tuple[str, ...], moment: datetime, warcinfo_id: str,
         parsed_as: str | None = None, aliases: tuple[str, ...] = (), late: bool = False,
+        extra: tuple[tuple[str, str], ...] = (),
     ) -> ArcWarcRecord:
         """Outlinks found by the spider after the page was stored (``WARC-Concurrent-To`` its
         response or revisit record, which may sit in an earlier file), what the page was
         found to be (``parsed_as``) when the spider decided that only on parsing it, and the
-        other URLs seen for the article it holds (``aliases``; ``late``: seen after it was filed)."""
+        other URLs seen for the article it holds (``aliases``; ``late``: seen after it was filed),
+        and more fields the crawl learnt (``extra``: a listing page's membership,
+        ``archive.corpus.listings``), before the outlinks."""
         fields = [(OUTLINKS_FIELD, concurrent_to)]
         if parsed_as:
             fields.append((PARSED_AS_FIELD, parsed_as))
         fields += [(LATE_ALIAS_FIELD if late else ALIAS_FIELD, alias) for alias in sorted(set(aliases))]
+        fields += list(extra)
         fields += [("outlink", link) for link in outlinks]
         block = warc_fields(fields)
         headers = self._headers(

@@ -233,16 +233,18 @@ class WarcWriter:
         parsed_as: str | None = None,
         aliases: tuple[str, ...] = (),
         late: bool = False,
+        extra: tuple[tuple[str, str], ...] = (),
     ) -> None:
         """Add the outlinks the spider found in a stored page (one metadata record), what
-        the page turned out to be when parsing decided it (``parsed_as``), and the other URLs
-        seen for the article it holds (``aliases``; ``late``: seen only after it was filed)."""
-        if not outlinks and not parsed_as and not aliases:
+        the page turned out to be when parsing decided it (``parsed_as``), the other URLs
+        seen for the article it holds (``aliases``; ``late``: seen only after it was filed)
+        and more fields (``extra``: what a listing page held)."""
+        if not outlinks and not parsed_as and not aliases and not extra:
             return
         if self._fh is None:
             self._open_file()
         record = self.records.outlinks_metadata(
-            stored.url, stored.record_id, outlinks, self.clock(), self._warcinfo_id, parsed_as, aliases, late
+            stored.url, stored.record_id, outlinks, self.clock(), self._warcinfo_id, parsed_as, aliases, late, extra
         )
         self._write(record)
         assert self._fh is not None

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from archive.corpus.removals import VANISHED
 from archive.errors import UserInputError
 
 from .context import CliContext, data_option, emit_json, pass_cli
@@ -55,7 +56,10 @@ def versions_command(
         click.echo(f"{versions[-1].id}  {versions[-1].url}")
         for row in rows:
             click.echo(f"  v{row['version']}  {row['captured']}  {row['content_hash'][:19]}  {row['replay_url']}")
-        if removal:
+        if removal and removal.evidence.get("reason") == VANISHED:
+            click.echo(f"  removed {removal.removed}: gone from every listing (last seen in one "
+                       f"{removal.evidence.get('last_seen_in_listing')})")
+        elif removal:
             click.echo(f"  removed {removal.removed}: HTTP {removal.evidence.get('status')} "
                        f"({removal.evidence.get('reason')})")
         return

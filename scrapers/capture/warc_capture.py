@@ -191,12 +191,12 @@ class WarcCaptureExtension:
 
     def write_outlinks(
         self, stored: StoredRecord, outlinks: tuple[str, ...], parsed_as: str | None = None,
-        aliases: tuple[str, ...] = (), late: bool = False,
+        aliases: tuple[str, ...] = (), late: bool = False, extra: tuple[tuple[str, str], ...] = (),
     ) -> None:
-        if self.writer is None or not (outlinks or parsed_as or aliases):
+        if self.writer is None or not (outlinks or parsed_as or aliases or extra):
             return
         try:
-            self.writer.write_outlinks(stored, outlinks, parsed_as, aliases, late)
+            self.writer.write_outlinks(stored, outlinks, parsed_as, aliases, late, extra)
         except OSError as exc:
             logger.error("could not archive outlinks of %s: %s", stored.url, exc)
             self.stats.inc_value("warc/errors")
@@ -246,7 +246,9 @@ class WarcOutlinksMiddleware:
         # the other URLs seen for the article (the same list its ArticlePage carries), so
         # congan reextract gives the corpus the aliases the crawl gave it
         aliases = context.aliases if article else ()
-        capture.write_outlinks(stored, tuple(seen), parsed_as, aliases)
+        # what a listing page held (scrapers.crawl.vanished), so congan reextract knows it too
+        listing = tuple(context.listing.to_fields()) if context.listing is not None and not article else ()
+        capture.write_outlinks(stored, tuple(seen), parsed_as, aliases, extra=listing)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
         links, article = [], False

@@ -20,10 +20,14 @@ paused longer than ``CONGAN_DEFER_AFTER`` have work left, their requests are def
 next crawl of the portal, and a request a middleware refused as deferred
 (``host_pause.DEFER_META_KEY``) is kept there instead of being acked as done.
 
-With an ack every ``STATS_SECONDS`` (and at close), the run's counters are saved in the
-frontier in the same commit (``Frontier.save_run_stats``), so the report of a crawl resumed
-after a ``kill -9`` adds up every run (``scrapers.reporting.report``), short of at most the
-counts of the last quarter second before the kill.
+Every ``STATS_SECONDS`` (a timer, so also while no request is acked: robots.txt fetches and
+their retries, a portal that only fails), with an ack at most that often, and at close, the
+run's counters are saved in the frontier and committed (``Frontier.save_run_stats``), so the
+report of a crawl resumed after a ``kill -9`` adds up every run (``scrapers.reporting.report``).
+Its ``requests`` are Scrapy's ``downloader/request_count``: every request that went through
+the downloader middlewares (robots.txt, retries and redirects included), counted before it is
+sent; a ``kill -9`` loses the counts of at most the last ``STATS_SECONDS`` (plus the time the
+event loop was busy) before it.
 
 ``CONGAN_MAX_PAGES`` caps the number of distinct requests handed out, counted in the
 frontier, so the cap holds across resumes.
@@ -44,6 +48,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy.core.scheduler import BaseScheduler
+from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.request import request_from_dict
 
 from archive.control.deferred import DeferredRequest, DeferredStore
@@ -72,8 +77,8 @@ PICKLE_PROTOCOL = 4
 #: seconds between two housekeeping rounds of the scheduler: commit (SQLite) or heartbeat
 #: (Redis), and re-queueing the leases of workers that are gone
 MAINTENANCE_SECONDS = 5.0
-#: at most this often, an ack also saves the run's counters (in its commit): a kill -9 loses
-#: the counts of at most this many seconds of acked work
+#: this often the run's counters are saved and committed (and by an ack, at most this often):
+#: a kill -9 loses the counts of at most this many seconds
 STATS_SECONDS = 0.25
 
 
@@ -133,6 +138,7 @@ class FrontierScheduler(BaseScheduler):
         self._memory: list[Request] = []  # requests that cannot be serialised (not durable)
         self._maintained = time.monotonic()
         self._stats_saved = 0.0
+        self._stats_task: Any = None
         self._bound: dict[str, Any] = {}
         self.deferrals = deferrals
 
@@ -168,6 +174,8 @@ class FrontierScheduler(BaseScheduler):
             )
         self._inc("frontier/recovered", recovered)
         self._hook_engine()
+        self._stats_task = create_looping_call(self._save_and_commit)
+        self._stats_task.start(STATS_SECONDS, now=False)
         if self.deferrals is not None:
             self.deferrals.open()
 
@@ -188,6 +196,8 @@ class FrontierScheduler(BaseScheduler):
         hook_request_done(self.crawler.engine, self._done)
 
     def close(self, reason: str) -> None:
+        if self._stats_task is not None and self._stats_task.running:
+            self._stats_task.stop()
         if self.frontier is None:
             return
         self._save_run_stats()
@@ -329,6 +339,12 @@ class FrontierScheduler(BaseScheduler):
             if recovered:
                 logger.info("%s requests of workers that are gone are back in the frontier", recovered)
                 self._inc("frontier/recovered", recovered)
+
+    def _save_and_commit(self) -> None:
+        """The timer's save: counters of requests sent while nothing was acked are kept too."""
+        if self.frontier is not None and time.monotonic() - self._stats_saved >= STATS_SECONDS:
+            self._save_run_stats()
+            self.frontier.commit()
 
     def _save_run_stats(self) -> None:
         """This run's counters, with the acks of the same commit: a resume after ``kill -9``

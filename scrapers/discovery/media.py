@@ -11,6 +11,8 @@ header says (mislabelled pages exist).
 
 from __future__ import annotations
 
+from scrapy.http import HtmlResponse, TextResponse, XmlResponse
+
 #: media types read as text whatever their family (``application/...+xml`` and ``+json`` too)
 TEXT_MARKERS = ("html", "xml", "json", "javascript", "ecmascript")
 #: the first bytes looked at to recognise a mislabelled HTML page
@@ -25,3 +27,15 @@ def is_page(content_type: str, body: bytes) -> bool:
         return True
     head = body[:SNIFF_BYTES].lstrip().lower()
     return head.startswith(HTML_STARTS)
+
+
+def page_content_type(response: TextResponse) -> str:
+    """The media type the page is handled as: the header, else what Scrapy chose for it."""
+    declared = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+    if declared:
+        return declared
+    if isinstance(response, HtmlResponse):
+        return "text/html"
+    if isinstance(response, XmlResponse):
+        return "application/xml"
+    return "text/html" if "<html" in response.text[:1000].lower() else "text/plain"

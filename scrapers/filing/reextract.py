@@ -32,7 +32,10 @@ from pathlib import Path
 from warcio.exceptions import ArchiveLoadFailed
 
 from archive.corpus import CaptureRef, CorpusStore, ExtractedArticle
+from archive.corpus.listings import ListingPage, ListingStore
+from archive.corpus.vanished import finish_crawls
 from archive.paths import DEFAULT_COLLECTION
+from archive.warc.naming import crawl_of
 from archive.warc.records import (
     ALIAS_FIELD,
     LATE_ALIAS_FIELD,
@@ -199,6 +202,8 @@ class SeenAliases:
     parsed_as_article: bool = False
     #: the page was requested as an article and parsed as something else (``congan-parsed-as: page``)
     parsed_as_page: bool = False
+    #: what the page held as a page of a listing (``archive.corpus.listings``)
+    listing: ListingPage | None = None
 
 
 @dataclass
@@ -211,6 +216,8 @@ class AliasIndex:
     parsed_as_article: frozenset[str] = frozenset()
     #: record ids of pages requested as articles that the spider found not to be
     parsed_as_page: frozenset[str] = frozenset()
+    #: WARC file name -> the listing pages whose outlinks records it holds, in order
+    listings: dict[str, list[ListingPage]] = field(default_factory=dict)
 
 
 def iter_aliases(path: Path) -> Iterator[SeenAliases]:
@@ -227,6 +234,9 @@ def iter_aliases(path: Path) -> Iterator[SeenAliases]:
                 yield SeenAliases(fields[0][1], (), parsed_as_article=True)
             if (PARSED_AS_FIELD, NOT_ARTICLE_KIND) in fields:
                 yield SeenAliases(fields[0][1], (), parsed_as_page=True)
+            listing = ListingPage.from_fields(fields)
+            if listing is not None:
+                yield SeenAliases(fields[0][1], (), listing=listing)
             for name, late in ((ALIAS_FIELD, False), (LATE_ALIAS_FIELD, True)):
                 aliases = tuple(value for key, value in fields if key == name and value)
                 if aliases:
@@ -244,7 +254,9 @@ def alias_index(paths: list[Path]) -> AliasIndex:
     for path in paths:
         try:
             for seen in iter_aliases(path):
-                if seen.parsed_as_article:
+                if seen.listing is not None:
+                    index.listings.setdefault(path.name, []).append(seen.listing)
+                elif seen.parsed_as_article:
                     parsed_as_article.add(seen.record_id)
                 elif seen.parsed_as_page:
                     parsed_as_page.add(seen.record_id)
@@ -278,6 +290,7 @@ def reextract(
             rebuild.stats.damage.extend(damage)
         for seen in rebuild.aliases.late.get(path.name, ()):
             store.add_aliases(seen.record_id, seen.aliases)
+        rebuild.listed(path, paths)
     return rebuild.stats
 
 
@@ -300,6 +313,19 @@ class _Rebuild:
         found = evidence_of(status, exchange.url, location, exchange.capture, self.live)
         if found is not None and self.store.mark_removed(exchange.url, found) is not None:
             self.stats.removed += 1
+
+    def listed(self, path: Path, paths: list[Path]) -> None:
+        """The listing pages of one file, as the crawl recorded them; at the last file of a
+        crawl, its walks and the articles gone from every listing (``archive.corpus.vanished``),
+        as the crawl judged them when it finished."""
+        pages = self.aliases.listings.get(path.name, [])
+        with ListingStore(self.store.directory) as listings:
+            for page in pages:
+                listings.record(page)
+            later = paths[paths.index(path) + 1:]
+            if not later or crawl_of(later[0].name) != crawl_of(path.name):
+                counts = finish_crawls(self.store, listings)
+                self.stats.removed += counts.removed
 
     def file_warc(self, path: Path, damage: list[Damage] | None = None) -> None:
         exchanges = iter_article_exchanges(

@@ -13,10 +13,12 @@ when it is there, elapsed time, and per portal the work deferred to a later craw
 ``CONGAN_REPORT_INTERVAL`` seconds while it runs (``"status": "running"``), with the raw
 numeric stats beside it (``stats.json``). A resumed crawl starts from the stats of its
 earlier runs, so the report of a crawl id covers all its runs: each run's counters are saved
-in the crawl's SQLite frontier with the acks they go with (every few seconds and at close,
-``scrapers.crawl.frontier_scheduler``), so after a ``kill -9`` only the counts of the
-seconds before the kill (work that the resume does again) differ; without them (another
-frontier store), ``stats.json`` of the earlier runs.
+in the crawl's SQLite frontier every quarter second and at close
+(``scrapers.crawl.frontier_scheduler``), so after a ``kill -9`` only the counts of the last
+quarter second before the kill are missing; without them (another frontier store),
+``stats.json`` of the earlier runs. ``totals.requests`` counts the requests handed to the
+network (``SENT_KEY``): after kills, what the network served to every run, short of the
+requests sent in the last moments before each kill.
 """
 
 from __future__ import annotations
@@ -58,6 +60,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 STATS_FILE = "stats.json"
+#: requests handed to the network (robots.txt, retries, redirects included): counted when a
+#: request leaves its download slot (``request_reached_downloader``), so requests dropped from a
+#: slot's queue (a deferred portal, a stop) are not; ``totals.requests`` (Scrapy's
+#: ``downloader/request_count`` for reports written before it)
+SENT_KEY = "downloader/requests_sent"
 #: stats that are levels, not counts: a resumed crawl takes the latest value, not the sum
 LEVELS = frozenset({"frontier/pending", "frontier/leased", "frontier/done", "frontier/seen", "warc/files"})
 MAXIMA = ("memusage/max", "memusage/startup", "request_depth_max")
@@ -188,7 +195,9 @@ def build_report(
         elapsed_s=round(elapsed, 3),
         totals=ReportTotals(
             pages=pages,
-            requests=_int(stats.get("downloader/request_count", 0) + stats.get(BROWSER_REQUESTS, 0)),
+            requests=_int(
+                stats.get(SENT_KEY, stats.get("downloader/request_count", 0)) + stats.get(BROWSER_REQUESTS, 0)
+            ),
             browser_requests=_int(stats.get(BROWSER_REQUESTS, 0)),
             articles=_int(stats.get("item_scraped_count", 0)),
             **corpus,
@@ -293,7 +302,12 @@ class CrawlReportExtension:
         )
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.request_sent, signal=signals.request_reached_downloader)
         return extension
+
+    def request_sent(self, request: object, spider: object = None) -> None:
+        """A request leaves its download slot for the network: what ``totals.requests`` counts."""
+        self.stats.inc_value(SENT_KEY)
 
     @property
     def report_path(self) -> Path:
