@@ -44,17 +44,15 @@ def replay(network_recrawl, tmp_path_factory: pytest.TempPathFactory):
         yield server
 
 
-@pytest.fixture(scope="module")
-def records(network_recrawl) -> list[dict]:
-    lines = (network_recrawl.data_dir / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()
+def _records(crawl_data: Path) -> list[dict]:
+    lines = (crawl_data / "corpus" / "articles.jsonl").read_text("utf-8").splitlines()
     return [json.loads(line) for line in lines]
 
 
-@pytest.fixture(scope="module")
-def warc_records(network_recrawl) -> list[dict]:
+def _warc_records(crawl_data: Path) -> list[dict]:
     """(type, url, 14-digit date, status, encoding, location, payload) of every response/revisit."""
     found = []
-    for path in sorted((network_recrawl.data_dir / "collections" / "congan" / "archive").glob("*.warc.gz")):
+    for path in sorted((crawl_data / "collections" / "congan" / "archive").glob("*.warc.gz")):
         with open(path, "rb") as fh:
             for record in ArchiveIterator(fh):
                 if record.rec_type not in ("response", "revisit") or record.http_headers is None:
@@ -71,6 +69,16 @@ def warc_records(network_recrawl) -> list[dict]:
                     "payload": record.content_stream().read() if record.rec_type == "response" else b"",
                 })
     return found
+
+
+@pytest.fixture(scope="module")
+def records(network_recrawl) -> list[dict]:
+    return _records(network_recrawl.data_dir)
+
+
+@pytest.fixture(scope="module")
+def warc_records(network_recrawl) -> list[dict]:
+    return _warc_records(network_recrawl.data_dir)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -143,11 +151,15 @@ def test_gzip_encoded_capture_replays_decoded(replay: ReplayServer, warc_records
 
 
 def test_not_modified_revisit_of_the_recrawl_replays_the_first_capture(
-    replay: ReplayServer, records: list[dict], warc_records: list[dict]
+    network_full_revisit, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    article_urls = {r["url"]: r for r in records}
-    revisit = next(r for r in warc_records if r["status"] == "304" and r["url"] in article_urls)
-    status, body, final, headers = fetch(replay.url_for(revisit["url"], revisit["ts"]))
+    """A full revisit asks known articles conditionally; their 304 answers replay the first capture."""
+    crawl = network_full_revisit.data_dir
+    article_urls = {r["url"]: r for r in _records(crawl)}
+    revisit = next(r for r in _warc_records(crawl) if r["status"] == "304" and r["url"] in article_urls)
+    data = _overlay(crawl, tmp_path_factory.mktemp("replay_full_revisit") / "data")
+    with ReplayServer(data, port=0) as server:
+        status, body, final, headers = fetch(server.url_for(revisit["url"], revisit["ts"]))
     assert status == 200
     assert article_urls[revisit["url"]]["title"].split(":")[0] in text_of(body, headers)
     assert re.search(rf"/congan/\d{{14}}/{re.escape(revisit['url'])}$", final)
