@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any
 
 import tantivy
 
@@ -49,8 +48,6 @@ WHOLE_TITLE = 50.0
 ABOUT = 3.0
 #: a bigram is a word when df(bigram) * WORD_RATIO >= df(rarer syllable)
 WORD_RATIO = 4
-#: facet buckets asked of tantivy: counts are exact while a facet has at most this many values
-FACET_SIZE = 10_000
 
 
 @dataclass(frozen=True)
@@ -170,15 +167,18 @@ def plan(query: Query, schema: tantivy.Schema, searcher: tantivy.Searcher, *,
          relaxed: bool = False) -> Plan:
     """The tantivy query: clauses, word pairs, filters, exclusions and hidden articles."""
     parsed = query.parsed
-    subs: list[tuple[tantivy.Occur, tantivy.Query]] = [(Occur.Must, clause_query(schema, c)) for c in parsed.positive]
-    if len(parsed.positive) > 1:  # a word may be found in the province or category, not all of them
-        subs.append((Occur.Must, Q.const_score_query(Q.boolean_query(
-            [(Occur.Should, clause_query(schema, c, about=False)) for c in parsed.positive]), 0.0)))
-    elif parsed.positive:
-        subs[0] = (Occur.Must, clause_query(schema, parsed.positive[0], about=False))
-    subs += [(Occur.MustNot, clause_query(schema, c, about=False)) for c in parsed.negative]
     pairs = adjacent_pairs(parsed.clauses)
     required = set() if relaxed else words_of(searcher, pairs)
+    subs: list[tuple[tantivy.Occur, tantivy.Query]] = [(Occur.Must, clause_query(schema, c)) for c in parsed.positive]
+    # a word may be found in the province or category, not all of them: some must stand in
+    # the text, which a required word pair or a phrase (bigrams of the text) already ensures
+    in_text = bool(required) or any(len(c.terms) == 1 and len(c.terms[0].words) > 1 for c in parsed.positive)
+    if len(parsed.positive) > 1 and not in_text:
+        subs.append((Occur.Must, Q.const_score_query(Q.boolean_query(
+            [(Occur.Should, clause_query(schema, c, about=False)) for c in parsed.positive]), 0.0)))
+    elif len(parsed.positive) == 1:
+        subs[0] = (Occur.Must, clause_query(schema, parsed.positive[0], about=False))
+    subs += [(Occur.MustNot, clause_query(schema, c, about=False)) for c in parsed.negative]
     for i, (a, b) in enumerate(pairs):
         subs.append((Occur.Must if i in required else Occur.Should, _pair_query(schema, a, b)))
     for run in _runs(parsed.clauses):
@@ -216,6 +216,3 @@ def filters(query: Query, schema: tantivy.Schema) -> list[tantivy.Query]:
         found.append(Q.range_query(schema, "day", tantivy.FieldType.Integer, low, high))
     return found
 
-
-def facet_aggregations(names: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    return {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names}
