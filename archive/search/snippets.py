@@ -8,6 +8,7 @@ typed with marks, through the folded form otherwise.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -23,9 +24,9 @@ LEAD_WORDS = 10
 #: the part of a body scanned for matches (long bodies are cut for speed)
 SCAN_CHARS = 20_000
 #: characters tokenized before and after the first match (enough for SNIPPET_WORDS words:
-#: Vietnamese syllables are short, 36 of them and their spaces rarely pass 250 characters)
-LEAD_CHARS = 100
-WINDOW_CHARS = 360
+#: Vietnamese syllables are short, 36 of them and their spaces rarely pass 220 characters)
+LEAD_CHARS = 80
+WINDOW_CHARS = 300
 ELLIPSIS = "…"
 _SPACES = re.compile(r"\s+")
 
@@ -61,9 +62,11 @@ Token = tuple[int, int, str, str]
 def _tokens(text: str) -> list[Token]:
     """(start, end, exact form, folded form) of every word of ``text``."""
     normal = normalise(text)
-    if len(normal) == len(text):  # the usual case: offsets carry over
-        folded = fold(normal)
-        return [(m.start(), m.end(), m.group(), folded[m.start() : m.end()]) for m in WORD_RE.finditer(normal)]
+    if len(normal) == len(text):  # the usual case: offsets carry over, and folding keeps every word
+        spans = [m.span() for m in WORD_RE.finditer(normal)]
+        exact, folded = WORD_RE.findall(normal), WORD_RE.findall(fold(normal))
+        if len(folded) == len(exact):
+            return [(a, b, e, f) for (a, b), e, f in zip(spans, exact, folded, strict=True)]
     out = []
     for m in WORD_RE.finditer(text):
         word = normalise(m.group())
@@ -146,6 +149,7 @@ def highlight(text: str | None, parsed: ParsedQuery) -> Snippet:
     return Snippet(tuple(([Segment(head)] if head else []) + segs + ([Segment(tail)] if tail else [])))
 
 
+@functools.lru_cache(maxsize=64)  # per query, not per hit
 def _term_patterns(parsed: ParsedQuery) -> list[tuple[re.Pattern[str], Term]]:
     """(regex, term) per positive term: the regex matches its words whole, with or without
     marks, on a lower-cased text (no folding of the text needed); an exact term is then
@@ -153,7 +157,11 @@ def _term_patterns(parsed: ParsedQuery) -> list[tuple[re.Pattern[str], Term]]:
     out = []
     for term in parsed.terms:
         body = r"[\W_]+".join("".join(_loose(c) for c in fold(w)) for w in term.words)
-        out.append((re.compile(rf"(?<![^\W_]){body}(?![^\W_])"), term))
+        # the word start is checked after its first letter, so the regex engine can skip
+        # ahead to the letters that may begin a match
+        first, rest = (body[: body.index("]") + 1], body[body.index("]") + 1 :]) if body.startswith("[") else (
+            body[:1], body[1:])
+        out.append((re.compile(rf"{first}(?<![^\W_].){rest}(?![^\W_])"), term))
     return out
 
 
