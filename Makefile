@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 DATA   ?= data
 
-.PHONY: setup demo test lint bench clean pywb-env browser-check
+.PHONY: setup demo test lint bench clean pywb-env browser-check replaywebpage
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,12 +14,36 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-setup: $(VENV)/.installed pywb-env browser-check
+setup: $(VENV)/.installed pywb-env browser-check replaywebpage
 
 # Script-driven portals are rendered in Debian's chromium (CONGAN_RENDER_BROWSER); never a
 # browser download. Without it crawls run, unrendered, with one warning.
 browser-check:
 	@test -x /usr/bin/chromium || echo "note: /usr/bin/chromium missing: script-driven pages will not be rendered (sudo apt-get install chromium)"
+
+# ReplayWeb.page (npm `replaywebpage`), for the test that loads a WACZ in it
+# (tests/test_wacz_replaywebpage.py): fetched once with npm into .cache/ (ignored by git),
+# its checksum checked. Without npm or the registry: a note, and that test is skipped.
+RWP_VERSION = 2.5.3
+RWP_SHA256  = b7d35c39c4da9b7121c5a393911d8675d4cc6f19513c380191e16b086bea812c
+RWP_DIR     = .cache/replaywebpage
+
+replaywebpage:
+	@if test -f $(RWP_DIR)/package/.version-$(RWP_VERSION); then :; \
+	elif ! command -v npm >/dev/null 2>&1; then \
+	  echo "note: npm missing: ReplayWeb.page not fetched, its WACZ test will be skipped (sudo apt-get install npm)"; \
+	else \
+	  rm -rf $(RWP_DIR)/package $(RWP_DIR)/*.tgz && mkdir -p $(RWP_DIR) && \
+	  if (cd $(RWP_DIR) && npm pack --silent replaywebpage@$(RWP_VERSION) >/dev/null 2>&1 && \
+	      echo "$(RWP_SHA256)  replaywebpage-$(RWP_VERSION).tgz" | sha256sum --check --status && \
+	      tar xzf replaywebpage-$(RWP_VERSION).tgz && rm replaywebpage-$(RWP_VERSION).tgz && \
+	      touch package/.version-$(RWP_VERSION)); then \
+	    echo "ReplayWeb.page $(RWP_VERSION) in $(RWP_DIR)/package"; \
+	  else \
+	    rm -rf $(RWP_DIR)/package $(RWP_DIR)/*.tgz; \
+	    echo "note: ReplayWeb.page $(RWP_VERSION) could not be fetched from the npm registry (or its checksum differs): its WACZ test will be skipped"; \
+	  fi; \
+	fi
 
 # pywb (congan replay) lives in its own venv (.venv-pywb): its pinned dependencies clash
 # with the crawler's. Does nothing when it is already there.
@@ -40,4 +64,4 @@ bench: setup
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) .venv-pywb build *.egg-info
+	rm -rf $(VENV) .venv-pywb build .cache *.egg-info

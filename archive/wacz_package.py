@@ -67,7 +67,12 @@ def _main_page(pages: list[Page]) -> Page | None:
 
 def complete_datapackage(path: Path, *, title: str, description: str, main: Page | None) -> None:
     """Add the WACZ 1.1.1 fields py-wacz leaves out to ``datapackage.json``, recompute its
-    digest, and rewrite the zip (every other member copied as it is, compression included)."""
+    digest, and rewrite the zip (every other member copied as it is, compression included).
+
+    No member is forced to zip64: a local header then carries a zip64 extra field that its
+    central directory entry lacks, and readers that take a member's data offset from the
+    central directory alone (ReplayWeb.page's) read 20 bytes too early. With its size known,
+    ``zipfile`` writes zip64 fields only for members that need them (WARC files rotate at 1 GB)."""
     tmp = path.with_name(path.name + ".dp")
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(tmp, "w") as target:
         package = json.loads(source.read(DATAPACKAGE))
@@ -87,7 +92,7 @@ def complete_datapackage(path: Path, *, title: str, description: str, main: Page
             elif info.filename == DATAPACKAGE_DIGEST:
                 target.writestr(info, json.dumps(digest, indent=2).encode("utf-8"))
             else:
-                with source.open(info) as member, target.open(info, "w", force_zip64=True) as copy:
+                with source.open(info) as member, target.open(info, "w") as copy:
                     shutil.copyfileobj(member, copy, 1 << 20)
     tmp.replace(path)
 

@@ -19,8 +19,8 @@ from congan.cli.main import get_cli
     ("args", "message"),
     [
         (["ftp://congan.hanoi.gov.vn/"], "is not an http(s) URL"),
-        (["-s", "DOWNLOAD_DELAY"], "expected NAME=VALUE"),
-        (["-s", "download_delay=0"], "expected NAME=VALUE"),
+        (["-s", "DOWNLOAD_DELAY"], "write -s NAME=VALUE"),
+        (["-s", "download_delay=0"], "write -s NAME=VALUE"),
         (["-s", "CONGAN_CRAWL_ID=x"], "use --crawl-id instead"),
         (["-s", "CONGAN_SITES=a"], "use --site instead"),
         (["--crawl-id", "../etc"], "--crawl-id '../etc'"),

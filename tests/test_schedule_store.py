@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,8 +42,12 @@ def at(hour: int, minute: int = 0, day: int = 1) -> datetime:
 
 def test_a_schedule_is_stored_with_what_and_when(store: ScheduleStore) -> None:
     added = store.add(
-        "hàng-đêm", "0 2 * * *", sites=["Congan.HaNoi.gov.vn"], seeds=["https://congan.danang.gov.vn/"],
-        mode="full", settings=["DOWNLOAD_DELAY=0", "CONGAN_CONTACT_URL=https://lưu-trữ.example/?a=b"],
+        "hàng-đêm",
+        "0 2 * * *",
+        sites=["Congan.HaNoi.gov.vn"],
+        seeds=["https://congan.danang.gov.vn/"],
+        mode="full",
+        settings=["DOWNLOAD_DELAY=0", "CONGAN_CONTACT_URL=https://lưu-trữ.example/?a=b"],
         max_pages=5,
     )
     assert added.tz == "Asia/Ho_Chi_Minh" and added.mode is CrawlMode.FULL
@@ -127,9 +132,7 @@ def test_a_slot_is_claimed_once(store: ScheduleStore) -> None:
     assert store.get("hourly").last_crawl == "c1"
 
 
-def test_paused_schedules_are_never_due_and_resume_skips_missed_slots(
-    store: ScheduleStore, clock: FixedClock
-) -> None:
+def test_paused_schedules_are_never_due_and_resume_skips_missed_slots(store: ScheduleStore, clock: FixedClock) -> None:
     store.add("hourly", "0 * * * *")
     store.pause("hourly")
     assert due_slot(store.get("hourly"), at(13, 30)) is None
@@ -150,10 +153,14 @@ def test_cron_is_read_in_the_schedule_time_zone(store: ScheduleStore) -> None:
     assert due_slot(paris, datetime(2026, 7, 2, 0, 0, 30, tzinfo=UTC)) is not None
 
 
-def test_reserved_settings_are_those_congan_crawl_sets_from_its_options() -> None:
-    from scrapers.crawl.runner import RESERVED
+def test_each_reserved_setting_points_to_an_option_congan_crawl_has() -> None:
+    """``-s CONGAN_SITES=…`` is refused with "use --site instead": that option must exist."""
+    from congan.cli.main import get_cli
 
-    assert set(RESERVED_SETTINGS) == set(RESERVED)
+    crawl = get_cli().commands["crawl"]
+    options = {opt for param in crawl.params for opt in getattr(param, "opts", ())}
+    suggested = {re.match(r"--[a-z-]+", hint).group(0) for hint in RESERVED_SETTINGS.values() if hint.startswith("--")}
+    assert suggested and suggested <= options, suggested - options
 
 
 def test_a_database_of_the_first_version_is_migrated(data_dir: Path, clock: FixedClock) -> None:

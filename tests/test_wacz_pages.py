@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -103,3 +104,24 @@ def test_wacz_lists_successful_pages_with_decoded_titles_and_article_text(tmp_pa
     assert package["modified"].endswith("Z")
     valid, log = validate_wacz(out)
     assert valid, log
+
+
+def test_every_member_is_where_its_central_directory_entry_says(tmp_path: Path) -> None:
+    """Readers that fetch a WACZ by byte ranges (ReplayWeb.page) take a member's data offset
+    from its central directory entry when that entry has no extra field: the local header must
+    have none either, or they read the header's tail as data (pages.jsonl then fails to load)."""
+    data = DataDir(tmp_path / "data")
+    _crawl(data)
+    out = tmp_path / "w1.wacz"
+    result = CliRunner().invoke(get_cli(), ["--data", str(data.root), "wacz", "create", "w1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    with zipfile.ZipFile(out) as zf:
+        members = [info for info in zf.infolist() if not info.extra]
+        assert {"pages/pages.jsonl", "pages/extraPages.jsonl", "datapackage.json"} <= {m.filename for m in members}
+        for info in members:
+            start = info.header_offset + 30 + len(info.filename.encode("utf-8"))
+            stored = raw[start:start + info.compress_size]
+            if info.compress_type == zipfile.ZIP_DEFLATED:
+                stored = zlib.decompress(stored, -zlib.MAX_WBITS)
+            assert stored == zf.read(info), info.filename

@@ -35,12 +35,12 @@ DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 NAME_RE = re.compile(r"^[\w.-]{1,64}$")
 #: ``-s NAME=VALUE`` setting names: Scrapy's UPPER_SNAKE, as ``congan crawl -s`` wants them
 SETTING_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
-#: settings ``congan crawl`` takes from its own options, not from ``-s``
-#: (kept equal to ``scrapers.crawl.runner.RESERVED`` by tests/test_schedule_store.py)
+#: settings ``congan crawl`` takes from its own options, not from ``-s`` (the crawl runner
+#: uses this table and :func:`parse_setting` too)
 RESERVED_SETTINGS = {
     "CONGAN_DATA": "--data",
-    "CONGAN_CRAWL_ID": "the crawl id the scheduler gives",
-    "CONGAN_SEEDS": "--seed",
+    "CONGAN_CRAWL_ID": "--crawl-id",
+    "CONGAN_SEEDS": "SEED_URL arguments",
     "CONGAN_SITES": "--site",
     "CONGAN_COLLECTION": "--collection",
     "CONGAN_MAX_PAGES": "--max-pages",

@@ -72,7 +72,7 @@ def restore(db: sqlite3.Connection, record: ArticleRecord, seen: str) -> bool:
 def mark_removed(db: sqlite3.Connection, record: ArticleRecord, evidence: RemovalEvidence) -> bool:
     """Record that the article of ``record`` (its latest version) was found gone; False when it
     is already removed, or was seen alive at or after the evidence (a late, stale answer)."""
-    at = stamp_of(CaptureLink.from_json(evidence.capture.to_json()))
+    at = stamp_of(evidence.capture.link)
     if at <= record.last_seen:
         return False
     if db.execute("SELECT 1 FROM removals WHERE id = ?", (record.id,)).fetchone():

@@ -95,15 +95,20 @@ class CaptureRef:
     def captured_at(self) -> datetime:
         return timestamp_to_datetime(self.timestamp)
 
+    @property
+    def link(self) -> CaptureLink:
+        """What a corpus record keeps of this capture (its ``capture`` object)."""
+        return CaptureLink(
+            timestamp=self.timestamp,
+            warc_file=self.warc_file,
+            offset=self.offset,
+            length=self.length,
+            record_id=self.record_id,
+            replay_url=self.replay_url,
+        )
+
     def to_json(self) -> dict[str, str | int]:
-        return {
-            "timestamp": self.timestamp,
-            "warc_file": self.warc_file,
-            "offset": self.offset,
-            "length": self.length,
-            "record_id": self.record_id,
-            "replay_url": self.replay_url,
-        }
+        return self.link.to_json()
 
 
 @dataclass(frozen=True)

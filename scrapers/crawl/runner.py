@@ -8,7 +8,6 @@ module only turns a :class:`CrawlSpec` into settings and runs them.
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
+from archive.control.schedules import RESERVED_SETTINGS, parse_setting
+from archive.errors import UserInputError
 from archive.paths import DEFAULT_COLLECTION, DataDir
 from scrapers.crawl.disk_guard import QuietFileHandler
 from scrapers.errors import CrawlSpecError
@@ -25,16 +26,8 @@ from scrapers.errors import CrawlSpecError
 logger = logging.getLogger(__name__)
 
 SPIDER = "network"
-SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
-#: set through options of `congan crawl`, not through -s
-RESERVED = {
-    "CONGAN_DATA": "--data",
-    "CONGAN_CRAWL_ID": "--crawl-id",
-    "CONGAN_SEEDS": "SEED_URL arguments",
-    "CONGAN_SITES": "--site",
-    "CONGAN_COLLECTION": "--collection",
-    "CONGAN_MAX_PAGES": "--max-pages",
-}
+#: set through options of `congan crawl`, not through -s (one table, shared with schedules)
+RESERVED = RESERVED_SETTINGS
 LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
 #: what stderr shows while the crawl runs (``crawl.log`` always has the whole log):
 #: ``log`` the log as Scrapy writes it (-v); ``progress`` a live line on a terminal and only
@@ -45,16 +38,11 @@ OWN_LOGGERS = ("archive", "scrapers", "spiders", "congan")
 
 
 def parse_override(text: str) -> tuple[str, str]:
-    """``NAME=VALUE`` of ``-s``; the name must look like a setting."""
-    name, sep, value = text.partition("=")
-    name = name.strip()
-    if not sep or not SETTING_NAME.match(name):
-        raise CrawlSpecError(
-            f"-s {text!r}: expected NAME=VALUE with an upper-case setting name, e.g. -s DOWNLOAD_DELAY=0"
-        )
-    if name in RESERVED:
-        raise CrawlSpecError(f"-s {name}: use {RESERVED[name]} instead")
-    return name, value
+    """``NAME=VALUE`` of ``-s``: the schedules' parser (one grammar for both), as a crawl error."""
+    try:
+        return parse_setting(text)
+    except UserInputError as exc:
+        raise CrawlSpecError(str(exc)) from None
 
 
 @dataclass(frozen=True)
