@@ -58,10 +58,14 @@ class Plan:
     words_required: bool
 
 
-def _word(schema: tantivy.Schema, word: str, exact: bool, about: bool = True) -> tantivy.Query:
-    """One syllable in the title or the text (at least one), boosted by where it is."""
+def _word(schema: tantivy.Schema, word: str, exact: bool, about: bool = True, scored: bool = True) -> tantivy.Query:
+    """One syllable in the title or the text (at least one), boosted by where it is. A
+    word without marks found as typed is also found folded: unless ``scored`` (an
+    exclusion), only the folded fields are read."""
     if exact:
         parts = [(TITLE[0], "t", word), (TEXT[0], "x", word)]
+    elif not scored:
+        parts = [(TITLE[1], "tf", word), (TEXT[1], "xf", word)]
     else:
         parts = [(TITLE[1], "tf", word), (TEXT[1], "xf", word),
                  (TITLE[0] * AS_TYPED, "t", word), (TEXT[0] * AS_TYPED, "x", word)]
@@ -93,15 +97,15 @@ def _phrase(schema: tantivy.Schema, term: Term) -> tantivy.Query:
     return Q.boolean_query([(Occur.Must, m) for m in must] + [(Occur.Should, t) for t in titles])
 
 
-def term_query(schema: tantivy.Schema, term: Term, about: bool = True) -> tantivy.Query:
+def term_query(schema: tantivy.Schema, term: Term, about: bool = True, scored: bool = True) -> tantivy.Query:
     if len(term.words) == 1:
         word = term.words[0]
-        return _word(schema, word if term.exact else fold(word), term.exact, about)
+        return _word(schema, word if term.exact else fold(word), term.exact, about, scored)
     return _phrase(schema, term)
 
 
-def clause_query(schema: tantivy.Schema, clause: Clause, about: bool = True) -> tantivy.Query:
-    parts = [term_query(schema, t, about) for t in clause.terms]
+def clause_query(schema: tantivy.Schema, clause: Clause, about: bool = True, scored: bool = True) -> tantivy.Query:
+    parts = [term_query(schema, t, about, scored) for t in clause.terms]
     return parts[0] if len(parts) == 1 else Q.boolean_query([(Occur.Should, p) for p in parts])
 
 
@@ -175,10 +179,10 @@ def plan(query: Query, schema: tantivy.Schema, searcher: tantivy.Searcher, *,
     in_text = bool(required) or any(len(c.terms) == 1 and len(c.terms[0].words) > 1 for c in parsed.positive)
     if len(parsed.positive) > 1 and not in_text:
         subs.append((Occur.Must, Q.const_score_query(Q.boolean_query(
-            [(Occur.Should, clause_query(schema, c, about=False)) for c in parsed.positive]), 0.0)))
+            [(Occur.Should, clause_query(schema, c, about=False, scored=False)) for c in parsed.positive]), 0.0)))
     elif len(parsed.positive) == 1:
         subs[0] = (Occur.Must, clause_query(schema, parsed.positive[0], about=False))
-    subs += [(Occur.MustNot, clause_query(schema, c, about=False)) for c in parsed.negative]
+    subs += [(Occur.MustNot, clause_query(schema, c, about=False, scored=False)) for c in parsed.negative]
     for i, (a, b) in enumerate(pairs):
         subs.append((Occur.Must if i in required else Occur.Should, _pair_query(schema, a, b)))
     for run in _runs(parsed.clauses):
