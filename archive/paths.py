@@ -71,6 +71,11 @@ class DataDir:
         return self.state_dir / "digests.sqlite3"
 
     @property
+    def listings_db(self) -> Path:
+        """What listing pages showed (``archive.control.listings``): watermarks of re-crawls."""
+        return self.state_dir / "listings.sqlite3"
+
+    @property
     def registry_db(self) -> Path:
         return self.state_dir / "registry.sqlite3"
 

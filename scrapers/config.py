@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from archive.paths import DEFAULT_COLLECTION, DataDir
 from archive.warc.records import WarcInfo
 from archive.warc.writer import DEFAULT_MAX_SIZE
+from scrapers.crawl.revisit_schedule import RecrawlConfig
 from scrapers.errors import ConfigError, NetworkConfigError, WarcSettingError
 
 if TYPE_CHECKING:
@@ -345,6 +346,7 @@ class CrawlConfig:
     politeness: PolitenessConfig
     frontier: FrontierConfig
     report: ReportConfig
+    recrawl: RecrawlConfig
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> CrawlConfig:
@@ -362,6 +364,7 @@ class CrawlConfig:
             politeness=PolitenessConfig.from_settings(settings),
             frontier=FrontierConfig.from_settings(settings),
             report=ReportConfig.from_settings(settings),
+            recrawl=RecrawlConfig.from_settings(settings),
         )
 
 

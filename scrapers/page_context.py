@@ -6,7 +6,8 @@ portal (``site``), its CMS family (``adapter``, a ``scrapers.families`` name, so
 stays serialisable for the durable frontier), the page kind, the hop path, depth, the page
 that led here (``via``), the listing a page continues (``sequence``), the article's canonical
 URL when the fetched URL does not say it (``canonical``), a postback's form fields
-(``formdata``), and whether it re-checks a known article (``revisit``). Components add what
+(``formdata``), whether it re-checks a known article (``revisit``) and whether a sitemap date
+said it changed (``lastmod_claimed``). Components add what
 they learn while the page is fetched and parsed: the WARC capture puts the ``StoredRecord``
 of the response in ``capture``; the spider lists links it saw but does not follow
 (``outlinks``) and, on articles, the other URLs the article was linked with (``aliases``).
@@ -50,6 +51,9 @@ class PageContext:
     revisit: bool = False
     #: False: no conditional request (``If-None-Match`` / ``If-Modified-Since``) for this page
     conditional: bool = True
+    #: a known article fetched because its sitemap ``<lastmod>`` says it changed since its
+    #: capture (``scrapers.crawl.lastmod_check`` records whether it had)
+    lastmod_claimed: bool = False
     # -- learnt while fetching and parsing ------------------------------------------------
     capture: StoredRecord | None = None
     outlinks: list[str] = field(default_factory=list)

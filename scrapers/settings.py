@@ -50,10 +50,21 @@ CONGAN_FETCH_REQUISITES = True
 #: On by default (a first crawl knows no article, so it changes nothing there); a full
 #: re-crawl sets it False, with CONGAN_CONDITIONAL_ENABLED=False.
 CONGAN_INCREMENTAL = True
-#: In incremental crawls, once everything else is done, re-request (conditionally) every
-#: corpus article of the portals reached, so deletions (404/410) are noticed
-#: (scrapers.crawl.revisit).
+#: In incremental crawls, once everything else is done, re-request (conditionally) the corpus
+#: articles of the portals reached that are due (CONGAN_REVISIT_MODE), so edits and deletions
+#: (404/410) are noticed (scrapers.crawl.revisit).
 CONGAN_REVISIT_KNOWN = True
+#: Which known articles a re-crawl checks: "schedule" (by age, plus those gone from a listing
+#: page read again) or "full" (all of them; `congan crawl --full-revisit`).
+CONGAN_REVISIT_MODE = "schedule"
+#: Articles published within this many days are checked by every re-crawl; older ones wait
+#: longer between checks, the wait doubling each time their age doubles.
+CONGAN_REVISIT_FRESH_DAYS = 7
+#: The longest wait between two checks of an old article (days).
+CONGAN_REVISIT_MAX_INTERVAL_DAYS = 180
+#: Archived requisites (with validators, or at immutable-looking URLs) are not fetched again
+#: within this many days; after that they are asked conditionally.
+CONGAN_REQUISITE_MAX_AGE_DAYS = 30
 #: Scheme of the registry's start URLs (portals redirect to https themselves).
 CONGAN_SEED_SCHEME = "http"
 #: Another registry CSV (default: scrapers/data/registry.csv).
@@ -227,6 +238,8 @@ EXTENSIONS: dict[str, int | None] = {
     "scrapers.capture.not_modified.NotModifiedExtension": 40,
     # a known article answered 404/410 or redirected to a non-article page: removed in the corpus
     "scrapers.crawl.removals.RemovalWatchExtension": 45,
+    # incremental crawls: whether each portal's sitemap <lastmod> dates proved right
+    "scrapers.crawl.lastmod_check.LastmodCheckExtension": 46,
     # the cookie middleware's public-suffix check uses tldextract's bundled list, no download
     "scrapers.crawl.public_suffixes.OfflinePublicSuffixes": 50,
 }

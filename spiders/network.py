@@ -31,6 +31,7 @@ from scrapy.http import FormRequest, HtmlResponse, Request, Response, TextRespon
 from archive.control.registry_state import RegistryState
 from archive.paths import DataDir
 from scrapers.config import NetworkConfig, crawl_config
+from scrapers.crawl.revisit_schedule import RecrawlConfig
 from scrapers.crawl.watermarks import KnownArticles, open_known_articles
 from scrapers.discovery.adapter import ARTICLE, REQUISITE, SEED, Adapter, Page, Target
 from scrapers.discovery.fingerprint import fingerprint
@@ -72,15 +73,19 @@ class NetworkSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NetworkSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.setup(crawl_config(crawler).network)
+        config = crawl_config(crawler)
+        spider.setup(config.network, recrawl=config.recrawl)
         return spider
 
-    def setup(self, config: NetworkConfig, registry: Registry | None = None) -> None:
+    def setup(
+        self, config: NetworkConfig, registry: Registry | None = None, recrawl: RecrawlConfig | None = None,
+    ) -> None:
         self.config = config
         self.registry = registry or load_registry(config.registry_path or None)
         self.data = DataDir.resolve(config.data)
         self.watch = PortalWatch(RegistryState.open(self.data), self.crawler, config.crawl_id)
-        known = open_known_articles(self.data, config.collection, config.crawl_id) if config.incremental else None
+        known = (open_known_articles(self.data, config.collection, config.crawl_id, recrawl)
+                 if config.incremental else None)
         self.planner = CrawlPlanner(config, self.registry, known, count=self.count)
         # script-driven pages go to the browser (scrapers.rendering; CONGAN_RENDER)
         crawler = getattr(self, "crawler", None)

@@ -6,9 +6,10 @@ an outlink of the page.
 
 Depth counts link hops from a portal's start pages; the next page of a listing keeps its
 listing's depth (a portal with 2,000 listing pages is not deep); requisites have none. In
-incremental crawls a target the listing says is unchanged since its capture, and a requisite
-already archived, are skipped; a listing page whose articles were all archived before the crawl
-began stops its pagination (listing watermark, ``scrapers.crawl.watermarks``).
+incremental crawls a target the listing says is unchanged since its capture, an archived article
+listed as before and a requisite archived recently are skipped; a listing page whose articles
+were all archived before the crawl began and are listed as before stops its pagination (listing
+watermark, ``scrapers.crawl.watermarks``), and every listing page read is recorded.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from scrapers.config import NetworkConfig
-from scrapers.crawl.watermarks import KnownArticles
-from scrapers.discovery.adapter import ARTICLE, REQUISITE, SEED, Adapter, Page, Target
+from scrapers.crawl.watermarks import KnownArticles, page_key
+from scrapers.discovery.adapter import ARTICLE, LISTING, REQUISITE, SEED, Adapter, Page, Target
 from scrapers.discovery.classify import LISTING as LISTING_VERDICT
 from scrapers.discovery.classify import SHELL as SHELL_VERDICT
 from scrapers.discovery.classify import classify_page
@@ -139,14 +140,10 @@ class CrawlPlanner:
         key = (target.method, target.url, target.formdata)
         if key in self._scheduled:
             return None
-        if self.config.incremental and self.known.unchanged_since_capture(target.url, target.modified):
+        skipped = self._known_unchanged(target, site) if self.config.incremental else None
+        if skipped:
             self._scheduled.add(key)
-            self.count("network/skipped/unchanged_since_capture")
-            return None
-        if requisite and self.config.incremental and target.url in self.known:
-            # images, styles and documents do not change under the same URL on these portals
-            self._scheduled.add(key)
-            self.count("network/skipped/requisite_archived")
+            self.count(f"network/skipped/{skipped}")
             return None
         if self.config.max_depth and not requisite and depth > self.config.max_depth:
             return Refused(target.url, DEPTH, site)
@@ -157,8 +154,25 @@ class CrawlPlanner:
         context = PageContext(
             site=site, adapter=adapter.name, kind=target.kind, hops=hops + target.hop, depth=depth, via=via,
             sequence=target.sequence, canonical=target.canonical, formdata=target.formdata,
+            lastmod_claimed=bool(target.modified and self.config.incremental and target.kind == ARTICLE
+                                 and self.known.lastmod_says_changed(target, site)),
         )
         return Planned(target, context)
+
+    def _known_unchanged(self, target: Target, site: str) -> str | None:
+        """Why an incremental crawl need not fetch this target again, or None."""
+        if target.kind == REQUISITE:
+            return "requisite_archived" if self.known.requisite_fresh(target.url) else None
+        if target.kind == LISTING and target.method == "GET" and target.sequence is None:
+            return "dead_end" if self.known.dead_end(target.url) else None
+        if target.kind != ARTICLE:
+            return None
+        if self.known.unchanged_since_capture(target.url, target.modified):
+            return "unchanged_since_capture"
+        if self.known.lastmod_says_changed(target, site):
+            return None
+        # an archived article listed as before: checked by the revisit schedule, not here
+        return "listed_unchanged" if self.known.listed_unchanged(target) else None
 
     def plan_all(
         self, targets: Iterable[Target], site: str, adapter: Adapter, *, hops: str, via: str, depth: int = 0,
@@ -192,13 +206,17 @@ class CrawlPlanner:
             articles = tuple(t for t in articles if t.url not in self.known)
         via = page.url
         decisions += self.plan_all((*articles, *discovery.listings), site, adapter, hops=hops, via=via, depth=depth + 1)
+        cut: tuple[Target, ...] = ()
         if discovery.next_pages:
             if discovery.empty:
                 self.count("network/pagination_stopped/empty")
-            elif self.config.incremental and self.known.all_known(t.url for t in discovery.articles):
+            elif self.config.incremental and all(self.known.listed_unchanged(t) for t in discovery.articles):
                 self.count("network/pagination_stopped/watermark")
+                cut = discovery.next_pages
             else:
                 decisions += self.plan_all(discovery.next_pages, site, adapter, hops=hops, via=via, depth=depth)
+        if self.config.incremental and page.kind != ARTICLE and (discovery.articles or cut):
+            self.known.record_listing(page_key(page.url, page.formdata), site, discovery.articles, cut)
         return decisions
 
 

@@ -7,8 +7,12 @@ part reuse them **read-only**:
                      subprocess with ``-s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=False`` into a
                      fresh data directory (crawl id ``state1``).
 ``network_recrawl``  a copy of that data directory re-crawled against SimNet state 2 (crawl id
-                     ``state2``): incremental, so conditional requests, revisits, new and
+                     ``state2``): incremental with the default settings, so only what may have
+                     changed is fetched (docs/discovery.md "Re-crawls"): revisits, new and
                      changed versions, deletions. The state-1 directory is left as it was.
+``network_full_revisit``  another copy re-crawled against the same state-2 SimNet with
+                     ``--full-revisit`` (crawl id ``state2-full``): every known article is asked
+                     again, conditionally (304s, server-not-modified revisit records).
 
 Both are a :class:`NetworkCrawl`. The SimNet instances keep running for the whole session
 (``.simnet``), so tests may ask them more (through ``simnet.proxy_env()``).
@@ -71,10 +75,10 @@ def run_congan_crawl(
     )
 
 
-def _crawl(simnet: Any, data_dir: Path, crawl_id: str) -> NetworkCrawl:
+def _crawl(simnet: Any, data_dir: Path, crawl_id: str, *extra: str) -> NetworkCrawl:
     before = len(simnet.access_entries())
     started = time.monotonic()
-    result = run_congan_crawl(data_dir, simnet.proxy_env(), crawl_id)
+    result = run_congan_crawl(data_dir, simnet.proxy_env(), crawl_id, *extra)
     seconds = time.monotonic() - started
     report_path = data_dir / "crawls" / crawl_id / "report.json"
     if result.returncode != 0 or not report_path.exists():
@@ -113,3 +117,12 @@ def network_recrawl(network_crawl: NetworkCrawl, tmp_path_factory: pytest.TempPa
     shutil.copytree(network_crawl.data_dir, data_dir)
     with SimNet(state=2, access_log=root / "access-state2.jsonl") as simnet:
         yield _crawl(simnet, data_dir, "state2")
+
+
+@pytest.fixture(scope="session")
+def network_full_revisit(
+    network_crawl: NetworkCrawl, network_recrawl: NetworkCrawl, tmp_path_factory: pytest.TempPathFactory,
+) -> NetworkCrawl:
+    data_dir = tmp_path_factory.mktemp("network_full_revisit") / "data"
+    shutil.copytree(network_crawl.data_dir, data_dir)
+    return _crawl(network_recrawl.simnet, data_dir, "state2-full", "--full-revisit")

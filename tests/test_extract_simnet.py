@@ -148,3 +148,28 @@ def test_unknown_layout_gives_title_date_and_body_through_the_generic_stage(page
         assert article.published == page.truth.published, page.url
         assert token_f1(article.body, page.truth.body) >= MIN_BODY_F1, page.url
         assert article.extraction.method in ("generic", "structured")
+
+
+def test_trafilatura_runs_only_where_the_body_block_is_uncertain(
+    pages: list[Fetched], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Speed (issue 14): a family's profile that found the body never asks trafilatura, and
+    the generic path asks it only when the located block is uncertain, which no simulated
+    portal's article page is. A spy counts the calls; trafilatura still runs."""
+    from scrapers.extract import generic
+
+    calls: list[str] = []
+    real = generic._trafilatura_paragraphs
+
+    def spy(source: object, url: str) -> list[str]:
+        calls.append(url)
+        return real(source, url)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(generic, "_trafilatura_paragraphs", spy)
+    html = [page for page in pages if page.truth.cms != "dnn"]
+    for page in html:
+        extract_article(page.body, page.url, headers=page.headers, profile=PROFILES[page.truth.cms])
+    assert calls == []
+    for page in html:
+        extract_article(page.body, page.url, headers=page.headers, profile="generic")
+    assert len(calls) <= len(html) // 10, calls

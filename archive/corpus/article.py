@@ -108,6 +108,14 @@ class ExtractedArticle:
     declared_canonical: str | None = None
     #: other addresses the page gives for itself (short link, print view, saved copy)
     declared_aliases: tuple[str, ...] = ()
+    #: the summary is the opening paragraph of the page's body text (kept out of ``body``)
+    lead_in_body: bool = False
+
+    @property
+    def text(self) -> str:
+        """The article as a reader reads it on the page: the lead, when the page prints it as
+        the body's opening paragraph, then the body."""
+        return f"{self.summary}\n\n{self.body}" if self.lead_in_body and self.summary else self.body
 
     @property
     def has_content(self) -> bool:

@@ -110,6 +110,10 @@ def update_search(cli: CliContext) -> None:
 @click.option(
     "-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy or project setting."
 )
+@click.option(
+    "--full-revisit", is_flag=True,
+    help="Check every known article again (CONGAN_REVISIT_MODE=full), not only those due by age.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @data_option
 @pass_cli
@@ -121,6 +125,7 @@ def crawl_command(
     max_pages: int,
     crawl_id: str | None,
     overrides: tuple[str, ...],
+    full_revisit: bool,
     as_json: bool,
 ) -> None:
     """Crawl the network into WARCs and the corpus.
@@ -132,6 +137,8 @@ def crawl_command(
     check_seeds(seeds)
     try:
         settings = tuple(parse_override(text) for text in overrides)
+        if full_revisit:
+            settings += (parse_override("CONGAN_REVISIT_MODE=full"),)
     except CrawlSpecError as exc:
         raise UserInputError(str(exc)) from None
     # unknown portals: one line, before anything is written

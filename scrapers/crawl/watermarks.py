@@ -1,22 +1,40 @@
-"""Listing watermarks for incremental crawls (issue 3, item 8).
+"""Listing watermarks for incremental crawls (SPEC §5 Incremental).
 
-A listing shows articles newest first; once one of its pages holds only articles the
-archive already has, the pages after it hold older articles still, so an incremental crawl
-stops paginating there. "Already has" means the archive holds a successful capture of the
-article's canonical URL (``archive.warc.digests.CaptureIndex``, engineer B's latest capture
-per URL). Changed articles are still found: the article pages themselves are re-requested
-(conditionally) from the first listing pages, only the deep pagination is cut. Sitemap
-entries whose ``<lastmod>`` is older than the archive's capture are not requested at all.
+A listing shows articles newest first; once one of its pages holds only articles the archive
+already has, *listed as before*, the pages after it hold older articles still, so an
+incremental crawl stops paginating there. "Already has" means the archive holds a successful
+capture of the article's canonical URL made before this crawl (``archive.warc.digests``);
+"listed as before" means an earlier crawl saw the article on a listing under the same link
+text (``archive.control.listings``). Such an article is not fetched again from the listing; a
+new headline (an edited article) or an unknown URL is. Articles listed without a text (JSON
+APIs, feeds) count as listed as before once known. Every listing page the crawl reads is
+recorded with its articles, and every next page the watermark cut (``ListingLedger.fetched``).
+
+Sitemap entries whose ``<lastmod>`` is older than the archive's capture are not requested. A
+``<lastmod>`` newer than the capture makes a known article be fetched again while the portal's
+dates proved reliable (``ListingLedger.lastmod_trusted``; ``scrapers.crawl.lastmod_check``
+records whether the page really changed).
+
+Requisites archived within ``CONGAN_REQUISITE_MAX_AGE_DAYS`` are not fetched again when their
+capture has validators or their URL looks immutable (``scrapers.crawl.revisit_schedule``);
+one that answered 404/410 within that age is not asked again either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 from archive.control.history import CrawlHistory
+from archive.control.listings import CUT, ListingLedger
 from archive.paths import DataDir
-from archive.warc.digests import CaptureIndex
+from archive.warc.digests import CaptureIndex, LatestCapture
+from scrapers.crawl.revisit_schedule import RecrawlConfig, immutable_url
+from scrapers.discovery.adapter import Target
+
+#: answers that say a page is gone
+GONE = (404, 410)
 
 
 class KnownArticles:
@@ -28,9 +46,15 @@ class KnownArticles:
     ``before`` is the crawl's start (kept across resumes by the crawl history).
     """
 
-    def __init__(self, index: CaptureIndex | None = None, before: datetime | None = None) -> None:
+    def __init__(
+        self, index: CaptureIndex | None = None, before: datetime | None = None,
+        ledger: ListingLedger | None = None, crawl_id: str = "", recrawl: RecrawlConfig | None = None,
+    ) -> None:
         self._index = index
         self._before = before
+        self.ledger = ledger
+        self.crawl_id = crawl_id
+        self.recrawl = recrawl or RecrawlConfig()
 
     def __contains__(self, url: str) -> bool:
         if self._index is None:
@@ -59,9 +83,79 @@ class KnownArticles:
         urls = list(urls)
         return bool(urls) and all(url in self for url in urls)
 
+    def _latest_before(self, url: str) -> LatestCapture | None:
+        """The latest capture of ``url`` made before this crawl."""
+        latest = self._index.latest(url) if self._index is not None else None
+        if latest is None:
+            return None
+        captured = _instant(latest.date)
+        if captured is None or (self._before is not None and captured >= self._before):
+            return None
+        return latest
+
+    def listed_unchanged(self, target: Target) -> bool:
+        """An article a listing shows as an earlier crawl saw it listed (same text), archived or
+        known gone (404/410: the revisit schedule checks whether it came back)."""
+        latest = self._latest_before(target.url)
+        if latest is None or not (200 <= latest.status < 400 or latest.status in GONE):
+            return False
+        if not target.label or self.ledger is None:
+            return True
+        return self.ledger.label_seen(target.url, target.label, before_crawl=self.crawl_id)
+
+    def lastmod_says_changed(self, target: Target, site: str) -> bool:
+        """A known article whose ``<lastmod>`` is newer than its capture, on a portal whose
+        dates proved reliable."""
+        if not target.modified or target.url not in self:
+            return False
+        if self.ledger is not None and not self.ledger.lastmod_trusted(site):
+            return False
+        return not self.unchanged_since_capture(target.url, target.modified)
+
+    def requisite_fresh(self, url: str, now: datetime | None = None) -> bool:
+        """A requisite archived recently enough not to be fetched again (see the module doc)."""
+        latest = self._recent(url, now)
+        if latest is None:
+            return False
+        if latest.status in GONE:
+            return True
+        validated = bool(latest.etag or latest.last_modified)
+        return 200 <= latest.status < 400 and (validated or immutable_url(url))
+
+    def dead_end(self, url: str, now: datetime | None = None) -> bool:
+        """A page that recently answered a redirect or 404/410 (an old address, a loop, a missing
+        page): not asked again within the requisites' age."""
+        latest = self._recent(url, now)
+        return latest is not None and ((300 <= latest.status < 400 and latest.status != 304) or latest.status in GONE)
+
+    def _recent(self, url: str, now: datetime | None) -> LatestCapture | None:
+        latest = self._latest_before(url)
+        captured = _instant(latest.date) if latest is not None else None
+        if captured is None or (now or datetime.now(UTC)) - captured > timedelta(
+            days=self.recrawl.requisite_max_age_days
+        ):
+            return None
+        return latest
+
+    def record_listing(self, url: str, site: str, articles: Iterable[Target], cut: Iterable[Target] = ()) -> None:
+        """A listing page read by this crawl, and the next pages the watermark did not fetch."""
+        if self.ledger is None:
+            return
+        self.ledger.record_page(self.crawl_id, url, site, ((t.url, t.label) for t in articles))
+        for page in cut:
+            self.ledger.record_page(self.crawl_id, page_key(page.url, page.formdata), site, (), outcome=CUT)
+
     def close(self) -> None:
         if self._index is not None:
             self._index.close()
+        if self.ledger is not None:
+            self.ledger.close()
+
+
+def page_key(url: str, formdata: tuple[tuple[str, str], ...] = ()) -> str:
+    """How the listing ledger names a page: its URL, and the fields of a postback (ASP.NET
+    pagination posts every page to one URL)."""
+    return f"{url}#{urlencode(formdata)}" if formdata else url
 
 
 def _instant(value: str) -> datetime | None:
@@ -83,5 +177,10 @@ def crawl_start(data: DataDir, crawl_id: str) -> datetime:
     return datetime.now(UTC)
 
 
-def open_known_articles(data: DataDir, collection: str, crawl_id: str = "") -> KnownArticles:
-    return KnownArticles(CaptureIndex.open(data, collection), before=crawl_start(data, crawl_id))
+def open_known_articles(
+    data: DataDir, collection: str, crawl_id: str = "", recrawl: RecrawlConfig | None = None,
+) -> KnownArticles:
+    return KnownArticles(
+        CaptureIndex.open(data, collection), before=crawl_start(data, crawl_id),
+        ledger=ListingLedger(data), crawl_id=crawl_id, recrawl=recrawl,
+    )

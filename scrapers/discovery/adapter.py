@@ -82,6 +82,9 @@ class Target:
     aliases: tuple[str, ...] = ()
     #: when the listing says the page last changed (sitemap ``<lastmod>``), ISO 8601
     modified: str | None = None
+    #: the text the listing showed the article with (its headline): a new text on a re-crawl
+    #: means the article may have changed (``scrapers.crawl.watermarks``)
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -256,9 +259,12 @@ def merge(first: Discovery, second: Discovery) -> Discovery:
                 key = (target.url, target.method, target.formdata)
                 if key not in out:
                     out[key] = target
-                elif target.aliases:
+                elif target.aliases or (target.label and not out[key].label):
                     kept = out[key]
-                    out[key] = replace(kept, aliases=tuple(dict.fromkeys((*kept.aliases, *target.aliases))))
+                    out[key] = replace(
+                        kept, aliases=tuple(dict.fromkeys((*kept.aliases, *target.aliases))),
+                        label=kept.label or target.label,
+                    )
         return tuple(out.values())
 
     articles = uniq(first.articles, second.articles)
@@ -312,7 +318,7 @@ def discover_html(adapter: Adapter, page: Page) -> Discovery:
         if adapter.is_ignored(canonical):
             continue
         if adapter.is_article(canonical) or _headline(adapter, canonical, text):
-            articles.append(Target(canonical, ARTICLE, aliases=(url,) if url != canonical else ()))
+            articles.append(Target(canonical, ARTICLE, aliases=(url,) if url != canonical else (), label=text))
         elif canonical in next_urls or (adapter.is_listing(canonical) and _is_pagination(text, canonical)):
             next_pages.append(Target(canonical, LISTING, sequence=sequence))
         else:

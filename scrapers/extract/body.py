@@ -98,6 +98,8 @@ def _caption(img: etree._Element, profile: Profile) -> str | None:
             return None
         if sum(1 for _ in node.iter("img")) > 1:
             return None  # this container holds other images: their captions are not ours
+        if not select_any(node, profile.image_caption):
+            continue  # one pass for every caption selector; in their order only when one matches
         value = first_value(node, profile.image_caption)
         if value:
             return value
@@ -166,10 +168,12 @@ def is_attachment(url: str, content_types: Mapping[str, str] | None = None) -> b
 
 def labelled_attachments(block: etree._Element) -> bool:
     """A block that announces attached files ("Tải về:", "File đính kèm", "Văn bản:")."""
+    if block.find(".//a") is None:
+        return False
     label = text_of(block)
     for link in block.iter("a"):
         label = label.replace(text_of(link), " ", 1)
-    return bool(ATTACHMENT_LABEL.match(label.strip())) and block.find(".//a") is not None
+    return bool(ATTACHMENT_LABEL.match(label.strip()))
 
 
 def _attachments(

@@ -43,13 +43,23 @@ from archive.corpus.article import (
     site_of,
 )
 
-from .agree import BLOCK, choose_body
+from .agree import BLOCK, Choice, choose_body
 from .body import Body, process_body
 from .byline import parse_byline
 from .cleanup import clean_body, prune_html
 from .dates import parse_date
-from .dom import absolute, base_url, first_element, first_value, parse_html, select, select_values, text_of
-from .generic import Generic, extract_generic
+from .dom import (
+    absolute,
+    base_url,
+    first_element,
+    first_value,
+    paragraphs_of,
+    parse_html,
+    select,
+    select_values,
+    text_of,
+)
+from .generic import GENERIC_FIELDS, Generic, extract_generic
 from .jsonapi import GENERIC_JSON, first, load_json_article, looks_like_json
 from .profile import Profile
 from .structured import Structured, extract_structured
@@ -62,6 +72,8 @@ INTERNAL_FIELDS = frozenset({
 })
 #: ``{{news.Title}}``: a client-side template placeholder, never content
 UNRENDERED_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
+#: an HTML tag inside a text value
+MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
 
 @lru_cache(maxsize=1)
@@ -129,10 +141,10 @@ def extract_article(
     if parsed_body is None:
         root = parse_html(text)
         base = base_url(root, url)
-        parsed_body = _profile_stage(root, base, chosen, found)
+        parsed_body, element = _profile_stage(root, base, chosen, found)
         _structured_stage(extract_structured(root), base, found)
         if not chosen.covers_page or found.missing("title", "published", "body", "author", "category"):
-            parsed_body = _generic_stage(root, url, base, chosen, found, parsed_body, text)
+            parsed_body = _generic_stage(root, url, base, chosen, found, parsed_body, text, element)
         _structured_body(found)
     return _assemble(url, found, parsed_body, chosen, adapter)
 
@@ -143,6 +155,11 @@ def _structured_body(found: _Fields) -> None:
     text = found.get("structured_body")
     if not isinstance(text, str):
         return
+    if MARKUP.search(text):  # an articleBody written as HTML: its text, not its tags
+        try:
+            text = "\n\n".join(paragraphs_of(lxml.html.fragment_fromstring(text, create_parent="div")))
+        except (etree.ParserError, ValueError):
+            return
     paragraphs = split_paragraphs(text)
     dom = found.get("body")
     dom_len = sum(len(p) for p in dom) if isinstance(dom, list) else 0
@@ -192,7 +209,10 @@ def _json_stage(text: str, url: str, profile: Profile, found: _Fields) -> Body |
     return body
 
 
-def _profile_stage(root: etree._Element, base: str, profile: Profile, found: _Fields) -> Body | None:
+def _profile_stage(
+    root: etree._Element, base: str, profile: Profile, found: _Fields
+) -> tuple[Body | None, etree._Element | None]:
+    """The profile's fields, and its body with the element it came from."""
     found.offer("title", first_value(root, profile.title), STAGE_PROFILE)
     found.offer("summary", first_value(root, profile.summary), STAGE_PROFILE)
     for name in ("published", "modified"):
@@ -216,11 +236,11 @@ def _profile_stage(root: etree._Element, base: str, profile: Profile, found: _Fi
         found.offer("declared_canonical", absolute(base, str(canonical[0])), STAGE_PROFILE)
     element = first_element(root, profile.body)
     if element is None:
-        return None
+        return None, None
     extra_roots = [el for selector in profile.attachments for el in select(root, selector)]
     body = process_body(element, base, profile, attachment_roots=extra_roots)
     found.offer("body", body.paragraphs, STAGE_PROFILE)
-    return body
+    return body, element
 
 
 def _offer_author(found: _Fields, value: object, stage: str) -> None:
@@ -265,9 +285,13 @@ def _structured_stage(data: Structured, base: str, found: _Fields) -> None:
 
 def _generic_stage(
     root: etree._Element, url: str, base: str, profile: Profile, found: _Fields, parsed_body: Body | None,
-    html: str | None = None,
+    html: str | None = None, element: etree._Element | None = None,
 ) -> Body | None:
-    data: Generic = extract_generic(root, url, html)
+    """The generic fields; around the profile's body ``element`` when the profile found one
+    (the body block is then known: no block is located and trafilatura is not asked)."""
+    known = element if parsed_body is not None else None
+    wanted = frozenset(name for name in GENERIC_FIELDS if name not in found.values)
+    data: Generic = extract_generic(root, url, html, container=known, wanted=wanted)
     found.offer("title", data.title, STAGE_GENERIC)
     found.offer("summary", data.summary, STAGE_GENERIC)
     found.offer("published", data.published, STAGE_GENERIC)
@@ -277,13 +301,17 @@ def _generic_stage(
         found.offer("affiliation", data.affiliation, STAGE_GENERIC)
     if parsed_body is None and data.container is not None:
         parsed_body = process_body(data.container, base, profile, trailing=list(data.trailing))
-        choice = choose_body(parsed_body.paragraphs, data.paragraphs, text_of(data.container))
+        if data.certain:
+            choice = Choice(parsed_body.paragraphs, BLOCK)
+        else:
+            choice = choose_body(parsed_body.paragraphs, data.text(), text_of(data.container))
         if choice.source != BLOCK and "author" not in found.values:
             # a signature at the block's end that trafilatura's text left out
             signed = clean_body(parsed_body.paragraphs, title=None, summary=None, author=data.author)
             found.offer("generic_author", signed.author, STAGE_GENERIC)
         found.offer("body", choice.paragraphs, STAGE_GENERIC)
-    found.offer("body", data.paragraphs, STAGE_GENERIC)
+    if "body" not in found.values:
+        found.offer("body", data.text(), STAGE_GENERIC)
     return parsed_body
 
 
@@ -348,4 +376,5 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
         ),
         declared_canonical=declared if isinstance(declared, str) else None,
         declared_aliases=tuple(found.get("declared_aliases", ())),  # type: ignore[arg-type]
+        lead_in_body=bool(raw) and found.get("summary") in cleaned.dropped,
     )

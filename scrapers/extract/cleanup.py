@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import lxml.html
 from lxml import etree
 
-from .byline import parse_byline
+from .byline import MAX_BYLINE_CHARS, parse_byline
 from .dates import parse_date
 from .dom import BLOCK_TAGS, remove, text_of
-from .text import separate_byline, strip_byline_label
+from .text import clean_line, separate_byline, strip_byline_label
 
 #: a date line kept out of the body is at most this long
 MAX_DATE_LINE_CHARS = 80
@@ -70,9 +70,13 @@ def prune_html(html: str, dropped: frozenset[str], *, title: str | None = None, 
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
         return html
+    # no block longer than the longest line that can go is read (text_of is the costly part)
+    longest = max([MAX_DATE_LINE_CHARS, MAX_BYLINE_CHARS, *(len(t) for t in dropped)]) + (len(author or "") + 40)
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el.tag not in BLOCK_TAGS or el.getparent() is None:
             continue
+        if len(clean_line(el.text_content())) > longest:
+            continue  # its text (block breaks only add spaces) is longer than any line dropped
         text = text_of(el)
         byline = author and author in (strip_byline_label(text), _byline_of(text))
         if text and (text in dropped or is_date_line(text) or byline):

@@ -15,6 +15,7 @@ from lxml import etree
 
 from scrapers.portals.safe_urls import safe_join
 
+from .prefilter import may_match
 from .text import clean_line
 
 #: tags whose start and end break a paragraph
@@ -58,6 +59,8 @@ def _split_attr(selector: str) -> tuple[str, str | None]:
 
 def select(root: etree._Element, selector: str) -> list[etree._Element]:
     css, _attr = _split_attr(selector)
+    if not may_match(root, css):
+        return []
     compiled = _xpath(css)
     if compiled is None:
         return []
@@ -67,6 +70,7 @@ def select(root: etree._Element, selector: str) -> list[etree._Element]:
 def select_any(root: etree._Element, selectors: tuple[str, ...]) -> list[etree._Element]:
     """Elements matching any of ``selectors``, in document order, in one pass over the tree
     (each selector on its own when one of them does not compile)."""
+    selectors = tuple(s for s in selectors if may_match(root, _split_attr(s)[0]))
     if not selectors:
         return []
     group = _xpath(", ".join(selectors))

@@ -70,11 +70,15 @@ def find_title(root: etree._Element) -> etree._Element | None:
     if declared:
         folded = declared.casefold()
         head = _SITE_SUFFIX.split(folded)[0]
+        first_word = folded.split()[0]
         longest = 2 * len(declared) + 100
         for el in scope.iter(*TITLE_TAGS):
-            if len(el) > MAX_TITLE_CHILDREN or len(el.text_content() or "") > longest:
+            if len(el) > MAX_TITLE_CHILDREN:
                 continue
-            text = clean_line(el.text_content() or "")
+            raw = el.text_content() or ""
+            if len(raw) > longest or first_word not in raw.casefold():
+                continue  # cheap test first: a headline holds the title's first word
+            text = clean_line(raw)
             if len(text) < len(declared) * MIN_TITLE_SHARE and len(text) < 20:
                 continue
             mine = text.casefold()
@@ -97,7 +101,14 @@ def _link_share(el: etree._Element, text_len: int) -> float:
 
 def find_body(root: etree._Element) -> etree._Element | None:
     """The element holding the article text (see the module docstring), or None."""
+    return locate_body(root)[0]
+
+
+def locate_body(root: etree._Element) -> tuple[etree._Element | None, float]:
+    """The body element and the share of the page's text votes cast from inside it (how
+    dominant the block is: 1.0 when no other text on the page competes)."""
     scores: dict[etree._Element, float] = {}
+    votes: list[tuple[etree._Element, float]] = []
     body = root.find("body")
     for el in (body if body is not None else root).iter(*TEXT_BLOCKS):
         if el.tag in ("div", "td", "span", "font", "li") and _holds_blocks(el):
@@ -111,14 +122,20 @@ def find_body(root: etree._Element) -> etree._Element | None:
         if parent is None:
             continue
         weight = len(own) + 100 * own.count(". ") / max(1, len(own) / 100)
+        votes.append((el, weight))
         scores[parent] = scores.get(parent, 0.0) + weight
         grand = parent.getparent()
         if grand is not None and grand.tag != "html":
             scores[grand] = scores.get(grand, 0.0) + weight / 2
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    chosen = None
     for el, _score in ranked[:5]:
         text_len = len(clean_line(el.text_content() or ""))
         if _link_share(el, text_len) <= MAX_CONTAINER_LINK_SHARE:
-            return el
-    return ranked[0][0] if ranked else None
-
+            chosen = el
+            break
+    if chosen is None:
+        chosen = ranked[0][0] if ranked else None
+    total = sum(weight for _el, weight in votes)
+    inside = sum(weight for el, weight in votes if any(a is chosen for a in el.iterancestors()))
+    return chosen, (inside / total if total else 0.0)

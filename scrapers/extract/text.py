@@ -59,7 +59,8 @@ def _known(name: str) -> str | None:
 
 
 def _score(text: str) -> int:
-    return sum(ch in _VIET_ONLY for ch in text) - 4 * sum(ch in _SUSPECT for ch in text)
+    # str.count per letter runs in C: far faster than a Python loop over a whole page
+    return sum(text.count(ch) for ch in _VIET_ONLY) - 4 * sum(text.count(ch) for ch in _SUSPECT)
 
 
 def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str]:
@@ -92,15 +93,16 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[
     return nfc(body.decode("utf-8", "replace")), "utf-8"
 
 
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
 def clean_line(text: str) -> str:
-    """One line: NFC, no invisible characters, single spaces, no edges."""
-    text = _INVISIBLE.sub("", nfc(text))
-    return _SPACES.sub(" ", text.replace("\n", " ")).strip()
+    """One line: NFC, no invisible characters, single spaces, no edges (``str.split`` knows
+    every Unicode space, and is several times faster than a regular expression)."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(_INVISIBLE.sub("", text).split())
 
 
 def clean_text(text: str | None) -> str | None:

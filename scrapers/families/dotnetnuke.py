@@ -39,6 +39,8 @@ DEFAULT_PAGE_SIZE = 20
 LIST_KEYS = ("Data", "data", "Items", "items")
 ID_KEYS = ("Id", "ID", "id", "NewsId")
 URL_KEYS = ("Url", "URL", "url", "Link")
+#: the headline of a listing entry (a new one on a re-crawl: the article may have changed)
+TITLE_KEYS = ("Title", "title", "TieuDe")
 
 
 def listnew_url(base: str, category: str, page: int, size: int) -> str:
@@ -97,7 +99,8 @@ def _api_page(adapter: Adapter, page: Page) -> Discovery:
             continue  # a malformed link in the JSON (scrapers.portals.safe_urls)
         canonical = adapter.canonicalize(joined)
         api = adapter.canonicalize(urljoin(page.url, f"{GETBYID}?id={ident}"))
-        articles.append(Target(api, ARTICLE, canonical=canonical))
+        label = _first(item, TITLE_KEYS)
+        articles.append(Target(api, ARTICLE, canonical=canonical, label=str(label) if label else ""))
     next_pages: tuple[Target, ...] = ()
     match = re.search(r"PageIndex=(\d+)", page.url, re.IGNORECASE)
     if articles and match:

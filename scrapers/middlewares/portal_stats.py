@@ -25,6 +25,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
 from scrapers.config import crawl_config
+from scrapers.discovery.adapter import ATTACHMENT_RE
 from scrapers.middlewares.backoff import PortalSkipped
 from scrapers.page_context import context_of
 from scrapers.portals.safe_urls import safe_join
@@ -53,6 +54,21 @@ def portal_of(request: Request) -> str:
     if site:
         return str(site)
     return urlparse_cached(request).hostname or "unknown"
+
+
+def request_kind(request: Request) -> str:
+    """What a request was for, as the crawl report breaks requests down (``requests/<kind>``):
+    ``revisit`` (a known article checked again), ``robots``, ``document`` (an attached file),
+    else the page context's kind (``article``, ``listing``, ``requisite``, ``sitemap``...)."""
+    context = context_of(request)
+    if context is not None and context.revisit:
+        return "revisit"
+    kind = context.kind if context is not None else None
+    if kind is None:
+        return "robots" if urlparse_cached(request).path == "/robots.txt" else "other"
+    if kind == "requisite" and ATTACHMENT_RE.search(request.url):
+        return "document"
+    return str(kind)
 
 
 def key(site: str, *parts: str) -> str:
@@ -113,8 +129,11 @@ class PortalStatsMiddleware:
         self.stats.inc_value(key(site, "responses"))
         self.stats.inc_value(key(site, "bytes"), len(response.body))
         self.stats.inc_value(key(site, "status", str(response.status)))
+        kind = request_kind(request)
+        self.stats.inc_value(f"requests/{kind}")
         if response.status == 304:
             self.stats.inc_value(key(site, "not_modified"))
+            self.stats.inc_value(f"requests/{kind}/not_modified")
         context = context_of(request)
         if response.status in (404, 410) and context is not None and context.revisit:
             self.stats.inc_value(key(site, "deleted"))  # scrapers.crawl.revisit: gone since captured

@@ -15,6 +15,11 @@ scheduler keeps it for the next crawl of the portal. When the robots.txt request
 deferred (the portal paused beyond this crawl, ``PortalDeferred``), the portal's other
 requests are deferred with it: nothing of a portal is fetched before its robots.txt is read.
 
+In an incremental crawl a portal the registry state (``archive.control.registry_state``) had as
+``down`` when the crawl started gets one attempt at its robots.txt, without retries
+(``robotstxt/down_probe``): a portal down for weeks costs one request per re-crawl, not three,
+and one that came back is crawled as usual.
+
 ``CONGAN_ROBOTS_UNREACHABLE_DISALLOW`` switches it off. It sits just after RobotsTxtMiddleware
 (order 100), whose ``process_request`` waits for robots.txt before a page goes on.
 """
@@ -28,6 +33,7 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
+from archive.control.registry_state import DOWN, RegistryState
 from scrapers.config import crawl_config
 
 from .host_pause import DEFER_META_KEY, Deferral, PortalDeferred, defer_request, deferral_of
@@ -51,8 +57,9 @@ def is_robots_request(request: Request) -> bool:
 
 
 class RobotsUnreachableMiddleware:
-    def __init__(self, stats: StatsCollector | None) -> None:
+    def __init__(self, stats: StatsCollector | None, down: frozenset[str] = frozenset()) -> None:
         self.stats = stats
+        self.down = down  # hosts down when the crawl started: one robots.txt attempt
         self.unreachable: dict[str, str] = {}  # netloc -> why
         self.deferred: dict[str, Deferral] = {}  # netloc -> its robots.txt request's deferral
 
@@ -61,10 +68,18 @@ class RobotsUnreachableMiddleware:
         config = crawl_config(crawler).politeness
         if not config.robots_obey or not config.robots_unreachable_disallow:
             raise NotConfigured
-        return cls(crawler.stats)
+        whole = crawl_config(crawler)
+        down: frozenset[str] = frozenset()
+        if whole.incremental and whole.data.registry_db.exists():
+            down = frozenset(p.domain for p in RegistryState.open(whole.data).all() if p.status == DOWN)
+        return cls(crawler.stats, down)
 
     def process_request(self, request: Request) -> None:
         if request.meta.get("dont_obey_robotstxt"):
+            if is_robots_request(request) and urlparse_cached(request).hostname in self.down:
+                request.meta["dont_retry"] = True
+                if self.stats is not None:
+                    self.stats.inc_value("robotstxt/down_probe")
             return
         netloc = urlparse_cached(request).netloc
         deferral = self.deferred.get(netloc)
