@@ -62,6 +62,12 @@ def _word(schema: tantivy.Schema, word: str, exact: bool, about: bool = True, sc
     """One syllable in the title or the text (at least one), boosted by where it is. A
     word without marks found as typed is also found folded: unless ``scored`` (an
     exclusion), only the folded fields are read."""
+    return Q.boolean_query([(Occur.Should, q) for q in _word_parts(schema, word, exact, about, scored)])
+
+
+def _word_parts(schema: tantivy.Schema, word: str, exact: bool, about: bool = True,
+                scored: bool = True) -> list[tantivy.Query]:
+    """The boosted term queries of :func:`_word`, one per field."""
     if exact:
         parts = [(TITLE[0], "t", word), (TEXT[0], "x", word)]
     elif not scored:
@@ -71,7 +77,7 @@ def _word(schema: tantivy.Schema, word: str, exact: bool, about: bool = True, sc
                  (TITLE[0] * AS_TYPED, "t", word), (TEXT[0] * AS_TYPED, "x", word)]
     if about:
         parts.append((ABOUT, "m", fold(word)))
-    return Q.boolean_query([(Occur.Should, Q.boost_query(Q.term_query(schema, f, w), b)) for b, f, w in parts])
+    return [Q.boost_query(Q.term_query(schema, f, w), b) for b, f, w in parts]
 
 
 def _pairs(items: tuple[str, ...]) -> list[str]:
@@ -173,7 +179,10 @@ def plan(query: Query, schema: tantivy.Schema, searcher: tantivy.Searcher, *,
     parsed = query.parsed
     pairs = adjacent_pairs(parsed.clauses)
     required = set() if relaxed else words_of(searcher, pairs)
-    subs: list[tuple[tantivy.Occur, tantivy.Query]] = [(Occur.Must, clause_query(schema, c)) for c in parsed.positive]
+    paired = {term for i in required for term in pairs[i]}
+    subs: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    for c in parsed.positive:
+        subs += _positive(schema, c, paired)
     # a word may be found in the province or category, not all of them: some must stand in
     # the text, which a required word pair or a phrase (bigrams of the text) already ensures
     in_text = bool(required) or any(len(c.terms) == 1 and len(c.terms[0].words) > 1 for c in parsed.positive)
@@ -181,10 +190,15 @@ def plan(query: Query, schema: tantivy.Schema, searcher: tantivy.Searcher, *,
         subs.append((Occur.Must, Q.const_score_query(Q.boolean_query(
             [(Occur.Should, clause_query(schema, c, about=False, scored=False)) for c in parsed.positive]), 0.0)))
     elif len(parsed.positive) == 1:
-        subs[0] = (Occur.Must, clause_query(schema, parsed.positive[0], about=False))
+        subs = [(Occur.Must, clause_query(schema, parsed.positive[0], about=False))]
     subs += [(Occur.MustNot, clause_query(schema, c, about=False, scored=False)) for c in parsed.negative]
     for i, (a, b) in enumerate(pairs):
-        subs.append((Occur.Must if i in required else Occur.Should, _pair_query(schema, a, b)))
+        if i in required:  # flat, as below: the same score, fewer nested scorers
+            folded = fold(a.words[0]) + JOIN + fold(b.words[0])
+            subs += [(Occur.Must, Q.boost_query(Q.term_query(schema, "pf", folded), PAIR[1])),
+                     (Occur.Should, Q.boost_query(Q.term_query(schema, "tp", folded), TITLE_PAIR))]
+        else:
+            subs.append((Occur.Should, _pair_query(schema, a, b)))
     for run in _runs(parsed.clauses):
         pairs_folded = _pairs(tuple(fold(t.words[0]) for t in run))
         subs.append((Occur.Should, Q.boost_query(_on_pairs(schema, "pf", pairs_folded), SEQUENCE)))
@@ -201,6 +215,22 @@ def plan(query: Query, schema: tantivy.Schema, searcher: tantivy.Searcher, *,
         wanted = Q.term_set_query(schema, "id", list(only_ids)) if only_ids else Q.term_query(schema, "id", "\0")
         subs.append((Occur.Must, Q.const_score_query(wanted, 0.0)))
     return Plan(Q.boolean_query(subs), bool(required))
+
+
+def _positive(schema: tantivy.Schema, clause: Clause, paired: set[Term]) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+    """The sub-queries of a positive clause. A word of a required word pair stands in the
+    text folded (the pair's bigram does), so a word without marks only adds its points,
+    as flat optional terms, and one with marks must still be found exactly (title or
+    text) while its province/category points are optional: the same scores and matches,
+    without a nested union per word (the slowest part of ranking a common word)."""
+    term = _single(clause)
+    if term is None or term not in paired:
+        return [(Occur.Must, clause_query(schema, clause))]
+    word = term.words[0]
+    if not term.exact:
+        return [(Occur.Should, q) for q in _word_parts(schema, fold(word), False)]
+    about = Q.boost_query(Q.term_query(schema, "m", fold(word)), ABOUT)
+    return [(Occur.Must, _word(schema, word, True, about=False)), (Occur.Should, about)]
 
 
 def filters(query: Query, schema: tantivy.Schema) -> list[tantivy.Query]:
