@@ -338,6 +338,7 @@ class CrawlConfig:
     collection: str
     warc_enabled: bool
     extract_enabled: bool
+    extract_workers: int
     revisit_known: bool
     incremental: bool
     public_suffix_offline: bool
@@ -356,6 +357,7 @@ class CrawlConfig:
             collection=collection_of(settings),
             warc_enabled=settings.getbool("WARC_ENABLED", True),
             extract_enabled=settings.getbool("EXTRACT_ENABLED", True),
+            extract_workers=max(0, _int(settings, "EXTRACT_WORKERS")),
             revisit_known=settings.getbool("CONGAN_REVISIT_KNOWN"),
             incremental=settings.getbool("CONGAN_INCREMENTAL"),
             public_suffix_offline=settings.getbool("CONGAN_PUBLIC_SUFFIX_OFFLINE", True),

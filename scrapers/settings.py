@@ -250,6 +250,9 @@ ITEM_PIPELINES: dict[str, int] = {
 # article extraction: the pipeline, and the fill rate below which the crawl report flags a
 # portal's dates or bodies (scrapers.extract.health)
 EXTRACT_ENABLED = True
+#: processes extracting articles beside the crawl (scrapers.filing.offload); 0: in the crawl's
+#: own thread. Filing in the corpus always leaves the event loop for a thread of its own.
+EXTRACT_WORKERS = 1
 EXTRACT_HEALTH_MIN_FILL = 0.8
 ADDONS: dict[str, int] = {
     # crawl id when none is given, User-Agent from CONGAN_CONTACT_URL

@@ -35,6 +35,7 @@ from scrapers.crawl.revisit_schedule import RecrawlConfig
 from scrapers.crawl.watermarks import KnownArticles, open_known_articles
 from scrapers.discovery.adapter import ARTICLE, REQUISITE, SEED, Adapter, Page, Target
 from scrapers.discovery.fingerprint import fingerprint
+from scrapers.discovery.media import is_page
 from scrapers.families import get_adapter
 from scrapers.items import ArticlePage
 from scrapers.page_context import META_KEY, context_of, ensure_context
@@ -210,6 +211,10 @@ class NetworkSpider(scrapy.Spider):
                 return
             adapter = noted
         if not isinstance(response, TextResponse):
+            return
+        if not is_page((response.headers.get(b"Content-Type") or b"").decode("latin-1"), response.body):
+            self.crawler.stats.inc_value("network/documents")  # archived, never read as text
+            context.not_article = kind == ARTICLE  # congan reextract must not file it either
             return
         content_type = page_content_type(response)
         page = Page(

@@ -14,6 +14,7 @@ watermark, ``scrapers.crawl.watermarks``), and every listing page read is record
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -59,7 +60,13 @@ class Refused:
 
 
 Decision = Planned | Refused
-ScheduleKey = tuple[str, str, tuple[tuple[str, str], ...]]
+
+
+def schedule_key(method: str, url: str, formdata: tuple[tuple[str, str], ...]) -> int:
+    """A request planned once per crawl, as 8 bytes: the planner keeps one per URL of the crawl
+    (a 100,000-page crawl keeps 100,000), so not the URL itself; a collision needs ~4e9 URLs."""
+    text = "\x00".join((method, url, *(f"{k}\x01{v}" for k, v in formdata)))
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
 
 
 class CrawlPlanner:
@@ -80,7 +87,7 @@ class CrawlPlanner:
         self.closed_sites = bool(config.sites)  # only the chosen portals, none discovered
         #: canonical article URL -> other URLs pages linked it with (``PageContext.aliases``)
         self.aliases: dict[str, set[str]] = {}
-        self._scheduled: set[ScheduleKey] = set()
+        self._scheduled: set[int] = set()  # schedule_key of every request planned
 
     # -- portals ---------------------------------------------------------------------------
     def seed_portals(self) -> list[tuple[str, str]]:
@@ -137,7 +144,7 @@ class CrawlPlanner:
             return Refused(target.url, OTHER_PORTAL, site)
         if target.aliases:
             self.aliases.setdefault(target.url, set()).update(without_session(a) for a in target.aliases)
-        key = (target.method, target.url, target.formdata)
+        key = schedule_key(target.method, target.url, target.formdata)
         if key in self._scheduled:
             return None
         skipped = self._known_unchanged(target, site) if self.config.incremental else None

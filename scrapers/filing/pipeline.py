@@ -13,11 +13,17 @@ with yet another URL (the spider's ``aliases``: canonical URL -> URLs seen); whe
 closes, those are merged into the corpus and written as one more outlinks record of the
 article's capture (``congan-late-alias``), which ``congan reextract`` merges likewise after
 the articles of its file, so it gives the same aliases and the same version lines.
+
+Extraction and filing run off the crawl's event loop (``scrapers.filing.offload``,
+``EXTRACT_WORKERS``); an item is done only once its article is filed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Coroutine
+from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
@@ -25,13 +31,12 @@ from scrapy.statscollectors import StatsCollector
 
 from archive.capture import StoredRecord
 from archive.corpus import CaptureRef, CorpusStore
-from archive.corpus.article import ExtractedArticle
 from archive.paths import DataDir
 from scrapers.capture.warc_capture import capture_extension
 from scrapers.config import crawl_config
-from scrapers.extract import extract_article
-from scrapers.extract.health import article_counts, disagreements, drift_counts, sampled_for_drift
-from scrapers.filing.article import PageCapture, extract_page, file_article
+from scrapers.extract.health import article_counts, sampled_for_drift
+from scrapers.filing.article import PageCapture, file_article
+from scrapers.filing.offload import Extracted, Offload, extract
 from scrapers.items import ArticlePage
 from scrapers.portals.registry import Registry, load_registry
 
@@ -41,7 +46,7 @@ logger = logging.getLogger(__name__)
 class ArticlePipeline:
     def __init__(
         self, data: DataDir, collection: str, stats: StatsCollector, registry: Registry | None = None,
-        crawler: Crawler | None = None,
+        crawler: Crawler | None = None, workers: int = 0,
     ) -> None:
         self.data = data
         self.collection = collection
@@ -51,18 +56,30 @@ class ArticlePipeline:
         self.store: CorpusStore | None = None
         #: canonical URL -> (the latest capture filed for it, the aliases its pages carried)
         self.filed: dict[str, tuple[StoredRecord, set[str]]] = {}
+        self.offload = Offload(workers, self.registry)
+        self._tail: asyncio.Future[None] | None = None  # done when the latest item is filed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArticlePipeline:
         config = crawl_config(crawler)
         if not config.extract_enabled:
             raise NotConfigured("EXTRACT_ENABLED is off")
-        return cls(config.data, config.collection, crawler.stats, crawler=crawler)
+        return cls(config.data, config.collection, crawler.stats, crawler=crawler, workers=config.extract_workers)
 
     def open_spider(self) -> None:
-        self.store = CorpusStore.open(self.data)
+        if not Offload.running():  # else opened by the filing thread, which alone uses it
+            self._open_store()
+
+    def _open_store(self) -> CorpusStore:
+        if self.store is None:
+            self.store = CorpusStore.open(self.data)
+        return self.store
 
     def close_spider(self) -> None:
+        self.offload.run_filing(self._close_store)
+        self.offload.close()
+
+    def _close_store(self) -> None:
         if self.store is not None:
             self.file_late_aliases()
             self.store.close()
@@ -87,61 +104,91 @@ class ArticlePipeline:
             if self.store.add_aliases(stored.record_id, late) is not None:
                 self.stats.inc_value("extract/late_aliases", len(late))
 
-    def check_drift(self, item: ArticlePage, article: ExtractedArticle) -> None:
-        """A sample of a profile's articles against the generic path (``scrapers.extract.health``)."""
-        if article.extraction.profile in (None, "generic"):
-            return
-        seen = int(self.stats.get_value(f"extract/{article.site}/articles", 0) or 0)
-        if not sampled_for_drift(seen):
-            return
-        try:
-            generic = extract_article(item.body, item.url, headers=item.headers, profile="generic")
-        except Exception:  # the page boundary: the check never stops the crawl
-            logger.exception("extract: the generic path failed on %s", item.url)
-            return
-        for key, value in drift_counts(article.site, disagreements(article, generic)).items():
-            self.stats.inc_value(key, value)
+    def sampled(self, item: ArticlePage) -> bool:
+        """Whether the page is one of the sample the drift check compares with the generic
+        path (``scrapers.extract.health``)."""
+        if item.profile in (None, "generic"):
+            return False
+        return sampled_for_drift(int(self.stats.get_value(f"extract/{item.site}/articles", 0) or 0))
 
     def process_item(self, item: object) -> object:
+        """The item, or (in a running crawl) a coroutine the pipeline manager awaits."""
         if not isinstance(item, ArticlePage):
             return item
-        if self.store is None:
-            self.open_spider()
-        assert self.store is not None
         self.stats.inc_value("extract/articles")
         capture = CaptureRef.from_stored(item.capture, item.collection or self.collection) if item.capture else None
         page = PageCapture(
             url=item.url, capture=capture, body=item.body, headers=item.headers, adapter=item.adapter,
             site=item.site, canonical=item.canonical_url, profile=item.profile, aliases=item.aliases,
         )
+        drift = self.sampled(item)
+        if Offload.running():
+            return self._process_offloaded(item, page, drift)
         try:
-            filing = extract_page(page, self.registry)
+            extracted = extract(page, self.registry, drift)
         except Exception:  # the page boundary: one bad page never stops the crawl
             logger.exception("extract: failed on %s", item.url)
             self.stats.inc_value("extract/errors")
             return item
-        article = filing.article
-        self.check_drift(item, article)
-        for key, value in article_counts(
-            article.site,
-            title=bool(article.title),
-            date=bool(article.published),
-            author=bool(article.author),
+        self._count(extracted)
+        if item.capture is not None:
+            self._filed(item, self._file(item, extracted))
+        return self._no_capture(item)
+
+    def _process_offloaded(self, item: ArticlePage, page: PageCapture, drift: bool) -> Coroutine[Any, Any, object]:
+        # articles are filed in the order the spider gave them (the order of their WARC
+        # records, which congan reextract follows), whichever extraction ends first
+        previous, self._tail = self._tail, asyncio.get_running_loop().create_future()
+        turn = self._tail
+
+        async def process() -> object:
+            try:
+                try:
+                    extracted: Extracted | None = await self.offload.extract(page, drift)
+                except Exception:  # the page boundary (a worker that died included): the crawl goes on
+                    logger.exception("extract: failed on %s", item.url)
+                    self.stats.inc_value("extract/errors")
+                    extracted = None
+                if previous is not None:
+                    await previous
+                if extracted is None:
+                    return item
+                self._count(extracted)
+                if item.capture is not None:
+                    self._filed(item, await self.offload.file(lambda: self._file(item, extracted)))
+                return self._no_capture(item)
+            finally:
+                turn.set_result(None)
+
+        return process()
+
+    def _count(self, extracted: Extracted) -> None:
+        article = extracted.filing.article
+        counts = article_counts(
+            article.site, title=bool(article.title), date=bool(article.published), author=bool(article.author),
             body=bool(article.body.strip()),
-        ).items():
+        )
+        for key, value in (*counts.items(), *extracted.drift.items()):
             self.stats.inc_value(key, value)
+
+    def _file(self, item: ArticlePage, extracted: Extracted) -> str | None:
+        """File the article (in the thread that owns the store); its add kind, None if empty."""
+        result = file_article(self._open_store(), extracted.filing).result
+        return None if result is None else result.kind
+
+    def _filed(self, item: ArticlePage, kind: str | None) -> None:
+        if kind is None:
+            self.stats.inc_value("extract/empty")
+            logger.info("extract: no article found on %s", item.url)
+            return
+        self.stats.inc_value(f"extract/{kind}")
+        if isinstance(item.capture, StoredRecord):
+            canonical = item.canonical_url or item.url
+            _, carried = self.filed.get(canonical, (item.capture, set()))
+            self.filed[canonical] = (item.capture, carried | set(item.aliases))
+
+    def _no_capture(self, item: ArticlePage) -> ArticlePage:
         if item.capture is None:
             self.stats.inc_value("extract/no_capture")
             logger.warning("extract: %s has no WARC capture; not filed in the corpus", item.url)
-            return item
-        result = file_article(self.store, filing).result
-        if result is None:
-            self.stats.inc_value("extract/empty")
-            logger.info("extract: no article found on %s", item.url)
-        else:
-            self.stats.inc_value(f"extract/{result.kind}")
-            if isinstance(item.capture, StoredRecord):
-                canonical = item.canonical_url or item.url
-                _, carried = self.filed.get(canonical, (item.capture, set()))
-                self.filed[canonical] = (item.capture, carried | set(item.aliases))
         return item
