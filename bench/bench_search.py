@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -69,33 +70,38 @@ class Timed:
 
 def records(count: int, sites: list[tuple[str, str, str]]) -> Iterator[dict[str, Any]]:
     for i in range(count):
-        art = generate_article(i, seed="bench")
-        site, province, unit = sites[i % len(sites)]
-        day = 1 + (i * 7) % 28
-        month = 1 + (i * 5) % 12
-        year = 2015 + (i * 3) % 11
-        published = f"{year}-{month:02d}-{day:02d}T{8 + i % 10:02d}:00:00+07:00"
-        url = f"https://{site}/tin-tuc/{art.slug}-{i}.html"
-        yield {
-            "id": f"{i:020x}",
-            "url": url,
-            "site": site,
-            "province": province,
-            "province_2025": unit,
-            "title": art.title,
-            "summary": art.summary,
-            "published": published,
-            "author": art.author,
-            "category": CATEGORIES[art.category][1],
-            "tags": list(art.tags),
-            "body": art.body,
-            "images": [],
-            "version": 1,
-            "capture": {
-                "timestamp": f"{year}{month:02d}{day:02d}010000",
-                "replay_url": f"/congan/{year}{month:02d}{day:02d}010000/{url}",
-            },
-        }
+        yield record(i, sites)
+
+
+def record(i: int, sites: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """Article ``i`` of the generated corpus (the same every run)."""
+    art = generate_article(i, seed="bench")
+    site, province, unit = sites[i % len(sites)]
+    day = 1 + (i * 7) % 28
+    month = 1 + (i * 5) % 12
+    year = 2015 + (i * 3) % 11
+    published = f"{year}-{month:02d}-{day:02d}T{8 + i % 10:02d}:00:00+07:00"
+    url = f"https://{site}/tin-tuc/{art.slug}-{i}.html"
+    return {
+        "id": f"{i:020x}",
+        "url": url,
+        "site": site,
+        "province": province,
+        "province_2025": unit,
+        "title": art.title,
+        "summary": art.summary,
+        "published": published,
+        "author": art.author,
+        "category": CATEGORIES[art.category][1],
+        "tags": list(art.tags),
+        "body": art.body,
+        "images": [],
+        "version": 1,
+        "capture": {
+            "timestamp": f"{year}{month:02d}{day:02d}010000",
+            "replay_url": f"/congan/{year}{month:02d}{day:02d}010000/{url}",
+        },
+    }
 
 
 def query_mix(count: int) -> list[tuple[str, dict[str, Any]]]:
@@ -126,6 +132,30 @@ def query_mix(count: int) -> list[tuple[str, dict[str, Any]]]:
         ("browse by date", {"text": "", "sort": "date"}),
         ("page 5", {"text": "đường dây", "page": 5}),
     ]
+
+
+def changed(i: int, sites: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """Article ``i`` as a re-crawl finds it edited: a sentence added, version 2."""
+    edited = record(i, sites)
+    edited["body"] += f" Cập nhật lần thứ hai của bài số {i}."
+    edited["version"] = 2
+    return edited
+
+
+def update_costs(path: Path, count: int, sites: list[tuple[str, str, str]], sizes: tuple[int, ...]) -> None:
+    """Time ``upsert_many`` of ``size`` changed articles spread over an index of ``count``
+    (what a crawl's ``update_from_corpus`` writes), for each size, on distinct articles."""
+    print(f"\nincremental update of the {count:,}-article index (changed articles, spread over it):")
+    for shift, size in enumerate(sizes):
+        step = max(1, count // size)
+        chosen = [(shift + k * step) % count for k in range(size)]
+        batch = [changed(i, sites) for i in chosen]
+        start = time.perf_counter()
+        with SearchIndex(path) as index:
+            written = index.upsert_many(batch)
+        seconds = time.perf_counter() - start
+        print(f"  {size:>7,} changed: {seconds:6.1f} s ({seconds / max(1, written) * 1000:.2f} ms/article, "
+              f"{written:,} rewritten)")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -181,17 +211,18 @@ def main() -> None:
     parser.add_argument("--dir", help="where to build the index (default: a temporary directory)")
     parser.add_argument("--rounds", type=int, default=5, help="times each query of the mix is run")
     parser.add_argument("--reuse", action="store_true", help="query an index already in --dir")
+    parser.add_argument("--updates", default="1000,10000",
+                        help="sizes of the incremental updates timed after the queries (comma-separated; '' none)")
     parser.add_argument("--compare", type=int, default=20_000,
                         help="also build the previous engine (FTS5, from git) and this one at this size; 0: no")
     args = parser.parse_args()
 
-    root = Path(args.dir or tempfile.mkdtemp(prefix="bench-search-"))
+    root = Path(args.dir or tempfile.mkdtemp(prefix="bench-search-", dir="/tmp"))
     root.mkdir(parents=True, exist_ok=True)
     sites = portals()
     print(f"articles: {args.count:,} over {len(sites)} portals; directory: {root}; load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    if args.compare:
-        compare(args, root, sites)
+    summary = compare(args, root, sites) if args.compare else []
     path = root / "index.sqlite3"
     mix = query_mix(args.count)
     rate = 0.0
@@ -202,7 +233,16 @@ def main() -> None:
     index = SearchIndex(path, readonly=True)
     index.search(Query.build("công an"))  # warm the page cache once
     every = measure(lambda q: index.search(q).total, mix, args.rounds, "tantivy")
+    index.close()
+    sizes = tuple(int(x) for x in args.updates.split(",") if x.strip())
+    if sizes:
+        update_costs(path, args.count, sites, sizes)
+    mine = (f"  {'tantivy':16} indexing {rate:>7,.0f} articles/s   p50 {statistics.median(every):>7.1f} ms   "
+            f"p95 {percentile(every, 95):>7.1f} ms   ({args.count:,} articles)")
+    print("\n".join(["", *summary, mine]))
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if not args.dir:
+        shutil.rmtree(root, ignore_errors=True)
     print(f"RESULT count={args.count} p50_ms={statistics.median(every):.1f} p95_ms={percentile(every, 95):.1f} "
           f"index_per_s={rate:.0f}")
 
@@ -233,14 +273,15 @@ def previous_engine(root: Path):
     return module.SearchIndex, module.Query
 
 
-def compare(args, root: Path, sites) -> None:
+def compare(args, root: Path, sites) -> list[str]:
+    """Both engines at ``--compare`` articles, same mix, same run; the summary lines."""
     count = min(args.compare, args.count)
     mix = query_mix(count)
     try:
         prev_index, prev_query = previous_engine(root)
     except Exception as exc:
         print(f"previous engine unavailable ({exc}); comparison skipped")
-        return
+        return []
     figures = {}
     for label, index_cls, query_cls, name in (
         ("fts5 (previous)", prev_index, prev_query, "prev.sqlite3"),
@@ -251,9 +292,11 @@ def compare(args, root: Path, sites) -> None:
         index = index_cls(path, readonly=True)
         every = measure(lambda q, index=index: index.search(q).total, mix, args.rounds, label, query_cls)
         figures[label] = (rate, statistics.median(every), percentile(every, 95))
-    print(f"\nsame run, {count:,} articles:")
+    lines = [f"same run, {count:,} articles:"]
     for label, (rate, p50, p95) in figures.items():
-        print(f"  {label:16} indexing {rate:>7,.0f} articles/s   p50 {p50:>7.1f} ms   p95 {p95:>7.1f} ms")
+        lines.append(f"  {label:16} indexing {rate:>7,.0f} articles/s   p50 {p50:>7.1f} ms   p95 {p95:>7.1f} ms")
+    print("\n" + "\n".join(lines))
+    return lines
 
 
 if __name__ == "__main__":

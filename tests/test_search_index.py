@@ -101,6 +101,17 @@ def test_facets_add_up(index: SearchIndex) -> None:
     assert years == sorted((y for y in years if y), reverse=True) + ([None] if None in years else [])
 
 
+@pytest.mark.parametrize("text", ["cong an", "hòa", '"an ninh trật tự"', "ma tuy OR lua dao", "cong an -hoa", ""])
+def test_totals_are_every_match_with_facets_on_or_off(index: SearchIndex, text: str) -> None:
+    every = [h.id for h in index.iter_hits(Query.build(text))]
+    with_facets = index.search(Query.build(text, limit=3))
+    assert with_facets.total == len(every) == len(set(every))
+    assert index.search(Query.build(text, limit=3, facets=False)).total == len(every)
+    assert [h.id for h in with_facets.hits] == every[:3]  # the page shown is the head of every hit
+    deep = index.search(Query.build(text, limit=3, page=200))  # a page past the end: no hits, same total
+    assert deep.hits == () and deep.total == len(every)
+
+
 def test_sort_by_date_and_pagination(index: SearchIndex) -> None:
     first = index.search(Query.build("", sort="date", limit=10, page=1))
     second = index.search(Query.build("", sort="date", limit=10, page=2))
@@ -250,7 +261,8 @@ def test_an_index_from_the_first_schema_is_migrated_in_place(tmp_path: Path) -> 
     with pytest.raises(SearchIndexError, match="old schema"):
         SearchIndex(path, readonly=True)  # a reader never migrates
     index = SearchIndex(path)  # a writer does
-    assert [r[0] for r in index.conn.execute("SELECT number FROM search_migrations")] == [1, 2, 3]
+    numbers = [r[0] for r in index.conn.execute("SELECT number FROM search_migrations")]
+    assert numbers == [m.number for m in migrations.MIGRATIONS]
     results = index.search(Query.build("tin cu"))
     assert results.total == 1 and results.facets["province_2025"][0].value == "Tuyên Quang"
     assert index.upsert(dict(handmade()[2]))  # new rows get their combination too

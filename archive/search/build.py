@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .normalise import NORMALISER_VERSION
 from .rows import DOCS_INSERT, FACTS_INSERT, ArticleRows, article_rows
-from .textindex import WRITER_HEAP, WRITER_THREADS, TextDoc, open_text_index
+from .textindex import REBUILD_HEAP, WRITER_THREADS, TextDoc, open_text_index
 
 if TYPE_CHECKING:
     from .writer import SearchWriter
@@ -114,7 +114,7 @@ def rebuild(cls: type[SearchWriter], path: Path, records: Iterable[dict[str, Any
         index.conn.execute("PRAGMA journal_mode=OFF")
         index.conn.execute("PRAGMA synchronous=OFF")
         text = open_text_index(text_dir, create=True)
-        writer = text.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
+        writer = text.writer(heap_size=REBUILD_HEAP, num_threads=WRITER_THREADS)
         total = _write(index, writer, _prepared(_batches(records), workers or default_workers()))
         writer.commit()
         writer.wait_merging_threads()

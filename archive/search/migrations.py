@@ -97,6 +97,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         DROP TABLE IF EXISTS articles_fts;
         """,
     ),
+    Migration(
+        4,
+        "the filter indexes of articles dropped: filters, facets and date order are tantivy's",
+        # Unused since migration 3; each cost a B-tree insert per article (indexing rate).
+        """
+        DROP INDEX IF EXISTS articles_published;
+        DROP INDEX IF EXISTS articles_day;
+        DROP INDEX IF EXISTS articles_site;
+        DROP INDEX IF EXISTS articles_province;
+        DROP INDEX IF EXISTS articles_province_2025;
+        DROP INDEX IF EXISTS articles_category;
+        """,
+    ),
 )
 
 LATEST = MIGRATIONS[-1].number

@@ -78,6 +78,10 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+_VARIANTS: dict[str, str] = {}
+for _cp, _base in _FOLD.items():
+    if _base != chr(_cp):
+        _VARIANTS[_base] = _VARIANTS.get(_base, "") + chr(_cp)
 
 
 def normalise(text: str) -> str:
@@ -94,6 +98,11 @@ def normalise(text: str) -> str:
 def fold(normalised: str) -> str:
     """The folded form of an already normalised text: no marks, ``đ`` -> ``d``."""
     return normalised.translate(_FOLD)
+
+
+def fold_variants(char: str) -> str:
+    """The letters that fold to ``char`` ("a" -> "àáảãạăằ…", "d" -> "đð…"), "" for none."""
+    return _VARIANTS.get(char, "")
 
 
 def has_marks(normalised: str) -> bool:

@@ -1,8 +1,8 @@
 """Reading the search index: searches (hits, exact total, exact facets), records, export.
 
-tantivy finds and orders the matches (block-max WAND top-k, so a word in every article
-costs little more than a rare one) and counts them with its columnar aggregations;
-SQLite gives the text of the page of hits shown.
+tantivy finds and orders the page of matches shown, and counts all of them (total and
+facets, :mod:`archive.search.counts`) in a second pass that runs at the same time in
+another thread; SQLite gives the text of the page of hits shown.
 """
 
 from __future__ import annotations
@@ -11,19 +11,19 @@ import difflib
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import tantivy
 
+from .counts import Counter, Counts
 from .normalise import province_key
 from .query import Query
-from .ranking import Plan, facet_aggregations, plan
-from .results import FACETS, FacetValue, Hit, SearchResults
+from .ranking import Plan, plan
+from .results import Hit, SearchResults
 from .rows import FIELD_ORDER, HIT_SQL, OWN_COLUMNS
 from .snippets import Snippet, highlight, make_snippet
 from .store import REBUILD_HINT, SearchIndexError, SearchStore
-from .textindex import MISSING
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,13 @@ class SearchReader(SearchStore):
 
     _hidden: tuple[str, ...] | None = None
     _known: dict[str, dict[str, str]] | None = None
+    _counter: Counter | None = None
+
+    def close(self) -> None:
+        if self._counter is not None:
+            self._counter.close()
+            self._counter = None
+        super().close()
 
     def known_values(self) -> dict[str, dict[str, str]]:
         """Filter keys the index holds, with a name to show: ``site`` and ``province``."""
@@ -110,11 +117,13 @@ class SearchReader(SearchStore):
         return plan(query, self.text.schema, searcher, hidden_ids=self.hidden_ids(), only_ids=only, relaxed=relaxed)
 
     def _top(self, searcher: tantivy.Searcher, query: Query, found: Plan, limit: int, offset: int) -> Any:
+        """A page of (score or date key, address): ranked without counting (the count is
+        :mod:`archive.search.counts`' pass)."""
         try:
             if query.sort == "date" or not query.parsed.positive:
-                return searcher.search(found.query, limit=limit, offset=offset, order_by_field="order",
+                return searcher.search(found.query, limit=limit, offset=offset, count=False, order_by_field="order",
                                        order=tantivy.Order.Desc)
-            return searcher.search(found.query, limit=limit, offset=offset)
+            return searcher.search(found.query, limit=limit, offset=offset, count=False)
         except (ValueError, OverflowError) as exc:
             logger.error("search index: query %r failed: %s", query.text, exc)
             raise SearchIndexError(f"the search index could not run this query ({exc})") from None
@@ -128,21 +137,26 @@ class SearchReader(SearchStore):
 
     def _search(self, query: Query) -> SearchResults:
         searcher = self._searcher()
+        if self._counter is None:
+            self._counter = Counter()
         found = self._plan(query, searcher)
-        result = self._top(searcher, query, found, query.limit, query.offset)
-        if result.count == 0 and found.words_required:  # no article has those words: syllables
-            found = self._plan(query, searcher, relaxed=True)
-            result = self._top(searcher, query, found, query.limit, query.offset)
-        facets = self._facets(searcher, found) if query.facets else {}
-        hits = tuple(self._hits(searcher, query, result.hits, snippets=True))
-        return SearchResults(query=query, hits=hits, total=result.count, facets=facets, notices=self.notices(query))
+        counting = self._counter.start(searcher, found.query, facets=query.facets)
+        page = self._top(searcher, query, found, query.limit, query.offset).hits
+        if not page and found.words_required and counting.result().total == 0:
+            found = self._plan(query, searcher, relaxed=True)  # no article has those words: syllables
+            counting = self._counter.start(searcher, found.query, facets=query.facets)
+            page = self._top(searcher, query, found, query.limit, query.offset).hits
+        hits = tuple(self._hits(searcher, query, page, snippets=True))
+        counts: Counts = counting.result()
+        return SearchResults(query=query, hits=hits, total=counts.total, facets=counts.facets,
+                             notices=self.notices(query))
 
     def iter_hits(self, query: Query, *, limit: int | None = None, snippets: bool = False) -> Iterator[Hit]:
         """Every hit of a query in order (for export), page by page."""
         searcher = self._searcher()
         found = self._plan(query, searcher)
         offset, wanted = 0, limit if limit is not None else -1
-        if self._top(searcher, query, found, 1, 0).count == 0 and found.words_required:
+        if not self._top(searcher, query, found, 1, 0).hits and found.words_required:
             found = self._plan(query, searcher, relaxed=True)
         while wanted:
             size = EXPORT_PAGE if wanted < 0 else min(EXPORT_PAGE, wanted)
@@ -179,30 +193,3 @@ class SearchReader(SearchStore):
                     snippet=make_snippet([body, summary], query.parsed) if snippets else Snippet(),
                     title_highlight=highlight(title, query.parsed) if snippets else Snippet(),
                 )
-
-    def _facets(self, searcher: tantivy.Searcher, found: Plan) -> dict[str, tuple[FacetValue, ...]]:
-        """Counts per facet value over all matches (exact: see ranking.FACET_SIZE)."""
-        try:
-            raw = searcher.aggregate(found.query, facet_aggregations(tuple(FACETS)))
-        except ValueError as exc:
-            raise SearchIndexError(f"the search index could not count this query ({exc})") from None
-        facets = {}
-        for name in FACETS:
-            counts: dict[str | None, int] = {}
-            for bucket in raw.get(name, {}).get("buckets", []):
-                value = _facet_value(name, bucket["key"])
-                counts[value] = counts.get(value, 0) + bucket["doc_count"]
-            facets[name] = tuple(FacetValue(v, c) for v, c in sorted(counts.items(), key=_facet_order(name)))
-        return facets
-
-
-def _facet_value(name: str, key: Any) -> str | None:
-    if name == "year":
-        return str(int(key)) if key else None
-    return None if key == MISSING else str(key)
-
-
-def _facet_order(name: str) -> Callable[[tuple[str | None, int]], tuple[bool | int | str, ...]]:
-    if name == "year":  # newest year first
-        return lambda item: (item[0] is None, -int(item[0] or 0))
-    return lambda item: (-item[1], item[0] is None, str(item[0]))

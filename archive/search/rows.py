@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .normalise import key, province_key
-from .textindex import TextDoc, TextFields
+from .textindex import Forms, TextDoc, TextFields
 
 #: SPEC §7 fields kept in their own columns, not repeated in the stored record JSON
 OWN_COLUMNS = (
@@ -120,6 +120,11 @@ class ArticleRows:
         )
 
 
+#: keys of the few distinct province and category names, computed once each
+_PROVINCE_KEYS = Forms(province_key)
+_KEYS = Forms(key)
+
+
 def article_rows(record: dict[str, Any]) -> ArticleRows:
     """The articles and documents rows of a record."""
     published = record.get("published") or None
@@ -135,10 +140,10 @@ def article_rows(record: dict[str, Any]) -> ArticleRows:
         record.get("site"),
         province,
         province_2025,
-        province_key(province) if province else None,
-        province_key(province_2025) if province_2025 else None,
+        _PROVINCE_KEYS[province] if province else None,
+        _PROVINCE_KEYS[province_2025] if province_2025 else None,
         category,
-        key(category) if category else None,
+        _KEYS[category] if category else None,
         published,
         day,
         int(day[:4]) if day else None,

@@ -8,21 +8,25 @@ typed with marks, through the folded form otherwise.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .normalise import WORD_RE, fold, normalise
-from .query import ParsedQuery
+from .normalise import WORD_RE, fold, fold_variants, normalise
+from .query import ParsedQuery, Term
 
 #: words of context shown around the first match, and before it
 SNIPPET_WORDS = 36
 LEAD_WORDS = 10
 #: the part of a body scanned for matches (long bodies are cut for speed)
 SCAN_CHARS = 20_000
-#: characters tokenized before and after the first match (enough for SNIPPET_WORDS words)
-LEAD_CHARS = 120
-WINDOW_CHARS = 600
+#: characters tokenized before and after the first match (enough for SNIPPET_WORDS words:
+#: Vietnamese syllables are short, 36 of them and their spaces rarely pass 220 characters)
+LEAD_CHARS = 80
+WINDOW_CHARS = 300
 ELLIPSIS = "…"
 _SPACES = re.compile(r"\s+")
 
@@ -58,9 +62,11 @@ Token = tuple[int, int, str, str]
 def _tokens(text: str) -> list[Token]:
     """(start, end, exact form, folded form) of every word of ``text``."""
     normal = normalise(text)
-    if len(normal) == len(text):  # the usual case: offsets carry over
-        folded = fold(normal)
-        return [(m.start(), m.end(), m.group(), folded[m.start() : m.end()]) for m in WORD_RE.finditer(normal)]
+    if len(normal) == len(text):  # the usual case: offsets carry over, and folding keeps every word
+        spans = [m.span() for m in WORD_RE.finditer(normal)]
+        exact, folded = WORD_RE.findall(normal), WORD_RE.findall(fold(normal))
+        if len(folded) == len(exact):
+            return [(a, b, e, f) for (a, b), e, f in zip(spans, exact, folded, strict=True)]
     out = []
     for m in WORD_RE.finditer(text):
         word = normalise(m.group())
@@ -69,23 +75,31 @@ def _tokens(text: str) -> list[Token]:
 
 
 def _spans(tokens: list[tuple[int, int, str, str]], parsed: ParsedQuery) -> list[tuple[int, int]]:
-    """Token index ranges [i, j) that match a positive term."""
-    wanted = []
-    for term in parsed.terms:
-        if term.exact:
-            wanted.append((2, term.words))
-        else:
-            wanted.append((3, tuple(fold(w) for w in term.words)))
+    """Token index ranges [i, j) that match a positive term (the longest one starting there)."""
+    starting: tuple[dict[str, list[tuple[str, ...]]], dict[str, list[tuple[str, ...]]]] = ({}, {})
+    for term in parsed.terms:  # by first word: exact terms on the exact form, others on the folded one
+        words = term.words if term.exact else tuple(fold(w) for w in term.words)
+        starting[0 if term.exact else 1].setdefault(words[0], []).append(words)
+    exact, folded = starting
     spans = []
-    for i in range(len(tokens)):
-        for slot, words in wanted:
-            k = len(words)
-            if tokens[i][slot] == words[0] and all(
-                i + j < len(tokens) and tokens[i + j][slot] == words[j] for j in range(1, k)
-            ):
-                spans.append((i, i + k))
-                break
+    for i, token in enumerate(tokens):
+        on_exact, on_folded = exact.get(token[2]), folded.get(token[3])
+        if on_exact is None and on_folded is None:
+            continue
+        longest = max(_match_length(tokens, i, 2, on_exact or ()), _match_length(tokens, i, 3, on_folded or ()))
+        if longest:
+            spans.append((i, i + longest))
     return _phrases(tokens, spans)
+
+
+def _match_length(tokens: list[Token], i: int, slot: int, candidates: Iterable[tuple[str, ...]]) -> int:
+    """The number of words of the longest candidate found at token ``i`` (0: none)."""
+    best = 0
+    for words in candidates:
+        k = len(words)
+        if k > best and i + k <= len(tokens) and all(tokens[i + j][slot] == words[j] for j in range(1, k)):
+            best = k
+    return best
 
 
 def _phrases(tokens: list[tuple[int, int, str, str]], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -135,27 +149,41 @@ def highlight(text: str | None, parsed: ParsedQuery) -> Snippet:
     return Snippet(tuple(([Segment(head)] if head else []) + segs + ([Segment(tail)] if tail else [])))
 
 
-def _term_patterns(parsed: ParsedQuery) -> list[tuple[bool, re.Pattern[str]]]:
-    """(exact, regex) per positive term, matching whole words on the normalised (exact)
-    or folded form of a text."""
+@functools.lru_cache(maxsize=64)  # per query, not per hit
+def _term_patterns(parsed: ParsedQuery) -> list[tuple[re.Pattern[str], Term]]:
+    """(regex, term) per positive term: the regex matches its words whole, with or without
+    marks, on a lower-cased text (no folding of the text needed); an exact term is then
+    checked on the normalised form of what the regex found."""
     out = []
     for term in parsed.terms:
-        words = term.words if term.exact else tuple(fold(w) for w in term.words)
-        body = r"[\W_]+".join(re.escape(w) for w in words)
-        out.append((term.exact, re.compile(rf"(?<![^\W_]){body}(?![^\W_])")))
+        body = r"[\W_]+".join("".join(_loose(c) for c in fold(w)) for w in term.words)
+        # the word start is checked after its first letter, so the regex engine can skip
+        # ahead to the letters that may begin a match
+        first, rest = (body[: body.index("]") + 1], body[body.index("]") + 1 :]) if body.startswith("[") else (
+            body[:1], body[1:])
+        out.append((re.compile(rf"{first}(?<![^\W_].){rest}(?![^\W_])"), term))
     return out
 
 
+def _loose(char: str) -> str:
+    variants = fold_variants(char)
+    return "[" + re.escape(char + variants) + "]" if variants else re.escape(char)
+
+
 def _first_match(text: str, parsed: ParsedQuery) -> int | None:
-    """Offset in ``text`` of the first match of any positive term, or None. Searched with
-    regexes on the normalised and folded forms, which keep the text's offsets."""
-    normal = normalise(text)
-    if len(normal) != len(text):  # rare (a letter whose lower case is longer): slow path
+    """Offset in ``text`` of the first match of any positive term, or None. Found on the
+    lower-cased text, which keeps the text's offsets."""
+    lowered = unicodedata.normalize("NFC", text).lower()
+    if len(lowered) != len(text):  # rare (a letter whose lower case is longer): slow path
         tokens = _tokens(text)
         spans = _spans(tokens, parsed)
         return tokens[spans[0][0]][0] if spans else None
-    folded = fold(normal)
-    found = [m.start() for exact, rx in _term_patterns(parsed) if (m := rx.search(normal if exact else folded))]
+    found = []
+    for rx, term in _term_patterns(parsed):
+        for m in rx.finditer(lowered):
+            if not term.exact or WORD_RE.findall(normalise(m.group())) == list(term.words):
+                found.append(m.start())
+                break
     return min(found) if found else None
 
 

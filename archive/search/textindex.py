@@ -24,11 +24,12 @@ Fields:
 
 from __future__ import annotations
 
-import functools
 import itertools
 import logging
+import operator
 import shutil
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +39,10 @@ from .normalise import fold, normalise, words
 
 logger = logging.getLogger(__name__)
 
-#: heap of the tantivy writer (bytes): documents buffered before a segment is written
+#: heap of the tantivy writer (bytes): documents buffered before a segment is written; a
+#: rebuild buffers more (fewer, larger segments: less merging while it writes)
 WRITER_HEAP = 256_000_000
+REBUILD_HEAP = 1_000_000_000
 #: indexing threads of the tantivy writer (equal scores are ordered by row in the reader, so
 #: the segment layout the threads produce does not change the order of hits)
 WRITER_THREADS = 2
@@ -58,9 +61,7 @@ FILTER_TEXT = ("id", "province_key", "province_2025_key", "category_key", "tk")
 
 def schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    for name in WORD_FIELDS:
-        builder.add_text_field(name, tokenizer_name="default", index_option="freq")
-    for name in BIGRAM_FIELDS:
+    for name in WORD_FIELDS + BIGRAM_FIELDS:  # words come split and normalised (normalise.words)
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
     for name in FILTER_TEXT:
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
@@ -73,9 +74,9 @@ def schema() -> tantivy.Schema:
     return builder.build()
 
 
-def bigrams(text_words: list[str]) -> str:
+def bigrams(folded: list[str]) -> str:
     """``a_b b_c …`` of consecutive words, one token each for the whitespace tokenizer."""
-    return " ".join(map(JOIN.join, itertools.pairwise(text_words)))
+    return " ".join(map(operator.add, map(_JOINED.__getitem__, folded), itertools.islice(folded, 1, None)))
 
 
 @dataclass(frozen=True)
@@ -95,31 +96,44 @@ class TextFields:
         title_words = _tokens(title or "")
         rest_words = _tokens(" ".join(p for p in (summary, body) if p))
         extra_words = _tokens(" ".join(p for p in extra if p))
-        title_f = [_folded(w) for w in title_words]
-        rest_f = [_folded(w) for w in rest_words]
-        extra_f = [_folded(w) for w in extra_words]
+        title_f = list(map(_FOLDED.__getitem__, title_words))
+        rest_f = list(map(_FOLDED.__getitem__, rest_words))
+        title_pairs = bigrams(title_f)
         return cls(
             " ".join(title_words), " ".join(rest_words),
             " ".join(title_f), " ".join(rest_f),
-            bigrams(title_f) + " " + bigrams(rest_f),
-            bigrams(title_f), " ".join(extra_f),
+            title_pairs + " " + bigrams(rest_f),
+            title_pairs, " ".join(map(_FOLDED.__getitem__, extra_words)),
         )
+
+
+class Forms(dict[str, str]):
+    """word -> one of its forms, computed once per distinct word (a corpus holds far fewer
+    distinct words than words; ``map(forms.__getitem__, words)`` runs without Python calls
+    for the words already seen). Emptied when it reaches ``FORMS_MAX`` words."""
+
+    def __init__(self, form: Callable[[str], str]) -> None:
+        super().__init__()
+        self.form = form
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= FORMS_MAX:
+            self.clear()
+        value = self[word] = self.form(word)
+        return value
+
+
+#: distinct words whose forms are kept (each cache)
+FORMS_MAX = 300_000
+_NORMAL = Forms(normalise)
+_FOLDED = Forms(fold)
+_JOINED = Forms(lambda word: word + JOIN)
 
 
 def _tokens(text: str) -> list[str]:
     """``words(normalise(text))``, faster: NFC and lower case on the whole text, the tone
     placement rules (which never cross a word) once per distinct word."""
-    return [_normal(w) for w in words(unicodedata.normalize("NFC", text).lower())]
-
-
-@functools.lru_cache(maxsize=200_000)
-def _normal(word: str) -> str:
-    return normalise(word)
-
-
-@functools.lru_cache(maxsize=200_000)
-def _folded(word: str) -> str:
-    return fold(word)
+    return list(map(_NORMAL.__getitem__, words(unicodedata.normalize("NFC", text).lower())))
 
 
 @dataclass(frozen=True)
