@@ -61,6 +61,12 @@ def test_links_only_in_a_script_are_script_links() -> None:
                     "ds.forEach(function(x){document.getElementById('ds').insertAdjacentHTML('beforeend', x.u);});"
                     "</script>", head='<base href="http://congan.example.gov.vn/">')
     assert detect(relative, URL).needs_rendering
+    # bare slugs made into links by the script (concatenated or in a template literal)
+    for write in ("'<li><a href=\"' + x.u + '\">' + x.t + '</a></li>'", "`<a href=\"${x.u}\">${x.t}</a>`"):
+        slugs = page('<ul id="ds"></ul><script>var ds = [{"t": "Khởi tố", "u": "khoi-to-vu-an-677921"}];'
+                     f"ds.forEach(function(x){{document.getElementById('ds').insertAdjacentHTML('end', {write});}});"
+                     "</script>")
+        assert "script_links" in detect(slugs, URL).signals, write
     # a script writing markup with no address in it is no sign of script-built links
     plain = page('<div id="clock"></div><script>var d = "16/07/2024"; var t = "text/javascript";'
                  "document.getElementById('clock').innerHTML = d;</script>" + LINKS)

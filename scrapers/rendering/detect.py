@@ -54,6 +54,9 @@ DOM_WRITE_RE = re.compile(r"innerHTML|insertAdjacentHTML|appendChild|document\.w
 #: (``"bai-viet/12/khoi-to-vu-an"``, resolved against the page or its ``<base href>``)
 URL_STRING_RE = re.compile(r"""['"](?:https?:)?/[^'"\s<>]{2,}['"]|\\?/[\w.-]+\\/[^'"\s]+"""
                            r"""|['"][A-Za-z][\w.%-]*/[\w.%/-]*-[\w.%/-]*['"]""")
+#: a script building a link from a value (``'<a href="' + x.u + '">'``, ``href="${x.u}"``): the
+#: addresses it writes need not look like paths (a bare slug ``khoi-to-vu-an-51``)
+HREF_BUILD_RE = re.compile(r"""href\s*=\s*\\?["']?\s*(?:['"`]\s*\+|\$\{)""", re.IGNORECASE)
 LOADING_RE = re.compile(r"^\s*(?:đang tải|loading|vui lòng chờ|please wait)\b", re.IGNORECASE)
 MORE_TEXT_RE = re.compile(r"^(?:(?:xem thêm|tải thêm|thêm tin|xem tiếp|trang sau|tiếp theo|load more)(?:\s.{0,20})?"
                           r"|more|»|›)\W*$",
@@ -121,7 +124,7 @@ def detect(text: str, url: str) -> Detection:
     for script in inline:
         for endpoint in script_endpoints(script, url):
             endpoints.setdefault(endpoint, None)
-        if DOM_WRITE_RE.search(script) and URL_STRING_RE.search(script):
+        if DOM_WRITE_RE.search(script) and (URL_STRING_RE.search(script) or HREF_BUILD_RE.search(script)):
             signals["script_links"] = None
     for attr in DATA_URL_ATTRS:
         for value in root.xpath(f"//*[not(self::img) and not(self::script)]/@{attr}"):
