@@ -74,3 +74,22 @@ def test_selectors_skipped_by_the_prefilter_are_those_that_match_nothing() -> No
             assert got == expected, (path.name, selector)
             skipped += not expected
     assert skipped  # most selectors miss on any one page: the prefilter has work to do
+
+
+def test_a_profile_date_without_time_takes_the_time_the_page_gives_for_that_day() -> None:
+    """A profile reading a day-only ``<time datetime>`` keeps the day; the page's own meta with
+    the time of that day makes it precise (a time of another day never replaces it)."""
+    def dated(meta_day: str) -> bytes:
+        return (
+            "<html><head><title>Bắt giữ đối tượng - Công an tỉnh</title>"
+            f'<meta property="article:published_time" content="{meta_day}T07:05:00+07:00"></head><body>'
+            '<article class="news-detail"><h2 class="detail-title">Bắt giữ đối tượng</h2>'
+            '<div class="date"><time datetime="2025-07-01">Ngày 1 tháng 7 năm 2025</time></div>'
+            f'<div class="news-content">{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}</div></article></body></html>'
+        ).encode()
+
+    same = extract_article(dated("2025-07-01"), URL, profile="dotnetnuke")
+    assert same.published is not None and same.published.startswith("2025-07-01T07:05")
+    other = extract_article(dated("2025-06-30"), URL, profile="dotnetnuke")
+    assert other.published is not None and other.published.startswith("2025-07-01")
+    assert "T07:05" not in other.published

@@ -86,6 +86,10 @@ def software_version() -> str:
     return f"congan-archive/{ours} trafilatura/{version('trafilatura')}"
 
 
+#: length of a day-only ISO date (``2025-07-01``)
+DAY_LENGTH = 10
+
+
 @dataclass
 class _Fields:
     """Field values as they are found, with the stage that found each one."""
@@ -102,6 +106,16 @@ class _Fields:
 
     def get(self, name: str, default: object = None) -> object:
         return self.values.get(name, default)
+
+    def day_only(self, name: str) -> bool:
+        """The date found for ``name`` has no time of day (``YYYY-MM-DD``)."""
+        value = self.values.get(name)
+        return isinstance(value, str) and len(value) == DAY_LENGTH
+
+    def refine(self, name: str, value: object, stage: str) -> None:
+        """A day-only date made precise by a later stage's time on the same day."""
+        if self.day_only(name) and isinstance(value, str) and value.startswith(str(self.values[name])):
+            self.values[name], self.stages[name] = value, stage
 
     def text(self, name: str) -> str | None:
         """A text field (the cascade only offers strings under these names)."""
@@ -276,6 +290,8 @@ def _values(root: etree._Element, selectors: tuple[str, ...]) -> list[str]:
 def _structured_stage(data: Structured, base: str, found: _Fields) -> None:
     for name in ("title", "published", "modified", "author", "category", "tags"):
         found.offer(name, getattr(data, name), STAGE_STRUCTURED)
+    for name in ("published", "modified"):
+        found.refine(name, getattr(data, name), STAGE_STRUCTURED)
     if data.body:
         found.offer("structured_body", data.body, STAGE_STRUCTURED)
     if data.image:
@@ -290,11 +306,13 @@ def _generic_stage(
     """The generic fields; around the profile's body ``element`` when the profile found one
     (the body block is then known: no block is located and trafilatura is not asked)."""
     known = element if parsed_body is not None else None
-    wanted = frozenset(name for name in GENERIC_FIELDS if name not in found.values)
+    # a day-only date of an earlier stage is asked again: the page may give its time too
+    wanted = frozenset(name for name in GENERIC_FIELDS if name not in found.values or found.day_only(name))
     data: Generic = extract_generic(root, url, html, container=known, wanted=wanted)
     found.offer("title", data.title, STAGE_GENERIC)
     found.offer("summary", data.summary, STAGE_GENERIC)
     found.offer("published", data.published, STAGE_GENERIC)
+    found.refine("published", data.published, STAGE_GENERIC)
     found.offer("category", data.category, STAGE_GENERIC)
     if "author" not in found.values:
         found.offer("generic_author", data.author, STAGE_GENERIC)
