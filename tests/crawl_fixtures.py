@@ -62,6 +62,24 @@ def pythonpath(*paths: Path) -> str:
     return os.pathsep.join([*(str(p) for p in paths), *existing])
 
 
+def corpus_ids(data_dir: Path) -> set[str]:
+    """The ids of the latest records of a data directory's corpus."""
+    from archive.corpus import CorpusStore
+    from archive.paths import DataDir
+
+    with CorpusStore.open(DataDir(data_dir)) as store:
+        return {record.id for record in store.latest()}
+
+
+def start_crawl(data_dir: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """``congan crawl`` with the FAST settings as a child process (to be interrupted by a test)."""
+    child_env = {k: v for k, v in os.environ.items() if k != "CONGAN_DATA"} | env | {"PYTHONPATH": pythonpath(REPO)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "congan", "--data", str(data_dir), "crawl", *FAST],
+        env=child_env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
 def run_congan_crawl(
     data_dir: Path, env: dict[str, str], crawl_id: str, *extra: str
 ) -> subprocess.CompletedProcess[str]:

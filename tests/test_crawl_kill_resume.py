@@ -17,19 +17,16 @@ import random
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from crawl_fixtures import FAST, REPO, pythonpath
+from crawl_fixtures import corpus_ids, start_crawl
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.control.frontier import read_run_stats
 from archive.control.history import CrawlHistory
-from archive.corpus import CorpusStore
 from archive.paths import DataDir
 
 pytestmark = pytest.mark.slow
@@ -52,19 +49,6 @@ def captured(data_dir: Path, crawl_id: str) -> dict[str, set[str]]:
 
 def every_url(by_status: dict[str, set[str]]) -> set[str]:
     return set().union(*by_status.values()) if by_status else set()
-
-
-def corpus_ids(data_dir: Path) -> set[str]:
-    with CorpusStore.open(DataDir(data_dir)) as store:
-        return {record.id for record in store.latest()}
-
-
-def _start(data_dir: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    child_env = {k: v for k, v in os.environ.items() if k != "CONGAN_DATA"} | env | {"PYTHONPATH": pythonpath(REPO)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "congan", "--data", str(data_dir), "crawl", *FAST],
-        env=child_env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
 
 
 def _saved_runs(data_dir: Path, before: set[Path]) -> int:
@@ -93,7 +77,7 @@ def test_kill_9_twice_then_resume_ends_as_the_uninterrupted_recrawl(
     frontiers = set((data_dir / "state" / "frontier").glob("*.sqlite3"))
     with SimNet(state=2) as simnet:
         for run, moment in enumerate(moments):
-            process = _start(data_dir, simnet.proxy_env())
+            process = start_crawl(data_dir, simnet.proxy_env())
             target = int(moment * network_recrawl.requests)
             deadline = time.monotonic() + 240
             # a random moment, once the run has begun its work (its first counters saved: a
@@ -107,7 +91,7 @@ def test_kill_9_twice_then_resume_ends_as_the_uninterrupted_recrawl(
             killed_at.append(time.time())
             os.kill(process.pid, signal.SIGKILL)
             process.communicate(timeout=30)
-        process = _start(data_dir, simnet.proxy_env())
+        process = start_crawl(data_dir, simnet.proxy_env())
         _, err = process.communicate(timeout=600)
         assert process.returncode == 0, err[-3000:]
         entries = simnet.access_entries()

@@ -9,17 +9,15 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from crawl_fixtures import FAST, REPO, pythonpath
+from crawl_fixtures import corpus_ids, start_crawl
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.control.history import CrawlHistory
-from archive.corpus import CorpusStore
 from archive.paths import DataDir
 
 pytestmark = pytest.mark.slow
@@ -33,19 +31,6 @@ def captured_urls(data_dir: Path) -> set[str]:
                 if record.rec_type in ("response", "revisit"):
                     urls.add(record.rec_headers.get_header("WARC-Target-URI"))
     return urls
-
-
-def corpus_ids(data_dir: Path) -> set[str]:
-    with CorpusStore.open(DataDir(data_dir)) as store:
-        return {record.id for record in store.latest()}
-
-
-def _start(data_dir: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    child_env = {k: v for k, v in os.environ.items() if k != "CONGAN_DATA"} | env | {"PYTHONPATH": pythonpath(REPO)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "congan", "--data", str(data_dir), "crawl", *FAST],
-        env=child_env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
 
 
 def _wait_for(simnet, count: int, process: subprocess.Popen[str]) -> None:
@@ -66,7 +51,7 @@ def test_ctrl_c_then_kill_9_then_the_same_command_ends_with_the_same_result(netw
     history = CrawlHistory(DataDir(data_dir))
     with SimNet(state=1) as simnet:
         # 1. Ctrl-C: a clean stop, recorded as interrupted, exit status 1
-        process = _start(data_dir, simnet.proxy_env())
+        process = start_crawl(data_dir, simnet.proxy_env())
         _wait_for(simnet, network_crawl.requests // 3, process)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)
@@ -79,7 +64,7 @@ def test_ctrl_c_then_kill_9_then_the_same_command_ends_with_the_same_result(netw
         assert report["status"] == "interrupted" and report["frontier"]["pending"] > 0
 
         # 2. the same command resumes it; kill -9 in the middle
-        process = _start(data_dir, simnet.proxy_env())
+        process = start_crawl(data_dir, simnet.proxy_env())
         _wait_for(simnet, 2 * network_crawl.requests // 3, process)
         os.kill(process.pid, signal.SIGKILL)
         out, err = process.communicate(timeout=30)
@@ -87,7 +72,7 @@ def test_ctrl_c_then_kill_9_then_the_same_command_ends_with_the_same_result(netw
         assert corpus_ids(data_dir) < corpus_ids(network_crawl.data_dir)  # a part only, so far
 
         # 3. the same command again: resumed to its end
-        process = _start(data_dir, simnet.proxy_env())
+        process = start_crawl(data_dir, simnet.proxy_env())
         out, err = process.communicate(timeout=300)
         assert process.returncode == 0, err[-3000:]
         total = len(simnet.access_entries())
