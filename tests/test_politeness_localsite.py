@@ -92,9 +92,11 @@ def test_crawl_delay_is_honoured_per_portal(polite_crawl) -> None:
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= CRAWL_DELAY, gaps
     assert report["politeness"]["crawl_delay_portals"] == 1
-    # the other portals were not held back by it (DOWNLOAD_DELAY=0)
+    # the other portals were not held back by it (DOWNLOAD_DELAY=0): held to the same delay,
+    # the fast portal's requests would span (n - 1) x CRAWL_DELAY; a third of that is slack
+    # enough for a loaded machine (about 5 s on an idle one, 14 s allowed)
     fast = _times(hits, FAST)
-    assert len(fast) > 70 and fast[-1] - fast[0] < 5
+    assert len(fast) > 70 and fast[-1] - fast[0] < (len(fast) - 1) * CRAWL_DELAY / 3
 
 
 def test_retry_after_is_honoured(polite_crawl) -> None:
