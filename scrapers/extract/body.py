@@ -20,7 +20,7 @@ from lxml_html_clean import Cleaner
 
 from archive.corpus.article import Attachment, Image
 
-from .dom import absolute, first_value, paragraphs_of, remove, select_any, text_of
+from .dom import absolute, first_value, joined, paragraphs_of, remove, select_any, text_of
 from .profile import ATTACHMENT_EXTENSIONS, COMMON_NOISE, Profile
 from .text import clean_text
 
@@ -51,8 +51,9 @@ ATTACHMENT_LABEL = re.compile(
     r"(?i)^(?:tải về|download|file đính kèm|tệp đính kèm|tài liệu đính kèm|đính kèm|văn bản|tài liệu|tệp tin|"
     r"file|tập tin)\b"
 )
-#: attributes kept in body_html
+#: attributes kept in body_html, and those of them that are links (made absolute)
 SAFE_ATTRS = frozenset({"href", "src", "alt", "title", "colspan", "rowspan"})
+LINK_ATTRS = ("href", "src")
 
 _CLEANER = Cleaner(
     scripts=True,
@@ -77,7 +78,7 @@ _CLEANER = Cleaner(
 @dataclass(frozen=True)
 class Body:
     paragraphs: list[str]
-    html: str
+    tree: etree._Element | None  # the body as safe HTML (:func:`sanitise`), serialised last
     images: tuple[Image, ...]
     attachments: tuple[Attachment, ...]
 
@@ -246,25 +247,35 @@ def process_body(
         _attachments([*(attachment_roots or []), *after], base, any_link=True, content_types=content_types),
     )
     attachments = _merge(attachments, _attachments(list(trailing or ()), base, content_types=content_types))
+    paragraphs = paragraphs_of(root)
     return Body(
-        paragraphs=paragraphs_of(root),
-        html=sanitise(root, base),
+        paragraphs=paragraphs,
+        tree=sanitise(root, base),
         images=tuple(images.values()),
         attachments=attachments,
     )
 
 
-def sanitise(root: etree._Element, base: str) -> str:
-    """The body as safe HTML: no scripts, styles, forms, event handlers; absolute links."""
-    fragment = copy.deepcopy(root)
-    for img in fragment.iter("img"):
+def sanitise(root: etree._Element, base: str) -> etree._Element | None:
+    """The body as safe HTML: no scripts, styles, forms, event handlers; absolute links.
+    Cleans ``root`` in place (the caller's own copy) and returns the cleaned tree."""
+    for img in root.iter("img"):
         for attr in IMAGE_SOURCE_ATTRS[:-1]:
             if img.get(attr):
                 img.set("src", img.get(attr))
     try:
-        cleaned = _CLEANER.clean_html(fragment)
+        _CLEANER(root)  # in place (its clean_html would copy the tree first)
     except (ValueError, TypeError):
-        return ""
-    if isinstance(cleaned, lxml.html.HtmlElement):
-        cleaned.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
-    return str(lxml.html.tostring(cleaned, encoding="unicode", method="html")).strip()
+        return None
+    if not isinstance(root, lxml.html.HtmlElement):
+        return None
+    for el in root.iter():
+        for attr in LINK_ATTRS:
+            link = el.get(attr)
+            if link is not None:
+                resolved = joined(base, link.strip())
+                if resolved is None:
+                    del el.attrib[attr]  # a malformed link is dropped
+                else:
+                    el.set(attr, resolved)
+    return root

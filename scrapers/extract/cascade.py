@@ -21,7 +21,7 @@ and summary are kept out of it. ``extraction.fields`` records the stage of every
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -52,6 +52,7 @@ from .dom import (
     absolute,
     base_url,
     first_element,
+    first_match,
     first_value,
     paragraphs_of,
     parse_html,
@@ -62,7 +63,7 @@ from .dom import (
 from .generic import GENERIC_FIELDS, Generic, extract_generic
 from .jsonapi import GENERIC_JSON, first, load_json_article, looks_like_json
 from .profile import Profile
-from .structured import Structured, extract_structured
+from .structured import STRUCTURED_FIELDS, Structured, extract_structured
 from .text import clean_text, decode_html, split_keywords, split_paragraphs, strip_byline_label
 
 #: what the stages find that is no article field (kept out of ``extraction.fields``)
@@ -155,10 +156,10 @@ def extract_article(
     if parsed_body is None:
         root = parse_html(text)
         base = base_url(root, url)
-        parsed_body, element = _profile_stage(root, base, chosen, found)
-        _structured_stage(extract_structured(root), base, found)
+        parsed_body, element, headline = _profile_stage(root, base, chosen, found)
+        _structured_stage(extract_structured(root, _structured_wanted(found)), base, found)
         if not chosen.covers_page or found.missing("title", "published", "body", "author", "category"):
-            parsed_body = _generic_stage(root, url, base, chosen, found, parsed_body, text, element)
+            parsed_body = _generic_stage(root, url, base, chosen, found, parsed_body, text, element, headline)
         _structured_body(found)
     return _assemble(url, found, parsed_body, chosen, adapter)
 
@@ -225,16 +226,15 @@ def _json_stage(text: str, url: str, profile: Profile, found: _Fields) -> Body |
 
 def _profile_stage(
     root: etree._Element, base: str, profile: Profile, found: _Fields
-) -> tuple[Body | None, etree._Element | None]:
-    """The profile's fields, and its body with the element it came from."""
-    found.offer("title", first_value(root, profile.title), STAGE_PROFILE)
+) -> tuple[Body | None, etree._Element | None, etree._Element | None]:
+    """The profile's fields, its body with the element it came from, and the headline's element."""
+    title = first_match(root, profile.title)
+    headline = title[0] if title else None
+    found.offer("title", title[1] if title else None, STAGE_PROFILE)
     found.offer("summary", first_value(root, profile.summary), STAGE_PROFILE)
     for name in ("published", "modified"):
-        for value in _values(root, getattr(profile, name)):
-            parsed = parse_date(value)
-            if parsed:
-                found.offer(name, parsed, STAGE_PROFILE)
-                break
+        dates = filter(None, map(parse_date, _values(root, getattr(profile, name))))
+        found.offer(name, next(dates, None), STAGE_PROFILE)
     _offer_author(found, first_value(root, profile.author), STAGE_PROFILE)
     found.offer("category", first_value(root, profile.category, last=True), STAGE_PROFILE)
     found.offer("category", _category_by_url(root, base, profile), STAGE_PROFILE)
@@ -250,11 +250,11 @@ def _profile_stage(
         found.offer("declared_canonical", absolute(base, str(canonical[0])), STAGE_PROFILE)
     element = first_element(root, profile.body)
     if element is None:
-        return None, None
+        return None, None, headline
     extra_roots = [el for selector in profile.attachments for el in select(root, selector)]
     body = process_body(element, base, profile, attachment_roots=extra_roots)
     found.offer("body", body.paragraphs, STAGE_PROFILE)
-    return body, element
+    return body, element, headline
 
 
 def _offer_author(found: _Fields, value: object, stage: str) -> None:
@@ -280,11 +280,19 @@ def _category_by_url(root: etree._Element, url: str, profile: Profile) -> str | 
     return None
 
 
-def _values(root: etree._Element, selectors: tuple[str, ...]) -> list[str]:
-    values: list[str] = []
+def _values(root: etree._Element, selectors: tuple[str, ...]) -> Iterator[str]:
+    """The values the selectors match, selector after selector (each run only when asked)."""
     for selector in selectors:
-        values.extend(select_values(root, selector))
-    return values
+        yield from select_values(root, selector)
+
+
+def _structured_wanted(found: _Fields) -> frozenset[str]:
+    """The structured fields that can still change the article: those not found yet, a date
+    found without its time, the description when there is no summary (it may tell the lead)."""
+    return frozenset(
+        name for name in STRUCTURED_FIELDS
+        if name not in found.values or found.day_only(name) or name == "image"
+    )
 
 
 def _structured_stage(data: Structured, base: str, found: _Fields) -> None:
@@ -301,14 +309,15 @@ def _structured_stage(data: Structured, base: str, found: _Fields) -> None:
 
 def _generic_stage(
     root: etree._Element, url: str, base: str, profile: Profile, found: _Fields, parsed_body: Body | None,
-    html: str | None = None, element: etree._Element | None = None,
+    html: str | None = None, element: etree._Element | None = None, headline: etree._Element | None = None,
 ) -> Body | None:
     """The generic fields; around the profile's body ``element`` when the profile found one
-    (the body block is then known: no block is located and trafilatura is not asked)."""
+    (the body block is then known: no block is located and trafilatura is not asked), and
+    below the profile's ``headline`` element when it found one."""
     known = element if parsed_body is not None else None
     # a day-only date of an earlier stage is asked again: the page may give its time too
     wanted = frozenset(name for name in GENERIC_FIELDS if name not in found.values or found.day_only(name))
-    data: Generic = extract_generic(root, url, html, container=known, wanted=wanted)
+    data: Generic = extract_generic(root, url, html, container=known, headline=headline, wanted=wanted)
     found.offer("title", data.title, STAGE_GENERIC)
     found.offer("summary", data.summary, STAGE_GENERIC)
     found.offer("published", data.published, STAGE_GENERIC)
@@ -380,7 +389,7 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
         category=found.get("category"),  # type: ignore[arg-type]
         tags=tuple(found.get("tags", ())),  # type: ignore[arg-type]
         body="\n\n".join(paragraphs),
-        body_html=prune_html(body.html, cleaned.dropped, title=found.text("title"), author=found.text("author"))
+        body_html=prune_html(body.tree, cleaned.dropped, title=found.text("title"), author=found.text("author"))
         if body
         else "",
         images=images,

@@ -24,6 +24,10 @@ _DATE_WORDS = re.compile(
 )
 
 
+#: the tags of blocks, for lxml's tag filters
+_BLOCKS = tuple(sorted(BLOCK_TAGS))
+
+
 @dataclass(frozen=True)
 class CleanBody:
     paragraphs: list[str]
@@ -60,22 +64,22 @@ def clean_body(paragraphs: list[str], *, title: str | None, summary: str | None,
     return CleanBody(kept, byline, frozenset(dropped))
 
 
-def prune_html(html: str, dropped: frozenset[str], *, title: str | None = None, author: str | None = None) -> str:
-    """``body_html`` without the blocks whose whole text was taken out of the body: the
-    dropped paragraphs, the headline, date lines and the byline."""
-    if not html:
-        return html
+def prune_html(
+    tree: etree._Element | None, dropped: frozenset[str], *, title: str | None = None, author: str | None = None
+) -> str:
+    """``body_html`` from the sanitised body ``tree`` (changed in place) without the blocks whose
+    whole text was taken out of the body: the dropped paragraphs, the headline, date lines and
+    the byline."""
+    if tree is None:
+        return ""
     dropped = dropped | {t for t in (title, author) if t}
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return html
+    root = lxml.html.Element("div")
+    root.append(tree)
     # no block longer than the longest line that can go is read (text_of is the costly part)
     longest = max([MAX_DATE_LINE_CHARS, MAX_BYLINE_CHARS, *(len(t) for t in dropped)]) + (len(author or "") + 40)
-    for el in list(root.iter()):
-        if not isinstance(el.tag, str) or el.tag not in BLOCK_TAGS or el.getparent() is None:
-            continue
-        if len(clean_line(el.text_content())) > longest:
+    for el in list(root.iterdescendants(*_BLOCKS)):
+        raw = "".join(el.itertext())
+        if len(raw) > longest and len(clean_line(raw)) > longest:
             continue  # its text (block breaks only add spaces) is longer than any line dropped
         text = text_of(el)
         byline = author and author in (strip_byline_label(text), _byline_of(text))

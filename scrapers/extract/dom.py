@@ -90,7 +90,23 @@ def select_values(root: etree._Element, selector: str) -> list[str]:
     return values
 
 
+def first_match(root: etree._Element, selectors: tuple[str, ...]) -> tuple[etree._Element, str] | None:
+    """The first element the selectors match (in their order) with a non-empty value, and
+    that value (its text, or the attribute a selector names)."""
+    for selector in selectors:
+        css, attr = _split_attr(selector)
+        for el in select(root, css):
+            raw = el.get(attr) if attr else text_of(el)
+            value = clean_line(raw) if raw else ""
+            if value:
+                return el, value
+    return None
+
+
 def first_value(root: etree._Element, selectors: tuple[str, ...], *, last: bool = False) -> str | None:
+    if not last:
+        found = first_match(root, selectors)
+        return found[1] if found else None
     for selector in selectors:
         values = select_values(root, selector)
         if values:
@@ -106,8 +122,16 @@ def first_element(root: etree._Element, selectors: tuple[str, ...]) -> etree._El
     return None
 
 
+#: descendants that make :func:`text_of` walk the element (a block break, or text never shown)
+_BREAKING_TAGS = tuple(sorted(BLOCK_TAGS | SKIP_TAGS))
+
+
 def text_of(el: etree._Element) -> str:
-    """An element's visible text on one line."""
+    """An element's visible text on one line. Without a block or a hidden element inside, its
+    text nodes joined are that text (read in C, far cheaper than walking it)."""
+    if isinstance(el.tag, str) and el.tag.lower() not in SKIP_TAGS \
+            and next(el.iterdescendants(*_BREAKING_TAGS), None) is None:
+        return clean_line("".join(el.itertext()))
     return clean_line(" ".join(paragraphs_of(el)))
 
 
@@ -178,4 +202,11 @@ def absolute(base: str, link: str | None) -> str | None:
     link = link.strip()
     if not link or link.startswith(("javascript:", "data:", "mailto:", "#")):
         return None
-    return safe_join(base, link)  # None when malformed (scrapers.portals.safe_urls)
+    return joined(base, link)
+
+
+@lru_cache(maxsize=4096)
+def joined(base: str, link: str) -> str | None:
+    """``link`` resolved against ``base``, None when malformed (:func:`safe_join`); memoised:
+    a page resolves its image and document links more than once (fields, then body_html)."""
+    return safe_join(base, link)

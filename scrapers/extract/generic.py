@@ -29,11 +29,11 @@ from functools import cache
 import trafilatura
 from lxml import etree
 
-from .byline import Byline, parse_byline
+from .byline import MAX_BYLINE_CHARS, Byline, parse_byline
 from .dates import parse_date
 from .dom import select, select_any, text_of
 from .locate import find_title, locate_body, page_title
-from .text import clean_text, split_paragraphs
+from .text import INVISIBLE, clean_text, split_paragraphs
 
 logger = logging.getLogger(__name__)
 
@@ -140,10 +140,21 @@ def _date(blocks: list[etree._Element], start: int, stop: int) -> str | None:
     return None
 
 
+def _visible_chars_over(el: etree._Element, limit: int) -> bool:
+    """More than ``limit`` characters that are not spaces in the element's text nodes: its
+    visible text (spaces folded, invisible characters aside) is longer than ``limit``."""
+    if next(el.iter("script", "style", "noscript", "template"), None) is not None:
+        return False  # text that is never shown: read it properly
+    raw = "".join(el.itertext())
+    return len(raw) > limit and len(INVISIBLE.sub("", "".join(raw.split()))) > limit
+
+
 def _byline(candidates: list[etree._Element], *, signatures: bool) -> Byline | None:
     for el in candidates:
         if el.find(".//a") is not None and len(list(el.iter("a"))) > 1:
             continue
+        if _visible_chars_over(el, MAX_BYLINE_CHARS):
+            continue  # a paragraph, not a byline (told without reading its text block by block)
         found = parse_byline(text_of(el), labelled_only=not signatures)
         if found is not None and (len(found.author.split()) > 1 or not signatures):
             return found
@@ -230,12 +241,16 @@ def _trafilatura_paragraphs(source: str | etree._Element, url: str) -> list[str]
 
 def extract_generic(
     root: etree._Element, url: str, html: str | None = None, *, container: etree._Element | None = None,
-    wanted: frozenset[str] = GENERIC_FIELDS,
+    headline: etree._Element | None = None, wanted: frozenset[str] = GENERIC_FIELDS,
 ) -> Generic:
     """The generic fields of the page ``root`` (parsed from ``html``, when given), around the
-    body block ``container`` when the caller knows it (else it is located); of the fields
-    :data:`GENERIC_FIELDS`, only those ``wanted`` are looked for (the title always is)."""
-    title_el = find_title(root)
+    body block ``container`` and below the ``headline`` element when the caller knows them
+    (else they are located); of the fields :data:`GENERIC_FIELDS`, only those ``wanted`` are
+    looked for (the title always is)."""
+    blocks = _blocks(root)
+    index = {el: n for n, el in enumerate(blocks)}
+    at = _index_of(headline, index)
+    title_el = headline if at is not None else find_title(root)
     title = text_of(title_el) if title_el is not None else None
     if not title:
         declared = page_title(root)
@@ -243,9 +258,8 @@ def extract_generic(
     container, share = (container, 1.0) if container is not None else locate_body(root)
     if container is not None and _short(container):
         container = None
-    blocks = _blocks(root)
-    index = {el: n for n, el in enumerate(blocks)}
-    at = _index_of(title_el, index) if title_el is not None else None
+    if at is None:
+        at = _index_of(title_el, index)
     body_start = _index_of(container, index)
     body_end = _index_of(container, index, last=True)
     published = None

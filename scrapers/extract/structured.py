@@ -120,27 +120,39 @@ def _image(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def extract_structured(root: etree._Element) -> Structured:
+#: the fields of :class:`Structured` (``summary`` is the page's description)
+STRUCTURED_FIELDS = frozenset({"title", "summary", "published", "modified", "author", "category", "tags", "image"})
+
+
+def extract_structured(root: etree._Element, wanted: frozenset[str] = STRUCTURED_FIELDS) -> Structured:
+    """What the page's structured data says; of :data:`STRUCTURED_FIELDS`, only the ``wanted``
+    ones are looked for (``articleBody`` always is)."""
     ld = _json_ld_objects(root)
-    sites = tuple(str(v) for v in root.xpath('//meta[@property="og:site_name"]/@content'))
-    publisher = next((o.get("publisher") for o in ld if isinstance(o.get("publisher"), dict)), None)
-    if publisher and publisher.get("name"):
-        sites += (str(publisher["name"]),)
     obj = ld[0] if ld else {}
-    tags = _keywords(obj.get("keywords")) or tuple(
-        t for t in (clean_text(v) for v in root.xpath('//meta[@property="article:tag"]/@content')) if t
-    )
-    return Structured(
-        title=_name(obj.get("headline")) or first_value(root, META_TITLE),
-        summary=_name(obj.get("description")) or first_value(root, META_SUMMARY),
-        published=parse_date(obj.get("datePublished")) or _first_date(root, META_PUBLISHED),
-        modified=parse_date(obj.get("dateModified")) or _first_date(root, META_MODIFIED),
-        author=_person(obj.get("author"), sites) or _person(first_value(root, META_AUTHOR), sites),
-        category=_name(obj.get("articleSection")) or first_value(root, META_SECTION),
-        tags=tags,
-        body=html.unescape(obj["articleBody"]) if isinstance(obj.get("articleBody"), str) else None,
-        image=_image(obj.get("image")) or first_value(root, ('meta[property="og:image"] @content',)),
-    )
+    found: dict[str, Any] = {}
+    if "author" in wanted:
+        sites = tuple(str(v) for v in root.xpath('//meta[@property="og:site_name"]/@content'))
+        publisher = next((o.get("publisher") for o in ld if isinstance(o.get("publisher"), dict)), None)
+        if publisher and publisher.get("name"):
+            sites += (str(publisher["name"]),)
+        found["author"] = _person(obj.get("author"), sites) or _person(first_value(root, META_AUTHOR), sites)
+    if "tags" in wanted:
+        found["tags"] = _keywords(obj.get("keywords")) or tuple(
+            t for t in (clean_text(v) for v in root.xpath('//meta[@property="article:tag"]/@content')) if t
+        )
+    readers = {
+        "title": lambda: _name(obj.get("headline")) or first_value(root, META_TITLE),
+        "summary": lambda: _name(obj.get("description")) or first_value(root, META_SUMMARY),
+        "published": lambda: parse_date(obj.get("datePublished")) or _first_date(root, META_PUBLISHED),
+        "modified": lambda: parse_date(obj.get("dateModified")) or _first_date(root, META_MODIFIED),
+        "category": lambda: _name(obj.get("articleSection")) or first_value(root, META_SECTION),
+        "image": lambda: _image(obj.get("image")) or first_value(root, ('meta[property="og:image"] @content',)),
+    }
+    for name, read in readers.items():
+        if name in wanted:
+            found[name] = read()
+    body = obj.get("articleBody")
+    return Structured(body=html.unescape(body) if isinstance(body, str) else None, **found)
 
 
 def _first_date(root: etree._Element, selectors: tuple[str, ...]) -> str | None:
