@@ -12,7 +12,7 @@ from lxml import etree
 from .byline import MAX_BYLINE_CHARS, parse_byline
 from .dates import parse_date
 from .dom import BLOCK_TAGS, remove, text_of
-from .text import clean_line, separate_byline, strip_byline_label
+from .text import INVISIBLE, clean_line, separate_byline, strip_byline_label
 
 #: a date line kept out of the body is at most this long
 MAX_DATE_LINE_CHARS = 80
@@ -55,13 +55,25 @@ def clean_body(paragraphs: list[str], *, title: str | None, summary: str | None,
     dropped |= dates
     kept = [p for p in kept if p not in dates]
     if author:
-        bylines = {p for p in kept if strip_byline_label(p) == author or _byline_of(p) == author}
+        # (the name is a part of its byline: only lines holding it are parsed)
+        bylines = {p for p in kept if author in p and (strip_byline_label(p) == author or _byline_of(p) == author)}
         dropped |= bylines
         kept = [p for p in kept if p not in bylines]
     before = set(kept)
     kept, byline = separate_byline(kept)
     dropped |= before - set(kept)
     return CleanBody(kept, byline, frozenset(dropped))
+
+
+def _longer_than(el: etree._Element, limit: int) -> bool:
+    """The element's visible text is longer than ``limit`` (its characters that are not spaces
+    alone are, when none is invisible: no need to clean the text to tell)."""
+    raw = "".join(el.itertext())
+    if len(raw) <= limit:
+        return False
+    if INVISIBLE.search(raw) is None and sum(map(len, raw.split())) > limit:
+        return True
+    return len(clean_line(raw)) > limit
 
 
 def prune_html(
@@ -78,11 +90,10 @@ def prune_html(
     # no block longer than the longest line that can go is read (text_of is the costly part)
     longest = max([MAX_DATE_LINE_CHARS, MAX_BYLINE_CHARS, *(len(t) for t in dropped)]) + (len(author or "") + 40)
     for el in list(root.iterdescendants(*_BLOCKS)):
-        raw = "".join(el.itertext())
-        if len(raw) > longest and len(clean_line(raw)) > longest:
+        if _longer_than(el, longest):
             continue  # its text (block breaks only add spaces) is longer than any line dropped
         text = text_of(el)
-        byline = author and author in (strip_byline_label(text), _byline_of(text))
+        byline = author and author in text and author in (strip_byline_label(text), _byline_of(text))
         if text and (text in dropped or is_date_line(text) or byline):
             remove(el)
     inner = root[0] if len(root) == 1 and not (root.text or "").strip() else root

@@ -255,9 +255,12 @@ def extract_generic(
     if not title:
         declared = page_title(root)
         title = clean_text(re.split(r"\s+[-|–]\s+", declared)[0]) if declared else None
-    container, share = (container, 1.0) if container is not None else locate_body(root)
-    if container is not None and _short(container):
-        container = None
+    if container is None:  # (a block the caller knows is the body, however short)
+        container, share = locate_body(root)
+        if container is not None and _short(container):
+            container = None
+    else:
+        share = 1.0
     if at is None:
         at = _index_of(title_el, index)
     body_start = _index_of(container, index)
