@@ -60,7 +60,7 @@ from .dom import (
     select_values,
     text_of,
 )
-from .generic import GENERIC_FIELDS, Generic, extract_generic
+from .generic import GENERIC_FIELDS, Generic, byline_at_ends, extract_generic
 from .jsonapi import GENERIC_JSON, first, load_json_article, looks_like_json
 from .profile import Profile
 from .structured import STRUCTURED_FIELDS, Structured, extract_structured
@@ -158,7 +158,9 @@ def extract_article(
         base = base_url(root, url)
         parsed_body, element, headline = _profile_stage(root, base, chosen, found)
         _structured_stage(extract_structured(root, _structured_wanted(found)), base, found)
-        if not chosen.covers_page or found.missing("title", "published", "body", "author", "category"):
+        if not chosen.covers_page or found.missing("title", "published", "body", "category") or (
+            found.missing("author") and not _signed_body(parsed_body, found)
+        ):
             parsed_body = _generic_stage(root, url, base, chosen, found, parsed_body, text, element, headline)
         _structured_body(found)
     return _assemble(url, found, parsed_body, chosen, adapter)
@@ -305,6 +307,17 @@ def _structured_stage(data: Structured, base: str, found: _Fields) -> None:
     if data.image:
         found.offer("lead_image", absolute(base, data.image), STAGE_STRUCTURED)
     found.offer("description", data.summary, STAGE_STRUCTURED)
+
+
+def _signed_body(body: Body | None, found: _Fields) -> bool:
+    """The byline at the ends of the profile's body, when the profile found every field but
+    the author (the generic stage is then not needed for it): True when there is one."""
+    byline = byline_at_ends(body.paragraphs) if body is not None else None
+    if byline is None:
+        return False
+    found.offer("generic_author", byline.author, STAGE_GENERIC)
+    found.offer("affiliation", byline.affiliation, STAGE_GENERIC)
+    return True
 
 
 def _generic_stage(

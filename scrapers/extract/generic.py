@@ -161,6 +161,18 @@ def _byline(candidates: list[etree._Element], *, signatures: bool) -> Byline | N
     return None
 
 
+def byline_at_ends(paragraphs: list[str]) -> Byline | None:
+    """A byline at the ends of a body's paragraphs: labelled among the first and last two,
+    or a signature of at least two words as the last (the generic stage's checks inside the
+    body block, on a body already found)."""
+    for text in paragraphs[:2] + paragraphs[-2:]:
+        found = parse_byline(text, labelled_only=True)
+        if found is not None:
+            return found
+    found = parse_byline(paragraphs[-1]) if len(paragraphs) > 1 else None
+    return found if found is not None and len(found.author.split()) > 1 else None
+
+
 def _summary(
     root: etree._Element, between: list[etree._Element], inside: list[etree._Element], container: etree._Element | None
 ) -> str | None:
