@@ -83,13 +83,18 @@ def _image_url(img: etree._Element, base: str) -> str | None:
     return None
 
 
+def _pictures(node: etree._Element) -> int:
+    """How many pictures ``node`` shows: a lazy image's ``<noscript>`` copy is the same one."""
+    return sum(1 for img in node.iter("img") if (parent := img.getparent()) is None or parent.tag != "noscript")
+
+
 def _caption(img: etree._Element, profile: Profile) -> str | None:
     node = img
     for _ in range(CAPTION_DEPTH):
         node = node.getparent()
         if node is None:
             return None
-        if sum(1 for _ in node.iter("img")) > 1:
+        if _pictures(node) > 1:
             return None  # this container holds other images: their captions are not ours
         if not select_any(node, profile.image_caption):
             continue  # one pass for every caption selector; in their order only when one matches
@@ -110,7 +115,7 @@ def caption_nearby(img: etree._Element, root: etree._Element) -> tuple[str, list
     block = img.getparent()
     while block is not None and block is not root and block.tag not in CAPTION_BLOCK_TAGS:
         block = block.getparent()
-    if block is None or block is root or sum(1 for _ in block.iter("img")) != 1:
+    if block is None or block is root or _pictures(block) != 1:
         return None
     own = text_of(block)
     if own:

@@ -60,7 +60,7 @@ from .dom import (
     select_values,
     text_of,
 )
-from .generic import GENERIC_FIELDS, Generic, byline_at_ends, extract_generic
+from .generic import AFTER_BODY_BLOCKS, GENERIC_FIELDS, Generic, byline_at_ends, extract_generic, section_of
 from .jsonapi import GENERIC_JSON, first, load_json_article, looks_like_json
 from .profile import Profile
 from .structured import STRUCTURED_FIELDS, Structured, extract_structured
@@ -238,8 +238,8 @@ def _profile_stage(
         dates = filter(None, map(parse_date, _values(root, getattr(profile, name))))
         found.offer(name, next(dates, None), STAGE_PROFILE)
     _offer_author(found, first_value(root, profile.author), STAGE_PROFILE)
-    found.offer("category", first_value(root, profile.category, last=True), STAGE_PROFILE)
-    found.offer("category", _category_by_url(root, base, profile), STAGE_PROFILE)
+    found.offer("category", section_of(first_value(root, profile.category, last=True)), STAGE_PROFILE)
+    found.offer("category", section_of(_category_by_url(root, base, profile)), STAGE_PROFILE)
     tags: list[str] = []
     for selector in profile.tags:
         for value in select_values(root, selector):
@@ -254,7 +254,9 @@ def _profile_stage(
     if element is None:
         return None, None, headline
     extra_roots = [el for selector in profile.attachments for el in select(root, selector)]
-    body = process_body(element, base, profile, attachment_roots=extra_roots)
+    # documents listed right after the body block, as the generic stage finds them
+    trailing = list(element.itersiblings())[:AFTER_BODY_BLOCKS]
+    body = process_body(element, base, profile, attachment_roots=extra_roots, trailing=trailing)
     found.offer("body", body.paragraphs, STAGE_PROFILE)
     return body, element, headline
 
@@ -344,7 +346,11 @@ def _generic_stage(
         if data.certain:
             choice = Choice(parsed_body.paragraphs, BLOCK)
         else:
-            choice = choose_body(parsed_body.paragraphs, data.text(), text_of(data.container))
+            known = (
+                data.title, data.summary, data.author, data.affiliation,
+                *(found.text(name) for name in ("title", "summary", "author", "affiliation")),
+            )
+            choice = choose_body(parsed_body.paragraphs, data.text(), text_of(data.container), known)
         if choice.source != BLOCK and "author" not in found.values:
             # a signature at the block's end that trafilatura's text left out
             signed = clean_body(parsed_body.paragraphs, title=None, summary=None, author=data.author)

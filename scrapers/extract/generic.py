@@ -62,6 +62,20 @@ _CLOCK = re.compile(r"(?i)^\s*(hôm nay|today)\b")
 _SECTION_LABEL = re.compile(r"(?i)^\s*(chuyên mục|danh mục|mục|chủ đề|thể loại)\s*[:：]")
 #: link texts that are no section
 _HOME = re.compile(r"(?i)^(trang chủ|home|trang nhất)$")
+#: what separates the steps of a breadcrumb written as text ("Trang chủ » Tin tức")
+_TRAIL = re.compile(r"\s*[»›>]\s*|\s+[|/]\s+")
+
+
+def section_of(value: str | None) -> str | None:
+    """The section a category value names, without its label (``Danh mục:``): the last step of
+    a breadcrumb trail that is not the home page (a profile's selector may hold the whole
+    trail), else the value itself."""
+    if value and _SECTION_LABEL.match(value):
+        value = _SECTION_LABEL.sub("", value).strip() or None
+    if not value or _TRAIL.search(value) is None:
+        return value
+    steps = [step for step in (s.strip() for s in _TRAIL.split(value)) if step and not _HOME.match(step)]
+    return steps[-1] if steps else None
 #: where a byline usually is, by class fragment (checked before the text rules)
 AUTHOR_SELECTORS = (
     "[class*='author']", "[class*='Author']", "[class*='byline']", "[class*='tacgia']", "[class*='tac-gia']",

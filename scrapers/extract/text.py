@@ -200,8 +200,8 @@ def signature_author(line: str) -> str | None:
     words = name.split()
     if not 1 <= len(words) <= MAX_SIGNATURE_WORDS:
         return None
-    if not all(_NAME_WORD.match(word) for word in words):
-        return None
+    if not all(word[0].isupper() and _NAME_WORD.match(word) for word in words):
+        return None  # (the letter ranges hold small letters too: the first is checked alone)
     return name
 
 
