@@ -346,9 +346,10 @@ def _generic_stage(
         if data.certain:
             choice = Choice(parsed_body.paragraphs, BLOCK)
         else:
+            fields = ("title", "summary", "author", "affiliation")
             known = (
-                data.title, data.summary, data.author, data.affiliation,
-                *(found.text(name) for name in ("title", "summary", "author", "affiliation")),
+                (data.title, data.summary, data.author, data.affiliation, *(found.text(n) for n in fields))
+                if data.below_headline else ()
             )
             choice = choose_body(parsed_body.paragraphs, data.text(), text_of(data.container), known)
         if choice.source != BLOCK and "author" not in found.values:

@@ -102,6 +102,7 @@ class Generic:
     container: etree._Element | None
     trailing: tuple[etree._Element, ...]  # blocks right after the body (attached files)
     certain: bool  # the block is the article without asking trafilatura
+    below_headline: bool  # the block starts right below the headline (or holds it)
     text: Callable[[], list[str]]  # trafilatura's paragraphs (computed on the first call)
 
 
@@ -313,10 +314,8 @@ def extract_generic(
     def text() -> list[str]:
         return _trafilatura_paragraphs(html if html is not None else root, url)
 
-    certain = (
-        container is not None and share >= CERTAIN_SHARE and at is not None and body_start is not None
-        and -1 <= body_start - at <= CERTAIN_DISTANCE
-    )
+    below_headline = at is not None and body_start is not None and -1 <= body_start - at <= CERTAIN_DISTANCE
+    certain = container is not None and share >= CERTAIN_SHARE and below_headline
     return Generic(
         title=title,
         summary=summary,
@@ -327,5 +326,6 @@ def extract_generic(
         container=container,
         trailing=trailing,
         certain=certain,
+        below_headline=below_headline,
         text=text,
     )
