@@ -47,10 +47,12 @@ DOCUMENT_TYPES = frozenset({
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 })
 #: the label of a block of attached files
-ATTACHMENT_LABEL = re.compile(
-    r"(?i)^(?:tải về|download|file đính kèm|tệp đính kèm|tài liệu đính kèm|đính kèm|văn bản|tài liệu|tệp tin|"
-    r"file|tập tin)\b"
+_ATTACHMENT_LABELS = (
+    "tải về|download|file đính kèm|tệp đính kèm|tài liệu đính kèm|đính kèm|văn bản|tài liệu|tệp tin|file|tập tin"
 )
+ATTACHMENT_LABEL = re.compile(rf"(?i)^(?:{_ATTACHMENT_LABELS})\b")
+#: the same words anywhere in a text, whatever spaces separate them
+ATTACHMENT_WORDS = re.compile("(?i)(?:" + _ATTACHMENT_LABELS.replace(" ", r"\s+") + ")")
 #: attributes kept in body_html, and those of them that are links (made absolute)
 SAFE_ATTRS = frozenset({"href", "src", "alt", "title", "colspan", "rowspan"})
 LINK_ATTRS = ("href", "src")
@@ -88,7 +90,9 @@ def _pictures(node: etree._Element) -> int:
     return sum(1 for img in node.iter("img") if (parent := img.getparent()) is None or parent.tag != "noscript")
 
 
-def _caption(img: etree._Element, profile: Profile) -> str | None:
+def _caption(img: etree._Element, profile: Profile, captions: list[etree._Element]) -> str | None:
+    """The caption of ``img`` among the body's ``captions`` (what the caption selectors match
+    in it, found in one pass): in its nearest container that holds no other picture."""
     node = img
     for _ in range(CAPTION_DEPTH):
         node = node.getparent()
@@ -96,8 +100,8 @@ def _caption(img: etree._Element, profile: Profile) -> str | None:
             return None
         if _pictures(node) > 1:
             return None  # this container holds other images: their captions are not ours
-        if not select_any(node, profile.image_caption):
-            continue  # one pass for every caption selector; in their order only when one matches
+        if not any(c is node or any(a is node for a in c.iterancestors()) for c in captions):
+            continue  # the selectors, in their order, only where one of them matches
         value = first_value(node, profile.image_caption)
         if value:
             return value
@@ -168,6 +172,8 @@ def labelled_attachments(block: etree._Element) -> bool:
     """A block that announces attached files ("Tải về:", "File đính kèm", "Văn bản:")."""
     if block.find(".//a") is None:
         return False
+    if ATTACHMENT_WORDS.search("".join(block.itertext())) is None:
+        return False  # no label anywhere in its text (told without reading it block by block)
     label = text_of(block)
     for link in block.iter("a"):
         label = label.replace(text_of(link), " ", 1)
@@ -214,11 +220,12 @@ def process_body(
     root.tail = None
     candidates: list[tuple[etree._Element, Image]] = []
     cut: list[etree._Element] = []
+    captions = select_any(root, profile.image_caption) if root.find(".//img") is not None else []
     for img in list(root.iter("img")):
         url = _image_url(img, base)
         if not url:
             continue
-        caption = _caption(img, profile)
+        caption = _caption(img, profile, captions)
         if caption is None:
             nearby = caption_nearby(img, root)
             if nearby is not None:
