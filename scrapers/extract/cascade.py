@@ -140,11 +140,14 @@ def extract_article(
     headers: Mapping[str, str] | None = None,
     profile: str | Profile | None = None,
     adapter: str | None = None,
+    content_types: Mapping[str, str] | None = None,
 ) -> ExtractedArticle:
     """The article on one page (HTML or JSON). Never raises on bad input: a page with
     nothing recognisable gives an article with no title and an empty body. ``profile`` is a
     family's profile or its name (``scrapers.families``; ``None``: generic); an unknown name
-    raises ``scrapers.errors.UnknownProfileError``."""
+    raises ``scrapers.errors.UnknownProfileError``. ``content_types`` (URL -> Content-Type of
+    the answers fetched for the page's links) makes an extension-less link to a document, in
+    or right after the body, an attachment."""
     from scrapers.families import get_profile  # the families import this package's profile module
 
     chosen = profile if isinstance(profile, Profile) else get_profile(profile)
@@ -152,16 +155,18 @@ def extract_article(
     found = _Fields()
     parsed_body: Body | None = None
     if looks_like_json(body, _content_type(headers)):
-        parsed_body = _json_stage(text, url, chosen, found)
+        parsed_body = _json_stage(text, url, chosen, found, content_types)
     if parsed_body is None:
         root = parse_html(text)
         base = base_url(root, url)
-        parsed_body, element, headline = _profile_stage(root, base, chosen, found)
+        parsed_body, element, headline = _profile_stage(root, base, chosen, found, content_types)
         _structured_stage(extract_structured(root, _structured_wanted(found)), base, found)
         if not chosen.covers_page or found.missing("title", "published", "body", "category") or (
             found.missing("author") and not _signed_body(parsed_body, found)
         ):
-            parsed_body = _generic_stage(root, url, base, chosen, found, parsed_body, text, element, headline)
+            parsed_body = _generic_stage(
+                root, url, base, chosen, found, parsed_body, text, element, headline, content_types
+            )
         _structured_body(found)
     return _assemble(url, found, parsed_body, chosen, adapter)
 
@@ -187,7 +192,9 @@ def _structured_body(found: _Fields) -> None:
         found.offer("body", paragraphs, STAGE_STRUCTURED)
 
 
-def _json_stage(text: str, url: str, profile: Profile, found: _Fields) -> Body | None:
+def _json_stage(
+    text: str, url: str, profile: Profile, found: _Fields, content_types: Mapping[str, str] | None = None
+) -> Body | None:
     fields = profile.json or GENERIC_JSON
     article = load_json_article(text, fields)
     if article is None or (profile.json is None and not (article.get("title") and article.get("body_html"))):
@@ -208,7 +215,7 @@ def _json_stage(text: str, url: str, profile: Profile, found: _Fields) -> Body |
         found.offer("declared_canonical", absolute(url, link), STAGE_JSON)
     html = article.get("body_html")
     fragment = lxml.html.fragment_fromstring(str(html or ""), create_parent="div")
-    body = process_body(fragment, url, profile)
+    body = process_body(fragment, url, profile, content_types=content_types)
     files = article.get("attachments")
     if isinstance(files, list):
         listed = []
@@ -227,7 +234,7 @@ def _json_stage(text: str, url: str, profile: Profile, found: _Fields) -> Body |
 
 
 def _profile_stage(
-    root: etree._Element, base: str, profile: Profile, found: _Fields
+    root: etree._Element, base: str, profile: Profile, found: _Fields, content_types: Mapping[str, str] | None = None
 ) -> tuple[Body | None, etree._Element | None, etree._Element | None]:
     """The profile's fields, its body with the element it came from, and the headline's element."""
     title = first_match(root, profile.title)
@@ -256,7 +263,9 @@ def _profile_stage(
     extra_roots = [el for selector in profile.attachments for el in select(root, selector)]
     # documents listed right after the body block, as the generic stage finds them
     trailing = list(element.itersiblings())[:AFTER_BODY_BLOCKS]
-    body = process_body(element, base, profile, attachment_roots=extra_roots, trailing=trailing)
+    body = process_body(
+        element, base, profile, attachment_roots=extra_roots, trailing=trailing, content_types=content_types
+    )
     found.offer("body", body.paragraphs, STAGE_PROFILE)
     return body, element, headline
 
@@ -325,6 +334,7 @@ def _signed_body(body: Body | None, found: _Fields) -> bool:
 def _generic_stage(
     root: etree._Element, url: str, base: str, profile: Profile, found: _Fields, parsed_body: Body | None,
     html: str | None = None, element: etree._Element | None = None, headline: etree._Element | None = None,
+    content_types: Mapping[str, str] | None = None,
 ) -> Body | None:
     """The generic fields; around the profile's body ``element`` when the profile found one
     (the body block is then known: no block is located and trafilatura is not asked), and
@@ -342,7 +352,9 @@ def _generic_stage(
         found.offer("generic_author", data.author, STAGE_GENERIC)
         found.offer("affiliation", data.affiliation, STAGE_GENERIC)
     if parsed_body is None and data.container is not None:
-        parsed_body = process_body(data.container, base, profile, trailing=list(data.trailing))
+        parsed_body = process_body(
+            data.container, base, profile, trailing=list(data.trailing), content_types=content_types
+        )
         if data.certain:
             choice = Choice(parsed_body.paragraphs, BLOCK)
         else:
