@@ -102,7 +102,8 @@ def test_an_extension_less_link_is_an_attachment_when_its_answer_was_a_document(
     html = (
         "<html><head><title>Cảnh báo thủ đoạn lừa đảo - Công an tỉnh</title></head><body>"
         "<h1>Cảnh báo thủ đoạn lừa đảo</h1><div class='content'>"
-        f"<p>{long}</p><p>{long}</p><p>Công an tỉnh đề nghị người dân đọc kỹ <a href='/xem?id=7'>kế hoạch số 7</a> trước khi làm thủ tục.</p></div>"
+        f"<p>{long}</p><p>{long}</p><p>Công an tỉnh đề nghị người dân đọc kỹ <a href='/xem?id=7'>kế hoạch số 7</a>"
+        " trước khi làm thủ tục.</p></div>"
         "<div class='more'><a href='/nhan?id=9'>Quyết định số 9</a></div><div class='footer'>Liên hệ</div>"
         "</body></html>"
     ).encode()
