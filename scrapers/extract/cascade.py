@@ -20,9 +20,8 @@ and summary are kept out of it. ``extraction.fields`` records the stage of every
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import cast
@@ -54,27 +53,23 @@ from .dom import (
     first_element,
     first_match,
     first_value,
-    paragraphs_of,
     parse_html,
     select,
     select_values,
     text_of,
 )
+from .found import FoundFields
 from .generic import AFTER_BODY_BLOCKS, GENERIC_FIELDS, Generic, byline_at_ends, extract_generic, section_of
 from .jsonapi import GENERIC_JSON, first, load_json_article, looks_like_json
 from .profile import Profile
-from .structured import STRUCTURED_FIELDS, Structured, extract_structured
-from .text import clean_text, decode_html, split_keywords, split_paragraphs, strip_byline_label
+from .structured import STRUCTURED_FIELDS, Structured, extract_structured, prefer_structured_body
+from .text import clean_text, decode_html, split_keywords, strip_byline_label
 
 #: what the stages find that is no article field (kept out of ``extraction.fields``)
 INTERNAL_FIELDS = frozenset({
     "generic_author", "structured_body", "lead_image", "declared_canonical", "declared_aliases", "description",
     "affiliation",
 })
-#: ``{{news.Title}}``: a client-side template placeholder, never content
-UNRENDERED_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
-#: an HTML tag inside a text value
-MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
 
 @lru_cache(maxsize=1)
@@ -85,45 +80,6 @@ def software_version() -> str:
     except PackageNotFoundError:
         ours = "0+unknown"
     return f"congan-archive/{ours} trafilatura/{version('trafilatura')}"
-
-
-#: length of a day-only ISO date (``2025-07-01``)
-DAY_LENGTH = 10
-
-
-@dataclass
-class _Fields:
-    """Field values as they are found, with the stage that found each one."""
-
-    values: dict[str, object] = field(default_factory=dict)
-    stages: dict[str, str] = field(default_factory=dict)
-
-    def offer(self, name: str, value: object, stage: str) -> None:
-        if isinstance(value, str) and UNRENDERED_TEMPLATE.search(value):
-            return  # an AngularJS/Handlebars placeholder of a page rendered by script
-        if name not in self.values and value not in (None, "", (), []):
-            self.values[name] = value
-            self.stages[name] = stage
-
-    def get(self, name: str, default: object = None) -> object:
-        return self.values.get(name, default)
-
-    def day_only(self, name: str) -> bool:
-        """The date found for ``name`` has no time of day (``YYYY-MM-DD``)."""
-        value = self.values.get(name)
-        return isinstance(value, str) and len(value) == DAY_LENGTH
-
-    def refine(self, name: str, value: object, stage: str) -> None:
-        """A day-only date made precise by a later stage's time on the same day."""
-        if self.day_only(name) and isinstance(value, str) and value.startswith(str(self.values[name])):
-            self.values[name], self.stages[name] = value, stage
-
-    def text(self, name: str) -> str | None:
-        """A text field (the cascade only offers strings under these names)."""
-        return cast("str | None", self.values.get(name))
-
-    def missing(self, *names: str) -> bool:
-        return any(name not in self.values for name in names)
 
 
 def _content_type(headers: Mapping[str, str] | None) -> str | None:
@@ -152,7 +108,7 @@ def extract_article(
 
     chosen = profile if isinstance(profile, Profile) else get_profile(profile)
     text, _charset = decode_html(body, headers)
-    found = _Fields()
+    found = FoundFields()
     parsed_body: Body | None = None
     if looks_like_json(body, _content_type(headers)):
         parsed_body = _json_stage(text, url, chosen, found, content_types)
@@ -167,33 +123,12 @@ def extract_article(
             parsed_body = _generic_stage(
                 root, url, base, chosen, found, parsed_body, text, element, headline, content_types
             )
-        _structured_body(found)
+        prefer_structured_body(found)
     return _assemble(url, found, parsed_body, chosen, adapter)
 
 
-def _structured_body(found: _Fields) -> None:
-    """A JSON-LD ``articleBody`` replaces the page's body only when it is at least as complete
-    (a teaser ending in an ellipsis never is)."""
-    text = found.get("structured_body")
-    if not isinstance(text, str):
-        return
-    if MARKUP.search(text):  # an articleBody written as HTML: its text, not its tags
-        try:
-            text = "\n\n".join(paragraphs_of(lxml.html.fragment_fromstring(text, create_parent="div")))
-        except (etree.ParserError, ValueError):
-            return
-    paragraphs = split_paragraphs(text)
-    dom = found.get("body")
-    dom_len = sum(len(p) for p in dom) if isinstance(dom, list) else 0
-    teaser = text.rstrip().endswith(("…", "...", "[…]"))
-    if paragraphs and not teaser and sum(len(p) for p in paragraphs) >= dom_len:
-        found.values.pop("body", None)
-        found.stages.pop("body", None)
-        found.offer("body", paragraphs, STAGE_STRUCTURED)
-
-
 def _json_stage(
-    text: str, url: str, profile: Profile, found: _Fields, content_types: Mapping[str, str] | None = None
+    text: str, url: str, profile: Profile, found: FoundFields, content_types: Mapping[str, str] | None = None
 ) -> Body | None:
     fields = profile.json or GENERIC_JSON
     article = load_json_article(text, fields)
@@ -234,7 +169,8 @@ def _json_stage(
 
 
 def _profile_stage(
-    root: etree._Element, base: str, profile: Profile, found: _Fields, content_types: Mapping[str, str] | None = None
+    root: etree._Element, base: str, profile: Profile, found: FoundFields,
+    content_types: Mapping[str, str] | None = None,
 ) -> tuple[Body | None, etree._Element | None, etree._Element | None]:
     """The profile's fields, its body with the element it came from, and the headline's element."""
     title = first_match(root, profile.title)
@@ -270,7 +206,7 @@ def _profile_stage(
     return body, element, headline
 
 
-def _offer_author(found: _Fields, value: object, stage: str) -> None:
+def _offer_author(found: FoundFields, value: object, stage: str) -> None:
     """A byline found by a profile or an API: the name, and the unit after it as affiliation."""
     if value is None or not str(value).strip():
         return
@@ -299,7 +235,7 @@ def _values(root: etree._Element, selectors: tuple[str, ...]) -> Iterator[str]:
         yield from select_values(root, selector)
 
 
-def _structured_wanted(found: _Fields) -> frozenset[str]:
+def _structured_wanted(found: FoundFields) -> frozenset[str]:
     """The structured fields that can still change the article: those not found yet, a date
     found without its time, the description when there is no summary (it may tell the lead)."""
     return frozenset(
@@ -308,7 +244,7 @@ def _structured_wanted(found: _Fields) -> frozenset[str]:
     )
 
 
-def _structured_stage(data: Structured, base: str, found: _Fields) -> None:
+def _structured_stage(data: Structured, base: str, found: FoundFields) -> None:
     for name in ("title", "published", "modified", "author", "category", "tags"):
         found.offer(name, getattr(data, name), STAGE_STRUCTURED)
     for name in ("published", "modified"):
@@ -320,7 +256,7 @@ def _structured_stage(data: Structured, base: str, found: _Fields) -> None:
     found.offer("description", data.summary, STAGE_STRUCTURED)
 
 
-def _signed_body(body: Body | None, found: _Fields) -> bool:
+def _signed_body(body: Body | None, found: FoundFields) -> bool:
     """The byline at the ends of the profile's body, when the profile found every field but
     the author (the generic stage is then not needed for it): True when there is one."""
     byline = byline_at_ends(body.paragraphs) if body is not None else None
@@ -332,7 +268,7 @@ def _signed_body(body: Body | None, found: _Fields) -> bool:
 
 
 def _generic_stage(
-    root: etree._Element, url: str, base: str, profile: Profile, found: _Fields, parsed_body: Body | None,
+    root: etree._Element, url: str, base: str, profile: Profile, found: FoundFields, parsed_body: Body | None,
     html: str | None = None, element: etree._Element | None = None, headline: etree._Element | None = None,
     content_types: Mapping[str, str] | None = None,
 ) -> Body | None:
@@ -374,14 +310,16 @@ def _generic_stage(
     return parsed_body
 
 
-def _lead_from_description(paragraphs: list[str], found: _Fields) -> None:
+def _lead_from_description(paragraphs: list[str], found: FoundFields) -> None:
     description = found.get("description")
     if paragraphs and description and paragraphs[0] == description:
         # the page's description repeats its first paragraph: that paragraph is the lead
         found.offer("summary", description, STAGE_STRUCTURED)
 
 
-def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, adapter: str | None) -> ExtractedArticle:
+def _assemble(
+    url: str, found: FoundFields, body: Body | None, profile: Profile, adapter: str | None
+) -> ExtractedArticle:
     if found.get("modified") is not None and found.get("modified") == found.get("published"):
         found.values.pop("modified")  # a modification date equal to publication is none
         found.stages.pop("modified", None)

@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
+import lxml.html
 from lxml import etree
+
+from archive.corpus.article import STAGE_STRUCTURED
 
 from .byline import is_organisation
 from .dates import parse_date
-from .dom import first_value
-from .text import clean_text
+from .dom import first_value, paragraphs_of
+from .found import FoundFields
+from .text import clean_text, split_paragraphs
 
+#: an HTML tag inside a text value
+MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "BlogPosting", "Report", "ReportageNewsArticle", "WebPage"})
 
 #: meta and microdata selectors per field, tried after JSON-LD
@@ -162,3 +169,24 @@ def _first_date(root: etree._Element, selectors: tuple[str, ...]) -> str | None:
         if parsed:
             return parsed
     return None
+
+
+def prefer_structured_body(found: FoundFields) -> None:
+    """A JSON-LD ``articleBody`` replaces the page's body only when it is at least as complete
+    (a teaser ending in an ellipsis never is)."""
+    text = found.get("structured_body")
+    if not isinstance(text, str):
+        return
+    if MARKUP.search(text):  # an articleBody written as HTML: its text, not its tags
+        try:
+            text = "\n\n".join(paragraphs_of(lxml.html.fragment_fromstring(text, create_parent="div")))
+        except (etree.ParserError, ValueError):
+            return
+    paragraphs = split_paragraphs(text)
+    dom = found.get("body")
+    dom_len = sum(len(p) for p in dom) if isinstance(dom, list) else 0
+    teaser = text.rstrip().endswith(("…", "...", "[…]"))
+    if paragraphs and not teaser and sum(len(p) for p in paragraphs) >= dom_len:
+        found.values.pop("body", None)
+        found.stages.pop("body", None)
+        found.offer("body", paragraphs, STAGE_STRUCTURED)
