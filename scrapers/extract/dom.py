@@ -7,6 +7,7 @@ Selectors come from profile data as CSS; they are translated to XPath once per p
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import lxml.html
@@ -33,15 +34,37 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TRANSLATOR = GenericTranslator()
 
 
+def _page_parser() -> etree.HTMLParser:
+    """lxml.html's parser, but its elements are plain ``HtmlElement`` chosen in C: lxml.html's
+    own lookup runs Python for every element the extraction touches, to give form fields
+    classes of their own that no stage uses."""
+    parser = etree.HTMLParser(remove_blank_text=False)
+    parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity,
+    ))
+    return parser
+
+
+class _Parsers(threading.local):
+    """One parser per thread (an lxml parser is not to be used by two threads at once)."""
+
+    def __init__(self) -> None:
+        self.parser = _page_parser()
+
+
+_PARSERS = _Parsers()
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """A tree for any text, even broken or empty HTML."""
     text = _XML_DECLARATION.sub("", text)
     if not text.strip():
         text = "<html><body></body></html>"
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=_PARSERS.parser)
     except (etree.ParserError, ValueError):
-        return lxml.html.document_fromstring("<html><body></body></html>")
+        return lxml.html.document_fromstring("<html><body></body></html>", parser=_PARSERS.parser)
 
 
 @lru_cache(maxsize=1024)
