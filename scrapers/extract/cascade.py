@@ -72,6 +72,10 @@ INTERNAL_FIELDS = frozenset({
 })
 
 
+#: the page's declared canonical URL (compiled once: ``root.xpath`` compiles on every call)
+_CANONICAL = etree.XPath('//link[@rel="canonical"]/@href')
+
+
 @lru_cache(maxsize=1)
 def software_version() -> str:
     """``congan-archive/<v> trafilatura/<v>`` (read once: package metadata is slow to parse)."""
@@ -190,7 +194,7 @@ def _profile_stage(
     found.offer("tags", tuple(dict.fromkeys(tags)), STAGE_PROFILE)
     aliases = [absolute(base, value) for value in _values(root, profile.alias_links)]
     found.offer("declared_aliases", tuple(dict.fromkeys(a for a in aliases if a)), STAGE_PROFILE)
-    canonical = root.xpath('//link[@rel="canonical"]/@href')
+    canonical = _CANONICAL(root)
     if canonical:
         found.offer("declared_canonical", absolute(base, str(canonical[0])), STAGE_PROFILE)
     element = first_element(root, profile.body)

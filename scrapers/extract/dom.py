@@ -211,9 +211,13 @@ def remove(el: etree._Element) -> None:
     parent.remove(el)
 
 
+#: ``<base href>`` (compiled once: ``root.xpath`` compiles on every call)
+_BASE_HREF = etree.XPath("//base/@href")
+
+
 def base_url(root: etree._Element, url: str) -> str:
     """The URL relative links resolve against (``<base href>`` wins)."""
-    for href in root.xpath("//base/@href"):
+    for href in _BASE_HREF(root):
         if str(href).strip():
             return safe_join(url, str(href).strip()) or url
     return url

@@ -66,9 +66,15 @@ class Structured:
     image: str | None = None
 
 
+#: compiled once (``root.xpath`` compiles on every call)
+_JSON_LD = etree.XPath('//script[@type="application/ld+json"]')
+_SITE_NAMES = etree.XPath('//meta[@property="og:site_name"]/@content')
+_TAGS = etree.XPath('//meta[@property="article:tag"]/@content')
+
+
 def _json_ld_objects(root: etree._Element) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
-    for script in root.xpath('//script[@type="application/ld+json"]'):
+    for script in _JSON_LD(root):
         try:
             data = json.loads(script.text or "")
         except ValueError:
@@ -138,14 +144,14 @@ def extract_structured(root: etree._Element, wanted: frozenset[str] = STRUCTURED
     obj = ld[0] if ld else {}
     found: dict[str, Any] = {}
     if "author" in wanted:
-        sites = tuple(str(v) for v in root.xpath('//meta[@property="og:site_name"]/@content'))
+        sites = tuple(str(v) for v in _SITE_NAMES(root))
         publisher = next((o.get("publisher") for o in ld if isinstance(o.get("publisher"), dict)), None)
         if publisher and publisher.get("name"):
             sites += (str(publisher["name"]),)
         found["author"] = _person(obj.get("author"), sites) or _person(first_value(root, META_AUTHOR), sites)
     if "tags" in wanted:
         found["tags"] = _keywords(obj.get("keywords")) or tuple(
-            t for t in (clean_text(v) for v in root.xpath('//meta[@property="article:tag"]/@content')) if t
+            t for t in (clean_text(v) for v in _TAGS(root)) if t
         )
     readers = {
         "title": lambda: _name(obj.get("headline")) or first_value(root, META_TITLE),
