@@ -64,7 +64,8 @@ class _RecentPages(threading.local):
     def values(self, root: etree._Element, attr: str) -> str:
         if root is not self.asked:
             self._switch(root)
-        return self.seen.get(attr) or self._load(root, attr)
+        values = self.seen.get(attr)
+        return values if values is not None else self._load(root, attr)
 
     def _load(self, root: etree._Element, attr: str) -> str:
         if attr not in self.seen:
