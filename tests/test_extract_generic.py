@@ -93,3 +93,29 @@ def test_a_profile_date_without_time_takes_the_time_the_page_gives_for_that_day(
     other = extract_article(dated("2025-06-30"), URL, profile="dotnetnuke")
     assert other.published is not None and other.published.startswith("2025-07-01")
     assert "T07:05" not in other.published
+
+
+def test_an_extension_less_link_is_an_attachment_when_its_answer_was_a_document() -> None:
+    """Issue 14: a document linked without an extension, inside or right after the body, is an
+    attachment when the crawl saw a document Content-Type for it (and only then)."""
+    long = "Lực lượng chức năng đã khẩn trương xác minh, truy xét và làm rõ vụ việc trên địa bàn tỉnh. " * 3
+    html = (
+        "<html><head><title>Cảnh báo thủ đoạn lừa đảo - Công an tỉnh</title></head><body>"
+        "<h1>Cảnh báo thủ đoạn lừa đảo</h1><div class='content'>"
+        f"<p>{long}</p><p>{long}</p><p>Công an tỉnh đề nghị người dân đọc kỹ <a href='/xem?id=7'>kế hoạch số 7</a>"
+        " trước khi làm thủ tục.</p></div>"
+        "<div class='more'><a href='/nhan?id=9'>Quyết định số 9</a></div><div class='footer'>Liên hệ</div>"
+        "</body></html>"
+    ).encode()
+    url = "https://congan.example.gov.vn/tin/bai-1.html"
+    for profile in ("generic", "wordpress"):
+        plain = extract_article(html, url, profile=profile)
+        assert plain.attachments == ()
+        typed = extract_article(html, url, profile=profile, content_types={
+            "https://congan.example.gov.vn/xem?id=7": "application/pdf",
+            "https://congan.example.gov.vn/nhan?id=9": "application/msword; charset=binary",
+        })
+        assert [a.url for a in typed.attachments] == [
+            "https://congan.example.gov.vn/xem?id=7", "https://congan.example.gov.vn/nhan?id=9",
+        ]
+        assert typed.body == plain.body  # a link inside a sentence stays in the text

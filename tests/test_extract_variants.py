@@ -52,29 +52,18 @@ def test_every_family_is_drawn(pages: list[VariantPage]) -> None:
     assert {p.variant.family for p in pages} == set(FAMILIES)
 
 
-#: Issue 14 is open: on some fresh seeds a field still falls below its threshold. The tests
-#: run and print the misses with the seeds to replay (CONGAN_VARIANT_SEEDS); a pass is
-#: reported as XPASS. Remove the mark once every fresh seed passes.
-NOT_YET_ON_EVERY_SEED = pytest.mark.xfail(
-    strict=False, reason="issue 14: thresholds not yet met on every freshly seeded variant"
-)
-
-
-@NOT_YET_ON_EVERY_SEED
 def test_generic_path_alone_meets_the_thresholds(pages: list[VariantPage]) -> None:
     shares, misses = _shares(pages, lambda page: "generic")
     short = {name: round(v, 3) for name, v in shares.items() if v < GENERIC_MIN[name]}
     assert not short, f"{seeds_line([p.variant for p in pages[:1]])} ...\n{short}\n" + "\n".join(misses[:20])
 
 
-@NOT_YET_ON_EVERY_SEED
 def test_family_profiles_are_exact_on_their_variants(pages: list[VariantPage]) -> None:
     shares, misses = _shares(pages, lambda page: FAMILIES[page.variant.family].adapter)
     short = {name: round(v, 3) for name, v in shares.items() if v < GENERIC_MIN[name]}
     assert not short, f"{short}\n" + "\n".join(misses[:20])
 
 
-@NOT_YET_ON_EVERY_SEED
 def test_affiliation_is_what_follows_the_name(pages: list[VariantPage]) -> None:
     signed = [p for p in pages if p.truth.author and p.truth.affiliation]
     assert signed, "no variant signs with a unit: draw more seeds"

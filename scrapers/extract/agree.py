@@ -65,15 +65,31 @@ def share_in(inner: Counter[tuple[str, ...]], outer: Counter[tuple[str, ...]]) -
     return sum((inner & outer).values()) / total if total else 0.0
 
 
-def choose_body(block: list[str], text: list[str], raw_block: str) -> Choice:
+def _block_with_known(
+    in_text: Counter[tuple[str, ...]], raw: Counter[tuple[str, ...]], known: tuple[str | None, ...]
+) -> bool:
+    """Trafilatura's text is the block and the fields found around it (a table layout gives
+    headline, lead, byline and body as one cell): what is left once those fields are taken
+    out lies in the block as :data:`MIN_TEXT_IN_BLOCK` requires."""
+    if not any(known):
+        return False
+    rest = in_text - shingles("\n".join(k for k in known if k))
+    return share_in(rest, raw) >= MIN_TEXT_IN_BLOCK
+
+
+def choose_body(block: list[str], text: list[str], raw_block: str, known: tuple[str | None, ...] = ()) -> Choice:
     """The body of a page from the block's paragraphs (noise cut out), trafilatura's, and the
-    block's whole text ``raw_block`` (see the module docstring)."""
+    block's whole text ``raw_block`` (see the module docstring). ``known`` are the fields found
+    right above the block (headline, lead, byline), given when the headline is: trafilatura's
+    text that repeats them (a table layout gives it as one cell with the body) does not count
+    against the block."""
     if not text:
         return Choice(block, BLOCK)
     if not block:
         return Choice(text, TEXT)
     in_block, in_text = shingles("\n".join(block)), shingles("\n".join(text))
-    if share_in(in_text, shingles(raw_block)) < MIN_TEXT_IN_BLOCK:
+    raw = shingles(raw_block)
+    if share_in(in_text, raw) < MIN_TEXT_IN_BLOCK and not _block_with_known(in_text, raw, known):
         text_size = sum(in_text.values())
         if text_size < MIN_TEXT_SHINGLES and sum(in_block.values()) >= LONGER_BLOCK * MIN_TEXT_SHINGLES:
             return Choice(block, BLOCK)

@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
-from lxml_html_clean import Cleaner
+from lxml.html import defs as html_defs
 
 from archive.corpus.article import Attachment, Image
 
-from .dom import absolute, first_value, paragraphs_of, remove, select_any, text_of
+from .dom import absolute, first_value, joined, paragraphs_of, remove, select_any, text_of
 from .profile import ATTACHMENT_EXTENSIONS, COMMON_NOISE, Profile
 from .text import clean_text
 
@@ -47,37 +47,32 @@ DOCUMENT_TYPES = frozenset({
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 })
 #: the label of a block of attached files
-ATTACHMENT_LABEL = re.compile(
-    r"(?i)^(?:tải về|download|file đính kèm|tệp đính kèm|tài liệu đính kèm|đính kèm|văn bản|tài liệu|tệp tin|"
-    r"file|tập tin)\b"
+_ATTACHMENT_LABELS = (
+    "tải về|download|file đính kèm|tệp đính kèm|tài liệu đính kèm|đính kèm|văn bản|tài liệu|tệp tin|file|tập tin"
 )
-#: attributes kept in body_html
+ATTACHMENT_LABEL = re.compile(rf"(?i)^(?:{_ATTACHMENT_LABELS})\b")
+#: the same words anywhere in a text, whatever spaces separate them
+ATTACHMENT_WORDS = re.compile("(?i)(?:" + _ATTACHMENT_LABELS.replace(" ", r"\s+") + ")")
+#: attributes kept in body_html, and those of them that are links (made absolute)
 SAFE_ATTRS = frozenset({"href", "src", "alt", "title", "colspan", "rowspan"})
+LINK_ATTRS = ("href", "src")
 
-_CLEANER = Cleaner(
-    scripts=True,
-    javascript=True,
-    comments=True,
-    style=True,
-    inline_style=True,
-    links=True,
-    meta=True,
-    page_structure=True,
-    processing_instructions=True,
-    embedded=True,
-    frames=True,
-    forms=True,
-    annoying_tags=True,
-    remove_unknown_tags=True,
-    safe_attrs_only=True,
-    safe_attrs=SAFE_ATTRS,
-)
+#: elements the body loses with their content; comments and processing instructions too
+KILLED_TAGS = frozenset({
+    "script", "style", "link", "meta", "base", "applet", "frame", "frameset", "noframes", "button", "input",
+    "select", "textarea", "param",
+})
+#: elements the body loses but not their content (nor any tag of no HTML version)
+UNWRAPPED_TAGS = frozenset({"head", "html", "title", "iframe", "embed", "layer", "object", "form", "blink", "marquee"})
+HTML_TAGS = frozenset(html_defs.tags)
+#: what a link in body_html may point to (resolved: relative links are http(s) by then)
+SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:", "ftp://")
 
 
 @dataclass(frozen=True)
 class Body:
     paragraphs: list[str]
-    html: str
+    tree: etree._Element | None  # the body as safe HTML (:func:`sanitise`), serialised last
     images: tuple[Image, ...]
     attachments: tuple[Attachment, ...]
 
@@ -90,16 +85,23 @@ def _image_url(img: etree._Element, base: str) -> str | None:
     return None
 
 
-def _caption(img: etree._Element, profile: Profile) -> str | None:
+def _pictures(node: etree._Element) -> int:
+    """How many pictures ``node`` shows: a lazy image's ``<noscript>`` copy is the same one."""
+    return sum(1 for img in node.iter("img") if (parent := img.getparent()) is None or parent.tag != "noscript")
+
+
+def _caption(img: etree._Element, profile: Profile, captions: list[etree._Element]) -> str | None:
+    """The caption of ``img`` among the body's ``captions`` (what the caption selectors match
+    in it, found in one pass): in its nearest container that holds no other picture."""
     node = img
     for _ in range(CAPTION_DEPTH):
         node = node.getparent()
         if node is None:
             return None
-        if sum(1 for _ in node.iter("img")) > 1:
+        if _pictures(node) > 1:
             return None  # this container holds other images: their captions are not ours
-        if not select_any(node, profile.image_caption):
-            continue  # one pass for every caption selector; in their order only when one matches
+        if not any(c is node or any(a is node for a in c.iterancestors()) for c in captions):
+            continue  # the selectors, in their order, only where one of them matches
         value = first_value(node, profile.image_caption)
         if value:
             return value
@@ -117,7 +119,7 @@ def caption_nearby(img: etree._Element, root: etree._Element) -> tuple[str, list
     block = img.getparent()
     while block is not None and block is not root and block.tag not in CAPTION_BLOCK_TAGS:
         block = block.getparent()
-    if block is None or block is root or sum(1 for _ in block.iter("img")) != 1:
+    if block is None or block is root or _pictures(block) != 1:
         return None
     own = text_of(block)
     if own:
@@ -170,6 +172,8 @@ def labelled_attachments(block: etree._Element) -> bool:
     """A block that announces attached files ("Tải về:", "File đính kèm", "Văn bản:")."""
     if block.find(".//a") is None:
         return False
+    if ATTACHMENT_WORDS.search("".join(block.itertext())) is None:
+        return False  # no label anywhere in its text (told without reading it block by block)
     label = text_of(block)
     for link in block.iter("a"):
         label = label.replace(text_of(link), " ", 1)
@@ -216,11 +220,12 @@ def process_body(
     root.tail = None
     candidates: list[tuple[etree._Element, Image]] = []
     cut: list[etree._Element] = []
+    captions = select_any(root, profile.image_caption) if root.find(".//img") is not None else []
     for img in list(root.iter("img")):
         url = _image_url(img, base)
         if not url:
             continue
-        caption = _caption(img, profile)
+        caption = _caption(img, profile, captions)
         if caption is None:
             nearby = caption_nearby(img, root)
             if nearby is not None:
@@ -246,25 +251,64 @@ def process_body(
         _attachments([*(attachment_roots or []), *after], base, any_link=True, content_types=content_types),
     )
     attachments = _merge(attachments, _attachments(list(trailing or ()), base, content_types=content_types))
+    paragraphs = paragraphs_of(root)
     return Body(
-        paragraphs=paragraphs_of(root),
-        html=sanitise(root, base),
+        paragraphs=paragraphs,
+        tree=sanitise(root, base),
         images=tuple(images.values()),
         attachments=attachments,
     )
 
 
-def sanitise(root: etree._Element, base: str) -> str:
-    """The body as safe HTML: no scripts, styles, forms, event handlers; absolute links."""
-    fragment = copy.deepcopy(root)
-    for img in fragment.iter("img"):
+def sanitise(root: etree._Element, base: str) -> etree._Element | None:
+    """The body as safe HTML, in one pass over ``root`` (the caller's own copy, cleaned in
+    place and returned), as ``lxml_html_clean``'s Cleaner leaves it with every option on and
+    :data:`SAFE_ATTRS` (tests compare the two; the Cleaner's passes cost more than the rest of
+    the body's processing): no scripts, styles, frames, forms, comments; tags of no HTML
+    version unwrapped (their text kept); links absolute, and only to web, mail or phone
+    addresses or inline raster images (a ``javascript:`` link is dropped, not emptied)."""
+    for img in root.iter("img"):
         for attr in IMAGE_SOURCE_ATTRS[:-1]:
             if img.get(attr):
                 img.set("src", img.get(attr))
-    try:
-        cleaned = _CLEANER.clean_html(fragment)
-    except (ValueError, TypeError):
-        return ""
-    if isinstance(cleaned, lxml.html.HtmlElement):
-        cleaned.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
-    return str(lxml.html.tostring(cleaned, encoding="unicode", method="html")).strip()
+    killed: list[etree._Element] = []
+    unwrapped: list[etree._Element] = []
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str) or tag in KILLED_TAGS:
+            killed.append(el)
+            continue
+        if tag in UNWRAPPED_TAGS or tag not in HTML_TAGS:
+            unwrapped.append(el)
+        attrib = el.attrib
+        for name in [n for n in attrib if n not in SAFE_ATTRS]:
+            del attrib[name]
+        for name in LINK_ATTRS:
+            link = attrib.get(name)
+            if link is not None:
+                resolved = joined(base, link.strip())
+                if resolved is None or not _safe_link(resolved):
+                    del attrib[name]
+                else:
+                    attrib[name] = resolved
+    if killed and killed[0] is root:  # a body that is all script: nothing of it is kept
+        root.clear()
+        root.tag = "div"
+        return root
+    if unwrapped and unwrapped[0] is root:
+        unwrapped.pop(0)
+        root.tag = "div"
+        root.attrib.clear()
+    for el in reversed(killed):  # innermost first
+        remove(el)
+    for el in reversed(unwrapped):
+        if isinstance(el, lxml.html.HtmlElement):
+            el.drop_tag()
+    return root
+
+
+def _safe_link(url: str) -> bool:
+    lowered = url[:16].lower()
+    if lowered.startswith(SAFE_SCHEMES):
+        return True
+    return lowered.startswith("data:image/") and not lowered.startswith("data:image/svg")

@@ -50,8 +50,10 @@ class Byline:
 
 
 def looks_like_name(text: str) -> bool:
+    """Capitalised words only (the letter ranges of :data:`_NAME_WORD` hold small letters
+    too, ``đ`` among them: the first letter is checked on its own)."""
     words = text.split()
-    return 1 <= len(words) <= MAX_NAME_WORDS and all(_NAME_WORD.match(w) for w in words)
+    return 1 <= len(words) <= MAX_NAME_WORDS and all(w[0].isupper() and _NAME_WORD.match(w) for w in words)
 
 
 def is_organisation(name: str, site_names: tuple[str, ...] = ()) -> bool:

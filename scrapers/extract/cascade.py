@@ -20,9 +20,8 @@ and summary are kept out of it. ``extraction.fields`` records the stage of every
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import cast
@@ -52,28 +51,29 @@ from .dom import (
     absolute,
     base_url,
     first_element,
+    first_match,
     first_value,
-    paragraphs_of,
     parse_html,
     select,
     select_values,
     text_of,
 )
-from .generic import GENERIC_FIELDS, Generic, extract_generic
+from .found import FoundFields
+from .generic import AFTER_BODY_BLOCKS, GENERIC_FIELDS, Generic, byline_at_ends, extract_generic, section_of
 from .jsonapi import GENERIC_JSON, first, load_json_article, looks_like_json
 from .profile import Profile
-from .structured import Structured, extract_structured
-from .text import clean_text, decode_html, split_keywords, split_paragraphs, strip_byline_label
+from .structured import STRUCTURED_FIELDS, Structured, extract_structured, prefer_structured_body
+from .text import clean_text, decode_html, split_keywords, strip_byline_label
 
 #: what the stages find that is no article field (kept out of ``extraction.fields``)
 INTERNAL_FIELDS = frozenset({
     "generic_author", "structured_body", "lead_image", "declared_canonical", "declared_aliases", "description",
     "affiliation",
 })
-#: ``{{news.Title}}``: a client-side template placeholder, never content
-UNRENDERED_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
-#: an HTML tag inside a text value
-MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+
+
+#: the page's declared canonical URL (compiled once: ``root.xpath`` compiles on every call)
+_CANONICAL = etree.XPath('//link[@rel="canonical"]/@href')
 
 
 @lru_cache(maxsize=1)
@@ -84,45 +84,6 @@ def software_version() -> str:
     except PackageNotFoundError:
         ours = "0+unknown"
     return f"congan-archive/{ours} trafilatura/{version('trafilatura')}"
-
-
-#: length of a day-only ISO date (``2025-07-01``)
-DAY_LENGTH = 10
-
-
-@dataclass
-class _Fields:
-    """Field values as they are found, with the stage that found each one."""
-
-    values: dict[str, object] = field(default_factory=dict)
-    stages: dict[str, str] = field(default_factory=dict)
-
-    def offer(self, name: str, value: object, stage: str) -> None:
-        if isinstance(value, str) and UNRENDERED_TEMPLATE.search(value):
-            return  # an AngularJS/Handlebars placeholder of a page rendered by script
-        if name not in self.values and value not in (None, "", (), []):
-            self.values[name] = value
-            self.stages[name] = stage
-
-    def get(self, name: str, default: object = None) -> object:
-        return self.values.get(name, default)
-
-    def day_only(self, name: str) -> bool:
-        """The date found for ``name`` has no time of day (``YYYY-MM-DD``)."""
-        value = self.values.get(name)
-        return isinstance(value, str) and len(value) == DAY_LENGTH
-
-    def refine(self, name: str, value: object, stage: str) -> None:
-        """A day-only date made precise by a later stage's time on the same day."""
-        if self.day_only(name) and isinstance(value, str) and value.startswith(str(self.values[name])):
-            self.values[name], self.stages[name] = value, stage
-
-    def text(self, name: str) -> str | None:
-        """A text field (the cascade only offers strings under these names)."""
-        return cast("str | None", self.values.get(name))
-
-    def missing(self, *names: str) -> bool:
-        return any(name not in self.values for name in names)
 
 
 def _content_type(headers: Mapping[str, str] | None) -> str | None:
@@ -139,52 +100,40 @@ def extract_article(
     headers: Mapping[str, str] | None = None,
     profile: str | Profile | None = None,
     adapter: str | None = None,
+    content_types: Mapping[str, str] | None = None,
 ) -> ExtractedArticle:
     """The article on one page (HTML or JSON). Never raises on bad input: a page with
     nothing recognisable gives an article with no title and an empty body. ``profile`` is a
     family's profile or its name (``scrapers.families``; ``None``: generic); an unknown name
-    raises ``scrapers.errors.UnknownProfileError``."""
+    raises ``scrapers.errors.UnknownProfileError``. ``content_types`` (URL -> Content-Type of
+    the answers fetched for the page's links) makes an extension-less link to a document, in
+    or right after the body, an attachment."""
     from scrapers.families import get_profile  # the families import this package's profile module
 
     chosen = profile if isinstance(profile, Profile) else get_profile(profile)
     text, _charset = decode_html(body, headers)
-    found = _Fields()
+    found = FoundFields()
     parsed_body: Body | None = None
     if looks_like_json(body, _content_type(headers)):
-        parsed_body = _json_stage(text, url, chosen, found)
+        parsed_body = _json_stage(text, url, chosen, found, content_types)
     if parsed_body is None:
         root = parse_html(text)
         base = base_url(root, url)
-        parsed_body, element = _profile_stage(root, base, chosen, found)
-        _structured_stage(extract_structured(root), base, found)
-        if not chosen.covers_page or found.missing("title", "published", "body", "author", "category"):
-            parsed_body = _generic_stage(root, url, base, chosen, found, parsed_body, text, element)
-        _structured_body(found)
+        parsed_body, element, headline = _profile_stage(root, base, chosen, found, content_types)
+        _structured_stage(extract_structured(root, _structured_wanted(found)), base, found)
+        if not chosen.covers_page or found.missing("title", "published", "body", "category") or (
+            found.missing("author") and not _signed_body(parsed_body, found)
+        ):
+            parsed_body = _generic_stage(
+                root, url, base, chosen, found, parsed_body, text, element, headline, content_types
+            )
+        prefer_structured_body(found)
     return _assemble(url, found, parsed_body, chosen, adapter)
 
 
-def _structured_body(found: _Fields) -> None:
-    """A JSON-LD ``articleBody`` replaces the page's body only when it is at least as complete
-    (a teaser ending in an ellipsis never is)."""
-    text = found.get("structured_body")
-    if not isinstance(text, str):
-        return
-    if MARKUP.search(text):  # an articleBody written as HTML: its text, not its tags
-        try:
-            text = "\n\n".join(paragraphs_of(lxml.html.fragment_fromstring(text, create_parent="div")))
-        except (etree.ParserError, ValueError):
-            return
-    paragraphs = split_paragraphs(text)
-    dom = found.get("body")
-    dom_len = sum(len(p) for p in dom) if isinstance(dom, list) else 0
-    teaser = text.rstrip().endswith(("…", "...", "[…]"))
-    if paragraphs and not teaser and sum(len(p) for p in paragraphs) >= dom_len:
-        found.values.pop("body", None)
-        found.stages.pop("body", None)
-        found.offer("body", paragraphs, STAGE_STRUCTURED)
-
-
-def _json_stage(text: str, url: str, profile: Profile, found: _Fields) -> Body | None:
+def _json_stage(
+    text: str, url: str, profile: Profile, found: FoundFields, content_types: Mapping[str, str] | None = None
+) -> Body | None:
     fields = profile.json or GENERIC_JSON
     article = load_json_article(text, fields)
     if article is None or (profile.json is None and not (article.get("title") and article.get("body_html"))):
@@ -205,7 +154,7 @@ def _json_stage(text: str, url: str, profile: Profile, found: _Fields) -> Body |
         found.offer("declared_canonical", absolute(url, link), STAGE_JSON)
     html = article.get("body_html")
     fragment = lxml.html.fragment_fromstring(str(html or ""), create_parent="div")
-    body = process_body(fragment, url, profile)
+    body = process_body(fragment, url, profile, content_types=content_types)
     files = article.get("attachments")
     if isinstance(files, list):
         listed = []
@@ -224,20 +173,20 @@ def _json_stage(text: str, url: str, profile: Profile, found: _Fields) -> Body |
 
 
 def _profile_stage(
-    root: etree._Element, base: str, profile: Profile, found: _Fields
-) -> tuple[Body | None, etree._Element | None]:
-    """The profile's fields, and its body with the element it came from."""
-    found.offer("title", first_value(root, profile.title), STAGE_PROFILE)
+    root: etree._Element, base: str, profile: Profile, found: FoundFields,
+    content_types: Mapping[str, str] | None = None,
+) -> tuple[Body | None, etree._Element | None, etree._Element | None]:
+    """The profile's fields, its body with the element it came from, and the headline's element."""
+    title = first_match(root, profile.title)
+    headline = title[0] if title else None
+    found.offer("title", title[1] if title else None, STAGE_PROFILE)
     found.offer("summary", first_value(root, profile.summary), STAGE_PROFILE)
     for name in ("published", "modified"):
-        for value in _values(root, getattr(profile, name)):
-            parsed = parse_date(value)
-            if parsed:
-                found.offer(name, parsed, STAGE_PROFILE)
-                break
+        dates = filter(None, map(parse_date, _values(root, getattr(profile, name))))
+        found.offer(name, next(dates, None), STAGE_PROFILE)
     _offer_author(found, first_value(root, profile.author), STAGE_PROFILE)
-    found.offer("category", first_value(root, profile.category, last=True), STAGE_PROFILE)
-    found.offer("category", _category_by_url(root, base, profile), STAGE_PROFILE)
+    found.offer("category", section_of(first_value(root, profile.category, last=True)), STAGE_PROFILE)
+    found.offer("category", section_of(_category_by_url(root, base, profile)), STAGE_PROFILE)
     tags: list[str] = []
     for selector in profile.tags:
         for value in select_values(root, selector):
@@ -245,19 +194,23 @@ def _profile_stage(
     found.offer("tags", tuple(dict.fromkeys(tags)), STAGE_PROFILE)
     aliases = [absolute(base, value) for value in _values(root, profile.alias_links)]
     found.offer("declared_aliases", tuple(dict.fromkeys(a for a in aliases if a)), STAGE_PROFILE)
-    canonical = root.xpath('//link[@rel="canonical"]/@href')
+    canonical = _CANONICAL(root)
     if canonical:
         found.offer("declared_canonical", absolute(base, str(canonical[0])), STAGE_PROFILE)
     element = first_element(root, profile.body)
     if element is None:
-        return None, None
+        return None, None, headline
     extra_roots = [el for selector in profile.attachments for el in select(root, selector)]
-    body = process_body(element, base, profile, attachment_roots=extra_roots)
+    # documents listed right after the body block, as the generic stage finds them
+    trailing = list(element.itersiblings())[:AFTER_BODY_BLOCKS]
+    body = process_body(
+        element, base, profile, attachment_roots=extra_roots, trailing=trailing, content_types=content_types
+    )
     found.offer("body", body.paragraphs, STAGE_PROFILE)
-    return body, element
+    return body, element, headline
 
 
-def _offer_author(found: _Fields, value: object, stage: str) -> None:
+def _offer_author(found: FoundFields, value: object, stage: str) -> None:
     """A byline found by a profile or an API: the name, and the unit after it as affiliation."""
     if value is None or not str(value).strip():
         return
@@ -280,14 +233,22 @@ def _category_by_url(root: etree._Element, url: str, profile: Profile) -> str | 
     return None
 
 
-def _values(root: etree._Element, selectors: tuple[str, ...]) -> list[str]:
-    values: list[str] = []
+def _values(root: etree._Element, selectors: tuple[str, ...]) -> Iterator[str]:
+    """The values the selectors match, selector after selector (each run only when asked)."""
     for selector in selectors:
-        values.extend(select_values(root, selector))
-    return values
+        yield from select_values(root, selector)
 
 
-def _structured_stage(data: Structured, base: str, found: _Fields) -> None:
+def _structured_wanted(found: FoundFields) -> frozenset[str]:
+    """The structured fields that can still change the article: those not found yet, a date
+    found without its time, the description when there is no summary (it may tell the lead)."""
+    return frozenset(
+        name for name in STRUCTURED_FIELDS
+        if name not in found.values or found.day_only(name) or name == "image"
+    )
+
+
+def _structured_stage(data: Structured, base: str, found: FoundFields) -> None:
     for name in ("title", "published", "modified", "author", "category", "tags"):
         found.offer(name, getattr(data, name), STAGE_STRUCTURED)
     for name in ("published", "modified"):
@@ -299,16 +260,29 @@ def _structured_stage(data: Structured, base: str, found: _Fields) -> None:
     found.offer("description", data.summary, STAGE_STRUCTURED)
 
 
+def _signed_body(body: Body | None, found: FoundFields) -> bool:
+    """The byline at the ends of the profile's body, when the profile found every field but
+    the author (the generic stage is then not needed for it): True when there is one."""
+    byline = byline_at_ends(body.paragraphs) if body is not None else None
+    if byline is None:
+        return False
+    found.offer("generic_author", byline.author, STAGE_GENERIC)
+    found.offer("affiliation", byline.affiliation, STAGE_GENERIC)
+    return True
+
+
 def _generic_stage(
-    root: etree._Element, url: str, base: str, profile: Profile, found: _Fields, parsed_body: Body | None,
-    html: str | None = None, element: etree._Element | None = None,
+    root: etree._Element, url: str, base: str, profile: Profile, found: FoundFields, parsed_body: Body | None,
+    html: str | None = None, element: etree._Element | None = None, headline: etree._Element | None = None,
+    content_types: Mapping[str, str] | None = None,
 ) -> Body | None:
     """The generic fields; around the profile's body ``element`` when the profile found one
-    (the body block is then known: no block is located and trafilatura is not asked)."""
+    (the body block is then known: no block is located and trafilatura is not asked), and
+    below the profile's ``headline`` element when it found one."""
     known = element if parsed_body is not None else None
     # a day-only date of an earlier stage is asked again: the page may give its time too
     wanted = frozenset(name for name in GENERIC_FIELDS if name not in found.values or found.day_only(name))
-    data: Generic = extract_generic(root, url, html, container=known, wanted=wanted)
+    data: Generic = extract_generic(root, url, html, container=known, headline=headline, wanted=wanted)
     found.offer("title", data.title, STAGE_GENERIC)
     found.offer("summary", data.summary, STAGE_GENERIC)
     found.offer("published", data.published, STAGE_GENERIC)
@@ -318,11 +292,18 @@ def _generic_stage(
         found.offer("generic_author", data.author, STAGE_GENERIC)
         found.offer("affiliation", data.affiliation, STAGE_GENERIC)
     if parsed_body is None and data.container is not None:
-        parsed_body = process_body(data.container, base, profile, trailing=list(data.trailing))
+        parsed_body = process_body(
+            data.container, base, profile, trailing=list(data.trailing), content_types=content_types
+        )
         if data.certain:
             choice = Choice(parsed_body.paragraphs, BLOCK)
         else:
-            choice = choose_body(parsed_body.paragraphs, data.text(), text_of(data.container))
+            fields = ("title", "summary", "author", "affiliation")
+            known = (
+                (data.title, data.summary, data.author, data.affiliation, *(found.text(n) for n in fields))
+                if data.below_headline else ()
+            )
+            choice = choose_body(parsed_body.paragraphs, data.text(), text_of(data.container), known)
         if choice.source != BLOCK and "author" not in found.values:
             # a signature at the block's end that trafilatura's text left out
             signed = clean_body(parsed_body.paragraphs, title=None, summary=None, author=data.author)
@@ -333,14 +314,16 @@ def _generic_stage(
     return parsed_body
 
 
-def _lead_from_description(paragraphs: list[str], found: _Fields) -> None:
+def _lead_from_description(paragraphs: list[str], found: FoundFields) -> None:
     description = found.get("description")
     if paragraphs and description and paragraphs[0] == description:
         # the page's description repeats its first paragraph: that paragraph is the lead
         found.offer("summary", description, STAGE_STRUCTURED)
 
 
-def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, adapter: str | None) -> ExtractedArticle:
+def _assemble(
+    url: str, found: FoundFields, body: Body | None, profile: Profile, adapter: str | None
+) -> ExtractedArticle:
     if found.get("modified") is not None and found.get("modified") == found.get("published"):
         found.values.pop("modified")  # a modification date equal to publication is none
         found.stages.pop("modified", None)
@@ -380,7 +363,7 @@ def _assemble(url: str, found: _Fields, body: Body | None, profile: Profile, ada
         category=found.get("category"),  # type: ignore[arg-type]
         tags=tuple(found.get("tags", ())),  # type: ignore[arg-type]
         body="\n\n".join(paragraphs),
-        body_html=prune_html(body.html, cleaned.dropped, title=found.text("title"), author=found.text("author"))
+        body_html=prune_html(body.tree, cleaned.dropped, title=found.text("title"), author=found.text("author"))
         if body
         else "",
         images=images,

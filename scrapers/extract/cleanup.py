@@ -12,7 +12,7 @@ from lxml import etree
 from .byline import MAX_BYLINE_CHARS, parse_byline
 from .dates import parse_date
 from .dom import BLOCK_TAGS, remove, text_of
-from .text import clean_line, separate_byline, strip_byline_label
+from .text import INVISIBLE, clean_line, separate_byline, strip_byline_label
 
 #: a date line kept out of the body is at most this long
 MAX_DATE_LINE_CHARS = 80
@@ -22,6 +22,10 @@ DATE_LINE_WINDOW = 2
 _DATE_WORDS = re.compile(
     r"(?i)(thứ\s+\w+|chủ\s+nhật|cập\s+nhật|ngày\s+đăng|ngày|tháng|năm|lúc|đăng|giờ|gmt|\bsa\b|\bch\b|am|pm|\d+|[:/\-–,.|()+])"
 )
+
+
+#: the tags of blocks, for lxml's tag filters
+_BLOCKS = tuple(sorted(BLOCK_TAGS))
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,8 @@ def clean_body(paragraphs: list[str], *, title: str | None, summary: str | None,
     dropped |= dates
     kept = [p for p in kept if p not in dates]
     if author:
-        bylines = {p for p in kept if strip_byline_label(p) == author or _byline_of(p) == author}
+        # (the name is a part of its byline: only lines holding it are parsed)
+        bylines = {p for p in kept if author in p and (strip_byline_label(p) == author or _byline_of(p) == author)}
         dropped |= bylines
         kept = [p for p in kept if p not in bylines]
     before = set(kept)
@@ -60,25 +65,41 @@ def clean_body(paragraphs: list[str], *, title: str | None, summary: str | None,
     return CleanBody(kept, byline, frozenset(dropped))
 
 
-def prune_html(html: str, dropped: frozenset[str], *, title: str | None = None, author: str | None = None) -> str:
-    """``body_html`` without the blocks whose whole text was taken out of the body: the
-    dropped paragraphs, the headline, date lines and the byline."""
-    if not html:
-        return html
+#: the spaces a body's text holds (others are rare enough to be counted as letters: a block
+#: made long by them is only left unpruned)
+_SPACES = (" ", "\n", "\t", "\r", "\xa0")
+
+
+def _longer_than(el: etree._Element, limit: int) -> bool:
+    """The element's visible text is longer than ``limit`` (its characters that are not spaces
+    alone are, when none is invisible: no need to clean the text to tell)."""
+    raw = "".join(el.itertext())
+    if len(raw) <= limit:
+        return False
+    spaces = sum(raw.count(space) for space in _SPACES)  # (counted in C, no word list built)
+    if len(raw) - spaces > limit and INVISIBLE.search(raw) is None:
+        return True
+    return len(clean_line(raw)) > limit
+
+
+def prune_html(
+    tree: etree._Element | None, dropped: frozenset[str], *, title: str | None = None, author: str | None = None
+) -> str:
+    """``body_html`` from the sanitised body ``tree`` (changed in place) without the blocks whose
+    whole text was taken out of the body: the dropped paragraphs, the headline, date lines and
+    the byline."""
+    if tree is None:
+        return ""
     dropped = dropped | {t for t in (title, author) if t}
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return html
+    root = lxml.html.Element("div")
+    root.append(tree)
     # no block longer than the longest line that can go is read (text_of is the costly part)
     longest = max([MAX_DATE_LINE_CHARS, MAX_BYLINE_CHARS, *(len(t) for t in dropped)]) + (len(author or "") + 40)
-    for el in list(root.iter()):
-        if not isinstance(el.tag, str) or el.tag not in BLOCK_TAGS or el.getparent() is None:
-            continue
-        if len(clean_line(el.text_content())) > longest:
+    for el in list(root.iterdescendants(*_BLOCKS)):
+        if _longer_than(el, longest):
             continue  # its text (block breaks only add spaces) is longer than any line dropped
         text = text_of(el)
-        byline = author and author in (strip_byline_label(text), _byline_of(text))
+        byline = author and author in text and author in (strip_byline_label(text), _byline_of(text))
         if text and (text in dropped or is_date_line(text) or byline):
             remove(el)
     inner = root[0] if len(root) == 1 and not (root.text or "").strip() else root

@@ -7,6 +7,7 @@ Selectors come from profile data as CSS; they are translated to XPath once per p
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import lxml.html
@@ -33,15 +34,37 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TRANSLATOR = GenericTranslator()
 
 
+def _page_parser() -> etree.HTMLParser:
+    """lxml.html's parser, but its elements are plain ``HtmlElement`` chosen in C: lxml.html's
+    own lookup runs Python for every element the extraction touches, to give form fields
+    classes of their own that no stage uses."""
+    parser = etree.HTMLParser(remove_blank_text=False)
+    parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity,
+    ))
+    return parser
+
+
+class _Parsers(threading.local):
+    """One parser per thread (an lxml parser is not to be used by two threads at once)."""
+
+    def __init__(self) -> None:
+        self.parser = _page_parser()
+
+
+_PARSERS = _Parsers()
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """A tree for any text, even broken or empty HTML."""
     text = _XML_DECLARATION.sub("", text)
     if not text.strip():
         text = "<html><body></body></html>"
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=_PARSERS.parser)
     except (etree.ParserError, ValueError):
-        return lxml.html.document_fromstring("<html><body></body></html>")
+        return lxml.html.document_fromstring("<html><body></body></html>", parser=_PARSERS.parser)
 
 
 @lru_cache(maxsize=1024)
@@ -90,7 +113,23 @@ def select_values(root: etree._Element, selector: str) -> list[str]:
     return values
 
 
+def first_match(root: etree._Element, selectors: tuple[str, ...]) -> tuple[etree._Element, str] | None:
+    """The first element the selectors match (in their order) with a non-empty value, and
+    that value (its text, or the attribute a selector names)."""
+    for selector in selectors:
+        css, attr = _split_attr(selector)
+        for el in select(root, css):
+            raw = el.get(attr) if attr else text_of(el)
+            value = clean_line(raw) if raw else ""
+            if value:
+                return el, value
+    return None
+
+
 def first_value(root: etree._Element, selectors: tuple[str, ...], *, last: bool = False) -> str | None:
+    if not last:
+        found = first_match(root, selectors)
+        return found[1] if found else None
     for selector in selectors:
         values = select_values(root, selector)
         if values:
@@ -106,8 +145,16 @@ def first_element(root: etree._Element, selectors: tuple[str, ...]) -> etree._El
     return None
 
 
+#: descendants that make :func:`text_of` walk the element (a block break, or text never shown)
+_BREAKING_TAGS = tuple(sorted(BLOCK_TAGS | SKIP_TAGS))
+
+
 def text_of(el: etree._Element) -> str:
-    """An element's visible text on one line."""
+    """An element's visible text on one line. Without a block or a hidden element inside, its
+    text nodes joined are that text (read in C, far cheaper than walking it)."""
+    if isinstance(el.tag, str) and el.tag.lower() not in SKIP_TAGS \
+            and next(el.iterdescendants(*_BREAKING_TAGS), None) is None:
+        return clean_line("".join(el.itertext()))
     return clean_line(" ".join(paragraphs_of(el)))
 
 
@@ -164,9 +211,13 @@ def remove(el: etree._Element) -> None:
     parent.remove(el)
 
 
+#: ``<base href>`` (compiled once: ``root.xpath`` compiles on every call)
+_BASE_HREF = etree.XPath("//base/@href")
+
+
 def base_url(root: etree._Element, url: str) -> str:
     """The URL relative links resolve against (``<base href>`` wins)."""
-    for href in root.xpath("//base/@href"):
+    for href in _BASE_HREF(root):
         if str(href).strip():
             return safe_join(url, str(href).strip()) or url
     return url
@@ -178,4 +229,11 @@ def absolute(base: str, link: str | None) -> str | None:
     link = link.strip()
     if not link or link.startswith(("javascript:", "data:", "mailto:", "#")):
         return None
-    return safe_join(base, link)  # None when malformed (scrapers.portals.safe_urls)
+    return joined(base, link)
+
+
+@lru_cache(maxsize=4096)
+def joined(base: str, link: str) -> str | None:
+    """``link`` resolved against ``base``, None when malformed (:func:`safe_join`); memoised:
+    a page resolves its image and document links more than once (fields, then body_html)."""
+    return safe_join(base, link)

@@ -29,11 +29,11 @@ from functools import cache
 import trafilatura
 from lxml import etree
 
-from .byline import Byline, parse_byline
+from .byline import MAX_BYLINE_CHARS, Byline, parse_byline
 from .dates import parse_date
 from .dom import select, select_any, text_of
 from .locate import find_title, locate_body, page_title
-from .text import clean_text, split_paragraphs
+from .text import INVISIBLE, clean_text, split_paragraphs
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,20 @@ _CLOCK = re.compile(r"(?i)^\s*(hôm nay|today)\b")
 _SECTION_LABEL = re.compile(r"(?i)^\s*(chuyên mục|danh mục|mục|chủ đề|thể loại)\s*[:：]")
 #: link texts that are no section
 _HOME = re.compile(r"(?i)^(trang chủ|home|trang nhất)$")
+#: what separates the steps of a breadcrumb written as text ("Trang chủ » Tin tức")
+_TRAIL = re.compile(r"\s*[»›>]\s*|\s+[|/]\s+")
+
+
+def section_of(value: str | None) -> str | None:
+    """The section a category value names, without its label (``Danh mục:``): the last step of
+    a breadcrumb trail that is not the home page (a profile's selector may hold the whole
+    trail), else the value itself."""
+    if value and _SECTION_LABEL.match(value):
+        value = _SECTION_LABEL.sub("", value).strip() or None
+    if not value or _TRAIL.search(value) is None:
+        return value
+    steps = [step for step in (s.strip() for s in _TRAIL.split(value)) if step and not _HOME.match(step)]
+    return steps[-1] if steps else None
 #: where a byline usually is, by class fragment (checked before the text rules)
 AUTHOR_SELECTORS = (
     "[class*='author']", "[class*='Author']", "[class*='byline']", "[class*='tacgia']", "[class*='tac-gia']",
@@ -88,6 +102,7 @@ class Generic:
     container: etree._Element | None
     trailing: tuple[etree._Element, ...]  # blocks right after the body (attached files)
     certain: bool  # the block is the article without asking trafilatura
+    below_headline: bool  # the block starts right below the headline (or holds it)
     text: Callable[[], list[str]]  # trafilatura's paragraphs (computed on the first call)
 
 
@@ -140,14 +155,37 @@ def _date(blocks: list[etree._Element], start: int, stop: int) -> str | None:
     return None
 
 
+def _visible_chars_over(el: etree._Element, limit: int) -> bool:
+    """More than ``limit`` characters that are not spaces in the element's text nodes: its
+    visible text (spaces folded, invisible characters aside) is longer than ``limit``."""
+    if next(el.iter("script", "style", "noscript", "template"), None) is not None:
+        return False  # text that is never shown: read it properly
+    raw = "".join(el.itertext())
+    return len(raw) > limit and len(INVISIBLE.sub("", "".join(raw.split()))) > limit
+
+
 def _byline(candidates: list[etree._Element], *, signatures: bool) -> Byline | None:
     for el in candidates:
         if el.find(".//a") is not None and len(list(el.iter("a"))) > 1:
             continue
+        if _visible_chars_over(el, MAX_BYLINE_CHARS):
+            continue  # a paragraph, not a byline (told without reading its text block by block)
         found = parse_byline(text_of(el), labelled_only=not signatures)
         if found is not None and (len(found.author.split()) > 1 or not signatures):
             return found
     return None
+
+
+def byline_at_ends(paragraphs: list[str]) -> Byline | None:
+    """A byline at the ends of a body's paragraphs: labelled among the first and last two,
+    or a signature of at least two words as the last (the generic stage's checks inside the
+    body block, on a body already found)."""
+    for text in paragraphs[:2] + paragraphs[-2:]:
+        found = parse_byline(text, labelled_only=True)
+        if found is not None:
+            return found
+    found = parse_byline(paragraphs[-1]) if len(paragraphs) > 1 else None
+    return found if found is not None and len(found.author.split()) > 1 else None
 
 
 def _summary(
@@ -230,22 +268,28 @@ def _trafilatura_paragraphs(source: str | etree._Element, url: str) -> list[str]
 
 def extract_generic(
     root: etree._Element, url: str, html: str | None = None, *, container: etree._Element | None = None,
-    wanted: frozenset[str] = GENERIC_FIELDS,
+    headline: etree._Element | None = None, wanted: frozenset[str] = GENERIC_FIELDS,
 ) -> Generic:
     """The generic fields of the page ``root`` (parsed from ``html``, when given), around the
-    body block ``container`` when the caller knows it (else it is located); of the fields
-    :data:`GENERIC_FIELDS`, only those ``wanted`` are looked for (the title always is)."""
-    title_el = find_title(root)
+    body block ``container`` and below the ``headline`` element when the caller knows them
+    (else they are located); of the fields :data:`GENERIC_FIELDS`, only those ``wanted`` are
+    looked for (the title always is)."""
+    blocks = _blocks(root)
+    index = {el: n for n, el in enumerate(blocks)}
+    at = _index_of(headline, index)
+    title_el = headline if at is not None else find_title(root)
     title = text_of(title_el) if title_el is not None else None
     if not title:
         declared = page_title(root)
         title = clean_text(re.split(r"\s+[-|–]\s+", declared)[0]) if declared else None
-    container, share = (container, 1.0) if container is not None else locate_body(root)
-    if container is not None and _short(container):
-        container = None
-    blocks = _blocks(root)
-    index = {el: n for n, el in enumerate(blocks)}
-    at = _index_of(title_el, index) if title_el is not None else None
+    if container is None:  # (a block the caller knows is the body, however short)
+        container, share = locate_body(root)
+        if container is not None and _short(container):
+            container = None
+    else:
+        share = 1.0
+    if at is None:
+        at = _index_of(title_el, index)
     body_start = _index_of(container, index)
     body_end = _index_of(container, index, last=True)
     published = None
@@ -270,10 +314,8 @@ def extract_generic(
     def text() -> list[str]:
         return _trafilatura_paragraphs(html if html is not None else root, url)
 
-    certain = (
-        container is not None and share >= CERTAIN_SHARE and at is not None and body_start is not None
-        and -1 <= body_start - at <= CERTAIN_DISTANCE
-    )
+    below_headline = at is not None and body_start is not None and -1 <= body_start - at <= CERTAIN_DISTANCE
+    certain = container is not None and share >= CERTAIN_SHARE and below_headline
     return Generic(
         title=title,
         summary=summary,
@@ -284,5 +326,6 @@ def extract_generic(
         container=container,
         trailing=trailing,
         certain=certain,
+        below_headline=below_headline,
         text=text,
     )

@@ -52,9 +52,15 @@ def _skipped(el: etree._Element) -> bool:
     )
 
 
+#: where the page names itself, in order (compiled once: ``root.xpath`` compiles on every call)
+_PAGE_TITLES = tuple(
+    etree.XPath(path) for path in ('//meta[@property="og:title"]/@content', "//head/title//text()", "//title//text()")
+)
+
+
 def page_title(root: etree._Element) -> str | None:
-    for xpath in ('//meta[@property="og:title"]/@content', "//head/title//text()", "//title//text()"):
-        values = root.xpath(xpath)
+    for xpath in _PAGE_TITLES:
+        values = xpath(root)
         text = clean_line(" ".join(str(v) for v in values)) if values else ""
         if text:
             return text

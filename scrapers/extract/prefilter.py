@@ -33,22 +33,41 @@ def _query(path: str) -> etree.XPath:
 _NAMES = ("class", "id")
 
 
-class _LastPage(threading.local):
-    """The last page looked at (per thread): its root element and the values of each
-    attribute asked about (one string per attribute), and the last element asked about (most
-    calls ask about the same one)."""
+#: how many documents' attribute values are kept (the page, and the copy of its body block)
+RECENT_PAGES = 4
+
+
+class _RecentPages(threading.local):
+    """The last documents looked at (per thread): each one's root element and the values of
+    each attribute asked about (one string per attribute). Extraction goes back and forth
+    between a page and the copy of its body block, so a few are kept; the last element
+    asked about is remembered (most calls ask about the same one)."""
 
     def __init__(self) -> None:
-        self.page: etree._Element | None = None
-        self.seen: dict[str, str] = {}
+        self.pages: list[tuple[etree._Element, dict[str, str]]] = []
         self.asked: etree._Element | None = None
+        self.seen: dict[str, str] = {}
+        self.page: etree._Element | None = None
+
+    def _switch(self, root: etree._Element) -> None:
+        self.asked = root
+        top = root.getroottree().getroot()
+        if top is self.page:
+            return
+        for page, seen in self.pages:
+            if page is top:
+                self.page, self.seen = page, seen
+                return
+        self.page, self.seen = top, {}
+        self.pages = [(top, self.seen), *self.pages[: RECENT_PAGES - 1]]
 
     def values(self, root: etree._Element, attr: str) -> str:
         if root is not self.asked:
-            self.asked = root
-            top = root.getroottree().getroot()
-            if top is not self.page:
-                self.page, self.seen = top, {}
+            self._switch(root)
+        values = self.seen.get(attr)
+        return values if values is not None else self._load(root, attr)
+
+    def _load(self, root: etree._Element, attr: str) -> str:
         if attr not in self.seen:
             page = self.page if self.page is not None else root
             # one walk for both names: a class-or-id text is searched in both (still conservative)
@@ -59,7 +78,7 @@ class _LastPage(threading.local):
         return self.seen[attr]
 
 
-_LAST = _LastPage()
+_LAST = _RecentPages()
 
 
 @lru_cache(maxsize=2048)
@@ -75,8 +94,12 @@ def needs(css: str) -> tuple[tuple[str, str], ...] | None:
 
 
 def may_match(root: etree._Element, css: str) -> bool:
-    """False only when ``css`` cannot match anything in ``root``'s document."""
+    """False only when ``css`` cannot match anything in ``root``'s document (``root`` may be
+    a part of it: what its document lacks, it lacks too)."""
     wanted = needs(css)
-    if not wanted or root.getparent() is not None:
-        return True  # nothing to test, or a part of a page: running the selector costs little
-    return all(text in _LAST.values(root, attr) for attr, text in wanted)
+    if not wanted:
+        return True  # nothing to test
+    for attr, text in wanted:  # noqa: SIM110 (a loop: all() over a generator costs more, run per selector)
+        if text not in _LAST.values(root, attr):
+            return False
+    return True

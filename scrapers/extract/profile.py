@@ -26,6 +26,8 @@ COMMON_NOISE = (
     "button",
     "figcaption",
     ".caption",
+    "[class*='caption']",  # PhotoCMS_Caption, image-caption, ...
+    "[class*='Caption']",
     ".image_desc",
     ".image-caption",
     ".img-caption",
@@ -96,6 +98,7 @@ class Profile:
     #: an image's caption, relative to the image's nearest figure-like container
     image_caption: tuple[str, ...] = (
         "figcaption", ".caption", ".image_desc", ".image-caption", ".img-caption", ".chuthich", ".ghichu",
+        "[class*='caption']", "[class*='Caption']",
     )
     noise: tuple[str, ...] = ()
     #: links to other addresses of the same article (short link, print view, saved copy)

@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
+import lxml.html
 from lxml import etree
+
+from archive.corpus.article import STAGE_STRUCTURED
 
 from .byline import is_organisation
 from .dates import parse_date
-from .dom import first_value
-from .text import clean_text
+from .dom import first_value, paragraphs_of
+from .found import FoundFields
+from .text import clean_text, split_paragraphs
 
+#: an HTML tag inside a text value
+MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "BlogPosting", "Report", "ReportageNewsArticle", "WebPage"})
 
 #: meta and microdata selectors per field, tried after JSON-LD
@@ -59,9 +66,15 @@ class Structured:
     image: str | None = None
 
 
+#: compiled once (``root.xpath`` compiles on every call)
+_JSON_LD = etree.XPath('//script[@type="application/ld+json"]')
+_SITE_NAMES = etree.XPath('//meta[@property="og:site_name"]/@content')
+_TAGS = etree.XPath('//meta[@property="article:tag"]/@content')
+
+
 def _json_ld_objects(root: etree._Element) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
-    for script in root.xpath('//script[@type="application/ld+json"]'):
+    for script in _JSON_LD(root):
         try:
             data = json.loads(script.text or "")
         except ValueError:
@@ -120,27 +133,39 @@ def _image(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def extract_structured(root: etree._Element) -> Structured:
+#: the fields of :class:`Structured` (``summary`` is the page's description)
+STRUCTURED_FIELDS = frozenset({"title", "summary", "published", "modified", "author", "category", "tags", "image"})
+
+
+def extract_structured(root: etree._Element, wanted: frozenset[str] = STRUCTURED_FIELDS) -> Structured:
+    """What the page's structured data says; of :data:`STRUCTURED_FIELDS`, only the ``wanted``
+    ones are looked for (``articleBody`` always is)."""
     ld = _json_ld_objects(root)
-    sites = tuple(str(v) for v in root.xpath('//meta[@property="og:site_name"]/@content'))
-    publisher = next((o.get("publisher") for o in ld if isinstance(o.get("publisher"), dict)), None)
-    if publisher and publisher.get("name"):
-        sites += (str(publisher["name"]),)
     obj = ld[0] if ld else {}
-    tags = _keywords(obj.get("keywords")) or tuple(
-        t for t in (clean_text(v) for v in root.xpath('//meta[@property="article:tag"]/@content')) if t
-    )
-    return Structured(
-        title=_name(obj.get("headline")) or first_value(root, META_TITLE),
-        summary=_name(obj.get("description")) or first_value(root, META_SUMMARY),
-        published=parse_date(obj.get("datePublished")) or _first_date(root, META_PUBLISHED),
-        modified=parse_date(obj.get("dateModified")) or _first_date(root, META_MODIFIED),
-        author=_person(obj.get("author"), sites) or _person(first_value(root, META_AUTHOR), sites),
-        category=_name(obj.get("articleSection")) or first_value(root, META_SECTION),
-        tags=tags,
-        body=html.unescape(obj["articleBody"]) if isinstance(obj.get("articleBody"), str) else None,
-        image=_image(obj.get("image")) or first_value(root, ('meta[property="og:image"] @content',)),
-    )
+    found: dict[str, Any] = {}
+    if "author" in wanted:
+        sites = tuple(str(v) for v in _SITE_NAMES(root))
+        publisher = next((o.get("publisher") for o in ld if isinstance(o.get("publisher"), dict)), None)
+        if publisher and publisher.get("name"):
+            sites += (str(publisher["name"]),)
+        found["author"] = _person(obj.get("author"), sites) or _person(first_value(root, META_AUTHOR), sites)
+    if "tags" in wanted:
+        found["tags"] = _keywords(obj.get("keywords")) or tuple(
+            t for t in (clean_text(v) for v in _TAGS(root)) if t
+        )
+    readers = {
+        "title": lambda: _name(obj.get("headline")) or first_value(root, META_TITLE),
+        "summary": lambda: _name(obj.get("description")) or first_value(root, META_SUMMARY),
+        "published": lambda: parse_date(obj.get("datePublished")) or _first_date(root, META_PUBLISHED),
+        "modified": lambda: parse_date(obj.get("dateModified")) or _first_date(root, META_MODIFIED),
+        "category": lambda: _name(obj.get("articleSection")) or first_value(root, META_SECTION),
+        "image": lambda: _image(obj.get("image")) or first_value(root, ('meta[property="og:image"] @content',)),
+    }
+    for name, read in readers.items():
+        if name in wanted:
+            found[name] = read()
+    body = obj.get("articleBody")
+    return Structured(body=html.unescape(body) if isinstance(body, str) else None, **found)
 
 
 def _first_date(root: etree._Element, selectors: tuple[str, ...]) -> str | None:
@@ -150,3 +175,24 @@ def _first_date(root: etree._Element, selectors: tuple[str, ...]) -> str | None:
         if parsed:
             return parsed
     return None
+
+
+def prefer_structured_body(found: FoundFields) -> None:
+    """A JSON-LD ``articleBody`` replaces the page's body only when it is at least as complete
+    (a teaser ending in an ellipsis never is)."""
+    text = found.get("structured_body")
+    if not isinstance(text, str):
+        return
+    if MARKUP.search(text):  # an articleBody written as HTML: its text, not its tags
+        try:
+            text = "\n\n".join(paragraphs_of(lxml.html.fragment_fromstring(text, create_parent="div")))
+        except (etree.ParserError, ValueError):
+            return
+    paragraphs = split_paragraphs(text)
+    dom = found.get("body")
+    dom_len = sum(len(p) for p in dom) if isinstance(dom, list) else 0
+    teaser = text.rstrip().endswith(("…", "...", "[…]"))
+    if paragraphs and not teaser and sum(len(p) for p in paragraphs) >= dom_len:
+        found.values.pop("body", None)
+        found.stages.pop("body", None)
+        found.offer("body", paragraphs, STAGE_STRUCTURED)

@@ -93,7 +93,7 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[
     return nfc(body.decode("utf-8", "replace")), "utf-8"
 
 
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd\x00-\x08\x0e-\x1f\x7f-\x9f]")
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
@@ -102,7 +102,7 @@ def clean_line(text: str) -> str:
     every Unicode space, and is several times faster than a regular expression)."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return " ".join(_INVISIBLE.sub("", text).split())
+    return " ".join(INVISIBLE.sub("", text).split())
 
 
 def clean_text(text: str | None) -> str | None:
@@ -121,7 +121,7 @@ def join_paragraphs(paragraphs: list[str]) -> str:
 
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs of a text where they are separated by blank lines (or single newlines)."""
-    text = _INVISIBLE.sub("", nfc(text)).replace("\r\n", "\n")
+    text = INVISIBLE.sub("", nfc(text)).replace("\r\n", "\n")
     blocks = _BLANK_LINES.split(text) if "\n\n" in text else text.split("\n")
     return [p for p in (clean_line(b) for b in blocks) if p]
 
@@ -200,8 +200,8 @@ def signature_author(line: str) -> str | None:
     words = name.split()
     if not 1 <= len(words) <= MAX_SIGNATURE_WORDS:
         return None
-    if not all(_NAME_WORD.match(word) for word in words):
-        return None
+    if not all(word[0].isupper() and _NAME_WORD.match(word) for word in words):
+        return None  # (the letter ranges hold small letters too: the first is checked alone)
     return name
 
 

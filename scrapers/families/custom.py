@@ -17,13 +17,13 @@ from scrapers.portals.urls import UrlRules
 
 PROFILE = Profile(
     name="custom",
-    title=(".chitiet .tieude", ".tieude", ".chitiet h1", ".chitiet h2"),
+    title=(".chitiet .tieude", ".tieude", ".chitiet h1"),  # (an h2 may be the lead: the generic stage tells)
     summary=(".chitiet .tomtat", ".tomtat"),
     published=(".chitiet .ngay", ".ngay", ".ngaydang"),
     author=(".chitiet .tacgia", ".tacgia"),
     category=(".chitiet .chuyenmuc", ".chuyenmuc"),
     body=(".chitiet .noidung", ".noidung"),
-    attachments=(".chitiet > p",),
+    attachments=(".chitiet .noidung ~ p",),  # right after the body (a "Chuyên mục: <a>" line comes before it)
     image_caption=(".ghichu", ".chuthich", "figcaption", ".caption"),
 )
 
