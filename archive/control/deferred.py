@@ -166,4 +166,5 @@ class DeferredStore:
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=30)
     db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")  # a commit survives kill -9 without an fsync of its own
     return db
