@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import uuid
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +24,7 @@ from warcio.recordbuilder import RecordBuilder
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
-from warcio.warcwriter import GzippingWrapper, WARCWriter
+from warcio.warcwriter import WARCWriter
 
 from archive.capture import Exchange, Header
 from archive.warc.digests import FirstCapture, LatestCapture
@@ -84,26 +83,6 @@ class Warc11Writer(WARCWriter):  # type: ignore[misc]  # warcio is untyped
     type it does not list here, both when building and when writing a record."""
 
     NO_PAYLOAD_DIGEST_TYPES = (*WARCWriter.NO_PAYLOAD_DIGEST_TYPES, "metadata")
-    gzip: bool
-
-    def _write_warc_record(self, out: object, record: ArcWarcRecord) -> object:
-        # one gzip member per record, as warcio writes it, at zlib's default level rather
-        # than warcio's 9: several times less CPU in the crawl's event loop, ~3 % larger files
-        if not self.gzip:
-            return super()._write_warc_record(out, record)
-        self.gzip = False
-        try:
-            return super()._write_warc_record(DefaultLevelGzip(out), record)
-        finally:
-            self.gzip = True
-
-
-class DefaultLevelGzip(GzippingWrapper):  # type: ignore[misc]  # warcio is untyped
-    """warcio's gzip member writer at ``zlib.Z_DEFAULT_COMPRESSION`` (level 6)."""
-
-    def __init__(self, out: object) -> None:
-        self.compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-        self.out = out
 
 
 class RawHttpHeaders(StatusAndHeaders):  # type: ignore[misc]  # warcio is untyped
