@@ -126,3 +126,23 @@ def test_progress_line_says_what_the_crawl_waits_for() -> None:
     assert line.endswith(", 4 deferred")
     pauses.defer(DEAD)
     assert waiting_on(pauses) == ()
+
+
+def test_one_connection_per_thread_and_every_call_committed_at_once(tmp_path: Path) -> None:
+    import threading
+
+    store = DeferredStore(tmp_path / "registry.sqlite3")
+    assert store._connect() is store._connect()  # kept open: no WAL checkpoint per call
+    store.defer([_request("http://dead.example/a", time.time() - 1)], crawl_id="c1")
+    store.pause(DEAD, time.time() + 60, "retry-after")
+    other = DeferredStore(tmp_path / "registry.sqlite3")  # another reader (the command line)
+    assert [r.url for r in other.claim()] == ["http://dead.example/a"]
+    assert DEAD in other.pauses()
+    seen: list[object] = []
+    thread = threading.Thread(target=lambda: seen.append(store._connect()))
+    thread.start()
+    thread.join()
+    assert seen and seen[0] is not store._connect()  # sqlite3 connections stay in their thread
+    assert [r.url for r in store.claim()] == ["http://dead.example/a"]
+    store.close()
+    other.close()

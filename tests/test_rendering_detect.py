@@ -77,3 +77,16 @@ def test_one_weak_signal_alone_is_not_enough_and_bad_input_is_safe() -> None:
     assert not detect(page(f"<ul>{LINKS}</ul><table><tbody></tbody></table>"), URL).needs_rendering
     assert detect("", URL).signals == ()
     assert detect("\x00\x01 not html", URL).needs_rendering is False
+
+
+def test_the_page_tree_shared_with_discovery_gives_the_same_detection() -> None:
+    from scrapers.discovery.adapter import Page
+
+    shell = '<div ng-controller="C"><h1>{{news.Title}}</h1></div>'
+    scripted = "<script>$.getJSON('/api/news/list', draw); document.write('<a href=\"/x\">');</script>"
+    for html in (page(f"<ul>{LINKS}</ul>"), page(shell), page(f"<ul>{LINKS}</ul>{scripted}"),
+                 '<?xml version="1.0" encoding="utf-8"?>' + page(shell)):
+        shared = Page(url=URL, text=html)
+        assert detect(html, URL, shared.html_root()) == detect(html, URL)
+    assert Page(url=URL, text='<?xml version="1.0"?><html/>').html_root() is None
+    assert Page(url=URL, text="{}", content_type="application/json").html_root() is None

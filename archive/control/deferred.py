@@ -16,11 +16,11 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterable
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..paths import DataDir
+from .connections import ThreadConnections
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS deferred_requests (
@@ -71,12 +71,14 @@ class DeferredSummary:
 
 
 class DeferredStore:
-    """Cheap to open; every method is one short transaction."""
+    """Cheap to open; every method is one short transaction (on the thread's one connection,
+    ``archive.control.connections``)."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as db, db:
+        self._connections = ThreadConnections(self.path, _connect)
+        with self._connect() as db:
             db.executescript(SCHEMA)
 
     @classmethod
@@ -84,9 +86,10 @@ class DeferredStore:
         return cls(data.registry_db)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        return self._connections.get()
+
+    def close(self) -> None:
+        self._connections.close()
 
     # -- writing ------------------------------------------------------------------------------
     def defer(self, requests: Iterable[DeferredRequest], *, crawl_id: str | None = None) -> int:
@@ -95,13 +98,13 @@ class DeferredStore:
         rows = [(r.domain, r.url, r.payload, r.until, r.reason, crawl_id, now) for r in requests]
         if not rows:
             return 0
-        with closing(self._connect()) as db, db:
+        with self._connect() as db:
             db.executemany("INSERT OR REPLACE INTO deferred_requests VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         return len(rows)
 
     def pause(self, domain: str, until: float, reason: str, *, crawl_id: str | None = None) -> None:
         """No request to ``domain`` before ``until`` (never shortens a longer pause)."""
-        with closing(self._connect()) as db, db:
+        with self._connect() as db:
             db.execute(
                 "INSERT INTO portal_pauses VALUES (?, ?, ?, ?) ON CONFLICT (domain) DO UPDATE SET "
                 "until = excluded.until, reason = excluded.reason, crawl_id = excluded.crawl_id "
@@ -115,12 +118,12 @@ class DeferredStore:
         worst a request comes back twice, and the frontier drops the second)."""
         now = time.time() if now is None else now
         wanted = None if domains is None else set(domains)
-        with closing(self._connect()) as db:
-            rows = db.execute(
-                "SELECT domain, url, payload, until, reason FROM deferred_requests WHERE until <= ? "
-                "ORDER BY domain, at, url",
-                (now,),
-            ).fetchall()
+        db = self._connect()
+        rows = db.execute(
+            "SELECT domain, url, payload, until, reason FROM deferred_requests WHERE until <= ? "
+            "ORDER BY domain, at, url",
+            (now,),
+        ).fetchall()
         return [
             DeferredRequest(domain=row[0], url=row[1], payload=bytes(row[2]), until=row[3], reason=row[4])
             for row in rows
@@ -130,15 +133,15 @@ class DeferredStore:
     def forget(self, requests: Iterable[DeferredRequest]) -> None:
         """Claimed requests are safely elsewhere (the next crawl's frontier)."""
         keys = [(r.domain, r.url) for r in requests]
-        with closing(self._connect()) as db, db:
+        with self._connect() as db:
             db.executemany("DELETE FROM deferred_requests WHERE domain = ? AND url = ?", keys)
 
     # -- reading ------------------------------------------------------------------------------
     def pauses(self, *, now: float | None = None) -> dict[str, PortalPause]:
         """Portals that must not be asked before a time still to come."""
         now = time.time() if now is None else now
-        with closing(self._connect()) as db:
-            rows = db.execute("SELECT domain, until, reason FROM portal_pauses WHERE until > ?", (now,)).fetchall()
+        db = self._connect()
+        rows = db.execute("SELECT domain, until, reason FROM portal_pauses WHERE until > ?", (now,)).fetchall()
         return {row[0]: PortalPause(domain=row[0], until=row[1], reason=row[2]) for row in rows}
 
     def summary(self, *, crawl_id: str | None = None) -> dict[str, DeferredSummary]:
@@ -148,13 +151,20 @@ class DeferredStore:
         if crawl_id is not None:
             query += " WHERE crawl_id = ?"
             params = (crawl_id,)
-        with closing(self._connect()) as db:
-            counts = db.execute(query + " GROUP BY domain ORDER BY domain", params).fetchall()
-            found: dict[str, DeferredSummary] = {}
-            for domain, count, until in counts:
-                reason = db.execute(
-                    "SELECT reason FROM deferred_requests WHERE domain = ? ORDER BY until DESC, at DESC LIMIT 1",
-                    (domain,),
-                ).fetchone()[0]
-                found[domain] = DeferredSummary(domain=domain, count=count, until=until, reason=reason)
+        db = self._connect()
+        counts = db.execute(query + " GROUP BY domain ORDER BY domain", params).fetchall()
+        found: dict[str, DeferredSummary] = {}
+        for domain, count, until in counts:
+            reason = db.execute(
+                "SELECT reason FROM deferred_requests WHERE domain = ? ORDER BY until DESC, at DESC LIMIT 1",
+                (domain,),
+            ).fetchone()[0]
+            found[domain] = DeferredSummary(domain=domain, count=count, until=until, reason=reason)
         return found
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=30)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")  # a commit survives kill -9 without an fsync of its own
+    return db

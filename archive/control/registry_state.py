@@ -17,13 +17,13 @@ All times are stored as ISO 8601 UTC strings; ``since`` only moves when the stat
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import UserInputError
 from ..paths import DataDir
+from .connections import ThreadConnections
 
 LIVE = "live"
 REDIRECTING = "redirecting"
@@ -120,7 +120,8 @@ class RegistryState:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as db, db:
+        self._connections = ThreadConnections(self.path, _connect)
+        with self._connect() as db:
             self._migrate(db)
 
     @classmethod
@@ -128,10 +129,10 @@ class RegistryState:
         return cls(data.registry_db)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        return self._connections.get()
+
+    def close(self) -> None:
+        self._connections.close()
 
     @staticmethod
     def _migrate(db: sqlite3.Connection) -> None:
@@ -156,7 +157,7 @@ class RegistryState:
         seen: bool = False,
     ) -> PortalState:
         domain = domain.lower()
-        with closing(self._connect()) as db, db:
+        with self._connect() as db:
             row = db.execute("SELECT * FROM portal_state WHERE domain = ?", (domain,)).fetchone()
             changed = row is None or row["status"] != status or (row["redirect_to"] or None) != redirect_to
             since = at if changed else row["since"]
@@ -252,20 +253,28 @@ class RegistryState:
         )
 
     def get(self, domain: str) -> PortalState | None:
-        with closing(self._connect()) as db:
-            row = db.execute("SELECT * FROM portal_state WHERE domain = ?", (domain.lower(),)).fetchone()
+        db = self._connect()
+        row = db.execute("SELECT * FROM portal_state WHERE domain = ?", (domain.lower(),)).fetchone()
         return self._state(row) if row else None
 
     def all(self) -> list[PortalState]:
-        with closing(self._connect()) as db:
-            rows = db.execute("SELECT * FROM portal_state ORDER BY domain").fetchall()
+        db = self._connect()
+        rows = db.execute("SELECT * FROM portal_state ORDER BY domain").fetchall()
         return [self._state(r) for r in rows]
 
     def history(self, domain: str) -> list[PortalEvent]:
-        with closing(self._connect()) as db:
-            rows = db.execute(
-                "SELECT * FROM portal_event WHERE domain = ? ORDER BY at, id", (domain.lower(),)
-            ).fetchall()
+        db = self._connect()
+        rows = db.execute(
+            "SELECT * FROM portal_event WHERE domain = ? ORDER BY at, id", (domain.lower(),)
+        ).fetchall()
         return [
             PortalEvent(r["domain"], r["at"], r["status"], r["detail"], r["crawl_id"], bool(r["failure"])) for r in rows
         ]
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=30)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")  # a commit survives kill -9 without an fsync of its own
+    return db

@@ -157,6 +157,10 @@ class ListingStore:
         corpus_dir.mkdir(parents=True, exist_ok=True)
         self.path = corpus_dir / LISTINGS_NAME
         self.db = sqlite3.connect(self.path, timeout=30)
+        # a crawl records every listing page it fetches: WAL with synchronous=NORMAL commits
+        # without an fsync each (as the frontier; a killed process loses no commit)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
         self.db.commit()
 

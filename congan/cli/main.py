@@ -7,7 +7,6 @@ and exit status 1, never a traceback.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import logging
 import sqlite3
@@ -43,7 +42,16 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 class CongAnGroup(click.Group):
-    """A click group that turns project errors into one clear line and exit 1."""
+    """A click group that turns project errors into one clear line and exit 1, and imports
+    a subcommand's module only when it is asked for (a crawl does not import the search,
+    WACZ or web modules: a second or more of start-up)."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, cmd_name) or _register_until(cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _register()
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -83,16 +91,27 @@ def cli(ctx: click.Context, data_dir: str | None, verbose: int, quiet: bool) -> 
     ctx.obj = CliContext(data=DataDir.resolve(data_dir), verbosity=verbosity)
 
 
-@functools.cache
-def _register() -> None:
+_registered: set[str] = set()  # modules of COMMAND_MODULES whose commands are added
+
+
+def _register_until(command: str | None) -> click.Command | None:
+    """Add the commands of each module in turn until ``command`` is among them (None: all)."""
     for name in COMMAND_MODULES:
-        module = importlib.import_module(f"congan.cli.{name}")
-        for command in module.COMMANDS:
-            cli.add_command(command)
+        if name not in _registered:
+            module = importlib.import_module(f"congan.cli.{name}")
+            for found in module.COMMANDS:
+                cli.add_command(found)
+            _registered.add(name)
+        if command is not None and command in cli.commands:
+            return cli.commands[command]
+    return None
+
+
+def _register() -> None:
+    _register_until(None)
 
 
 def main(argv: list[str] | None = None) -> None:
-    _register()
     cli.main(args=argv, prog_name="congan")
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
+from lxml.html import HtmlElement
 from parsel import Selector
 
 from scrapers.portals.urls import GENERIC_RULES, UrlRules, canonicalize, document_base, resolve_href, url_host
@@ -41,6 +42,8 @@ SEED = "seed"
 
 #: links to documents attached to articles: fetched as page requisites
 ATTACHMENT_RE = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)(?:$|\?)", re.IGNORECASE)
+#: canonical URLs an adapter remembers (cleared when full: memory stays flat)
+CANONICAL_CACHE_SIZE = 8192
 #: links that are never worth following on any portal (logins, search, feeds of comments...)
 NEVER_FOLLOW_RE = re.compile(
     r"(?:/(?:login|dang-nhap|logout|register|dang-ky|search|tim-kiem|wp-admin|wp-login\.php|admin)(?:[/?.]|$)"
@@ -124,6 +127,16 @@ class Page:
             self.__dict__["_selector"] = cached  # frozen dataclass: a cache, not a field
         return cached
 
+    def html_root(self) -> HtmlElement | None:
+        """The lxml tree of an HTML page, the one :meth:`selector` parsed (for readers that
+        do not change it), or None when not HTML or when ``lxml.html.document_fromstring``
+        would refuse the text (an XML declaration in a decoded page): readers parse it
+        themselves and fail as they did."""
+        if "html" not in self.content_type or self.text.lstrip()[:5].lower() == "<?xml":
+            return None
+        root = self.selector().root
+        return root if isinstance(root, HtmlElement) else None
+
     def _parse(self) -> Selector:
         xml = "xml" in self.content_type and "html" not in self.content_type
         kind = "json" if "json" in self.content_type else "xml" if xml else "html"
@@ -175,7 +188,17 @@ class Adapter:
     def canonicalize(self, url: str) -> str:
         """The family's canonical form of a URL; its parameter-dropping rules stand down on a
         URL where a dropped parameter carries the page's address (NukeViet without rewriting:
-        ``?nv=news&op=<cat>/<slug>-<id>``), so a rule never merges different pages."""
+        ``?nv=news&op=<cat>/<slug>-<id>``), so a rule never merges different pages.
+        Remembered per adapter (a portal's menus repeat on every page; bounded)."""
+        known: dict[str, str] = self.__dict__.setdefault("_canonical_cache", {})  # frozen: a cache, not a field
+        found = known.get(url)
+        if found is None:
+            if len(known) >= CANONICAL_CACHE_SIZE:
+                known.clear()
+            found = known[url] = self._canonical(url)
+        return found
+
+    def _canonical(self, url: str) -> str:
         if self.rules.drop_params and drops_content(url, self.rules.drop_params):
             return canonicalize(url, replace(self.rules, drop_params=frozenset()))
         return canonicalize(url, self.rules)

@@ -11,6 +11,7 @@ only when read, so a URL that joined fine can still break whoever reads its port
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 from parsel import Selector
@@ -21,6 +22,8 @@ logger = logging.getLogger(__name__)
 MALFORMED_URL = "malformed_url"
 #: the attributes links are read from (every href, src, form action, option value)
 LINK_ATTRIBUTES_XPATH = "//@href | //@src | //form/@action | //option/@value"
+#: joined (base, link) pairs remembered (bounded: memory stays flat in long crawls)
+JOIN_CACHE_SIZE = 16384
 
 
 def parse_url(url: str) -> SplitResult | None:
@@ -39,14 +42,21 @@ def is_well_formed(url: str) -> bool:
 
 def safe_join(base: str, link: str) -> str | None:
     """``urljoin(base, link)``, or None (logged) when the result is not a well-formed URL."""
+    joined = _joined(base, link)
+    if joined is None:
+        logger.debug("malformed URL skipped: %r (on %s)", link[:200], base)
+    return joined
+
+
+@lru_cache(maxsize=JOIN_CACHE_SIZE)
+def _joined(base: str, link: str) -> str | None:
+    # a page's links are resolved by several readers (links, link blocks, requisites,
+    # malformed links) and a portal's menus repeat on every page: resolved once
     try:
         joined = urljoin(base, link)
     except ValueError:
-        joined = None
-    if joined is None or parse_url(joined) is None:
-        logger.debug("malformed URL skipped: %r (on %s)", link[:200], base)
         return None
-    return joined
+    return joined if parse_url(joined) is not None else None
 
 
 def malformed_links(sel: Selector, base: str) -> list[str]:

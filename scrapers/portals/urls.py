@@ -23,12 +23,13 @@ import binascii
 import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from w3lib.html import get_base_url
 from w3lib.url import safe_url_string
 
-from scrapers.portals.safe_urls import parse_url, safe_join
+from scrapers.portals.safe_urls import JOIN_CACHE_SIZE, parse_url, safe_join
 
 #: query parameters that only track the visitor, on any site
 TRACKING_PARAMS = frozenset(
@@ -102,8 +103,10 @@ def is_refused_scheme(href: str) -> bool:
     return href.strip().lower().startswith(REFUSED_SCHEMES)
 
 
+@lru_cache(maxsize=JOIN_CACHE_SIZE)
 def resolve_href(href: str | None, base: str) -> str | None:
-    """The absolute URL a link points to, or ``None`` when it is not a web link."""
+    """The absolute URL a link points to, or ``None`` when it is not a web link (remembered:
+    every reader of a page resolves its links, and a portal's menus repeat on every page)."""
     if href is None:
         return None
     if "&amp;" in href or "&#" in href:
@@ -246,6 +249,7 @@ def without_session(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
 
 
+@lru_cache(maxsize=JOIN_CACHE_SIZE)
 def url_host(url: str) -> str:
     """The lower-case host of a URL (``""`` when it has none or is malformed)."""
     parts = parse_url(url)

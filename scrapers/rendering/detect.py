@@ -106,14 +106,16 @@ def script_endpoints(script: str, page_url: str) -> list[str]:
     return list(found)
 
 
-def detect(text: str, url: str) -> Detection:
-    """The signals of script-filled content in a page's static HTML (see the module doc)."""
+def detect(text: str, url: str, root: lxml_html.HtmlElement | None = None) -> Detection:
+    """The signals of script-filled content in a page's static HTML (see the module doc);
+    ``root``: the page already parsed (read, never changed), else it is parsed here."""
     if not text or not text.strip():
         return Detection()
-    try:
-        root = lxml_html.document_fromstring(text)
-    except (ParserError, ValueError):
-        return Detection()
+    if root is None:
+        try:
+            root = lxml_html.document_fromstring(text)
+        except (ParserError, ValueError):
+            return Detection()
     signals: dict[str, None] = {}
     endpoints: dict[str, None] = {}
     scripts = root.xpath("//script")

@@ -165,7 +165,7 @@ class Renderer:
         (``adapter_answered``), or the portal's budget spent)."""
         if not self.active or page.url in self._requested or page.status >= 300:
             return None
-        found = detect(page.text, page.url)
+        found = detect(page.text, page.url, page.html_root())
         if not found.needs_rendering:
             return None
         if site in self._answered and adapter.name != GENERIC and read_by_adapter(adapter.discover(page), canonical):

@@ -1,0 +1,45 @@
+"""One SQLite connection per thread for a store of many short transactions.
+
+Opening a connection costs little, but closing the last one of a WAL database checkpoints it
+and removes its ``-wal`` file (disk writes, an ``fsync``): a store that opened and closed a
+connection per call paid that on every call (a crawl records every portal failure, deferral
+and pause this way). :class:`ThreadConnections` keeps one open connection per thread and
+store; each call is still its own transaction (``with connections.get() as db:`` commits),
+so what a call wrote is as durable as before and other processes see it at once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+
+class ThreadConnections:
+    """The connection of the calling thread to ``path``, made by ``connect`` on first use."""
+
+    def __init__(self, path: Path, connect: Callable[[Path], sqlite3.Connection]) -> None:
+        self.path = path
+        self._connect = connect
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = self._connect(self.path)
+            self._local.db = db
+            with self._lock:
+                self._all.append(db)
+        return db
+
+    def close(self) -> None:
+        """Close the calling thread's connection (others close when their thread's store goes)."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is not None:
+            self._local.db = None
+            with self._lock:
+                self._all.remove(db)
+            db.close()
