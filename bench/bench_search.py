@@ -56,16 +56,18 @@ class Timed:
     def __init__(self, items: Iterator[dict[str, Any]]) -> None:
         self.items = items
         self.seconds = 0.0
+        self.cpu = 0.0  # CPU seconds of the generating thread
 
     def __iter__(self) -> Timed:
         return self
 
     def __next__(self) -> dict[str, Any]:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         try:
             return next(self.items)
         finally:
             self.seconds += time.perf_counter() - start
+            self.cpu += time.thread_time() - cpu
 
 
 def records(count: int, sites: list[tuple[str, str, str]]) -> Iterator[dict[str, Any]]:
@@ -190,13 +192,22 @@ def measure(run, mix: list[tuple[str, dict[str, Any]]], rounds: int, engine: str
 def build_index(index_cls, path: Path, count: int, sites, label: str) -> float:
     """Build an index of ``count`` generated articles; print and return articles/s (indexing alone)."""
     stream = Timed(records(count, sites))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     built = index_cls.rebuild(path, stream)
     total = time.perf_counter() - start
     indexing = total - stream.seconds
+    used = cpu_seconds() - cpu - stream.cpu
     print(f"[{label}] indexed {built:,} articles in {total:.1f} s ({built / total:,.0f} articles/s end to end; "
-          f"generation {stream.seconds:.1f} s; indexing alone {indexing:.1f} s = {built / indexing:,.0f} articles/s)")
+          f"generation {stream.seconds:.1f} s; indexing alone {indexing:.1f} s = {built / indexing:,.0f} articles/s; "
+          f"indexing CPU {used / max(1, built) * 1000:.3f} ms/article, every process and thread)")
     return built / indexing
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process (all its threads) and of its finished child processes: what
+    indexing costs whatever else the machine runs."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def size_of(path: Path) -> int:

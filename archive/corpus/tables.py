@@ -31,6 +31,9 @@ CREATE TABLE IF NOT EXISTS captures (record_id TEXT NOT NULL, id TEXT NOT NULL, 
 CREATE TABLE IF NOT EXISTS fetched (url TEXT PRIMARY KEY, id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_site ON articles (site);
+-- where each version's line starts: the search index reads the versions written since its
+-- last update (archive.search.sync) without scanning every version
+CREATE INDEX IF NOT EXISTS versions_offset ON versions (offset);
 -- normalised title -> articles filed with it (same_content: one article under two URLs)
 CREATE TABLE IF NOT EXISTS titles (site TEXT NOT NULL, title TEXT NOT NULL, id TEXT NOT NULL,
     PRIMARY KEY (site, title, id));

@@ -17,13 +17,12 @@ import shutil
 import sqlite3
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .normalise import NORMALISER_VERSION
-from .rows import DOCS_INSERT, FACTS_INSERT, ArticleRows, article_rows
-from .textindex import REBUILD_HEAP, WRITER_THREADS, TextDoc, open_text_index
+from .rows import DOCS_INSERT, FACTS_INSERT, ArticleRows, Facts, article_document, article_facts, stored_json
+from .textindex import REBUILD_HEAP, WRITER_THREADS, TextFields, open_text_index
 
 if TYPE_CHECKING:
     from .writer import SearchWriter
@@ -37,7 +36,10 @@ AHEAD = 2
 #: below this many records the workers are not worth starting
 PARALLEL_MIN = 5 * BATCH
 
-Prepared = list[tuple[ArticleRows, TextDoc]]
+#: what a worker sends back per record: its articles row, the JSON of its other fields and
+#: its text fields, as plain tuples (the parent has the record: title, summary and body
+#: are not sent back)
+Prepared = list[tuple[tuple[Any, ...], str, tuple[str, ...]]]
 
 
 def default_workers() -> int:
@@ -46,12 +48,13 @@ def default_workers() -> int:
 
 
 def prepare(batch: list[dict[str, Any]]) -> Prepared:
-    """The rows and text document (row number 0, set by the writer) of every record of a
-    batch (runs in a worker)."""
+    """The articles row, stored JSON and text fields of every record of a batch (runs in
+    a worker)."""
     out = []
     for record in batch:
-        rows = article_rows(record)
-        out.append((rows, rows.text_doc(0)))
+        facts, stored = article_facts(record), stored_json(record)
+        text = ArticleRows(facts, article_document(record, stored)).text_fields()
+        out.append((facts.values(), stored, text.values()))
     return out
 
 
@@ -61,7 +64,8 @@ def _batches(records: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]
         if not record.get("id"):
             logger.warning("search index: skipped a record without id (%s)", record.get("url"))
             continue
-        batch.append(record)
+        # body_html is never indexed: not worth sending to a worker
+        batch.append({k: v for k, v in record.items() if k != "body_html"} if "body_html" in record else record)
         if len(batch) >= BATCH:
             yield batch
             batch = []
@@ -140,7 +144,11 @@ def rebuild(cls: type[SearchWriter], path: Path, records: Iterable[dict[str, Any
 def _write(index: SearchWriter, writer: Any, prepared: Iterator[tuple[list[dict[str, Any]], Prepared]]) -> int:
     conn = index.conn
     n = 0
-    for batch, rows in prepared:
+    for batch, done in prepared:
+        rows = [
+            (ArticleRows(Facts(*facts), article_document(record, stored)), TextFields(*text))
+            for record, (facts, stored, text) in zip(batch, done, strict=True)
+        ]
         conn.execute("BEGIN")
         try:
             conn.executemany(FACTS_INSERT, [
@@ -155,8 +163,8 @@ def _write(index: SearchWriter, writer: Any, prepared: Iterator[tuple[list[dict[
             index.upsert_many(batch)
             n = conn.execute("SELECT coalesce(max(n), 0) FROM articles").fetchone()[0]
             continue
-        for i, (_r, text) in enumerate(rows, 1):
-            writer.add_document(replace(text, n=n + i).to_tantivy())
+        for i, (r, text) in enumerate(rows, 1):
+            writer.add_document(r.text_doc(n + i, text).to_tantivy())
         n += len(rows)
     conn.execute("BEGIN")
     index.set_meta("normaliser_version", str(NORMALISER_VERSION))

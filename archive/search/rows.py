@@ -108,12 +108,17 @@ class ArticleRows:
     facts: Facts
     doc: Document
 
-    def text_doc(self, n: int) -> TextDoc:
-        """The tantivy document of this article, stored under row number ``n``."""
+    def text_fields(self) -> TextFields:
+        """The normalised words of this article (the costly part of its text document)."""
+        f = self.facts
+        return TextFields.of(self.doc.title, self.doc.summary, self.doc.body, (f.province, f.province_2025, f.category))
+
+    def text_doc(self, n: int, text: TextFields | None = None) -> TextDoc:
+        """The tantivy document of this article, stored under row number ``n`` (``text``:
+        its :meth:`text_fields`, when already made, e.g. by a worker process)."""
         f = self.facts
         return TextDoc(
-            n=n, id=f.id, text=TextFields.of(self.doc.title, self.doc.summary, self.doc.body,
-                                             (f.province, f.province_2025, f.category)),
+            n=n, id=f.id, text=self.text_fields() if text is None else text,
             site=f.site, province=f.province, province_2025=f.province_2025, province_key=f.province_key,
             province_2025_key=f.province_2025_key, category=f.category, category_key=f.category_key,
             published=f.published, day=f.day,
@@ -127,14 +132,23 @@ _KEYS = Forms(key)
 
 def article_rows(record: dict[str, Any]) -> ArticleRows:
     """The articles and documents rows of a record."""
+    return ArticleRows(article_facts(record), article_document(record, stored_json(record)))
+
+
+def stored_json(record: dict[str, Any]) -> str:
+    """The fields of a record without columns of their own, as the documents row keeps them."""
+    return json.dumps({k: v for k, v in record.items() if k not in OWN_COLUMNS + _DROPPED}, ensure_ascii=False)
+
+
+def article_facts(record: dict[str, Any]) -> Facts:
+    """The articles row of a record."""
     published = record.get("published") or None
     day = published[:10] if published and _DAY.match(published) else None
     capture = record.get("capture")
     capture = capture if isinstance(capture, dict) else {}
-    stored = {k: v for k, v in record.items() if k not in OWN_COLUMNS + _DROPPED}
     province, province_2025 = record.get("province"), record.get("province_2025")
     category = record.get("category")
-    facts = Facts(
+    return Facts(
         record["id"],
         record.get("url"),
         record.get("site"),
@@ -149,12 +163,16 @@ def article_rows(record: dict[str, Any]) -> ArticleRows:
         int(day[:4]) if day else None,
         capture.get("timestamp"),
     )
-    doc = Document(
+
+
+def article_document(record: dict[str, Any], stored: str) -> Document:
+    """The documents row of a record whose other fields are ``stored`` (:func:`stored_json`)."""
+    capture = record.get("capture")
+    return Document(
         record.get("title"),
         record.get("summary"),
         record.get("body"),
-        capture.get("replay_url"),
+        capture.get("replay_url") if isinstance(capture, dict) else None,
         record.get("version"),
-        json.dumps(stored, ensure_ascii=False),
+        stored,
     )
-    return ArticleRows(facts, doc)

@@ -33,10 +33,16 @@ def corpus_records(data_dir: DataDir) -> Iterator[dict[str, Any]]:
             logger.warning("%s", skipped)
 
 
+#: the corpus's index of versions by offset (``versions_offset``) answers both without
+#: reading every version: an update costs the changed articles, not the corpus
+CORPUS_END_SQL = "SELECT offset + length FROM versions ORDER BY offset DESC LIMIT 1"
+CHANGED_SINCE_SQL = "SELECT id FROM versions WHERE offset >= ? ORDER BY offset"
+
+
 def corpus_end(store: CorpusStore) -> int:
     """How far the corpus file holds versions (the offset after the last one)."""
-    row = store.db.execute("SELECT coalesce(max(offset + length), 0) FROM versions").fetchone()
-    return int(row[0])
+    row = store.db.execute(CORPUS_END_SQL).fetchone()
+    return int(row[0]) if row else 0
 
 
 def rebuild_from_corpus(data_dir: DataDir) -> int:
@@ -63,7 +69,7 @@ def events_end(store: CorpusStore) -> int:
 def changed_records(store: CorpusStore, since: int, since_event: int | None = None) -> Iterator[dict[str, Any]]:
     """The latest version of every article with a version written at or after ``since``, or
     (``since_event``) taken down or restored since that change event."""
-    ids = [row[0] for row in store.db.execute("SELECT DISTINCT id FROM versions WHERE offset >= ?", (since,))]
+    ids = list(dict.fromkeys(row[0] for row in store.db.execute(CHANGED_SINCE_SQL, (since,))))
     if since_event is not None:
         seen = set(ids)
         for (ident,) in store.db.execute(

@@ -32,12 +32,15 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import tantivy
 
 from .normalise import fold, normalise, words
 
 logger = logging.getLogger(__name__)
+
+V = TypeVar("V")
 
 #: heap of the tantivy writer (bytes): documents buffered before a segment is written; a
 #: rebuild buffers more (fewer, larger segments: less merging while it writes)
@@ -91,6 +94,11 @@ class TextFields:
     title_pairs: str  # folded
     about: str  # province, 2025 unit, category: folded
 
+    def values(self) -> tuple[str, ...]:
+        """The fields in order (``TextFields(*values)`` again): cheap to send between processes."""
+        return (self.title, self.rest, self.title_folded, self.rest_folded, self.pairs_folded, self.title_pairs,
+                self.about)
+
     @classmethod
     def of(cls, title: str | None, summary: str | None, body: str | None, extra: tuple[str | None, ...]) -> TextFields:
         title_words = _tokens(title or "")
@@ -107,16 +115,16 @@ class TextFields:
         )
 
 
-class Forms(dict[str, str]):
+class Forms(dict[str, V]):
     """word -> one of its forms, computed once per distinct word (a corpus holds far fewer
     distinct words than words; ``map(forms.__getitem__, words)`` runs without Python calls
     for the words already seen). Emptied when it reaches ``FORMS_MAX`` words."""
 
-    def __init__(self, form: Callable[[str], str]) -> None:
+    def __init__(self, form: Callable[[str], V]) -> None:
         super().__init__()
         self.form = form
 
-    def __missing__(self, word: str) -> str:
+    def __missing__(self, word: str) -> V:
         if len(self) >= FORMS_MAX:
             self.clear()
         value = self[word] = self.form(word)
@@ -130,10 +138,21 @@ _FOLDED = Forms(fold)
 _JOINED = Forms(lambda word: word + JOIN)
 
 
+def _piece_words(piece: str) -> tuple[str, ...]:
+    return tuple(map(_NORMAL.__getitem__, words(piece)))
+
+
+#: a run of text between white space -> its normalised words ("(ma" -> ("ma",)): a word
+#: never spans white space, so splitting there first finds the same words
+_PIECES = Forms(_piece_words)
+
+
 def _tokens(text: str) -> list[str]:
-    """``words(normalise(text))``, faster: NFC and lower case on the whole text, the tone
-    placement rules (which never cross a word) once per distinct word."""
-    return list(map(_NORMAL.__getitem__, words(unicodedata.normalize("NFC", text).lower())))
+    """``words(normalise(text))``, faster: NFC and lower case on the whole text, then the
+    words and their tone placement (rules that never cross a word) once per distinct run
+    of text between white space, the rest by ``str.split`` and dictionary look-ups."""
+    return list(itertools.chain.from_iterable(
+        map(_PIECES.__getitem__, unicodedata.normalize("NFC", text).lower().split())))
 
 
 @dataclass(frozen=True)
