@@ -15,8 +15,9 @@ sent: the WARC capture extension skips responses flagged ``playwright``); the br
 requests are. Counts: ``render/pages``, ``portal/<site>/rendered`` (the crawl report's
 ``rendered`` per portal), ``render/requests`` and ``portal/<site>/browser_requests`` (what the
 browser asked the network for besides the page Scrapy requested: the report adds them to its
-request total), ``render/skipped/budget``, ``render/skipped/adapter``, ``render/failed``, ``render/clicks``,
-``render/harvested``.
+request total), ``render/skipped/budget``, ``render/skipped/adapter``, ``render/waiting`` (a page
+read by its adapter waiting for the adapter's requests for it: ``scrapers.rendering.fallback``),
+``render/failed``, ``render/clicks``, ``render/harvested``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from lxml.etree import ParserError
 from scrapy import Request
 
 from scrapers.capture.warc_capture import ARTICLE_KIND, capture_extension
-from scrapers.discovery.adapter import API
+from scrapers.discovery.adapter import API, article_read_elsewhere
 from scrapers.discovery.classify import LISTING, SHELL, classify_page
 from scrapers.extract.jsonapi import GENERIC_JSON, load_json_article
 from scrapers.families import GENERIC
@@ -42,6 +43,7 @@ from scrapers.rendering.addon import ACTIVE, HANDLER, RenderConfig, context_kwar
 from scrapers.rendering.behaviours import run_behaviours
 from scrapers.rendering.capture import BrowserCapture
 from scrapers.rendering.detect import Detection, detect
+from scrapers.rendering.fallback import AdapterFallback, WaitingPage
 from scrapers.rendering.harvest import Harvested, anchor_block, json_body_links
 from scrapers.reporting.report import BROWSER_REQUESTS
 
@@ -113,14 +115,15 @@ def json_article(body: bytes) -> bool:
     return article is not None and bool(article.get("title")) and bool(article.get("body_html"))
 
 
-def read_by_adapter(discovery: Discovery, canonical: str) -> bool:
-    """Whether the adapter already reads what the page's scripts load: its discovery of the
-    page gives an API target (a listing API it knows), or the page's own article under
-    another address (``Target.canonical``: a JSON view of a script shell). Such a page is not
-    rendered: the browser would fetch the same answers again, and file the article twice."""
+def adapter_requests(discovery: Discovery, canonical: str) -> set[str]:
+    """The requests through which the adapter reads what the page's scripts load: the API
+    targets its discovery of the page gives (a listing API it knows), and the page's own
+    article under another address (``Target.canonical``: a JSON view of a script shell). A
+    page with any is *read by its adapter*: rendered only if none of them gets content
+    (``scrapers.rendering.fallback``); the browser would fetch the same answers again, and
+    file the article twice."""
     targets = (*discovery.articles, *discovery.listings, *discovery.next_pages)
-    return any(t.kind == API for t in targets) or any(
-        t.canonical == canonical and t.url != canonical for t in discovery.articles)
+    return {t.url for t in targets if t.kind == API} | article_read_elsewhere(discovery, canonical)
 
 
 class Renderer:
@@ -135,7 +138,7 @@ class Renderer:
         self.user_agent = str(crawler.settings.get("USER_AGENT") or "") if crawler is not None else ""
         self.rendered: Counter[str] = Counter()
         self._requested: set[str] = set()
-        self._answered: set[str] = set()
+        self.fallback = AdapterFallback()
         self._pages: WeakKeyDictionary[Any, PageState] = WeakKeyDictionary()
 
     @classmethod
@@ -159,29 +162,38 @@ class Renderer:
             self.crawler.stats.inc_value(stat, count)
 
     # -- which pages --------------------------------------------------------------------
-    def wants(self, page: Page, site: str, adapter: Adapter, canonical: str) -> Detection | None:
-        """The detection of a page to render (None: not rendered: off, not flagged, already
-        rendered in this crawl, read by its adapter while its API answers on this portal
-        (``adapter_answered``), or the portal's budget spent)."""
+    def wants(self, page: Page, site: str, adapter: Adapter, canonical: str, context: PageContext | None = None,
+              *, article: bool = True) -> Detection | None:
+        """The detection of a page to render now (None: not rendered: off, not flagged, already
+        rendered in this crawl, the portal's budget spent, or read by its adapter: waiting for
+        or settled by the adapter's own requests for the page, ``scrapers.rendering.fallback``)."""
         if not self.active or page.url in self._requested or page.status >= 300:
             return None
         found = detect(page.text, page.url)
         if not found.needs_rendering:
             return None
-        if site in self._answered and adapter.name != GENERIC and read_by_adapter(adapter.discover(page), canonical):
-            self._inc("render/skipped/adapter")
-            return None
+        requests = adapter_requests(adapter.discover(page), canonical) if adapter.name != GENERIC else set()
+        if requests:
+            decided = self.fallback.decide(WaitingPage(page.url, context, found, article, requests))
+            if decided is not True:
+                self._inc("render/skipped/adapter" if decided is False else "render/waiting")
+                return None
+        return self._within_budget(site, found)
+
+    def _within_budget(self, site: str, found: Detection) -> Detection | None:
         limit = self.config.max_pages_per_site
         if limit and self.rendered[site] >= limit:
             self._inc("render/skipped/budget")
             return None
         return found
 
-    def adapter_answered(self, site: str) -> None:
-        """An API request of the adapter got a JSON answer on ``site``: its knowledge of the
-        portal's scripts holds there (an adapter whose API paths a portal does not have
-        gets none, and the portal's script-driven pages are rendered)."""
-        self._answered.add(site)
+    def adapter_answered(self, url: str, site: str, content: bool) -> list[WaitingPage]:
+        """An adapter request for ``site`` answered (``content``: it listed articles or held
+        one): the pages waiting on it that are to be rendered now (their adapter got nothing)."""
+        render, read = self.fallback.answered(url, content)
+        if read:
+            self._inc("render/skipped/adapter", read)
+        return [page for page in render if page.context is not None and self._within_budget(site, page.found)]
 
     def request(self, url: str, context: PageContext, callback: Any, errback: Any, found: Detection, *,
                 article: bool = True) -> Request:
