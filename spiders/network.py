@@ -255,7 +255,7 @@ class NetworkSpider(scrapy.Spider):
         if not article and kind in LISTING_KINDS and self.serves(response, site):
             context.listing = stamp_listing(listing, context.capture, self.config)
         yield from self.emit_all(decisions, response)
-        content = response.status == 200 and "json" in content_type and (article or bool(listing.items))
+        content = response.status == 200 and (article or bool(listing.items))  # JSON or an HTML fragment
         yield from self.adapter_answered((meta.get("redirect_urls") or [response.url])[0], context, content)
 
     def adapter_answered(self, url: str, context: PageContext, content: bool) -> Iterable[Request]:

@@ -309,7 +309,8 @@ def test_no_adapter_ignores_an_address_that_can_be_a_page_of_content() -> None:
         assert adapter.is_ignored(url) is None, (family, path)
     # what never is a page of content stays ignored
     never = {
-        "dotnetnuke": "/DesktopModules/cmsview/js/service.js", "joomla": "/index.php?option=com_content&task=article.edit",
+        "dotnetnuke": "/DesktopModules/cmsview/js/service.js",
+        "joomla": "/index.php?option=com_content&task=article.edit",
         "vnpt": "/Scripts/jquery.min.js", "liferay": "/web/guest?p_p_id=58&_58_struts_action=%2Flogin%2Flogin",
     }
     for family, path in never.items():

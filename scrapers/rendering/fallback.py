@@ -6,9 +6,9 @@ listing API or the JSON view of its article: ``scrapers.rendering.handler.read_b
 is rendered only if the adapter's requests *for that page* got no content: an adapter whose
 API paths a portal does not have (another installation, other parameters) must not leave the
 portal's script-driven pages unread. So the page waits for the answers of those requests:
-one with content (a listing API page that listed articles, a JSON article) settles it as read
-by the adapter (not rendered); when every one of them answered without content (an error, an
-empty list, no JSON) the page is rendered. An answer that came before the page settles it at
+one with content (a listing API page or HTML fragment that listed articles, a JSON article)
+settles it as read by the adapter (not rendered); when every one of them answered without
+content (an error, an empty list) the page is rendered. An answer that came before the page settles it at
 once. The same answers give the same decision whatever the timing, so an interrupted and
 resumed crawl renders the same pages as one uninterrupted run.
 """
