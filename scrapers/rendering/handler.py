@@ -22,6 +22,7 @@ read by its adapter waiting for the adapter's requests for it: ``scrapers.render
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import unicodedata
@@ -67,6 +68,9 @@ META_ATTEMPT = "congan_render_attempt"
 RENDER_RETRIES = 1
 #: JSON answers holding an article kept per rendered page (a shell article asks for one)
 MAX_JSON_ARTICLES = 3
+#: seconds a page still a script shell once settled is given more, and how often it is read
+SHELL_GRACE_S = 10.0
+SHELL_POLL_S = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -290,7 +294,7 @@ class Renderer:
         try:
             result = await run_behaviours(page, self.config.clicks, state.responses, seen)
             self._inc("render/clicks", result.clicks)
-            html = str(await page.content())
+            html = await self._filled(page, str(await page.content()), state)
         except Exception as exc:
             logger.warning("rendering %s stopped early: %s", response.url, exc)
             self._inc("render/failed")
@@ -303,6 +307,18 @@ class Renderer:
         markup = html.replace("</body>", anchor_block(links) + "</body>", 1) if "</body>" in html \
             else html + anchor_block(links)
         return Rendered(markup, tuple(state.articles), html)
+
+    async def _filled(self, page: Any, html: str, state: PageState) -> str:
+        """The rendered DOM once its scripts filled it in: a page still a shell once settled
+        (its API answers late on a loaded machine) is read again for up to ``SHELL_GRACE_S``."""
+        waited = 0.0
+        while not state.articles and waited < SHELL_GRACE_S and classify_page(html).kind == SHELL:
+            await asyncio.sleep(SHELL_POLL_S)
+            waited += SHELL_POLL_S
+            html = str(await page.content())
+        if waited:
+            self._inc("render/shell_waits")
+        return html
 
     def shell_article(self, rendered: Rendered, url: str) -> JsonAnswer | None:
         """The article of a page that was no article as served (a script shell) and is one
