@@ -93,6 +93,8 @@ class PageState:
     responses: list[int] = dataclasses.field(default_factory=lambda: [0])
     harvested: dict[str, Harvested] = dataclasses.field(default_factory=dict)
     articles: list[JsonAnswer] = dataclasses.field(default_factory=list)
+    #: response handlers still archiving or reading an answer of the page
+    busy: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -241,7 +243,8 @@ class Renderer:
         return state
 
     async def on_response(self, response: Any) -> None:
-        """scrapy-playwright's ``response`` event handler: archive it, harvest JSON answers."""
+        """scrapy-playwright's ``response`` event handler: archive it, harvest JSON answers
+        (``PageState.busy`` while it runs: the page is not read before its answers are)."""
         try:
             page = response.frame.page
         except Exception:
@@ -252,6 +255,13 @@ class Renderer:
         if not state.via.startswith(("http://", "https://")):
             state.via = str(response.url)
         state.responses[0] += 1
+        state.busy += 1
+        try:
+            await self._take(response, state)
+        finally:
+            state.busy -= 1
+
+    async def _take(self, response: Any, state: PageState) -> None:
         try:  # the page's own documents (and redirects to it): the spider's rendered response
             request = response.request
             own = bool(request.is_navigation_request() and request.frame.parent_frame is None)
@@ -309,10 +319,12 @@ class Renderer:
         return Rendered(markup, tuple(state.articles), html)
 
     async def _filled(self, page: Any, html: str, state: PageState) -> str:
-        """The rendered DOM once its scripts filled it in: a page still a shell once settled
-        (its API answers late on a loaded machine) is read again for up to ``SHELL_GRACE_S``."""
+        """The rendered DOM once its scripts filled it in and its answers were taken: a page
+        still a shell once settled (its API answers late on a loaded machine), or whose answers
+        are still being archived and read, is read again for up to ``SHELL_GRACE_S``."""
+        await asyncio.sleep(0)  # handlers of answers that came before the DOM was read start
         waited = 0.0
-        while not state.articles and waited < SHELL_GRACE_S and classify_page(html).kind == SHELL:
+        while waited < SHELL_GRACE_S and (state.busy or (not state.articles and classify_page(html).kind == SHELL)):
             await asyncio.sleep(SHELL_POLL_S)
             waited += SHELL_POLL_S
             html = str(await page.content())
