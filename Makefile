@@ -53,8 +53,11 @@ pywb-env: $(VENV)/.installed
 demo: setup
 	$(VENV)/bin/congan --data $(DATA) demo
 
+# The suite runs in $(TEST_WORKERS) processes (pytest-xdist); tests/conftest.py keeps each file,
+# and every test of the shared network crawl, in one worker. TEST_WORKERS=0 runs it in one.
+TEST_WORKERS ?= 2
 test: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -96,6 +96,20 @@ def install(log_path: str | None = None) -> None:
     socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
 
 
+def keep_in_process() -> None:
+    """Record violations in this process only (``violations``), not in the log file."""
+    global _log_path  # noqa: PLW0603 - one guard per test process
+    _log_path = None
+
+
+def hand_over() -> None:
+    """Append this process's recorded violations to ``$CONGAN_OFFLINE_GUARD_LOG``."""
+    log = os.environ.get("CONGAN_OFFLINE_GUARD_LOG")
+    if log and violations:
+        with open(log, "a", encoding="utf-8") as out:
+            out.writelines(f"pid {os.getpid()}: {message}\n" for message in violations)
+
+
 def uninstall() -> None:
     if not _installed:
         return

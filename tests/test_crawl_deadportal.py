@@ -21,7 +21,7 @@ import pytest
 
 from archive.control.deferred import DeferredStore
 from archive.paths import DataDir
-from tests.crawl_fixtures import run_congan_crawl
+from tests.crawl_fixtures import FAST_POLITE, run_congan_crawl
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +37,7 @@ def _crawl(data: Path, net: object, crawl_id: str, registry: Path) -> tuple[floa
 
     before = len(net.access_entries())  # type: ignore[attr-defined]
     started = time.monotonic()
-    result = run_congan_crawl(data, net.proxy_env(), crawl_id, "-s", f"CONGAN_REGISTRY={registry}")  # type: ignore[attr-defined]
+    result = run_congan_crawl(data, net.proxy_env(), crawl_id, "-s", f"CONGAN_REGISTRY={registry}", *FAST_POLITE)  # type: ignore[attr-defined]
     seconds = time.monotonic() - started
     assert result.returncode == 0, result.stderr[-4000:]
     report = json.loads((data / "crawls" / crawl_id / "report.json").read_text(encoding="utf-8"))

@@ -19,13 +19,12 @@ from typing import Any
 
 import pytest
 from browser_support import NEEDS_CHROMIUM
+from fresh_seeds import fresh_rng
 
 from simnet.scoring import SiteScore, read_corpus, score
 from simnet.variants import FAMILY_NAMES, Variant, VariantSimNet, make_variant, variant_truth, write_registry
-from tests.crawl_fixtures import run_congan_crawl
+from tests.crawl_fixtures import FAST_POLITE, run_congan_crawl
 
-#: Crawl-delay is still honoured, capped so that one crawl of nine portals fits the suite's budget
-FAST_POLITE = ("-s", "CONGAN_CRAWL_DELAY_MAX=0.2", "-s", "LOG_LEVEL=WARNING")
 RECALL = 0.99
 
 
@@ -34,7 +33,7 @@ def _seeds() -> list[int]:
     if fixed:
         seeds = [int(s) for s in fixed.split(",") if s.strip()]
         return [seeds[i % len(seeds)] for i in range(len(FAMILY_NAMES))]
-    base = int.from_bytes(os.urandom(4), "big") ^ time.time_ns()
+    base = fresh_rng("test_crawl_variants").randrange(1_000_000)
     return [(base + 104729 * i) % 1_000_000 for i in range(len(FAMILY_NAMES))]
 
 

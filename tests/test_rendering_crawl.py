@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from browser_support import NEEDS_CHROMIUM
+from crawl_fixtures import FAST_POLITE
+from fresh_seeds import fresh_rng
 from warcio.archiveiterator import ArchiveIterator
 
 from simnet.scoring import read_corpus, score
@@ -39,7 +40,7 @@ def _draw() -> list[tuple[str, int]]:
     fixed = os.environ.get("CONGAN_VARIANT_SEEDS", "")
     if ":" in fixed:
         return [(f, int(s)) for f, s in (p.split(":") for p in fixed.split(",") if p)]
-    rng = random.Random(int.from_bytes(os.urandom(4), "big"))
+    rng = fresh_rng("test_rendering_crawl")
     chosen = []
     for family, mode, shell in WANTED:
         while True:
@@ -62,7 +63,7 @@ def test_script_driven_variants_are_crawled_through_the_browser(tmp_path: Path) 
     with VariantSimNet(variants, access_log=tmp_path / "access.jsonl") as net:
         env = {k: v for k, v in os.environ.items() if k != "CONGAN_DATA"} | net.proxy_env()
         command = [sys.executable, "-m", "congan", "--data", str(data), "crawl", "--crawl-id", "render",
-                   "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING",
+                   "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", *FAST_POLITE,
                    "-s", f"CONGAN_REGISTRY={registry}", "-s", "CONGAN_RENDER=auto"]
         result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
         entries = net.access_entries()
@@ -127,7 +128,7 @@ def test_without_rendering_the_crawl_runs_and_counts_what_it_asked(tmp_path: Pat
     with VariantSimNet([variant], access_log=tmp_path / "access.jsonl") as net:
         env = {k: v for k, v in os.environ.items() if k != "CONGAN_DATA"} | net.proxy_env()
         command = [sys.executable, "-m", "congan", "--data", str(data), "crawl", "--crawl-id", "static",
-                   "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING",
+                   "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", *FAST_POLITE,
                    "-s", f"CONGAN_REGISTRY={registry}", "-s", switch]
         result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
         entries = net.access_entries()

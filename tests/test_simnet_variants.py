@@ -8,9 +8,9 @@ No crawl recall is asserted here (the crawl issue does that on these variants).
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
+from fresh_seeds import fresh_rng
 
 from simnet.messages import Request
 from simnet.scoring import score, token_f1, url_key
@@ -25,7 +25,7 @@ def _seeds(n: int) -> list[int]:
     if fixed:
         seeds = [int(s) for s in fixed.split(",") if s.strip()]
         return (seeds * n)[:n] if len(seeds) < n else seeds[:n]
-    base = int.from_bytes(os.urandom(4), "big") ^ time.time_ns()
+    base = fresh_rng("test_simnet_variants").randrange(1_000_000)
     return [(base + 7919 * i) % 1_000_000 for i in range(n)]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from crawl_fixtures import run_congan_crawl
+from crawl_fixtures import FAST_POLITE, run_congan_crawl
 
 from congan.cli.main import get_cli
 from simnet.variants import Variant, VariantSimNet, make_variant, variant_truth, write_registry
@@ -26,7 +26,6 @@ from simnet.variants import Variant, VariantSimNet, make_variant, variant_truth,
 pytestmark = pytest.mark.slow
 
 ONE_SECOND = str(1 / 86400)  # CONGAN_VANISHED_AFTER is in days
-QUIET = ("-s", "CONGAN_CRAWL_DELAY_MAX=0.2", "-s", "LOG_LEVEL=WARNING")
 
 
 def _variant(status: str = "live") -> Variant:
@@ -53,7 +52,7 @@ def _crawl(work: Path, data: Path, state: int, crawl_id: str, after: str, status
     with VariantSimNet([variant], state=state) as net:
         result = run_congan_crawl(
             data, net.proxy_env(), crawl_id, "-s", f"CONGAN_REGISTRY={registry}",
-            "-s", f"CONGAN_VANISHED_AFTER={after}", *QUIET,
+            "-s", f"CONGAN_VANISHED_AFTER={after}", *FAST_POLITE,
         )
     assert result.returncode == 0, result.stderr[-3000:]
 

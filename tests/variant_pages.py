@@ -8,11 +8,12 @@ crawler does. Seeds are drawn per run unless ``CONGAN_VARIANT_SEEDS`` names them
 
 from __future__ import annotations
 
+import itertools
 import os
-import random
-import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from fresh_seeds import fresh_rng
 
 from simnet.messages import Request
 from simnet.truth import TruthArticle
@@ -30,6 +31,9 @@ class VariantPage:
     headers: dict[str, str]
 
 
+_DRAWS = itertools.count()  # one stream per call, the same in every process of a run
+
+
 def draw_variants(per_family: int = 1) -> list[Variant]:
     """``per_family`` fresh variants of every family, or those named by ``CONGAN_VARIANT_SEEDS``."""
     named = os.environ.get(SEEDS_ENV, "").strip()
@@ -40,7 +44,7 @@ def draw_variants(per_family: int = 1) -> list[Variant]:
             families = [family] if family else list(FAMILY_NAMES)
             out += [make_variant(f, int(seed)) for f in families]
         return out
-    rng = random.Random(time.time_ns())
+    rng = fresh_rng(f"variant_pages:{next(_DRAWS)}")
     return [make_variant(f, rng.randrange(1, 10**6)) for f in FAMILY_NAMES for _ in range(per_family)]
 
 
