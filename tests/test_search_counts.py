@@ -1,6 +1,6 @@
-"""Facet counts and totals from the one combined facet column (archive.search.counts):
-the same as a plain count over the records each query matches, the same as the five
-separate aggregations, and counted apart when there are more combinations than asked for."""
+"""Facet counts and totals from the facet group columns (archive.search.counts): the same
+as a plain count over the records each query matches, the same as the five separate
+aggregations, and counted apart when a group has more values than asked for."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def test_facets_equal_a_plain_count_of_the_matching_records(index: SearchIndex, 
 
 
 @pytest.mark.parametrize("text", ["cong an", "", "xanhlam", "hòa", "ma tuy OR lua dao", "khongcotu"])
-def test_one_aggregation_gives_what_five_gave(index: SearchIndex, text: str) -> None:
+def test_group_aggregations_give_what_five_gave(index: SearchIndex, text: str) -> None:
     searcher = index._searcher()
     query = index._plan(Query.build(text), searcher).query
     combined = counts.count(searcher, query, facets=True)
@@ -109,10 +109,10 @@ def test_the_facet_key_reads_back_every_value() -> None:
 
     for values in itertools.product(PROVINCES, UNITS, SITES, CATEGORIES, (0, 2017)):
         plain = (*(v or "" for v in values[:4]), values[4])
-        assert facet_values(facet_key(*plain)) == plain
+        assert facet_values(facet_key(plain)) == plain
 
 
-def test_an_index_without_the_facets_column_is_rewritten_by_a_writer(tmp_path: Path) -> None:
+def test_an_index_without_the_group_columns_is_rewritten_by_a_writer(tmp_path: Path) -> None:
     path = tmp_path / "index.sqlite3"
     SearchIndex.rebuild(path, _facet_records(30))
     with SearchIndex(path) as index:  # as an index of the previous schema left it

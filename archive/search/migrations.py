@@ -112,8 +112,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         5,
-        "the text index gains the facets column (all facet values in one): a writer rewrites it from the rows",
-        # One aggregation over the combined column replaces five (docs/search.md "Engine").
+        "the text index gains the facet group columns (where, what_when): a writer rewrites it from the rows",
+        # Two aggregations over the group columns replace five (docs/search.md "Engine").
         # A reader of an index not yet migrated asks for `congan index rebuild`; a writer
         # (a crawl's update) writes a new text index from the SQLite rows, then removes the
         # old one (search_meta.retired_text_dir).

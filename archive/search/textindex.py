@@ -19,8 +19,9 @@ Fields:
   folded title as one term (a query that is exactly a title);
 - ``id``, ``site``, ``province_key``, ``province_2025_key``, ``category_key``: filters;
   ``province``, ``province_2025``, ``site``, ``category``, ``year``: facets (fast);
-  ``facets``: the five facet values together (:func:`facet_key`), one fast column that a
-  single aggregation counts instead of five (:mod:`archive.search.counts`);
+  ``where``/``what_when``: the facet values together (:func:`facet_key`), province,
+  2025 unit and site in one, category and year in the other: two fast columns that two
+  aggregations count instead of five (:mod:`archive.search.counts`);
   ``day`` (YYYYMMDD, 0 when undated): date filters; ``order``: date sort; ``n``: the row.
 """
 
@@ -63,8 +64,14 @@ WORD_FIELDS = ("t", "x", "tf", "xf", "m")
 BIGRAM_FIELDS = ("pf", "tp")
 FACET_TEXT = ("province", "province_2025", "site", "category")
 FILTER_TEXT = ("id", "province_key", "province_2025_key", "category_key", "tk")
-#: the column holding every facet value of a document at once (see facet_key)
-FACET_KEY = "facets"
+#: columns holding several facet values of a document at once (see facet_key): a portal
+#: has one province and 2025 unit, so ``where`` has about as many values as there are
+#: portals, and ``what_when`` categories × years; one column of all five would have their
+#: product, and an aggregation costs more per value than per column read
+FACET_GROUPS: dict[str, tuple[str, ...]] = {
+    "where": ("province", "province_2025", "site"),
+    "what_when": ("category", "year"),
+}
 
 
 def schema() -> tantivy.Schema:
@@ -73,7 +80,7 @@ def schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
     for name in FILTER_TEXT:
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
-    for name in (*FACET_TEXT, FACET_KEY):
+    for name in (*FACET_TEXT, *FACET_GROUPS):
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
     builder.add_integer_field("year", fast=True, indexed=False)
     builder.add_integer_field("day", fast=True, indexed=True)
@@ -82,16 +89,15 @@ def schema() -> tantivy.Schema:
     return builder.build()
 
 
-def facet_key(province: str, province_2025: str, site: str, category: str, year: int) -> str:
-    """The facet values of a document as one term (a JSON array, so any text is safe in
-    it); :func:`facet_values` reads it back."""
-    return json.dumps([province, province_2025, site, category, year], ensure_ascii=False, separators=(",", ":"))
+def facet_key(values: tuple[str | int, ...]) -> str:
+    """Facet values of a document as one term (a JSON array, so any text is safe in it);
+    :func:`facet_values` reads it back."""
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
 
 
-def facet_values(key: str) -> tuple[str, str, str, str, int]:
-    """``facet_key(...)`` read back: (province, province_2025, site, category, year)."""
-    province, unit, site, category, year = json.loads(key)
-    return province, unit, site, category, year
+def facet_values(key: str) -> tuple[str | int, ...]:
+    """``facet_key(values)`` read back."""
+    return tuple(json.loads(key))
 
 
 def bigrams(folded: list[str]) -> str:
@@ -191,19 +197,21 @@ class TextDoc:
 
     def to_tantivy(self) -> tantivy.Document:
         day = int(self.day.replace("-", "")) if self.day else 0
-        facets = (self.province or MISSING, self.province_2025 or MISSING, self.site or MISSING,
-                  self.category or MISSING, day // 10000)
+        facets: dict[str, str | int] = {
+            "province": self.province or MISSING, "province_2025": self.province_2025 or MISSING,
+            "site": self.site or MISSING, "category": self.category or MISSING, "year": day // 10000,
+        }
         minute = "".join(c for c in (self.published or "")[:16] if c.isdigit()).ljust(12, "0") if day else "0"
         return tantivy.Document(
             n=self.n, id=self.id,
             t=self.text.title, x=self.text.rest, tf=self.text.title_folded, xf=self.text.rest_folded,
             pf=self.text.pairs_folded, tp=self.text.title_pairs, m=self.text.about,
             tk=self.text.title_folded,
-            site=facets[2], province=facets[0], province_2025=facets[1], category=facets[3],
-            facets=facet_key(*facets),
+            **facets,
+            **{group: facet_key(tuple(facets[name] for name in names)) for group, names in FACET_GROUPS.items()},
             province_key=self.province_key or MISSING, province_2025_key=self.province_2025_key or MISSING,
             category_key=self.category_key or MISSING,
-            year=facets[4], day=day, order=int(minute[:12]) * ORDER_SPAN + self.n,
+            day=day, order=int(minute[:12]) * ORDER_SPAN + self.n,
         )
 
 
