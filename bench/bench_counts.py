@@ -33,7 +33,7 @@ def main() -> None:
     print(f"{articles:,} articles; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     searcher = index._searcher()
     ways = {"one": lambda q: counts.count(searcher, q, facets=True), "five": lambda q: counts.count_apart(searcher, q)}
-    print(f"{'query (facets on)':48} {'hits':>9} {'one agg ms':>11} {'five aggs ms':>13}")
+    print(f"{'query (facets on)':48} {'hits':>9} {'groups ms':>11} {'five aggs ms':>13}")
     medians: dict[str, list[float]] = {way: [] for way in ways}
     for label, kwargs in query_mix(articles):
         built = dict(kwargs)

@@ -9,7 +9,7 @@ search costs (docs/search.md "Engine").
 The facet counts come from two aggregations over columns that each hold several facet
 values of a document (``textindex.FACET_GROUPS``: province, 2025 unit and site in one,
 category and year in the other), whose buckets are added up per facet: two columns read
-per match instead of five, about 2.5 times cheaper (docs/search.md "Engine"). One column
+per match instead of five, a third less CPU for a common word (docs/search.md "Engine"). One column
 of all five would have (categories × years × portals) values and cost more than five.
 
 Totals are exact. Facet counts are exact while each group column has at most
