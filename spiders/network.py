@@ -376,8 +376,7 @@ class NetworkSpider(scrapy.Spider):
         return final, self.sites[final]
 
     def failed(self, failure: Any) -> list[Request]:
-        """Errback: the failure is recorded at once (not when Scrapy iterates the result); a
-        page waiting on this adapter request may now be rendered."""
+        """Errback: recorded at once (not when Scrapy iterates the result)."""
         context = ensure_context(failure.request)
         self.watch.failed(
             context.site, context.kind, failure.request.url, failure.value,
