@@ -21,6 +21,12 @@ guard sends the client instead to the capture the 304 confirmed: the latest capt
 URL at or before that time that is not itself a 304 (found through pywb's own CDX API, so
 access rules still apply).
 
+A third, ``declare_charset_first``: pywb puts its head insert (wombat, the banner: several KB)
+right after ``<head>``, which pushes the page's own ``<meta charset>`` past the first 1024
+bytes, where browsers look for it. A page whose charset is only in that tag (the Lạng Sơn
+portal's windows-1258) was then shown as windows-1252 mojibake. The insert now starts with the
+charset pywb itself read from the page.
+
 Prints ``pywb listening on http://HOST:PORT`` once the socket is bound (``--port 0`` picks
 a free port), then serves until terminated.
 """
@@ -157,6 +163,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+CHARSET_NAME = re.compile(r"[A-Za-z0-9._:-]{1,40}")
+
+
+def declare_charset_first() -> None:
+    """Prefix pywb's head insert with ``<meta charset>`` of the charset it detected."""
+    from pywb.rewrite.content_rewriter import BaseContentRewriter  # pinned pywb 2.10.0
+
+    original = BaseContentRewriter.get_head_insert
+
+    def get_head_insert(self: Any, rwinfo: Any, rule: Any, head_insert_func: Any, cdx: Any) -> str:
+        insert: str = original(self, rwinfo, rule, head_insert_func, cdx)
+        charset = rwinfo.charset
+        if insert and isinstance(charset, str) and CHARSET_NAME.fullmatch(charset):
+            insert = f'<meta charset="{charset}">' + insert
+        return insert
+
+    BaseContentRewriter.get_head_insert = get_head_insert
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # gevent must patch the stdlib before anything opens sockets or threads.
@@ -180,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         # before pywb is imported: it loads the catalogs when the app is built
         compile_catalogs(args.catalogs, args.locales_dir)
     pywb_app = load_app(args.app)
+    declare_charset_first()
     rewriter = getattr(pywb_app, "rewriterapp", None)
     if rewriter is not None:
         install(pywb_app, rewriter.jinja_env.jinja_env, corpus_index=args.corpus_index, serve_url=args.serve_url)
