@@ -65,6 +65,10 @@ META_ATTEMPT = "congan_render_attempt"
 RENDER_RETRIES = 1
 #: JSON answers holding an article kept per rendered page (a shell article asks for one)
 MAX_JSON_ARTICLES = 3
+#: frontier priority of a render request: above the portal's static requests (priority 0), so
+#: the browser works while the rest of the crawl goes on; at the bottom of the queue (as it
+#: was) every render waited for its portal's last static page and lengthened the crawl's tail
+RENDER_PRIORITY = 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -199,7 +203,7 @@ class Renderer:
         rendered = dataclasses.replace(context, conditional=False, capture=None, outlinks=[], aliases=(),
                                        not_article=not article)
         return Request(
-            url, callback=callback, errback=errback, dont_filter=True, priority=-1,
+            url, callback=callback, errback=errback, dont_filter=True, priority=RENDER_PRIORITY,
             meta={
                 META_KEY: rendered,
                 "playwright": True,
