@@ -26,6 +26,7 @@ import logging
 import unicodedata
 from collections import Counter
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
 from lxml import html as lxml_html
@@ -69,6 +70,10 @@ MAX_JSON_ARTICLES = 3
 #: the browser works while the rest of the crawl goes on; at the bottom of the queue (as it
 #: was) every render waited for its portal's last static page and lengthened the crawl's tail
 RENDER_PRIORITY = 1
+#: what a portal's download slot is suffixed with for its render requests: a render holds its
+#: slot while the page loads and the behaviours run (seconds); in the portal's own slot (two
+#: requests at a time) two renders stopped the portal's static crawl for that long
+BROWSER_SLOT_SUFFIX = "#browser"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,6 +130,12 @@ def read_by_adapter(discovery: Discovery, canonical: str) -> bool:
     targets = (*discovery.articles, *discovery.listings, *discovery.next_pages)
     return any(t.kind == API for t in targets) or any(
         t.canonical == canonical and t.url != canonical for t in discovery.articles)
+
+
+def browser_slot(url: str) -> str:
+    """The download slot (and frontier queue) of a page's render request: the portal's host
+    with ``BROWSER_SLOT_SUFFIX``, beside the slot of its static requests."""
+    return f"{urlsplit(url).hostname or ''}{BROWSER_SLOT_SUFFIX}"
 
 
 class Renderer:
@@ -213,6 +224,7 @@ class Renderer:
                 "playwright_page_event_handlers": {"response": RESPONSE_HANDLER},
                 "playwright_page_goto_kwargs": {"wait_until": "load"},
                 "dont_redirect": False,
+                "download_slot": browser_slot(url),
             },
         )
 
