@@ -41,7 +41,7 @@ from scrapers.discovery.fingerprint import fingerprint
 from scrapers.discovery.media import is_page, page_content_type
 from scrapers.families import get_adapter
 from scrapers.items import ArticlePage
-from scrapers.page_context import META_KEY, context_of, ensure_context
+from scrapers.page_context import META_KEY, PageContext, context_of, ensure_context
 from scrapers.portals.registry import Registry, load_registry
 from scrapers.portals.requisites import requisite_urls
 from scrapers.portals.safe_urls import MALFORMED_URL, malformed_links, safe_join
@@ -216,8 +216,6 @@ class NetworkSpider(scrapy.Spider):
         )
         hops, via = context.hops, response.url
         depth = context.depth
-        if response.status == 200 and "json" in content_type and kind in (API, ARTICLE):
-            self.renderer.adapter_answered(site)
         html = "html" in content_type
         if html and kind == SEED and adapter.name == "generic" and self.config.adapters:
             better = self.recognise(response, site)
@@ -243,7 +241,7 @@ class NetworkSpider(scrapy.Spider):
         canonical = context.canonical or adapter.canonicalize(response.url)
         article = self.planner.is_article(page, adapter, canonical)
         if html:
-            found = self.renderer.wants(page, site, adapter, canonical)
+            found = self.renderer.wants(page, site, adapter, canonical, context, article=article)
             if found is not None:
                 yield self.renderer.request(
                     response.url, context, self.parse_rendered, self.render_failed, found, article=article,
@@ -257,6 +255,16 @@ class NetworkSpider(scrapy.Spider):
         if not article and kind in LISTING_KINDS and self.serves(response, site):
             context.listing = stamp_listing(listing, context.capture, self.config)
         yield from self.emit_all(decisions, response)
+        content = response.status == 200 and (article or bool(listing.items))  # JSON or an HTML fragment
+        yield from self.adapter_answered((meta.get("redirect_urls") or [response.url])[0], context, content)
+
+    def adapter_answered(self, url: str, context: PageContext, content: bool) -> Iterable[Request]:
+        """An adapter request (an API page, a JSON view of an article) answered, with or without
+        content: the pages waiting on it that are rendered now (``scrapers.rendering.fallback``)."""
+        if context.kind == API or (context.canonical and context.canonical != url):
+            for waiting in self.renderer.adapter_answered(url, context.site or "", content):
+                yield self.renderer.request(waiting.url, waiting.context, self.parse_rendered, self.render_failed,
+                                            waiting.found, article=waiting.article)
 
     def serves(self, response: Response, site: str) -> bool:
         """The portal itself served the page (2xx, on its own domain): a page of a listing."""
@@ -367,12 +375,13 @@ class NetworkSpider(scrapy.Spider):
             return site, None
         return final, self.sites[final]
 
-    def failed(self, failure: Any) -> None:
+    def failed(self, failure: Any) -> Iterable[Request]:
         context = ensure_context(failure.request)
         self.watch.failed(
             context.site, context.kind, failure.request.url, failure.value,
             start_page=context.kind == SEED, speculative=context.hops.endswith("X"),
         )
+        yield from self.adapter_answered(failure.request.url, context, False)
 
     def article_item(self, response: Response, canonical: str, site: str, adapter: Adapter) -> ArticlePage:
         self.crawler.stats.inc_value("network/articles")
@@ -385,15 +394,6 @@ class NetworkSpider(scrapy.Spider):
             for key, values in response.headers.items()
             if values
         }
-        return ArticlePage(
-            url=response.url,
-            body=response.body,
-            site=site,
-            canonical_url=canonical,
-            adapter=adapter.name,
-            profile=adapter.profile.name,
-            headers=headers,
-            capture=context.capture,
-            collection=self.config.collection,
-            aliases=context.aliases,
-        )
+        return ArticlePage(url=response.url, body=response.body, site=site, canonical_url=canonical,
+                           adapter=adapter.name, profile=adapter.profile.name, headers=headers,
+                           capture=context.capture, collection=self.config.collection, aliases=context.aliases)

@@ -22,10 +22,20 @@ from dataclasses import dataclass
 from archive.corpus.listings import ListingPage, page_id
 from scrapers.config import NetworkConfig
 from scrapers.crawl.watermarks import KnownArticles, page_key
-from scrapers.discovery.adapter import ARTICLE, LISTING, REQUISITE, SEED, Adapter, Discovery, Page, Target
+from scrapers.discovery.adapter import (
+    ARTICLE,
+    LISTING,
+    REQUISITE,
+    SEED,
+    Adapter,
+    Discovery,
+    Page,
+    Target,
+    article_read_elsewhere,
+)
 from scrapers.discovery.classify import LISTING as LISTING_VERDICT
 from scrapers.discovery.classify import SHELL as SHELL_VERDICT
-from scrapers.discovery.classify import classify_page
+from scrapers.discovery.classify import PageVerdict, classify_page
 from scrapers.families import GENERIC, UnknownAdapter, get_adapter
 from scrapers.page_context import PageContext
 from scrapers.portals.registry import Registry, normalise_host
@@ -89,6 +99,8 @@ class CrawlPlanner:
         #: canonical article URL -> other URLs pages linked it with (``PageContext.aliases``)
         self.aliases: dict[str, set[str]] = {}
         self._scheduled: set[int] = set()  # schedule_key of every request planned
+        #: article addresses whose text an adapter's API target reads (``Target.canonical``)
+        self.read_elsewhere: set[str] = set()
 
     # -- portals ---------------------------------------------------------------------------
     def seed_portals(self) -> list[tuple[str, str]]:
@@ -148,6 +160,13 @@ class CrawlPlanner:
         key = schedule_key(target.method, target.url, target.formdata)
         if key in self._scheduled:
             return None
+        if target.kind == ARTICLE and target.canonical and target.canonical != target.url:
+            self.read_elsewhere.add(target.canonical)
+        if not requisite and target.url in self.read_elsewhere and adapter.is_shell(target.url):
+            # the adapter's API answered with this article: the shell at its address holds no text
+            self._scheduled.add(key)
+            self.count("network/skipped/shell_read_by_adapter")
+            return None
         skipped = self._known_unchanged(target, site) if self.config.incremental else None
         if skipped:
             self._scheduled.add(key)
@@ -171,6 +190,8 @@ class CrawlPlanner:
         """Why an incremental crawl need not fetch this target again, or None."""
         if target.kind == REQUISITE:
             return "requisite_archived" if self.known.requisite_fresh(target.url) else None
+        if target.method == "GET" and target.sequence is None and self.known.shell(target.url):
+            return "known_shell"
         if target.kind == LISTING and target.method == "GET" and target.sequence is None:
             return "dead_end" if self.known.dead_end(target.url) else None
         if target.kind != ARTICLE:
@@ -208,8 +229,19 @@ class CrawlPlanner:
         """``plan_discovery``, and what the page held as a page of a listing
         (``listing_of``)."""
         discovery = adapter.discover(page)
+        self._note_shell(page, site, adapter, discovery)
         decisions = self._plan(page, site, adapter, discovery, hops=hops, depth=depth)
         return decisions, listing_of(page, site, adapter, discovery)
+
+    def _note_shell(self, page: Page, site: str, adapter: Adapter, discovery: Discovery) -> None:
+        """A page that proved a script shell (its own verdict) whose article the adapter reads at
+        another address: counted, and remembered so a re-crawl does not fetch it again."""
+        if "html" not in page.content_type or page.status >= 300 or page_verdict(page).kind != SHELL_VERDICT:
+            return
+        self.count("network/shells")
+        if article_read_elsewhere(discovery, adapter.canonicalize(page.url)):
+            self.count("network/shells_read_by_adapter")
+            self.known.record_shell(adapter.canonicalize(page.url), site)
 
     def _plan(
         self, page: Page, site: str, adapter: Adapter, discovery: Discovery, *, hops: str, depth: int
@@ -255,6 +287,15 @@ def listing_of(page: Page, site: str, adapter: Adapter, discovery: Discovery) ->
                        next=tuple(n for n in dict.fromkeys(following) if n != this))
 
 
+def page_verdict(page: Page) -> PageVerdict:
+    """The page's own verdict (``classify_page``), worked out once per page."""
+    cached = page.__dict__.get("_verdict")
+    if cached is None:
+        cached = classify_page(page.text, page.url)
+        page.__dict__["_verdict"] = cached  # frozen dataclass: a cache, not a field
+    return cached
+
+
 def page_is_article(page: Page, adapter: Adapter, canonical: str) -> bool:
     """Article or not: the page's own verdict when it has one, else the adapter's hints."""
     hinted = (page.kind == ARTICLE or adapter.is_article(canonical)) and not adapter.is_shell(page.url)
@@ -263,7 +304,7 @@ def page_is_article(page: Page, adapter: Adapter, canonical: str) -> bool:
         return hinted and ("json" in page.content_type or "xml" in page.content_type)
     if page.status >= 300:
         return hinted
-    verdict = classify_page(page.text, page.url)
+    verdict = page_verdict(page)
     if verdict.kind == ARTICLE:
         return True
     if verdict.kind in (LISTING_VERDICT, SHELL_VERDICT):

@@ -290,3 +290,29 @@ def test_generic_tries_the_sitemap_and_reads_it():
     assert [(t.url, t.modified) for t in found.articles] == [
         ("https://congan.cantho.gov.vn/an-ninh/bat-giu-doi-tuong-1234.html", "2025-06-01")
     ]
+
+
+def test_no_adapter_ignores_an_address_that_can_be_a_page_of_content() -> None:
+    # an adapter adds targets and never narrows generic discovery: addresses that are articles
+    # or listings on some portal of a family are followed whatever the family's rules
+    content = {
+        "dotnetnuke": "/tin-tuc/canh-bao-lua-dao-51230",  # a shell on one installation, an article on another
+        "wordpress": "/?p=1234",  # the only address of an article on a portal without permalinks
+        "joomla": "/index.php?option=com_content&task=view&id=12&Itemid=5",  # Joomla 1.0/1.5 article
+        "liferay": "/web/guest/tin-tuc?p_p_id=101&p_p_lifecycle=0&_101_struts_action=%2Fasset_publisher%2Fview_content",
+        "nukeviet": "/news/tag/an-ninh/",  # a listing of the articles of a tag
+        "vnpt": "/Content/tin-tuc/bai-viet-12.html",
+    }
+    for family, path in content.items():
+        adapter = get_adapter(family)
+        url = adapter.canonicalize("https://congan.vidu.gov.vn" + path)
+        assert adapter.is_ignored(url) is None, (family, path)
+    # what never is a page of content stays ignored
+    never = {
+        "dotnetnuke": "/DesktopModules/cmsview/js/service.js",
+        "joomla": "/index.php?option=com_content&task=article.edit",
+        "vnpt": "/Scripts/jquery.min.js", "liferay": "/web/guest?p_p_id=58&_58_struts_action=%2Flogin%2Flogin",
+    }
+    for family, path in never.items():
+        adapter = get_adapter(family)
+        assert adapter.is_ignored(adapter.canonicalize("https://congan.vidu.gov.vn" + path)), (family, path)

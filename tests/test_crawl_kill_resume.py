@@ -60,10 +60,6 @@ def _saved_runs(data_dir: Path, before: set[Path]) -> int:
         return 0
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "issues 13/19 open: since light re-crawls (listing ledger, watermarks) and rendering by default, a kill -9 can "
-    "leave out a listing page the uninterrupted re-crawl fetched (1 URL, https://congan.hanoi.gov.vn/tin-tuc/"
-    "an-ninh-trat-tu, in the last CI-like run); corpus and deletions matched"))
 def test_kill_9_twice_then_resume_ends_as_the_uninterrupted_recrawl(
     network_crawl, network_recrawl, tmp_path: Path
 ) -> None:

@@ -45,8 +45,6 @@ def test_the_recrawl_planner_makes_at_most_a_quarter_of_the_first_crawls_request
     assert second / first <= 0.25
 
 
-@pytest.mark.xfail(strict=False, reason="issue 19 open: a page rendered again on a re-crawl fetches its scripts and "
-                   "API pages again (9 requests on this network: 0.251); rendering needs its own watermark")
 def test_the_recrawl_makes_at_most_a_quarter_of_the_first_crawls_requests(network_crawl, network_recrawl) -> None:
     ratio = network_recrawl.requests / network_crawl.requests
     print(f"re-crawl requests: {network_recrawl.requests} / {network_crawl.requests} = {ratio:.3f}")

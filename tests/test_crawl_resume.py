@@ -40,10 +40,6 @@ def _wait_for(simnet, count: int, process: subprocess.Popen[str]) -> None:
     assert process.poll() is None, "the crawl ended before it could be stopped"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "issue 13 open: with rendering on by default, whether a Hà Nội category page is captured depends on whether "
-    "the adapter's API answered before it came (render skipped once it has): the resumed crawl captured "
-    "/tin-tuc/an-ninh-trat-tu, the uninterrupted one did not; corpus matched"))
 def test_ctrl_c_then_kill_9_then_the_same_command_ends_with_the_same_result(network_crawl, tmp_path: Path) -> None:
     from simnet.server import SimNet
 

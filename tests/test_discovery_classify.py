@@ -29,6 +29,8 @@ def fixture(name: str) -> str:
     ("article_jsonld.html", ARTICLE_VERDICT),  # short body, JSON-LD NewsArticle inside @graph
     ("article_short.html", ARTICLE_VERDICT),  # a notice of two lines: heading + date in words
     ("article_nfd_table.html", ARTICLE_VERDICT),  # NFD text, table layout, <P> never closed
+    # the title is no heading, the nearest links before the text a breadcrumb with a long category name
+    ("article_breadcrumb.html", ARTICLE_VERDICT),
     ("listing_plain.html", LISTING_VERDICT),  # a list of headlines with dates
     ("listing_excerpts.html", LISTING_VERDICT),  # headline + excerpt per item, all in one block
     ("home.html", LISTING_VERDICT),  # teasers, header clock "Hôm nay: ..." (not a date of its own)
@@ -41,6 +43,21 @@ def fixture(name: str) -> str:
 def test_the_page_says_what_it_is(name: str, kind: str) -> None:
     verdict = classify_page(fixture(name), URL)
     assert verdict.kind == kind, verdict
+
+
+def test_a_menu_link_above_the_text_is_no_headline() -> None:
+    # the breadcrumb replaced by the menu's category link alone, in a heading (custom/vnpt variants)
+    trail = ('<a href="http://congan.khongro.gov.vn/">Trang chủ</a> / '
+             '<a href="/muc/an-ninh-trat-tu-tren-dia-ban-tinh">An ninh trật tự trên địa bàn tỉnh</a>')
+    page = fixture("article_breadcrumb.html")
+    assert trail in page
+    category = page.replace(trail, '<h3><a href="/muc/an-ninh-trat-tu-tren-dia-ban-tinh">'
+                                   "An ninh trật tự trên địa bàn tỉnh</a></h3>")
+    assert classify_page(category, URL).kind == ARTICLE_VERDICT
+    # a link the page holds once is still a headline: the same block under it is a teaser
+    alone = category.replace('<li><a href="/muc/an-ninh-trat-tu-tren-dia-ban-tinh">An ninh trật tự trên địa bàn tỉnh'
+                             '</a></li>', "")
+    assert classify_page(alone, URL).kind == LISTING_VERDICT
 
 
 def test_a_verdict_is_a_function_of_the_page_only() -> None:

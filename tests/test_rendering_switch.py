@@ -62,23 +62,42 @@ SHELL_PAGE = """<html><body><h1>An ninh trật tự</h1>
 <script src="/js/service.js"></script></body></html>"""
 
 
-def test_a_page_its_adapter_reads_is_rendered_until_that_adapter_answers_on_the_portal() -> None:
+def test_a_page_its_adapter_reads_is_rendered_only_if_the_adapters_requests_for_it_get_nothing() -> None:
     from scrapers.discovery.adapter import Page
     from scrapers.families import get_adapter
+    from scrapers.page_context import PageContext
     from scrapers.rendering.handler import Renderer
 
     url = "http://congan.khongro.gov.vn/tin-tuc/an-ninh"
+    api = ("http://congan.khongro.gov.vn/DesktopModules/cmsview/api/NewsContent/listnew"
+           "?CategoryId=2&PageIndex=1&PageSize=5")
     page = Page(url=url, text=SHELL_PAGE, content_type="text/html")
-    renderer = Renderer(RenderConfig(mode="auto"), True, None, lambda u: "congan.khongro.gov.vn")
     knows, blind = get_adapter("dotnetnuke"), get_adapter("generic")
     site = "congan.khongro.gov.vn"
-    # the DotNetNuke adapter knows this shell's API; until that API answered JSON on this
-    # portal (another installation may not have it), the page is rendered all the same
-    assert renderer.wants(page, site, knows, url) is not None
-    renderer.adapter_answered(site)
-    assert renderer.wants(page, site, knows, url) is None
-    assert renderer.wants(page, site, blind, url) is not None  # the generic adapter reads no API
-    assert renderer.wants(page, "other.gov.vn", knows, url) is not None  # per portal
+
+    def renderer() -> Renderer:
+        return Renderer(RenderConfig(mode="auto"), True, None, lambda u: site)
+
+    context = PageContext(site=site, kind="listing")
+    # the DotNetNuke adapter knows this shell's API: the page waits for that request's answer,
+    # whichever comes first (the same answers give the same decision in any order)
+    answers_first = renderer()
+    assert answers_first.adapter_answered(api, site, True) == []
+    assert answers_first.wants(page, site, knows, url, context) is None  # read by the adapter
+    page_first = renderer()
+    assert page_first.wants(page, site, knows, url, context) is None  # waits
+    assert page_first.adapter_answered(api, site, True) == []  # settled: not rendered
+    assert page_first.fallback.waiting == 0
+    # another installation without that API (error, empty list): the page is rendered
+    for order in ("page first", "answer first"):
+        blind_portal = renderer()
+        if order == "answer first":
+            assert blind_portal.adapter_answered(api, site, False) == []
+            assert blind_portal.wants(page, site, knows, url, context) is not None
+        else:
+            assert blind_portal.wants(page, site, knows, url, context) is None
+            assert [w.url for w in blind_portal.adapter_answered(api, site, False)] == [url]
+    assert renderer().wants(page, site, blind, url) is not None  # the generic adapter reads no API
     off = Renderer(RenderConfig(mode="off"), True, None, lambda u: site)
     assert off.wants(page, site, blind, url) is None
 

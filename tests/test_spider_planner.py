@@ -122,3 +122,33 @@ def test_incremental_watermark_stops_pagination_over_known_articles(data_dir: Pa
         assert counts["network/skipped/listed_unchanged"] == 1
     finally:
         index.close()
+
+
+def test_a_shell_address_is_skipped_only_once_the_adapters_api_gave_its_article(data_dir: Path) -> None:
+    from archive.control.listings import ListingLedger
+
+    site, dnn = "congan.hanoi.gov.vn", get_adapter("dotnetnuke")
+    shell = f"http://{site}/tin-tuc/tin-moi-51230"
+    first, counts = planner(KnownArticles(ledger=ListingLedger(DataDir(data_dir)), crawl_id="c1"), incremental=True)
+    # an address of the shell pattern no API answer gave: followed (on another portal it is an article)
+    other = f"http://{site}/tin-tuc/bai-that-51231"
+    assert isinstance(first.plan(Target(other, LISTING), site, dnn, hops="", via=""), Planned)
+    api = Target(f"http://{site}/DesktopModules/cmsview/api/NewsContent/getbyid?id=51230", ARTICLE, canonical=shell)
+    assert isinstance(first.plan(api, site, dnn, hops="", via=""), Planned)
+    assert first.plan(Target(shell, LISTING), site, dnn, hops="", via="") is None
+    assert counts["network/skipped/shell_read_by_adapter"] == 1
+    # a page that proved a shell whose article the adapter reads elsewhere is remembered...
+    text = '<div ng-controller="NewsDetailCtrl" data-id="51231"><h1>{{news.Title}}</h1><p>Đang tải…</p></div>'
+    first.plan_discovery(Page(url=other, text=text, kind=LISTING), site, dnn, hops="", depth=1)
+    assert counts["network/shells"] == 1 and counts["network/shells_read_by_adapter"] == 1
+    # ...and the next crawl does not fetch it again, whatever order its pages come in
+    second, again = planner(KnownArticles(ledger=ListingLedger(DataDir(data_dir)), crawl_id="c2"), incremental=True)
+    assert second.plan(Target(other, LISTING), site, dnn, hops="", via="") is None
+    assert again["network/skipped/known_shell"] == 1
+    # a page that is no shell (an ordinary article at such an address) is never remembered
+    article = ("<h1>Khởi tố bị can</h1><p>Ngày 01/07/2026</p><div>" + "<p>" + "Nội dung bài viết. " * 40 + "</p></div>")
+    second.plan_discovery(Page(url=f"http://{site}/tin-tuc/bai-khac-51232", text=article, kind=LISTING), site, dnn,
+                          hops="", depth=1)
+    third, _ = planner(KnownArticles(ledger=ListingLedger(DataDir(data_dir)), crawl_id="c3"), incremental=True)
+    assert isinstance(third.plan(Target(f"http://{site}/tin-tuc/bai-khac-51232", LISTING), site, dnn, hops="", via=""),
+                      Planned)

@@ -11,6 +11,8 @@ re-crawl fetch only what may have changed (SPEC §5 Incremental).
 * ``vanished(crawl_id)``: articles an earlier crawl saw on a page this crawl read again, and
   that no page of this crawl listed: deleted, or pushed past the pages read; the re-crawl
   checks them (``scrapers.crawl.revisit``).
+* ``shells``: pages found to be script shells whose article the portal's adapter reads at
+  another address (its API): a re-crawl need not fetch them again (``scrapers.crawl.watermarks``).
 * ``lastmod``: per portal, whether sitemap ``<lastmod>`` dates matched what the pages did
   (``record_lastmod`` / ``lastmod_trusted``).
 
@@ -53,6 +55,14 @@ MIGRATIONS = (
         site       TEXT PRIMARY KEY,
         matched    INTEGER NOT NULL DEFAULT 0,
         mismatched INTEGER NOT NULL DEFAULT 0
+    )
+    """),
+    Migration(2, "script shells read by the adapter", """
+    CREATE TABLE shells (
+        url      TEXT PRIMARY KEY,
+        site     TEXT NOT NULL,
+        crawl_id TEXT NOT NULL,
+        at       TEXT NOT NULL
     )
     """),
 )
@@ -117,6 +127,13 @@ class ListingLedger:
             self._db.execute("INSERT OR IGNORE INTO lastmod (site) VALUES (?)", (site,))
             self._db.execute(f"UPDATE lastmod SET {column} = {column} + 1 WHERE site = ?", (site,))
 
+    def record_shell(self, crawl_id: str, url: str, site: str) -> None:
+        """A page this crawl found to be a script shell whose article the adapter reads elsewhere."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("INSERT OR REPLACE INTO shells VALUES (?, ?, ?, ?)", (url, site, crawl_id, now))
+
     # -- reading ---------------------------------------------------------------------------
     def label_seen(self, article: str, text: str, *, before_crawl: str) -> bool:
         """Whether an earlier crawl saw ``article`` listed under this text."""
@@ -154,6 +171,13 @@ class ListingLedger:
             if missing:
                 gone.setdefault(page.site, set()).update(missing)
         return gone
+
+    def shell_since(self, url: str, *, before_crawl: str) -> datetime | None:
+        """When an earlier crawl last found ``url`` to be a script shell (None: never)."""
+        row = self._db.execute(
+            "SELECT at FROM shells WHERE url = ? AND crawl_id != ?", (url, before_crawl)
+        ).fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
 
     def lastmod_trusted(self, site: str) -> bool:
         """True until a portal's ``<lastmod>`` dates were found wrong more than the tolerance."""

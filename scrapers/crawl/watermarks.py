@@ -17,7 +17,8 @@ records whether the page really changed).
 
 Requisites archived within ``CONGAN_REQUISITE_MAX_AGE_DAYS`` are not fetched again when their
 capture has validators or their URL looks immutable (``scrapers.crawl.revisit_schedule``);
-one that answered 404/410 within that age is not asked again either.
+one that answered 404/410 within that age is not asked again either, nor a page an earlier
+crawl found to be a script shell whose article the adapter reads from its API (``shell``).
 """
 
 from __future__ import annotations
@@ -127,6 +128,18 @@ class KnownArticles:
         page): not asked again within the requisites' age."""
         latest = self._recent(url, now)
         return latest is not None and ((300 <= latest.status < 400 and latest.status != 304) or latest.status in GONE)
+
+    def shell(self, url: str, now: datetime | None = None) -> bool:
+        """A page an earlier crawl, within the requisites' age, found to be a script shell whose
+        article the portal's adapter reads at another address: its text is not there."""
+        since = self.ledger.shell_since(url, before_crawl=self.crawl_id) if self.ledger is not None else None
+        if since is None:
+            return False
+        return (now or datetime.now(UTC)) - since <= timedelta(days=self.recrawl.requisite_max_age_days)
+
+    def record_shell(self, url: str, site: str) -> None:
+        if self.ledger is not None:
+            self.ledger.record_shell(self.crawl_id, url, site)
 
     def _recent(self, url: str, now: datetime | None) -> LatestCapture | None:
         latest = self._latest_before(url)

@@ -166,9 +166,13 @@ class Adapter:
     article_patterns: tuple[re.Pattern[str], ...] = ()
     listing_patterns: tuple[re.Pattern[str], ...] = ()
     #: pages at an article's address that hold none of its text (script shells): never
-    #: handed to extraction, their adapter hook finds the page that holds the text
+    #: handed to extraction, their adapter hook finds the page that holds the text. A hint,
+    #: never a filter: such a page is skipped only once the adapter's API gave its article
+    #: (``spiders.planner``), and remembered once the page itself proved a shell
     shell_patterns: tuple[re.Pattern[str], ...] = ()
-    #: never followed (in addition to NEVER_FOLLOW_RE and CALENDAR_RE)
+    #: never followed (in addition to NEVER_FOLLOW_RE and CALENDAR_RE): only what is never a
+    #: page of content on any portal (administration, assets, print/mail views, actions);
+    #: an adapter must not narrow what generic discovery follows
     ignore_patterns: tuple[re.Pattern[str], ...] = ()
     #: CSS selector of "next page" links, when the family marks them
     next_selector: str | None = None
@@ -254,6 +258,12 @@ class Adapter:
             return generic
         special = self.discover_hook(self, page)
         return merge(special, generic)
+
+
+def article_read_elsewhere(discovery: Discovery, canonical: str) -> set[str]:
+    """The other addresses at which a page's discovery gives the page's own article (a JSON
+    view of a script shell: ``Target.canonical``): its text is read there, not on the page."""
+    return {t.url for t in discovery.articles if t.canonical == canonical and t.url != canonical}
 
 
 #: a query value that names a page (a path or a slug), not a view option: ``cat/slug-12``,

@@ -71,6 +71,9 @@ DATE_RE = re.compile(
 )
 #: the header clock of many portals: a date that is not the article's
 CLOCK_RE = re.compile(r"hôm nay\s*[:,]?\s*(?:thứ\s+\S+|chủ nhật)?\s*[,\-]?\s*\S+", re.IGNORECASE)
+#: the scheme and host of an absolute link, and the home page's own file names
+HOME_RE = re.compile(r"^(?:https?:)?//[^/]+", re.IGNORECASE)
+INDEX_RE = re.compile(r"/?(?:index|default|home|trang-chu)(?:\.\w{2,5})?/?", re.IGNORECASE)
 #: text of a page whose content a script fills in later
 SHELL_RE = re.compile(r"\{\{\s*[\w.$\[\]]+\s*\}\}|đang tải|loading\.\.\.", re.IGNORECASE)
 
@@ -189,41 +192,66 @@ def _main_block(doc: lxml_html.HtmlElement) -> _Main:
         if node.tag.lower() in PARAGRAPH_TAGS and parent is not None and any(n is parent for n, _ in scored):
             continue  # a paragraph counts in its parent's text
         rivals += 1
-    return _Main(best, rivals, _is_teaser(best_node))
+    return _Main(best, rivals, _is_teaser(best_node, _repeated_links(doc)))
 
 
-def _is_teaser(node: lxml_html.HtmlElement) -> bool:
+def _repeated_links(doc: lxml_html.HtmlElement) -> set[tuple[str, str]]:
+    """(address, text) of the links the page holds more than once: navigation (a menu item
+    repeated as the article's category, a breadcrumb), not the headline of a listing item."""
+    seen: set[tuple[str, str]] = set()
+    repeated: set[tuple[str, str]] = set()
+    for a in doc.iter("a"):
+        key = ((a.get("href") or "").strip(), _words(a.text_content()))
+        (repeated if key in seen else seen).add(key)
+    return repeated
+
+
+def _is_teaser(node: lxml_html.HtmlElement, navigation: set[tuple[str, str]]) -> bool:
     """Whether the nearest title of the block (inside it before its text, else just before it)
     is a link to another page (a listing item: headline link, then its summary) rather than a
-    heading of its own (an article)."""
+    heading of its own (an article). ``navigation``: links that are no headline."""
     for child in node:
         if not isinstance(child.tag, str):
             continue
         if child.tag.lower() in PARAGRAPH_TAGS and child.tag.lower() == "p":
             break
-        found = _title_kind(child)
+        found = _title_kind(child, navigation)
         if found is not None:
             return found
     for seen, sibling in enumerate(node.itersiblings(preceding=True)):
         if seen >= TEASER_LOOKBACK:
             break
         if isinstance(sibling.tag, str):
-            found = _title_kind(sibling)
+            found = _title_kind(sibling, navigation)
             if found is not None:
                 return found
     return False
 
 
-def _title_kind(element: lxml_html.HtmlElement) -> bool | None:
-    """True: a headline link; False: a heading that is not a link; None: neither."""
+def _title_kind(element: lxml_html.HtmlElement, navigation: set[tuple[str, str]]) -> bool | None:
+    """True: a headline link; False: a heading that is not a link; None: neither (a breadcrumb
+    trail or a navigation link is neither: category names may be headline-long)."""
     tag = element.tag.lower()
     anchors = [element] if tag == "a" else list(element.iter("a"))
+    if _is_trail(anchors):
+        return None
+    anchors = [a for a in anchors if ((a.get("href") or "").strip(), _words(a.text_content())) not in navigation]
     if any(len(_words(a.text_content()).split()) >= HEADLINE_WORDS for a in anchors):
         return True
     titled = tag in ("h1", "h2", "h3") or "title" in (element.get("class") or "").lower()
     if titled and _words(element.text_content()):
         return False
     return None
+
+
+def _is_trail(anchors: list[lxml_html.HtmlElement]) -> bool:
+    """Several links of which the first leads to the portal's home page: a breadcrumb trail
+    (home » category » ...), not the headline of a listing item."""
+    if len(anchors) < 2:
+        return False
+    href = (anchors[0].get("href") or "").strip()
+    path = HOME_RE.sub("", href)
+    return path in ("", "/", "./", "#") or bool(INDEX_RE.fullmatch(path))
 
 
 def _headline_links(doc: lxml_html.HtmlElement) -> list[str]:

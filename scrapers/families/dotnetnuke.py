@@ -143,9 +143,10 @@ ADAPTER = Adapter(
     start_paths=("/",),
     article_patterns=patterns(r"/DesktopModules/cmsview/api/NewsContent/getbyid\?id=\d+$"),
     # the page at an article's address is an AngularJS shell: its data-id leads to getbyid
+    # (a hint: on a portal where such addresses are ordinary article pages they are read)
     shell_patterns=patterns(r"^/tin-tuc/[a-z0-9-]+-\d+/?$"),
     listing_patterns=patterns(r"^/tin-tuc/[a-z-]+/?$", r"^/[a-z0-9-]+/?$"),
-    ignore_patterns=patterns(r"/DesktopModules/.*\.(?:js|css)$", r"^/tin-tuc/[a-z0-9-]+-\d+/?$"),
+    ignore_patterns=patterns(r"/DesktopModules/.*\.(?:js|css)$"),
     discover_hook=_categories,
     description="DotNetNuke cmsview: JSON listnew/getbyid API behind AngularJS shells",
 )

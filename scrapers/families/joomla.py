@@ -49,7 +49,9 @@ ADAPTER = Adapter(
         r"option=com_(?:mailto|users|user|search|finder|contact|weblinks|banners)",
         r"^/administrator/",
         r"format=(?:feed|pdf|raw)",
-        r"task=",
+        # actions (edit, vote, download counters); ``task=view``/``category``/``section`` is how
+        # legacy (1.0/1.5) portals address their articles and listings: followed
+        r"task=(?!(?:view|category|section|blogcategory|blogsection)(?:&|$))",
     ),
     description="Joomla non-SEF: parameter order, print and e-mail views",
 )

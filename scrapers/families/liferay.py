@@ -51,7 +51,9 @@ ADAPTER = Adapter(
     ),
     listing_patterns=patterns(r"^/web/[a-z0-9_-]+/[a-z0-9_-]+/?(?:\?|$)", r"_cur=\d+"),
     ignore_patterns=patterns(
-        r"^/c/portal/(?:login|logout|layout)", r"p_p_lifecycle=[12]", r"_struts_action=", r"/-/asset_publisher/\w+/rss",
+        r"^/c/portal/(?:login|logout|layout)", r"p_p_lifecycle=[12]", r"/-/asset_publisher/\w+/rss",
+        # portlet actions; a ``.../view_content`` action is how an asset publisher links an article
+        r"_struts_action=(?![^&]*view)",
     ),
     description="Liferay: jsessionid everywhere, asset publisher portlet parameters",
 )

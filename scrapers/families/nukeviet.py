@@ -43,6 +43,6 @@ ADAPTER = Adapter(
     start_paths=("/",),
     article_patterns=patterns(r"^/news/[a-z0-9-]+/[a-z0-9-]+-\d+\.html$"),
     listing_patterns=patterns(r"^/news/[a-z0-9-]+/(?:page-\d+/)?$", r"^/news/?$"),
-    ignore_patterns=patterns(r"^/(?:admin|users|search|uploads)/", r"^/news/(?:rss|search|topic|groups|tag)/"),
+    ignore_patterns=patterns(r"^/(?:admin|users|search|uploads)/", r"^/news/(?:rss|search)/"),
     description="NukeViet: savefile duplicates, page-N pagination",
 )

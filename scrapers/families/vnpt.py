@@ -70,7 +70,11 @@ ADAPTER = Adapter(
     start_paths=("/",),
     article_patterns=patterns(r"^/[a-z0-9-]+/[a-z0-9-]+-\d+(?:\.html?)?$"),
     listing_patterns=patterns(r"^/[a-z0-9-]+/?$"),
-    ignore_patterns=patterns(r"^/(?:Scripts|Content|Uploads)/", r"^/(?:dang-nhap|tim-kiem)"),
+    # static files of the asset folders (a page under /Content/ on another portal is followed)
+    ignore_patterns=patterns(
+        r"^/(?:Scripts|Content|Uploads)/[^?]*\.(?:js|css|map|jpe?g|png|gif|svg|webp|ico|woff2?|ttf|eot)(?:\?|$)",
+        r"^/(?:dang-nhap|tim-kiem)",
+    ),
     discover_hook=ajax_pages,
     description="VNPT Portal: AJAX 'Xem thêm' pagination returning HTML fragments",
 )

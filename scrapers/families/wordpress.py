@@ -56,7 +56,7 @@ ADAPTER = Adapter(
         r"^/tag/[a-z0-9%-]+/$",
     ),
     ignore_patterns=patterns(
-        r"^/(?:wp-admin|wp-login\.php|wp-json|xmlrpc\.php)", r"/(?:feed|embed|trackback)/$", r"^/\?p=\d+"
+        r"^/(?:wp-admin|wp-login\.php|wp-json|xmlrpc\.php)", r"/(?:feed|embed|trackback)/$"
     ),
     next_selector="a.next.page-numbers, a.next, link[rel=next]",
     discover_hook=xml_discovery,

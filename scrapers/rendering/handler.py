@@ -15,12 +15,14 @@ sent: the WARC capture extension skips responses flagged ``playwright``); the br
 requests are. Counts: ``render/pages``, ``portal/<site>/rendered`` (the crawl report's
 ``rendered`` per portal), ``render/requests`` and ``portal/<site>/browser_requests`` (what the
 browser asked the network for besides the page Scrapy requested: the report adds them to its
-request total), ``render/skipped/budget``, ``render/skipped/adapter``, ``render/failed``, ``render/clicks``,
-``render/harvested``.
+request total), ``render/skipped/budget``, ``render/skipped/adapter``, ``render/waiting`` (a page
+read by its adapter waiting for the adapter's requests for it: ``scrapers.rendering.fallback``),
+``render/failed``, ``render/clicks``, ``render/harvested``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import unicodedata
@@ -34,7 +36,7 @@ from lxml.etree import ParserError
 from scrapy import Request
 
 from scrapers.capture.warc_capture import ARTICLE_KIND, capture_extension
-from scrapers.discovery.adapter import API
+from scrapers.discovery.adapter import API, article_read_elsewhere
 from scrapers.discovery.classify import LISTING, SHELL, classify_page
 from scrapers.extract.jsonapi import GENERIC_JSON, load_json_article
 from scrapers.families import GENERIC
@@ -43,6 +45,7 @@ from scrapers.rendering.addon import ACTIVE, HANDLER, RenderConfig, context_kwar
 from scrapers.rendering.behaviours import run_behaviours
 from scrapers.rendering.capture import BrowserCapture
 from scrapers.rendering.detect import Detection, detect
+from scrapers.rendering.fallback import AdapterFallback, WaitingPage
 from scrapers.rendering.harvest import Harvested, anchor_block, json_body_links
 from scrapers.reporting.report import BROWSER_REQUESTS
 
@@ -74,6 +77,9 @@ RENDER_PRIORITY = 1
 #: slot while the page loads and the behaviours run (seconds); in the portal's own slot (two
 #: requests at a time) two renders stopped the portal's static crawl for that long
 BROWSER_SLOT_SUFFIX = "#browser"
+#: seconds a page still a script shell once settled is given more, and how often it is read
+SHELL_GRACE_S = 10.0
+SHELL_POLL_S = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,6 +102,8 @@ class PageState:
     responses: list[int] = dataclasses.field(default_factory=lambda: [0])
     harvested: dict[str, Harvested] = dataclasses.field(default_factory=dict)
     articles: list[JsonAnswer] = dataclasses.field(default_factory=list)
+    #: response handlers still archiving or reading an answer of the page
+    busy: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,14 +130,15 @@ def json_article(body: bytes) -> bool:
     return article is not None and bool(article.get("title")) and bool(article.get("body_html"))
 
 
-def read_by_adapter(discovery: Discovery, canonical: str) -> bool:
-    """Whether the adapter already reads what the page's scripts load: its discovery of the
-    page gives an API target (a listing API it knows), or the page's own article under
-    another address (``Target.canonical``: a JSON view of a script shell). Such a page is not
-    rendered: the browser would fetch the same answers again, and file the article twice."""
+def adapter_requests(discovery: Discovery, canonical: str) -> set[str]:
+    """The requests through which the adapter reads what the page's scripts load: the API
+    targets its discovery of the page gives (a listing API it knows), and the page's own
+    article under another address (``Target.canonical``: a JSON view of a script shell). A
+    page with any is *read by its adapter*: rendered only if none of them gets content
+    (``scrapers.rendering.fallback``); the browser would fetch the same answers again, and
+    file the article twice."""
     targets = (*discovery.articles, *discovery.listings, *discovery.next_pages)
-    return any(t.kind == API for t in targets) or any(
-        t.canonical == canonical and t.url != canonical for t in discovery.articles)
+    return {t.url for t in targets if t.kind == API} | article_read_elsewhere(discovery, canonical)
 
 
 def browser_slot(url: str) -> str:
@@ -150,7 +159,7 @@ class Renderer:
         self.user_agent = str(crawler.settings.get("USER_AGENT") or "") if crawler is not None else ""
         self.rendered: Counter[str] = Counter()
         self._requested: set[str] = set()
-        self._answered: set[str] = set()
+        self.fallback = AdapterFallback()
         self._pages: WeakKeyDictionary[Any, PageState] = WeakKeyDictionary()
 
     @classmethod
@@ -174,29 +183,38 @@ class Renderer:
             self.crawler.stats.inc_value(stat, count)
 
     # -- which pages --------------------------------------------------------------------
-    def wants(self, page: Page, site: str, adapter: Adapter, canonical: str) -> Detection | None:
-        """The detection of a page to render (None: not rendered: off, not flagged, already
-        rendered in this crawl, read by its adapter while its API answers on this portal
-        (``adapter_answered``), or the portal's budget spent)."""
+    def wants(self, page: Page, site: str, adapter: Adapter, canonical: str, context: PageContext | None = None,
+              *, article: bool = True) -> Detection | None:
+        """The detection of a page to render now (None: not rendered: off, not flagged, already
+        rendered in this crawl, the portal's budget spent, or read by its adapter: waiting for
+        or settled by the adapter's own requests for the page, ``scrapers.rendering.fallback``)."""
         if not self.active or page.url in self._requested or page.status >= 300:
             return None
         found = detect(page.text, page.url, page.html_root())
         if not found.needs_rendering:
             return None
-        if site in self._answered and adapter.name != GENERIC and read_by_adapter(adapter.discover(page), canonical):
-            self._inc("render/skipped/adapter")
-            return None
+        requests = adapter_requests(adapter.discover(page), canonical) if adapter.name != GENERIC else set()
+        if requests:
+            decided = self.fallback.decide(WaitingPage(page.url, context, found, article, requests))
+            if decided is not True:
+                self._inc("render/skipped/adapter" if decided is False else "render/waiting")
+                return None
+        return self._within_budget(site, found)
+
+    def _within_budget(self, site: str, found: Detection) -> Detection | None:
         limit = self.config.max_pages_per_site
         if limit and self.rendered[site] >= limit:
             self._inc("render/skipped/budget")
             return None
         return found
 
-    def adapter_answered(self, site: str) -> None:
-        """An API request of the adapter got a JSON answer on ``site``: its knowledge of the
-        portal's scripts holds there (an adapter whose API paths a portal does not have
-        gets none, and the portal's script-driven pages are rendered)."""
-        self._answered.add(site)
+    def adapter_answered(self, url: str, site: str, content: bool) -> list[WaitingPage]:
+        """An adapter request for ``site`` answered (``content``: it listed articles or held
+        one): the pages waiting on it that are to be rendered now (their adapter got nothing)."""
+        render, read = self.fallback.answered(url, content)
+        if read:
+            self._inc("render/skipped/adapter", read)
+        return [page for page in render if page.context is not None and self._within_budget(site, page.found)]
 
     def request(self, url: str, context: PageContext, callback: Any, errback: Any, found: Detection, *,
                 article: bool = True) -> Request:
@@ -241,7 +259,8 @@ class Renderer:
         return state
 
     async def on_response(self, response: Any) -> None:
-        """scrapy-playwright's ``response`` event handler: archive it, harvest JSON answers."""
+        """scrapy-playwright's ``response`` event handler: archive it, harvest JSON answers
+        (``PageState.busy`` while it runs: the page is not read before its answers are)."""
         try:
             page = response.frame.page
         except Exception:
@@ -252,6 +271,13 @@ class Renderer:
         if not state.via.startswith(("http://", "https://")):
             state.via = str(response.url)
         state.responses[0] += 1
+        state.busy += 1
+        try:
+            await self._take(response, state)
+        finally:
+            state.busy -= 1
+
+    async def _take(self, response: Any, state: PageState) -> None:
         try:  # the page's own documents (and redirects to it): the spider's rendered response
             request = response.request
             own = bool(request.is_navigation_request() and request.frame.parent_frame is None)
@@ -294,7 +320,7 @@ class Renderer:
         try:
             result = await run_behaviours(page, self.config.clicks, state.responses, seen)
             self._inc("render/clicks", result.clicks)
-            html = str(await page.content())
+            html = await self._filled(page, str(await page.content()), state)
         except Exception as exc:
             logger.warning("rendering %s stopped early: %s", response.url, exc)
             self._inc("render/failed")
@@ -307,6 +333,20 @@ class Renderer:
         markup = html.replace("</body>", anchor_block(links) + "</body>", 1) if "</body>" in html \
             else html + anchor_block(links)
         return Rendered(markup, tuple(state.articles), html)
+
+    async def _filled(self, page: Any, html: str, state: PageState) -> str:
+        """The rendered DOM once its scripts filled it in and its answers were taken: a page
+        still a shell once settled (its API answers late on a loaded machine), or whose answers
+        are still being archived and read, is read again for up to ``SHELL_GRACE_S``."""
+        await asyncio.sleep(0)  # handlers of answers that came before the DOM was read start
+        waited = 0.0
+        while waited < SHELL_GRACE_S and (state.busy or (not state.articles and classify_page(html).kind == SHELL)):
+            await asyncio.sleep(SHELL_POLL_S)
+            waited += SHELL_POLL_S
+            html = str(await page.content())
+        if waited:
+            self._inc("render/shell_waits")
+        return html
 
     def shell_article(self, rendered: Rendered, url: str) -> JsonAnswer | None:
         """The article of a page that was no article as served (a script shell) and is one
