@@ -375,13 +375,15 @@ class NetworkSpider(scrapy.Spider):
             return site, None
         return final, self.sites[final]
 
-    def failed(self, failure: Any) -> Iterable[Request]:
+    def failed(self, failure: Any) -> list[Request]:
+        """Errback: the failure is recorded at once (not when Scrapy iterates the result); a
+        page waiting on this adapter request may now be rendered."""
         context = ensure_context(failure.request)
         self.watch.failed(
             context.site, context.kind, failure.request.url, failure.value,
             start_page=context.kind == SEED, speculative=context.hops.endswith("X"),
         )
-        yield from self.adapter_answered(failure.request.url, context, False)
+        return list(self.adapter_answered(failure.request.url, context, False))
 
     def article_item(self, response: Response, canonical: str, site: str, adapter: Adapter) -> ArticlePage:
         self.crawler.stats.inc_value("network/articles")

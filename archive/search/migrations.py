@@ -110,6 +110,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         DROP INDEX IF EXISTS articles_category;
         """,
     ),
+    Migration(
+        5,
+        "the text index gains the facet group columns (where, what_when): a writer rewrites it from the rows",
+        # Two aggregations over the group columns replace five (docs/search.md "Engine").
+        # A reader of an index not yet migrated asks for `congan index rebuild`; a writer
+        # (a crawl's update) writes a new text index from the SQLite rows, then removes the
+        # old one (search_meta.retired_text_dir).
+        """
+        INSERT OR REPLACE INTO search_meta (key, value)
+            SELECT 'retired_text_dir', value FROM search_meta WHERE key = 'text_dir';
+        DELETE FROM search_meta WHERE key = 'text_dir';
+        """,
+    ),
 )
 
 LATEST = MIGRATIONS[-1].number

@@ -32,7 +32,7 @@ from .rows import (
     facet_values,
 )
 from .store import REBUILD_HINT, SearchIndexError, SearchStore
-from .textindex import WRITER_HEAP, WRITER_THREADS, open_text_index
+from .textindex import WRITER_HEAP, WRITER_THREADS, open_text_index, remove_text_index
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,15 @@ class SearchWriter(SearchStore):
                 writer.add_document(rows.text_doc(n).to_tantivy())
             writer.commit()
             writer.wait_merging_threads()
+        self._remove_retired_text_dir()
+
+    def _remove_retired_text_dir(self) -> None:
+        """The text index a migration replaced (migration 5), once its successor is written."""
+        retired = self.meta("retired_text_dir")
+        if retired is None:
+            return
+        remove_text_index(self.path.parent / retired)
+        self.conn.execute("DELETE FROM search_meta WHERE key = 'retired_text_dir'")
 
     def _stored_rows(self) -> Iterable[tuple[int, ArticleRows]]:
         cursor = self.conn.execute(
