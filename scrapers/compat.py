@@ -99,6 +99,13 @@ def slot_key(request: Request) -> str:
     return request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
 
 
+def slot_host(key: str) -> str:
+    """The host a download slot key belongs to: a slot of its own for some of a portal's
+    requests is named ``<host>#<purpose>`` (the browser's renders), and pauses, deferrals and
+    backoff stay the portal's."""
+    return key.split("#", 1)[0]
+
+
 def problems() -> list[str]:
     """What the installed Scrapy lacks of the internals above (empty: all present)."""
     from scrapy.core import downloader, engine

@@ -82,6 +82,20 @@ def test_paused_portals_are_deferred_only_when_nothing_else_is_left(tmp_path: Pa
     frontier.close()
 
 
+def test_a_portals_render_queue_is_deferred_with_the_portal(tmp_path: Path) -> None:
+    # renders go through a slot (and frontier queue) of their own, ``<host>#browser``: a
+    # paused portal is still one portal, and its renders are kept under its name
+    pauses = HostPauses()
+    store = DeferredStore(tmp_path / "registry.sqlite3")
+    deferrals = Deferrals(store, pauses, crawl_id="c1", defer_after=30.0)
+    frontier = _frontier_with(tmp_path, {DEAD: 2, f"{DEAD}#browser": 1})
+    pauses.pause(DEAD, 300, reason="Retry-After 3600 s (HTTP 503)", asked=3600)
+    assert deferrals.settle(frontier, {f"{DEAD}#browser": 0}) == [DEAD]
+    assert frontier.pending_hosts() == {}
+    assert store.summary()[DEAD].count == 3
+    frontier.close()
+
+
 def test_a_waiting_request_gives_up_when_its_portal_is_deferred_or_the_crawl_stops() -> None:
     import asyncio
 

@@ -100,3 +100,25 @@ def test_a_page_its_adapter_reads_is_rendered_only_if_the_adapters_requests_for_
     assert renderer().wants(page, site, blind, url) is not None  # the generic adapter reads no API
     off = Renderer(RenderConfig(mode="off"), True, None, lambda u: site)
     assert off.wants(page, site, blind, url) is None
+
+
+def test_a_render_neither_waits_for_nor_holds_up_its_portals_static_crawl() -> None:
+    from scrapy import Request
+
+    from scrapers.compat import slot_key
+    from scrapers.page_context import PageContext
+    from scrapers.rendering.detect import Detection
+    from scrapers.rendering.handler import Renderer
+
+    url = "http://congan.khongro.gov.vn/tin-tuc/an-ninh"
+    renderer = Renderer(RenderConfig(mode="auto"), True, None, lambda u: "congan.khongro.gov.vn")
+    render = renderer.request(url, PageContext(site="congan.khongro.gov.vn"), None, None,
+                              Detection(signals=("template",)))
+    static = Request("http://congan.khongro.gov.vn/tin-tuc/an-ninh?page=2")
+    # leased before the portal's queued pages (not after its last one: the crawl's tail) ...
+    assert render.priority > static.priority
+    # ... through a slot of its own: a page open for seconds in the browser does not take one
+    # of the portal's two download slots (nor its frontier queue's in-flight count)
+    assert slot_key(render) != slot_key(static) == "congan.khongro.gov.vn"
+    assert slot_key(render).startswith("congan.khongro.gov.vn")
+    assert render.meta["playwright"] and render.dont_filter

@@ -22,6 +22,7 @@ import time
 from typing import TYPE_CHECKING
 
 from archive.control.deferred import DeferredRequest, DeferredStore
+from scrapers.compat import slot_host
 from scrapers.middlewares.host_pause import Deferral, HostPauses
 
 if TYPE_CHECKING:
@@ -70,7 +71,8 @@ class Deferrals:
     def settle(self, frontier: Frontier, in_flight: dict[str, int]) -> list[str]:
         """Defer the paused portals when they are all that is left; the hosts deferred now
         (or whose pending entries were moved to the store)."""
-        hosts = set(frontier.pending_hosts()) | {h for h, n in in_flight.items() if n > 0}
+        # a portal's own slots (its renders: ``<host>#browser``) are the portal
+        hosts = {slot_host(h) for h in frontier.pending_hosts()} | {slot_host(h) for h, n in in_flight.items() if n > 0}
         hosts -= set(self.pauses.deferred)
         if not hosts:
             return self.drain(frontier)
@@ -90,18 +92,19 @@ class Deferrals:
     def drain(self, frontier: Frontier) -> list[str]:
         """Move the pending entries of deferred hosts to the store."""
         moved = []
-        for host in frontier.pending_hosts():
+        for key in frontier.pending_hosts():
+            host = slot_host(key)
             deferral = self.pauses.deferred.get(host)
             if deferral is None:
                 continue
             entries = []
-            while (entry := frontier.lease(host)) is not None:
+            while (entry := frontier.lease(key)) is not None:
                 entries.append(entry)
             self.keep([DeferredRequest(host, e.url, e.payload, deferral.until, deferral.reason) for e in entries])
             for entry in entries:  # stored first: a crash in between re-issues, never loses
                 frontier.ack(entry.id)
             moved.append(host)
-        return moved
+        return sorted(set(moved))
 
     def keep(self, requests: list[DeferredRequest]) -> None:
         """Store ``requests`` for a later crawl, and their portals' pauses."""

@@ -54,7 +54,7 @@ from scrapy.utils.request import request_from_dict
 from archive.control.deferred import DeferredRequest, DeferredStore
 from archive.control.frontier import Frontier, SqliteFrontier
 from archive.paths import DataDir
-from scrapers.compat import fail_queued, hook_request_done, slot_key
+from scrapers.compat import fail_queued, hook_request_done, slot_host, slot_key
 from scrapers.config import crawl_config
 from scrapers.crawl.deferral import Deferrals
 from scrapers.crawl.disk_guard import stopped_for_storage
@@ -232,7 +232,7 @@ class FrontierScheduler(BaseScheduler):
         try:
             payload = serialize_request(request, self.spider)
             if self.deferrals is not None:
-                host = self._host(request)
+                host = slot_host(self._host(request))
                 self.deferrals.take_back(host, self._enqueue_deferred)
                 deferral = self.deferrals.pauses.deferred.get(host)
                 if deferral is not None:
@@ -309,7 +309,7 @@ class FrontierScheduler(BaseScheduler):
             # refused as deferred (paused, backoff, robots.txt unreachable): kept for a later
             # crawl, stored before the ack so that a crash in between re-issues it
             del request.meta[DEFER_META_KEY]
-            self.deferrals.keep_one(host, request.url, serialize_request(request, self.spider), deferral)
+            self.deferrals.keep_one(slot_host(host), request.url, serialize_request(request, self.spider), deferral)
         if time.monotonic() - self._stats_saved >= STATS_SECONDS:
             self._save_run_stats()  # committed with the ack
         self.frontier.ack(entry_id)

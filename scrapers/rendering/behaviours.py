@@ -128,12 +128,15 @@ async def run_behaviours(page: Any, budget: int, responses: list[int], seen: dic
 
 async def _stay_on_page(page: Any) -> None:
     """From now on the page may not navigate away (a control that submits a form or sets
-    ``location``): such requests are aborted before they leave, as Browsertrix's behaviours do."""
+    ``location``): such requests never leave, as with Browsertrix's behaviours. They are
+    answered ``204 No Content`` on the spot, which keeps the page as it is; an aborted
+    navigation made chromium replace the page with its error page (``chrome-error://``), whose
+    DOM was then read as the rendered page (a whole-page ASP.NET form: every button submits)."""
     main = page.main_frame
 
     async def guard(route: Any, request: Any) -> None:
         if request.is_navigation_request() and request.frame == main:
-            await route.abort()
+            await route.fulfill(status=204, body="")
         else:
             await route.fallback()
 

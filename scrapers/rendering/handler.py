@@ -28,6 +28,7 @@ import logging
 import unicodedata
 from collections import Counter
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
 from lxml import html as lxml_html
@@ -68,6 +69,14 @@ META_ATTEMPT = "congan_render_attempt"
 RENDER_RETRIES = 1
 #: JSON answers holding an article kept per rendered page (a shell article asks for one)
 MAX_JSON_ARTICLES = 3
+#: frontier priority of a render request: above the portal's static requests (priority 0), so
+#: the browser works while the rest of the crawl goes on; at the bottom of the queue (as it
+#: was) every render waited for its portal's last static page and lengthened the crawl's tail
+RENDER_PRIORITY = 1
+#: what a portal's download slot is suffixed with for its render requests: a render holds its
+#: slot while the page loads and the behaviours run (seconds); in the portal's own slot (two
+#: requests at a time) two renders stopped the portal's static crawl for that long
+BROWSER_SLOT_SUFFIX = "#browser"
 #: seconds a page still a script shell once settled is given more, and how often it is read
 SHELL_GRACE_S = 10.0
 SHELL_POLL_S = 0.5
@@ -130,6 +139,12 @@ def adapter_requests(discovery: Discovery, canonical: str) -> set[str]:
     file the article twice."""
     targets = (*discovery.articles, *discovery.listings, *discovery.next_pages)
     return {t.url for t in targets if t.kind == API} | article_read_elsewhere(discovery, canonical)
+
+
+def browser_slot(url: str) -> str:
+    """The download slot (and frontier queue) of a page's render request: the portal's host
+    with ``BROWSER_SLOT_SUFFIX``, beside the slot of its static requests."""
+    return f"{urlsplit(url).hostname or ''}{BROWSER_SLOT_SUFFIX}"
 
 
 class Renderer:
@@ -217,7 +232,7 @@ class Renderer:
         rendered = dataclasses.replace(context, conditional=False, capture=None, outlinks=[], aliases=(),
                                        not_article=not article)
         return Request(
-            url, callback=callback, errback=errback, dont_filter=True, priority=-1,
+            url, callback=callback, errback=errback, dont_filter=True, priority=RENDER_PRIORITY,
             meta={
                 META_KEY: rendered,
                 "playwright": True,
@@ -227,6 +242,7 @@ class Renderer:
                 "playwright_page_event_handlers": {"response": RESPONSE_HANDLER},
                 "playwright_page_goto_kwargs": {"wait_until": "load"},
                 "dont_redirect": False,
+                "download_slot": browser_slot(url),
             },
         )
 
