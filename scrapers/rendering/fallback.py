@@ -16,7 +16,12 @@ resumed crawl renders the same pages as one uninterrupted run.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from scrapers.discovery.adapter import API, article_read_elsewhere
+
+if TYPE_CHECKING:
+    from scrapers.discovery.adapter import Discovery
 
 
 @dataclasses.dataclass
@@ -74,3 +79,14 @@ class AdapterFallback:
     def waiting(self) -> int:
         """Pages still waiting for an answer."""
         return len({id(p) for pages in self._waiting.values() for p in pages if not p.settled})
+
+
+def adapter_requests(discovery: Discovery, canonical: str) -> set[str]:
+    """The requests through which the adapter reads what the page's scripts load: the API
+    targets its discovery of the page gives (a listing API it knows), and the page's own
+    article under another address (``Target.canonical``: a JSON view of a script shell). A
+    page with any is *read by its adapter*: rendered only if none of them gets content
+    (``scrapers.rendering.fallback``); the browser would fetch the same answers again, and
+    file the article twice."""
+    targets = (*discovery.articles, *discovery.listings, *discovery.next_pages)
+    return {t.url for t in targets if t.kind == API} | article_read_elsewhere(discovery, canonical)

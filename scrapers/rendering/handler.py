@@ -36,7 +36,6 @@ from lxml.etree import ParserError
 from scrapy import Request
 
 from scrapers.capture.warc_capture import ARTICLE_KIND, capture_extension
-from scrapers.discovery.adapter import API, article_read_elsewhere
 from scrapers.discovery.classify import LISTING, SHELL, classify_page
 from scrapers.extract.jsonapi import GENERIC_JSON, load_json_article
 from scrapers.families import GENERIC
@@ -45,7 +44,7 @@ from scrapers.rendering.addon import ACTIVE, HANDLER, RenderConfig, context_kwar
 from scrapers.rendering.behaviours import run_behaviours
 from scrapers.rendering.capture import BrowserCapture
 from scrapers.rendering.detect import Detection, detect
-from scrapers.rendering.fallback import AdapterFallback, WaitingPage
+from scrapers.rendering.fallback import AdapterFallback, WaitingPage, adapter_requests
 from scrapers.rendering.harvest import Harvested, anchor_block, json_body_links
 from scrapers.reporting.report import BROWSER_REQUESTS
 
@@ -56,7 +55,7 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
     from archive.capture import StoredRecord
-    from scrapers.discovery.adapter import Adapter, Discovery, Page
+    from scrapers.discovery.adapter import Adapter, Page
 
 logger = logging.getLogger(__name__)
 
@@ -128,17 +127,6 @@ def json_article(body: bytes) -> bool:
     except (UnicodeDecodeError, ValueError):
         return False
     return article is not None and bool(article.get("title")) and bool(article.get("body_html"))
-
-
-def adapter_requests(discovery: Discovery, canonical: str) -> set[str]:
-    """The requests through which the adapter reads what the page's scripts load: the API
-    targets its discovery of the page gives (a listing API it knows), and the page's own
-    article under another address (``Target.canonical``: a JSON view of a script shell). A
-    page with any is *read by its adapter*: rendered only if none of them gets content
-    (``scrapers.rendering.fallback``); the browser would fetch the same answers again, and
-    file the article twice."""
-    targets = (*discovery.articles, *discovery.listings, *discovery.next_pages)
-    return {t.url for t in targets if t.kind == API} | article_read_elsewhere(discovery, canonical)
 
 
 def browser_slot(url: str) -> str:
