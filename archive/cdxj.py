@@ -86,7 +86,35 @@ def cdxj_lines(warc_path: Path) -> list[str]:
     except Exception as exc:  # cdxj-indexer/warcio raise bare Exception on bad files
         logger.warning("%s is damaged (%s); indexing its intact records", warc_path.name, type(exc).__name__)
         return _resynced_lines(warc_path)
-    return out.getvalue().splitlines(keepends=True)
+    lines = out.getvalue().splitlines(keepends=True)
+    if not _last_record_sound(warc_path, lines):
+        # warcio ends a record whose gzip member fails its data check midway as if the file
+        # ended there (it only prints the zlib error): that record takes the rest of the file
+        # and the records after it are not read
+        logger.warning("%s is damaged (its last indexed record is unreadable); indexing its intact records",
+                       warc_path.name)
+        return _resynced_lines(warc_path)
+    return lines
+
+
+def _last_record_sound(warc_path: Path, lines: list[str]) -> bool:
+    """Whether the record the lines place last in the file is one whole gzip member."""
+    from archive.warc.resync import member_at
+
+    last: tuple[int, int] | None = None
+    for line in lines:
+        if line.strip() and not line.startswith("!"):
+            fields = json.loads(line.split(" ", 2)[2])
+            place = (int(fields["offset"]), int(fields["length"]))
+            last = place if last is None or place > last else last
+    if last is None:
+        return True
+    offset, length = last
+    with warc_path.open("rb") as fh:
+        fh.seek(offset)
+        data = fh.read(length)
+    found = member_at(memoryview(data), 0)
+    return not isinstance(found, str) and found.length == length
 
 
 def _resynced_lines(warc_path: Path) -> list[str]:

@@ -65,7 +65,7 @@ class SoundMember:
     data: bytes
 
 
-def _member_at(view: memoryview, pos: int) -> SoundMember | str:
+def member_at(view: memoryview, pos: int) -> SoundMember | str:
     """The whole gzip member starting at ``pos``, or why there is none."""
     decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
     parts: list[bytes] = []
@@ -93,7 +93,7 @@ def _next_sound(view: memoryview, raw: bytes | mmap.mmap, start: int) -> SoundMe
         pos = raw.find(GZIP_MAGIC, pos)
         if pos < 0:
             return None
-        found = _member_at(view, pos)
+        found = member_at(view, pos)
         if isinstance(found, SoundMember):
             return found
         pos += 1
@@ -109,7 +109,7 @@ def scan_members(path: Path) -> Iterator[SoundMember | Damage]:
         try:
             pos = 0
             while pos < size:
-                found = _member_at(view, pos)
+                found = member_at(view, pos)
                 if isinstance(found, SoundMember):
                     yield found
                     pos += found.length
