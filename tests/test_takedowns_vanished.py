@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -66,6 +67,9 @@ def crawls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     _crawl(work, once, 1, "s1", ONE_SECOND)
     _crawl(work, once, 2, "s2", ONE_SECOND)
     out = {"once": once}
+    # the next re-crawl comes later, as it would (timestamps are to the second: a fast machine
+    # could otherwise fetch the page again within the second the listing first missed it)
+    time.sleep(1.1)
     for name, after, status in (("twice", ONE_SECOND, "live"), ("day", "1", "live"), ("down", ONE_SECOND, "down")):
         out[name] = work / name
         shutil.copytree(once, out[name])
