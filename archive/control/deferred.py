@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..paths import DataDir
-from .connections import ThreadConnections
+from .connections import ThreadConnections, wal_connect
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS deferred_requests (
@@ -77,7 +77,7 @@ class DeferredStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._connections = ThreadConnections(self.path, _connect)
+        self._connections = ThreadConnections(self.path, wal_connect)
         with self._connect() as db:
             db.executescript(SCHEMA)
 
@@ -161,10 +161,3 @@ class DeferredStore:
             ).fetchone()[0]
             found[domain] = DeferredSummary(domain=domain, count=count, until=until, reason=reason)
         return found
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=30)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")  # a commit survives kill -9 without an fsync of its own
-    return db

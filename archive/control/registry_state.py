@@ -19,11 +19,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from ..errors import UserInputError
 from ..paths import DataDir
-from .connections import ThreadConnections
+from .connections import ThreadConnections, wal_connect
 
 LIVE = "live"
 REDIRECTING = "redirecting"
@@ -120,7 +121,7 @@ class RegistryState:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._connections = ThreadConnections(self.path, _connect)
+        self._connections = ThreadConnections(self.path, partial(wal_connect, rows=True))
         with self._connect() as db:
             self._migrate(db)
 
@@ -270,11 +271,3 @@ class RegistryState:
         return [
             PortalEvent(r["domain"], r["at"], r["status"], r["detail"], r["crawl_id"], bool(r["failure"])) for r in rows
         ]
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=30)
-    db.row_factory = sqlite3.Row
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")  # a commit survives kill -9 without an fsync of its own
-    return db
