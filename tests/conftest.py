@@ -92,6 +92,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: the suite also runs without it
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     """``make test`` runs ``pytest -n 2 --dist loadfile``: keep each file in one worker and
     every file of the shared network crawl in the same one (tests/xdist_groups.py)."""
